@@ -1,0 +1,93 @@
+import * as ipaddr from "ipaddr.js";
+
+/** An IPv4 network in CIDR form, with its parts pre-computed. */
+export interface Ipv4Cidr {
+    /** The network address, e.g. `192.168.210.0`. */
+    readonly network: string;
+    /** Prefix length, 0..32. */
+    readonly prefixLength: number;
+    /** Canonical text, e.g. `192.168.210.0/24`. */
+    readonly cidr: string;
+}
+
+/** True for a dotted-quad IPv4 address (four decimal parts, no leading zeros, no shorthand). */
+export function isIpv4(text: string): boolean {
+    return ipaddr.IPv4.isValidFourPartDecimal(text) && !/(^|\.)0\d/.test(text);
+}
+
+/** IPv4 address → unsigned 32-bit integer. Throws on anything but a dotted quad. */
+export function ipv4ToInt(text: string): number {
+    if (!isIpv4(text)) {
+        throw new Error(`not an IPv4 address: ${JSON.stringify(text)}`);
+    }
+    return ipaddr.IPv4.parse(text).octets.reduce((acc, o) => acc * 256 + o, 0);
+}
+
+/** Unsigned 32-bit integer → dotted quad. */
+export function intToIpv4(value: number): string {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+        throw new Error(`not a 32-bit address value: ${value}`);
+    }
+    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+/**
+ * Parses `a.b.c.d/n` strictly: a dotted quad, a decimal prefix 0..32 and no host bits set.
+ * Returns undefined (never throws) so callers can report the problem with context.
+ */
+export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
+    const m = /^([0-9.]+)\/(\d{1,2})$/.exec(text);
+    if (!m || !isIpv4(m[1]) || Number(m[2]) > 32) {
+        return undefined;
+    }
+    const prefixLength = Number(m[2]);
+    const base = ipv4ToInt(m[1]);
+    if (base % blockSize(prefixLength) !== 0) {
+        return undefined;
+    }
+    return { network: m[1], prefixLength, cidr: `${m[1]}/${prefixLength}` };
+}
+
+/** Why {@link parseIpv4Cidr} rejected a text, for error messages. */
+export function explainBadCidr(text: string): string {
+    const m = /^([0-9.]+)\/(\d{1,2})$/.exec(text);
+    if (!m) {
+        return "is not in a.b.c.d/n form";
+    }
+    if (!isIpv4(m[1])) {
+        return `has an invalid address part ${JSON.stringify(m[1])}`;
+    }
+    if (Number(m[2]) > 32) {
+        return `has a prefix length ${m[2]} above 32`;
+    }
+    const prefixLength = Number(m[2]);
+    const network = intToIpv4(ipv4ToInt(m[1]) - (ipv4ToInt(m[1]) % blockSize(prefixLength)));
+    return `has host bits set (the network is ${network}/${prefixLength})`;
+}
+
+/** Number of addresses in a block of the given prefix length. */
+export function blockSize(prefixLength: number): number {
+    return 2 ** (32 - prefixLength);
+}
+
+/** Dotted-quad netmask for a prefix length (24 → 255.255.255.0). */
+export function netmask(prefixLength: number): string {
+    return intToIpv4(2 ** 32 - blockSize(prefixLength));
+}
+
+/** True when `inner` (an address or a CIDR) lies entirely inside `outer`. */
+export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr | string): boolean {
+    const start = ipv4ToInt(outer.network);
+    const size = blockSize(outer.prefixLength);
+    const [innerStart, innerSize] =
+        typeof inner === "string" ? [ipv4ToInt(inner), 1] : [ipv4ToInt(inner.network), blockSize(inner.prefixLength)];
+    return innerStart >= start && innerStart + innerSize <= start + size;
+}
+
+/** The `index`-th address of a network (0 = the network address). */
+export function hostAddress(network: Ipv4Cidr, index: number): string {
+    if (!Number.isInteger(index) || index < 0 || index >= blockSize(network.prefixLength)) {
+        throw new Error(`host index ${index} is outside ${network.cidr}`);
+    }
+    return intToIpv4(ipv4ToInt(network.network) + index);
+}
