@@ -1,0 +1,164 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import { OvirtConfInputs, renderOvirtConf, OvirtConfValues } from "../lib/render/ovirtConf";
+import { renderSendEventScript } from "../lib/render/sendEvent";
+
+/** File names (Vault keys) of the profile besides the lease files (`ci-contract.md` section 3). */
+export const PROFILE_FILES = Object.freeze({
+    ovirtConf: "ovirt.conf",
+    pullSecret: "pull-secret",
+    sshPublicKey: "ssh-publickey",
+    sshPrivateKey: "ssh-privatekey",
+    sendEvent: "send-event-to-ovirt.sh",
+});
+
+/** The sync keys (`ci-contract.md` section 2.1); dropped from the synced Secret. */
+export const SYNC_KEYS = Object.freeze({
+    targetNamespace: "secretsync/target-namespace",
+    targetName: "secretsync/target-name",
+    targetClusters: "secretsync/target-clusters",
+});
+
+/** Arguments for {@link CiSecrets}. */
+export interface CiSecretsArgs {
+    /**
+     * KV v2 mount.
+     * @default "kv"
+     */
+    readonly mount?: pulumi.Input<string>;
+    /**
+     * Item path under the mount.
+     * @default "selfservice/ovirt/cluster-secrets-ovirt"
+     */
+    readonly path?: pulumi.Input<string>;
+    /**
+     * `secretsync/target-namespace`.
+     * @default "ci"
+     */
+    readonly targetNamespace?: pulumi.Input<string>;
+    /**
+     * `secretsync/target-name`; must be `cluster-secrets-<profile>`.
+     * @default "cluster-secrets-ovirt"
+     */
+    readonly targetName?: pulumi.Input<string>;
+    /** `secretsync/target-clusters`; absent or empty = the key is not written (all build clusters). */
+    readonly targetClusters?: pulumi.Input<string>;
+    /** Install lease files: `ovirt-N.json` → JSON text (see `renderLeaseFile`). */
+    readonly leaseFiles: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Upgrade lease files: `ovirt-upgrade-N.json` → JSON text. Defaults to none. */
+    readonly upgradeLeaseFiles?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Values of `ovirt.conf`; the password should be a secret Output. */
+    readonly ovirtConf: OvirtConfInputs;
+    /** `pull-secret`; absent = the key is not written (open point 3: the platform may seed it). */
+    readonly pullSecret?: pulumi.Input<string>;
+    /** `ssh-publickey`. */
+    readonly sshPublicKey: pulumi.Input<string>;
+    /** `ssh-privatekey`. */
+    readonly sshPrivateKey: pulumi.Input<string>;
+    /**
+     * `send-event-to-ovirt.sh`.
+     * @default renderSendEventScript()
+     */
+    readonly sendEventScript?: pulumi.Input<string>;
+    /** Further files (e.g. `insights-live.yaml`); must not collide with the keys above. */
+    readonly extraFiles?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+const LEASE_FILE = /^ovirt-[1-9][0-9]*\.json$/;
+const UPGRADE_LEASE_FILE = /^ovirt-upgrade-[1-9][0-9]*\.json$/;
+const VAULT_KEY = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * The CI cluster profile: one Vault KV v2 item whose keys are the files OpenShift CI mounts into every oVirt job
+ * (`ci-contract.md` sections 2–6, 14), plus the two `secretsync/*` keys. The whole `dataJson` is a secret.
+ */
+export class CiSecrets extends pulumi.ComponentResource {
+    /** `<mount>/<path>`, e.g. `kv/selfservice/ovirt/cluster-secrets-ovirt`. */
+    public readonly itemPath: pulumi.Output<string>;
+    /** The Vault keys written (file names and sync keys), sorted; not secret. */
+    public readonly keys: pulumi.Output<string[]>;
+    /** The underlying Vault item. */
+    public readonly secret: vault.kv.SecretV2;
+
+    constructor(name: string, args: CiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ovirt-ci:ciSecrets:CiSecrets", name, {}, opts);
+
+        const files: Record<string, pulumi.Input<string>> = {};
+        const add = (key: string, value: pulumi.Input<string>) => {
+            if (!VAULT_KEY.test(key)) {
+                throw new pulumi.ResourceError(`CiSecrets "${name}": ${JSON.stringify(key)} is not a valid file name / Vault key`, this);
+            }
+            if (key in files) {
+                throw new pulumi.ResourceError(`CiSecrets "${name}": file ${key} is given twice`, this);
+            }
+            files[key] = value;
+        };
+        for (const [file, content] of Object.entries(args.leaseFiles)) {
+            if (!LEASE_FILE.test(file)) {
+                throw new pulumi.ResourceError(`CiSecrets "${name}": lease file ${JSON.stringify(file)} must be named ovirt-N.json`, this);
+            }
+            add(file, content);
+        }
+        if (Object.keys(args.leaseFiles).length === 0) {
+            throw new pulumi.ResourceError(`CiSecrets "${name}": leaseFiles is empty; the profile needs at least one ovirt-N.json`, this);
+        }
+        for (const [file, content] of Object.entries(args.upgradeLeaseFiles ?? {})) {
+            if (!UPGRADE_LEASE_FILE.test(file)) {
+                throw new pulumi.ResourceError(`CiSecrets "${name}": upgrade lease file ${JSON.stringify(file)} must be named ovirt-upgrade-N.json`, this);
+            }
+            add(file, content);
+        }
+        add(PROFILE_FILES.ovirtConf, pulumi.output(args.ovirtConf).apply((v) => renderOvirtConf(v as OvirtConfValues)));
+        if (args.pullSecret !== undefined) {
+            add(PROFILE_FILES.pullSecret, args.pullSecret);
+        }
+        add(PROFILE_FILES.sshPublicKey, args.sshPublicKey);
+        add(PROFILE_FILES.sshPrivateKey, args.sshPrivateKey);
+        add(PROFILE_FILES.sendEvent, args.sendEventScript ?? renderSendEventScript());
+        for (const [file, content] of Object.entries(args.extraFiles ?? {})) {
+            add(file, content);
+        }
+
+        const fileKeys = Object.keys(files).sort();
+        const data = pulumi
+            .all([
+                pulumi.all(fileKeys.map((key) => pulumi.output(files[key]))),
+                args.targetNamespace ?? "ci",
+                args.targetName ?? "cluster-secrets-ovirt",
+                args.targetClusters ?? "",
+            ])
+            .apply(([contents, targetNamespace, targetName, targetClusters]) => {
+                const out: Record<string, string> = {};
+                fileKeys.forEach((key, i) => {
+                    // The CI documentation asks for secret values longer than 3 characters (they are censored from logs).
+                    if (typeof contents[i] !== "string" || contents[i].length <= 3) {
+                        throw new Error(`CiSecrets "${name}": file ${key} is empty or too short (CI requires values longer than 3 characters)`);
+                    }
+                    out[key] = contents[i];
+                });
+                if (!/^cluster-secrets-[a-z0-9-]+$/.test(targetName)) {
+                    throw new Error(`CiSecrets "${name}": targetName must be cluster-secrets-<profile>, got ${JSON.stringify(targetName)}`);
+                }
+                out[SYNC_KEYS.targetNamespace] = targetNamespace;
+                out[SYNC_KEYS.targetName] = targetName;
+                if (targetClusters) {
+                    out[SYNC_KEYS.targetClusters] = targetClusters;
+                }
+                // Sorted keys: a stable JSON text, so reordering inputs never shows as a diff.
+                return Object.fromEntries(Object.keys(out).sort().map((key) => [key, out[key]]));
+            });
+
+        const mount = args.mount ?? "kv";
+        const path = args.path ?? "selfservice/ovirt/cluster-secrets-ovirt";
+        this.secret = new vault.kv.SecretV2(
+            `${name}-item`,
+            { mount, name: path, dataJson: pulumi.secret(pulumi.jsonStringify(data)) },
+            { parent: this },
+        );
+        this.itemPath = pulumi.interpolate`${mount}/${path}`;
+        this.keys = pulumi
+            .output(args.targetClusters ?? "")
+            .apply((tc) => [...fileKeys, SYNC_KEYS.targetNamespace, SYNC_KEYS.targetName, ...(tc ? [SYNC_KEYS.targetClusters] : [])].sort());
+        this.registerOutputs({ itemPath: this.itemPath, keys: this.keys });
+    }
+}
