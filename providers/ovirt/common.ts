@@ -1,0 +1,156 @@
+// Shared pieces of the oVirt dynamic providers: configuration, sessions, check/diff helpers.
+import type * as pulumi from "@pulumi/pulumi";
+import { Endpoint, openSession, resolveEndpoint, ConfigSource, Session } from "./client";
+
+export type CheckFailure = { property: string; reason: string };
+
+/** Input fields every resource state carries. */
+export interface CommonState {
+    providerVersion: number;
+}
+
+/**
+ * Base of every oVirt provider. `configure` keeps the stack config object handed over by the provider process;
+ * the endpoint is resolved at call time from it, falling back to the environment (pulumi 3.270 calls `configure`
+ * once per deserialized provider with the whole stack config; when the engine sent no config at all the
+ * environment still works). Nothing is stored at construction, so the serialized provider holds no credential.
+ */
+export abstract class OvirtProviderBase {
+    protected stackConfig?: ConfigSource;
+
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        this.stackConfig = req.config;
+    }
+
+    /** The endpoint, resolved now (config, then environment). */
+    endpoint(): Endpoint {
+        return resolveEndpoint(this.stackConfig);
+    }
+
+    session(operation: string): Promise<Session> {
+        return openSession(this.endpoint(), operation);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// check helpers: each returns the normalised value and pushes a failure naming the field and the fix.
+
+export function reqString(news: Record<string, unknown>, field: string, failures: CheckFailure[], hint = ""): string {
+    const v = news[field];
+    if (typeof v !== "string" || v.trim() === "") {
+        failures.push({ property: field, reason: `${field} is required and must be a non-empty string${hint ? ` (${hint})` : ""}, got ${JSON.stringify(v)}` });
+        return "";
+    }
+    return v.trim();
+}
+
+export function optString(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string | undefined {
+    const v = news[field];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== "string") {
+        failures.push({ property: field, reason: `${field} must be a string, got ${JSON.stringify(v)}` });
+        return undefined;
+    }
+    return v;
+}
+
+export function optBool(news: Record<string, unknown>, field: string, failures: CheckFailure[], dflt: boolean): boolean {
+    const v = news[field];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== "boolean") {
+        failures.push({ property: field, reason: `${field} must be true or false, got ${JSON.stringify(v)}` });
+        return dflt;
+    }
+    return v;
+}
+
+export function optInt(news: Record<string, unknown>, field: string, failures: CheckFailure[], min: number, max: number, dflt?: number): number | undefined {
+    const v = news[field];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+        failures.push({ property: field, reason: `${field} must be an integer ${min}..${max}, got ${JSON.stringify(v)}` });
+        return dflt;
+    }
+    return v;
+}
+
+export function optEnum<T extends string>(news: Record<string, unknown>, field: string, failures: CheckFailure[], allowed: readonly T[], dflt: T): T {
+    const v = news[field];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+        failures.push({ property: field, reason: `${field} must be one of ${allowed.join(", ")}, got ${JSON.stringify(v)}` });
+        return dflt;
+    }
+    return v as T;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An engine id (UUID), lower-cased. */
+export function reqId(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string {
+    const v = news[field];
+    if (typeof v !== "string" || !UUID_RE.test(v.trim())) {
+        failures.push({ property: field, reason: `${field} must be an engine id (UUID), e.g. from a lookup or another resource's id; got ${JSON.stringify(v)}` });
+        return typeof v === "string" ? v : "";
+    }
+    return v.trim().toLowerCase();
+}
+
+export function optId(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string | undefined {
+    if (news[field] === undefined || news[field] === null) return undefined;
+    return reqId(news, field, failures);
+}
+
+/** oVirt entity names: 1..max characters of letters, digits, `-`, `_`, `.`. */
+export function reqName(news: Record<string, unknown>, field: string, failures: CheckFailure[], max = 50, pattern = /^[A-Za-z0-9_.-]+$/): string {
+    const v = reqString(news, field, failures);
+    if (v && (v.length > max || !pattern.test(v))) {
+        failures.push({ property: field, reason: `${field} must be 1..${max} characters of letters, digits, '-', '_' or '.', got ${JSON.stringify(v)}` });
+    }
+    return v;
+}
+
+export function timeoutField(news: Record<string, unknown>, failures: CheckFailure[]): number | undefined {
+    return optInt(news, "timeoutSeconds", failures, 1, 24 * 3600);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// diff
+
+/** Stable JSON (sorted keys) so that field comparison ignores key order. */
+export function canonical(v: unknown): string {
+    if (v === undefined) return "undefined";
+    if (v === null || typeof v !== "object") return JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+}
+
+export function changedFields(olds: Record<string, unknown>, news: Record<string, unknown>, fields: readonly string[]): string[] {
+    return fields.filter((f) => canonical(olds[f]) !== canonical(news[f]));
+}
+
+/**
+ * Per-field diff: `replaceFields` force a replacement (`deleteBeforeReplace` when the engine enforces unique names),
+ * `updateFields` update in place; a stale `providerVersion` is an in-place change so `update` rewrites it.
+ */
+export function fieldDiff(olds: Record<string, unknown>, news: Record<string, unknown>, replaceFields: readonly string[],
+    updateFields: readonly string[], providerVersion: number, deleteBeforeReplace: boolean): pulumi.dynamic.DiffResult {
+    const replaces = changedFields(olds, news, replaceFields);
+    const updates = changedFields(olds, news, updateFields);
+    const stale = olds.providerVersion !== providerVersion;
+    const changes = replaces.length > 0 || updates.length > 0 || stale;
+    return {
+        changes,
+        replaces,
+        stables: replaceFields.filter((f) => !replaces.includes(f)),
+        deleteBeforeReplace: replaces.length > 0 && deleteBeforeReplace,
+    };
+}
+
+/** Strip the `__provider` key and undefined values from inputs handed to create/update (never sent to the engine). */
+export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+    const r = {} as Pick<T, K>;
+    for (const k of keys) if (o[k] !== undefined) r[k] = o[k];
+    return r;
+}

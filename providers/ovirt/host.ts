@@ -1,0 +1,201 @@
+// Host (ovirt-api.md 5.3): add, wait installing → initializing → up; delete = deactivate → maintenance → remove.
+import * as pulumi from "@pulumi/pulumi";
+import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
+import { CheckFailure, OvirtProviderBase, fieldDiff, optEnum, optInt, optString, reqId, reqName, reqString, timeoutField } from "./common";
+import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+
+export const HOST_PROVIDER_VERSION = 1;
+const DEFAULT_TIMEOUT_S = 1800;
+
+export interface HostArgs {
+    name: pulumi.Input<string>;
+    /** FQDN or IP the engine connects to. Replaces on change. */
+    address: pulumi.Input<string>;
+    clusterId: pulumi.Input<string>;
+    description?: pulumi.Input<string>;
+    /** "publickey" (default: the engine's SSH key must be in root's authorized_keys) or "password" (root password
+     * from provider config `ovirt-ci:hostRootPassword` / env `OVIRT_HOST_ROOT_PASSWORD`, never a resource input). */
+    authMethod?: pulumi.Input<"publickey" | "password">;
+    sshPort?: pulumi.Input<number>;
+    /** SPM priority -1..10. Updated in place. */
+    spmPriority?: pulumi.Input<number>;
+    /** Overall wait for `up` / `maintenance` (default 1800 s or ovirt-ci:engineTimeoutSeconds). */
+    timeoutSeconds?: pulumi.Input<number>;
+}
+
+export interface HostInputs {
+    name: string;
+    address: string;
+    clusterId: string;
+    description?: string;
+    authMethod: "publickey" | "password";
+    sshPort: number;
+    spmPriority?: number;
+    timeoutSeconds?: number;
+}
+
+export interface HostState extends HostInputs {
+    status: string;
+    adopted: boolean;
+    providerVersion: number;
+}
+
+const REPLACE = ["name", "address", "clusterId", "authMethod", "sshPort"] as const;
+const UPDATE = ["description", "spmPriority", "timeoutSeconds"] as const;
+
+const FAILED = ["install_failed", "non_operational", "non_responsive", "error"];
+
+function toState(h: Record<string, unknown>, inputs: HostInputs, adopted: boolean): HostState {
+    const spm = (h.spm ?? {}) as Record<string, unknown>;
+    return {
+        name: String(h.name),
+        address: decodeString(h.address) ?? inputs.address,
+        clusterId: refId(h.cluster) ?? inputs.clusterId,
+        description: inputs.description === undefined ? undefined : decodeString(h.description) ?? "",
+        authMethod: inputs.authMethod,
+        sshPort: inputs.sshPort,
+        spmPriority: inputs.spmPriority === undefined ? undefined : decodeInt(spm.priority, inputs.spmPriority),
+        timeoutSeconds: inputs.timeoutSeconds,
+        status: String(h.status ?? "unknown"),
+        adopted,
+        providerVersion: HOST_PROVIDER_VERSION,
+    };
+}
+
+export async function findHostByName(s: Session, name: string): Promise<Record<string, unknown> | undefined> {
+    const body = await s.get("/hosts", { params: { search: `name=${searchQuote(name)}` } });
+    return decodeList(body, "host").find((h) => h.name === name);
+}
+
+async function hostFailure(s: Session, h: Record<string, unknown>, marker: number | undefined): Promise<string | undefined> {
+    const status = String(h.status);
+    if (!FAILED.includes(status)) return undefined;
+    const id = String(h.id);
+    const events = await latestEvents(s, marker, (e) => refId(e.host) === id || String(e.description ?? "").includes(String(h.name)));
+    return `host ${h.name} is ${status}` + (events.length ? `; latest engine events: ${events.map((e) => `[${e.severity}] ${e.description}`).join(" | ")}` : "; the engine logged no warning or error event for it");
+}
+
+export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<HostInputs, HostState> {
+    async check(_olds: HostInputs, news: HostInputs): Promise<pulumi.dynamic.CheckResult<HostInputs>> {
+        const n = news as unknown as Record<string, unknown>;
+        const failures: CheckFailure[] = [];
+        const inputs: HostInputs = {
+            name: reqName(n, "name", failures, 255),
+            address: reqString(n, "address", failures, "the host's FQDN or IP address"),
+            clusterId: reqId(n, "clusterId", failures),
+            description: optString(n, "description", failures),
+            authMethod: optEnum(n, "authMethod", failures, ["publickey", "password"] as const, "publickey"),
+            sshPort: optInt(n, "sshPort", failures, 1, 65535, 22)!,
+            spmPriority: optInt(n, "spmPriority", failures, -1, 10),
+            timeoutSeconds: timeoutField(n, failures),
+        };
+        return { inputs, failures };
+    }
+
+    async diff(_id: string, olds: HostState, news: HostInputs): Promise<pulumi.dynamic.DiffResult> {
+        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, HOST_PROVIDER_VERSION, true);
+    }
+
+    private rootPassword(): string {
+        let v: string | undefined;
+        try { v = this.stackConfig?.get("ovirt-ci:hostRootPassword"); } catch { v = undefined; }
+        v = v || process.env.OVIRT_HOST_ROOT_PASSWORD;
+        if (!v) throw new Error("Host authMethod \"password\" needs the root password in provider config ovirt-ci:hostRootPassword (pulumi config set --secret) or env OVIRT_HOST_ROOT_PASSWORD; or use authMethod \"publickey\"");
+        return v;
+    }
+
+    async create(inputs: HostInputs): Promise<pulumi.dynamic.CreateResult<HostState>> {
+        const s = await this.session(`create Host ${inputs.name}`);
+        const marker = await eventMarker(s);
+        const { obj, adopted } = await createOrAdopt(s, `Host ${inputs.name}`, () => findHostByName(s, inputs.name), () =>
+            s.add<Record<string, unknown>>("/hosts", {
+                name: inputs.name,
+                address: inputs.address,
+                description: inputs.description ?? "",
+                cluster: { id: inputs.clusterId },
+                ...(inputs.spmPriority !== undefined ? { spm: { priority: String(inputs.spmPriority) } } : {}),
+                ...(inputs.authMethod === "password"
+                    ? { root_password: this.rootPassword(), ssh: { port: String(inputs.sshPort) } }
+                    : { ssh: { authentication_method: "publickey", port: String(inputs.sshPort) } }),
+            }, { params: { activate: "true", reboot: "false" } }));
+        const id = String(obj.id);
+        if (adopted && refId(obj.cluster) !== inputs.clusterId) {
+            throw new Error(`create Host ${inputs.name}: a host with this name already exists in cluster ${refId(obj.cluster)}, not ${inputs.clusterId}`);
+        }
+        const h = await this.waitUp(s, id, inputs, marker);
+        return { id, outs: toState(h, inputs, adopted) };
+    }
+
+    private async waitUp(s: Session, id: string, inputs: HostInputs, marker: number | undefined): Promise<Record<string, unknown>> {
+        let activated = false;
+        return waitFor(`Host ${inputs.name}: waiting for status up`, () => s.get(`/hosts/${id}`), (h) => h.status === "up", {
+            timeoutMs: timeoutMs(s.endpoint, inputs.timeoutSeconds, DEFAULT_TIMEOUT_S),
+            describe: (h) => String(h.status),
+            failed: async (h) => {
+                if (h.status === "maintenance" && !activated) {
+                    activated = true; // added with activate=false earlier, or deactivated: bring it up
+                    await s.action(`/hosts/${id}/activate`, {});
+                    return undefined;
+                }
+                return hostFailure(s, h, marker);
+            },
+        });
+    }
+
+    async read(id: string, old?: HostState): Promise<pulumi.dynamic.ReadResult<HostState>> {
+        const props = old ?? ({} as HostState);
+        const s = await this.session(`read Host ${props.name ?? id}`);
+        const h = await s.find(`/hosts/${id}`);
+        if (!h) return { id: undefined };
+        const st = toState(h, props, props.adopted ?? false);
+        const { name, address, clusterId, description, authMethod, sshPort, spmPriority, timeoutSeconds } = st;
+        return { id, props: st, inputs: { name, address, clusterId, description, authMethod, sshPort, spmPriority, timeoutSeconds } as never };
+    }
+
+    async update(id: string, olds: HostState, news: HostInputs): Promise<pulumi.dynamic.UpdateResult<HostState>> {
+        const body: Record<string, unknown> = {};
+        if (news.description !== undefined && news.description !== (olds.description ?? "")) body.description = news.description;
+        if (news.spmPriority !== undefined && news.spmPriority !== olds.spmPriority) body.spm = { priority: String(news.spmPriority) };
+        if (Object.keys(body).length === 0) return { outs: { ...olds, ...news, providerVersion: HOST_PROVIDER_VERSION } };
+        const s = await this.session(`update Host ${news.name}`);
+        return { outs: toState(await s.put(`/hosts/${id}`, body), news, olds.adopted) };
+    }
+
+    async delete(id: string, props: HostState): Promise<void> {
+        const s = await this.session(`delete Host ${props.name ?? id}`);
+        const budget = timeoutMs(s.endpoint, props.timeoutSeconds, DEFAULT_TIMEOUT_S);
+        const h = await s.find(`/hosts/${id}`);
+        if (!h) return;
+        if (h.status !== "maintenance") {
+            if (h.status !== "preparing_for_maintenance") await s.action(`/hosts/${id}/deactivate`, {});
+            await waitFor(`Host ${props.name}: waiting for maintenance before removal`, () => s.find(`/hosts/${id}`),
+                (x) => x === undefined || x.status === "maintenance", {
+                    timeoutMs: budget,
+                    describe: (x) => String(x?.status),
+                });
+        }
+        if (!(await s.remove(`/hosts/${id}`))) return;
+        await waitFor(`Host ${props.name}: waiting for removal`, () => s.find(`/hosts/${id}`), (x) => x === undefined, { timeoutMs: budget });
+    }
+}
+
+export const hostProvider = new HostProvider();
+
+/** A hypervisor host (token `pulumi-nodejs:dynamic/ovirt:Host`). Replaced (delete first) on name, address, cluster or auth change. */
+export class Host extends pulumi.dynamic.Resource {
+    declare readonly name: pulumi.Output<string>;
+    declare readonly address: pulumi.Output<string>;
+    declare readonly clusterId: pulumi.Output<string>;
+    declare readonly description: pulumi.Output<string | undefined>;
+    declare readonly authMethod: pulumi.Output<string>;
+    declare readonly sshPort: pulumi.Output<number>;
+    declare readonly spmPriority: pulumi.Output<number | undefined>;
+    declare readonly timeoutSeconds: pulumi.Output<number | undefined>;
+    declare readonly status: pulumi.Output<string>;
+    declare readonly adopted: pulumi.Output<boolean>;
+    declare readonly providerVersion: pulumi.Output<number>;
+
+    constructor(name: string, args: HostArgs, opts?: pulumi.CustomResourceOptions) {
+        super(hostProvider, name, { status: undefined, adopted: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "Host");
+    }
+}

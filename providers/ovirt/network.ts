@@ -1,0 +1,180 @@
+// Network (ovirt-api.md 5.5): an OVN external network on the OVN provider, assigned (not required) to a cluster.
+// The engine creates a same-named vNIC profile; its id is an output.
+import * as pulumi from "@pulumi/pulumi";
+import { createOrAdopt, isNotFound, Session } from "./client";
+import { CheckFailure, OvirtProviderBase, fieldDiff, optId, optInt, optString, reqId, reqName } from "./common";
+import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+
+export const NETWORK_PROVIDER_VERSION = 1;
+
+export interface NetworkArgs {
+    name: pulumi.Input<string>;
+    dataCenterId: pulumi.Input<string>;
+    /** Id of the OVN provider (`lookupOvnProvider`). Replaces on change. */
+    externalProviderId: pulumi.Input<string>;
+    /** Cluster the network is assigned to (required=false). Updated in place. */
+    clusterId?: pulumi.Input<string>;
+    description?: pulumi.Input<string>;
+    /** MTU (0 = default). Updated in place. */
+    mtu?: pulumi.Input<number>;
+}
+
+export interface NetworkInputs {
+    name: string;
+    dataCenterId: string;
+    externalProviderId: string;
+    clusterId?: string;
+    description?: string;
+    mtu?: number;
+}
+
+export interface NetworkState extends NetworkInputs {
+    /** Id of the same-named vNIC profile the engine created. */
+    vnicProfileId: string;
+    adopted: boolean;
+    providerVersion: number;
+}
+
+const REPLACE = ["name", "dataCenterId", "externalProviderId"] as const;
+const UPDATE = ["clusterId", "description", "mtu"] as const;
+
+function toState(n: Record<string, unknown>, inputs: NetworkInputs, clusterId: string | undefined, vnicProfileId: string, adopted: boolean): NetworkState {
+    return {
+        name: String(n.name),
+        dataCenterId: refId(n.data_center) ?? inputs.dataCenterId,
+        externalProviderId: refId(n.external_provider) ?? "",
+        clusterId,
+        description: inputs.description === undefined ? undefined : decodeString(n.description) ?? "",
+        mtu: inputs.mtu === undefined ? undefined : decodeInt(n.mtu),
+        vnicProfileId,
+        adopted,
+        providerVersion: NETWORK_PROVIDER_VERSION,
+    };
+}
+
+export async function findNetworkByName(s: Session, name: string, dataCenterId: string): Promise<Record<string, unknown> | undefined> {
+    const body = await s.get("/networks", { params: { search: `name=${searchQuote(name)}` } });
+    return decodeList(body, "network").find((n) => n.name === name && refId(n.data_center) === dataCenterId);
+}
+
+async function profileOf(s: Session, networkId: string, name: string): Promise<string> {
+    const profiles = decodeList(await s.get(`/networks/${networkId}/vnicprofiles`), "vnic_profile");
+    const p = profiles.find((x) => x.name === name) ?? profiles[0];
+    if (!p) throw new Error(`Network ${name}: the engine created no vNIC profile for it (profile_required=false?)`);
+    return String(p.id);
+}
+
+async function assign(s: Session, clusterId: string, networkId: string): Promise<void> {
+    await createOrAdopt(s, `Network ${networkId} in cluster ${clusterId}`, () => s.find(`/clusters/${clusterId}/networks/${networkId}`),
+        () => s.add(`/clusters/${clusterId}/networks`, { id: networkId, required: "false" }));
+}
+
+async function unassign(s: Session, clusterId: string, networkId: string): Promise<void> {
+    await s.remove(`/clusters/${clusterId}/networks/${networkId}`);
+}
+
+export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<NetworkInputs, NetworkState> {
+    async check(_olds: NetworkInputs, news: NetworkInputs): Promise<pulumi.dynamic.CheckResult<NetworkInputs>> {
+        const n = news as unknown as Record<string, unknown>;
+        const failures: CheckFailure[] = [];
+        const inputs: NetworkInputs = {
+            name: reqName(n, "name", failures, 256),
+            dataCenterId: reqId(n, "dataCenterId", failures),
+            externalProviderId: reqId(n, "externalProviderId", failures),
+            clusterId: optId(n, "clusterId", failures),
+            description: optString(n, "description", failures),
+            mtu: optInt(n, "mtu", failures, 0, 65000),
+        };
+        return { inputs, failures };
+    }
+
+    async diff(_id: string, olds: NetworkState, news: NetworkInputs): Promise<pulumi.dynamic.DiffResult> {
+        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, NETWORK_PROVIDER_VERSION, true);
+    }
+
+    async create(inputs: NetworkInputs): Promise<pulumi.dynamic.CreateResult<NetworkState>> {
+        const s = await this.session(`create Network ${inputs.name}`);
+        const { obj, adopted } = await createOrAdopt(s, `Network ${inputs.name}`, () => findNetworkByName(s, inputs.name, inputs.dataCenterId), () =>
+            s.add<Record<string, unknown>>("/networks", {
+                name: inputs.name,
+                description: inputs.description ?? "",
+                data_center: { id: inputs.dataCenterId },
+                usages: { usage: ["vm"] },
+                external_provider: { id: inputs.externalProviderId },
+                ...(inputs.mtu !== undefined ? { mtu: String(inputs.mtu) } : {}),
+            }));
+        const id = String(obj.id);
+        if (adopted && refId(obj.external_provider) !== inputs.externalProviderId) {
+            throw new Error(`create Network ${inputs.name}: a network with this name exists in the data center but is not on external provider ${inputs.externalProviderId}; choose another name`);
+        }
+        let n = obj;
+        if (adopted) {
+            const body: Record<string, unknown> = {};
+            if (inputs.description !== undefined && (decodeString(n.description) ?? "") !== inputs.description) body.description = inputs.description;
+            if (inputs.mtu !== undefined && decodeInt(n.mtu) !== inputs.mtu) body.mtu = String(inputs.mtu);
+            if (Object.keys(body).length) n = await s.put(`/networks/${id}`, body);
+        }
+        if (inputs.clusterId) await assign(s, inputs.clusterId, id);
+        const profile = await profileOf(s, id, inputs.name);
+        return { id, outs: toState(n, inputs, inputs.clusterId, profile, adopted) };
+    }
+
+    async read(id: string, old?: NetworkState): Promise<pulumi.dynamic.ReadResult<NetworkState>> {
+        const props = old ?? ({} as NetworkState);
+        const s = await this.session(`read Network ${props.name ?? id}`);
+        // One GET when nothing drifted: the cluster's view of the network proves both existence and assignment.
+        let n = props.clusterId ? await s.find(`/clusters/${props.clusterId}/networks/${id}`) : undefined;
+        let clusterId = props.clusterId;
+        if (!n) {
+            n = await s.find(`/networks/${id}`);
+            if (!n) return { id: undefined };
+            clusterId = undefined;
+        }
+        const st = toState(n, props, clusterId, props.vnicProfileId, props.adopted ?? false);
+        const { name, dataCenterId, externalProviderId, description, mtu } = st;
+        return { id, props: st, inputs: { name, dataCenterId, externalProviderId, clusterId, description, mtu } as never };
+    }
+
+    async update(id: string, olds: NetworkState, news: NetworkInputs): Promise<pulumi.dynamic.UpdateResult<NetworkState>> {
+        const s = await this.session(`update Network ${news.name}`);
+        const body: Record<string, unknown> = {};
+        if (news.description !== undefined && news.description !== (olds.description ?? "")) body.description = news.description;
+        if (news.mtu !== undefined && news.mtu !== olds.mtu) body.mtu = String(news.mtu);
+        let n: Record<string, unknown> | undefined;
+        if (Object.keys(body).length) n = await s.put(`/networks/${id}`, body);
+        if (olds.clusterId !== news.clusterId) {
+            if (olds.clusterId) await unassign(s, olds.clusterId, id);
+            if (news.clusterId) await assign(s, news.clusterId, id);
+        }
+        const live = n ?? (await s.get<Record<string, unknown>>(`/networks/${id}`));
+        return { outs: toState(live, news, news.clusterId, olds.vnicProfileId || (await profileOf(s, id, news.name)), olds.adopted) };
+    }
+
+    async delete(id: string, props: NetworkState): Promise<void> {
+        const s = await this.session(`delete Network ${props.name ?? id}`);
+        try {
+            await s.remove(`/networks/${id}`);
+        } catch (e) {
+            if (!isNotFound(e)) throw e;
+        }
+    }
+}
+
+export const networkProvider = new NetworkProvider();
+
+/** An OVN network (token `pulumi-nodejs:dynamic/ovirt:Network`). Replaced (delete first) on name, DC or provider change. */
+export class Network extends pulumi.dynamic.Resource {
+    declare readonly name: pulumi.Output<string>;
+    declare readonly dataCenterId: pulumi.Output<string>;
+    declare readonly externalProviderId: pulumi.Output<string>;
+    declare readonly clusterId: pulumi.Output<string | undefined>;
+    declare readonly description: pulumi.Output<string | undefined>;
+    declare readonly mtu: pulumi.Output<number | undefined>;
+    declare readonly vnicProfileId: pulumi.Output<string>;
+    declare readonly adopted: pulumi.Output<boolean>;
+    declare readonly providerVersion: pulumi.Output<number>;
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
+        super(networkProvider, name, { vnicProfileId: undefined, adopted: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "Network");
+    }
+}

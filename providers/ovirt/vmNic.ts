@@ -1,0 +1,157 @@
+// VmNic (ovirt-api.md 5.7, NICs): a NIC on a VM on a vNIC profile; the MAC the engine assigned is an output.
+import * as pulumi from "@pulumi/pulumi";
+import { createOrAdopt, OvirtApiError, Session } from "./client";
+import { CheckFailure, OvirtProviderBase, fieldDiff, optBool, optEnum, optString, reqId, reqName } from "./common";
+import { decodeBool, decodeList, decodeString, refId } from "./representation";
+
+export const VM_NIC_PROVIDER_VERSION = 1;
+
+export const NIC_INTERFACES = ["virtio", "e1000", "rtl8139", "pci_passthrough", "spapr_vlan", "e1000e"] as const;
+
+export interface VmNicArgs {
+    vmId: pulumi.Input<string>;
+    /** NIC name on the VM, e.g. nic1. Replaces on change. */
+    name: pulumi.Input<string>;
+    /** vNIC profile (e.g. a Network's `vnicProfileId`). Updated in place. */
+    vnicProfileId: pulumi.Input<string>;
+    interface?: pulumi.Input<typeof NIC_INTERFACES[number]>;
+    /** Request a specific MAC (default: the engine's MAC pool). Replaces on change. */
+    macAddress?: pulumi.Input<string>;
+    /** Link state (default true). Updated in place. */
+    linked?: pulumi.Input<boolean>;
+}
+
+export interface VmNicInputs {
+    vmId: string;
+    name: string;
+    vnicProfileId: string;
+    interface: typeof NIC_INTERFACES[number];
+    macAddress?: string;
+    linked: boolean;
+}
+
+export interface VmNicState extends VmNicInputs {
+    /** The NIC's MAC address. */
+    mac: string;
+    plugged: boolean;
+    providerVersion: number;
+}
+
+const REPLACE = ["vmId", "name", "interface", "macAddress"] as const;
+const UPDATE = ["vnicProfileId", "linked"] as const;
+
+function toState(n: Record<string, unknown>, inputs: VmNicInputs): VmNicState {
+    const mac = decodeString(((n.mac ?? {}) as Record<string, unknown>).address) ?? "";
+    return {
+        vmId: inputs.vmId,
+        name: String(n.name),
+        vnicProfileId: refId(n.vnic_profile) ?? "",
+        interface: (decodeString(n.interface) as VmNicInputs["interface"]) ?? inputs.interface,
+        macAddress: inputs.macAddress === undefined ? undefined : mac,
+        linked: decodeBool(n.linked, true),
+        mac,
+        plugged: decodeBool(n.plugged, true),
+        providerVersion: VM_NIC_PROVIDER_VERSION,
+    };
+}
+
+async function findNic(s: Session, vmId: string, name: string): Promise<Record<string, unknown> | undefined> {
+    // nested collection: no search, filter locally
+    return decodeList(await s.get(`/vms/${vmId}/nics`), "nic").find((n) => n.name === name);
+}
+
+export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<VmNicInputs, VmNicState> {
+    async check(_olds: VmNicInputs, news: VmNicInputs): Promise<pulumi.dynamic.CheckResult<VmNicInputs>> {
+        const n = news as unknown as Record<string, unknown>;
+        const failures: CheckFailure[] = [];
+        let mac = optString(n, "macAddress", failures)?.trim().toLowerCase();
+        if (mac !== undefined && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) {
+            failures.push({ property: "macAddress", reason: `macAddress must look like 56:6f:1a:2b:3c:4d, got ${JSON.stringify(n.macAddress)}` });
+            mac = undefined;
+        }
+        const inputs: VmNicInputs = {
+            vmId: reqId(n, "vmId", failures),
+            name: reqName(n, "name", failures, 50),
+            vnicProfileId: reqId(n, "vnicProfileId", failures),
+            interface: optEnum(n, "interface", failures, NIC_INTERFACES, "virtio"),
+            macAddress: mac,
+            linked: optBool(n, "linked", failures, true),
+        };
+        return { inputs, failures };
+    }
+
+    async diff(_id: string, olds: VmNicState, news: VmNicInputs): Promise<pulumi.dynamic.DiffResult> {
+        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, VM_NIC_PROVIDER_VERSION, true);
+    }
+
+    async create(inputs: VmNicInputs): Promise<pulumi.dynamic.CreateResult<VmNicState>> {
+        const s = await this.session(`create VmNic ${inputs.name} on VM ${inputs.vmId}`);
+        const { obj, adopted } = await createOrAdopt(s, `VmNic ${inputs.name}`, () => findNic(s, inputs.vmId, inputs.name), () =>
+            s.add<Record<string, unknown>>(`/vms/${inputs.vmId}/nics`, {
+                name: inputs.name,
+                interface: inputs.interface,
+                vnic_profile: { id: inputs.vnicProfileId },
+                linked: inputs.linked ? "true" : "false",
+                ...(inputs.macAddress ? { mac: { address: inputs.macAddress } } : {}),
+            }));
+        let n = obj;
+        if (adopted && (refId(n.vnic_profile) !== inputs.vnicProfileId || decodeBool(n.linked, true) !== inputs.linked)) {
+            n = await s.put(`/vms/${inputs.vmId}/nics/${n.id}`, { vnic_profile: { id: inputs.vnicProfileId }, linked: inputs.linked ? "true" : "false" });
+        }
+        return { id: String(n.id), outs: toState(n, inputs) };
+    }
+
+    async read(id: string, old?: VmNicState): Promise<pulumi.dynamic.ReadResult<VmNicState>> {
+        const props = old ?? ({} as VmNicState);
+        const s = await this.session(`read VmNic ${props.name ?? id}`);
+        const n = await s.find(`/vms/${props.vmId}/nics/${id}`);
+        if (!n) return { id: undefined };
+        const st = toState(n, props);
+        const { vmId, name, vnicProfileId, interface: iface, macAddress, linked } = st;
+        return { id, props: st, inputs: { vmId, name, vnicProfileId, interface: iface, macAddress, linked } as never };
+    }
+
+    async update(id: string, olds: VmNicState, news: VmNicInputs): Promise<pulumi.dynamic.UpdateResult<VmNicState>> {
+        const body: Record<string, unknown> = {};
+        if (news.vnicProfileId !== olds.vnicProfileId) body.vnic_profile = { id: news.vnicProfileId };
+        if (news.linked !== olds.linked) body.linked = news.linked ? "true" : "false";
+        if (!Object.keys(body).length) return { outs: { ...olds, ...news, providerVersion: VM_NIC_PROVIDER_VERSION } };
+        const s = await this.session(`update VmNic ${news.name} on VM ${news.vmId}`);
+        return { outs: toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news) };
+    }
+
+    async delete(id: string, props: VmNicState): Promise<void> {
+        const s = await this.session(`delete VmNic ${props.name ?? id} on VM ${props.vmId}`);
+        const path = `/vms/${props.vmId}/nics/${id}`;
+        try {
+            await s.remove(path);
+        } catch (e) {
+            // a running VM may refuse to drop a plugged NIC: unplug it, then remove
+            if ((e as OvirtApiError).httpStatus !== 409) throw e;
+            const n = await s.find(path);
+            if (!n) return;
+            if (!decodeBool(n.plugged, true)) throw e;
+            await s.put(path, { plugged: "false" });
+            await s.remove(path);
+        }
+    }
+}
+
+export const vmNicProvider = new VmNicProvider();
+
+/** A VM NIC (token `pulumi-nodejs:dynamic/ovirt:VmNic`). Replaced (delete first) on VM, name, interface or MAC change. */
+export class VmNic extends pulumi.dynamic.Resource {
+    declare readonly vmId: pulumi.Output<string>;
+    declare readonly name: pulumi.Output<string>;
+    declare readonly vnicProfileId: pulumi.Output<string>;
+    declare readonly interface: pulumi.Output<string>;
+    declare readonly macAddress: pulumi.Output<string | undefined>;
+    declare readonly linked: pulumi.Output<boolean>;
+    declare readonly mac: pulumi.Output<string>;
+    declare readonly plugged: pulumi.Output<boolean>;
+    declare readonly providerVersion: pulumi.Output<number>;
+
+    constructor(name: string, args: VmNicArgs, opts?: pulumi.CustomResourceOptions) {
+        super(vmNicProvider, name, { mac: undefined, plugged: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "VmNic");
+    }
+}
