@@ -91,7 +91,7 @@ describe("oVirt API client", () => {
             n++;
             if (n === 1) return json(res, 503, undefined);
             if (n === 2) return json(res, 409, { reason: "Operation Failed", detail: "[Cannot stop VM. Related operation is currently in progress. Please try again later.]" });
-            if (n === 3) return req.socket.destroy();
+            if (n === 3) return void req.socket.destroy();
             json(res, 200, { status: "complete" });
         };
         const s = await openSession(ep(), "stop Vm a");
@@ -115,7 +115,7 @@ describe("oVirt API client", () => {
             if (req.method === "POST") {
                 posts++;
                 created = true; // the engine made it, but the answer is lost
-                return req.socket.destroy();
+                return void req.socket.destroy();
             }
             json(res, 200, created ? { vm: [{ id: "42", name: "a" }] } : {});
         };
