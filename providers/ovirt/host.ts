@@ -43,6 +43,8 @@ export interface HostState extends HostInputs {
 const REPLACE = ["name", "address", "clusterId", "authMethod", "sshPort"] as const;
 const UPDATE = ["description", "spmPriority", "timeoutSeconds"] as const;
 
+/** States in which the engine removes a host without maintenance. */
+const REMOVABLE = ["maintenance", "install_failed", "non_responsive", "down", "pending_approval"];
 const FAILED = ["install_failed", "non_operational", "non_responsive", "error"];
 
 function toState(h: Record<string, unknown>, inputs: HostInputs, adopted: boolean): HostState {
@@ -166,7 +168,7 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
         const budget = timeoutMs(s.endpoint, props.timeoutSeconds, DEFAULT_TIMEOUT_S);
         const h = await s.find(`/hosts/${id}`);
         if (!h) return;
-        if (h.status !== "maintenance") {
+        if (!REMOVABLE.includes(String(h.status))) {
             if (h.status !== "preparing_for_maintenance") await s.action(`/hosts/${id}/deactivate`, {});
             await waitFor(`Host ${props.name}: waiting for maintenance before removal`, () => s.find(`/hosts/${id}`),
                 (x) => x === undefined || x.status === "maintenance", {

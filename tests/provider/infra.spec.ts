@@ -1,0 +1,241 @@
+// Lifecycle of DataCenter, Cluster, Host and StorageDomain against the engine emulator ("fast" latency, HTTPS
+// with its CA): create, no-op read (one GET), drift via the admin endpoint, update, replace, delete, interrupted
+// create + re-run, wrong-state refusals, transient faults. Each test starts like a fresh provider process.
+import * as assert from "node:assert/strict";
+import type { RunningEngine } from "../../emulator";
+import { SEED_IDS, CI_BAREMETAL } from "../../emulator/model/seed";
+import { ClusterProvider, DataCenterProvider, HostProvider, StorageDomainProvider } from "../../providers/ovirt";
+import { API, Admin, SSO, configured, freshProcess, startTestEngine } from "./helpers";
+
+describe("infra resources against the engine emulator", function () {
+    this.timeout(60_000);
+    let e: RunningEngine;
+    let admin: Admin;
+
+    before(async () => {
+        e = await startTestEngine();
+        admin = new Admin(e);
+    });
+    after(async () => e?.stop());
+    beforeEach(async () => {
+        await admin.clearFaults();
+        await admin.reset();
+        freshProcess();
+    });
+
+    describe("DataCenter", () => {
+        it("create, no-op read is one GET, drift, update, replace, delete, 404 on delete", async () => {
+            const p = await configured(new DataCenterProvider(), e);
+            const { inputs } = await p.check({} as never, { name: "dc-test", description: "first", version: "4.7" } as never);
+            const c = await p.create(inputs!);
+            assert.equal(c.outs!.status, "uninitialized");
+            assert.equal(c.outs!.adopted, false);
+            assert.equal(c.outs!.compatibilityVersion, "4.7");
+
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/datacenters/{dc}`]: 1 });
+            assert.deepEqual(r.props, c.outs);
+            assert.equal((await p.diff(c.id, r.props!, inputs!)).changes, false);
+
+            await admin.mutate("dataCenters", c.id, { description: "changed behind our back" });
+            const drifted = await p.read(c.id, c.outs);
+            assert.equal(drifted.props!.description, "changed behind our back");
+            assert.equal((drifted.inputs as typeof inputs)!.description, "changed behind our back");
+            const d = await p.diff(c.id, drifted.props!, inputs!);
+            assert.deepEqual([d.changes, d.replaces], [true, []]);
+
+            const u = await p.update(c.id, drifted.props!, inputs!);
+            assert.equal(u.outs!.description, "first");
+            assert.equal((await p.read(c.id, u.outs)).props!.description, "first");
+
+            const rep = await p.diff(c.id, u.outs!, { ...inputs!, name: "dc-test-2" });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["name"], true]);
+
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            await p.delete(c.id, u.outs!); // 404 = done
+        });
+
+        it("re-run after an interrupted create adopts the object instead of duplicating it", async () => {
+            const p = await configured(new DataCenterProvider(), e);
+            const inputs = (await p.check({} as never, { name: "dc-int", removeAdopted: true } as never)).inputs!;
+            await p.create(inputs); // the run "dies" before Pulumi records the result
+            const before = await admin.stats();
+            const again = await p.create(inputs);
+            const delta = Admin.delta(before, await admin.stats());
+            assert.equal(delta[`POST ${API}/datacenters`], undefined, "no second POST");
+            assert.equal(again.outs!.adopted, true);
+            const inv = await admin.inventory();
+            assert.equal(inv.dataCenters.filter((d) => d.name === "dc-int").length, 1);
+            await p.delete(again.id, again.outs!); // removeAdopted: removed
+            assert.equal((await p.read(again.id, again.outs)).id, undefined);
+        });
+
+        it("a 503 on the create POST is followed by a lookup, then one more POST: exactly one object", async () => {
+            const p = await configured(new DataCenterProvider(), e);
+            await admin.faults([{ method: "POST", path: "^/ovirt-engine/api/datacenters$", kind: "503", times: 1 }]);
+            const c = await p.create((await p.check({} as never, { name: "dc-503" } as never)).inputs!);
+            const s = await admin.stats();
+            assert.equal(s.requests[`GET ${API}/datacenters`], 2, "looked up before each POST");
+            assert.equal(s.requests[`POST ${API}/datacenters`], 1);
+            assert.equal(s.requests[`POST (fault:503)`], 1);
+            assert.equal((await admin.inventory()).dataCenters.filter((d) => d.name === "dc-503").length, 1);
+            assert.equal(c.outs!.adopted, false);
+        });
+    });
+
+    describe("Cluster", () => {
+        it("adopts the existing OCP-45 cluster by name and leaves it on delete", async () => {
+            const p = await configured(new ClusterProvider(), e);
+            const inputs = (await p.check({} as never, { name: "OCP-45", dataCenterId: SEED_IDS.ciDc } as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.equal(c.id, SEED_IDS.ciCluster);
+            assert.equal(c.outs!.adopted, true);
+            assert.equal(c.outs!.effectiveCpuType, "Intel Cascadelake Server Family");
+            await p.delete(c.id, c.outs!);
+            assert.equal((await p.read(c.id, c.outs)).id, SEED_IDS.ciCluster, "adopted cluster kept");
+        });
+
+        it("refuses to adopt a same-named cluster of another data center, and needs cpuType to create", async () => {
+            const p = await configured(new ClusterProvider(), e);
+            await assert.rejects(p.create((await p.check({} as never, { name: "OCP-45", dataCenterId: SEED_IDS.defaultDc } as never)).inputs!),
+                /already exists in data center c1a45000-0000-4000-8000-000000000001, not in 5e0ac0a4/);
+            await assert.rejects(p.create((await p.check({} as never, { name: "cl-new", dataCenterId: SEED_IDS.defaultDc } as never)).inputs!),
+                /set cpuType/);
+        });
+
+        it("create, read, drift, update, replace, delete", async () => {
+            const p = await configured(new ClusterProvider(), e);
+            const inputs = (await p.check({} as never, { name: "cl-test", dataCenterId: SEED_IDS.defaultDc, cpuType: "Intel Cascadelake Server Family", description: "a" } as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.equal(c.outs!.adopted, false);
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/clusters/{cluster}`]: 1 });
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+            await admin.mutate("clusters", c.id, { description: "drift" });
+            const drifted = await p.read(c.id, c.outs);
+            assert.equal(drifted.props!.description, "drift");
+            const u = await p.update(c.id, drifted.props!, { ...inputs, description: "b" });
+            assert.equal(u.outs!.description, "b");
+            const rep = await p.diff(c.id, u.outs!, { ...inputs, dataCenterId: SEED_IDS.ciDc });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["dataCenterId"], true]);
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+        });
+    });
+
+    describe("Host", () => {
+        const args = { name: "host-test", address: CI_BAREMETAL[0], clusterId: SEED_IDS.ciCluster, description: "h" };
+
+        it("add waits installing → initializing → up; read, drift, update, replace; delete via maintenance", async () => {
+            const p = await configured(new HostProvider(), e);
+            const inputs = (await p.check({} as never, args as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.equal(c.outs!.status, "up");
+            const inv = await admin.inventory();
+            const hist = (inv.history as unknown as Record<string, Array<{ status: string }>>)[c.id].map((t) => t.status);
+            assert.deepEqual(hist.slice(0, 3), ["installing", "initializing", "up"]);
+
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/hosts/{host}`]: 1 });
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+
+            await admin.mutate("hosts", c.id, { status: "maintenance" });
+            const drifted = await p.read(c.id, c.outs);
+            assert.equal(drifted.props!.status, "maintenance");
+
+            const u = await p.update(c.id, r.props!, { ...inputs, spmPriority: 7 });
+            assert.equal(u.outs!.spmPriority, 7);
+            const rep = await p.diff(c.id, u.outs!, { ...inputs, spmPriority: 7, address: CI_BAREMETAL[1] });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["address"], true]);
+
+            await admin.mutate("hosts", c.id, { status: "up" });
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            const s = await admin.stats();
+            assert.equal(s.requests[`POST ${API}/hosts/{host}/deactivate`], 1);
+            assert.equal(s.requests[`DELETE ${API}/hosts/{host}`], 1);
+            await p.delete(c.id, u.outs!); // 404 = done
+        });
+
+        it("fails with the status and the engine's latest events when the install fails", async () => {
+            const p = await configured(new HostProvider(), e);
+            const inputs = (await p.check({} as never, { ...args, name: "host-bad", address: "nowhere.example.org" } as never)).inputs!;
+            await assert.rejects(p.create(inputs), (err: Error) => {
+                assert.match(err.message, /Host host-bad: waiting for status up: host host-bad is (install_failed|non_responsive); latest engine events: \[(error|warning)\]/);
+                return true;
+            });
+        });
+
+        it("a re-run adopts the host the interrupted run added", async () => {
+            const p = await configured(new HostProvider(), e);
+            const inputs = (await p.check({} as never, args as never)).inputs!;
+            const first = await p.create(inputs);
+            const again = await p.create(inputs);
+            assert.equal(again.id, first.id);
+            assert.equal(again.outs!.adopted, true);
+            assert.equal((await admin.stats()).requests[`POST ${API}/hosts`], 1);
+        });
+    });
+
+    describe("StorageDomain", () => {
+        const args = { name: "sd-test", dataCenterId: SEED_IDS.ciDc, hostId: SEED_IDS.host1, nfsAddress: "nfs.lan", nfsPath: "/exports/sd-test/" };
+
+        it("create → unattached → attached → active; one-GET read; drift to maintenance is corrected; delete the engine's way", async () => {
+            const p = await configured(new StorageDomainProvider(), e);
+            const inputs = (await p.check({} as never, args as never)).inputs!;
+            assert.equal(inputs.nfsPath, "/exports/sd-test");
+            const c = await p.create(inputs);
+            assert.equal(c.outs!.status, "active");
+            assert.equal(c.outs!.master, false);
+
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/datacenters/{dc}/storagedomains/{sd}`]: 1 });
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+
+            const sd = (await admin.inventory()).storageDomains.find((x) => x.id === c.id)!;
+            await admin.mutate("storageDomains", c.id, { attachments: (sd.attachments as Array<Record<string, unknown>>).map((a) => ({ ...a, status: "maintenance" })) });
+            const drifted = await p.read(c.id, c.outs);
+            assert.equal(drifted.props!.status, "maintenance");
+            const d = await p.diff(c.id, drifted.props!, inputs);
+            assert.deepEqual([d.changes, d.replaces], [true, []]);
+            const u = await p.update(c.id, drifted.props!, inputs);
+            assert.equal(u.outs!.status, "active");
+
+            const rep = await p.diff(c.id, u.outs!, { ...inputs, nfsPath: "/exports/other" });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["nfsPath"], true]);
+
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            const s = await admin.stats();
+            assert.equal(s.requests[`POST ${API}/datacenters/{dc}/storagedomains/{sd}/deactivate`], 1);
+            assert.equal(s.requests[`DELETE ${API}/datacenters/{dc}/storagedomains/{sd}`], 1);
+            assert.equal(s.requests[`DELETE ${API}/storagedomains/{sd}`], 1);
+            await p.delete(c.id, u.outs!);
+        });
+
+        it("refuses to delete a domain that holds disks, with a clear message", async () => {
+            const p = await configured(new StorageDomainProvider(), e);
+            const props = { ...(await p.check({} as never, { ...args, name: "nfs-ovirt45" } as never)).inputs!, status: "active" } as never;
+            await assert.rejects(p.delete(SEED_IDS.nfs, props), /delete StorageDomain nfs-ovirt45: it holds 1 disk\(s\) \(centos-stream-9_Disk1\)/);
+        });
+
+        it("retries lock conflicts and 503s on actions and reads", async () => {
+            const p = await configured(new StorageDomainProvider(), e);
+            await admin.faults([
+                { method: "GET", path: "/storagedomains/[^/]+$", kind: "503", times: 2 },
+                { method: "POST", path: "/activate$", kind: "lock409", times: 1 },
+            ]);
+            const c = await p.create((await p.check({} as never, { ...args, name: "sd-faulty", active: false } as never)).inputs!);
+            assert.equal(c.outs!.status, "maintenance");
+            const u = await p.update(c.id, c.outs!, { ...c.outs!, active: true });
+            assert.equal(u.outs!.status, "active");
+            const s = await admin.stats();
+            assert.ok(s.faultsInjected >= 3, `faults injected: ${s.faultsInjected}`);
+        });
+    });
+});
