@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import type { RunningEngine } from "../../emulator";
 import { SEED_IDS, CI_BAREMETAL } from "../../emulator/model/seed";
 import { ClusterProvider, DataCenterProvider, HostProvider, StorageDomainProvider } from "../../providers/ovirt";
-import { API, Admin, SSO, configured, freshProcess, startTestEngine } from "./helpers";
+import { API, Admin, configured, freshProcess, startTestEngine } from "./helpers";
 
 describe("infra resources against the engine emulator", function () {
     this.timeout(60_000);
