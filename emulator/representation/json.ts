@@ -18,7 +18,7 @@ export function toJson(n: Node): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(n as Record<string, Node | undefined>)) {
         if (v === undefined) continue;
-        if (v instanceof Wrapped && v.items.length === 0) continue;
+        if (v instanceof Wrapped && v.items.length === 0 && !v.keepEmpty) continue;
         out[k] = toJson(v);
     }
     return out;

@@ -11,7 +11,8 @@ export class Dec {
 }
 
 export class Wrapped {
-    constructor(readonly elem: string, readonly items: readonly Node[]) {}
+    /** `keepEmpty`: written as `{}` when empty (followed links) instead of being omitted. */
+    constructor(readonly elem: string, readonly items: readonly Node[], readonly keepEmpty = false) {}
 }
 
 export type Node = string | number | boolean | Date | Dec | Wrapped | readonly Node[] | NodeObject;

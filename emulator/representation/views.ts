@@ -50,7 +50,7 @@ function decorate(ctx: ViewCtx, o: Obj, href: string, subs: Sub[], actions: stri
     for (const s of subs) {
         const f = follow?.get(s.rel) ?? (s.key ? follow?.get(s.key.replace(/_/g, "")) : undefined);
         if (f && s.load && s.key && s.elem) {
-            o[s.key] = new Wrapped(s.elem, s.load(f, { ...ctx, follow: f }));
+            o[s.key] = new Wrapped(s.elem, s.load(f, { ...ctx, follow: f }), true);
         }
         links.push({ href: `${href}/${s.rel}`, rel: s.rel });
     }
