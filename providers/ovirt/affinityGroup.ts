@@ -118,7 +118,7 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
         const base = `/clusters/${clusterId}/affinitygroups/${id}/vms`;
         for (const vm of wanted.filter((v) => !current.includes(v))) {
             await createOrAdopt(s, `VM ${vm} in affinity group ${id}`,
-                async () => (members(await s.get(`/clusters/${clusterId}/affinitygroups/${id}`, { params: { follow: "vms" } })).includes(vm) ? vm : undefined),
+                async () => (members(await s.get(`/clusters/${clusterId}/affinitygroups/${id}`)).includes(vm) ? vm : undefined),
                 async () => { await s.add(base, { id: vm }); return vm; });
         }
         for (const vm of current.filter((v) => !wanted.includes(v))) await s.remove(`${base}/${vm}`);
@@ -137,16 +137,16 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
             s.add<Record<string, unknown>>(`/clusters/${inputs.clusterId}/affinitygroups`, body));
         const id = String(obj.id);
         if (adopted) await s.put(`/clusters/${inputs.clusterId}/affinitygroups/${id}`, body);
-        const cur = members(await s.get(`/clusters/${inputs.clusterId}/affinitygroups/${id}`, { params: { follow: "vms" } }));
+        const cur = members(await s.get(`/clusters/${inputs.clusterId}/affinitygroups/${id}`));
         await this.syncMembers(s, inputs.clusterId, id, cur, inputs.vmIds);
-        const g = await s.get(`/clusters/${inputs.clusterId}/affinitygroups/${id}`, { params: { follow: "vms" } });
+        const g = await s.get(`/clusters/${inputs.clusterId}/affinitygroups/${id}`);
         return { id, outs: toState(g, inputs, members(g)) };
     }
 
     async read(id: string, old?: AffinityGroupState): Promise<pulumi.dynamic.ReadResult<AffinityGroupState>> {
         const props = old ?? ({} as AffinityGroupState);
         const s = await this.session(`read AffinityGroup ${props.name ?? id}`);
-        const g = await s.find(`/clusters/${props.clusterId}/affinitygroups/${id}`, { params: { follow: "vms" } });
+        const g = await s.find(`/clusters/${props.clusterId}/affinitygroups/${id}`);
         if (!g) return { id: undefined };
         const st = toState(g, props, members(g));
         const { providerVersion: _pv, ...inputs } = st;
@@ -164,7 +164,7 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
         if (JSON.stringify(news.hostsRule) !== JSON.stringify(olds.hostsRule)) body.hosts_rule = ruleBody(news.hostsRule);
         if (Object.keys(body).length) await s.put(path, body);
         await this.syncMembers(s, news.clusterId, id, olds.vmIds ?? [], news.vmIds);
-        const g = await s.get(path, { params: { follow: "vms" } });
+        const g = await s.get(path);
         return { outs: toState(g, news, members(g)) };
     }
 

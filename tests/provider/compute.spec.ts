@@ -1,0 +1,246 @@
+// Lifecycle of Network, Vm, VmNic and AffinityGroup against the engine emulator ("fast" latency, HTTPS with its CA).
+import * as assert from "node:assert/strict";
+import type { RunningEngine } from "../../emulator";
+import { SEED_IDS } from "../../emulator/model/seed";
+import { AffinityGroupProvider, NetworkProvider, VmNicProvider, VmProvider } from "../../providers/ovirt";
+import { API, Admin, configured, freshProcess, startTestEngine } from "./helpers";
+
+const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureKeyOnly ci@example";
+
+describe("compute resources against the engine emulator", function () {
+    this.timeout(60_000);
+    let e: RunningEngine;
+    let admin: Admin;
+
+    before(async () => {
+        e = await startTestEngine();
+        admin = new Admin(e);
+    });
+    after(async () => e?.stop());
+    beforeEach(async () => {
+        await admin.clearFaults();
+        await admin.reset();
+        freshProcess();
+    });
+
+    async function stoppedVm(name: string): Promise<string> {
+        const p = await configured(new VmProvider(), e);
+        const c = await p.create((await p.check({} as never, { name, clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.blankTemplate, started: false } as never)).inputs!);
+        return c.id;
+    }
+
+    describe("Network", () => {
+        const args = { name: "ovn-vmnet-1", dataCenterId: SEED_IDS.ciDc, externalProviderId: SEED_IDS.ovn, clusterId: SEED_IDS.ciCluster, description: "lease 1" };
+
+        it("create on OVN with its vNIC profile and cluster assignment; one-GET read; drift; update; replace; delete", async () => {
+            const p = await configured(new NetworkProvider(), e);
+            const inputs = (await p.check({} as never, args as never)).inputs!;
+            const c = await p.create(inputs);
+            const inv = await admin.inventory();
+            const profile = inv.vnicProfiles.find((v) => v.networkId === c.id)!;
+            assert.equal(c.outs!.vnicProfileId, profile.id);
+            assert.equal(profile.name, "ovn-vmnet-1");
+            const cl = inv.clusters.find((x) => x.id === SEED_IDS.ciCluster)!;
+            assert.deepEqual((cl.networks as Array<Record<string, unknown>>).find((n) => n.networkId === c.id)?.required, false);
+
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/clusters/{cluster}/networks/{network}`]: 1 });
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+
+            // drift: someone unassigned it from the cluster
+            await admin.mutate("clusters", SEED_IDS.ciCluster, { networks: (cl.networks as Array<Record<string, unknown>>).filter((n) => n.networkId !== c.id) });
+            const drifted = await p.read(c.id, c.outs);
+            assert.equal(drifted.props!.clusterId, undefined);
+            const d = await p.diff(c.id, drifted.props!, inputs);
+            assert.deepEqual([d.changes, d.replaces], [true, []]);
+            const u = await p.update(c.id, drifted.props!, { ...inputs, description: "lease 1 (renamed)" });
+            assert.equal(u.outs!.clusterId, SEED_IDS.ciCluster);
+            assert.equal(u.outs!.description, "lease 1 (renamed)");
+            assert.equal((await p.read(c.id, u.outs)).props!.clusterId, SEED_IDS.ciCluster);
+
+            const rep = await p.diff(c.id, u.outs!, { ...inputs, externalProviderId: SEED_IDS.ovirtmgmtCi });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["externalProviderId"], true]);
+
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            await p.delete(c.id, u.outs!);
+        });
+
+        it("re-run adopts the network and keeps one profile", async () => {
+            const p = await configured(new NetworkProvider(), e);
+            const inputs = (await p.check({} as never, args as never)).inputs!;
+            const a = await p.create(inputs);
+            const b = await p.create(inputs);
+            assert.equal(b.id, a.id);
+            assert.equal(b.outs!.adopted, true);
+            assert.equal(b.outs!.vnicProfileId, a.outs!.vnicProfileId);
+            assert.equal((await admin.stats()).requests[`POST ${API}/networks`], 1);
+        });
+    });
+
+    describe("Vm", () => {
+        const args = {
+            name: "proxy-vm", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.proxyTemplate, memoryMiB: 2048, cpuCores: 2,
+            highAvailability: true, deleteProtected: true, osType: "rhel_9x64", ipWaitSeconds: 1,
+            cloudInit: {
+                hostName: "proxy-vm", userName: "cloud-user", authorizedSshKeys: SSH_KEY, customScript: "#cloud-config\nruncmd: []\n",
+                nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: "192.168.201.20", netmask: "255.255.255.0", gateway: "192.168.201.1" }],
+            },
+        };
+
+        it("create from a template with cloud-init, start, wait up; IPs; one-GET read; drift; update; replace; protected delete", async () => {
+            const p = await configured(new VmProvider(), e);
+            const inputs = (await p.check({} as never, args as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.equal(c.outs!.status, "up");
+            assert.equal(c.outs!.memoryMiB, 2048);
+            assert.equal(c.outs!.cpuCores, 2);
+            assert.equal(c.outs!.highAvailability, true);
+            assert.equal(c.outs!.deleteProtected, true);
+            const vm = (await admin.inventory()).vms.find((v) => v.id === c.id)!;
+            const init = vm.initialization as Record<string, unknown>;
+            assert.equal(init.hostName, "proxy-vm");
+            assert.equal(init.authorizedSshKeys, SSH_KEY);
+            assert.deepEqual((init.nicConfigurations as Array<Record<string, unknown>>)[0].ip, { address: "192.168.201.20", netmask: "255.255.255.0", gateway: "192.168.201.1", version: "v4" });
+
+            // a NIC makes the guest agent report an address; a refresh picks it up
+            const nics = await configured(new VmNicProvider(), e);
+            await nics.create((await nics.check({} as never, { vmId: c.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!);
+            let ips: string[] = [];
+            for (let i = 0; i < 50 && ips.length === 0; i++) {
+                ips = (await p.read(c.id, c.outs)).props!.ipAddresses;
+                if (!ips.length) await new Promise((r) => setTimeout(r, 50));
+            }
+            assert.deepEqual(ips, ["192.168.201.20"]);
+
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/vms/{vm}`]: 1 });
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+
+            await admin.mutate("vms", c.id, { memory: 4096 * 1024 * 1024, highAvailability: false });
+            const drifted = await p.read(c.id, c.outs);
+            assert.equal(drifted.props!.memoryMiB, 4096);
+            assert.equal(drifted.props!.highAvailability, false);
+            const d = await p.diff(c.id, drifted.props!, inputs);
+            assert.deepEqual([d.changes, d.replaces], [true, []]);
+            const u = await p.update(c.id, drifted.props!, inputs);
+            assert.equal(u.outs!.memoryMiB, 2048);
+            assert.equal(u.outs!.highAvailability, true);
+            assert.equal(u.outs!.status, "up", "restarted after the memory change");
+
+            const rep = await p.diff(c.id, u.outs!, { ...inputs, templateId: SEED_IDS.blankTemplate });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["templateId"], true]);
+            const rep2 = await p.diff(c.id, u.outs!, { ...inputs, cloudInit: { ...inputs.cloudInit, hostName: "other" } });
+            assert.deepEqual(rep2.replaces, ["cloudInit"]);
+
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            const s = await admin.stats();
+            assert.ok(s.requests[`POST ${API}/vms/{vm}/stop`] >= 1);
+            assert.equal(s.requests[`DELETE ${API}/vms/{vm}`], 1);
+            await p.delete(c.id, u.outs!);
+        });
+
+        it("update: started=false stops the VM, true starts it again", async () => {
+            const p = await configured(new VmProvider(), e);
+            const inputs = (await p.check({} as never, { ...args, deleteProtected: false, cloudInit: undefined, ipWaitSeconds: 0 } as never)).inputs!;
+            const c = await p.create(inputs);
+            const stopped = await p.update(c.id, c.outs!, { ...inputs, started: false });
+            assert.equal(stopped.outs!.status, "down");
+            const started = await p.update(c.id, stopped.outs!, inputs);
+            assert.equal(started.outs!.status, "up");
+            await p.delete(c.id, started.outs!);
+        });
+
+        it("surfaces the engine's refusal to start a VM without a bootable disk", async () => {
+            const p = await configured(new VmProvider(), e);
+            const inputs = (await p.check({} as never, { name: "diskless", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.blankTemplate } as never)).inputs!;
+            await assert.rejects(p.create(inputs), (err: Error) => {
+                assert.match(err.message, /^create Vm diskless: POST \/vms\/[0-9a-f-]+\/start failed: HTTP 409: Operation Failed: \[Cannot run VM without at least one bootable disk\./);
+                assert.ok(!err.message.includes(e.password));
+                return true;
+            });
+        });
+
+        it("a re-run adopts the VM an interrupted run created and brings it up", async () => {
+            const p = await configured(new VmProvider(), e);
+            const inputs = (await p.check({} as never, { ...args, deleteProtected: false, ipWaitSeconds: 0 } as never)).inputs!;
+            await p.create({ ...inputs, started: false }); // interrupted before the start
+            const again = await p.create(inputs);
+            assert.equal(again.outs!.adopted, true);
+            assert.equal(again.outs!.status, "up");
+            assert.equal((await admin.stats()).requests[`POST ${API}/vms`], 1);
+        });
+    });
+
+    describe("VmNic", () => {
+        it("create with a MAC output; one-GET read; drift; update profile; replace; delete", async () => {
+            const vmId = await stoppedVm("nic-host");
+            const net = await configured(new NetworkProvider(), e);
+            const n = await net.create((await net.check({} as never, { name: "ovn-vmnet-2", dataCenterId: SEED_IDS.ciDc, externalProviderId: SEED_IDS.ovn } as never)).inputs!);
+            const p = await configured(new VmNicProvider(), e);
+            const inputs = (await p.check({} as never, { vmId, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.match(c.outs!.mac, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/vms/{vm}/nics/{nic}`]: 1 });
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+
+            const vm = (await admin.inventory()).vms.find((v) => v.id === vmId)!;
+            await admin.mutate("vms", vmId, { nics: (vm.nics as Array<Record<string, unknown>>).map((x) => ({ ...x, linked: false })) });
+            const drifted = await p.read(c.id, c.outs);
+            assert.equal(drifted.props!.linked, false);
+            assert.deepEqual((await p.diff(c.id, drifted.props!, inputs)).replaces, []);
+
+            const u = await p.update(c.id, drifted.props!, { ...inputs, vnicProfileId: n.outs!.vnicProfileId });
+            assert.equal(u.outs!.vnicProfileId, n.outs!.vnicProfileId);
+            assert.equal(u.outs!.linked, true);
+            assert.equal(u.outs!.mac, c.outs!.mac);
+
+            const rep = await p.diff(c.id, u.outs!, { ...inputs, vnicProfileId: n.outs!.vnicProfileId, name: "nic2" });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["name"], true]);
+
+            const again = await p.create({ ...inputs, vnicProfileId: n.outs!.vnicProfileId });
+            assert.equal(again.id, c.id, "re-run adopts the NIC by name");
+
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            await p.delete(c.id, u.outs!);
+        });
+    });
+
+    describe("AffinityGroup", () => {
+        it("create with members; one-GET read; drift in members; update; replace; delete", async () => {
+            const vm1 = await stoppedVm("ag-vm-1");
+            const vm2 = await stoppedVm("ag-vm-2");
+            const p = await configured(new AffinityGroupProvider(), e);
+            const inputs = (await p.check({} as never, { clusterId: SEED_IDS.ciCluster, name: "spread", vmIds: [vm2, vm1] } as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.deepEqual(c.outs!.vmIds, [vm1, vm2].sort());
+            assert.deepEqual(c.outs!.vmsRule, { enabled: true, positive: false, enforcing: true });
+
+            const before = await admin.stats();
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/clusters/{cluster}/affinitygroups/{group}`]: 1 });
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+
+            await admin.mutate("affinityGroups", c.id, { vmIds: [vm1] });
+            const drifted = await p.read(c.id, c.outs);
+            assert.deepEqual(drifted.props!.vmIds, [vm1]);
+            const u = await p.update(c.id, drifted.props!, { ...inputs, priority: 2, vmsRule: { enabled: true, positive: false, enforcing: false } });
+            assert.deepEqual(u.outs!.vmIds, [vm1, vm2].sort());
+            assert.equal(u.outs!.priority, 2);
+            assert.equal(u.outs!.vmsRule.enforcing, false);
+
+            const rep = await p.diff(c.id, u.outs!, { ...inputs, name: "spread-2" });
+            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["name"], true]);
+            await p.delete(c.id, u.outs!);
+            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            await p.delete(c.id, u.outs!);
+        });
+    });
+});
