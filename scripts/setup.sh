@@ -153,6 +153,13 @@ build_plugin() {
 plugin_step command "$COMMAND_SDK_VERSION" "$COMMAND_MODULE" "$COMMAND_PSEUDO_VERSION"
 plugin_step random "$RANDOM_SDK_VERSION" "$RANDOM_MODULE" "$RANDOM_PSEUDO_VERSION" "$RANDOM_FALLBACK_PSEUDO_VERSION"
 plugin_step vault "$VAULT_SDK_VERSION" "$VAULT_MODULE" "$VAULT_PSEUDO_VERSION" "$VAULT_FALLBACK_PSEUDO_VERSION"
+# A BLOCKED plugin is served by its local stand-in, which scripts/lib/env.sh puts on PATH after the real
+# plugin directories (docs/standin-plugins.md).
+for b in "${BLOCKED[@]}"; do
+  case "$b" in "plugin "*) n=${b#plugin }; n=${n%%:*}
+    if [ -x "$OVIRT_CI_STANDIN_PLUGINS/pulumi-resource-$n" ]; then step "plugin $n" "using the local stand-in (tools/standin-plugins) instead"; fi;;
+  esac
+done
 
 # --- 6. OpenBao ----------------------------------------------------------------------------------
 if [ -x "$OPENBAO_DIR/bin/bao" ] && "$OPENBAO_DIR/bin/bao" version >/dev/null 2>&1; then

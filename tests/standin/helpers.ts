@@ -1,0 +1,41 @@
+/**
+ * Helpers of the stand-in plugin tests: a throwaway stack of tests/standin/project whose engine finds the
+ * LOCAL STAND-IN plugins first (so these tests test the stand-ins even where a real plugin exists), and
+ * the text of everything the file backend stored.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { throwawayStack, ThrowawayStack } from "../helpers/pulumiCli";
+
+export const projectDir = path.join(__dirname, "project");
+export const standinBin = path.join(__dirname, "../../tools/standin-plugins/bin");
+
+/** A stack on a fresh file backend, with the stand-in plugins first on the engine's PATH. */
+export function standinStack(envVars: Record<string, string> = {}): Promise<ThrowawayStack> {
+    return throwawayStack(projectDir, { PATH: `${standinBin}${path.delimiter}${process.env.PATH ?? ""}`, OVIRT_CI_FORCE_STANDIN: "1", ...envVars });
+}
+
+/** Every file the backend holds (state, backups, history): path relative to the backend, text. */
+export function backendFiles(backendDir: string): [string, string][] {
+    const out: [string, string][] = [];
+    const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else out.push([path.relative(backendDir, p), fs.readFileSync(p, "latin1")]);
+        }
+    };
+    walk(backendDir);
+    return out;
+}
+
+/** Fails naming which secret appears in clear text in which of the backend's files. */
+export function assertNotInState(backendDir: string, secrets: Record<string, string>): void {
+    const files = backendFiles(backendDir);
+    assert.ok(files.some(([f]) => f.endsWith(".json") && f.includes("stacks")), "the backend holds a stack state file");
+    for (const [what, value] of Object.entries(secrets)) {
+        const where = files.filter(([, text]) => value && text.includes(value)).map(([f]) => f);
+        assert.deepEqual(where, [], `the state holds ${what} in clear text`);
+    }
+}

@@ -1,0 +1,64 @@
+// Throwaway program of tests/standin: one scenario per stack (config `scenario`), each using only the
+// package it tests, so a stack asks the engine for one plugin.
+import * as pulumi from "@pulumi/pulumi";
+
+const config = new pulumi.Config();
+const scenario = config.require("scenario");
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+if (scenario === "vault") {
+    const vault = require("@pulumi/vault") as typeof import("@pulumi/vault");
+    const item = new vault.kv.SecretV2("item", {
+        mount: config.require("vaultMount"),
+        name: config.require("itemName"),
+        dataJson: JSON.stringify(config.requireObject<Record<string, string>>("itemData")),
+        deleteAllVersions: config.getBoolean("deleteAllVersions"),
+    });
+    exports.itemPath = item.path;
+    exports.itemData = item.data;
+    exports.itemVersion = item.metadata.apply((m) => m.version);
+    if (config.getBoolean("withMount")) {
+        const mount = new vault.Mount("extra", { path: config.require("extraMount"), type: "kv", options: { version: "2" }, description: "stand-in test" });
+        const inMount = new vault.kv.SecretV2("in-mount", { mount: mount.path, name: "x", dataJson: JSON.stringify({ a: "b" }), deleteAllVersions: true });
+        exports.mountAccessor = mount.accessor;
+        exports.inMountPath = inMount.path;
+    }
+}
+
+if (scenario === "random") {
+    const random = require("@pulumi/random") as typeof import("@pulumi/random");
+    const pw = new random.RandomPassword("pw", { length: 20, minSpecial: 2, minNumeric: 2, overrideSpecial: "-_", keepers: { k: config.require("keeper") } });
+    const str = new random.RandomString("str", { length: 12, special: false, upper: false });
+    exports.password = pw.result;
+    exports.bcryptHash = pw.bcryptHash;
+    exports.str = str.result;
+}
+
+if (scenario === "command") {
+    const command = require("@pulumi/command") as typeof import("@pulumi/command");
+    const logDir = config.require("logDir");
+    const local = new command.local.Command("local", {
+        create: `echo local-$((6*7)) && echo to-stderr >&2`,
+        environment: { STANDIN_LOCAL: config.require("gen") },
+        update: `echo "local-updated prev=$PULUMI_COMMAND_STDOUT gen=$STANDIN_LOCAL"`,
+    });
+    exports.localStdout = local.stdout;
+    exports.localStderr = local.stderr;
+    if (config.get("sshHost")) {
+        const remote = new command.remote.Command("remote", {
+            connection: {
+                host: config.require("sshHost"),
+                port: config.requireNumber("sshPort"),
+                user: config.require("sshUser"),
+                privateKey: config.requireSecret("sshKey"),
+                hostKey: config.get("sshHostKey"),
+            },
+            environment: { STANDIN_GEN: config.require("gen") },
+            create: `echo "created gen=$STANDIN_GEN" >> ${logDir}/remote.log && echo hello-remote`,
+            update: `echo "updated gen=$STANDIN_GEN prev=$PULUMI_COMMAND_STDOUT" >> ${logDir}/remote.log && echo hello-updated`,
+            delete: `echo "deleted prev=$PULUMI_COMMAND_STDOUT" >> ${logDir}/remote.log`,
+            triggers: [config.require("trigger")],
+        });
+        exports.remoteStdout = remote.stdout;
+    }
+}
