@@ -44,6 +44,9 @@ if (scenario === "command") {
     });
     exports.localStdout = local.stdout;
     exports.localStderr = local.stderr;
+    if (config.getBoolean("failLocal")) {
+        new command.local.Command("failing", { create: "echo some-stdout; echo boom-on-stderr >&2; exit 3" });
+    }
     if (config.get("sshHost")) {
         const remote = new command.remote.Command("remote", {
             connection: {

@@ -1,0 +1,129 @@
+/**
+ * A throwaway OpenSSH server on a free loopback port, as the current user, with its own host key,
+ * client key and authorized_keys in a temporary directory: the SSH target of the stand-in command
+ * plugin's tests and of the end-to-end tests (the proxy VM's stand-in).
+ */
+import { spawn, execFileSync, ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { freePort } from "./openbao";
+
+/** A running sshd. */
+export interface RunningSshd {
+    /** `127.0.0.1` */
+    host: string;
+    port: number;
+    /** The login user: the current user. */
+    user: string;
+    /** The client's private key (OpenSSH PEM form, ed25519, unencrypted). */
+    privateKeyPem: string;
+    /** The client's public key (authorized_keys line). */
+    publicKey: string;
+    /** The server's host public key (authorized_keys form), for `hostKey` pinning. */
+    hostPublicKey: string;
+    /** The temporary directory (config, keys, log); removed by stop(). */
+    dir: string;
+    /** Stops sshd, waits for it and removes the directory. */
+    stop(): Promise<void>;
+}
+
+/** Options for {@link startSshd}. */
+export interface SshdOptions {
+    /**
+     * sshd's AcceptEnv patterns: which environment variables a client may send. Like a distribution's
+     * default (`LANG LC_*`) unless given; add e.g. `PULUMI_COMMAND_*` to let the command provider's
+     * previous-output variables through.
+     */
+    acceptEnv?: string[];
+}
+
+const SSHD = "/usr/sbin/sshd";
+
+/** Starts sshd; rejects with its log when it does not accept connections within 10 s. */
+export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
+    if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: run scripts/setup.sh (Debian package openssh-server)`);
+    // sshd insists on its privilege separation directory even when it never drops privileges.
+    if (!fs.existsSync("/run/sshd")) fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-sshd-"));
+    const keygen = (file: string, comment: string) =>
+        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path.join(dir, file)], { stdio: "ignore" });
+    keygen("host_ed25519", "ovirt-ci-test-host");
+    keygen("client_ed25519", "ovirt-ci-test-client");
+    const publicKey = fs.readFileSync(path.join(dir, "client_ed25519.pub"), "utf8").trim();
+    fs.writeFileSync(path.join(dir, "authorized_keys"), `${publicKey}\n`, { mode: 0o600 });
+    const port = await freePort();
+    const user = os.userInfo().username;
+    fs.writeFileSync(
+        path.join(dir, "sshd_config"),
+        [
+            `ListenAddress 127.0.0.1:${port}`,
+            `HostKey ${path.join(dir, "host_ed25519")}`,
+            `PidFile ${path.join(dir, "sshd.pid")}`,
+            `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
+            "StrictModes no",
+            "UsePAM no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PubkeyAuthentication yes",
+            "PermitRootLogin prohibit-password",
+            `AllowUsers ${user}`,
+            `AcceptEnv ${(opts.acceptEnv ?? ["LANG", "LC_*"]).join(" ")}`,
+            "AllowTcpForwarding yes",
+            "X11Forwarding no",
+            "PrintMotd no",
+            "LogLevel VERBOSE",
+            "Subsystem sftp internal-sftp",
+            "",
+        ].join("\n"),
+    );
+    const logFile = path.join(dir, "sshd.log");
+    const child: ChildProcess = spawn(SSHD, ["-D", "-e", "-f", path.join(dir, "sshd_config"), "-E", logFile], { stdio: "ignore" });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const stop = async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+            child.kill("SIGTERM");
+            await exited;
+        }
+        fs.rmSync(dir, { recursive: true, force: true });
+    };
+    const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").slice(-2000) : "(no log)");
+    try {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+            if (child.exitCode !== null) throw new Error(`sshd exited with code ${child.exitCode}:\n${log()}`);
+            if (await banner("127.0.0.1", port)) break;
+            if (Date.now() > deadline) throw new Error(`sshd did not answer on 127.0.0.1:${port} within 10 s:\n${log()}`);
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    } catch (e) {
+        await stop();
+        throw e;
+    }
+    return {
+        host: "127.0.0.1",
+        port,
+        user,
+        privateKeyPem: fs.readFileSync(path.join(dir, "client_ed25519"), "utf8"),
+        publicKey,
+        hostPublicKey: fs.readFileSync(path.join(dir, "host_ed25519.pub"), "utf8").trim(),
+        dir,
+        stop,
+    };
+}
+
+/** Whether an SSH server greets on host:port. */
+function banner(host: string, port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const s = net.connect(port, host);
+        const done = (ok: boolean) => {
+            s.destroy();
+            resolve(ok);
+        };
+        s.setTimeout(1000, () => done(false));
+        s.once("data", (d) => done(d.toString().startsWith("SSH-")));
+        s.once("error", () => done(false));
+    });
+}
