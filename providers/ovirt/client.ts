@@ -84,11 +84,15 @@ export function isLockConflict(e: unknown): boolean {
     return err?.httpStatus === 409 && /currently in progress|is locked|are locked|try again in a few minutes/i.test(`${err.detail ?? ""} ${err.reason ?? ""}`);
 }
 
+/** Network failures worth another try; TLS verification failures and bad URLs are not among them. */
+const TRANSIENT_NETWORK_CODES = ["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "EHOSTUNREACH",
+    "ENETUNREACH", "ENETDOWN", "ERR_NETWORK", "ERR_SOCKET_CONNECTION_TIMEOUT", "UND_ERR_SOCKET"];
+
 /** Network error, 502/503/504, or a lock conflict: safe to retry for anything but a blind create. */
 export function isTransient(e: unknown): boolean {
     const err = e as OvirtApiError;
     if (!(e instanceof Error)) return false;
-    if (err.httpStatus === undefined && err.code !== undefined) return true;
+    if (err.httpStatus === undefined && err.code !== undefined) return TRANSIENT_NETWORK_CODES.includes(err.code);
     return err.httpStatus === 502 || err.httpStatus === 503 || err.httpStatus === 504 || isLockConflict(e);
 }
 

@@ -108,8 +108,12 @@ export class EventProvider extends OvirtProviderBase implements pulumi.dynamic.R
             ...(inputs.floodRate !== undefined ? { flood_rate: String(inputs.floodRate) } : {}),
         };
         for (const [k, ref] of REFS) if (inputs[k]) body[ref] = { id: inputs[k] };
-        const { obj } = await createOrAdopt(s, `Event ${inputs.origin}/${inputs.customId}`, () => findEvent(s, inputs.origin, inputs.customId),
+        const { obj, adopted } = await createOrAdopt(s, `Event ${inputs.origin}/${inputs.customId}`, () => findEvent(s, inputs.origin, inputs.customId),
             () => s.add<Record<string, unknown>>("/events", body));
+        const existing = decodeString(obj.description) ?? "";
+        if (adopted && !inputs.description.startsWith(existing)) {
+            throw new Error(`create Event ${inputs.origin}/${inputs.customId}: the engine already has an event with this origin and customId but another description (${JSON.stringify(existing.slice(0, 80))}); (origin, customId) must be unique, choose another customId`);
+        }
         return { id: String(obj.id), outs: toState(obj, inputs) };
     }
 

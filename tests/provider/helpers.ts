@@ -34,7 +34,7 @@ export function freshProcess(): void {
     resetProcessCache();
 }
 
-export interface Stats { total: number; reads: number; writes: number; ssoLogins: number; requests: Record<string, number>; statuses: Record<string, number>; faultsInjected: number }
+export interface Stats { total: number; reads: number; writes: number; ssoLogins: number; unauthorized: number; requests: Record<string, number>; statuses: Record<string, number>; faultsInjected: number }
 
 export class Admin {
     constructor(private readonly e: RunningEngine) {}
