@@ -1,7 +1,7 @@
 // AffinityGroup (ovirt-api.md 5.8): a cluster's VM affinity group with its member VMs.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optString, reqId, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, fieldDiff, hasUnknown, isUnknown, optString, reqId, reqName } from "./common";
 import { decodeBool, decodeList, decodeNumber, decodeString, refId } from "./representation";
 
 export const AFFINITY_GROUP_PROVIDER_VERSION = 1;
@@ -71,6 +71,7 @@ function toState(g: Record<string, unknown>, inputs: AffinityGroupInputs, vmIds:
 
 function checkRule(v: unknown, field: string, failures: CheckFailure[], dflt: AffinityRule): AffinityRule {
     if (v === undefined || v === null) return dflt;
+    if (hasUnknown(v)) return v as AffinityRule;
     const r = v as Record<string, unknown>;
     const out = { ...dflt };
     for (const k of ["enabled", "positive", "enforcing"] as const) {
@@ -90,11 +91,13 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
         const n = news as unknown as Record<string, unknown>;
         const failures: CheckFailure[] = [];
         const priority = n.priority === undefined ? 1 : n.priority;
-        if (typeof priority !== "number" || !Number.isFinite(priority) || priority < 0) {
+        if (!isUnknown(priority) && (typeof priority !== "number" || !Number.isFinite(priority) || priority < 0)) {
             failures.push({ property: "priority", reason: `priority must be a number >= 0, got ${JSON.stringify(n.priority)}` });
         }
         let vmIds: string[] = [];
-        if (n.vmIds !== undefined) {
+        if (isUnknown(n.vmIds)) {
+            vmIds = n.vmIds as never;
+        } else if (n.vmIds !== undefined) {
             if (!Array.isArray(n.vmIds)) failures.push({ property: "vmIds", reason: "vmIds must be a list of VM ids" });
             else vmIds = n.vmIds.map((v, i) => reqId({ [`vmIds[${i}]`]: v }, `vmIds[${i}]`, failures));
         }
@@ -102,10 +105,10 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
             clusterId: reqId(n, "clusterId", failures),
             name: reqName(n, "name", failures, 255),
             description: optString(n, "description", failures),
-            priority: typeof priority === "number" ? priority : 1,
+            priority: typeof priority === "number" || isUnknown(priority) ? priority as number : 1,
             vmsRule: checkRule(n.vmsRule, "vmsRule", failures, DEFAULT_VMS_RULE),
             hostsRule: checkRule(n.hostsRule, "hostsRule", failures, DEFAULT_HOSTS_RULE),
-            vmIds: [...new Set(vmIds)].sort(),
+            vmIds: isUnknown(vmIds) ? vmIds : [...new Set(vmIds)].sort(),
         };
         return { inputs, failures };
     }

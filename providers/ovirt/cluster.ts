@@ -2,7 +2,7 @@
 // center), or creates one.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optBool, optString, reqId, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optString, reqId, reqName } from "./common";
 import { versionBody, versionString } from "./dataCenter";
 import { decodeList, decodeString, refId, searchQuote } from "./representation";
 
@@ -80,11 +80,11 @@ export class ClusterProvider extends OvirtProviderBase implements pulumi.dynamic
         const n = news as unknown as Record<string, unknown>;
         const failures: CheckFailure[] = [];
         const version = optString(n, "version", failures)?.trim();
-        if (version !== undefined && !/^\d+\.\d+$/.test(version)) {
+        if (version !== undefined && !isUnknown(version) && !/^\d+\.\d+$/.test(version)) {
             failures.push({ property: "version", reason: `version must be "major.minor", e.g. "4.7", got ${JSON.stringify(version)}` });
         }
         const arch = optString(n, "cpuArchitecture", failures) ?? "x86_64";
-        if (!["x86_64", "ppc64", "s390x", "aarch64"].includes(arch)) {
+        if (!isUnknown(arch) && !["x86_64", "ppc64", "s390x", "aarch64"].includes(arch)) {
             failures.push({ property: "cpuArchitecture", reason: `cpuArchitecture must be x86_64, ppc64, s390x or aarch64, got ${JSON.stringify(arch)}` });
         }
         const inputs: ClusterInputs = {

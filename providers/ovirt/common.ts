@@ -34,8 +34,26 @@ export abstract class OvirtProviderBase {
 
 // ---------------------------------------------------------------------------------------------------------------
 // check helpers: each returns the normalised value and pushes a failure naming the field and the fix.
+// During a preview, inputs computed from other resources arrive as Pulumi's unknown sentinel: they are passed
+// through unvalidated (they are checked again, known, before create/update).
+
+/** `rpc.unknownValue` of @pulumi/pulumi: what an unknown (not yet computed) input looks like inside a provider. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(v: unknown): boolean {
+    return v === UNKNOWN;
+}
+
+/** True when the value or anything nested in it is unknown. */
+export function hasUnknown(v: unknown): boolean {
+    if (isUnknown(v)) return true;
+    if (Array.isArray(v)) return v.some(hasUnknown);
+    if (v && typeof v === "object") return Object.values(v).some(hasUnknown);
+    return false;
+}
 
 export function reqString(news: Record<string, unknown>, field: string, failures: CheckFailure[], hint = ""): string {
+    if (isUnknown(news[field])) return UNKNOWN;
     const v = news[field];
     if (typeof v !== "string" || v.trim() === "") {
         failures.push({ property: field, reason: `${field} is required and must be a non-empty string${hint ? ` (${hint})` : ""}, got ${JSON.stringify(v)}` });
@@ -45,6 +63,7 @@ export function reqString(news: Record<string, unknown>, field: string, failures
 }
 
 export function optString(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string | undefined {
+    if (isUnknown(news[field])) return UNKNOWN;
     const v = news[field];
     if (v === undefined || v === null) return undefined;
     if (typeof v !== "string") {
@@ -55,6 +74,7 @@ export function optString(news: Record<string, unknown>, field: string, failures
 }
 
 export function optBool(news: Record<string, unknown>, field: string, failures: CheckFailure[], dflt: boolean): boolean {
+    if (isUnknown(news[field])) return news[field] as never;
     const v = news[field];
     if (v === undefined || v === null) return dflt;
     if (typeof v !== "boolean") {
@@ -65,6 +85,7 @@ export function optBool(news: Record<string, unknown>, field: string, failures: 
 }
 
 export function optInt(news: Record<string, unknown>, field: string, failures: CheckFailure[], min: number, max: number, dflt?: number): number | undefined {
+    if (isUnknown(news[field])) return news[field] as never;
     const v = news[field];
     if (v === undefined || v === null) return dflt;
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
@@ -75,6 +96,7 @@ export function optInt(news: Record<string, unknown>, field: string, failures: C
 }
 
 export function optEnum<T extends string>(news: Record<string, unknown>, field: string, failures: CheckFailure[], allowed: readonly T[], dflt: T): T {
+    if (isUnknown(news[field])) return news[field] as never;
     const v = news[field];
     if (v === undefined || v === null) return dflt;
     if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
@@ -88,6 +110,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 /** An engine id (UUID), lower-cased. */
 export function reqId(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string {
+    if (isUnknown(news[field])) return UNKNOWN;
     const v = news[field];
     if (typeof v !== "string" || !UUID_RE.test(v.trim())) {
         failures.push({ property: field, reason: `${field} must be an engine id (UUID), e.g. from a lookup or another resource's id; got ${JSON.stringify(v)}` });
@@ -104,7 +127,7 @@ export function optId(news: Record<string, unknown>, field: string, failures: Ch
 /** oVirt entity names: 1..max characters of letters, digits, `-`, `_`, `.`. */
 export function reqName(news: Record<string, unknown>, field: string, failures: CheckFailure[], max = 50, pattern = /^[A-Za-z0-9_.-]+$/): string {
     const v = reqString(news, field, failures);
-    if (v && (v.length > max || !pattern.test(v))) {
+    if (v && !isUnknown(v) && (v.length > max || !pattern.test(v))) {
         failures.push({ property: field, reason: `${field} must be 1..${max} characters of letters, digits, '-', '_' or '.', got ${JSON.stringify(v)}` });
     }
     return v;

@@ -1,7 +1,7 @@
 // DataCenter (ovirt-api.md 5.1). Adopts an existing data center with the same name, or creates one.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optBool, optString, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optString, reqName } from "./common";
 import { decodeBool, decodeList, decodeString, searchQuote } from "./representation";
 
 export const DATA_CENTER_PROVIDER_VERSION = 1;
@@ -80,7 +80,7 @@ export class DataCenterProvider extends OvirtProviderBase implements pulumi.dyna
         const n = news as unknown as Record<string, unknown>;
         const failures: CheckFailure[] = [];
         const version = optString(n, "version", failures)?.trim();
-        if (version !== undefined && !/^\d+\.\d+$/.test(version)) {
+        if (version !== undefined && !isUnknown(version) && !/^\d+\.\d+$/.test(version)) {
             failures.push({ property: "version", reason: `version must be "major.minor", e.g. "4.7", got ${JSON.stringify(version)}` });
         }
         const inputs: DataCenterInputs = {

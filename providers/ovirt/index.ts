@@ -2,7 +2,8 @@
 export * from "./client";
 export * from "./representation";
 export * from "./lookup";
-export { OvirtProviderBase } from "./common";
+export { OvirtProviderBase, UNKNOWN, isUnknown, hasUnknown } from "./common";
+export type { CheckFailure } from "./common";
 export * from "./dataCenter";
 export * from "./cluster";
 export * from "./host";

@@ -3,7 +3,7 @@
 // delete: deactivate → maintenance; detach → unattached; remove with an up host and format=true.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optBool, optEnum, optString, reqId, reqName, reqString, timeoutField } from "./common";
+import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName, reqString, timeoutField } from "./common";
 import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const STORAGE_DOMAIN_PROVIDER_VERSION = 1;
@@ -121,12 +121,12 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
         const n = news as unknown as Record<string, unknown>;
         const failures: CheckFailure[] = [];
         let path = reqString(n, "nfsPath", failures, "the absolute export path, e.g. /exports/data");
-        if (path) {
+        if (path && !isUnknown(path)) {
             path = path.replace(/(.)\/+$/, "$1");
             if (!path.startsWith("/")) failures.push({ property: "nfsPath", reason: `nfsPath must be an absolute path starting with /, got ${JSON.stringify(path)}` });
         }
         const address = reqString(n, "nfsAddress", failures, "the NFS server's FQDN or IP");
-        if (address && /[/:\s]/.test(address) && !/^\[?[0-9a-f:]+\]?$/i.test(address)) {
+        if (address && !isUnknown(address) && /[/:\s]/.test(address) && !/^\[?[0-9a-f:]+\]?$/i.test(address)) {
             failures.push({ property: "nfsAddress", reason: `nfsAddress must be a host name or IP without scheme or path, got ${JSON.stringify(address)}` });
         }
         const inputs: StorageDomainInputs = {

@@ -3,7 +3,7 @@
 // delete: drop delete protection if set, stop, wait down, remove.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optBool, optInt, optString, reqId, reqName, timeoutField } from "./common";
+import { CheckFailure, OvirtProviderBase, fieldDiff, hasUnknown, optBool, optInt, optString, reqId, reqName, timeoutField } from "./common";
 import { decodeBool, decodeInt, decodeList, decodeString, MiB, refId, searchQuote } from "./representation";
 
 export const VM_PROVIDER_VERSION = 1;
@@ -153,6 +153,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 function checkCloudInit(v: unknown, failures: CheckFailure[]): CloudInit | undefined {
     if (v === undefined || v === null) return undefined;
+    if (hasUnknown(v)) return v as CloudInit; // preview with computed values: checked again before create
     if (typeof v !== "object" || Array.isArray(v)) {
         failures.push({ property: "cloudInit", reason: "cloudInit must be an object {hostName, userName, authorizedSshKeys, customScript, dnsServers, nicConfigurations}" });
         return undefined;

@@ -1,7 +1,7 @@
 // VmNic (ovirt-api.md 5.7, NICs): a NIC on a VM on a vNIC profile; the MAC the engine assigned is an output.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optBool, optEnum, optString, reqId, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName } from "./common";
 import { decodeBool, decodeList, decodeString, refId } from "./representation";
 
 export const VM_NIC_PROVIDER_VERSION = 1;
@@ -65,7 +65,7 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         const n = news as unknown as Record<string, unknown>;
         const failures: CheckFailure[] = [];
         let mac = optString(n, "macAddress", failures)?.trim().toLowerCase();
-        if (mac !== undefined && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) {
+        if (mac !== undefined && !isUnknown(mac) && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) {
             failures.push({ property: "macAddress", reason: `macAddress must look like 56:6f:1a:2b:3c:4d, got ${JSON.stringify(n.macAddress)}` });
             mac = undefined;
         }

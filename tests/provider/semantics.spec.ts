@@ -102,3 +102,27 @@ describe("diff", () => {
         }
     });
 });
+
+describe("check during a preview", () => {
+    it("passes unknown (not yet computed) inputs through without failures", async () => {
+        const U = ovirt.UNKNOWN;
+        const cases: Array<[{ check: (o: never, n: never) => Promise<{ failures?: unknown[] }> }, Record<string, unknown>]> = [
+            [new ovirt.DataCenterProvider(), { name: U, version: U, local: U, description: U }],
+            [new ovirt.ClusterProvider(), { name: U, dataCenterId: U, cpuType: U, cpuArchitecture: U, version: U }],
+            [new ovirt.HostProvider(), { name: U, address: U, clusterId: U, spmPriority: U, sshPort: U, authMethod: U }],
+            [new ovirt.StorageDomainProvider(), { name: U, dataCenterId: U, hostId: U, nfsAddress: U, nfsPath: U, nfsVersion: U, active: U }],
+            [new ovirt.NetworkProvider(), { name: U, dataCenterId: U, externalProviderId: U, clusterId: U, mtu: U }],
+            [new ovirt.VmProvider(), { name: U, clusterId: U, templateId: U, memoryMiB: U, cpuCores: U, started: U,
+                cloudInit: { hostName: U, nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: U, netmask: "255.255.255.0" }] } }],
+            [new ovirt.VmNicProvider(), { vmId: U, name: "nic1", vnicProfileId: U, macAddress: U }],
+            [new ovirt.AffinityGroupProvider(), { clusterId: U, name: "g", priority: U, vmIds: [U, ID1], vmsRule: { enabled: U } }],
+            [new ovirt.AffinityGroupProvider(), { clusterId: U, name: "g", vmIds: U }],
+            [new ovirt.TagProvider(), { name: U, description: U }],
+            [new ovirt.EventProvider(), { description: U, origin: U, customId: U, severity: U, vmId: U }],
+        ];
+        for (const [p, news] of cases) {
+            const r = await p.check({} as never, news as never);
+            assert.deepEqual(r.failures, [], `${p.constructor.name}: ${JSON.stringify(r.failures)}`);
+        }
+    });
+});
