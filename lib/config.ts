@@ -69,6 +69,41 @@ export interface ProxyVmSettings {
     readonly sshUser: string;
     /** HAProxy statistics user (the password is generated). @default "admin" */
     readonly statsUser: string;
+    /**
+     * Where the proxy configuration is pushed over SSH. Absent fields default to: host = `externalAddress`, else
+     * the VM's first reported IP; port 22; user = `sshUser` (commands run under `sudo -n` unless the user is root).
+     */
+    readonly connection?: ProxyConnectionSettings;
+    /** Prefix of every file path written on the target (a sandbox directory in `local` mode). @default "/" */
+    readonly rootDir: string;
+    /**
+     * `systemd`: the real VM (files under /etc, `systemctl`, `ip addr`, nft). `local`: a sandbox on the target
+     * (files under rootDir, dnsmasq/haproxy as plain processes with pid files, loopback ports, network changes only
+     * recorded). @default "systemd"
+     */
+    readonly serviceMode: ProxyServiceMode;
+    /** `local` mode: lease N's dnsmasq answers DNS on 127.0.0.1 port `localDnsPort + N`. @default 15300 */
+    readonly localDnsPort: number;
+    /** `local` mode: HAProxy's loopback ports. @default {api: 16443, https: 18443, http: 18080, stats: 18404} */
+    readonly localHaproxyPorts: LocalHaproxyPorts;
+}
+
+/** How the proxy configuration is applied on its target. */
+export type ProxyServiceMode = "systemd" | "local";
+
+/** SSH target of the proxy configuration commands; every field optional. */
+export interface ProxyConnectionSettings {
+    readonly host?: string;
+    readonly port?: number;
+    readonly user?: string;
+}
+
+/** HAProxy ports of the `local` service mode. */
+export interface LocalHaproxyPorts {
+    readonly api: number;
+    readonly https: number;
+    readonly http: number;
+    readonly stats: number;
 }
 
 /** NFS storage for upgrade leases: one export and one storage domain per upgrade lease. */
@@ -191,6 +226,10 @@ export const DEFAULT_PROXY_VM = Object.freeze({
     dnsServers: ["8.8.8.8"],
     sshUser: "centos",
     statsUser: "admin",
+    rootDir: "/",
+    serviceMode: "systemd",
+    localDnsPort: 15300,
+    localHaproxyPorts: { api: 16443, https: 18443, http: 18080, stats: 18404 },
 });
 
 export const DEFAULT_UPGRADE_STORAGE = Object.freeze({
@@ -601,7 +640,7 @@ export function checkCapacity(input: CapacityInput): CapacityReport {
 const ADDRESSING_KEYS = Object.keys(DEFAULT_ADDRESSING);
 const NAMING_KEYS = Object.keys(DEFAULT_NAMING);
 const FOOTPRINT_KEYS = Object.keys(DEFAULT_FOOTPRINT);
-const PROXY_KEYS = [...Object.keys(DEFAULT_PROXY_VM), "externalAddress", "externalPrefixLength", "externalGateway"];
+const PROXY_KEYS = [...Object.keys(DEFAULT_PROXY_VM), "externalAddress", "externalPrefixLength", "externalGateway", "connection"];
 const UPGRADE_STORAGE_KEYS = ["nfsServer", ...Object.keys(DEFAULT_UPGRADE_STORAGE)];
 const VAULT_KEYS = Object.keys(DEFAULT_VAULT);
 const CI_PROFILE_KEYS = Object.keys(DEFAULT_CI_PROFILE);
@@ -885,6 +924,52 @@ function validateProxyVm(p: Problems, v: unknown, addressing: AddressingScheme |
     } else if (raw.externalPrefixLength !== undefined || raw.externalGateway !== undefined) {
         p.add(key("externalAddress"), raw.externalAddress, "is missing while externalPrefixLength/externalGateway are set", "set externalAddress too, or remove the other two for DHCP");
     }
+    const rootDir = readString(p, key("rootDir"), raw.rootDir, DEFAULT_PROXY_VM.rootDir);
+    if (rootDir !== undefined && (!/^\/[A-Za-z0-9_.\/-]*$/.test(rootDir) || /(^|\/)\.\.?(\/|$)/.test(rootDir) || (rootDir !== "/" && rootDir.endsWith("/")))) {
+        p.add(key("rootDir"), rootDir, "is not an absolute directory path of letters, digits, '_', '.', '-' and '/' (no trailing '/', no '.' or '..' parts)", 'use "/" for the real VM, or a sandbox directory such as "/tmp/ovirt-ci-proxy"');
+    }
+    const serviceMode = readString(p, key("serviceMode"), raw.serviceMode, DEFAULT_PROXY_VM.serviceMode);
+    if (serviceMode !== undefined && serviceMode !== "systemd" && serviceMode !== "local") {
+        p.add(key("serviceMode"), serviceMode, 'must be "systemd" (the real proxy VM) or "local" (a sandbox: plain processes, loopback ports)', 'use "systemd" or "local"');
+    }
+    if (serviceMode === "local" && rootDir === "/") {
+        p.add(key("rootDir"), rootDir, 'is "/" while serviceMode is "local": a sandbox would write into the target\'s /etc', 'set rootDir to a sandbox directory, e.g. "/tmp/ovirt-ci-proxy"');
+    }
+    const localDnsPort = readInt(p, key("localDnsPort"), raw.localDnsPort, { dflt: DEFAULT_PROXY_VM.localDnsPort, min: 1024, max: 65535, what: "an unprivileged port 1024..65535" });
+    if (localDnsPort !== undefined && leaseNumbers && leaseNumbers.length > 0 && localDnsPort + Math.max(...leaseNumbers) > 65535) {
+        p.add(key("localDnsPort"), localDnsPort, `plus the highest lease number ${Math.max(...leaseNumbers)} exceeds 65535 (lease N listens on localDnsPort + N)`, "use a lower base port, e.g. 15300");
+    }
+    let localHaproxyPorts: LocalHaproxyPorts | undefined;
+    const rawPorts = readObject(p, key("localHaproxyPorts"), raw.localHaproxyPorts, Object.keys(DEFAULT_PROXY_VM.localHaproxyPorts));
+    if (rawPorts) {
+        const port = (n: keyof LocalHaproxyPorts) =>
+            readInt(p, key(`localHaproxyPorts.${n}`), rawPorts[n], { dflt: DEFAULT_PROXY_VM.localHaproxyPorts[n], min: 1024, max: 65535, what: "an unprivileged port 1024..65535" });
+        const ports = { api: port("api"), https: port("https"), http: port("http"), stats: port("stats") };
+        const values = Object.values(ports);
+        if (values.every((v) => v !== undefined)) {
+            if (new Set(values).size !== values.length) {
+                p.add(key("localHaproxyPorts"), ports, "uses one port twice", "give api, https, http and stats distinct ports");
+            } else {
+                localHaproxyPorts = Object.freeze(ports as LocalHaproxyPorts);
+            }
+        }
+    }
+    let connection: ProxyConnectionSettings | undefined;
+    if (raw.connection !== undefined && raw.connection !== null) {
+        const rawConn = readObject(p, key("connection"), raw.connection, ["host", "port", "user"]);
+        if (rawConn) {
+            const host = rawConn.host === undefined ? undefined : readString(p, key("connection.host"), rawConn.host);
+            if (host !== undefined && !isHostOrIp(host)) {
+                p.add(key("connection.host"), host, "is neither an IPv4 address nor a host name", "write the SSH target's address, e.g. 127.0.0.1 for a local sandbox");
+            }
+            const port = rawConn.port === undefined ? undefined : readInt(p, key("connection.port"), rawConn.port, { min: 1, max: 65535, what: "a TCP port 1..65535" });
+            const user = rawConn.user === undefined ? undefined : readString(p, key("connection.user"), rawConn.user);
+            if (user !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
+                p.add(key("connection.user"), user, "is not a valid Linux user name", 'use e.g. "root"');
+            }
+            connection = Object.freeze({ ...(host === undefined ? {} : { host }), ...(port === undefined ? {} : { port }), ...(user === undefined ? {} : { user }) });
+        }
+    }
     if (p.list.length > before) {
         return undefined;
     }
@@ -898,6 +983,11 @@ function validateProxyVm(p: Problems, v: unknown, addressing: AddressingScheme |
         dnsServers: Object.freeze(dnsServers!),
         sshUser: sshUser!,
         statsUser: statsUser!,
+        rootDir: rootDir!,
+        serviceMode: serviceMode as ProxyServiceMode,
+        localDnsPort: localDnsPort!,
+        localHaproxyPorts: localHaproxyPorts!,
+        ...(connection === undefined ? {} : { connection }),
         ...(externalAddress === undefined ? {} : { externalAddress, externalPrefixLength, externalGateway }),
     });
 }
