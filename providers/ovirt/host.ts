@@ -124,7 +124,8 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
         if (adopted && refId(obj.cluster) !== inputs.clusterId) {
             throw new Error(`create Host ${inputs.name}: a host with this name already exists in cluster ${refId(obj.cluster)}, not ${inputs.clusterId}`);
         }
-        const h = await this.waitUp(s, id, inputs, marker);
+        // an adopted host may have failed before this run: then its events predate our marker
+        const h = await this.waitUp(s, id, inputs, adopted ? undefined : marker);
         return { id, outs: toState(h, inputs, adopted) };
     }
 

@@ -16,7 +16,7 @@ export interface StorageDomainArgs {
     name: pulumi.Input<string>;
     /** Data center to attach to. Changing it moves the domain (deactivate, detach, attach). */
     dataCenterId: pulumi.Input<string>;
-    /** Host that connects to the storage on create (must be up). Replaces on change. */
+    /** Host that connects to the storage on create (must be up); preferred host of the remove. Updated in place (no engine call). */
     hostId: pulumi.Input<string>;
     /** NFS server. Replaces on change. */
     nfsAddress: pulumi.Input<string>;
@@ -56,8 +56,9 @@ export interface StorageDomainState extends StorageDomainInputs {
     providerVersion: number;
 }
 
-const REPLACE = ["name", "hostId", "nfsAddress", "nfsPath", "nfsVersion", "storageFormat"] as const;
-const UPDATE = ["dataCenterId", "description", "active", "formatOnDelete", "timeoutSeconds"] as const;
+// hostId only matters for the create and as the preferred host of the remove: changing it must not wipe the domain.
+const REPLACE = ["name", "nfsAddress", "nfsPath", "nfsVersion", "storageFormat"] as const;
+const UPDATE = ["dataCenterId", "hostId", "description", "active", "formatOnDelete", "timeoutSeconds"] as const;
 
 const TRANSIENT = ["locked", "activating", "preparing_for_maintenance", "detaching", "mixed"];
 
@@ -168,13 +169,13 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
                 throw new Error(`create StorageDomain ${inputs.name}: a domain with this name already exists on ${st.type} ${st.address}:${st.path}, not nfs ${inputs.nfsAddress}:${inputs.nfsPath}; choose another name`);
             }
         }
-        const a = await this.ensureAttached(s, inputs, id, budget, adopted);
+        const a = await this.ensureAttached(s, inputs, id, budget);
         const sd = await s.get(`/storagedomains/${id}`);
         return { id, outs: toState({ ...sd, ...pickFacts(a) }, inputs, String(a?.status ?? "unattached"), inputs.dataCenterId, adopted) };
     }
 
     /** Attach to inputs.dataCenterId (unless attached) and bring to active/maintenance per inputs.active. */
-    private async ensureAttached(s: Session, inputs: StorageDomainInputs, id: string, budget: number, adopted: boolean): Promise<Record<string, unknown> | undefined> {
+    private async ensureAttached(s: Session, inputs: StorageDomainInputs, id: string, budget: number): Promise<Record<string, unknown> | undefined> {
         const dc = inputs.dataCenterId;
         let attachedNow = false;
         const res = await createOrAdopt(s, `StorageDomain ${inputs.name} attachment`, () => s.find(attachmentPath(dc, id)), async () => {
@@ -189,7 +190,6 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
                 failed: (x) => (x?.status === "unknown" ? "the domain went unknown (check the storage server)" : undefined),
             });
         if (!a) throw new Error(`create StorageDomain ${inputs.name}: the attachment to data center ${dc} disappeared`);
-        void adopted;
         return this.ensureActivation(s, inputs, id, a, budget);
     }
 
@@ -264,7 +264,7 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
         if (olds.dataCenterId && olds.dataCenterId !== news.dataCenterId) {
             await this.detach(s, news.name, olds.dataCenterId, id, budget);
         }
-        const a = await this.ensureAttached(s, news, id, budget, false);
+        const a = await this.ensureAttached(s, news, id, budget);
         const sd = await s.get(`/storagedomains/${id}`);
         return { outs: toState({ ...sd, ...pickFacts(a) }, news, String(a?.status ?? "unattached"), news.dataCenterId, olds.adopted) };
     }

@@ -218,6 +218,25 @@ describe("infra resources against the engine emulator", function () {
             await p.delete(c.id, u.outs!);
         });
 
+        it("a hostId change updates in place; a dataCenterId change moves the domain (detach, attach) or reports the refusal", async () => {
+            const p = await configured(new StorageDomainProvider(), e);
+            const inputs = (await p.check({} as never, { ...args, name: "sd-move" } as never)).inputs!;
+            const c = await p.create(inputs);
+            const h = await p.diff(c.id, c.outs!, { ...inputs, hostId: SEED_IDS.defaultCluster });
+            assert.deepEqual([h.changes, h.replaces], [true, []]);
+            const moved = { ...inputs, dataCenterId: SEED_IDS.defaultDc };
+            const d = await p.diff(c.id, c.outs!, moved);
+            assert.deepEqual([d.changes, d.replaces], [true, []]);
+            // the Default data center has no host: the engine refuses the attach, and says why
+            await assert.rejects(p.update(c.id, c.outs!, moved),
+                /update StorageDomain sd-move: POST \/datacenters\/5e0ac0a4-0d8c-11ee-9a2e-00163e000001\/storagedomains failed: HTTP 409: Operation Failed: \[Cannot attach Storage\. There is no active Host in the Data Center\.\]/);
+            // the refresh shows where it is now (detached), and the next update puts it back
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual([r.props!.status, r.props!.dataCenterId, r.props!.active], ["unattached", "", false]);
+            const back = await p.update(c.id, r.props!, inputs);
+            assert.deepEqual([back.outs!.dataCenterId, back.outs!.status], [SEED_IDS.ciDc, "active"]);
+        });
+
         it("refuses to delete a domain that holds disks, with a clear message", async () => {
             const p = await configured(new StorageDomainProvider(), e);
             const props = { ...(await p.check({} as never, { ...args, name: "nfs-ovirt45" } as never)).inputs!, status: "active" } as never;
