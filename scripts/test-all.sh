@@ -14,7 +14,7 @@ tier() {
 }
 
 tier typecheck npx tsc --noEmit -p .
-for t in unit emulator provider serialize smoke e2e; do
+for t in unit program emulator provider serialize smoke standin e2e; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
     tier "$t" npx mocha --forbid-only --fail-zero "tests/$t/**/*.spec.ts"
   fi
