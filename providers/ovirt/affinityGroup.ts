@@ -1,7 +1,7 @@
 // AffinityGroup (ovirt-api.md 5.8): a cluster's VM affinity group with its member VMs.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, hasUnknown, isUnknown, optString, reqId, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, hasUnknown, isUnknown, optString, reqId, reqName } from "./common";
 import { decodeBool, decodeList, decodeNumber, decodeString, refId } from "./representation";
 
 export const AFFINITY_GROUP_PROVIDER_VERSION = 1;
@@ -110,7 +110,7 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
             hostsRule: checkRule(n.hostsRule, "hostsRule", failures, DEFAULT_HOSTS_RULE),
             vmIds: isUnknown(vmIds) ? vmIds : [...new Set(vmIds)].sort(),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: AffinityGroupState, news: AffinityGroupInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -143,7 +143,7 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
         const cur = members(await s.get(`/clusters/${inputs.clusterId}/affinitygroups/${id}`));
         await this.syncMembers(s, inputs.clusterId, id, cur, inputs.vmIds);
         const g = await s.get(`/clusters/${inputs.clusterId}/affinitygroups/${id}`);
-        return { id, outs: toState(g, inputs, members(g)) };
+        return { id, outs: compact(toState(g, inputs, members(g))) };
     }
 
     async read(id: string, old?: AffinityGroupState): Promise<pulumi.dynamic.ReadResult<AffinityGroupState>> {
@@ -154,7 +154,7 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
         const st = toState(g, props, members(g));
         const { providerVersion: _pv, ...inputs } = st;
         void _pv;
-        return { id, props: st, inputs: inputs as never };
+        return { id, props: compact(st), inputs: compact(inputs) as never };
     }
 
     async update(id: string, olds: AffinityGroupState, news: AffinityGroupInputs): Promise<pulumi.dynamic.UpdateResult<AffinityGroupState>> {
@@ -168,7 +168,7 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
         if (Object.keys(body).length) await s.put(path, body);
         await this.syncMembers(s, news.clusterId, id, olds.vmIds ?? [], news.vmIds);
         const g = await s.get(path);
-        return { outs: toState(g, news, members(g)) };
+        return { outs: compact(toState(g, news, members(g))) };
     }
 
     async delete(id: string, props: AffinityGroupState): Promise<void> {

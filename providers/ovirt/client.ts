@@ -40,7 +40,8 @@ export interface ConfigSource {
 }
 
 /** Engine error: names the operation and the object, carries the engine's reason and detail. Never the token. */
-export class OvirtApiError extends Error {
+export interface OvirtApiError extends Error {
+    readonly name: "OvirtApiError";
     readonly operation: string;
     readonly method: string;
     readonly path: string;
@@ -49,38 +50,50 @@ export class OvirtApiError extends Error {
     readonly detail?: string;
     /** Network error code (ECONNRESET, ETIMEDOUT, ...) when there was no HTTP response. */
     readonly code?: string;
+}
 
-    constructor(f: {
-        operation: string; method: string; path: string; httpStatus?: number; reason?: string; detail?: string;
-        code?: string; message?: string;
-    }) {
-        const what = f.httpStatus !== undefined
-            ? `HTTP ${f.httpStatus}` + (f.reason || f.detail ? `: ${[f.reason, f.detail].filter(Boolean).join(": ")}` : "")
-            : `${f.code ?? "network error"}${f.message ? `: ${f.message}` : ""}`;
-        const message = `${f.operation}: ${f.method} ${f.path} failed: ${what}`;
-        super(message);
-        // Set explicitly: closure serialization turns this class into a function calling Error.call(this, ...),
-        // which sets nothing on `this`.
-        this.message = message;
-        if (!this.stack) Error.captureStackTrace?.(this, OvirtApiError);
-        this.name = "OvirtApiError";
-        this.operation = f.operation;
-        this.method = f.method;
-        this.path = f.path;
-        this.httpStatus = f.httpStatus;
-        this.reason = f.reason;
-        this.detail = f.detail;
-        this.code = f.code;
-    }
+export interface OvirtApiErrorFields {
+    operation: string; method: string; path: string; httpStatus?: number; reason?: string; detail?: string;
+    code?: string; message?: string;
+}
+
+/**
+ * Build an OvirtApiError: a plain `Error` with fields. A factory, not a subclass: closure serialization turns
+ * classes into functions calling `Error.call(this)`, which yields objects that are not real Errors.
+ */
+export function ovirtApiError(f: OvirtApiErrorFields): OvirtApiError {
+    const what = f.httpStatus !== undefined
+        ? `HTTP ${f.httpStatus}` + (f.reason || f.detail ? `: ${[f.reason, f.detail].filter(Boolean).join(": ")}` : "")
+        : `${f.code ?? "network error"}${f.message ? `: ${f.message}` : ""}`;
+    const err = new Error(`${f.operation}: ${f.method} ${f.path} failed: ${what}`) as Error & Record<string, unknown>;
+    err.name = "OvirtApiError";
+    err.operation = f.operation;
+    err.method = f.method;
+    err.path = f.path;
+    if (f.httpStatus !== undefined) err.httpStatus = f.httpStatus;
+    if (f.reason !== undefined) err.reason = f.reason;
+    if (f.detail !== undefined) err.detail = f.detail;
+    if (f.code !== undefined) err.code = f.code;
+    return err as unknown as OvirtApiError;
+}
+
+// Classification by shape, never `instanceof`: a serialized provider carries its own copy of OvirtApiError whose
+// prototype chain does not reach the realm's Error.prototype.
+export function isOvirtApiError(e: unknown): e is OvirtApiError {
+    return apiError(e) !== undefined;
+}
+
+function apiError(e: unknown): OvirtApiError | undefined {
+    return typeof e === "object" && e !== null && (e as OvirtApiError).name === "OvirtApiError" ? (e as OvirtApiError) : undefined;
 }
 
 export function isNotFound(e: unknown): boolean {
-    return e instanceof Error && (e as OvirtApiError).httpStatus === 404;
+    return apiError(e)?.httpStatus === 404;
 }
 
 /** Lock conflicts the engine asks to retry ("Related operation is currently in progress", "VM is locked", ...). */
 export function isLockConflict(e: unknown): boolean {
-    const err = e as OvirtApiError;
+    const err = apiError(e);
     return err?.httpStatus === 409 && /currently in progress|is locked|are locked|try again in a few minutes/i.test(`${err.detail ?? ""} ${err.reason ?? ""}`);
 }
 
@@ -90,8 +103,8 @@ const TRANSIENT_NETWORK_CODES = ["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "
 
 /** Network error, 502/503/504, or a lock conflict: safe to retry for anything but a blind create. */
 export function isTransient(e: unknown): boolean {
-    const err = e as OvirtApiError;
-    if (!(e instanceof Error)) return false;
+    const err = apiError(e);
+    if (!err) return false;
     if (err.httpStatus === undefined && err.code !== undefined) return TRANSIENT_NETWORK_CODES.includes(err.code);
     return err.httpStatus === 502 || err.httpStatus === 503 || err.httpStatus === 504 || isLockConflict(e);
 }
@@ -257,7 +270,7 @@ async function login(ep: Endpoint, operation: string): Promise<{ accessToken: st
     if (res.status !== 200 || typeof body.access_token !== "string") {
         const code = String(body.error_code ?? body.error ?? "");
         const msg = String(body.error_code !== undefined ? body.error ?? "" : body.error_description ?? "");
-        throw new OvirtApiError({
+        throw ovirtApiError({
             operation: `${operation} (login as ${ep.username})`, method: "POST", path, httpStatus: res.status,
             reason: code || undefined, detail: msg || undefined,
         });
@@ -311,7 +324,7 @@ function faultOf(data: unknown): { reason?: string; detail?: string } {
 function networkError(operation: string, method: string, path: string, e: unknown): OvirtApiError {
     const err = e as { code?: string; message?: string };
     // Only code and message: an axios error also carries its request config, which holds the bearer token.
-    return new OvirtApiError({ operation, method, path, code: err?.code ?? "ERR_NETWORK", message: err?.message });
+    return ovirtApiError({ operation, method, path, code: err?.code ?? "ERR_NETWORK", message: err?.message });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -395,7 +408,7 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
                     continue;
                 }
                 if (res.status < 300) return { status: res.status, data: res.data };
-                err = new OvirtApiError({ operation: op, method, path, httpStatus: res.status, ...faultOf(res.data) });
+                err = ovirtApiError({ operation: op, method, path, httpStatus: res.status, ...faultOf(res.data) });
             } catch (e) {
                 err = networkError(op, method, path, e);
             }
@@ -434,7 +447,7 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
             const data = (res.data ?? {}) as ActionResult;
             if (data.status === "failed") {
                 const f = faultOf(data);
-                throw new OvirtApiError({ operation: opts?.object ? `${operation} (${opts.object})` : operation, method: "POST", path, httpStatus: res.status, ...f });
+                throw ovirtApiError({ operation: opts?.object ? `${operation} (${opts.object})` : operation, method: "POST", path, httpStatus: res.status, ...f });
             }
             return data;
         },

@@ -2,7 +2,7 @@
 // center), or creates one.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optString, reqId, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optString, reqId, reqName } from "./common";
 import { versionBody, versionString } from "./dataCenter";
 import { decodeList, decodeString, refId, searchQuote } from "./representation";
 
@@ -96,7 +96,7 @@ export class ClusterProvider extends OvirtProviderBase implements pulumi.dynamic
             description: optString(n, "description", failures),
             removeAdopted: optBool(n, "removeAdopted", failures, false),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: ClusterState, news: ClusterInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -126,7 +126,7 @@ export class ClusterProvider extends OvirtProviderBase implements pulumi.dynamic
             const body = updateBody(c, inputs);
             if (body) c = await s.put(`/clusters/${c.id}`, body);
         }
-        return { id: String(c.id), outs: toState(c, inputs, adopted) };
+        return { id: String(c.id), outs: compact(toState(c, inputs, adopted)) };
     }
 
     async read(id: string, old?: ClusterState): Promise<pulumi.dynamic.ReadResult<ClusterState>> {
@@ -136,7 +136,7 @@ export class ClusterProvider extends OvirtProviderBase implements pulumi.dynamic
         if (!c) return { id: undefined };
         const st = toState(c, props, props.adopted ?? false);
         const { name, dataCenterId, cpuType, cpuArchitecture, version, description, removeAdopted } = st;
-        return { id, props: st, inputs: { name, dataCenterId, cpuType, cpuArchitecture, version, description, removeAdopted } as never };
+        return { id, props: compact(st), inputs: compact({ name, dataCenterId, cpuType, cpuArchitecture, version, description, removeAdopted }) as never };
     }
 
     async update(id: string, olds: ClusterState, news: ClusterInputs): Promise<pulumi.dynamic.UpdateResult<ClusterState>> {
@@ -146,9 +146,9 @@ export class ClusterProvider extends OvirtProviderBase implements pulumi.dynamic
             cpu: { type: olds.effectiveCpuType },
         };
         const body = updateBody(live, news);
-        if (!body) return { outs: { ...olds, ...news, providerVersion: CLUSTER_PROVIDER_VERSION } };
+        if (!body) return { outs: compact({ ...olds, ...news, providerVersion: CLUSTER_PROVIDER_VERSION }) };
         const s = await this.session(`update Cluster ${news.name}`);
-        return { outs: toState(await s.put(`/clusters/${id}`, body), news, olds.adopted) };
+        return { outs: compact(toState(await s.put(`/clusters/${id}`, body), news, olds.adopted)) };
     }
 
     async delete(id: string, props: ClusterState): Promise<void> {

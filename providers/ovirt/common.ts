@@ -137,6 +137,20 @@ export function timeoutField(news: Record<string, unknown>, failures: CheckFailu
     return optInt(news, "timeoutSeconds", failures, 1, 24 * 3600);
 }
 
+/**
+ * Drop undefined values (deeply). The dynamic-provider host converts every result with protobuf
+ * `Struct.fromJavaScript`, which throws "Unexpected struct type." on `undefined`.
+ */
+export function compact<T>(v: T): T {
+    if (Array.isArray(v)) return v.filter((x) => x !== undefined).map(compact) as unknown as T;
+    if (v && typeof v === "object") {
+        const o: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) o[k] = compact(x);
+        return o as T;
+    }
+    return v;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // diff
 

@@ -1,7 +1,7 @@
 // DataCenter (ovirt-api.md 5.1). Adopts an existing data center with the same name, or creates one.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optString, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optString, reqName } from "./common";
 import { decodeBool, decodeList, decodeString, searchQuote } from "./representation";
 
 export const DATA_CENTER_PROVIDER_VERSION = 1;
@@ -90,7 +90,7 @@ export class DataCenterProvider extends OvirtProviderBase implements pulumi.dyna
             version,
             removeAdopted: optBool(n, "removeAdopted", failures, false),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: DataCenterState, news: DataCenterInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -111,7 +111,7 @@ export class DataCenterProvider extends OvirtProviderBase implements pulumi.dyna
             const body = updateBody(dc, inputs);
             if (body) dc = await s.put(`/datacenters/${dc.id}`, body);
         }
-        return { id: String(dc.id), outs: toState(dc, inputs, adopted) };
+        return { id: String(dc.id), outs: compact(toState(dc, inputs, adopted)) };
     }
 
     async read(id: string, old?: DataCenterState): Promise<pulumi.dynamic.ReadResult<DataCenterState>> {
@@ -121,14 +121,14 @@ export class DataCenterProvider extends OvirtProviderBase implements pulumi.dyna
         if (!dc) return { id: undefined };
         const state = toState(dc, props, props.adopted ?? false);
         const { name, description, local, version, removeAdopted } = state;
-        return { id, props: state, inputs: { name, description, local, version, removeAdopted } as never };
+        return { id, props: compact(state), inputs: compact({ name, description, local, version, removeAdopted }) as never };
     }
 
     async update(id: string, olds: DataCenterState, news: DataCenterInputs): Promise<pulumi.dynamic.UpdateResult<DataCenterState>> {
         const body = updateBody({ description: olds.description, version: olds.compatibilityVersion ? versionBody(olds.compatibilityVersion) : undefined }, news);
-        if (!body) return { outs: { ...olds, ...news, providerVersion: DATA_CENTER_PROVIDER_VERSION } };
+        if (!body) return { outs: compact({ ...olds, ...news, providerVersion: DATA_CENTER_PROVIDER_VERSION }) };
         const s = await this.session(`update DataCenter ${news.name}`);
-        return { outs: toState(await s.put(`/datacenters/${id}`, body), news, olds.adopted) };
+        return { outs: compact(toState(await s.put(`/datacenters/${id}`, body), news, olds.adopted)) };
     }
 
     async delete(id: string, props: DataCenterState): Promise<void> {

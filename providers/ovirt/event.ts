@@ -2,7 +2,7 @@
 // Immutable: every change replaces it. (origin, customId) is unique in the engine, so create first looks for it.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optEnum, optId, optInt, reqString } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optEnum, optId, optInt, reqString } from "./common";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const EVENT_PROVIDER_VERSION = 1;
@@ -91,7 +91,7 @@ export class EventProvider extends OvirtProviderBase implements pulumi.dynamic.R
             floodRate: optInt(n, "floodRate", failures, 0, 86400),
         };
         if (n.customId === undefined) failures.push({ property: "customId", reason: "customId is required: an integer unique per origin (e.g. a timestamp in seconds)" });
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: EventState, news: EventInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -114,7 +114,7 @@ export class EventProvider extends OvirtProviderBase implements pulumi.dynamic.R
         if (adopted && !inputs.description.startsWith(existing)) {
             throw new Error(`create Event ${inputs.origin}/${inputs.customId}: the engine already has an event with this origin and customId but another description (${JSON.stringify(existing.slice(0, 80))}); (origin, customId) must be unique, choose another customId`);
         }
-        return { id: String(obj.id), outs: toState(obj, inputs) };
+        return { id: String(obj.id), outs: compact(toState(obj, inputs)) };
     }
 
     async read(id: string, old?: EventState): Promise<pulumi.dynamic.ReadResult<EventState>> {
@@ -125,12 +125,12 @@ export class EventProvider extends OvirtProviderBase implements pulumi.dynamic.R
         const st = toState(e, props);
         const { index: _i, code: _c, time: _t, providerVersion: _p, ...inputs } = st;
         void [_i, _c, _t, _p];
-        return { id, props: st, inputs: inputs as never };
+        return { id, props: compact(st), inputs: compact(inputs) as never };
     }
 
     async update(_id: string, olds: EventState, news: EventInputs): Promise<pulumi.dynamic.UpdateResult<EventState>> {
         // only reached for a providerVersion bump: every input change replaces
-        return { outs: { ...olds, ...news, providerVersion: EVENT_PROVIDER_VERSION } };
+        return { outs: compact({ ...olds, ...news, providerVersion: EVENT_PROVIDER_VERSION }) };
     }
 
     async delete(id: string, props: EventState): Promise<void> {

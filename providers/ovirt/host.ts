@@ -1,7 +1,7 @@
 // Host (ovirt-api.md 5.3): add, wait installing → initializing → up; delete = deactivate → maintenance → remove.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optEnum, optInt, optString, reqId, reqName, reqString, timeoutField } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optEnum, optInt, optString, reqId, reqName, reqString, timeoutField } from "./common";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const HOST_PROVIDER_VERSION = 1;
@@ -91,7 +91,7 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
             spmPriority: optInt(n, "spmPriority", failures, -1, 10),
             timeoutSeconds: timeoutField(n, failures),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: HostState, news: HostInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -126,7 +126,7 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
         }
         // an adopted host may have failed before this run: then its events predate our marker
         const h = await this.waitUp(s, id, inputs, adopted ? undefined : marker);
-        return { id, outs: toState(h, inputs, adopted) };
+        return { id, outs: compact(toState(h, inputs, adopted)) };
     }
 
     private async waitUp(s: Session, id: string, inputs: HostInputs, marker: number | undefined): Promise<Record<string, unknown>> {
@@ -152,16 +152,16 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
         if (!h) return { id: undefined };
         const st = toState(h, props, props.adopted ?? false);
         const { name, address, clusterId, description, authMethod, sshPort, spmPriority, timeoutSeconds } = st;
-        return { id, props: st, inputs: { name, address, clusterId, description, authMethod, sshPort, spmPriority, timeoutSeconds } as never };
+        return { id, props: compact(st), inputs: compact({ name, address, clusterId, description, authMethod, sshPort, spmPriority, timeoutSeconds }) as never };
     }
 
     async update(id: string, olds: HostState, news: HostInputs): Promise<pulumi.dynamic.UpdateResult<HostState>> {
         const body: Record<string, unknown> = {};
         if (news.description !== undefined && news.description !== (olds.description ?? "")) body.description = news.description;
         if (news.spmPriority !== undefined && news.spmPriority !== olds.spmPriority) body.spm = { priority: String(news.spmPriority) };
-        if (Object.keys(body).length === 0) return { outs: { ...olds, ...news, providerVersion: HOST_PROVIDER_VERSION } };
+        if (Object.keys(body).length === 0) return { outs: compact({ ...olds, ...news, providerVersion: HOST_PROVIDER_VERSION }) };
         const s = await this.session(`update Host ${news.name}`);
-        return { outs: toState(await s.put(`/hosts/${id}`, body), news, olds.adopted) };
+        return { outs: compact(toState(await s.put(`/hosts/${id}`, body), news, olds.adopted)) };
     }
 
     async delete(id: string, props: HostState): Promise<void> {

@@ -2,7 +2,7 @@
 // The engine creates a same-named vNIC profile; its id is an output.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, isNotFound, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optId, optInt, optString, reqId, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optId, optInt, optString, reqId, reqName } from "./common";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const NETWORK_PROVIDER_VERSION = 1;
@@ -85,7 +85,7 @@ export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic
             description: optString(n, "description", failures),
             mtu: optInt(n, "mtu", failures, 0, 65000),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: NetworkState, news: NetworkInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -116,7 +116,7 @@ export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic
         }
         if (inputs.clusterId) await assign(s, inputs.clusterId, id);
         const profile = await profileOf(s, id, inputs.name);
-        return { id, outs: toState(n, inputs, inputs.clusterId, profile, adopted) };
+        return { id, outs: compact(toState(n, inputs, inputs.clusterId, profile, adopted)) };
     }
 
     async read(id: string, old?: NetworkState): Promise<pulumi.dynamic.ReadResult<NetworkState>> {
@@ -132,7 +132,7 @@ export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic
         }
         const st = toState(n, props, clusterId, props.vnicProfileId, props.adopted ?? false);
         const { name, dataCenterId, externalProviderId, description, mtu } = st;
-        return { id, props: st, inputs: { name, dataCenterId, externalProviderId, clusterId, description, mtu } as never };
+        return { id, props: compact(st), inputs: compact({ name, dataCenterId, externalProviderId, clusterId, description, mtu }) as never };
     }
 
     async update(id: string, olds: NetworkState, news: NetworkInputs): Promise<pulumi.dynamic.UpdateResult<NetworkState>> {
@@ -147,7 +147,7 @@ export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic
             if (news.clusterId) await assign(s, news.clusterId, id);
         }
         const live = n ?? (await s.get<Record<string, unknown>>(`/networks/${id}`));
-        return { outs: toState(live, news, news.clusterId, olds.vnicProfileId || (await profileOf(s, id, news.name)), olds.adopted) };
+        return { outs: compact(toState(live, news, news.clusterId, olds.vnicProfileId || (await profileOf(s, id, news.name)), olds.adopted)) };
     }
 
     async delete(id: string, props: NetworkState): Promise<void> {

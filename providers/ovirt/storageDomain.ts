@@ -3,7 +3,7 @@
 // delete: deactivate → maintenance; detach → unattached; remove with an up host and format=true.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName, reqString, timeoutField } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName, reqString, timeoutField } from "./common";
 import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const STORAGE_DOMAIN_PROVIDER_VERSION = 1;
@@ -143,7 +143,7 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
             formatOnDelete: optBool(n, "formatOnDelete", failures, true),
             timeoutSeconds: timeoutField(n, failures),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: StorageDomainState, news: StorageDomainInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -171,7 +171,7 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
         }
         const a = await this.ensureAttached(s, inputs, id, budget);
         const sd = await s.get(`/storagedomains/${id}`);
-        return { id, outs: toState({ ...sd, ...pickFacts(a) }, inputs, String(a?.status ?? "unattached"), inputs.dataCenterId, adopted) };
+        return { id, outs: compact(toState({ ...sd, ...pickFacts(a) }, inputs, String(a?.status ?? "unattached"), inputs.dataCenterId, adopted)) };
     }
 
     /** Attach to inputs.dataCenterId (unless attached) and bring to active/maintenance per inputs.active. */
@@ -252,7 +252,7 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
         }
         const st = toState(sd, props, status, dcId, props.adopted ?? false);
         const { name, dataCenterId, hostId, nfsAddress, nfsPath, nfsVersion, storageFormat, description, active, formatOnDelete, timeoutSeconds } = st;
-        return { id, props: st, inputs: { name, dataCenterId, hostId, nfsAddress, nfsPath, nfsVersion, storageFormat, description, active, formatOnDelete, timeoutSeconds } as never };
+        return { id, props: compact(st), inputs: compact({ name, dataCenterId, hostId, nfsAddress, nfsPath, nfsVersion, storageFormat, description, active, formatOnDelete, timeoutSeconds }) as never };
     }
 
     async update(id: string, olds: StorageDomainState, news: StorageDomainInputs): Promise<pulumi.dynamic.UpdateResult<StorageDomainState>> {
@@ -266,7 +266,7 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
         }
         const a = await this.ensureAttached(s, news, id, budget);
         const sd = await s.get(`/storagedomains/${id}`);
-        return { outs: toState({ ...sd, ...pickFacts(a) }, news, String(a?.status ?? "unattached"), news.dataCenterId, olds.adopted) };
+        return { outs: compact(toState({ ...sd, ...pickFacts(a) }, news, String(a?.status ?? "unattached"), news.dataCenterId, olds.adopted)) };
     }
 
     async delete(id: string, props: StorageDomainState): Promise<void> {

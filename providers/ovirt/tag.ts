@@ -1,7 +1,7 @@
 // Tag (ovirt-api.md 5.9): a global, uniquely named label. Name and parent are identity; description updates.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, optString, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optString, reqName } from "./common";
 import { decodeList, decodeString, refId } from "./representation";
 
 export const TAG_PROVIDER_VERSION = 1;
@@ -53,7 +53,7 @@ export class TagProvider extends OvirtProviderBase implements pulumi.dynamic.Res
             description: optString(n, "description", failures),
             parentName: optString(n, "parentName", failures),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: TagState, news: TagInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -68,7 +68,7 @@ export class TagProvider extends OvirtProviderBase implements pulumi.dynamic.Res
                 description: inputs.description ?? "",
                 ...(inputs.parentName ? { parent: { name: inputs.parentName } } : {}),
             }));
-        return { id: String(obj.id), outs: toState(obj, inputs) };
+        return { id: String(obj.id), outs: compact(toState(obj, inputs)) };
     }
 
     async read(id: string, old?: TagState): Promise<pulumi.dynamic.ReadResult<TagState>> {
@@ -77,16 +77,16 @@ export class TagProvider extends OvirtProviderBase implements pulumi.dynamic.Res
         const t = await s.find(`/tags/${id}`);
         if (!t) return { id: undefined };
         const state = toState(t, props);
-        return { id, props: state, inputs: { name: state.name, description: state.description, parentName: props.parentName } as never };
+        return { id, props: compact(state), inputs: compact({ name: state.name, description: state.description, parentName: props.parentName }) as never };
     }
 
     async update(id: string, olds: TagState, news: TagInputs): Promise<pulumi.dynamic.UpdateResult<TagState>> {
         const s = await this.session(`update Tag ${news.name}`);
         if ((olds.description ?? "") !== (news.description ?? "")) {
             const t = await s.put<Record<string, unknown>>(`/tags/${id}`, { description: news.description ?? "" });
-            return { outs: toState(t, news) };
+            return { outs: compact(toState(t, news)) };
         }
-        return { outs: { ...olds, ...news, providerVersion: TAG_PROVIDER_VERSION } };
+        return { outs: compact({ ...olds, ...news, providerVersion: TAG_PROVIDER_VERSION }) };
     }
 
     async delete(id: string, props: TagState): Promise<void> {

@@ -3,7 +3,7 @@
 // delete: drop delete protection if set, stop, wait down, remove.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, hasUnknown, optBool, optInt, optString, reqId, reqName, timeoutField } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, hasUnknown, optBool, optInt, optString, reqId, reqName, timeoutField } from "./common";
 import { decodeBool, decodeInt, decodeList, decodeString, MiB, refId, searchQuote } from "./representation";
 
 export const VM_PROVIDER_VERSION = 1;
@@ -228,7 +228,7 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
             timeoutSeconds: timeoutField(n, failures),
             ipWaitSeconds: optInt(n, "ipWaitSeconds", failures, 0, 3600, DEFAULT_IP_WAIT_S)!,
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: VmState, news: VmInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -260,7 +260,7 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
         if (adopted) vm = await this.reconcile(s, id, vm, inputs, budget, marker);
         else if (inputs.started) vm = await this.start(s, id, inputs.name, budget, marker);
         const ips = inputs.started ? await this.waitIps(s, id, inputs.ipWaitSeconds) : [];
-        return { id, outs: toState(vm, inputs, adopted, ips) };
+        return { id, outs: compact(toState(vm, inputs, adopted, ips)) };
     }
 
     /** Wait out image_locked (template disks being copied) and other transient states. */
@@ -352,8 +352,8 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
         const st = toState(vm, props, props.adopted ?? false, reportedIps(vm));
         const { name, clusterId, templateId, memoryMiB, cpuCores, osType, highAvailability, deleteProtected, description, cloudInit, started, timeoutSeconds, ipWaitSeconds } = st;
         return {
-            id, props: st,
-            inputs: { name, clusterId, templateId, memoryMiB, cpuCores, osType, highAvailability, deleteProtected, description, cloudInit, started, timeoutSeconds, ipWaitSeconds } as never,
+            id, props: compact(st),
+            inputs: compact({ name, clusterId, templateId, memoryMiB, cpuCores, osType, highAvailability, deleteProtected, description, cloudInit, started, timeoutSeconds, ipWaitSeconds }) as never,
         };
     }
 
@@ -363,7 +363,7 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
         const marker = await eventMarker(s);
         const vm = await this.apply(s, id, olds, news, budget, marker);
         const ips = news.started ? (olds.ipAddresses?.length && vm.status === "up" && olds.status === "up" ? olds.ipAddresses : await this.waitIps(s, id, news.ipWaitSeconds)) : [];
-        return { outs: toState(vm, news, olds.adopted, ips) };
+        return { outs: compact(toState(vm, news, olds.adopted, ips)) };
     }
 
     async delete(id: string, props: VmState): Promise<void> {

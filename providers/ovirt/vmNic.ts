@@ -1,7 +1,7 @@
 // VmNic (ovirt-api.md 5.7, NICs): a NIC on a VM on a vNIC profile; the MAC the engine assigned is an output.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName } from "./common";
 import { decodeBool, decodeList, decodeString, refId } from "./representation";
 
 export const VM_NIC_PROVIDER_VERSION = 1;
@@ -77,7 +77,7 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
             macAddress: mac,
             linked: optBool(n, "linked", failures, true),
         };
-        return { inputs, failures };
+        return { inputs: compact(inputs), failures };
     }
 
     async diff(_id: string, olds: VmNicState, news: VmNicInputs): Promise<pulumi.dynamic.DiffResult> {
@@ -98,7 +98,7 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         if (adopted && (refId(n.vnic_profile) !== inputs.vnicProfileId || decodeBool(n.linked, true) !== inputs.linked)) {
             n = await s.put(`/vms/${inputs.vmId}/nics/${n.id}`, { vnic_profile: { id: inputs.vnicProfileId }, linked: inputs.linked ? "true" : "false" });
         }
-        return { id: String(n.id), outs: toState(n, inputs) };
+        return { id: String(n.id), outs: compact(toState(n, inputs)) };
     }
 
     async read(id: string, old?: VmNicState): Promise<pulumi.dynamic.ReadResult<VmNicState>> {
@@ -108,16 +108,16 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         if (!n) return { id: undefined };
         const st = toState(n, props);
         const { vmId, name, vnicProfileId, interface: iface, macAddress, linked } = st;
-        return { id, props: st, inputs: { vmId, name, vnicProfileId, interface: iface, macAddress, linked } as never };
+        return { id, props: compact(st), inputs: compact({ vmId, name, vnicProfileId, interface: iface, macAddress, linked }) as never };
     }
 
     async update(id: string, olds: VmNicState, news: VmNicInputs): Promise<pulumi.dynamic.UpdateResult<VmNicState>> {
         const body: Record<string, unknown> = {};
         if (news.vnicProfileId !== olds.vnicProfileId) body.vnic_profile = { id: news.vnicProfileId };
         if (news.linked !== olds.linked) body.linked = news.linked ? "true" : "false";
-        if (!Object.keys(body).length) return { outs: { ...olds, ...news, providerVersion: VM_NIC_PROVIDER_VERSION } };
+        if (!Object.keys(body).length) return { outs: compact({ ...olds, ...news, providerVersion: VM_NIC_PROVIDER_VERSION }) };
         const s = await this.session(`update VmNic ${news.name} on VM ${news.vmId}`);
-        return { outs: toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news) };
+        return { outs: compact(toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news)) };
     }
 
     async delete(id: string, props: VmNicState): Promise<void> {

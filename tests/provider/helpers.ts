@@ -11,9 +11,9 @@ export async function startTestEngine(): Promise<RunningEngine> {
     return startEngine({ latency: "fast" });
 }
 
-/** What the dynamic-provider host hands to `configure`: the stack config, keys `ovirt-ci:<key>`. */
-export function fakeConfig(e: RunningEngine, extra: Record<string, string> = {}): { config: { get(k: string): string | undefined; require(k: string): string } } {
-    const values: Record<string, string> = {
+/** The raw stack config the engine sends to the dynamic-provider host, keys `ovirt-ci:<key>`. */
+export function rawConfig(e: RunningEngine, extra: Record<string, string> = {}): Record<string, string> {
+    return {
         "ovirt-ci:engineUrl": e.apiUrl,
         "ovirt-ci:engineUsername": e.username,
         "ovirt-ci:enginePassword": e.password,
@@ -21,13 +21,65 @@ export function fakeConfig(e: RunningEngine, extra: Record<string, string> = {})
         "ovirt-ci:engineRetryBaseMs": "20",
         ...extra,
     };
-    return { config: { get: (k) => values[k], require: (k) => { if (!(k in values)) throw new Error(`missing ${k}`); return values[k]; } } };
 }
 
-/** A provider as the provider process would have it: fresh process caches, configured from the fake config. */
+/** What the dynamic-provider host hands to `configure`: its own Config class over the raw stack config. */
+export function fakeConfig(e: RunningEngine, extra: Record<string, string> = {}): { config: { get(k: string): string | undefined; require(k: string): string } } {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Config } = require("@pulumi/pulumi/cmd/dynamic-provider/config") as { Config: new (raw: Record<string, string>, project: string) => { get(k: string): string | undefined; require(k: string): string } };
+    return { config: new Config(rawConfig(e, extra), "ovirt-ci") };
+}
+
+const serialized = new Map<object, string>();
+
+/**
+ * The provider as the provider process runs it: serialized with `pulumi.runtime.serializeFunction`, loaded from
+ * that text (like `requireFromString` in the dynamic-provider host), then `configure`d through the host's Config
+ * class. Tests therefore exercise the serialized code, not the module in this process.
+ */
+export async function deserialize<T extends object>(p: T): Promise<T> {
+    const proto = Object.getPrototypeOf(p) as object;
+    let text = serialized.get(proto);
+    if (!text) {
+        const pulumi = await import("@pulumi/pulumi");
+        text = (await pulumi.runtime.serializeFunction(() => p)).text;
+        serialized.set(proto, text);
+    }
+    const mod: { exports: { handler?: () => T } } = { exports: {} };
+    new Function("module", "exports", "require", text)(mod, mod.exports, require);
+    return mod.exports.handler!();
+}
+
+/**
+ * A provider as the provider process would have it (see `deserialize`), configured from the fake config. Every
+ * result of check, diff, create, read and update goes through protobuf `Struct.fromJavaScript` like in the
+ * dynamic-provider host (it rejects `undefined`), so a result the real host could not send fails the test.
+ */
 export async function configured<T extends { configure(req: unknown): Promise<void> }>(p: T, e: RunningEngine, extra?: Record<string, string>): Promise<T> {
-    await p.configure(fakeConfig(e, extra));
-    return p;
+    const loaded = await deserialize(p);
+    await loaded.configure(fakeConfig(e, extra));
+    return structChecked(loaded);
+}
+
+export function structChecked<T extends object>(p: T): T {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb") as { Struct: { fromJavaScript(v: unknown): unknown } };
+    const check = (method: string, v: unknown) => {
+        const r = v as Record<string, unknown> | undefined;
+        for (const k of ["inputs", "outs", "props"]) {
+            if (r && r[k] !== undefined) {
+                try { Struct.fromJavaScript(r[k]); } catch (err) { throw new Error(`${method} returned ${k} the provider host cannot send: ${(err as Error).message}`); }
+            }
+        }
+        return v;
+    };
+    return new Proxy(p, {
+        get(target, prop, recv) {
+            const v = Reflect.get(target, prop, recv);
+            if (typeof v !== "function" || !["check", "diff", "create", "read", "update"].includes(String(prop))) return v;
+            return async (...a: unknown[]) => check(String(prop), await (v as (...x: unknown[]) => Promise<unknown>).apply(target, a));
+        },
+    });
 }
 
 export function freshProcess(): void {

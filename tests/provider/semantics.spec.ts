@@ -52,8 +52,8 @@ describe("check", () => {
         assert.deepEqual(r.failures, []);
         assert.deepEqual(r.inputs, {
             name: "sd1", dataCenterId: ID1, hostId: ID2, nfsAddress: "nfs.lan", nfsPath: "/exports/sd1", nfsVersion: "auto",
-            storageFormat: "v5", description: undefined, active: true, formatOnDelete: true, timeoutSeconds: undefined,
-        });
+            storageFormat: "v5", active: true, formatOnDelete: true,
+        }, "unset optional inputs are omitted (the provider host cannot send undefined)");
         const ev = await new ovirt.EventProvider().check({} as never, { description: "d", origin: "oVirt" } as never);
         assert.deepEqual(ev.failures!.map((f) => f.property).sort(), ["customId", "origin"]);
     });
