@@ -1,0 +1,291 @@
+/**
+ * The shell scripts that configure the proxy VM over SSH (pure functions: text in, text out).
+ *
+ * One target description drives both the real VM (`systemd`: files under /etc, `systemctl`, `ip`, `nft`) and a
+ * local sandbox (`local`: every file under `rootDir`, dnsmasq and haproxy as plain processes with pid files under
+ * `rootDir/run`, loopback ports, and the network changes only recorded in `rootDir/var/lib/ovirt-ci/network/`).
+ * Every script is idempotent (re-running it with the same inputs changes nothing and restarts nothing), validates
+ * rendered files with the real binaries before they replace the live ones (`dnsmasq --test -C`, `haproxy -c -f`,
+ * `nft -c -f`), and has a delete script that removes exactly the files the create script wrote.
+ *
+ * A lease owns: its dnsmasq file and instance, its interface address, its NAT table and (systemd) its udev rule
+ * and ifcfg file; so a lease's change touches only its own files and restarts only its own dnsmasq. HAProxy's
+ * single file is rendered from all leases and reloaded.
+ */
+import { LeaseInfo } from "../lib/leaseModel";
+import { renderDnsmasqConfig } from "../lib/render/dnsmasq";
+import { renderHaproxyConfig } from "../lib/render/haproxy";
+import { renderIpForwardSysctl, renderNftablesNat } from "../lib/render/nat";
+import { shellQuote } from "../lib/render/shell";
+import { LocalHaproxyPorts, ProxyServiceMode } from "../lib/config";
+
+/** Where and how the proxy configuration is applied. */
+export interface ProxyTarget {
+    readonly serviceMode: ProxyServiceMode;
+    /** Prefix of every path written ("/" on the real VM). */
+    readonly rootDir: string;
+    /** Run the scripts under `sudo -n` (systemd mode with a non-root SSH user). */
+    readonly sudo: boolean;
+    /** Guest name of the external NIC (NAT egress). */
+    readonly externalInterface: string;
+    /** Upstream resolvers of every lease's dnsmasq. */
+    readonly upstreamDns: readonly string[];
+    /** `local` mode: lease N's dnsmasq listens on 127.0.0.1:(localDnsPort + N). */
+    readonly localDnsPort: number;
+    /** `local` mode: HAProxy's loopback ports. */
+    readonly localHaproxyPorts: LocalHaproxyPorts;
+}
+
+/** A create/delete pair for one `command.remote.Command`. */
+export interface ScriptPair {
+    readonly create: string;
+    readonly delete: string;
+}
+
+/** `rootDir` + an absolute path, without a doubled slash. */
+export function at(target: Pick<ProxyTarget, "rootDir">, absolute: string): string {
+    return target.rootDir === "/" ? absolute : `${target.rootDir}${absolute}`;
+}
+
+/** Every path the scripts write, for docs and tests. */
+export function proxyPaths(target: Pick<ProxyTarget, "rootDir">, lease?: Pick<LeaseInfo, "name" | "interfaceName">) {
+    return {
+        dnsmasqDir: at(target, "/etc/dnsmasq-leases"),
+        runDir: at(target, "/run"),
+        dnsmasqStateDir: at(target, "/var/lib/dnsmasq"),
+        recordDir: at(target, "/var/lib/ovirt-ci/network"),
+        nftDir: at(target, "/etc/nftables/ovirt-ci"),
+        haproxyConfig: at(target, "/etc/haproxy/haproxy.cfg"),
+        haproxyPid: at(target, "/run/haproxy.pid"),
+        unitFile: at(target, "/etc/systemd/system/dnsmasq@.service"),
+        sysctlFile: at(target, "/etc/sysctl.d/90-ovirt-ci-forward.conf"),
+        nftablesConf: at(target, "/etc/sysconfig/nftables.conf"),
+        ...(lease
+            ? {
+                  dnsmasqConfig: at(target, `/etc/dnsmasq-leases/${lease.name}.conf`),
+                  dnsmasqPid: at(target, `/run/dnsmasq-${lease.name}.pid`),
+                  dnsmasqLeases: at(target, `/var/lib/dnsmasq/${lease.name}.leases`),
+                  nftFile: at(target, `/etc/nftables/ovirt-ci/${lease.name}.nft`),
+                  record: at(target, `/var/lib/ovirt-ci/network/${lease.name}.sh`),
+                  udevRule: at(target, `/etc/udev/rules.d/70-ovirt-ci-${lease.name}.rules`),
+                  ifcfg: at(target, `/etc/sysconfig/network-scripts/ifcfg-${lease.interfaceName}`),
+              }
+            : {}),
+    };
+}
+
+/** The nftables table of one lease (own table: adding or removing a lease touches no other rule). */
+export function natTable(lease: Pick<LeaseInfo, "name">): string {
+    return `ovirt_ci_nat_${lease.name.replace(/[^A-Za-z0-9]/g, "_")}`;
+}
+
+/** The dnsmasq file of one lease on this target. */
+export function leaseDnsmasqConfig(target: ProxyTarget, lease: LeaseInfo): string {
+    const local = target.serviceMode === "local";
+    return renderDnsmasqConfig(lease, {
+        interfaceName: local ? null : lease.interfaceName,
+        ...(local ? { listenAddress: "127.0.0.1", port: target.localDnsPort + lease.number, dhcp: false } : {}),
+        upstreamServers: target.upstreamDns,
+        runDir: at(target, "/run"),
+        stateDir: at(target, "/var/lib/dnsmasq"),
+    });
+}
+
+/** The HAProxy file on this target. */
+export function targetHaproxyConfig(target: ProxyTarget, leases: readonly LeaseInfo[], statsUser: string, statsPassword: string): string {
+    return target.serviceMode === "local"
+        ? renderHaproxyConfig(leases, { statsUser, statsPassword, bindAddress: "127.0.0.1", ports: target.localHaproxyPorts, globalLines: [] })
+        : renderHaproxyConfig(leases, { statsUser, statsPassword });
+}
+
+const EOF_MARK = "OVIRT_CI_EOF_7f3a";
+
+/** Shell lines writing `content` to `<path>.new` (a quoted here-document: nothing in it is expanded). */
+function writeNew(path: string, content: string): string {
+    if (content.split("\n").includes(EOF_MARK)) {
+        throw new Error(`file ${path}: content contains the here-document marker ${EOF_MARK}`);
+    }
+    if (!content.endsWith("\n")) {
+        content += "\n";
+    }
+    return `mkdir -p ${shellQuote(path.replace(/\/[^/]*$/, "") || "/")}\ncat > ${shellQuote(`${path}.new`)} <<'${EOF_MARK}'\n${content}${EOF_MARK}\n`;
+}
+
+/** Lines that move `<path>.new` over `path` when it differs; sets `changed=1` then. */
+function install(path: string): string {
+    const p = shellQuote(path);
+    const n = shellQuote(`${path}.new`);
+    return `if cmp -s ${n} ${p}; then rm -f ${n}; else mv -f ${n} ${p}; changed=1; fi\n`;
+}
+
+/** Wraps a script into the one command line the SSH session runs. */
+export function wrap(target: Pick<ProxyTarget, "sudo">, script: string): string {
+    return `${target.sudo ? "sudo -n " : ""}sh -c ${shellQuote(`set -eu\n${script}`)}`;
+}
+
+/** Lines: is the process in pid file `pid` alive? Sets `running`. */
+function aliveCheck(pid: string): string {
+    const p = shellQuote(pid);
+    return `running=0\nif [ -s ${p} ] && kill -0 "$(cat ${p})" 2>/dev/null; then running=1; fi\n`;
+}
+
+/** Lines: stop the process of a pid file and wait (at most 5 s) until it is gone; removes the pid file. */
+function stopPid(pid: string): string {
+    const p = shellQuote(pid);
+    return (
+        `if [ -s ${p} ]; then pid="$(cat ${p})"; kill "$pid" 2>/dev/null || true\n` +
+        `  i=0; while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done\n` +
+        `fi\nrm -f ${p}\n`
+    );
+}
+
+/** The network commands of one lease on the real VM (run in systemd mode, recorded in local mode). */
+function leaseNetworkCommands(lease: LeaseInfo, mac: string, nftFile: string): string {
+    const dev = shellQuote(lease.interfaceName);
+    const m = shellQuote(mac.toLowerCase());
+    return (
+        `dev=""\nfor d in /sys/class/net/*; do if [ "$(cat "$d/address" 2>/dev/null)" = ${m} ]; then dev="\${d##*/}"; fi; done\n` +
+        `if [ -z "$dev" ]; then echo "no interface with MAC ${mac} (the ${lease.name} NIC); is it plugged?" >&2; exit 1; fi\n` +
+        `if [ "$dev" != ${dev} ]; then ip link set dev "$dev" down; ip link set dev "$dev" name ${dev}; fi\n` +
+        `ip link set dev ${dev} up\n` +
+        `ip addr replace ${lease.gateway}/${lease.subnetPrefixLength} dev ${dev}\n` +
+        `nft -f ${shellQuote(nftFile)}\n`
+    );
+}
+
+/** The setup every lease builds on (directories, the dnsmasq@ unit, IP forwarding, nftables include). */
+export function baseScripts(target: ProxyTarget): ScriptPair {
+    const p = proxyPaths(target);
+    const dirs = [p.dnsmasqDir, p.runDir, p.dnsmasqStateDir, p.recordDir, p.nftDir].map(shellQuote).join(" ");
+    if (target.serviceMode === "local") {
+        return {
+            create: wrap(target, `mkdir -p ${dirs}\nchanged=0\n${writeNew(`${p.recordDir}/forwarding.sh`, `sysctl -w net.ipv4.ip_forward=1\n`)}${install(`${p.recordDir}/forwarding.sh`)}`),
+            delete: wrap(target, `rm -f ${shellQuote(`${p.recordDir}/forwarding.sh`)}\nrmdir ${dirs} 2>/dev/null || true\n`),
+        };
+    }
+    const unit = [
+        "# generated by ovirt-ci (Pulumi): one dnsmasq per lease network, /etc/dnsmasq-leases/<lease>.conf",
+        "[Unit]",
+        "Description=dnsmasq for lease %i (ovirt-ci)",
+        "After=network-online.target",
+        "Wants=network-online.target",
+        "",
+        "[Service]",
+        "Type=forking",
+        `PIDFile=${p.runDir}/dnsmasq-%i.pid`,
+        `ExecStartPre=/usr/sbin/dnsmasq --test -C ${p.dnsmasqDir}/%i.conf`,
+        `ExecStart=/usr/sbin/dnsmasq -C ${p.dnsmasqDir}/%i.conf`,
+        "Restart=on-failure",
+        "",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        "",
+    ].join("\n");
+    const include = `include "${p.nftDir}/*.nft"`;
+    return {
+        create: wrap(
+            target,
+            `mkdir -p ${dirs}\nchanged=0\n` +
+                writeNew(p.unitFile, unit) + install(p.unitFile) +
+                `if [ $changed = 1 ]; then systemctl daemon-reload; fi\n` +
+                // The distribution's dnsmasq.service would take port 53 on every interface.
+                `systemctl disable --now dnsmasq.service 2>/dev/null || true\n` +
+                writeNew(p.sysctlFile, renderIpForwardSysctl()) + install(p.sysctlFile) +
+                `sysctl -q -p ${shellQuote(p.sysctlFile)}\n` +
+                `touch ${shellQuote(p.nftablesConf)}\n` +
+                `grep -qxF ${shellQuote(include)} ${shellQuote(p.nftablesConf)} || echo ${shellQuote(include)} >> ${shellQuote(p.nftablesConf)}\n` +
+                `systemctl enable nftables.service 2>/dev/null || true\n`,
+        ),
+        delete: wrap(
+            target,
+            `rm -f ${shellQuote(p.unitFile)} ${shellQuote(p.sysctlFile)}\nsystemctl daemon-reload || true\n` +
+                `if [ -f ${shellQuote(p.nftablesConf)} ]; then grep -vxF ${shellQuote(include)} ${shellQuote(p.nftablesConf)} > ${shellQuote(`${p.nftablesConf}.new`)} || true; mv -f ${shellQuote(`${p.nftablesConf}.new`)} ${shellQuote(p.nftablesConf)}; fi\n`,
+        ),
+    };
+}
+
+/**
+ * One lease on the proxy: its dnsmasq file and instance, its NAT table, and its interface (found by the NIC's
+ * MAC, renamed to the lease's interface name, given the gateway address).
+ */
+export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string): ScriptPair {
+    const p = proxyPaths(target, lease) as Required<ReturnType<typeof proxyPaths>>;
+    const conf = shellQuote(p.dnsmasqConfig);
+    const confNew = shellQuote(`${p.dnsmasqConfig}.new`);
+    const nat = renderNftablesNat([lease], target.externalInterface, natTable(lease));
+    const dnsmasqFiles = writeNew(p.dnsmasqConfig, leaseDnsmasqConfig(target, lease)) + `dnsmasq --test -C ${confNew}\n` + install(p.dnsmasqConfig);
+    const natFiles = writeNew(p.nftFile, nat) + install(p.nftFile);
+    const network = leaseNetworkCommands(lease, mac, p.nftFile);
+    if (target.serviceMode === "local") {
+        return {
+            create: wrap(
+                target,
+                `changed=0\n${dnsmasqFiles}${aliveCheck(p.dnsmasqPid)}` +
+                    `if [ $changed = 1 ] && [ $running = 1 ]; then\n${stopPid(p.dnsmasqPid)}running=0\nfi\n` +
+                    `if [ $running = 0 ]; then dnsmasq -C ${conf}; fi\n` +
+                    `changed=0\n${natFiles}` +
+                    `changed=0\n${writeNew(p.record, `# ${lease.name}: what serviceMode systemd would run\n${network}`)}${install(p.record)}`,
+            ),
+            delete: wrap(target, `${stopPid(p.dnsmasqPid)}rm -f ${conf} ${shellQuote(p.nftFile)} ${shellQuote(p.record)} ${shellQuote(p.dnsmasqLeases)}\n`),
+        };
+    }
+    const unit = shellQuote(`dnsmasq@${lease.name}.service`);
+    const udev = `# generated by ovirt-ci (Pulumi): ${lease.name}'s NIC keeps its name\nSUBSYSTEM=="net", ACTION=="add", ATTR{address}=="${mac.toLowerCase()}", NAME="${lease.interfaceName}"\n`;
+    const ifcfg = [
+        `# generated by ovirt-ci (Pulumi): ${lease.name}, network ${lease.networkName}`,
+        `DEVICE=${lease.interfaceName}`,
+        `HWADDR=${mac.toLowerCase()}`,
+        "BOOTPROTO=none",
+        "ONBOOT=yes",
+        `IPADDR=${lease.gateway}`,
+        `PREFIX=${lease.subnetPrefixLength}`,
+        "DEFROUTE=no",
+        "NM_CONTROLLED=no",
+        "",
+    ].join("\n");
+    return {
+        create: wrap(
+            target,
+            `changed=0\n${writeNew(p.udevRule, udev)}${install(p.udevRule)}${writeNew(p.ifcfg, ifcfg)}${install(p.ifcfg)}` +
+                `changed=0\n${writeNew(p.nftFile, nat)}nft -c -f ${shellQuote(`${p.nftFile}.new`)}\n${install(p.nftFile)}` +
+                network +
+                `changed=0\n${dnsmasqFiles}systemctl enable ${unit}\n` +
+                // dnsmasq re-reads its configuration only on start (SIGHUP reloads hosts and leases only).
+                `if [ $changed = 1 ]; then systemctl restart ${unit}; else systemctl start ${unit}; fi\n`,
+        ),
+        delete: wrap(
+            target,
+            `systemctl disable --now ${unit} 2>/dev/null || true\n` +
+                `nft delete table ip ${natTable(lease)} 2>/dev/null || true\n` +
+                `ip addr del ${lease.gateway}/${lease.subnetPrefixLength} dev ${shellQuote(lease.interfaceName)} 2>/dev/null || true\n` +
+                `rm -f ${conf} ${shellQuote(p.nftFile)} ${shellQuote(p.udevRule)} ${shellQuote(p.ifcfg)} ${shellQuote(p.dnsmasqLeases)}\n`,
+        ),
+    };
+}
+
+/** HAProxy: one file from all leases, checked with `haproxy -c`, then reloaded (started when not running). */
+export function haproxyScripts(target: ProxyTarget, config: string): ScriptPair {
+    const p = proxyPaths(target);
+    const cfg = shellQuote(p.haproxyConfig);
+    const files = writeNew(p.haproxyConfig, config) + `haproxy -c -q -f ${shellQuote(`${p.haproxyConfig}.new`)}\n` + install(p.haproxyConfig);
+    if (target.serviceMode === "local") {
+        const pid = shellQuote(p.haproxyPid);
+        return {
+            create: wrap(
+                target,
+                `changed=0\nmkdir -p ${shellQuote(p.runDir)}\n${files}${aliveCheck(p.haproxyPid)}` +
+                    `if [ $running = 0 ]; then haproxy -D -f ${cfg} -p ${pid}\n` +
+                    `elif [ $changed = 1 ]; then haproxy -D -f ${cfg} -p ${pid} -sf "$(cat ${pid})"; fi\n`,
+            ),
+            delete: wrap(target, `${stopPid(p.haproxyPid)}rm -f ${cfg}\n`),
+        };
+    }
+    return {
+        create: wrap(
+            target,
+            `changed=0\n${files}systemctl enable haproxy.service\n` +
+                `if [ $changed = 1 ]; then systemctl reload-or-restart haproxy.service; else systemctl start haproxy.service; fi\n`,
+        ),
+        delete: wrap(target, `systemctl disable --now haproxy.service 2>/dev/null || true\nrm -f ${cfg}\n`),
+    };
+}

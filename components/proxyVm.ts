@@ -1,0 +1,159 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { ProxyVmSettings } from "../lib/config";
+import { isIpv4, netmask } from "../lib/ip";
+import { LeaseInfo } from "../lib/leaseModel";
+import { Vm, CloudInit } from "../providers/ovirt/vm";
+import { VmNic } from "../providers/ovirt/vmNic";
+import { EngineObject } from "./engineObject";
+import { ProxyTarget, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
+
+/** Arguments for {@link ProxyVm}. */
+export interface ProxyVmArgs {
+    readonly dataCenterId: pulumi.Input<string>;
+    readonly clusterId: pulumi.Input<string>;
+    /** The validated `proxyVm` settings. */
+    readonly settings: ProxyVmSettings;
+    /** Every install lease: HAProxy's single file is rendered from all of them. */
+    readonly leases: readonly LeaseInfo[];
+    /** Authorized for `settings.sshUser` by cloud-init. */
+    readonly sshPublicKey: pulumi.Input<string>;
+    /** Private key of the SSH connection that pushes the configuration (kept secret). */
+    readonly sshPrivateKey: pulumi.Input<string>;
+    /** HAProxy statistics password (secret). */
+    readonly statsPassword: pulumi.Input<string>;
+}
+
+/** The SSH connection of the configuration commands. */
+export interface ProxyConnection {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly privateKey: string;
+}
+
+/** Packages the proxy needs; installed by cloud-init on first boot. */
+const CLOUD_CONFIG = "#cloud-config\npackages:\n  - dnsmasq\n  - haproxy\n  - nftables\n";
+
+/** The first IPv4 address the guest agent reports, or "" when none yet. */
+export function firstIpv4(ips: readonly string[] | undefined): string {
+    return (ips ?? []).find((ip) => isIpv4(ip)) ?? "";
+}
+
+/** The script target described by the settings. */
+export function proxyTarget(settings: ProxyVmSettings): ProxyTarget {
+    const user = settings.connection?.user ?? settings.sshUser;
+    return {
+        serviceMode: settings.serviceMode,
+        rootDir: settings.rootDir,
+        sudo: settings.serviceMode === "systemd" && user !== "root",
+        externalInterface: settings.externalInterface,
+        upstreamDns: settings.dnsServers,
+        localDnsPort: settings.localDnsPort,
+        localHaproxyPorts: settings.localHaproxyPorts,
+    };
+}
+
+/**
+ * The proxy VM (`ci-contract.md` section 12.2): router, NAT gateway, DHCP and DNS for every lease network, and
+ * HAProxy's SNI entry point. A VM from its template with cloud-init (static external address when configured,
+ * the SSH key), highly available and delete-protected on the engine, its external NIC on the management network,
+ * then over SSH the base setup every lease builds on and the HAProxy file rendered from all leases. The
+ * per-lease NICs and configuration belong to each `Lease`.
+ */
+export class ProxyVm extends pulumi.ComponentResource {
+    public readonly vmId: pulumi.Output<string>;
+    /** The proxy's external address: `externalAddress`, else the first IPv4 the guest agent reports ("" until then). */
+    public readonly address: pulumi.Output<string>;
+    /** The SSH connection of every configuration command (secret: it holds the private key). */
+    public readonly connection: pulumi.Output<ProxyConnection>;
+    /** How the configuration is applied (systemd or local, rootDir, ports). */
+    public readonly target: ProxyTarget;
+    /** Base setup (directories, dnsmasq@ unit, forwarding); per-lease commands depend on it. */
+    public readonly setup: command.remote.Command;
+    public readonly haproxy: command.remote.Command;
+
+    constructor(name: string, args: ProxyVmArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ovirt-ci:proxyVm:ProxyVm", name, {}, opts);
+        const s = args.settings;
+        const template = new EngineObject(`${name}-template`, { kind: "template", name: s.template }, { parent: this });
+        const mgmtProfile = new EngineObject(
+            `${name}-management-profile`,
+            { kind: "vnicProfile", name: s.managementNetwork, dataCenterId: args.dataCenterId },
+            { parent: this },
+        );
+        const cloudInit: pulumi.Input<CloudInit> = pulumi.all([args.sshPublicKey]).apply(([key]) => ({
+            hostName: s.name,
+            userName: s.sshUser,
+            authorizedSshKeys: key,
+            dnsServers: [...s.dnsServers],
+            customScript: CLOUD_CONFIG,
+            nicConfigurations: [
+                s.externalAddress
+                    ? {
+                          name: s.externalInterface,
+                          bootProtocol: "static" as const,
+                          address: s.externalAddress,
+                          netmask: netmask(s.externalPrefixLength!),
+                          gateway: s.externalGateway,
+                          onBoot: true,
+                      }
+                    : { name: s.externalInterface, bootProtocol: "dhcp" as const, onBoot: true },
+            ],
+        }));
+        const vm = new Vm(
+            `${name}-vm`,
+            {
+                name: s.name, // the CI cleanup job spares only this name (ci-contract.md section 8)
+                clusterId: args.clusterId,
+                templateId: template.id,
+                memoryMiB: s.memoryMiB,
+                cpuCores: s.cpuCores,
+                highAvailability: true,
+                deleteProtected: true,
+                description: "ovirt-ci proxy: router, NAT, DHCP/DNS of the lease networks, HAProxy (managed by Pulumi)",
+                cloudInit,
+                started: true,
+            },
+            { parent: this },
+        );
+        const externalNic = new VmNic(`${name}-external-nic`, { vmId: vm.id, name: "nic1", vnicProfileId: mgmtProfile.id }, { parent: this });
+
+        this.vmId = vm.id;
+        this.address = s.externalAddress ? pulumi.output(s.externalAddress) : vm.ipAddresses.apply(firstIpv4);
+        const user = s.connection?.user ?? s.sshUser;
+        const port = s.connection?.port ?? 22;
+        const host = s.connection?.host
+            ? pulumi.output(s.connection.host)
+            : this.address.apply((a) => {
+                  if (!a) {
+                      throw new Error(
+                          `ProxyVm "${name}": the VM ${s.name} reports no IPv4 address yet; set ovirt-ci:proxyVm.externalAddress or ` +
+                              "proxyVm.connection.host, or run `pulumi up --refresh` once the guest agent reports one",
+                      );
+                  }
+                  return a;
+              });
+        this.connection = pulumi.secret(
+            pulumi.all([host, args.sshPrivateKey]).apply(([h, key]) => ({ host: h, port, user, privateKey: key })),
+        );
+        this.target = proxyTarget(s);
+
+        const base = baseScripts(this.target);
+        this.setup = new command.remote.Command(
+            `${name}-setup`,
+            { connection: this.connection, create: base.create, delete: base.delete, addPreviousOutputInEnv: false },
+            { parent: this, dependsOn: [vm, externalNic] },
+        );
+        const haproxy = pulumi
+            .output(args.statsPassword)
+            .apply((pw) => haproxyScripts(this.target, targetHaproxyConfig(this.target, args.leases, s.statsUser, pw)));
+        this.haproxy = new command.remote.Command(
+            `${name}-haproxy`,
+            { connection: this.connection, create: haproxy.create, delete: haproxy.delete, addPreviousOutputInEnv: false },
+            { parent: this, dependsOn: [this.setup] },
+        );
+        this.registerOutputs({ vmId: this.vmId, address: this.address });
+    }
+}
+
