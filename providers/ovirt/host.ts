@@ -106,6 +106,12 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
         return v;
     }
 
+    private authBody(inputs: HostInputs): Record<string, unknown> {
+        return inputs.authMethod === "password"
+            ? { root_password: this.rootPassword(), ssh: { port: String(inputs.sshPort) } }
+            : { ssh: { authentication_method: "publickey", port: String(inputs.sshPort) } };
+    }
+
     async create(inputs: HostInputs): Promise<pulumi.dynamic.CreateResult<HostState>> {
         const s = await this.session(`create Host ${inputs.name}`);
         const marker = await eventMarker(s);
@@ -116,16 +122,27 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
                 description: inputs.description ?? "",
                 cluster: { id: inputs.clusterId },
                 ...(inputs.spmPriority !== undefined ? { spm: { priority: String(inputs.spmPriority) } } : {}),
-                ...(inputs.authMethod === "password"
-                    ? { root_password: this.rootPassword(), ssh: { port: String(inputs.sshPort) } }
-                    : { ssh: { authentication_method: "publickey", port: String(inputs.sshPort) } }),
+                ...this.authBody(inputs),
             }, { params: { activate: "true", reboot: "false" } }));
         const id = String(obj.id);
         if (adopted && refId(obj.cluster) !== inputs.clusterId) {
             throw new Error(`create Host ${inputs.name}: a host with this name already exists in cluster ${refId(obj.cluster)}, not ${inputs.clusterId}`);
         }
-        // an adopted host may have failed before this run: then its events predate our marker
-        const h = await this.waitUp(s, id, inputs, adopted ? undefined : marker);
+        let since = marker;
+        if (adopted) {
+            // a previous run left it failed: retry once the way the engine allows (the cause may be fixed now)
+            const st = String(obj.status);
+            if (st === "install_failed" || st === "non_responsive") {
+                since = await eventMarker(s);
+                await s.action(`/hosts/${id}/install`, this.authBody(inputs));
+            } else if (st === "non_operational") {
+                since = await eventMarker(s);
+                await s.action(`/hosts/${id}/activate`, {});
+            } else {
+                since = undefined; // whatever failed happened before this run: report the latest events
+            }
+        }
+        const h = await this.waitUp(s, id, inputs, since);
         return { id, outs: compact(toState(h, inputs, adopted)) };
     }
 

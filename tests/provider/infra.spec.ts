@@ -170,6 +170,19 @@ describe("infra resources against the engine emulator", function () {
             });
         });
 
+        it("a re-run reinstalls a host whose install failed (once its cause is fixed)", async () => {
+            const p = await configured(new HostProvider(), e);
+            const inputs = (await p.check({} as never, { ...args, name: "host-retry", address: "not-yet.example.org" } as never)).inputs!;
+            await assert.rejects(p.create(inputs), /is (install_failed|non_responsive)/);
+            const h = (await admin.inventory()).hosts.find((x) => x.name === "host-retry")!;
+            await admin.mutate("hosts", String(h.id), { address: CI_BAREMETAL[2] }); // e.g. DNS fixed
+            const again = await p.create(inputs);
+            assert.deepEqual([again.id, again.outs!.status, again.outs!.adopted], [h.id, "up", true]);
+            const s = await admin.stats();
+            assert.equal(s.requests[`POST ${API}/hosts`], 1);
+            assert.equal(s.requests[`POST ${API}/hosts/{host}/install`], 1);
+        });
+
         it("a re-run adopts the host the interrupted run added", async () => {
             const p = await configured(new HostProvider(), e);
             const inputs = (await p.check({} as never, args as never)).inputs!;
