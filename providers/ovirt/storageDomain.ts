@@ -183,9 +183,10 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
             return s.add<Record<string, unknown>>(`/datacenters/${dc}/storagedomains`, { id });
         });
         let a: Record<string, unknown> | undefined = res.obj;
-        // wait out transient states
+        // wait out transient states; a fresh attach activates by itself (locked → maintenance → activating →
+        // active), so there `maintenance` is transient too
         a = await waitFor(`StorageDomain ${inputs.name}: waiting for the attachment to settle`, () => s.find(attachmentPath(dc, id)),
-            (x) => x === undefined || (!TRANSIENT.includes(String(x.status)) && !(attachedNow && x.status === "maintenance" && inputs.active)), {
+            (x) => x === undefined || (!TRANSIENT.includes(String(x.status)) && !(attachedNow && x.status === "maintenance")), {
                 timeoutMs: budget, describe: (x) => String(x?.status),
                 failed: (x) => (x?.status === "unknown" ? "the domain went unknown (check the storage server)" : undefined),
             });

@@ -256,7 +256,7 @@ describe("infra resources against the engine emulator", function () {
             await assert.rejects(p.delete(SEED_IDS.nfs, props), /delete StorageDomain nfs-ovirt45: it holds 1 disk\(s\) \(centos-stream-9_Disk1\)/);
         });
 
-        it("retries lock conflicts and 503s on actions and reads", async () => {
+        it("active=false: attached, auto-activated, then deactivated; retries lock conflicts and 503s on actions and reads", async () => {
             const p = await configured(new StorageDomainProvider(), e);
             await admin.faults([
                 { method: "GET", path: "/storagedomains/[^/]+$", kind: "503", times: 2 },
@@ -264,6 +264,7 @@ describe("infra resources against the engine emulator", function () {
             ]);
             const c = await p.create((await p.check({} as never, { ...args, name: "sd-faulty", active: false } as never)).inputs!);
             assert.equal(c.outs!.status, "maintenance");
+            assert.equal((await admin.stats()).requests[`POST ${API}/datacenters/{dc}/storagedomains/{sd}/deactivate`], 1, "auto-activated by the attach, then deactivated");
             const u = await p.update(c.id, c.outs!, { ...c.outs!, active: true });
             assert.equal(u.outs!.status, "active");
             const s = await admin.stats();
