@@ -1,0 +1,124 @@
+/**
+ * `npm run boskos -- [--stack <name> | --config <Pulumi.<stack>.yaml>] [--check <path to _boskos.yaml>]`
+ *
+ * Prints the oVirt entries of `_boskos.yaml` exactly as the upstream generator renders them (header line,
+ * `resources:`, the three ovirt-* entries), from the `boskos` output of a stack (`pulumi stack output boskos --json`)
+ * or, without `--stack`, from a stack config file (default `Pulumi.ci.yaml`), validated like the program does.
+ * With `--check`, compares the ovirt-* entries of an existing `_boskos.yaml` (e.g. openshift/release
+ * `core-services/prow/02_config/_boskos.yaml`), prints the differences and the `generate-boskos.py` lines to
+ * change, and exits 1 when they differ.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { ConfigError, PROJECT, validateConfig } from "../lib/config";
+import {
+    BoskosEntry,
+    OVIRT_BOSKOS_TYPES,
+    compareBoskosEntries,
+    ovirtBoskosEntries,
+    parseOvirtBoskosEntries,
+    renderBoskosFile,
+    renderGeneratorSnippet,
+} from "../lib/render/boskos";
+
+interface Options {
+    stack?: string;
+    config?: string;
+    check?: string;
+}
+
+const USAGE = "usage: npm run boskos -- [--stack <name> | --config <Pulumi.<stack>.yaml>] [--check <_boskos.yaml>]";
+
+function parseArgs(argv: readonly string[]): Options {
+    const o: Options = {};
+    for (let i = 0; i < argv.length; i++) {
+        const flag = argv[i];
+        const value = argv[i + 1];
+        if (flag === "--help" || flag === "-h") {
+            console.log(USAGE);
+            process.exit(0);
+        }
+        if (!["--stack", "--config", "--check"].includes(flag) || value === undefined || value.startsWith("--")) {
+            throw new Error(`${flag === undefined ? "missing argument" : `unexpected argument ${JSON.stringify(flag)}`}\n${USAGE}`);
+        }
+        o[flag.slice(2) as keyof Options] = value;
+        i++;
+    }
+    if (o.stack && o.config) {
+        throw new Error(`--stack and --config exclude each other\n${USAGE}`);
+    }
+    return o;
+}
+
+/** The entries from a stack's `boskos` output. */
+export function entriesFromStack(stack: string): BoskosEntry[] {
+    let text: string;
+    try {
+        text = execFileSync("pulumi", ["stack", "output", "boskos", "--json", "--stack", stack], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+        const err = e as { stderr?: string; message: string };
+        throw new Error(`pulumi stack output boskos --stack ${stack} failed: ${(err.stderr ?? err.message).trim()}`);
+    }
+    const value = JSON.parse(text) as unknown;
+    if (!Array.isArray(value) || value.length === 0) {
+        throw new Error(`stack ${stack} has no boskos output (run pulumi up first, or use --config)`);
+    }
+    return value as BoskosEntry[];
+}
+
+/** The entries a stack config file leads to. */
+export function entriesFromConfig(file: string): BoskosEntry[] {
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+    const own = Object.fromEntries(Object.entries(doc?.config ?? {}).filter(([k]) => k.startsWith(`${PROJECT}:`)));
+    const c = validateConfig(own);
+    return programEntries(c.leases, c.upgradeLeases, c.clusterbotPoolSize);
+}
+
+function programEntries(leases: readonly number[], upgradeLeases: readonly number[], pool: number): BoskosEntry[] {
+    // The same function builds the program's `boskos` output.
+    return ovirtBoskosEntries({ leases, upgradeLeases, clusterbotPoolSize: pool });
+}
+
+/** Lease numbers back from names, for the generator snippet. */
+function numbers(entries: readonly BoskosEntry[], type: string, stem: string): number[] {
+    return (entries.find((e) => e.type === type)?.names ?? []).map((n) => Number(n.slice(stem.length))).filter(Number.isInteger);
+}
+
+export function main(argv: readonly string[]): number {
+    const o = parseArgs(argv);
+    const source = o.stack ? `stack ${o.stack}` : (o.config ?? "Pulumi.ci.yaml");
+    const entries = o.stack ? entriesFromStack(o.stack) : entriesFromConfig(path.resolve(o.config ?? "Pulumi.ci.yaml"));
+    const rendered = renderBoskosFile(entries);
+    if (!o.check) {
+        process.stdout.write(rendered);
+        return 0;
+    }
+    const actual = parseOvirtBoskosEntries(fs.readFileSync(o.check, "utf8"));
+    const diffs = compareBoskosEntries(entries, actual);
+    const pool = entries.find((e) => e.type === OVIRT_BOSKOS_TYPES.clusterbot)?.maxCount ?? 3;
+    const snippet = renderGeneratorSnippet({
+        leases: numbers(entries, OVIRT_BOSKOS_TYPES.install, "ovirt-"),
+        upgradeLeases: numbers(entries, OVIRT_BOSKOS_TYPES.upgrade, "ovirt-upgrade-"),
+        clusterbotPoolSize: pool,
+    });
+    if (diffs.length === 0) {
+        console.log(`${o.check}: the ovirt-* entries match ${source}`);
+    } else {
+        console.log(`${o.check}: the ovirt-* entries differ from ${source}:`);
+        for (const d of diffs) console.log(`  - ${d}`);
+        console.log(`\nexpected entries:\n${rendered}`);
+    }
+    console.log(`generate-boskos.py (CONFIG entries):\n${snippet.configEntries}\ngenerate-boskos.py (loops):\n${snippet.loops}`);
+    return diffs.length === 0 ? 0 : 1;
+}
+
+if (require.main === module) {
+    try {
+        process.exitCode = main(process.argv.slice(2));
+    } catch (e) {
+        console.error(e instanceof ConfigError ? e.message : `boskos: ${(e as Error).message}`);
+        process.exitCode = 2;
+    }
+}
