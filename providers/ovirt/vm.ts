@@ -52,7 +52,8 @@ export interface VmArgs {
     started?: pulumi.Input<boolean>;
     /** Overall wait for status changes (default 600 s or ovirt-ci:engineTimeoutSeconds). */
     timeoutSeconds?: pulumi.Input<number>;
-    /** How long create waits for the guest agent to report IP addresses (default 120 s; 0 = do not wait). Never fails. */
+    /** How long create waits for the guest agent to report IP addresses (default 120 s; 0 = do not wait; no wait
+     * when the VM has no NIC yet). Never fails: a later refresh picks the addresses up. */
     ipWaitSeconds?: pulumi.Input<number>;
 }
 
@@ -308,6 +309,8 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
     /** Poll the guest agent's reported devices until it reports an address, at most `seconds`. */
     private async waitIps(s: Session, id: string, seconds: number): Promise<string[]> {
         if (seconds <= 0) return [];
+        // without a NIC (e.g. NICs come from VmNic resources created after the VM) no address can appear
+        if (decodeList(await s.get(`/vms/${id}/nics`), "nic").length === 0) return [];
         try {
             const vm = await waitFor(`Vm ${id}: waiting for guest IP addresses`, () => s.get(`/vms/${id}`, { params: { follow: "reported_devices" } }),
                 (x) => reportedIps(x).length > 0, { timeoutMs: seconds * 1000, minIntervalMs: 100 });

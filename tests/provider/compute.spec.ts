@@ -154,6 +154,19 @@ describe("compute resources against the engine emulator", function () {
             await p.delete(c.id, started.outs!);
         });
 
+        it("waits (bounded) for the guest agent's addresses once the VM has a NIC", async () => {
+            const p = await configured(new VmProvider(), e);
+            const inputs = (await p.check({} as never, { ...args, deleteProtected: false, started: false, ipWaitSeconds: 10 } as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.deepEqual([c.outs!.status, c.outs!.ipAddresses], ["down", []]);
+            const nics = await configured(new VmNicProvider(), e);
+            await nics.create((await nics.check({} as never, { vmId: c.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!);
+            const started = Date.now();
+            const u = await p.update(c.id, c.outs!, { ...inputs, started: true });
+            assert.deepEqual([u.outs!.status, u.outs!.ipAddresses], ["up", ["192.168.201.20"]]);
+            assert.ok(Date.now() - started < 5000, "no full ipWaitSeconds wait");
+        });
+
         it("surfaces the engine's refusal to start a VM without a bootable disk", async () => {
             const p = await configured(new VmProvider(), e);
             const inputs = (await p.check({} as never, { name: "diskless", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.blankTemplate } as never)).inputs!;
