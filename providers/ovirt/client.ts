@@ -252,31 +252,35 @@ function tokenKey(ep: Endpoint): string {
 async function login(ep: Endpoint, operation: string): Promise<{ accessToken: string; expMs?: number }> {
     const { default: axios } = await import("axios");
     const path = "/ovirt-engine/sso/oauth/token";
-    processCache().logins++;
-    let res;
-    try {
-        res = await axios.post(`${engineBase(ep.apiUrl)}${path}`,
-            new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api", username: ep.username, password: ep.password }).toString(),
-            {
-                httpsAgent: httpsAgentFor(ep) as import("node:https").Agent,
-                headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-                timeout: ep.requestTimeoutMs,
-                validateStatus: () => true,
-            });
-    } catch (e) {
-        throw networkError(`${operation} (login as ${ep.username})`, "POST", path, e);
+    const op = `${operation} (login as ${ep.username})`;
+    // a login is idempotent: transient failures (network, 502/503/504) are retried like any read
+    for (let attempt = 0; ; attempt++) {
+        processCache().logins++;
+        let err: OvirtApiError;
+        try {
+            const res = await axios.post(`${engineBase(ep.apiUrl)}${path}`,
+                new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api", username: ep.username, password: ep.password }).toString(),
+                {
+                    httpsAgent: httpsAgentFor(ep) as import("node:https").Agent,
+                    headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+                    timeout: ep.requestTimeoutMs,
+                    validateStatus: () => true,
+                });
+            const body = (res.data && typeof res.data === "object" ? res.data : {}) as Record<string, unknown>;
+            if (res.status === 200 && typeof body.access_token === "string") {
+                const exp = Number(body.exp);
+                return { accessToken: body.access_token, expMs: Number.isFinite(exp) && exp > 0 ? exp : undefined };
+            }
+            // SSO errors: {error_code, error} with scope ovirt-app-api, else {error, error_description}
+            const code = String(body.error_code ?? body.error ?? "");
+            const msg = String(body.error_code !== undefined ? body.error ?? "" : body.error_description ?? "");
+            err = ovirtApiError({ operation: op, method: "POST", path, httpStatus: res.status, reason: code || undefined, detail: msg || undefined });
+        } catch (e) {
+            err = networkError(op, "POST", path, e);
+        }
+        if (!isTransient(err) || attempt + 1 >= ep.retry.attempts) throw err;
+        await sleep(backoffDelay(ep.retry, attempt));
     }
-    const body = (res.data ?? {}) as Record<string, unknown>;
-    if (res.status !== 200 || typeof body.access_token !== "string") {
-        const code = String(body.error_code ?? body.error ?? "");
-        const msg = String(body.error_code !== undefined ? body.error ?? "" : body.error_description ?? "");
-        throw ovirtApiError({
-            operation: `${operation} (login as ${ep.username})`, method: "POST", path, httpStatus: res.status,
-            reason: code || undefined, detail: msg || undefined,
-        });
-    }
-    const exp = Number(body.exp);
-    return { accessToken: body.access_token, expMs: Number.isFinite(exp) && exp > 0 ? exp : undefined };
 }
 
 async function getToken(ep: Endpoint, operation: string): Promise<string> {

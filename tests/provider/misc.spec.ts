@@ -127,6 +127,19 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
             assert.equal((await admin.stats()).ssoLogins, 2);
         });
 
+        it("retries a login that met a 503 or a connection reset", async () => {
+            const p = await configured(new TagProvider(), e);
+            await admin.faults([
+                { path: "^/ovirt-engine/sso/oauth/token$", kind: "503", times: 1 },
+                { path: "^/ovirt-engine/sso/oauth/token$", kind: "reset", times: 1 },
+            ]);
+            const c = await p.create({ name: "login-retry" });
+            assert.equal(c.outs!.name, "login-retry");
+            const s = await admin.stats();
+            assert.equal(s.ssoLogins, 1);
+            assert.equal(s.faultsInjected, 2);
+        });
+
         it("a wrong password fails with the engine's SSO error and never echoes the password", async () => {
             const p = await configured(new TagProvider(), e, { "ovirt-ci:enginePassword": "wrong-Pa55-fixture" });
             await assert.rejects(p.create({ name: "x" }), (err: Error) => {
