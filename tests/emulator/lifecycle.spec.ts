@@ -353,6 +353,19 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.equal((await c.get(`/tags/${child.data.id}`)).status, 404);
         });
 
+        it("templates: the seed has centos-7 (the CI proxy VM's template) with a bootable disk; a VM from it boots", async () => {
+            const t = await c.get(`/templates?search=name%3Dcentos-7`);
+            assert.equal(t.data.template.length, 1);
+            const atts = (await c.get(`/templates/${t.data.template[0].id}/diskattachments`)).data.disk_attachment;
+            assert.equal(atts.length, 1);
+            assert.equal(atts[0].bootable, "true");
+            const vm = await c.post("/vms", { name: "from-centos-7", cluster: { id: SEED.ciCluster }, template: { name: "centos-7" } });
+            assert.equal(vm.status, 201);
+            await waitStatus(c, `/vms/${vm.data.id}`, "down");
+            assert.equal((await c.post(`/vms/${vm.data.id}/start`, {})).status, 200);
+            await waitStatus(c, `/vms/${vm.data.id}`, "up");
+        });
+
         it("templates: Blank has the all-zero id; create from a VM locked → ok", async () => {
             const blank = await c.get(`/templates?search=name%3DBlank`);
             assert.equal(blank.data.template[0].id, SEED.blank);

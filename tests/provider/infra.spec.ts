@@ -253,7 +253,7 @@ describe("infra resources against the engine emulator", function () {
         it("refuses to delete a domain that holds disks, with a clear message", async () => {
             const p = await configured(new StorageDomainProvider(), e);
             const props = { ...(await p.check({} as never, { ...args, name: "nfs-ovirt45" } as never)).inputs!, status: "active" } as never;
-            await assert.rejects(p.delete(SEED_IDS.nfs, props), /delete StorageDomain nfs-ovirt45: it holds 1 disk\(s\) \(centos-stream-9_Disk1\)/);
+            await assert.rejects(p.delete(SEED_IDS.nfs, props), /delete StorageDomain nfs-ovirt45: it holds 2 disk\(s\) \(centos-stream-9_Disk1, centos-7_Disk1\)/);
         });
 
         it("active=false: attached, auto-activated, then deactivated; retries lock conflicts and 503s on actions and reads", async () => {
