@@ -29,7 +29,7 @@ describe("oVirt provider serialization", function () {
         // credentials present in this process: none may end up in the serialized text
         process.env.OVIRT_ENGINE_PASSWORD = PASSWORD;
         process.env.OVIRT_ENGINE_CA_PEM = CA_FIXTURE;
-        process.env.OVIRT_ENGINE_URL = "https://192.0.2.1:9/ovirt-engine/api";
+        process.env.OVIRT_ENGINE_URL = "https://engine-fixture.invalid:9/ovirt-engine/api";
     });
     after(() => {
         process.env = saved;
@@ -40,7 +40,7 @@ describe("oVirt provider serialization", function () {
             const { text } = await pulumi.runtime.serializeFunction(() => provider);
             assert.ok(!text.includes(PASSWORD), "password captured");
             assert.ok(!text.includes(CA_FIXTURE), "CA captured");
-            assert.ok(!text.includes("192.0.2.1"), "endpoint captured");
+            assert.ok(!text.includes("engine-fixture.invalid"), "endpoint captured");
             assert.ok(!text.includes("@pulumi/pulumi"), "the Pulumi SDK was captured");
             assert.ok(text.length < SIZE_CEILING, `serialized size ${text.length}`);
             // load the text like the dynamic-provider host does and call a method: it must resolve the env at call time
@@ -58,7 +58,7 @@ describe("oVirt provider serialization", function () {
                         return true;
                     });
             } finally {
-                process.env.OVIRT_ENGINE_URL = "https://192.0.2.1:9/ovirt-engine/api";
+                process.env.OVIRT_ENGINE_URL = "https://engine-fixture.invalid:9/ovirt-engine/api";
                 delete process.env.OVIRT_ENGINE_RETRY_ATTEMPTS;
             }
         });
