@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { EngineObject } from "./engineObject";
+import { EngineObject } from "../providers/ovirt/engineObject";
 
 /** Arguments for {@link Engine}. */
 export interface EngineArgs {

@@ -5,7 +5,7 @@ import { isIpv4, netmask } from "../lib/ip";
 import { LeaseInfo } from "../lib/leaseModel";
 import { Vm, CloudInit } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
-import { EngineObject } from "./engineObject";
+import { EngineObject } from "../providers/ovirt/engineObject";
 import { ProxyTarget, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
 
 /** Arguments for {@link ProxyVm}. */

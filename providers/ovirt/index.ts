@@ -14,3 +14,4 @@ export * from "./vmNic";
 export * from "./affinityGroup";
 export * from "./tag";
 export * from "./event";
+export * from "./engineObject";

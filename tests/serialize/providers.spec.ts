@@ -20,6 +20,7 @@ const providers: Record<string, object> = {
     AffinityGroup: ovirt.affinityGroupProvider,
     Tag: ovirt.tagProvider,
     Event: ovirt.eventProvider,
+    EngineObject: ovirt.engineObjectProvider,
 };
 
 describe("oVirt provider serialization", function () {
@@ -51,7 +52,7 @@ describe("oVirt provider serialization", function () {
             process.env.OVIRT_ENGINE_RETRY_ATTEMPTS = "1";
             try {
                 await p.configure({ config: { get: () => { throw new Error("no config sent"); } } });
-                await assert.rejects(p.delete("00000000-0000-4000-8000-000000000001", { name: "x", clusterId: "00000000-0000-4000-8000-000000000002", vmId: "00000000-0000-4000-8000-000000000003" }),
+                await assert.rejects(p.read("00000000-0000-4000-8000-000000000001", { name: "x", clusterId: "00000000-0000-4000-8000-000000000002", vmId: "00000000-0000-4000-8000-000000000003" }),
                     (e: Error) => {
                         assert.match(e.message, /ECONNREFUSED/);
                         assert.ok(!e.message.includes(PASSWORD));

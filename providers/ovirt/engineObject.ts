@@ -13,12 +13,10 @@
  *
  * Credentials come from the same provider configuration as every oVirt resource (`OvirtProviderBase.configure`:
  * stack config `ovirt-ci:engine*`, then `OVIRT_ENGINE_*`); no credential is an input.
- * This belongs in `providers/ovirt/` (same token `pulumi-nodejs:dynamic/ovirt:EngineObject`, so moving it needs no
- * alias); it lives here until the provider owners take it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OvirtProviderBase } from "../providers/ovirt/common";
-import { decodeList, decodeString, refId, searchQuote } from "../providers/ovirt/representation";
+import { OvirtProviderBase } from "./common";
+import { decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const ENGINE_OBJECT_PROVIDER_VERSION = 1;
 
@@ -184,7 +182,7 @@ class EngineObjectProvider extends OvirtProviderBase implements pulumi.dynamic.R
     }
 }
 
-const engineObjectProvider = new EngineObjectProvider();
+export const engineObjectProvider = new EngineObjectProvider();
 
 /** An adopted engine object (token `pulumi-nodejs:dynamic/ovirt:EngineObject`); its id is the engine id. */
 export class EngineObject extends pulumi.dynamic.Resource {
