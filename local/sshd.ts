@@ -41,27 +41,50 @@ export interface SshdOptions {
 
 const SSHD = "/usr/sbin/sshd";
 
-/** Starts sshd; rejects with its log when it does not accept connections within 10 s. */
-export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
+/** The files of an sshd in a directory: config, host and client keys, log. */
+export interface SshdFiles {
+    dir: string;
+    port: number;
+    user: string;
+    configFile: string;
+    logFile: string;
+    pidFile: string;
+    privateKeyPem: string;
+    publicKey: string;
+    hostPublicKey: string;
+}
+
+/** The command line of sshd in the foreground (`-D`) with the files of {@link prepareSshd}. */
+export function sshdArgs(files: Pick<SshdFiles, "configFile" | "logFile">): [string, string[]] {
+    return [SSHD, ["-D", "-e", "-f", files.configFile, "-E", files.logFile]];
+}
+
+/**
+ * Writes (or, when they exist, keeps) the host key, the client key, authorized_keys and an sshd_config listening on
+ * 127.0.0.1:`port` into `dir`. Used by {@link startSshd} and by the long-lived sshd of `npm run up:local`.
+ */
+export function prepareSshd(dir: string, port: number, opts: SshdOptions = {}): SshdFiles {
     if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: run scripts/setup.sh (Debian package openssh-server)`);
     // sshd insists on its privilege separation directory even when it never drops privileges.
     if (!fs.existsSync("/run/sshd")) fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
-
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-sshd-"));
-    const keygen = (file: string, comment: string) =>
+    fs.mkdirSync(dir, { recursive: true });
+    const keygen = (file: string, comment: string) => {
+        if (fs.existsSync(path.join(dir, file))) return;
         execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path.join(dir, file)], { stdio: "ignore" });
+    };
     keygen("host_ed25519", "ovirt-ci-test-host");
     keygen("client_ed25519", "ovirt-ci-test-client");
     const publicKey = fs.readFileSync(path.join(dir, "client_ed25519.pub"), "utf8").trim();
     fs.writeFileSync(path.join(dir, "authorized_keys"), `${publicKey}\n`, { mode: 0o600 });
-    const port = await freePort();
     const user = os.userInfo().username;
+    const configFile = path.join(dir, "sshd_config");
+    const pidFile = path.join(dir, "sshd.pid");
     fs.writeFileSync(
-        path.join(dir, "sshd_config"),
+        configFile,
         [
             `ListenAddress 127.0.0.1:${port}`,
             `HostKey ${path.join(dir, "host_ed25519")}`,
-            `PidFile ${path.join(dir, "sshd.pid")}`,
+            `PidFile ${pidFile}`,
             `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
             "StrictModes no",
             "UsePAM no",
@@ -79,8 +102,29 @@ export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
             "",
         ].join("\n"),
     );
-    const logFile = path.join(dir, "sshd.log");
-    const child: ChildProcess = spawn(SSHD, ["-D", "-e", "-f", path.join(dir, "sshd_config"), "-E", logFile], { stdio: "ignore" });
+    return {
+        dir,
+        port,
+        user,
+        configFile,
+        logFile: path.join(dir, "sshd.log"),
+        pidFile,
+        privateKeyPem: fs.readFileSync(path.join(dir, "client_ed25519"), "utf8"),
+        publicKey,
+        hostPublicKey: fs.readFileSync(path.join(dir, "host_ed25519.pub"), "utf8").trim(),
+    };
+}
+
+/** Starts sshd; rejects with its log when it does not accept connections within 10 s. */
+export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
+    if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: run scripts/setup.sh (Debian package openssh-server)`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-sshd-"));
+    const port = await freePort();
+    const files = prepareSshd(dir, port, opts);
+    const { user, publicKey } = files;
+    const logFile = files.logFile;
+    const [bin, args] = sshdArgs(files);
+    const child: ChildProcess = spawn(bin, args, { stdio: "ignore" });
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     const stop = async () => {
         if (child.exitCode === null && child.signalCode === null) {
@@ -94,7 +138,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
         const deadline = Date.now() + 10_000;
         for (;;) {
             if (child.exitCode !== null) throw new Error(`sshd exited with code ${child.exitCode}:\n${log()}`);
-            if (await banner("127.0.0.1", port)) break;
+            if (await sshBanner("127.0.0.1", port)) break;
             if (Date.now() > deadline) throw new Error(`sshd did not answer on 127.0.0.1:${port} within 10 s:\n${log()}`);
             await new Promise((r) => setTimeout(r, 100));
         }
@@ -106,16 +150,16 @@ export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
         host: "127.0.0.1",
         port,
         user,
-        privateKeyPem: fs.readFileSync(path.join(dir, "client_ed25519"), "utf8"),
+        privateKeyPem: files.privateKeyPem,
         publicKey,
-        hostPublicKey: fs.readFileSync(path.join(dir, "host_ed25519.pub"), "utf8").trim(),
+        hostPublicKey: files.hostPublicKey,
         dir,
         stop,
     };
 }
 
 /** Whether an SSH server greets on host:port. */
-function banner(host: string, port: number): Promise<boolean> {
+export function sshBanner(host: string, port: number): Promise<boolean> {
     return new Promise((resolve) => {
         const s = net.connect(port, host);
         const done = (ok: boolean) => {

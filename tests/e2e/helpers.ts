@@ -1,0 +1,210 @@
+/**
+ * Helpers of the end-to-end tier: the local embedded default's services started in this process (engine emulator,
+ * OpenBao dev server, sshd), a stack of the real program (index.ts) on a throwaway file backend whose work
+ * directory is a temporary copy of Pulumi.yaml pointing `main` at the repository (so no stack file lands in the
+ * repository), and readers of the engine's and Vault's state.
+ */
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import * as YAML from "yaml";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { startEngine, RunningEngine } from "../../emulator";
+import type { State } from "../../emulator/model/types";
+import { startOpenBao, freePort, RunningOpenBao } from "../../local/openbao";
+import { startSshd, RunningSshd } from "../../local/sshd";
+import { LocalServices, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
+import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
+
+export const repoRoot = path.resolve(__dirname, "../..");
+
+/** Fails (never skips) naming the missing tool and the fix. */
+export function requireTools(): void {
+    requirePulumiCli();
+    const missing = ["bao", "dnsmasq", "haproxy", "dig", "ssh-keygen", "pulumi-language-nodejs", "pulumi-resource-vault", "pulumi-resource-command", "pulumi-resource-random"]
+        .filter((t) => !onPath(t) && !fs.existsSync(`/usr/sbin/${t}`));
+    if (missing.length) {
+        throw new Error(`missing on PATH: ${missing.join(", ")}; run scripts/setup.sh, then \`source scripts/lib/env.sh\` (scripts/test.sh does both)`);
+    }
+}
+
+/** Services started in this process, and the values the stack is built from. */
+export interface E2eServices {
+    engine: RunningEngine;
+    bao: RunningOpenBao;
+    sshd: RunningSshd;
+    local: LocalServices;
+    tmp: string;
+    stop(): Promise<void>;
+}
+
+/** A base port P such that P+1 .. P+maxLease are free on loopback (lease N's dnsmasq answers on P+N). */
+async function freeDnsBase(maxLease: number): Promise<number> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const base = 20000 + Math.floor(Math.random() * 30000);
+        const free = await Promise.all(Array.from({ length: maxLease }, (_, i) => isFree(base + i + 1)));
+        if (free.every(Boolean)) return base;
+    }
+    throw new Error("no free range of loopback ports for the lease dnsmasq instances");
+}
+
+function isFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const net = require("node:net") as typeof import("node:net");
+        const srv = net.createServer();
+        srv.once("error", () => resolve(false));
+        srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+}
+
+export async function startServices(): Promise<E2eServices> {
+    requireTools();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-e2e-"));
+    const started: { stop(): Promise<void> }[] = [];
+    try {
+        // A distinctive password, so the secret checks cannot pass by accident.
+        const engine = await startEngine({ latency: "fast", adminPassword: `e2e-engine-${randomUUID().slice(0, 13)}` });
+        started.push(engine);
+        const bao = await startOpenBao({ kvMounts: ["kv"] });
+        started.push(bao);
+        const sshd = await startSshd();
+        started.push(sshd);
+        const sandboxDir = path.join(tmp, "proxy");
+        fs.mkdirSync(sandboxDir);
+        const local: LocalServices = {
+            engine: { apiUrl: engine.apiUrl, caPem: engine.caPem, username: engine.username, password: engine.password },
+            vault: { address: bao.address, token: bao.token },
+            sshd: { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyPem: sshd.privateKeyPem, publicKey: sshd.publicKey },
+            sandboxDir,
+            localDnsPort: await freeDnsBase(20),
+            localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() },
+        };
+        const stop = async () => {
+            killSandboxProcesses(sandboxDir);
+            for (const s of started.reverse()) await s.stop().catch(() => undefined);
+            fs.rmSync(tmp, { recursive: true, force: true });
+        };
+        return { engine, bao, sshd, local, tmp, stop };
+    } catch (e) {
+        for (const s of started.reverse()) await s.stop().catch(() => undefined);
+        fs.rmSync(tmp, { recursive: true, force: true });
+        throw e;
+    }
+}
+
+/** Kills whatever the proxy scripts left running in the sandbox (pid files under <sandbox>/run). */
+export function killSandboxProcesses(sandboxDir: string): void {
+    const runDir = path.join(sandboxDir, "run");
+    if (!fs.existsSync(runDir)) return;
+    for (const f of fs.readdirSync(runDir).filter((f) => f.endsWith(".pid"))) {
+        const pid = Number(fs.readFileSync(path.join(runDir, f), "utf8").trim());
+        if (pid > 0) {
+            try {
+                process.kill(pid, "SIGTERM");
+            } catch {
+                // already gone
+            }
+        }
+    }
+}
+
+/** The program's stack on a throwaway backend. */
+export interface E2eStack {
+    stack: Stack;
+    backendDir: string;
+    workDir: string;
+    /** The environment the CLI runs with (backend, passphrase). */
+    env: Record<string, string>;
+    dispose(): Promise<void>;
+}
+
+export async function programStack(services: E2eServices, opts: LocalStackOptions): Promise<E2eStack> {
+    const backendDir = path.join(services.tmp, "state");
+    const workDir = path.join(services.tmp, "work");
+    fs.mkdirSync(backendDir, { recursive: true });
+    fs.mkdirSync(workDir, { recursive: true });
+    const project = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8"));
+    project.main = repoRoot;
+    fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), YAML.stringify(project));
+    const stackName = `e2e-${randomUUID().slice(0, 8)}`;
+    const env = {
+        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: "e2e-throwaway-passphrase",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        // The engine credentials come from the stack config only.
+        OVIRT_ENGINE_URL: "",
+        OVIRT_ENGINE_PASSWORD: "",
+    };
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env });
+    await applyLocalStackConfig(stack, localStackConfig(services.local, opts));
+    const dispose = async () => {
+        try {
+            await stack.destroy();
+        } finally {
+            await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
+        }
+    };
+    return { stack, backendDir, workDir, env, dispose };
+}
+
+/** GET on the emulator's admin endpoint, verifying its CA (async: the emulator runs in this process). */
+function adminGet(engine: RunningEngine, what: string): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+        const req = https.get(`${engine.adminUrl}/${what}`, { ca: engine.caPem }, (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (d) => (body += d));
+            res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`GET /__admin/${what}: HTTP ${res.statusCode}`))));
+        });
+        req.on("error", reject);
+    });
+}
+
+/** The emulator's live inventory (`GET /__admin/inventory`). */
+export async function inventory(engine: RunningEngine): Promise<State> {
+    return (await adminGet(engine, "inventory")) as State;
+}
+
+/** The emulator's request counters (`GET /__admin/stats`). */
+export async function engineStats(engine: RunningEngine): Promise<EngineStats> {
+    return (await adminGet(engine, "stats")) as EngineStats;
+}
+
+export interface EngineStats {
+    writes: number;
+    reads: number;
+    requests: Record<string, number>;
+}
+
+/** Whether a process runs (a zombie does not). */
+export function alive(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    } catch {
+        return false;
+    }
+}
+
+/** `dig +short @127.0.0.1 -p <port> <name>` */
+export function dig(port: number, name: string): string {
+    return execFileSync("dig", ["+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", String(port), name], { encoding: "utf8" }).trim();
+}
+
+/** Every file of a directory tree (path relative to it, text). */
+export function treeFiles(dir: string): [string, string][] {
+    const out: [string, string][] = [];
+    const walk = (d: string) => {
+        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            if (e.isDirectory()) walk(p);
+            else if (e.isFile()) out.push([path.relative(dir, p), fs.readFileSync(p, "latin1")]);
+        }
+    };
+    walk(dir);
+    return out;
+}

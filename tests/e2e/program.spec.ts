@@ -1,0 +1,258 @@
+// The real program (index.ts) under the real Pulumi CLI on the local embedded default (local/stack.ts): the engine
+// emulator over HTTPS, an OpenBao dev server, a loopback sshd as the proxy VM whose scripts run dnsmasq and haproxy
+// in a sandbox. up (3 leases, 2 upgrade leases), a no-change up, scale 3 → 5 → 2, no secret in preview output or
+// state, destroy back to the seed. The steps build on each other (one stack); `after` always cleans up.
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { defaultSeed, SEED_IDS } from "../../emulator/model/seed";
+import type { State } from "../../emulator/model/types";
+import { readKv } from "../../local/openbao";
+import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
+import { E2eServices, E2eStack, EngineStats, alive, dig, engineStats, inventory, programStack, startServices, treeFiles } from "./helpers";
+
+const ITEM = "selfservice/ovirt/cluster-secrets-ovirt";
+const LEASE_KEYS = [
+    "cluster_name", "machine_network_cidr", "ovirt_apivip", "ovirt_cluster_id", "ovirt_dnsvip", "ovirt_ingressvip",
+    "ovirt_network_name", "ovirt_storage_domain_id",
+];
+const seedNames = (() => {
+    const s = defaultSeed();
+    return { networks: new Set(s.networks.map((n) => n.id)), sds: new Set(s.storageDomains.map((d) => d.id)) };
+})();
+
+/** Engine objects the program owns: lease networks, proxy NICs, upgrade storage domains, the proxy VM. */
+function owned(inv: State) {
+    const vm = inv.vms.find((v) => v.name === "proxy-vm");
+    return {
+        networks: Object.fromEntries(inv.networks.filter((n) => !seedNames.networks.has(n.id)).map((n) => [n.name, n.id])),
+        nics: Object.fromEntries((vm?.nics ?? []).map((n) => [n.name, n.id])),
+        storageDomains: Object.fromEntries(
+            inv.storageDomains.filter((d) => !seedNames.sds.has(d.id)).map((d) => [d.name, { id: d.id, status: d.attachments.map((a) => `${a.dataCenterId}:${a.status}`).join(",") }]),
+        ),
+        vm: vm && { id: vm.id, status: vm.status },
+    };
+}
+
+const ip = (n: number, host: number) => `192.168.${200 + n}.${host}`;
+/** API writes (SSO logins are POSTs too, but change nothing). */
+const apiWrites = (s: EngineStats) =>
+    s.writes - Object.entries(s.requests).filter(([k]) => /sso|services\/sso-logout/.test(k) && !k.startsWith("GET")).reduce((a, [, v]) => a + v, 0);
+
+describe("end to end: the program on the local embedded default (real Pulumi CLI)", function () {
+    this.timeout(600_000);
+    let s: E2eServices;
+    let t: E2eStack;
+    const timings: Record<string, number> = {};
+    const timed = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+        const t0 = Date.now();
+        try {
+            return await f();
+        } finally {
+            timings[name] = (Date.now() - t0) / 1000;
+        }
+    };
+    let afterUp: ReturnType<typeof owned>;
+    let dnsmasqPids: Record<number, number> = {};
+
+    const sandbox = () => s.local.sandboxDir;
+    const vaultItem = () => readKv(s.bao, "kv", ITEM);
+    const leaseConfig = (leases: { from: number; to: number } | number[]) => programStack(s, { leases, upgradeLeases: { from: 1, to: 2 } });
+
+    before(async () => {
+        s = await startServices();
+        t = await leaseConfig({ from: 10, to: 12 });
+    });
+    after(async () => {
+        try {
+            await t?.dispose();
+        } finally {
+            await s?.stop();
+            // eslint-disable-next-line no-console
+            console.log(`      timings (s): ${JSON.stringify(timings)}`);
+        }
+    });
+
+    it("1. up with 3 leases and 2 upgrade leases: engine objects, the Vault item, lease files, DNS answers", async () => {
+        const up = await timed("up", () => t.stack.up({ refresh: true }));
+        assert.equal(up.summary.result, "succeeded");
+        const inv = await inventory(s.engine);
+        afterUp = owned(inv);
+        assert.deepEqual(Object.keys(afterUp.networks).sort(), ["ovn-vmnet-10", "ovn-vmnet-11", "ovn-vmnet-12"]);
+        assert.deepEqual(Object.keys(afterUp.nics).sort(), ["nic1", "vmnet10", "vmnet11", "vmnet12"]);
+        const sds: Record<string, unknown> = afterUp.storageDomains;
+        assert.deepEqual(sds, {
+            "ovirt-upgrade-1": { id: afterUp.storageDomains["ovirt-upgrade-1"].id, status: `${SEED_IDS.ciDc}:active` },
+            "ovirt-upgrade-2": { id: afterUp.storageDomains["ovirt-upgrade-2"].id, status: `${SEED_IDS.ciDc}:active` },
+        });
+        assert.equal(afterUp.vm?.status, "up", "proxy-vm runs");
+        assert.equal(inv.vms.length, 1, "no other VM");
+        for (const n of [10, 11, 12]) {
+            const nic = inv.vms[0].nics.find((x) => x.name === `vmnet${n}`)!;
+            const profile = inv.vnicProfiles.find((p) => p.id === nic.vnicProfileId);
+            assert.equal(profile?.networkId, afterUp.networks[`ovn-vmnet-${n}`], `vmnet${n} is on ovn-vmnet-${n}`);
+        }
+
+        const item = await vaultItem();
+        assert.ok(item, "the Vault item exists");
+        assert.deepEqual(Object.keys(item).sort(), [
+            "ovirt-10.json", "ovirt-11.json", "ovirt-12.json", "ovirt-upgrade-1.json", "ovirt-upgrade-2.json", "ovirt.conf",
+            "pull-secret", "secretsync/target-name", "secretsync/target-namespace", "send-event-to-ovirt.sh", "ssh-privatekey", "ssh-publickey",
+        ]);
+        for (const n of [10, 11, 12]) {
+            const lease = JSON.parse(item[`ovirt-${n}.json`]) as Record<string, unknown>;
+            assert.deepEqual(Object.keys(lease).sort(), LEASE_KEYS, `ovirt-${n}.json has exactly the eight keys`);
+            assert.ok(Object.values(lease).every((v) => typeof v === "string"), "every value is a string");
+            assert.deepEqual(lease, {
+                cluster_name: `ovirt${n}`,
+                ovirt_network_name: `ovn-vmnet-${n}`,
+                ovirt_apivip: ip(n, 30),
+                ovirt_dnsvip: ip(n, 31),
+                ovirt_ingressvip: ip(n, 32),
+                machine_network_cidr: "192.168.0.0/16",
+                ovirt_cluster_id: SEED_IDS.ciCluster,
+                ovirt_storage_domain_id: SEED_IDS.nfs,
+            });
+        }
+        for (const m of [1, 2]) {
+            assert.deepEqual(JSON.parse(item[`ovirt-upgrade-${m}.json`]), { ovirt_storage_domain_id: afterUp.storageDomains[`ovirt-upgrade-${m}`].id });
+        }
+        assert.equal(item["pull-secret"], FAKE_PULL_SECRET);
+        assert.equal(item["ssh-privatekey"], s.sshd.privateKeyPem);
+        assert.equal(item["secretsync/target-namespace"], "ci");
+        assert.equal(item["secretsync/target-name"], "cluster-secrets-ovirt");
+        assert.match(item["ovirt.conf"], new RegExp(`OVIRT_ENGINE_URL='${s.engine.apiUrl.replace(/[.]/g, "\\.")}'`));
+
+        for (const n of [10, 11, 12]) {
+            const port = s.local.localDnsPort + n;
+            assert.equal(dig(port, `api.ovirt${n}.${LOCAL_BASE_DOMAIN}`), ip(n, 30), `lease ${n}'s dnsmasq answers the API name`);
+            assert.equal(dig(port, `console-openshift-console.apps.ovirt${n}.${LOCAL_BASE_DOMAIN}`), ip(n, 32), "and any *.apps name");
+        }
+        assert.deepEqual(up.outputs.boskos.value.map((e: { type: string }) => e.type).sort(), [
+            "ovirt-clusterbot-quota-slice", "ovirt-quota-slice", "ovirt-upgrade-quota-slice",
+        ]);
+    });
+
+    it("2. a second up (with refresh) reports no changes and the engine sees no write", async () => {
+        const before = await engineStats(s.engine);
+        const up = await timed("no-change up", () => t.stack.up({ refresh: true }));
+        const after = await engineStats(s.engine);
+        assert.deepEqual(up.summary.resourceChanges, { same: up.summary.resourceChanges!.same });
+        assert.equal(apiWrites(after), apiWrites(before), `no API write: ${JSON.stringify(after.requests)}`);
+        assert.ok(after.reads > before.reads, "the refresh did read the engine");
+    });
+
+    it("3. scale to 5: only the two new leases are created, nothing replaced or deleted", async () => {
+        await leaseConfigOn(t, { from: 10, to: 14 });
+        const up = await timed("scale to 5", () => t.stack.up());
+        const c = up.summary.resourceChanges!;
+        assert.deepEqual({ create: c.create, update: c.update, replace: c.replace, delete: c.delete }, {
+            create: 8, update: 2, replace: undefined, delete: undefined,
+        }, `2 × (Lease, network, NIC, command) created; proxy-haproxy and ci-profile-item updated: ${JSON.stringify(c)}`);
+        const now = owned(await inventory(s.engine));
+        for (const n of [10, 11, 12]) {
+            assert.equal(now.networks[`ovn-vmnet-${n}`], afterUp.networks[`ovn-vmnet-${n}`], `ovn-vmnet-${n} kept its id`);
+            assert.equal(now.nics[`vmnet${n}`], afterUp.nics[`vmnet${n}`], `vmnet${n} kept its id`);
+        }
+        assert.deepEqual(Object.keys(now.networks).sort(), [10, 11, 12, 13, 14].map((n) => `ovn-vmnet-${n}`));
+        assert.equal(now.vm?.id, afterUp.vm?.id, "the proxy VM is the same");
+        assert.deepEqual(now.storageDomains, afterUp.storageDomains);
+        const item = (await vaultItem())!;
+        assert.ok(item["ovirt-13.json"] && item["ovirt-14.json"]);
+        for (const n of [13, 14]) {
+            assert.equal(dig(s.local.localDnsPort + n, `api.ovirt${n}.${LOCAL_BASE_DOMAIN}`), ip(n, 30));
+        }
+        dnsmasqPids = Object.fromEntries(
+            [10, 11, 12, 13, 14].map((n) => [n, Number(fs.readFileSync(path.join(sandbox(), "run", `dnsmasq-ovirt-${n}.pid`), "utf8"))]),
+        );
+        assert.ok(Object.values(dnsmasqPids).every((p) => alive(p)), "every lease's dnsmasq runs");
+    });
+
+    it("4. scale to 2: exactly the removed leases' objects, keys and dnsmasq processes are gone", async () => {
+        await leaseConfigOn(t, [10, 11]);
+        const up = await timed("scale to 2", () => t.stack.up());
+        const c = up.summary.resourceChanges!;
+        assert.deepEqual({ create: c.create, update: c.update, replace: c.replace, delete: c.delete }, {
+            create: undefined, update: 2, replace: undefined, delete: 12,
+        }, JSON.stringify(c));
+        const now = owned(await inventory(s.engine));
+        assert.deepEqual(now.networks, { "ovn-vmnet-10": afterUp.networks["ovn-vmnet-10"], "ovn-vmnet-11": afterUp.networks["ovn-vmnet-11"] });
+        assert.deepEqual(now.nics, { nic1: afterUp.nics.nic1, vmnet10: afterUp.nics.vmnet10, vmnet11: afterUp.nics.vmnet11 });
+        const item = (await vaultItem())!;
+        assert.deepEqual(Object.keys(item).filter((k) => /^ovirt-\d+\.json$/.test(k)).sort(), ["ovirt-10.json", "ovirt-11.json"]);
+        for (const n of [12, 13, 14]) {
+            assert.equal(alive(dnsmasqPids[n]), false, `lease ${n}'s dnsmasq is stopped`);
+            assert.ok(!fs.existsSync(path.join(sandbox(), "etc/dnsmasq-leases", `ovirt-${n}.conf`)), `ovirt-${n}.conf removed`);
+        }
+        for (const n of [10, 11]) assert.ok(alive(dnsmasqPids[n]), `lease ${n}'s dnsmasq still runs (not restarted)`);
+    });
+
+    it("5. neither `preview --diff` output nor the state holds a secret value", async () => {
+        await leaseConfigOn(t, [10, 11, 12]); // a pending change, so the diff shows the profile item and haproxy
+        const preview = await timed("preview --diff", () => t.stack.preview({ diff: true }));
+        assert.ok(/ci-profile-item/.test(preview.stdout) && /proxy-haproxy/.test(preview.stdout), "the diff shows the changing resources");
+        const haproxyCfg = fs.readFileSync(path.join(sandbox(), "etc/haproxy/haproxy.cfg"), "utf8");
+        const statsPassword = /stats auth [^:\s]+:(\S+)/.exec(haproxyCfg)?.[1];
+        assert.ok(statsPassword && statsPassword.length >= 16, "the generated stats password is in haproxy.cfg");
+        const secrets: Record<string, string> = {
+            "the engine password": s.engine.password,
+            "the Vault token": s.bao.token,
+            "the pull secret": FAKE_PULL_SECRET,
+            "the pull secret's auth": JSON.parse(FAKE_PULL_SECRET).auths["registry.invalid"].auth,
+            "the stats password": statsPassword,
+            ...Object.fromEntries(
+                s.sshd.privateKeyPem.split("\n").filter((l) => l && !l.startsWith("-----")).map((l, i) => [`line ${i + 1} of the ssh private key`, l]),
+            ),
+        };
+        // exportStack() runs `pulumi stack export --show-secrets`: secrets come back decrypted, inside their secret
+        // envelopes. Outside an envelope no secret may appear; `pulumi stack export` (no flag) must hold none at all.
+        const exported = JSON.stringify(withoutSecretEnvelopes(await t.stack.exportStack()));
+        const plainExport = execFileSync("pulumi", ["stack", "export", "--stack", t.stack.name], { cwd: t.workDir, env: { ...process.env, ...t.env }, encoding: "utf8", maxBuffer: 64 << 20 });
+        const texts: [string, string][] = [
+            ["preview --diff output", preview.stdout + preview.stderr],
+            ["exportStack() outside secret envelopes", exported],
+            ["pulumi stack export", plainExport],
+            ...treeFiles(t.backendDir),
+            ...treeFiles(t.workDir),
+        ];
+        for (const [what, value] of Object.entries(secrets)) {
+            const where = texts.filter(([, text]) => text.includes(value)).map(([f]) => f);
+            assert.deepEqual(where, [], `${what} appears in clear text`);
+        }
+        await leaseConfigOn(t, [10, 11]);
+    });
+
+    it("6. destroy leaves the engine with its seed inventory and removes the Vault item", async () => {
+        const pids = fs.readdirSync(path.join(sandbox(), "run")).filter((f) => f.endsWith(".pid"))
+            .map((f) => Number(fs.readFileSync(path.join(sandbox(), "run", f), "utf8")));
+        await timed("destroy", () => t.stack.destroy());
+        assert.deepEqual(comparable(await inventory(s.engine)), comparable(defaultSeed()));
+        assert.equal(await vaultItem(), undefined, "the Vault item is gone");
+        assert.deepEqual(pids.filter(alive), [], "dnsmasq and haproxy are stopped");
+        assert.deepEqual(treeFiles(sandbox()).map(([f]) => f), [], "the sandbox holds no file");
+    });
+});
+
+/** Sets the install leases of the stack (structured config, as local/stack.ts writes it). */
+async function leaseConfigOn(t: E2eStack, leases: { from: number; to: number } | number[]): Promise<void> {
+    const ws = t.stack.workspace;
+    const settings = await ws.stackSettings(t.stack.name);
+    settings.config = { ...settings.config, "ovirt-ci:leases": leases };
+    await ws.saveStackSettings(t.stack.name, settings);
+}
+
+/** The deployment with every secret envelope (`{"4dabf18193072939515e22adb298388d": ..., plaintext}`) replaced. */
+function withoutSecretEnvelopes(x: unknown): unknown {
+    return JSON.parse(JSON.stringify(x), (_k, v) => (v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? "[secret]" : v));
+}
+
+/** The inventory's entities without what time and counters change (events, jobs, history, clocks). */
+function comparable(inv: State) {
+    const strip = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (/^(creationTime|startedAt)$/.test(k) ? undefined : v)));
+    return strip({
+        dataCenters: inv.dataCenters, clusters: inv.clusters, hosts: inv.hosts, storageDomains: inv.storageDomains, networks: inv.networks,
+        vnicProfiles: inv.vnicProfiles, providers: inv.providers, templates: inv.templates, vms: inv.vms, disks: inv.disks,
+        affinityGroups: inv.affinityGroups, tags: inv.tags,
+    });
+}
