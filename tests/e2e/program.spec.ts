@@ -75,7 +75,11 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
     });
 
     it("1. up with 3 leases and 2 upgrade leases: engine objects, the Vault item, lease files, DNS answers", async () => {
+        // The first preview (every engine id, MAC and the proxy connection still unknown) plans the whole graph.
+        const preview = await timed("first preview", () => t.stack.preview());
+        assert.deepEqual(preview.changeSummary, { create: 36 }, "3 leases × 4 + 2 upgrade leases × 2 + 20 fixed resources (incl. the stack)");
         const up = await timed("up", () => t.stack.up({ refresh: true }));
+        assert.deepEqual(up.summary.resourceChanges, { create: 36 });
         assert.equal(up.summary.result, "succeeded");
         const inv = await inventory(s.engine);
         afterUp = owned(inv);

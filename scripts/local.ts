@@ -1,0 +1,353 @@
+/**
+ * `npm run up:local` / `npm run down:local`: the main job on the local embedded default (docs/local.md).
+ *
+ *   up    start (or reuse) the engine emulator, an OpenBao dev server and a loopback sshd as background daemons
+ *         (pid files and logs under .local/), write the `local` stack's config from them (local/stack.ts), then
+ *         `pulumi up --yes --refresh` on the file backend .pulumi-state/, and print the outputs and the boskos YAML.
+ *   down  `pulumi destroy --yes`, remove the stack, stop the daemons and whatever the proxy scripts started, and
+ *         remove .local/ (except .local/logs/).
+ *
+ * Both are idempotent. A failure names the step and the fix.
+ */
+import { spawn, execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as https from "node:https";
+import * as net from "node:net";
+import * as path from "node:path";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { defaultDataDir, DEFAULT_ADMIN_PASSWORD, ADMIN_USER } from "../emulator/server";
+import { freePort } from "../local/openbao";
+import { prepareSshd, sshdArgs, sshBanner } from "../local/sshd";
+import { LocalServices, applyLocalStackConfig, localStackConfig } from "../local/stack";
+import { DEFAULT_PROXY_VM } from "../lib/config";
+import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
+
+const ROOT = path.resolve(__dirname, "..");
+const LOCAL = path.join(ROOT, ".local");
+const LOGS = path.join(LOCAL, "logs");
+const SANDBOX = path.join(LOCAL, "proxy");
+const STATE_DIR = path.join(ROOT, ".pulumi-state");
+const STACK = "local";
+const SETUP_FIX = "run scripts/setup.sh, then `source scripts/lib/env.sh` (scripts/main.sh does both)";
+
+/** A failure of one step, with the fix. */
+class StepError extends Error {
+    constructor(step: string, problem: string, fix: string) {
+        super(`${step}: ${problem}\n  fix: ${fix}`);
+    }
+}
+
+const say = (msg: string) => process.stdout.write(`[local] ${msg}\n`);
+const file = (name: string) => path.join(LOCAL, name);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function onPath(bin: string): boolean {
+    return (process.env.PATH ?? "").split(path.delimiter).some((d) => fs.existsSync(path.join(d, bin)));
+}
+
+function requireTools(): void {
+    const missing = ["pulumi", "pulumi-language-nodejs", "bao", "dnsmasq", "haproxy", "ssh-keygen"].filter((b) => !onPath(b) && !fs.existsSync(`/usr/sbin/${b}`));
+    if (!fs.existsSync("/usr/sbin/sshd")) missing.push("sshd");
+    if (missing.length) throw new StepError("toolchain", `missing: ${missing.join(", ")}`, SETUP_FIX);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Daemons: pid file + log, reused when alive and healthy.
+
+interface Ports {
+    engine: number;
+    openbao: number;
+    sshd: number;
+}
+
+function alive(pid: number): boolean {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        return stat[stat.lastIndexOf(")") + 2] !== "Z";
+    } catch {
+        return false;
+    }
+}
+
+function readPid(name: string): number | undefined {
+    const f = file(`${name}.pid`);
+    if (!fs.existsSync(f)) return undefined;
+    const pid = Number(fs.readFileSync(f, "utf8").trim());
+    return pid > 0 && alive(pid) ? pid : undefined;
+}
+
+async function portFree(port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        const srv = net.createServer();
+        srv.once("error", () => resolve(false));
+        srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+}
+
+/** The daemons' ports: chosen once (free ports), kept in .local/ports.json so the stack config stays stable. */
+async function ports(): Promise<Ports> {
+    const f = file("ports.json");
+    const known = fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, "utf8")) as Partial<Ports>) : {};
+    const out: Ports = { engine: 0, openbao: 0, sshd: 0 };
+    for (const k of Object.keys(out) as (keyof Ports)[]) {
+        const p = known[k];
+        // A known port is kept when its daemon runs (it is busy then) or when it is free.
+        out[k] = p && (readPid(k) !== undefined || (await portFree(p))) ? p : await freePort();
+    }
+    fs.writeFileSync(f, `${JSON.stringify(out, null, 2)}\n`);
+    return out;
+}
+
+/** Starts a detached daemon whose output goes to .local/logs/<name>.log and records its pid. */
+function spawnDaemon(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+    fs.mkdirSync(LOGS, { recursive: true });
+    const log = fs.openSync(path.join(LOGS, `${name}.log`), "a");
+    const child = spawn(cmd, args, { cwd: ROOT, detached: true, stdio: ["ignore", log, log], env });
+    fs.closeSync(log);
+    child.unref();
+    if (!child.pid) throw new StepError(name, `could not start ${cmd}`, SETUP_FIX);
+    fs.writeFileSync(file(`${name}.pid`), `${child.pid}\n`);
+    return child.pid;
+}
+
+async function waitHealthy(name: string, pid: number, check: () => Promise<boolean>, seconds = 60): Promise<void> {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+        if (!alive(pid)) {
+            throw new StepError(name, `exited right after the start; last lines of .local/logs/${name}.log:\n${tail(name)}`, `fix what the log says, then re-run; ${SETUP_FIX} if a tool is missing`);
+        }
+        if (await check().catch(() => false)) return;
+        await sleep(200);
+    }
+    throw new StepError(name, `not healthy after ${seconds} s; last lines of .local/logs/${name}.log:\n${tail(name)}`, "npm run down:local, then npm run up:local");
+}
+
+function tail(name: string): string {
+    const f = path.join(LOGS, `${name}.log`);
+    return fs.existsSync(f) ? fs.readFileSync(f, "utf8").split("\n").slice(-15).map((l) => `    ${l}`).join("\n") : "    (no log)";
+}
+
+/** Reuses a running, healthy daemon or starts one. */
+async function ensureDaemon(name: string, check: () => Promise<boolean>, start: () => number): Promise<void> {
+    const pid = readPid(name);
+    if (pid !== undefined) {
+        if (await check().catch(() => false)) {
+            say(`${name}: running (pid ${pid})`);
+            return;
+        }
+        throw new StepError(name, `pid ${pid} (from .local/${name}.pid) runs but does not answer`, `npm run down:local (stops it), then npm run up:local; or kill ${pid}`);
+    }
+    const started = start();
+    await waitHealthy(name, started, check);
+    say(`${name}: started (pid ${started}, log .local/logs/${name}.log)`);
+}
+
+function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+        const req = https.get(url, { ca, timeout: 3000 }, (res) => {
+            let body = "";
+            res.on("data", (d) => (body += d));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", reject);
+    });
+}
+
+async function services(): Promise<LocalServices> {
+    requireTools();
+    fs.mkdirSync(LOCAL, { recursive: true });
+    const p = await ports();
+    const caFile = path.join(defaultDataDir(), "ca.pem");
+    const engineUrl = `https://127.0.0.1:${p.engine}`;
+
+    await ensureDaemon(
+        "engine",
+        async () => fs.existsSync(caFile) && (await httpsGet(`${engineUrl}/__admin/stats`, fs.readFileSync(caFile, "utf8"))).status === 200,
+        () => spawnDaemon("engine", process.execPath, [
+            "-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "emulator/cli.ts"),
+            "--port", String(p.engine), "--state", file("engine-state.json"), "--latency", "fast",
+        ]),
+    );
+
+    const tokenFile = file("openbao-token");
+    if (!fs.existsSync(tokenFile)) fs.writeFileSync(tokenFile, `local-${randomBytes(12).toString("hex")}\n`, { mode: 0o600 });
+    const token = fs.readFileSync(tokenFile, "utf8").trim();
+    const baoAddress = `http://127.0.0.1:${p.openbao}`;
+    await ensureDaemon(
+        "openbao",
+        async () => (await fetch(`${baoAddress}/v1/sys/health`)).ok,
+        () => spawnDaemon("openbao", "bao", ["server", "-dev", `-dev-root-token-id=${token}`, `-dev-listen-address=127.0.0.1:${p.openbao}`, "-dev-no-store-token"], {
+            ...process.env,
+            HOME: LOCAL,
+        }),
+    );
+    // The dev server keeps everything in memory: (re-)enable the KV v2 mount the CI's Vault has.
+    const headers = { "X-Vault-Token": token, "Content-Type": "application/json" };
+    const mounts = (await (await fetch(`${baoAddress}/v1/sys/mounts`, { headers })).json()) as Record<string, unknown>;
+    if (!("kv/" in mounts) && !("kv/" in ((mounts.data as Record<string, unknown>) ?? {}))) {
+        const res = await fetch(`${baoAddress}/v1/sys/mounts/kv`, { method: "POST", headers, body: JSON.stringify({ type: "kv", options: { version: "2" } }) });
+        if (!res.ok) throw new StepError("openbao", `enabling KV v2 at kv/ failed: HTTP ${res.status} ${await res.text()}`, "npm run down:local, then npm run up:local");
+    }
+
+    const sshdFiles = prepareSshd(path.join(LOCAL, "sshd"), p.sshd);
+    await ensureDaemon(
+        "sshd",
+        () => sshBanner("127.0.0.1", p.sshd),
+        () => {
+            const [bin, args] = sshdArgs(sshdFiles);
+            return spawnDaemon("sshd", bin, args);
+        },
+    );
+
+    fs.mkdirSync(SANDBOX, { recursive: true });
+    return {
+        engine: { apiUrl: `${engineUrl}/ovirt-engine/api`, caPem: fs.readFileSync(caFile, "utf8"), username: ADMIN_USER, password: DEFAULT_ADMIN_PASSWORD },
+        vault: { address: baoAddress, token },
+        sshd: { host: "127.0.0.1", port: p.sshd, user: sshdFiles.user, privateKeyPem: sshdFiles.privateKeyPem, publicKey: sshdFiles.publicKey },
+        sandboxDir: SANDBOX,
+        localDnsPort: DEFAULT_PROXY_VM.localDnsPort,
+        localHaproxyPorts: { ...DEFAULT_PROXY_VM.localHaproxyPorts },
+    };
+}
+
+async function stopDaemon(name: string): Promise<void> {
+    const pid = readPid(name);
+    if (pid === undefined) {
+        fs.rmSync(file(`${name}.pid`), { force: true });
+        return;
+    }
+    process.kill(pid, "SIGTERM");
+    for (let i = 0; i < 100 && alive(pid); i++) await sleep(100);
+    if (alive(pid)) process.kill(pid, "SIGKILL");
+    fs.rmSync(file(`${name}.pid`), { force: true });
+    say(`${name}: stopped (pid ${pid})`);
+}
+
+/** Stops what the proxy scripts started in the sandbox (dnsmasq, haproxy), by their pid files. */
+function stopSandboxProcesses(): void {
+    const runDir = path.join(SANDBOX, "run");
+    if (!fs.existsSync(runDir)) return;
+    for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith(".pid"))) {
+        const pid = Number(fs.readFileSync(path.join(runDir, f), "utf8").trim());
+        if (pid > 0 && alive(pid)) {
+            process.kill(pid, "SIGTERM");
+            say(`sandbox: stopped ${f.replace(/\.pid$/, "")} (pid ${pid})`);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The stack.
+
+function passphrase(create: boolean): string | undefined {
+    const f = file("passphrase");
+    if (!fs.existsSync(f)) {
+        if (!create) return undefined;
+        fs.mkdirSync(LOCAL, { recursive: true });
+        fs.writeFileSync(f, `${randomBytes(24).toString("base64url")}\n`, { mode: 0o600 });
+    }
+    return fs.readFileSync(f, "utf8").trim();
+}
+
+function stackExists(): boolean {
+    return fs.existsSync(path.join(STATE_DIR, ".pulumi/stacks/ovirt-ci", `${STACK}.json`));
+}
+
+async function openStack(pass: string): Promise<Stack> {
+    fs.mkdirSync(STATE_DIR, { recursive: true });
+    return LocalWorkspace.createOrSelectStack(
+        { stackName: STACK, workDir: ROOT },
+        {
+            envVars: {
+                PULUMI_BACKEND_URL: `file://${STATE_DIR}`,
+                PULUMI_CONFIG_PASSPHRASE: pass,
+                PULUMI_SKIP_UPDATE_CHECK: "true",
+                PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            },
+        },
+    );
+}
+
+function stackPassphrase(create: boolean): string | undefined {
+    const pass = passphrase(create && !stackExists());
+    if (pass === undefined && stackExists()) {
+        throw new StepError(
+            "stack",
+            `the stack "${STACK}" exists in .pulumi-state/ but its passphrase (.local/passphrase) is gone`,
+            `restore .local/passphrase, or start over: rm -rf .pulumi-state/.pulumi/stacks/ovirt-ci/${STACK}.json* Pulumi.${STACK}.yaml .local (and stop any daemon left running)`,
+        );
+    }
+    return pass;
+}
+
+const stream = (o: string) => process.stdout.write(o);
+
+async function up(): Promise<void> {
+    const t0 = Date.now();
+    const svc = await services();
+    const pass = stackPassphrase(true)!;
+    const stack = await openStack(pass);
+    await applyLocalStackConfig(stack, localStackConfig(svc));
+    say(`stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend file://${STATE_DIR})`);
+    const result = await stack.up({ refresh: true, onOutput: stream }).catch((e: Error) => {
+        throw new StepError("pulumi up", e.message.split("\n").slice(-25).join("\n"), "read the error above; fix it and re-run npm run up:local (it is idempotent)");
+    });
+    const outputs = Object.fromEntries(Object.entries(result.outputs).filter(([k]) => k !== "boskos").map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+    process.stdout.write(`\n=== stack outputs\n${JSON.stringify(outputs, null, 2)}\n`);
+    process.stdout.write(`\n=== _boskos.yaml (ovirt entries)\n${renderBoskosFile(result.outputs.boskos.value as BoskosEntry[])}`);
+    process.stdout.write(
+        `\n=== done in ${Math.round((Date.now() - t0) / 1000)} s. Poke at it: docs/local.md; ` +
+            `dig @127.0.0.1 -p ${svc.localDnsPort + 10} api.ovirt10.ovirt-ci.test; tear down: npm run down:local\n`,
+    );
+}
+
+async function down(): Promise<void> {
+    if (stackExists()) {
+        const svc = await services(); // destroy needs the engine, OpenBao and the sshd
+        const pass = stackPassphrase(false)!;
+        const stack = await openStack(pass);
+        await applyLocalStackConfig(stack, localStackConfig(svc));
+        say(`stack ${STACK}: pulumi destroy --yes`);
+        await stack.destroy({ onOutput: stream }).catch((e: Error) => {
+            throw new StepError("pulumi destroy", e.message.split("\n").slice(-25).join("\n"), "read the error above; fix it and re-run npm run down:local (it is idempotent)");
+        });
+        await stack.workspace.removeStack(STACK);
+        say(`stack ${STACK}: removed`);
+    } else {
+        say(`stack ${STACK}: none in .pulumi-state/ (nothing to destroy)`);
+    }
+    stopSandboxProcesses();
+    for (const name of ["sshd", "openbao", "engine"]) await stopDaemon(name);
+    if (fs.existsSync(LOCAL)) {
+        for (const e of fs.readdirSync(LOCAL)) if (e !== "logs") fs.rmSync(path.join(LOCAL, e), { recursive: true, force: true });
+    }
+    fs.rmSync(path.join(ROOT, `Pulumi.${STACK}.yaml`), { force: true });
+    say("down: daemons stopped, .local/ cleared (logs kept in .local/logs/)");
+}
+
+async function main(argv: string[]): Promise<number> {
+    const cmd = argv[0];
+    if (cmd !== "up" && cmd !== "down") {
+        process.stderr.write("usage: ts-node scripts/local.ts up|down   (npm run up:local / npm run down:local)\n");
+        return 2;
+    }
+    try {
+        execFileSync("pulumi", ["version"], { stdio: "ignore" });
+    } catch {
+        throw new StepError("toolchain", "the pulumi CLI is not on PATH", SETUP_FIX);
+    }
+    await (cmd === "up" ? up() : down());
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => (process.exitCode = code),
+        (e: Error) => {
+            process.stderr.write(`\n[local] FAILED: ${e instanceof StepError ? e.message : e.stack ?? e.message}\n`);
+            process.exitCode = 1;
+        },
+    );
+}
