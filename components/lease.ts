@@ -61,7 +61,8 @@ export class Lease extends pulumi.ComponentResource {
         const nic = new VmNic(
             `${name}-proxy-nic`,
             { vmId: args.proxy.vmId, name: info.interfaceName, vnicProfileId: network.vnicProfileId },
-            { parent: this },
+            // after the external NIC, so that one stays the guest's first NIC (eth0, configured by cloud-init)
+            { parent: this, dependsOn: [args.proxy.externalNic] },
         );
         const scripts = nic.mac.apply((mac) => leaseScripts(args.proxy.target, info, mac));
         new command.remote.Command(

@@ -35,6 +35,9 @@ export interface ProxyConnection {
 /** Packages the proxy needs; installed by cloud-init on first boot. */
 const CLOUD_CONFIG = "#cloud-config\npackages:\n  - dnsmasq\n  - haproxy\n  - nftables\n";
 
+/** How long the external NIC waits for the guest agent to report the proxy's DHCP address. */
+export const EXTERNAL_IP_WAIT_SECONDS = 300;
+
 /** The first IPv4 address the guest agent reports, or "" when none yet. */
 export function firstIpv4(ips: readonly string[] | undefined): string {
     return (ips ?? []).find((ip) => isIpv4(ip)) ?? "";
@@ -72,6 +75,11 @@ export class ProxyVm extends pulumi.ComponentResource {
     /** Base setup (directories, dnsmasq@ unit, forwarding); per-lease commands depend on it. */
     public readonly setup: command.remote.Command;
     public readonly haproxy: command.remote.Command;
+    /**
+     * The external NIC `nic1`. Lease NICs are created after it, so it is the VM's first NIC: the guest's `eth0`,
+     * which cloud-init configures (static address or DHCP) and NAT and HAProxy use.
+     */
+    public readonly externalNic: VmNic;
 
     constructor(name: string, args: ProxyVmArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovirt-ci:proxyVm:ProxyVm", name, {}, opts);
@@ -117,10 +125,19 @@ export class ProxyVm extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const externalNic = new VmNic(`${name}-external-nic`, { vmId: vm.id, name: "nic1", vnicProfileId: mgmtProfile.id }, { parent: this });
+        // Without a static address the VM learns its DHCP address only once this NIC exists (the VM itself has no
+        // NIC when it is created): the NIC waits for the guest agent's report, so the first `up` knows the address.
+        const externalNic = new VmNic(
+            `${name}-external-nic`,
+            { vmId: vm.id, name: "nic1", vnicProfileId: mgmtProfile.id, ...(s.externalAddress ? {} : { ipWaitSeconds: EXTERNAL_IP_WAIT_SECONDS }) },
+            { parent: this },
+        );
+        this.externalNic = externalNic;
 
         this.vmId = vm.id;
-        this.address = s.externalAddress ? pulumi.output(s.externalAddress) : vm.ipAddresses.apply(firstIpv4);
+        this.address = s.externalAddress
+            ? pulumi.output(s.externalAddress)
+            : pulumi.all([externalNic.ipAddresses, vm.ipAddresses]).apply(([nicIps, vmIps]) => firstIpv4(nicIps) || firstIpv4(vmIps));
         const user = s.connection?.user ?? s.sshUser;
         const port = s.connection?.port ?? 22;
         const host = s.connection?.host

@@ -79,12 +79,6 @@ export const LOCAL_HOSTS = [1, 2].map((n) => ({
     memoryGiB: 96,
 }));
 
-/**
- * The proxy's external address in the local stack: TEST-NET-1 (RFC 5737), reported by the emulator's guest agent
- * from cloud-init. Pinned so the proxy address (and the DNS records output) is known on the first `up`.
- */
-export const LOCAL_PROXY_ADDRESS = { externalAddress: "192.0.2.10", externalPrefixLength: 24, externalGateway: "192.0.2.1" };
-
 /** Builds the local stack's configuration from the running services. */
 export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {}): LocalStackConfig {
     const ns = (k: string) => `${PROJECT}:${k}`;
@@ -102,8 +96,9 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
         // Small clusters so that scaling to a handful of leases fits the two local hosts (capacity guard).
         [ns("clusterFootprint")]: { masters: 3, workers: 2, vcpus: 4, memoryMiB: 8192 },
         [ns("upgradeStorage")]: { nfsServer: LOCAL_NFS_SERVER },
+        // No externalAddress: like the CI stack, the proxy takes DHCP on ovirtmgmt and the program learns the address
+        // from the guest agent (the emulator reports one); the SSH connection goes to the loopback sshd.
         [ns("proxyVm")]: {
-            ...LOCAL_PROXY_ADDRESS,
             serviceMode: "local",
             rootDir: s.sandboxDir,
             connection: { host: s.sshd.host, port: s.sshd.port, user: s.sshd.user },

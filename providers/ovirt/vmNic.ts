@@ -1,7 +1,7 @@
 // VmNic (ovirt-api.md 5.7, NICs): a NIC on a VM on a vNIC profile; the MAC the engine assigned is an output.
 import * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, OvirtApiError, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName } from "./common";
+import { createOrAdopt, OvirtApiError, Session, waitFor } from "./client";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optInt, optString, reqId, reqName } from "./common";
 import { decodeBool, decodeList, decodeString, refId } from "./representation";
 
 export const VM_NIC_PROVIDER_VERSION = 1;
@@ -19,6 +19,13 @@ export interface VmNicArgs {
     macAddress?: pulumi.Input<string>;
     /** Link state (default true). Updated in place. */
     linked?: pulumi.Input<boolean>;
+    /**
+     * Wait up to this many seconds after create for the guest agent to report an address on this NIC (matched by
+     * MAC); the addresses are the `ipAddresses` output, re-read on refresh. Absent: no wait and no `ipAddresses`.
+     * A NIC added after its VM is the only way to learn its address in the same `up` (the VM's own wait skips
+     * while it has no NIC). The wait is bounded: no address yet is not an error.
+     */
+    ipWaitSeconds?: pulumi.Input<number>;
 }
 
 export interface VmNicInputs {
@@ -28,17 +35,20 @@ export interface VmNicInputs {
     interface: typeof NIC_INTERFACES[number];
     macAddress?: string;
     linked: boolean;
+    ipWaitSeconds?: number;
 }
 
 export interface VmNicState extends VmNicInputs {
     /** The NIC's MAC address. */
     mac: string;
     plugged: boolean;
+    /** Addresses the guest agent reports on this NIC (only with `ipWaitSeconds`). */
+    ipAddresses?: string[];
     providerVersion: number;
 }
 
 const REPLACE = ["vmId", "name", "interface", "macAddress"] as const;
-const UPDATE = ["vnicProfileId", "linked"] as const;
+const UPDATE = ["vnicProfileId", "linked", "ipWaitSeconds"] as const;
 
 function toState(n: Record<string, unknown>, inputs: VmNicInputs): VmNicState {
     const mac = decodeString(((n.mac ?? {}) as Record<string, unknown>).address) ?? "";
@@ -51,8 +61,33 @@ function toState(n: Record<string, unknown>, inputs: VmNicInputs): VmNicState {
         linked: decodeBool(n.linked, true),
         mac,
         plugged: decodeBool(n.plugged, true),
+        ipWaitSeconds: inputs.ipWaitSeconds,
         providerVersion: VM_NIC_PROVIDER_VERSION,
     };
+}
+
+/** The addresses the guest agent reports on the device with this MAC. */
+async function nicIps(s: Session, vmId: string, mac: string): Promise<string[]> {
+    const vm = await s.get<Record<string, unknown>>(`/vms/${vmId}`, { params: { follow: "reported_devices" } });
+    const ips: string[] = [];
+    for (const d of decodeList(vm.reported_devices, "reported_device")) {
+        if (decodeString(((d.mac ?? {}) as Record<string, unknown>).address)?.toLowerCase() !== mac.toLowerCase()) continue;
+        for (const ip of decodeList(d.ips, "ip")) if (ip.address) ips.push(String(ip.address));
+    }
+    return ips;
+}
+
+/** Bounded wait for {@link nicIps}; [] when nothing is reported in time. */
+async function waitNicIps(s: Session, vmId: string, mac: string, seconds: number): Promise<string[]> {
+    if (seconds <= 0 || !mac) return [];
+    try {
+        return await waitFor(`VmNic ${mac}: waiting for guest IP addresses`, () => nicIps(s, vmId, mac), (ips) => ips.length > 0, {
+            timeoutMs: seconds * 1000,
+            minIntervalMs: 100,
+        });
+    } catch {
+        return [];
+    }
 }
 
 async function findNic(s: Session, vmId: string, name: string): Promise<Record<string, unknown> | undefined> {
@@ -76,6 +111,7 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
             interface: optEnum(n, "interface", failures, NIC_INTERFACES, "virtio"),
             macAddress: mac,
             linked: optBool(n, "linked", failures, true),
+            ipWaitSeconds: optInt(n, "ipWaitSeconds", failures, 0, 3600),
         };
         return { inputs: compact(inputs), failures };
     }
@@ -98,7 +134,9 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         if (adopted && (refId(n.vnic_profile) !== inputs.vnicProfileId || decodeBool(n.linked, true) !== inputs.linked)) {
             n = await s.put(`/vms/${inputs.vmId}/nics/${n.id}`, { vnic_profile: { id: inputs.vnicProfileId }, linked: inputs.linked ? "true" : "false" });
         }
-        return { id: String(n.id), outs: compact(toState(n, inputs)) };
+        const st = toState(n, inputs);
+        if (inputs.ipWaitSeconds !== undefined) st.ipAddresses = await waitNicIps(s, inputs.vmId, st.mac, inputs.ipWaitSeconds);
+        return { id: String(n.id), outs: compact(st) };
     }
 
     async read(id: string, old?: VmNicState): Promise<pulumi.dynamic.ReadResult<VmNicState>> {
@@ -107,8 +145,9 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         const n = await s.find(`/vms/${props.vmId}/nics/${id}`);
         if (!n) return { id: undefined };
         const st = toState(n, props);
-        const { vmId, name, vnicProfileId, interface: iface, macAddress, linked } = st;
-        return { id, props: compact(st), inputs: compact({ vmId, name, vnicProfileId, interface: iface, macAddress, linked }) as never };
+        if (props.ipWaitSeconds !== undefined) st.ipAddresses = await nicIps(s, props.vmId, st.mac);
+        const { vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds } = st;
+        return { id, props: compact(st), inputs: compact({ vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds }) as never };
     }
 
     async update(id: string, olds: VmNicState, news: VmNicInputs): Promise<pulumi.dynamic.UpdateResult<VmNicState>> {
@@ -117,7 +156,7 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         if (news.linked !== olds.linked) body.linked = news.linked ? "true" : "false";
         if (!Object.keys(body).length) return { outs: compact({ ...olds, ...news, providerVersion: VM_NIC_PROVIDER_VERSION }) };
         const s = await this.session(`update VmNic ${news.name} on VM ${news.vmId}`);
-        return { outs: compact(toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news)) };
+        return { outs: compact({ ...toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news), ipAddresses: olds.ipAddresses }) };
     }
 
     async delete(id: string, props: VmNicState): Promise<void> {
@@ -149,9 +188,12 @@ export class VmNic extends pulumi.dynamic.Resource {
     declare readonly linked: pulumi.Output<boolean>;
     declare readonly mac: pulumi.Output<string>;
     declare readonly plugged: pulumi.Output<boolean>;
+    declare readonly ipWaitSeconds: pulumi.Output<number | undefined>;
+    /** Guest-reported addresses of this NIC (empty/absent without `ipWaitSeconds`). */
+    declare readonly ipAddresses: pulumi.Output<string[] | undefined>;
     declare readonly providerVersion: pulumi.Output<number>;
 
     constructor(name: string, args: VmNicArgs, opts?: pulumi.CustomResourceOptions) {
-        super(vmNicProvider, name, { mac: undefined, plugged: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "VmNic");
+        super(vmNicProvider, name, { mac: undefined, plugged: undefined, ipAddresses: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "VmNic");
     }
 }

@@ -60,13 +60,13 @@ function isFree(port: number): Promise<boolean> {
     });
 }
 
-export async function startServices(): Promise<E2eServices> {
+export async function startServices(opts: { latency?: "instant" | "fast" | "realistic" } = {}): Promise<E2eServices> {
     requireTools();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-e2e-"));
     const started: { stop(): Promise<void> }[] = [];
     try {
         // A distinctive password, so the secret checks cannot pass by accident.
-        const engine = await startEngine({ latency: "fast", adminPassword: `e2e-engine-${randomUUID().slice(0, 13)}` });
+        const engine = await startEngine({ latency: opts.latency ?? "fast", adminPassword: `e2e-engine-${randomUUID().slice(0, 13)}` });
         started.push(engine);
         const bao = await startOpenBao({ kvMounts: ["kv"] });
         started.push(bao);

@@ -91,6 +91,12 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             "ovirt-upgrade-2": { id: afterUp.storageDomains["ovirt-upgrade-2"].id, status: `${SEED_IDS.ciDc}:active` },
         });
         assert.equal(afterUp.vm?.status, "up", "proxy-vm runs");
+        const proxyVm = inv.vms.find((v) => v.name === "proxy-vm")!;
+        assert.equal(proxyVm.nics[0].name, "nic1", "the external NIC is the VM's first NIC (eth0, configured by cloud-init)");
+        const nic1Ips = proxyVm.guestDevices.find((d) => d.mac === proxyVm.nics[0].mac)?.ips.map((i) => i.address) ?? [];
+        assert.ok(nic1Ips.length > 0, "the guest agent reports nic1's address");
+        assert.equal(up.outputs.proxy.value.address, nic1Ips[0], "the first up knows the proxy's DHCP address");
+        assert.deepEqual([...new Set(up.outputs.dnsRecords.value.map((r: { value: string }) => r.value))], [nic1Ips[0]], "the DNS records point at it");
         assert.equal(inv.vms.length, 1, "no other VM");
         for (const n of [10, 11, 12]) {
             const nic = inv.vms[0].nics.find((x) => x.name === `vmnet${n}`)!;

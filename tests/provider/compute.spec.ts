@@ -226,6 +226,27 @@ describe("compute resources against the engine emulator", function () {
         });
     });
 
+    describe("VmNic ipWaitSeconds", () => {
+        it("a NIC added to a running VM reports the guest's address for its MAC (create waits, read refreshes); without it no output", async () => {
+            const vms = await configured(new VmProvider(), e);
+            const vm = await vms.create((await vms.check({} as never, {
+                name: "nic-ip-vm", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.centos7Template, started: true, ipWaitSeconds: 5,
+                cloudInit: { nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: "192.0.2.77", netmask: "255.255.255.0", gateway: "192.0.2.1", onBoot: true }] },
+            } as never)).inputs!);
+            assert.deepEqual(vm.outs!.ipAddresses, [], "no NIC yet: the VM cannot know its address");
+            const p = await configured(new VmNicProvider(), e);
+            const inputs = (await p.check({} as never, { vmId: vm.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile, ipWaitSeconds: 30 } as never)).inputs!;
+            const c = await p.create(inputs);
+            assert.deepEqual(c.outs!.ipAddresses, ["192.0.2.77"]);
+            const r = await p.read(c.id, c.outs);
+            assert.deepEqual(r.props!.ipAddresses, ["192.0.2.77"]);
+            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
+            const plain = await p.create((await p.check({} as never, { vmId: vm.id, name: "nic2", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!);
+            assert.equal(plain.outs!.ipAddresses, undefined);
+            assert.equal((await p.check({} as never, { ...inputs, ipWaitSeconds: -1 } as never)).failures?.length, 1);
+        });
+    });
+
     describe("AffinityGroup", () => {
         it("create with members; one-GET read; drift in members; update; replace; delete", async () => {
             const vm1 = await stoppedVm("ag-vm-1");
