@@ -6,7 +6,7 @@
  * or, without `--stack`, from a stack config file (default `Pulumi.ci.yaml`), validated like the program does.
  * With `--check`, compares the ovirt-* entries of an existing `_boskos.yaml` (e.g. openshift/release
  * `core-services/prow/02_config/_boskos.yaml`), prints the differences and the `generate-boskos.py` lines to
- * change, and exits 1 when they differ.
+ * change, and exits 1 when they differ (also when the names are right but not in the generator's order).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -86,6 +86,24 @@ function numbers(entries: readonly BoskosEntry[], type: string, stem: string): n
     return (entries.find((e) => e.type === type)?.names ?? []).map((n) => Number(n.slice(stem.length))).filter(Number.isInteger);
 }
 
+/**
+ * Same names in another order. `generate-boskos.py` always writes them sorted as plain strings (contract section 9),
+ * so an upstream file in any other order was not generated (edited by hand): reported, since `make boskos-config`
+ * would rewrite it. The order of the lease numbers in our config never matters (the entries are sorted the same way).
+ */
+export function orderDifferences(expected: readonly BoskosEntry[], actual: readonly BoskosEntry[]): string[] {
+    const diffs: string[] = [];
+    for (const w of expected) {
+        const h = actual.find((e) => e.type === w.type);
+        if (!w.names || !h?.names || w.names.length !== h.names.length) continue;
+        const sameSet = new Set([...w.names, ...h.names]).size === w.names.length;
+        if (sameSet && w.names.some((n, i) => h.names![i] !== n)) {
+            diffs.push(`${w.type}: the names are not in generate-boskos.py's order (sorted as plain strings: ${w.names.join(", ")}); the file was edited by hand, regenerate it with make boskos-config`);
+        }
+    }
+    return diffs;
+}
+
 export function main(argv: readonly string[]): number {
     const o = parseArgs(argv);
     const source = o.stack ? `stack ${o.stack}` : (o.config ?? "Pulumi.ci.yaml");
@@ -96,7 +114,7 @@ export function main(argv: readonly string[]): number {
         return 0;
     }
     const actual = parseOvirtBoskosEntries(fs.readFileSync(o.check, "utf8"));
-    const diffs = compareBoskosEntries(entries, actual);
+    const diffs = [...compareBoskosEntries(entries, actual), ...orderDifferences(entries, actual)];
     const pool = entries.find((e) => e.type === OVIRT_BOSKOS_TYPES.clusterbot)?.maxCount ?? 3;
     const snippet = renderGeneratorSnippet({
         leases: numbers(entries, OVIRT_BOSKOS_TYPES.install, "ovirt-"),
