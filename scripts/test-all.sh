@@ -14,7 +14,13 @@ tier() {
 }
 
 tier typecheck npx tsc --noEmit -p .
-for t in unit program emulator provider serialize smoke standin e2e; do
+# The GitHub workflows, with actionlint from scripts/setup.sh: a missing actionlint fails the tier, never skips it.
+lint_workflows() {
+  command -v actionlint >/dev/null || { echo "actionlint is not on PATH: run scripts/setup.sh, then source scripts/lib/env.sh" >&2; return 1; }
+  actionlint -no-color && echo "actionlint: .github/workflows ok"
+}
+tier lint-workflows lint_workflows
+for t in unit program emulator provider serialize smoke standin operator e2e; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
     tier "$t" npx mocha --forbid-only --fail-zero "tests/$t/**/*.spec.ts"
   fi

