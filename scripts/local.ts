@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as net from "node:net";
+import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { defaultDataDir, DEFAULT_ADMIN_PASSWORD, ADMIN_USER } from "../emulator/server";
@@ -61,7 +62,7 @@ interface Ports {
     sshd: number;
 }
 
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
     try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
         return stat[stat.lastIndexOf(")") + 2] !== "Z";
@@ -282,6 +283,39 @@ function stackPassphrase(create: boolean): string | undefined {
     return pass;
 }
 
+/**
+ * Removes the file backend's locks of the `local` stack left by a pulumi run that was killed on this machine (its pid
+ * is gone); a live run's lock stays, and pulumi then says the stack is locked.
+ */
+export function clearStaleLocks(stateDir = STATE_DIR, stack = STACK, log: (msg: string) => void = say): number[] {
+    const dir = path.join(stateDir, ".pulumi/locks/organization/ovirt-ci", stack);
+    const removed: number[] = [];
+    if (!fs.existsSync(dir)) return removed;
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+        let lock: { pid?: number; hostname?: string };
+        try {
+            lock = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+        } catch {
+            continue;
+        }
+        if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !alive(lock.pid)) {
+            fs.rmSync(path.join(dir, f), { force: true });
+            fs.rmSync(path.join(dir, `${f}.attrs`), { force: true });
+            log(`stack ${stack}: removed the lock of a pulumi run that was killed (pid ${lock.pid}); resources it was creating are adopted by name`);
+            removed.push(lock.pid);
+        }
+    }
+    return removed;
+}
+
+/** The fix for a failed pulumi run. */
+function pulumiFix(message: string, again: string): string {
+    return /currently locked/.test(message)
+        ? "another pulumi run holds the stack: wait for it; if it is gone, `PULUMI_BACKEND_URL=file://$PWD/.pulumi-state " +
+              "PULUMI_CONFIG_PASSPHRASE=$(cat .local/passphrase) pulumi cancel --stack local --yes`, then " + again
+        : `read the error above; fix it and re-run ${again} (it is idempotent)`;
+}
+
 const stream = (o: string) => process.stdout.write(o);
 
 async function up(): Promise<void> {
@@ -289,10 +323,11 @@ async function up(): Promise<void> {
     const svc = await services();
     const pass = stackPassphrase(true)!;
     const stack = await openStack(pass);
+    clearStaleLocks();
     await applyLocalStackConfig(stack, localStackConfig(svc));
     say(`stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend file://${STATE_DIR})`);
     const result = await stack.up({ refresh: true, onOutput: stream }).catch((e: Error) => {
-        throw new StepError("pulumi up", e.message.split("\n").slice(-25).join("\n"), "read the error above; fix it and re-run npm run up:local (it is idempotent)");
+        throw new StepError("pulumi up", e.message.split("\n").slice(-25).join("\n"), pulumiFix(e.message, "npm run up:local"));
     });
     const outputs = Object.fromEntries(Object.entries(result.outputs).filter(([k]) => k !== "boskos").map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
     process.stdout.write(`\n=== stack outputs\n${JSON.stringify(outputs, null, 2)}\n`);
@@ -308,10 +343,11 @@ async function down(): Promise<void> {
         const svc = await services(); // destroy needs the engine, OpenBao and the sshd
         const pass = stackPassphrase(false)!;
         const stack = await openStack(pass);
+        clearStaleLocks();
         await applyLocalStackConfig(stack, localStackConfig(svc));
         say(`stack ${STACK}: pulumi destroy --yes`);
         await stack.destroy({ onOutput: stream }).catch((e: Error) => {
-            throw new StepError("pulumi destroy", e.message.split("\n").slice(-25).join("\n"), "read the error above; fix it and re-run npm run down:local (it is idempotent)");
+            throw new StepError("pulumi destroy", e.message.split("\n").slice(-25).join("\n"), pulumiFix(e.message, "npm run down:local"));
         });
         await stack.workspace.removeStack(STACK);
         say(`stack ${STACK}: removed`);
