@@ -1202,12 +1202,61 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
     });
 }
 
+/** How a secret value is shown in a problem: never the value, only its kind and length. */
+function secretShape(v: string): string {
+    return `[secret, ${v.length} characters${/[\r\n]/.test(v) ? ", with line breaks" : ""}]`;
+}
+
+const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+const SSH_PRIVATE_KEY = /^-----BEGIN (OPENSSH|RSA|EC|DSA)? ?PRIVATE KEY-----\r?\n[\s\S]+\n-----END (OPENSSH|RSA|EC|DSA)? ?PRIVATE KEY-----\s*$/;
+
+/**
+ * Validates the secret values (present ones; missing ones are reported by the caller). Problems never carry the
+ * value, only {@link secretShape}. A public key must be one line (a line break would add a second, unreviewed key to
+ * the proxy VM's and the clusters' authorized_keys), the private key a PEM/OpenSSH block, the pull secret JSON with
+ * an `auths` map (the installer's format), the engine password free of control characters.
+ */
+export function validateSecretValues(values: Record<string, unknown>, wantPullSecret = true): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
+    const add = (key: string, v: string, problem: string, fix: string) => out.push({ key, value: secretShape(v), problem, fix });
+    const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : values[k] === undefined ? undefined : String(values[k]));
+    const pw = str("enginePassword");
+    if (pw !== undefined) {
+        if (pw === "") add("enginePassword", pw, "is empty", "run: pulumi config set --secret enginePassword (it prompts)");
+        // eslint-disable-next-line no-control-regex
+        else if (/[\x00-\x1f\x7f]/.test(pw)) add("enginePassword", pw, "contains a control character (line break, tab, NUL, ...), which no engine login accepts", "set it again without the trailing newline: pulumi config set --secret enginePassword (it prompts)");
+    }
+    const pub = str("sshPublicKey");
+    if (pub !== undefined && !SSH_PUBLIC_KEY.test(pub.replace(/\r?\n$/, ""))) {
+        add("sshPublicKey", pub, "is not one OpenSSH public key line (type, base64 key, optional comment; a line break would authorize a second key)", "run: pulumi config set --secret sshPublicKey < id_ed25519.pub");
+    }
+    const priv = str("sshPrivateKey");
+    if (priv !== undefined && !SSH_PRIVATE_KEY.test(priv)) {
+        add("sshPrivateKey", priv, "is not a PEM or OpenSSH private key block (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)", "run: pulumi config set --secret sshPrivateKey < id_ed25519");
+    }
+    const ps = str("pullSecret");
+    if (ps !== undefined && wantPullSecret) {
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(ps);
+        } catch {
+            parsed = undefined;
+        }
+        const auths = parsed && typeof parsed === "object" ? (parsed as { auths?: unknown }).auths : undefined;
+        if (!auths || typeof auths !== "object" || Array.isArray(auths)) {
+            add("pullSecret", ps, 'is not a pull secret: JSON of the form {"auths": {"<registry>": {"auth": "..."}}}', "run: pulumi config set --secret pullSecret < pull-secret.json (the file from console.redhat.com)");
+        }
+    }
+    return out;
+}
+
 /**
  * Reads the `ovirt-ci` namespace of the stack config, validates it (throwing one {@link ConfigError}, before any
  * resource exists), and reads the secrets with `requireSecret`, keeping them as secret Outputs.
  */
 export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): LoadedConfig {
     const raw: Record<string, unknown> = {};
+    const secretValues: Record<string, string> = {};
     const present = new Set<string>();
     for (const [fullKey, value] of Object.entries(pulumi.runtime.allConfig())) {
         if (fullKey.startsWith(`${PROJECT}:`)) {
@@ -1215,6 +1264,8 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
             present.add(key);
             if (!SECRET_KEYS.has(key)) {
                 raw[key] = value;
+            } else {
+                secretValues[key] = value;
             }
         }
     }
@@ -1235,11 +1286,16 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
             problems.push({ key: spec.key, value: undefined, problem: "is required (secret)", fix: `run: pulumi config set --secret ${spec.key} <value>` });
         }
     }
+    problems.push(...validateSecretValues(secretValues, wantPullSecret));
     if (problems.length > 0 || !settings) {
         throw new ConfigError(problems);
     }
     if (!settings.capacity.fits) {
         pulumi.log.warn(`capacityOverride is set; the leases do not fit: ${settings.capacity.summary}`);
+    }
+    if (settings.engineInsecure) {
+        // every run, not only when a provider happens to talk to the engine (a no-change up makes no engine call)
+        pulumi.log.warn(`engineInsecure is true: TLS certificate verification of the oVirt engine ${settings.engineUrl} is DISABLED. Set ovirt-ci:engineCaPem to the engine CA and remove engineInsecure.`);
     }
     return Object.freeze({
         ...settings,

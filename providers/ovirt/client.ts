@@ -192,6 +192,7 @@ interface ProcessCache {
     agents: Map<string, unknown>;
     warnedInsecure: Set<string>;
     logins: number;
+    retries: number;
 }
 
 function processCache(): ProcessCache {
@@ -199,7 +200,7 @@ function processCache(): ProcessCache {
     const g = globalThis as unknown as Record<symbol, ProcessCache | undefined>;
     let c = g[key];
     if (!c) {
-        c = { tokens: new Map(), agents: new Map(), warnedInsecure: new Set(), logins: 0 };
+        c = { tokens: new Map(), agents: new Map(), warnedInsecure: new Set(), logins: 0, retries: 0 };
         g[key] = c;
     }
     return c;
@@ -213,11 +214,27 @@ export function resetProcessCache(): void {
     c.agents.clear();
     c.warnedInsecure.clear();
     c.logins = 0;
+    c.retries = 0;
 }
 
 /** Number of SSO logins this process performed (diagnostics and tests). */
 export function loginCount(): number {
     return processCache().logins;
+}
+
+/** Number of retries after transient failures this process made (diagnostics and tests). */
+export function retryCount(): number {
+    return processCache().retries;
+}
+
+/**
+ * Counts one retry and logs it on stderr (the CLI shows a provider's stderr lines in its output, so operators and
+ * tests see every retry): `ovirt-ci: retry <n>/<max> of <what> in <ms> ms after: <error message>`. The message of
+ * an OvirtApiError holds the operation, method, path and the engine's reason, never a token or a password.
+ */
+function noteRetry(ep: Endpoint, attempt: number, delayMs: number, err: OvirtApiError): void {
+    processCache().retries++;
+    console.error(`ovirt-ci: retry ${attempt + 1}/${ep.retry.attempts - 1} in ${delayMs} ms after: ${err.message}`);
 }
 
 function engineBase(apiUrl: string): string {
@@ -279,7 +296,9 @@ async function login(ep: Endpoint, operation: string): Promise<{ accessToken: st
             err = networkError(op, "POST", path, e);
         }
         if (!isTransient(err) || attempt + 1 >= ep.retry.attempts) throw err;
-        await sleep(backoffDelay(ep.retry, attempt));
+        const delay = backoffDelay(ep.retry, attempt);
+        noteRetry(ep, attempt, delay, err);
+        await sleep(delay);
     }
 }
 
@@ -411,13 +430,22 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
                     await invalidateToken(ep, token);
                     continue;
                 }
-                if (res.status < 300) return { status: res.status, data: res.data };
-                err = ovirtApiError({ operation: op, method, path, httpStatus: res.status, ...faultOf(res.data) });
+                if (res.status < 300) {
+                    // axios hands over unparsable JSON as a string; a truncated list read as "nothing found" would
+                    // make createOrAdopt post a duplicate, so it is an error (not retried: the caller decides)
+                    if (!(typeof res.data === "string" && res.data.trim() !== "")) return { status: res.status, data: res.data };
+                    err = ovirtApiError({ operation: op, method, path, httpStatus: res.status, reason: "malformed response",
+                        detail: `the engine's answer is not valid JSON (${res.data.length} bytes, starting ${JSON.stringify(res.data.slice(0, 60))})` });
+                } else {
+                    err = ovirtApiError({ operation: op, method, path, httpStatus: res.status, ...faultOf(res.data) });
+                }
             } catch (e) {
                 err = networkError(op, method, path, e);
             }
             if (retry && isTransient(err) && attempt + 1 < ep.retry.attempts) {
-                await sleep(backoffDelay(ep.retry, attempt));
+                const delay = backoffDelay(ep.retry, attempt);
+                noteRetry(ep, attempt, delay, err);
+                await sleep(delay);
                 attempt++;
                 continue;
             }
@@ -490,7 +518,9 @@ export async function createOrAdopt<T>(s: Session, what: string, find: () => Pro
             const err = e as OvirtApiError;
             const nameInUse = (err.httpStatus === 409 || err.httpStatus === 400) && /already (in use|exists)|name is already/i.test(`${err.detail ?? ""}`);
             if ((isTransient(e) || nameInUse) && attempt + 1 < s.endpoint.retry.attempts) {
-                await sleep(backoffDelay(s.endpoint.retry, attempt));
+                const delay = backoffDelay(s.endpoint.retry, attempt);
+                noteRetry(s.endpoint, attempt, delay, err);
+                await sleep(delay);
                 attempt++;
                 continue;
             }

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as https from "node:https";
 import * as os from "node:os";
 import * as path from "node:path";
-import { execFileSync } from "node:child_process";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as YAML from "yaml";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
@@ -16,7 +16,7 @@ import { startEngine, RunningEngine } from "../../emulator";
 import type { State } from "../../emulator/model/types";
 import { startOpenBao, freePort, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
-import { LocalServices, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
+import { LocalServices, LocalStackConfig, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -60,7 +60,11 @@ function isFree(port: number): Promise<boolean> {
     });
 }
 
-export async function startServices(opts: { latency?: "instant" | "fast" | "realistic" } = {}): Promise<E2eServices> {
+/**
+ * Starts the services. `maxLease`: the highest lease number a stack on them may use (lease N's dnsmasq answers on
+ * localDnsPort + N; default 20).
+ */
+export async function startServices(opts: { latency?: "instant" | "fast" | "realistic"; maxLease?: number } = {}): Promise<E2eServices> {
     requireTools();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-e2e-"));
     const started: { stop(): Promise<void> }[] = [];
@@ -79,7 +83,7 @@ export async function startServices(opts: { latency?: "instant" | "fast" | "real
             vault: { address: bao.address, token: bao.token },
             sshd: { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyPem: sshd.privateKeyPem, publicKey: sshd.publicKey },
             sandboxDir,
-            localDnsPort: await freeDnsBase(20),
+            localDnsPort: await freeDnsBase(opts.maxLease ?? 20),
             localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() },
         };
         const stop = async () => {
@@ -121,7 +125,15 @@ export interface E2eStack {
     dispose(): Promise<void>;
 }
 
-export async function programStack(services: E2eServices, opts: LocalStackOptions): Promise<E2eStack> {
+/**
+ * The program's stack with the local stack config of `opts`; `extra` overrides plain values and secrets (keys with
+ * their namespace, e.g. `ovirt-ci:capacityOverride`; a plain value `undefined` removes the key).
+ */
+export async function programStack(
+    services: E2eServices,
+    opts: LocalStackOptions,
+    extra: { plain?: Record<string, unknown>; secrets?: Record<string, string> } = {},
+): Promise<E2eStack> {
     const backendDir = path.join(services.tmp, "state");
     const workDir = path.join(services.tmp, "work");
     fs.mkdirSync(backendDir, { recursive: true });
@@ -140,7 +152,7 @@ export async function programStack(services: E2eServices, opts: LocalStackOption
         OVIRT_ENGINE_PASSWORD: "",
     };
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env });
-    await applyLocalStackConfig(stack, localStackConfig(services.local, opts));
+    await applyLocalStackConfig(stack, withExtra(localStackConfig(services.local, opts), extra));
     const dispose = async () => {
         try {
             await stack.destroy();
@@ -149,6 +161,50 @@ export async function programStack(services: E2eServices, opts: LocalStackOption
         }
     };
     return { stack, backendDir, workDir, env, dispose };
+}
+
+/** The local stack config with plain values and secrets overridden (`undefined` removes a plain key). */
+export function withExtra(cfg: LocalStackConfig, extra: { plain?: Record<string, unknown>; secrets?: Record<string, string> }): LocalStackConfig {
+    const plain = { ...cfg.plain, ...extra.plain };
+    for (const [k, v] of Object.entries(plain)) if (v === undefined) delete plain[k];
+    return { plain, secrets: { ...cfg.secrets, ...extra.secrets } };
+}
+
+/** Result of {@link pulumiCli}. */
+export interface CliRun {
+    status: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+}
+
+/**
+ * Runs `pulumi <args> --stack <stack>` in the stack's work directory with its environment, as its own process group
+ * (so `kill(-pid)` reaches the CLI, the language host and every plugin). `started` gets the child at once.
+ */
+export function pulumiCli(t: E2eStack, args: string[], opts: { started?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("pulumi", [...args, "--stack", t.stack.name, "--non-interactive", "--color", "never"], {
+            cwd: t.workDir,
+            env: { ...process.env, ...t.env },
+            detached: true,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (status, signal) => resolve({ status, signal, stdout, stderr }));
+        opts.started?.(child);
+    });
+}
+
+/** API writes of the emulator's stats: POST/PUT/DELETE, without SSO logins and logouts and without injected faults. */
+export function apiWrites(s: EngineStats): number {
+    return Object.entries(s.requests)
+        .filter(([k]) => !k.startsWith("GET") && !k.startsWith("HEAD") && !/sso|fault:/.test(k))
+        .reduce((a, [, v]) => a + v, 0);
 }
 
 /** GET on the emulator's admin endpoint, verifying its CA (async: the emulator runs in this process). */
@@ -178,6 +234,8 @@ export interface EngineStats {
     writes: number;
     reads: number;
     requests: Record<string, number>;
+    faultsInjected: number;
+    ssoLogins: number;
 }
 
 /** Whether a process runs (a zombie does not). */
