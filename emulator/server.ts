@@ -39,6 +39,12 @@ interface Stats {
     faultsInjected: number; requests: Record<string, number>; statuses: Record<string, number>;
 }
 
+/** One API request as the admin request log keeps it: receipt time (epoch ms), method, URL path (no query), status. */
+export interface LoggedRequest { at: number; method: string; path: string; status: number }
+
+/** The request log keeps the latest entries only. */
+export const REQUEST_LOG_LIMIT = 200_000;
+
 function freshStats(): Stats {
     return { since: Date.now(), total: 0, reads: 0, writes: 0, ssoLogins: 0, ssoFailures: 0, unauthorized: 0, faultsInjected: 0, requests: {}, statuses: {} };
 }
@@ -60,6 +66,7 @@ export class EngineServer {
     private readonly tokens = new Map<string, Session>();
     private readonly sessions = new Map<string, Session>();
     private stats = freshStats();
+    private requestLog: LoggedRequest[] = [];
     private readonly seed: () => State;
 
     constructor(readonly opts: ServerOptions) {
@@ -95,6 +102,7 @@ export class EngineServer {
     reset(): void {
         this.model.replaceState(this.seed());
         this.stats = freshStats();
+        this.requestLog = [];
         this.faults.set(this.faults.list(), this.faults.seed);
         this.persist(true);
     }
@@ -299,6 +307,7 @@ export class EngineServer {
     }
 
     private async api(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+        const receivedAt = Date.now();
         const url = new URL(req.url, "http://x");
         let segs = url.pathname.slice(API_ROOT.length).split("/").filter(Boolean).map((s) => decodeURIComponent(s));
         let base = API_ROOT;
@@ -328,6 +337,8 @@ export class EngineServer {
         }
         const send = (r: ApiResponse) => {
             this.count(method, statKey, r.status);
+            this.requestLog.push({ at: receivedAt, method, path: url.pathname, status: r.status });
+            if (this.requestLog.length > REQUEST_LOG_LIMIT) this.requestLog.splice(0, this.requestLog.length - REQUEST_LOG_LIMIT);
             if (r.headers) for (const [k, v] of Object.entries(r.headers)) void reply.header(k, v);
             if (r.body === undefined) return reply.code(r.status).send();
             return reply.code(r.status).type(JSON_CONTENT_TYPE).send(serialize(r.body));
@@ -391,7 +402,14 @@ export class EngineServer {
         app.get("/__admin", guard((_q, reply) => json(reply, 200, { endpoints: [
             "GET /__admin/stats", "GET /__admin/inventory", "GET /__admin/history?id=<entity id>[@<dc id>]", "POST /__admin/reset",
             "GET|POST|DELETE /__admin/faults", "POST /__admin/expire-tokens", "POST /__admin/mutate", "GET /__admin/latency",
+            "GET /__admin/requests[?since=<epoch ms>][&path=<regex>]",
         ] })));
+        app.get("/__admin/requests", guard((req, reply) => {
+            const q = new URL(req.url, "http://x").searchParams;
+            const since = Number(q.get("since") ?? 0);
+            const re = q.get("path") ? new RegExp(q.get("path")!) : undefined;
+            return json(reply, 200, this.requestLog.filter((r) => r.at >= since && (!re || re.test(r.path))));
+        }));
         app.get("/__admin/stats", guard((_q, reply) => json(reply, 200, { ...this.stats, tokens: this.tokens.size, faultHits: this.faults.hits.length })));
         app.get("/__admin/inventory", guard((_q, reply) => { this.model.tick(); return json(reply, 200, this.model.state); }));
         app.get("/__admin/history", guard((req, reply) => {
