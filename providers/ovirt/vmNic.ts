@@ -68,9 +68,13 @@ function toState(n: Record<string, unknown>, inputs: VmNicInputs): VmNicState {
 
 /** The addresses the guest agent reports on the device with this MAC. */
 async function nicIps(s: Session, vmId: string, mac: string): Promise<string[]> {
-    const vm = await s.get<Record<string, unknown>>(`/vms/${vmId}`, { params: { follow: "reported_devices" } });
+    return reportedIps(await s.get<Record<string, unknown>>(`/vms/${vmId}`, { params: { follow: "reported_devices" } }), mac);
+}
+
+/** The addresses in the followed `reported_devices` of a VM or NIC representation, on the device with this MAC. */
+function reportedIps(o: Record<string, unknown>, mac: string): string[] {
     const ips: string[] = [];
-    for (const d of decodeList(vm.reported_devices, "reported_device")) {
+    for (const d of decodeList(o.reported_devices, "reported_device")) {
         if (decodeString(((d.mac ?? {}) as Record<string, unknown>).address)?.toLowerCase() !== mac.toLowerCase()) continue;
         for (const ip of decodeList(d.ips, "ip")) if (ip.address) ips.push(String(ip.address));
     }
@@ -142,10 +146,11 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
     async read(id: string, old?: VmNicState): Promise<pulumi.dynamic.ReadResult<VmNicState>> {
         const props = old ?? ({} as VmNicState);
         const s = await this.session(`read VmNic ${props.name ?? id}`);
-        const n = await s.find(`/vms/${props.vmId}/nics/${id}`);
+        // With ipWaitSeconds the NIC's reported devices come in the same GET (one GET per no-op read).
+        const n = await s.find(`/vms/${props.vmId}/nics/${id}`, props.ipWaitSeconds !== undefined ? { params: { follow: "reported_devices" } } : undefined);
         if (!n) return { id: undefined };
         const st = toState(n, props);
-        if (props.ipWaitSeconds !== undefined) st.ipAddresses = await nicIps(s, props.vmId, st.mac);
+        if (props.ipWaitSeconds !== undefined) st.ipAddresses = reportedIps(n, st.mac);
         const { vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds } = st;
         return { id, props: compact(st), inputs: compact({ vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds }) as never };
     }
