@@ -1,0 +1,39 @@
+// The benchmark harness at a tiny size (1 lease, 1 upgrade lease, instant latency, 1 repetition, scaling 1 and 2
+// leases): it runs under the real CLI and writes well-formed results. Benchmarks are not timed tests: no timing
+// is asserted here.
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { runBench, SECTIONS } from "../../bench/harness";
+
+describe("bench harness (tiny size)", function () {
+    this.timeout(600_000);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-bench-"));
+    after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+    it("runs every section and writes the JSON and the Markdown table", async () => {
+        const { results, jsonPath, mdPath } = await runBench({
+            reps: 1, leases: 1, upgradeLeases: 1, latency: "instant", scaling: [1, 2], scalingLatency: "instant", emulatorSeconds: 1,
+            sections: [...SECTIONS], outDir: out, log: () => undefined,
+        });
+        const json = JSON.parse(fs.readFileSync(jsonPath, "utf8")) as typeof results;
+        assert.deepEqual(json.figures.map((f) => f.id), results.figures.map((f) => f.id));
+        for (const id of ["up.seconds", "up.criticalPath", "up.efficiency", "noop.writes", "noop.getsPerObject", "noop.ssoPerProvider",
+            "overshoot.maxShare", "sequential.seconds", "sequential.speedup", "scaling.preview.1", "scaling.preview.2", "emulator.getsPerSecond"]) {
+            const f = json.figures.find((x) => x.id === id);
+            assert.ok(f, `figure ${id}`);
+            assert.equal(f.values.length, 1, `${id}: one value per repetition`);
+            assert.ok(["min", "median", "max"].every((k) => k in f.spread), `${id}: min/median/max`);
+        }
+        for (const id of ["up.seconds", "sequential.seconds", "scaling.preview.2", "emulator.getsPerSecond"]) {
+            assert.ok(json.figures.find((x) => x.id === id)!.values[0] > 0, `${id} is positive`);
+        }
+        assert.equal(json.figures.find((x) => x.id === "noop.writes")!.values[0], 0, "the no-op up --refresh writes nothing");
+        assert.ok(json.machine.cores > 0 && json.machine.cpuModel && json.versions.node && json.versions.pulumiCli, "machine and versions");
+        const md = fs.readFileSync(mdPath, "utf8");
+        assert.match(md, /^# Benchmark results/);
+        assert.match(md, /\| figure \| min \| median \| max \| runs \| target \| \|/);
+        assert.equal(path.basename(mdPath), "latest.md");
+    });
+});
