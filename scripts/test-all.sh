@@ -20,7 +20,7 @@ lint_workflows() {
   actionlint -no-color && echo "actionlint: .github/workflows ok"
 }
 tier lint-workflows lint_workflows
-for t in unit program emulator provider serialize smoke standin operator e2e bench; do
+for t in unit program emulator provider serialize smoke standin operator e2e reliability bench; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
     tier "$t" npx mocha --forbid-only --fail-zero "tests/$t/**/*.spec.ts"
   fi
