@@ -433,7 +433,9 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
                 if (res.status < 300) {
                     // axios hands over unparsable JSON as a string; a truncated list read as "nothing found" would
                     // make createOrAdopt post a duplicate, so it is an error (not retried: the caller decides)
-                    if (!(typeof res.data === "string" && res.data.trim() !== "")) return { status: res.status, data: res.data };
+                    // only a body that claims to be JSON: the PKI resource answers PEM text on purpose
+                    const claimsJson = /json/i.test(String(res.headers?.["content-type"] ?? ""));
+                    if (!(claimsJson && typeof res.data === "string" && res.data.trim() !== "")) return { status: res.status, data: res.data };
                     err = ovirtApiError({ operation: op, method, path, httpStatus: res.status, reason: "malformed response",
                         detail: `the engine's answer is not valid JSON (${res.data.length} bytes, starting ${JSON.stringify(res.data.slice(0, 60))})` });
                 } else {

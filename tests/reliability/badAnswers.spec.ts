@@ -44,6 +44,13 @@ describe("reliability: bad answers from the engine give clear errors, not crashe
         await assert.rejects(lookupDataCenter("OCP-45", { endpoint: ep() }), (e: Error) => /malformed|not valid JSON|JSON/i.test(e.message) && /datacenters/.test(e.message));
     });
 
+    it("text that does not claim to be JSON (the PKI resource's PEM) passes through untouched", async () => {
+        const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        handler = send(200, "application/x-pem-file", pem);
+        const s = await openSession(ep(), "adopt caCertificate engine");
+        assert.equal(await s.get("/services/pki-resource"), pem);
+    });
+
     it("an HTML 500 page gives HTTP 500 with the operation and path, and is not retried", async () => {
         let n = 0;
         handler = (q, r) => { n++; send(500, "text/html", "<html><body>Internal Server Error</body></html>")(q, r); };
