@@ -72,7 +72,7 @@ describe("loadConfig (mocks)", () => {
         "ovirt-ci:enginePassword": "engine-password",
         "ovirt-ci:pullSecret": '{"auths":{}}',
         "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAA ci",
-        "ovirt-ci:sshPrivateKey": "private key text",
+        "ovirt-ci:sshPrivateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
     };
 
     it("reads Pulumi.ci.yaml as the CLI passes it, secrets as secret Outputs", async () => {
