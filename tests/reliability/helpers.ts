@@ -7,17 +7,8 @@ import { defaultSeed } from "../../emulator/model/seed";
 import type { State } from "../../emulator/model/types";
 import { LOCAL_HOSTS } from "../../local/stack";
 
-/** mulberry32: the same seeded PRNG as the emulator's fault injection. */
-export function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+/** mulberry32: the same seeded PRNG as the emulator's fault injection (one implementation, re-exported). */
+export { prng } from "../../emulator/faults";
 
 /** The fault mix on the whole API (SSO included): 5 % 503, 2 % connection resets, 2 % lock conflicts. */
 export function faultMix(seed: number): { seed: number; rules: unknown[] } {
