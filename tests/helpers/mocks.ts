@@ -6,13 +6,18 @@ import * as pulumi from "@pulumi/pulumi";
 
 export const registrations: pulumi.runtime.MockResourceArgs[] = [];
 
-export async function useMocks(config: Record<string, string> = {}, secretKeys: string[] = []): Promise<void> {
+/**
+ * Installs strict Pulumi mocks for project "ovirt-ci", stack "ci": `newResource` decides each registration's id and
+ * state, every invoke fails (the program must not depend on unmocked invokes). Then sets the stack config.
+ */
+export async function installMocks(
+    newResource: (args: pulumi.runtime.MockResourceArgs) => { id: string | undefined; state: Record<string, unknown> },
+    config: Record<string, string>,
+    secretKeys: string[],
+): Promise<void> {
     await pulumi.runtime.setMocks(
         {
-            newResource(args) {
-                registrations.push(args);
-                return { id: `${args.name}_id`, state: args.inputs };
-            },
+            newResource,
             call(args) {
                 throw new Error(`unmocked invoke: ${args.token}`);
             },
@@ -22,6 +27,18 @@ export async function useMocks(config: Record<string, string> = {}, secretKeys: 
         false,
     );
     pulumi.runtime.setAllConfig(config, secretKeys);
+}
+
+/** Mocks that record every registration and echo its inputs as its state. */
+export async function useMocks(config: Record<string, string> = {}, secretKeys: string[] = []): Promise<void> {
+    await installMocks(
+        (args) => {
+            registrations.push(args);
+            return { id: `${args.name}_id`, state: args.inputs };
+        },
+        config,
+        secretKeys,
+    );
 }
 
 /** Resolves an Output's value (mocks resolve every value, also during "preview: false"). */

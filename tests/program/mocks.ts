@@ -6,6 +6,7 @@
 import * as crypto from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { installMocks } from "../helpers/mocks";
 
 export interface Registration {
     readonly type: string;
@@ -74,30 +75,23 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
 }
 
 export async function useProgramMocks(config: Record<string, string>, secretKeys: string[]): Promise<void> {
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args) {
-                const { __provider: _p, ...raw } = args.inputs as Record<string, unknown>;
-                const inputs: Record<string, unknown> = {};
-                const secretInputs: string[] = [];
-                for (const [k, v] of Object.entries(raw)) {
-                    const found = { secret: false };
-                    inputs[k] = reveal(v, found);
-                    if (found.secret) secretInputs.push(k);
-                }
-                registrations.push({ type: args.type, name: args.name, inputs, secretInputs: secretInputs.sort() });
-                const id = args.custom ? uuidOf(args.name) : undefined;
-                return { id: id ?? `${args.name}_id`, state: { ...inputs, ...outputsFor(args.type, args.name, inputs) } };
-            },
-            call(args) {
-                throw new Error(`unmocked invoke: ${args.token}`);
-            },
+    await installMocks(
+        (args) => {
+            const { __provider: _p, ...raw } = args.inputs as Record<string, unknown>;
+            const inputs: Record<string, unknown> = {};
+            const secretInputs: string[] = [];
+            for (const [k, v] of Object.entries(raw)) {
+                const found = { secret: false };
+                inputs[k] = reveal(v, found);
+                if (found.secret) secretInputs.push(k);
+            }
+            registrations.push({ type: args.type, name: args.name, inputs, secretInputs: secretInputs.sort() });
+            const id = args.custom ? uuidOf(args.name) : undefined;
+            return { id: id ?? `${args.name}_id`, state: { ...inputs, ...outputsFor(args.type, args.name, inputs) } };
         },
-        "ovirt-ci",
-        "ci",
-        false,
+        config,
+        secretKeys,
     );
-    pulumi.runtime.setAllConfig(config, secretKeys);
 }
 
 /** Waits until every registration the program started has completed. */
