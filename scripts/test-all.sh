@@ -7,6 +7,20 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/lib/env.sh
 
 failed=()
+passed_total=0 failed_total=0 pending_total=0
+# Runs one mocha tier, keeping its output to add its "N passing / N failing / N pending" lines to the totals.
+mocha_tier() {
+  local out rc
+  out=$(mktemp)
+  npx mocha --forbid-only --fail-zero "$@" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  count() { grep -oE "^ +[0-9]+ $1" "$out" | tail -n 1 | grep -oE "[0-9]+" || echo 0; }
+  passed_total=$((passed_total + $(count passing)))
+  failed_total=$((failed_total + $(count failing)))
+  pending_total=$((pending_total + $(count pending)))
+  rm -f "$out"
+  return "$rc"
+}
 tier() {
   local name=$1; shift
   echo "=== $name"
@@ -22,12 +36,14 @@ lint_workflows() {
 tier lint-workflows lint_workflows
 for t in unit program emulator provider serialize smoke standin operator e2e reliability bench; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
-    tier "$t" npx mocha --forbid-only --fail-zero "tests/$t/**/*.spec.ts"
+    tier "$t" mocha_tier "tests/$t/**/*.spec.ts"
   fi
 done
 
 if [ ${#failed[@]} -ne 0 ]; then
   echo "FAILED tiers: ${failed[*]}"
+  echo "tests: $passed_total passed, $((failed_total > 0 ? failed_total : 1)) failed, $pending_total skipped"
   exit 1
 fi
 echo "all test tiers passed"
+echo "tests: $passed_total passed, $failed_total failed, $pending_total skipped"
