@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import type { RunningEngine } from "../../emulator";
 import { SEED_IDS } from "../../emulator/model/seed";
 import { AffinityGroupProvider, NetworkProvider, VmNicProvider, VmProvider } from "../../providers/ovirt";
-import { API, Admin, configured, freshProcess, startTestEngine } from "./helpers";
+import { API, Admin, configured, useTestEngine } from "./helpers";
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureKeyOnly ci@example";
 
@@ -12,15 +12,9 @@ describe("compute resources against the engine emulator", function () {
     let e: RunningEngine;
     let admin: Admin;
 
-    before(async () => {
-        e = await startTestEngine();
-        admin = new Admin(e);
-    });
-    after(async () => e?.stop());
-    beforeEach(async () => {
-        await admin.clearFaults();
-        await admin.reset();
-        freshProcess();
+    useTestEngine((engine, a) => {
+        e = engine;
+        admin = a;
     });
 
     async function stoppedVm(name: string): Promise<string> {

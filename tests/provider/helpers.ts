@@ -123,3 +123,23 @@ export class Admin {
 
 export const API = "/ovirt-engine/api";
 export const SSO = "POST /ovirt-engine/sso/oauth/token";
+
+/**
+ * Registers a suite's hooks: one emulator per suite (stopped after it), and before each test no fault rules, the
+ * seed inventory with zeroed counters, and a fresh provider process. `bind` receives the engine and its admin.
+ */
+export function useTestEngine(bind: (engine: RunningEngine, admin: Admin) => void): void {
+    let engine: RunningEngine | undefined;
+    let admin: Admin | undefined;
+    before(async () => {
+        engine = await startTestEngine();
+        admin = new Admin(engine);
+        bind(engine, admin);
+    });
+    after(async () => engine?.stop());
+    beforeEach(async () => {
+        await admin!.clearFaults();
+        await admin!.reset();
+        freshProcess();
+    });
+}

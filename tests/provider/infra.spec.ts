@@ -5,22 +5,16 @@ import * as assert from "node:assert/strict";
 import type { RunningEngine } from "../../emulator";
 import { SEED_IDS, CI_BAREMETAL } from "../../emulator/model/seed";
 import { ClusterProvider, DataCenterProvider, HostProvider, StorageDomainProvider } from "../../providers/ovirt";
-import { API, Admin, configured, freshProcess, startTestEngine } from "./helpers";
+import { API, Admin, configured, useTestEngine } from "./helpers";
 
 describe("infra resources against the engine emulator", function () {
     this.timeout(60_000);
     let e: RunningEngine;
     let admin: Admin;
 
-    before(async () => {
-        e = await startTestEngine();
-        admin = new Admin(e);
-    });
-    after(async () => e?.stop());
-    beforeEach(async () => {
-        await admin.clearFaults();
-        await admin.reset();
-        freshProcess();
+    useTestEngine((engine, a) => {
+        e = engine;
+        admin = a;
     });
 
     describe("DataCenter", () => {

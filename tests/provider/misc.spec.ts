@@ -7,22 +7,16 @@ import {
     ClusterProvider, DataCenterProvider, EventProvider, OvirtApiError, TagProvider, VmProvider, loginCount, lookupCluster, lookupDataCenter,
     lookupHost, lookupOvnProvider, lookupStorageDomain, lookupTemplate, lookupVnicProfile, resolveEndpoint,
 } from "../../providers/ovirt";
-import { API, Admin, SSO, configured, fakeConfig, freshProcess, startTestEngine } from "./helpers";
+import { API, Admin, SSO, configured, fakeConfig, useTestEngine } from "./helpers";
 
 describe("Tag, Event, auth, faults and lookups against the engine emulator", function () {
     this.timeout(60_000);
     let e: RunningEngine;
     let admin: Admin;
 
-    before(async () => {
-        e = await startTestEngine();
-        admin = new Admin(e);
-    });
-    after(async () => e?.stop());
-    beforeEach(async () => {
-        await admin.clearFaults();
-        await admin.reset();
-        freshProcess();
+    useTestEngine((engine, a) => {
+        e = engine;
+        admin = a;
     });
 
     function liveTokens(): string[] {
