@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, hasUnknown, isUnknown, optString, reqId, reqName } from "./common";
 import { decodeBool, decodeList, decodeNumber, decodeString, refId } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const AFFINITY_GROUP_PROVIDER_VERSION = 1;
 
@@ -177,7 +178,8 @@ export class AffinityGroupProvider extends OvirtProviderBase implements pulumi.d
     }
 }
 
-export const affinityGroupProvider = new AffinityGroupProvider();
+/** What AffinityGroup resources serialize: a stub that loads AffinityGroupProvider in the provider process (./stub). */
+export const affinityGroupProvider = new OvirtProviderStub("AffinityGroup");
 
 /** An affinity group (token `pulumi-nodejs:dynamic/ovirt:AffinityGroup`). Replaced (delete first) on cluster or name change. */
 export class AffinityGroup extends pulumi.dynamic.Resource {

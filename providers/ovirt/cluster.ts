@@ -5,6 +5,7 @@ import { createOrAdopt, Session } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optString, reqId, reqName } from "./common";
 import { versionBody, versionString } from "./dataCenter";
 import { decodeList, decodeString, refId, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const CLUSTER_PROVIDER_VERSION = 1;
 
@@ -158,7 +159,8 @@ export class ClusterProvider extends OvirtProviderBase implements pulumi.dynamic
     }
 }
 
-export const clusterProvider = new ClusterProvider();
+/** What Cluster resources serialize: a stub that loads ClusterProvider in the provider process (./stub). */
+export const clusterProvider = new OvirtProviderStub("Cluster");
 
 /** A cluster (token `pulumi-nodejs:dynamic/ovirt:Cluster`). Replaced (delete first) on name, data center or architecture change. */
 export class Cluster extends pulumi.dynamic.Resource {

@@ -168,14 +168,25 @@ export function changedFields(olds: Record<string, unknown>, news: Record<string
 }
 
 /**
+ * True when the state was written with another serialized provider than the program now sends (`__provider`, e.g. the
+ * whole closure each resource carried before the stub of ./stub). Reported as an in-place change so `update`, which
+ * writes nothing to the engine when no field differs, stores the current one: `delete` and `read` use the provider
+ * stored in the state, so the state would otherwise keep the old text, and its size, until the next real change.
+ */
+export function providerTextChanged(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+    const [o, n] = [olds.__provider, news.__provider];
+    return typeof o === "string" && typeof n === "string" && !isUnknown(n) && o !== n;
+}
+
+/**
  * Per-field diff: `replaceFields` force a replacement (`deleteBeforeReplace` when the engine enforces unique names),
- * `updateFields` update in place; a stale `providerVersion` is an in-place change so `update` rewrites it.
+ * `updateFields` update in place; a stale `providerVersion` or provider text is an in-place change so `update` rewrites it.
  */
 export function fieldDiff(olds: Record<string, unknown>, news: Record<string, unknown>, replaceFields: readonly string[],
     updateFields: readonly string[], providerVersion: number, deleteBeforeReplace: boolean): pulumi.dynamic.DiffResult {
     const replaces = changedFields(olds, news, replaceFields);
     const updates = changedFields(olds, news, updateFields);
-    const stale = olds.providerVersion !== providerVersion;
+    const stale = olds.providerVersion !== providerVersion || providerTextChanged(olds, news);
     const changes = replaces.length > 0 || updates.length > 0 || stale;
     return {
         changes,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optString, reqName } from "./common";
 import { decodeBool, decodeList, decodeString, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const DATA_CENTER_PROVIDER_VERSION = 1;
 
@@ -138,7 +139,8 @@ export class DataCenterProvider extends OvirtProviderBase implements pulumi.dyna
     }
 }
 
-export const dataCenterProvider = new DataCenterProvider();
+/** What DataCenter resources serialize: a stub that loads DataCenterProvider in the provider process (./stub). */
+export const dataCenterProvider = new OvirtProviderStub("DataCenter");
 
 /** A data center (token `pulumi-nodejs:dynamic/ovirt:DataCenter`). Replaced (delete first) when name or local change. */
 export class DataCenter extends pulumi.dynamic.Resource {

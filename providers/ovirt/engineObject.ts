@@ -15,8 +15,9 @@
  * stack config `ovirt-ci:engine*`, then `OVIRT_ENGINE_*`); no credential is an input.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OvirtProviderBase } from "./common";
+import { OvirtProviderBase, providerTextChanged } from "./common";
 import { decodeList, decodeString, refId, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const ENGINE_OBJECT_PROVIDER_VERSION = 1;
 
@@ -131,7 +132,8 @@ async function getById(p: EngineObjectProvider, id: string, inputs: EngineObject
     return obj ? { name: String(obj.name ?? inputs.name), status: decodeString(obj.status) ?? "", pem: "" } : undefined;
 }
 
-class EngineObjectProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<EngineObjectInputs, EngineObjectState> {
+/** Adopts an existing engine object by name (read-only). */
+export class EngineObjectProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<EngineObjectInputs, EngineObjectState> {
     async check(_olds: EngineObjectInputs, news: EngineObjectInputs): Promise<pulumi.dynamic.CheckResult<EngineObjectInputs>> {
         const failures: { property: string; reason: string }[] = [];
         if (!ENGINE_OBJECT_KINDS.includes(news.kind)) {
@@ -150,7 +152,7 @@ class EngineObjectProvider extends OvirtProviderBase implements pulumi.dynamic.R
 
     async diff(_id: string, olds: EngineObjectState, news: EngineObjectInputs): Promise<pulumi.dynamic.DiffResult> {
         const replaces = (["kind", "name", "dataCenterId"] as const).filter((k) => (olds[k] ?? "") !== (news[k] ?? ""));
-        const stale = olds.providerVersion !== ENGINE_OBJECT_PROVIDER_VERSION;
+        const stale = olds.providerVersion !== ENGINE_OBJECT_PROVIDER_VERSION || providerTextChanged(olds as never, news as never);
         return { changes: replaces.length > 0 || stale, replaces, deleteBeforeReplace: false };
     }
 
@@ -182,7 +184,8 @@ class EngineObjectProvider extends OvirtProviderBase implements pulumi.dynamic.R
     }
 }
 
-export const engineObjectProvider = new EngineObjectProvider();
+/** What EngineObject resources serialize: a stub that loads EngineObjectProvider in the provider process (./stub). */
+export const engineObjectProvider = new OvirtProviderStub("EngineObject");
 
 /** An adopted engine object (token `pulumi-nodejs:dynamic/ovirt:EngineObject`); its id is the engine id. */
 export class EngineObject extends pulumi.dynamic.Resource {

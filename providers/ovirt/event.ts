@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optEnum, optId, optInt, reqString } from "./common";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const EVENT_PROVIDER_VERSION = 1;
 export const SEVERITIES = ["normal", "warning", "error", "alert"] as const;
@@ -139,7 +140,8 @@ export class EventProvider extends OvirtProviderBase implements pulumi.dynamic.R
     }
 }
 
-export const eventProvider = new EventProvider();
+/** What Event resources serialize: a stub that loads EventProvider in the provider process (./stub). */
+export const eventProvider = new OvirtProviderStub("Event");
 
 /** A custom engine event (token `pulumi-nodejs:dynamic/ovirt:Event`). Immutable: any change replaces it (delete first). */
 export class Event extends pulumi.dynamic.Resource {

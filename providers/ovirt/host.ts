@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optEnum, optInt, optString, reqId, reqName, reqString, timeoutField } from "./common";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const HOST_PROVIDER_VERSION = 1;
 const DEFAULT_TIMEOUT_S = 1800;
@@ -199,7 +200,8 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
     }
 }
 
-export const hostProvider = new HostProvider();
+/** What Host resources serialize: a stub that loads HostProvider in the provider process (./stub). */
+export const hostProvider = new OvirtProviderStub("Host");
 
 /** A hypervisor host (token `pulumi-nodejs:dynamic/ovirt:Host`). Replaced (delete first) on name, address, cluster or auth change. */
 export class Host extends pulumi.dynamic.Resource {

@@ -2,7 +2,10 @@
 export * from "./client";
 export * from "./representation";
 export * from "./lookup";
-export { OvirtProviderBase, UNKNOWN, isUnknown, hasUnknown } from "./common";
+export { OvirtProviderBase, UNKNOWN, isUnknown, hasUnknown, providerTextChanged } from "./common";
+export { OvirtProviderStub } from "./stub";
+export { OVIRT_KINDS, createOvirtProvider } from "./runtime";
+export type { OvirtKind } from "./runtime";
 export type { CheckFailure } from "./common";
 export * from "./dataCenter";
 export * from "./cluster";

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, isNotFound, Session } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optId, optInt, optString, reqId, reqName } from "./common";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const NETWORK_PROVIDER_VERSION = 1;
 
@@ -160,7 +161,8 @@ export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic
     }
 }
 
-export const networkProvider = new NetworkProvider();
+/** What Network resources serialize: a stub that loads NetworkProvider in the provider process (./stub). */
+export const networkProvider = new OvirtProviderStub("Network");
 
 /** An OVN network (token `pulumi-nodejs:dynamic/ovirt:Network`). Replaced (delete first) on name, DC or provider change. */
 export class Network extends pulumi.dynamic.Resource {

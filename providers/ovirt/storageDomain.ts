@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, timeoutMs, waitFor } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName, reqString, timeoutField } from "./common";
 import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const STORAGE_DOMAIN_PROVIDER_VERSION = 1;
 const DEFAULT_TIMEOUT_S = 600;
@@ -311,7 +312,8 @@ function pickFacts(a: Record<string, unknown> | undefined): Record<string, unkno
     return r;
 }
 
-export const storageDomainProvider = new StorageDomainProvider();
+/** What StorageDomain resources serialize: a stub that loads StorageDomainProvider in the provider process (./stub). */
+export const storageDomainProvider = new OvirtProviderStub("StorageDomain");
 
 /** An NFS data domain (token `pulumi-nodejs:dynamic/ovirt:StorageDomain`). */
 export class StorageDomain extends pulumi.dynamic.Resource {

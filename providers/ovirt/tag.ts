@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, Session } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optString, reqName } from "./common";
 import { decodeList, decodeString, refId } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const TAG_PROVIDER_VERSION = 1;
 
@@ -95,7 +96,8 @@ export class TagProvider extends OvirtProviderBase implements pulumi.dynamic.Res
     }
 }
 
-export const tagProvider = new TagProvider();
+/** What Tag resources serialize: a stub that loads TagProvider in the provider process (./stub). */
+export const tagProvider = new OvirtProviderStub("Tag");
 
 /** A tag (token `pulumi-nodejs:dynamic/ovirt:Tag`). Replaced (delete first) when name or parent change. */
 export class Tag extends pulumi.dynamic.Resource {

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, hasUnknown, optBool, optInt, optString, reqId, reqName, timeoutField } from "./common";
 import { decodeBool, decodeInt, decodeList, decodeString, MiB, refId, searchQuote } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const VM_PROVIDER_VERSION = 1;
 const DEFAULT_TIMEOUT_S = 600;
@@ -381,7 +382,8 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
     }
 }
 
-export const vmProvider = new VmProvider();
+/** What Vm resources serialize: a stub that loads VmProvider in the provider process (./stub). */
+export const vmProvider = new OvirtProviderStub("Vm");
 
 /** A virtual machine (token `pulumi-nodejs:dynamic/ovirt:Vm`). Replaced (delete first) on name, cluster, template, OS or cloud-init change. */
 export class Vm extends pulumi.dynamic.Resource {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, waitFor } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optInt, optString, reqId, reqName } from "./common";
 import { decodeBool, decodeList, decodeString, refId } from "./representation";
+import { OvirtProviderStub } from "./stub";
 
 export const VM_NIC_PROVIDER_VERSION = 1;
 
@@ -181,7 +182,8 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
     }
 }
 
-export const vmNicProvider = new VmNicProvider();
+/** What VmNic resources serialize: a stub that loads VmNicProvider in the provider process (./stub). */
+export const vmNicProvider = new OvirtProviderStub("VmNic");
 
 /** A VM NIC (token `pulumi-nodejs:dynamic/ovirt:VmNic`). Replaced (delete first) on VM, name, interface or MAC change. */
 export class VmNic extends pulumi.dynamic.Resource {

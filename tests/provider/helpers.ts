@@ -30,20 +30,24 @@ export function fakeConfig(e: RunningEngine, extra: Record<string, string> = {})
     return { config: new Config(rawConfig(e, extra), "ovirt-ci") };
 }
 
-const serialized = new Map<object, string>();
+const serialized = new Map<string, string>();
 
 /**
- * The provider as the provider process runs it: serialized with `pulumi.runtime.serializeFunction`, loaded from
- * that text (like `requireFromString` in the dynamic-provider host), then `configure`d through the host's Config
- * class. Tests therefore exercise the serialized code, not the module in this process.
+ * The provider as the provider process runs it: the stub its resources serialize (`OvirtProviderStub`, via
+ * `pulumi.runtime.serializeFunction`), loaded from that text (like `requireFromString` in the dynamic-provider host).
+ * The stub loads `providers/ovirt/runtime.ts` of this checkout, as the host does, so calls go through the stub and
+ * reach the real provider class of `p`'s kind.
  */
 export async function deserialize<T extends object>(p: T): Promise<T> {
-    const proto = Object.getPrototypeOf(p) as object;
-    let text = serialized.get(proto);
+    const { OVIRT_KINDS, createOvirtProvider, OvirtProviderStub } = await import("../../providers/ovirt");
+    const kind = p instanceof OvirtProviderStub ? p.kind : OVIRT_KINDS.find((k) => createOvirtProvider(k).constructor === p.constructor);
+    if (!kind) throw new Error(`deserialize: ${p.constructor.name} is not an oVirt provider of providers/ovirt/runtime.ts`);
+    let text = serialized.get(kind);
     if (!text) {
         const pulumi = await import("@pulumi/pulumi");
-        text = (await pulumi.runtime.serializeFunction(() => p)).text;
-        serialized.set(proto, text);
+        const stub = new OvirtProviderStub(kind);
+        text = (await pulumi.runtime.serializeFunction(() => stub)).text;
+        serialized.set(kind, text);
     }
     const mod: { exports: { handler?: () => T } } = { exports: {} };
     new Function("module", "exports", "require", text)(mod, mod.exports, require);

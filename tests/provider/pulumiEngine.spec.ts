@@ -118,4 +118,52 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         const after = await admin.inventory();
         assert.deepEqual([after.vms.length, after.tags.map((t) => t.name), after.networks.filter((n) => n.name === "ovn-engine-run").length], [0, ["root"], 0]);
     });
+
+    it("a state written before the stub (whole provider closure per resource): destroy runs it, up migrates it with no engine write", async () => {
+        const ovirt = await import("../../providers/ovirt");
+        const legacyText = new Map<string, string>();
+        /** The stack's state with every dynamic resource's `__provider` replaced by its kind's whole closure. */
+        const legacyState = async () => {
+            const d = await stack.exportStack();
+            for (const r of (d.deployment.resources ?? []) as Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>) {
+                const kind = /^pulumi-nodejs:dynamic\/ovirt:(\w+)$/.exec(r.type)?.[1];
+                if (!kind) continue;
+                if (!legacyText.has(kind)) {
+                    const whole = ovirt.createOvirtProvider(kind);
+                    legacyText.set(kind, (await pulumi.runtime.serializeFunction(() => whole)).text);
+                }
+                for (const props of [r.inputs, r.outputs]) if (props && "__provider" in props) props.__provider = legacyText.get(kind);
+            }
+            return d;
+        };
+        const stateFile = path.join(tmp, ".pulumi/stacks/ovirt-ci/it.json");
+
+        const up = await stack.up({ onOutput: () => undefined });
+        assert.equal(up.summary.result, "succeeded");
+        const stubSize = fs.statSync(stateFile).size;
+        const dynamic = ((await stack.exportStack()).deployment.resources as Array<{ type: string }>).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/ovirt:")).length;
+        assert.equal(dynamic, 4); // tag, network, VM, NIC (plus the stack itself)
+
+        // destroy straight from the old form: delete runs the text stored in the state
+        await stack.importStack(await legacyState());
+        assert.ok(fs.statSync(stateFile).size > stubSize + dynamic * 2 * 20_000, "the legacy state carries the whole closures");
+        const down = await stack.destroy({ onOutput: () => undefined });
+        assert.equal(down.summary.resourceChanges?.delete, 5);
+        assert.equal((await admin.inventory()).vms.length, 0);
+
+        // up from the old form: one in-place update per dynamic resource, nothing written to the engine, the state shrinks
+        await stack.up({ onOutput: () => undefined });
+        await stack.importStack(await legacyState());
+        const legacySize = fs.statSync(stateFile).size;
+        const before = await admin.stats();
+        const migrate = await stack.up({ onOutput: () => undefined });
+        const after = await admin.stats();
+        assert.deepEqual(migrate.summary.resourceChanges, { same: 1, update: dynamic });
+        assert.equal((after.writes - after.ssoLogins) - (before.writes - before.ssoLogins), 0, `API writes (SSO logins aside) during the migration: ${JSON.stringify(Admin.delta(before, after))}`);
+        const migrated = fs.statSync(stateFile).size;
+        assert.ok(migrated * 5 < legacySize, `state ${legacySize} → ${migrated} bytes`);
+        const again = await stack.up({ onOutput: () => undefined });
+        assert.deepEqual(again.summary.resourceChanges, { same: 1 + dynamic });
+        await stack.destroy({ onOutput: () => undefined });
+    });
 });

@@ -85,6 +85,19 @@ describe("diff", () => {
         assert.deepEqual(d.replaces, []);
     });
 
+    it("reports an in-place change when the state holds another provider text (e.g. the whole closure before the stub)", async () => {
+        const stub = "exports.handler = __f0; /* stub */";
+        const same = await new ovirt.VmProvider().diff("x", { ...vmOld, __provider: stub } as never, { ...vmNew, __provider: stub } as never);
+        assert.equal(same.changes, false);
+        const old = await new ovirt.VmProvider().diff("x", { ...vmOld, __provider: "exports.handler = __f0; /* 50 kB */" } as never, { ...vmNew, __provider: stub } as never);
+        assert.deepEqual([old.changes, old.replaces], [true, []]);
+        const adopted = await new ovirt.EngineObjectProvider().diff("x", { kind: "cluster", name: "c", providerVersion: 1, __provider: "old" } as never, { kind: "cluster", name: "c", __provider: stub } as never);
+        assert.deepEqual([adopted.changes, adopted.replaces], [true, []]);
+        // during a preview an unknown provider text is no reason for a change
+        const unknown = await new ovirt.VmProvider().diff("x", { ...vmOld, __provider: "old" } as never, { ...vmNew, __provider: ovirt.UNKNOWN } as never);
+        assert.equal(unknown.changes, false);
+    });
+
     it("every resource replaces on name change", async () => {
         const cases: Array<[{ diff: (id: string, o: never, n: never) => Promise<{ replaces?: string[] }> }, Record<string, unknown>]> = [
             [new ovirt.DataCenterProvider(), { name: "a", local: false }],

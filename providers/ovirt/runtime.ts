@@ -1,0 +1,40 @@
+// The real oVirt providers, by kind: what the serialized stub (./stub) loads in the provider process. Adding a kind
+// means a line here and a stub for its resource class.
+import { AffinityGroupProvider } from "./affinityGroup";
+import { ClusterProvider } from "./cluster";
+import { DataCenterProvider } from "./dataCenter";
+import { EngineObjectProvider } from "./engineObject";
+import { EventProvider } from "./event";
+import { HostProvider } from "./host";
+import { NetworkProvider } from "./network";
+import { StorageDomainProvider } from "./storageDomain";
+import { TagProvider } from "./tag";
+import { VmProvider } from "./vm";
+import { VmNicProvider } from "./vmNic";
+
+const PROVIDERS = {
+    AffinityGroup: AffinityGroupProvider,
+    Cluster: ClusterProvider,
+    DataCenter: DataCenterProvider,
+    EngineObject: EngineObjectProvider,
+    Event: EventProvider,
+    Host: HostProvider,
+    Network: NetworkProvider,
+    StorageDomain: StorageDomainProvider,
+    Tag: TagProvider,
+    Vm: VmProvider,
+    VmNic: VmNicProvider,
+} as const;
+
+/** An oVirt resource kind: the `<Kind>` of the type token `pulumi-nodejs:dynamic/ovirt:<Kind>`. */
+export type OvirtKind = keyof typeof PROVIDERS;
+
+/** Every kind, in a stable order. */
+export const OVIRT_KINDS = Object.keys(PROVIDERS) as OvirtKind[];
+
+/** A fresh, unconfigured provider of `kind`. */
+export function createOvirtProvider(kind: string): InstanceType<(typeof PROVIDERS)[OvirtKind]> {
+    const ctor = (PROVIDERS as Record<string, (typeof PROVIDERS)[OvirtKind]>)[kind];
+    if (!ctor) throw new Error(`oVirt provider: unknown kind ${JSON.stringify(kind)} in the state; this checkout knows ${OVIRT_KINDS.join(", ")} (is it older than the state?)`);
+    return new ctor();
+}
