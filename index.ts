@@ -37,8 +37,8 @@ const proxyVm = new ProxyVm(
         sshPublicKey: config.secrets.sshPublicKey,
         sshPrivateKey: config.secrets.sshPrivateKey,
         statsPassword: generated.haproxyStatsPassword,
+        vmDependsOn: [hosts],
     },
-    { dependsOn: [hosts] },
 );
 const leaseComponents = leaseInfos.map(
     (info) =>

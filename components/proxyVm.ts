@@ -22,6 +22,11 @@ export interface ProxyVmArgs {
     readonly sshPrivateKey: pulumi.Input<string>;
     /** HAProxy statistics password (secret). */
     readonly statsPassword: pulumi.Input<string>;
+    /**
+     * What must be ready before the VM is created: the hosts it can run on. Only the VM waits for them; the
+     * template and management-network lookups run meanwhile (a component-wide `dependsOn` would hold them too).
+     */
+    readonly vmDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** The SSH connection of the configuration commands. */
@@ -123,7 +128,7 @@ export class ProxyVm extends pulumi.ComponentResource {
                 cloudInit,
                 started: true,
             },
-            { parent: this },
+            { parent: this, dependsOn: args.vmDependsOn },
         );
         // Without a static address the VM learns its DHCP address only once this NIC exists (the VM itself has no
         // NIC when it is created): the NIC waits for the guest agent's report, so the first `up` knows the address.

@@ -81,6 +81,17 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const up = await timed("up", () => t.stack.up({ refresh: true }));
         assert.deepEqual(up.summary.resourceChanges, { create: 36 });
         assert.equal(up.summary.result, "succeeded");
+        // What the state records: the proxy VM waits for the hosts (it needs one up to start), its template and
+        // network lookups do not; every dynamic resource stores the small provider stub (docs/provider.md).
+        const resources = (await t.stack.exportStack()).deployment.resources as Array<{ urn: string; type: string; dependencies?: string[]; outputs?: Record<string, unknown> }>;
+        const deps = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`))!.dependencies ?? [];
+        const hostUrns = resources.filter((r) => r.type === "pulumi-nodejs:dynamic/ovirt:Host").map((r) => r.urn);
+        assert.equal(hostUrns.length, 2);
+        for (const h of hostUrns) assert.ok(deps("proxy-vm").includes(h), `proxy-vm depends on ${h}`);
+        for (const lookup of ["proxy-template", "proxy-management-profile"]) assert.ok(!deps(lookup).some((d) => hostUrns.includes(d)), `${lookup} does not wait for the hosts`);
+        const providerSizes = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.urn.replace(/.*::/, ""), JSON.stringify(r.outputs?.__provider ?? "").length] as const);
+        assert.equal(providerSizes.length, 18, "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 networks and NICs, 2 storage domains");
+        assert.ok(providerSizes.every(([, n]) => n > 100 && n < 8_000), `every dynamic resource stores the stub: ${JSON.stringify(providerSizes)}`);
         const inv = await inventory(s.engine);
         afterUp = owned(inv);
         assert.deepEqual(Object.keys(afterUp.networks).sort(), ["ovn-vmnet-10", "ovn-vmnet-11", "ovn-vmnet-12"]);
