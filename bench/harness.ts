@@ -168,6 +168,15 @@ interface UpRun {
     overshoots: Overshoot[];
     noop: { seconds: number; writes: number; gets: number; managed: number; ssoLogins: number; providerProcesses: number; changes: Record<string, number> };
     upMemory: { peakMiB: Record<string, number>; processes: Record<string, number> };
+    /** Size of the stack's checkpoint file after the `up` (the file backend rewrites it around every step). */
+    stateKiB: number;
+}
+
+/** Size of the stack's checkpoint in the file backend (`<backend>/.pulumi/stacks/<project>/<stack>.json`). */
+function stateKiB(t: E2eStack): number {
+    const file = path.join(t.backendDir, ".pulumi", "stacks", "ovirt-ci", `${t.stack.name}.json`);
+    if (!fs.existsSync(file)) throw new Error(`no checkpoint at ${file}: has the file backend's layout changed?`);
+    return fs.statSync(file).size / 1024;
 }
 
 async function upRun(o: BenchOptions): Promise<UpRun> {
@@ -186,6 +195,7 @@ async function upRun(o: BenchOptions): Promise<UpRun> {
         const upMemory = sampler.stop();
         if (up.summary.result !== "succeeded") throw new Error(`up: ${up.summary.result}`);
         const after = await engineStats(s.engine);
+        const stateAfterUp = stateKiB(t);
         const deployment = (await t.stack.exportStack()).deployment as { resources: StateResource[] };
         const resources = deployment.resources;
         const cp = criticalPath(resources, table);
@@ -269,13 +279,14 @@ async function upRun(o: BenchOptions): Promise<UpRun> {
                 changes: (noop.summary.resourceChanges ?? {}) as Record<string, number>,
             },
             upMemory,
+            stateKiB: stateAfterUp,
         };
     } finally {
         await s.stop();
     }
 }
 
-interface ScalingRun { size: number; previewSeconds: number; upSeconds: number; peakMiB: Record<string, number> }
+interface ScalingRun { size: number; previewSeconds: number; upSeconds: number; stateKiB: number; peakMiB: Record<string, number> }
 
 async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
     const sizes = [...o.scaling].sort((a, b) => a - b);
@@ -295,7 +306,8 @@ async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
             const up = await t.stack.up();
             if (up.summary.result !== "succeeded") throw new Error(`scaling up to ${size}: ${up.summary.result}`);
             const upSeconds = seconds(t0);
-            o.log(`scaling: up to ${size} leases in ${upSeconds.toFixed(1)} s`);
+            const state = stateKiB(t);
+            o.log(`scaling: up to ${size} leases in ${upSeconds.toFixed(1)} s, state ${(state / 1024).toFixed(2)} MiB`);
             for (let r = 0; r < o.reps; r++) {
                 const sampler = new MemorySampler().start();
                 const t1 = Date.now();
@@ -304,7 +316,7 @@ async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
                 const mem = sampler.stop();
                 const changed = Object.entries(p.changeSummary).filter(([k, v]) => k !== "same" && v).map(([k, v]) => `${k} ${v}`);
                 if (changed.length) throw new Error(`preview at ${size} leases is not a no-op: ${changed.join(", ")}`);
-                out.push({ size, previewSeconds, upSeconds, peakMiB: mem.peakMiB });
+                out.push({ size, previewSeconds, upSeconds, stateKiB: state, peakMiB: mem.peakMiB });
                 o.log(`scaling: preview at ${size} leases ${previewSeconds.toFixed(1)} s, peak MiB ${JSON.stringify(mem.peakMiB)}`);
             }
         }
@@ -359,6 +371,7 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ resu
         figures.push(figure("overshoot.maxShare", "poll overshoot: worst wait, share of its transition", "%", shares.map((x) => x * 100), { op: "<=", value: 10 }));
         figures.push(figure("up.peakProgramMiB", "up: peak memory of the program process", "MiB", ups.map((u) => u.upMemory.peakMiB.program ?? NaN)));
         figures.push(figure("up.peakProviderMiB", "up: peak memory of the dynamic-provider process", "MiB", ups.map((u) => u.upMemory.peakMiB.provider ?? NaN)));
+        figures.push(figure("up.stateMiB", "up: size of the state (checkpoint file) after it", "MiB", ups.map((u) => u.stateKiB / 1024)));
         const median = [...ups].sort((a, b) => a.upSeconds - b.upSeconds)[Math.floor(ups.length / 2)];
         details.upRequestsPerObject = Object.fromEntries(Object.entries(median.upRequests).map(([k, v]) => [k, { ...v, perObject: v.objects ? Math.round((v.requests / v.objects) * 10) / 10 : null }]));
         details.criticalPath = median.criticalPath.filter((p) => p.seconds > 0).map((p) => ({ resource: p.urn.split("::").pop(), seconds: p.seconds }));
@@ -399,6 +412,9 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ resu
         for (const size of [...new Set(runs.map((r) => r.size))]) {
             const rs = runs.filter((r) => r.size === size);
             figures.push(figure(`scaling.preview.${size}`, `no-op preview at ${size} leases`, "s", rs.map((r) => r.previewSeconds)));
+            // the growing up runs once per size: one value (it is how the checkpoint cost shows, not a target)
+            figures.push(figure(`scaling.grow.${size}`, `up growing the stack to ${size} leases (one run)`, "s", [rs[0].upSeconds]));
+            figures.push(figure(`scaling.stateMiB.${size}`, `state at ${size} leases`, "MiB", [rs[0].stateKiB / 1024]));
             figures.push(figure(`scaling.peakProgramMiB.${size}`, `no-op preview at ${size} leases: peak memory, program`, "MiB", rs.map((r) => r.peakMiB.program ?? NaN),
                 size === Math.max(...o.scaling) ? { op: "<=", value: 1024 } : undefined));
             figures.push(figure(`scaling.peakProviderMiB.${size}`, `no-op preview at ${size} leases: peak memory, dynamic provider`, "MiB", rs.map((r) => r.peakMiB.provider ?? NaN),

@@ -20,13 +20,14 @@ describe("bench harness (tiny size)", function () {
         const json = JSON.parse(fs.readFileSync(jsonPath, "utf8")) as typeof results;
         assert.deepEqual(json.figures.map((f) => f.id), results.figures.map((f) => f.id));
         for (const id of ["up.seconds", "up.criticalPath", "up.efficiency", "noop.writes", "noop.getsPerObject", "noop.ssoPerProvider",
-            "overshoot.maxShare", "sequential.seconds", "sequential.speedup", "scaling.preview.1", "scaling.preview.2", "emulator.getsPerSecond"]) {
+            "overshoot.maxShare", "up.stateMiB", "sequential.seconds", "sequential.speedup", "scaling.preview.1", "scaling.preview.2", "scaling.grow.2",
+            "scaling.stateMiB.2", "emulator.getsPerSecond"]) {
             const f = json.figures.find((x) => x.id === id);
             assert.ok(f, `figure ${id}`);
             assert.equal(f.values.length, 1, `${id}: one value per repetition`);
             assert.ok(["min", "median", "max"].every((k) => k in f.spread), `${id}: min/median/max`);
         }
-        for (const id of ["up.seconds", "sequential.seconds", "scaling.preview.2", "emulator.getsPerSecond"]) {
+        for (const id of ["up.seconds", "up.stateMiB", "sequential.seconds", "scaling.preview.2", "scaling.stateMiB.2", "emulator.getsPerSecond"]) {
             assert.ok(json.figures.find((x) => x.id === id)!.values[0] > 0, `${id} is positive`);
         }
         assert.equal(json.figures.find((x) => x.id === "noop.writes")!.values[0], 0, "the no-op up --refresh writes nothing");
