@@ -4,7 +4,7 @@
 //
 // Why: the file backend writes the whole checkpoint around every step. With the closure in every resource a
 // 20-lease stack's state was 6 MB and the checkpoint writes serialized the `up` (docs/bench.md). The stub makes the
-// state ≈ 10× smaller and keeps it the same across checkouts and provider edits (it names the kind, no path).
+// state 4–5× smaller and keeps it the same across checkouts and provider edits (it names the kind, no path).
 //
 // Serialization rules: the stub captures only its kind. Node built-ins, ts-node and the runtime module are required
 // inside methods; the loaded provider lives on the stub object, so each deserialized stub (the host keeps one per
