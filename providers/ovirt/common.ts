@@ -178,6 +178,11 @@ export function providerTextChanged(olds: Record<string, unknown>, news: Record<
     return typeof o === "string" && typeof n === "string" && !isUnknown(n) && o !== n;
 }
 
+/** True when `update` must rewrite the state although no field differs: another provider version or provider text. */
+export function staleState(olds: Record<string, unknown>, news: Record<string, unknown>, providerVersion: number): boolean {
+    return olds.providerVersion !== providerVersion || providerTextChanged(olds, news);
+}
+
 /**
  * Per-field diff: `replaceFields` force a replacement (`deleteBeforeReplace` when the engine enforces unique names),
  * `updateFields` update in place; a stale `providerVersion` or provider text is an in-place change so `update` rewrites it.
@@ -186,7 +191,7 @@ export function fieldDiff(olds: Record<string, unknown>, news: Record<string, un
     updateFields: readonly string[], providerVersion: number, deleteBeforeReplace: boolean): pulumi.dynamic.DiffResult {
     const replaces = changedFields(olds, news, replaceFields);
     const updates = changedFields(olds, news, updateFields);
-    const stale = olds.providerVersion !== providerVersion || providerTextChanged(olds, news);
+    const stale = staleState(olds, news, providerVersion);
     const changes = replaces.length > 0 || updates.length > 0 || stale;
     return {
         changes,

@@ -15,7 +15,7 @@
  * stack config `ovirt-ci:engine*`, then `OVIRT_ENGINE_*`); no credential is an input.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OvirtProviderBase, providerTextChanged } from "./common";
+import { OvirtProviderBase, staleState } from "./common";
 import { decodeList, decodeString, refId, searchQuote } from "./representation";
 import { OvirtProviderStub } from "./stub";
 
@@ -152,7 +152,7 @@ export class EngineObjectProvider extends OvirtProviderBase implements pulumi.dy
 
     async diff(_id: string, olds: EngineObjectState, news: EngineObjectInputs): Promise<pulumi.dynamic.DiffResult> {
         const replaces = (["kind", "name", "dataCenterId"] as const).filter((k) => (olds[k] ?? "") !== (news[k] ?? ""));
-        const stale = olds.providerVersion !== ENGINE_OBJECT_PROVIDER_VERSION || providerTextChanged(olds as never, news as never);
+        const stale = staleState(olds as never, news as never, ENGINE_OBJECT_PROVIDER_VERSION);
         return { changes: replaces.length > 0 || stale, replaces, deleteBeforeReplace: false };
     }
 

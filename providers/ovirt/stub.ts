@@ -31,19 +31,19 @@ export const PROJECT_DIR_ENV = "OVIRT_CI_PROJECT_DIR";
 export function findProjectDir(kind: string): string {
     const fs = require("node:fs") as typeof import("node:fs");
     const path = require("node:path") as typeof import("node:path");
-    const explicit = process.env.OVIRT_CI_PROJECT_DIR;
+    const explicit = process.env[PROJECT_DIR_ENV];
     if (explicit) {
-        if (fs.existsSync(path.join(explicit, "providers/ovirt/runtime.ts"))) return path.resolve(explicit);
-        throw new Error(`oVirt provider (${kind}): OVIRT_CI_PROJECT_DIR=${JSON.stringify(explicit)} has no providers/ovirt/runtime.ts; ` +
+        if (fs.existsSync(path.join(explicit, RUNTIME_MODULE))) return path.resolve(explicit);
+        throw new Error(`oVirt provider (${kind}): ${PROJECT_DIR_ENV}=${JSON.stringify(explicit)} has no ${RUNTIME_MODULE}; ` +
             "set it to an ovirt-ci checkout or unset it");
     }
     const start = process.cwd();
     for (let dir = start; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "providers/ovirt/runtime.ts"))) return dir;
+        if (fs.existsSync(path.join(dir, RUNTIME_MODULE))) return dir;
         if (path.dirname(dir) === dir) break;
     }
-    throw new Error(`oVirt provider (${kind}): no ovirt-ci checkout (providers/ovirt/runtime.ts) in ${JSON.stringify(start)} or its parents; ` +
-        "run pulumi from the ovirt-ci project directory, or set OVIRT_CI_PROJECT_DIR to the checkout");
+    throw new Error(`oVirt provider (${kind}): no ovirt-ci checkout (${RUNTIME_MODULE}) in ${JSON.stringify(start)} or its parents; ` +
+        `run pulumi from the ovirt-ci project directory, or set ${PROJECT_DIR_ENV} to the checkout`);
 }
 
 /** Loads the runtime module of the checkout, registering ts-node (transpile only) when nothing compiles .ts yet. */
@@ -60,7 +60,7 @@ export function loadRuntime(kind: string): { createOvirtProvider(kind: string): 
         }
             (require(tsNode) as { register(o: object): void }).register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
     }
-    return require(path.join(root, "providers/ovirt/runtime.ts"));
+    return require(path.join(root, RUNTIME_MODULE));
 }
 
 /** The stub of one kind; see the file comment. Methods forward to the real provider, loaded on first use. */

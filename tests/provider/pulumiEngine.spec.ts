@@ -37,6 +37,8 @@ describe("providers under the Pulumi engine (Automation API)", function () {
     let admin: Admin;
     let tmp: string;
     let stack: Stack;
+    /** The stack's checkpoint in the throwaway file backend. */
+    const stateFile = () => path.join(tmp, ".pulumi/stacks/ovirt-ci/it.json");
     const repoProject = () => fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8");
     let projectBefore = "";
 
@@ -98,8 +100,7 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         const inv = await admin.inventory();
         assert.equal(inv.vnicProfiles.find((p) => p.name === "ovn-engine-run")?.id, up.outputs.profile.value);
 
-        const stateFile = path.join(tmp, ".pulumi/stacks/ovirt-ci/it.json");
-        const state = fs.readFileSync(stateFile, "utf8");
+        const state = fs.readFileSync(stateFile(), "utf8");
         assert.ok(!state.includes(e.password), "password in the state file");
         assert.ok(state.includes("pulumi-nodejs:dynamic/ovirt:VmNic"));
 
@@ -136,17 +137,16 @@ describe("providers under the Pulumi engine (Automation API)", function () {
             }
             return d;
         };
-        const stateFile = path.join(tmp, ".pulumi/stacks/ovirt-ci/it.json");
 
         const up = await stack.up({ onOutput: () => undefined });
         assert.equal(up.summary.result, "succeeded");
-        const stubSize = fs.statSync(stateFile).size;
+        const stubSize = fs.statSync(stateFile()).size;
         const dynamic = ((await stack.exportStack()).deployment.resources as Array<{ type: string }>).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/ovirt:")).length;
         assert.equal(dynamic, 4); // tag, network, VM, NIC (plus the stack itself)
 
         // destroy straight from the old form: delete runs the text stored in the state
         await stack.importStack(await legacyState());
-        assert.ok(fs.statSync(stateFile).size > stubSize + dynamic * 2 * 20_000, "the legacy state carries the whole closures");
+        assert.ok(fs.statSync(stateFile()).size > stubSize + dynamic * 2 * 20_000, "the legacy state carries the whole closures");
         const down = await stack.destroy({ onOutput: () => undefined });
         assert.equal(down.summary.resourceChanges?.delete, 5);
         assert.equal((await admin.inventory()).vms.length, 0);
@@ -154,13 +154,13 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         // up from the old form: one in-place update per dynamic resource, nothing written to the engine, the state shrinks
         await stack.up({ onOutput: () => undefined });
         await stack.importStack(await legacyState());
-        const legacySize = fs.statSync(stateFile).size;
+        const legacySize = fs.statSync(stateFile()).size;
         const before = await admin.stats();
         const migrate = await stack.up({ onOutput: () => undefined });
         const after = await admin.stats();
         assert.deepEqual(migrate.summary.resourceChanges, { same: 1, update: dynamic });
         assert.equal((after.writes - after.ssoLogins) - (before.writes - before.ssoLogins), 0, `API writes (SSO logins aside) during the migration: ${JSON.stringify(Admin.delta(before, after))}`);
-        const migrated = fs.statSync(stateFile).size;
+        const migrated = fs.statSync(stateFile()).size;
         assert.ok(migrated * 5 < legacySize, `state ${legacySize} → ${migrated} bytes`);
         const again = await stack.up({ onOutput: () => undefined });
         assert.deepEqual(again.summary.resourceChanges, { same: 1 + dynamic });
