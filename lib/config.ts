@@ -1,188 +1,79 @@
 /**
  * The stack configuration of `ovirt-ci`: one typed model, validated once before any resource is registered.
  *
+ * Every key, its type, default, bounds, secrecy and documentation are declared in `./configSchema` (TypeBox); this
+ * module reads the fields as the schema declares them and adds the rules the schema cannot say, each a small named
+ * function with its own "Fix:" text (formats, addressing, lease pools, capacity, protected names).
+ *
  * `validateConfig` is pure (plain values in, a frozen model out, or one `ConfigError` listing every problem);
  * `loadConfig` is the only function that touches `pulumi.Config`. Secrets never pass through `validateConfig`:
  * they are read with `requireSecret` and stay `Output`s.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { cidrContains, explainBadCidr, isIpv4, parseIpv4Cidr } from "./ip";
+import { Static, TObject, TSchema } from "@sinclair/typebox";
 import {
-    AddressingScheme,
-    DEFAULT_ADDRESSING,
-    DEFAULT_NAMING,
-    NamingScheme,
-    expandPattern,
-    leaseNumberRange,
-    leaseSubnet,
-} from "./leaseModel";
+    CONFIG_KEYS,
+    CiProfileSchema,
+    ClusterFootprintSchema,
+    ConfigModel,
+    ConfigSchema,
+    HostSchema,
+    ProxyVmSchema,
+    UpgradeStorageSchema,
+    VaultSchema,
+    defaultOf,
+    isRequired,
+    literalsOf,
+    optionsOf,
+} from "./configSchema";
+import { cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
+import { AddressingScheme, DEFAULT_NAMING, NamingScheme, expandPattern, leaseNumberRange, leaseSubnet } from "./leaseModel";
+
+export { CONFIG_KEYS, ConfigKeySpec, ConfigKeyType } from "./configSchema";
 
 export const PROJECT = "ovirt-ci";
 
+/** A validated value: frozen all the way down. */
+export type Frozen<T> = T extends (infer E)[] ? readonly Frozen<E>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+
 /** One oVirt host to register. */
-export interface HostSpec {
-    /** Host name in the engine (the identity of the host resource). */
-    readonly name: string;
-    /** FQDN or IPv4 address the engine reaches the host at. */
-    readonly address: string;
-    /** Physical CPU cores. */
-    readonly cpuCores: number;
-    /** Physical memory in GiB. */
-    readonly memoryGiB: number;
-}
-
+export type HostSpec = Frozen<Static<typeof HostSchema>>;
 /** Size of one OpenShift cluster installed on a lease. */
-export interface ClusterFootprint {
-    /** @default 3 */
-    readonly masters: number;
-    /** @default 2 */
-    readonly workers: number;
-    /** vCPUs per VM. @default 8 */
-    readonly vcpus: number;
-    /** Memory per VM in MiB. @default 16384 */
-    readonly memoryMiB: number;
-}
-
+export type ClusterFootprint = Frozen<Static<typeof ClusterFootprintSchema>>;
 /** The long-lived proxy VM: router, NAT, DHCP/DNS for the lease networks, HAProxy entry point. */
-export interface ProxyVmSettings {
-    /** VM name; the CI cleanup job spares only `proxy-vm` (and `proxy-vm-45`). @default "proxy-vm" */
-    readonly name: string;
-    /** Template; the cleanup job deletes every template except `Blank` and `centos-7`. @default "centos-7" */
-    readonly template: string;
-    /** @default 4096 */
-    readonly memoryMiB: number;
-    /** @default 2 */
-    readonly cpuCores: number;
-    /** oVirt network of the external NIC. @default "ovirtmgmt" */
-    readonly managementNetwork: string;
-    /** Guest name of the external NIC (NAT egress, HAProxy listener). @default "eth0" */
-    readonly externalInterface: string;
-    /** Static external IPv4 address; absent = DHCP on the management network. */
-    readonly externalAddress?: string;
-    /** Prefix length of the external address; required with `externalAddress`. */
-    readonly externalPrefixLength?: number;
-    /** Default gateway of the external NIC; required with `externalAddress`. */
-    readonly externalGateway?: string;
-    /** Resolvers for the VM and upstream servers of every lease's dnsmasq. @default ["8.8.8.8"] */
-    readonly dnsServers: readonly string[];
-    /** Cloud-init user that gets the SSH key. @default "centos" */
-    readonly sshUser: string;
-    /** HAProxy statistics user (the password is generated). @default "admin" */
-    readonly statsUser: string;
-    /**
-     * Where the proxy configuration is pushed over SSH. Absent fields default to: host = `externalAddress`, else
-     * the VM's first reported IP; port 22; user = `sshUser` (commands run under `sudo -n` unless the user is root).
-     */
-    readonly connection?: ProxyConnectionSettings;
-    /** Prefix of every file path written on the target (a sandbox directory in `local` mode). @default "/" */
-    readonly rootDir: string;
-    /**
-     * `systemd`: the real VM (files under /etc, `systemctl`, `ip addr`, nft). `local`: a sandbox on the target
-     * (files under rootDir, dnsmasq/haproxy as plain processes with pid files, loopback ports, network changes only
-     * recorded). @default "systemd"
-     */
-    readonly serviceMode: ProxyServiceMode;
-    /** `local` mode: lease N's dnsmasq answers DNS on 127.0.0.1 port `localDnsPort + N`. @default 15300 */
-    readonly localDnsPort: number;
-    /** `local` mode: HAProxy's loopback ports. @default {api: 16443, https: 18443, http: 18080, stats: 18404} */
-    readonly localHaproxyPorts: LocalHaproxyPorts;
-}
-
+export type ProxyVmSettings = Frozen<Static<typeof ProxyVmSchema>>;
 /** How the proxy configuration is applied on its target. */
-export type ProxyServiceMode = "systemd" | "local";
-
+export type ProxyServiceMode = ProxyVmSettings["serviceMode"];
 /** SSH target of the proxy configuration commands; every field optional. */
-export interface ProxyConnectionSettings {
-    readonly host?: string;
-    readonly port?: number;
-    readonly user?: string;
-}
-
+export type ProxyConnectionSettings = NonNullable<ProxyVmSettings["connection"]>;
 /** HAProxy ports of the `local` service mode. */
-export interface LocalHaproxyPorts {
-    readonly api: number;
-    readonly https: number;
-    readonly http: number;
-    readonly stats: number;
-}
-
-/** NFS storage for upgrade leases: one export and one storage domain per upgrade lease. */
-export interface UpgradeStorageSettings {
-    /** NFS server host name or address; required when there are upgrade leases. */
-    readonly nfsServer: string;
-    /** @default "/exports/ovirt-upgrade-{n}" */
-    readonly exportPathPattern: string;
-    /** @default "ovirt-upgrade-{n}" */
-    readonly storageDomainNamePattern: string;
-    /** oVirt `nfs_version`. @default "auto" */
-    readonly nfsVersion: string;
-}
-
+export type LocalHaproxyPorts = ProxyVmSettings["localHaproxyPorts"];
+/** NFS storage for upgrade leases; `nfsServer` is "" without upgrade leases. */
+export type UpgradeStorageSettings = Frozen<Required<Static<typeof UpgradeStorageSchema>>>;
 /** Where the CI profile lives in Vault (`ci-contract.md` section 2). */
-export interface VaultSettings {
-    /** @default "kv" */
-    readonly mount: string;
-    /** @default "selfservice/ovirt/cluster-secrets-ovirt" */
-    readonly path: string;
-    /** @default "ci" */
-    readonly targetNamespace: string;
-    /** @default "cluster-secrets-ovirt" */
-    readonly targetName: string;
-    /** Optional `secretsync/target-clusters`; empty = key absent. @default "" */
-    readonly targetClusters: string;
-}
-
+export type VaultSettings = Frozen<Static<typeof VaultSchema>>;
 /** Choices on the open points of the contract (section 16). */
-export interface CiProfileSettings {
-    /** Emit `OVIRT_ENGINE_CLUSTER_ID` in `ovirt.conf` (it overrides the lease files' value). @default false */
-    readonly ovirtConfClusterId: boolean;
-    /** Emit `OVIRT_ENGINE_STORAGE_DOMAIN_ID` (main storage domain) for 4.4–4.7 jobs. @default true */
-    readonly ovirtConfStorageDomainId: boolean;
-    /** Write `pull-secret` into the item (false if the CI platform seeds it). @default true */
-    readonly pullSecret: boolean;
-}
+export type CiProfileSettings = Frozen<Static<typeof CiProfileSchema>>;
 
-/** The validated, non-secret configuration. */
-export interface OvirtCiConfig {
-    /** `https://<engine>/ovirt-engine/api`. */
-    readonly engineUrl: string;
-    /** `user@domain`. @default "admin@internal" */
-    readonly engineUsername: string;
-    /** PEM of the engine CA; absent = trust store / fetched by the provider. */
-    readonly engineCaPem?: string;
-    /** Skip TLS verification (emulator and tests only). @default false */
-    readonly engineInsecure: boolean;
-    /** Allow an `http://` engine URL (emulator only). @default false */
-    readonly engineAllowHttp: boolean;
-    readonly baseDomain: string;
-    readonly dataCenter: string;
-    readonly cluster: string;
-    readonly mainStorageDomain: string;
-    /** @default "ovirt-provider-ovn" */
-    readonly ovnProviderName: string;
-    /** Install lease numbers, sorted, unique. */
-    readonly leases: readonly number[];
-    /** Upgrade lease numbers, sorted, unique. @default [] */
-    readonly upgradeLeases: readonly number[];
-    readonly addressing: AddressingScheme;
-    readonly naming: NamingScheme;
-    readonly hosts: readonly HostSpec[];
-    readonly clusterFootprint: ClusterFootprint;
-    /** @default 150 */
-    readonly memoryOvercommitPercent: number;
-    /** @default 100 */
-    readonly cpuOvercommitPercent: number;
-    /** Accept more leases than the capacity guard allows. @default false */
-    readonly capacityOverride: boolean;
-    readonly proxyVm: ProxyVmSettings;
-    readonly upgradeStorage: UpgradeStorageSettings;
-    readonly vault: VaultSettings;
-    readonly ciProfile: CiProfileSettings;
-    /** Size of the `ovirt-clusterbot-quota-slice` pool. @default 3 */
-    readonly clusterbotPoolSize: number;
+/** The secret keys: never in the validated model, read with `requireSecret` (tests/unit/configDocs.spec.ts checks this list against the schema). */
+export const SECRET_KEYS = ["enginePassword", "hostRootPassword", "pullSecret", "sshPublicKey", "sshPrivateKey"] as const;
+type SecretKey = (typeof SECRET_KEYS)[number];
+
+/** The validated, non-secret configuration: every non-secret key of the schema, plus the capacity computation. */
+export type OvirtCiConfig = Frozen<
+    Omit<ConfigModel, SecretKey | "leases" | "upgradeLeases" | "upgradeStorage" | "addressing" | "naming"> & {
+        /** Install lease numbers, sorted, unique. */
+        leases: number[];
+        /** Upgrade lease numbers, sorted, unique. */
+        upgradeLeases: number[];
+        upgradeStorage: UpgradeStorageSettings;
+        addressing: AddressingScheme;
+        naming: NamingScheme;
+    }
+> & {
     /** The capacity computation, for outputs and warnings. */
     readonly capacity: CapacityReport;
-}
+};
 
 /** Secret configuration, kept as secret Outputs. */
 export interface OvirtCiSecrets {
@@ -199,111 +90,20 @@ export interface LoadedConfig extends OvirtCiConfig {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Key catalogue: drives unknown-key detection, the docs table and the Pulumi.yaml consistency test.
+// Defaults, derived from the schema (for code that builds a config, e.g. scripts/local.ts)
 
-export type ConfigKeyType = "string" | "integer" | "boolean" | "object" | "array" | "leaseSet";
-
-/** Description of one top-level config key. */
-export interface ConfigKeySpec {
-    readonly key: string;
-    readonly type: ConfigKeyType;
-    readonly secret: boolean;
-    /** Required when true and no default. */
-    readonly required: boolean;
-    readonly default?: unknown;
-    readonly description: string;
-}
-
-export const DEFAULT_FOOTPRINT: ClusterFootprint = Object.freeze({ masters: 3, workers: 2, vcpus: 8, memoryMiB: 16384 });
-
-export const DEFAULT_PROXY_VM = Object.freeze({
-    name: "proxy-vm",
-    template: "centos-7",
-    memoryMiB: 4096,
-    cpuCores: 2,
-    managementNetwork: "ovirtmgmt",
-    externalInterface: "eth0",
-    dnsServers: ["8.8.8.8"],
-    sshUser: "centos",
-    statsUser: "admin",
-    rootDir: "/",
-    serviceMode: "systemd",
-    localDnsPort: 15300,
-    localHaproxyPorts: { api: 16443, https: 18443, http: 18080, stats: 18404 },
-});
-
-export const DEFAULT_UPGRADE_STORAGE = Object.freeze({
-    exportPathPattern: "/exports/ovirt-upgrade-{n}",
-    storageDomainNamePattern: "ovirt-upgrade-{n}",
-    nfsVersion: "auto",
-});
-
-export const DEFAULT_VAULT: VaultSettings = Object.freeze({
-    mount: "kv",
-    path: "selfservice/ovirt/cluster-secrets-ovirt",
-    targetNamespace: "ci",
-    targetName: "cluster-secrets-ovirt",
-    targetClusters: "",
-});
-
-export const DEFAULT_CI_PROFILE: CiProfileSettings = Object.freeze({
-    ovirtConfClusterId: false,
-    ovirtConfStorageDomainId: true,
-    pullSecret: true,
-});
+export const DEFAULT_FOOTPRINT = Object.freeze(defaultOf(ClusterFootprintSchema)) as ClusterFootprint;
+export const DEFAULT_PROXY_VM = Object.freeze(defaultOf(ProxyVmSchema)) as Omit<ProxyVmSettings, "connection" | "externalAddress" | "externalPrefixLength" | "externalGateway">;
+export const DEFAULT_UPGRADE_STORAGE = Object.freeze(defaultOf(UpgradeStorageSchema)) as Omit<UpgradeStorageSettings, "nfsServer">;
+export const DEFAULT_VAULT = Object.freeze(defaultOf(VaultSchema)) as VaultSettings;
+export const DEFAULT_CI_PROFILE = Object.freeze(defaultOf(CiProfileSchema)) as CiProfileSettings;
 
 /** Proxy VM names the CI cleanup job spares (`ci-contract.md` section 8). */
 export const PROTECTED_VM_NAMES = ["proxy-vm", "proxy-vm-45"] as const;
 /** Templates the CI cleanup job spares (`ci-contract.md` section 8). */
 export const PROTECTED_TEMPLATES = ["Blank", "centos-7"] as const;
 
-const k = (
-    key: string,
-    type: ConfigKeyType,
-    description: string,
-    extra: { secret?: boolean; required?: boolean; default?: unknown } = {},
-): ConfigKeySpec => ({
-    key,
-    type,
-    description,
-    secret: extra.secret ?? false,
-    required: extra.required ?? extra.default === undefined,
-    ...(extra.default === undefined ? {} : { default: extra.default }),
-});
-
-/** Every top-level key of the `ovirt-ci` namespace. */
-export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
-    k("engineUrl", "string", "Engine API URL; must end exactly in /ovirt-engine/api (no trailing slash)"),
-    k("engineUsername", "string", "Engine user, user@domain", { default: "admin@internal" }),
-    k("enginePassword", "string", "Engine password", { secret: true }),
-    k("engineCaPem", "string", "PEM of the engine CA; empty = system trust store", { default: "" }),
-    k("engineInsecure", "boolean", "Skip TLS verification of the engine (emulator/tests only)", { default: false }),
-    k("engineAllowHttp", "boolean", "Allow an http:// engine URL (emulator only)", { default: false }),
-    k("baseDomain", "string", "Base DNS domain of the lease clusters"),
-    k("dataCenter", "string", "oVirt data center name (adopted by name)"),
-    k("cluster", "string", "oVirt cluster name (adopted by name)"),
-    k("mainStorageDomain", "string", "Storage domain shared by all install leases (adopted by name)"),
-    k("ovnProviderName", "string", "External network provider of the lease networks", { default: "ovirt-provider-ovn" }),
-    k("leases", "leaseSet", "Install lease numbers: {from, to}, a list of numbers, or a list of ranges"),
-    k("upgradeLeases", "leaseSet", "Upgrade lease numbers, same forms as leases", { default: [] }),
-    k("addressing", "object", "Lease addressing scheme (defaults reproduce the CI contract)", { default: { ...DEFAULT_ADDRESSING } }),
-    k("naming", "object", "Name patterns of lease clusters, networks and proxy interfaces", { default: { ...DEFAULT_NAMING } }),
-    k("hosts", "array", "oVirt hosts: list of {name, address, cpuCores, memoryGiB}"),
-    k("clusterFootprint", "object", "Per-lease OpenShift cluster size: {masters, workers, vcpus, memoryMiB}", { default: { ...DEFAULT_FOOTPRINT } }),
-    k("memoryOvercommitPercent", "integer", "Memory overcommit of the oVirt cluster, percent", { default: 150 }),
-    k("cpuOvercommitPercent", "integer", "vCPU per physical core allowance for the capacity guard, percent", { default: 100 }),
-    k("capacityOverride", "boolean", "Accept more leases than the capacity guard allows", { default: false }),
-    k("proxyVm", "object", "Proxy VM settings", { default: { ...DEFAULT_PROXY_VM } }),
-    k("upgradeStorage", "object", "NFS storage of upgrade leases: {nfsServer, exportPathPattern, storageDomainNamePattern, nfsVersion}", { default: { ...DEFAULT_UPGRADE_STORAGE } }),
-    k("vault", "object", "Vault item of the CI cluster profile", { default: { ...DEFAULT_VAULT } }),
-    k("ciProfile", "object", "Choices on the contract's open points", { default: { ...DEFAULT_CI_PROFILE } }),
-    k("clusterbotPoolSize", "integer", "min-count = max-count of ovirt-clusterbot-quota-slice", { default: 3 }),
-    k("pullSecret", "string", "Pull secret JSON ({\"auths\":{...}})", { secret: true, required: false }),
-    k("sshPublicKey", "string", "OpenSSH public key line for the clusters and the proxy VM", { secret: true }),
-    k("sshPrivateKey", "string", "OpenSSH private key matching sshPublicKey", { secret: true }),
-];
-
-const SECRET_KEYS = new Set(CONFIG_KEYS.filter((s) => s.secret).map((s) => s.key));
+const SECRET_KEY_SET = new Set<string>(SECRET_KEYS);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Problems
@@ -474,21 +274,62 @@ function readObject(p: Problems, key: string, v: unknown, known: readonly string
     return obj;
 }
 
+/**
+ * Reads one scalar field as the schema declares it: string, integer (with its bounds and the name of its kind) or
+ * boolean, its default, and whether it is required. An optional field without a default reads as undefined.
+ */
+function readScalar(p: Problems, key: string, schema: TSchema, v: unknown, required: boolean): unknown {
+    const o = optionsOf(schema);
+    if (!required && o.default === undefined && (v === undefined || v === null)) {
+        return undefined;
+    }
+    const type = literalsOf(schema) ? "string" : schema.type;
+    switch (type) {
+        case "string":
+            return readString(p, key, v, o.default as string | undefined);
+        case "integer":
+            return readInt(p, key, v, { dflt: o.default as number | undefined, min: o.minimum, max: o.maximum, what: o.what });
+        case "boolean":
+            return readBool(p, key, v, o.default as boolean);
+        default:
+            throw new Error(`lib/configSchema.ts: ${key} is not a scalar field (${String(type)})`);
+    }
+}
+
+/** True for the fields {@link readScalars} reads: strings, integers, booleans, unions of string literals. */
+function isScalar(schema: TSchema): boolean {
+    return literalsOf(schema) !== undefined || ["string", "integer", "boolean"].includes(schema.type as string);
+}
+
+/** Reads every scalar property of `object` from `raw` (except `skip`); objects and lists are the caller's. */
+function readScalars(p: Problems, path: string, object: TObject, raw: Record<string, unknown>, skip: readonly string[] = []): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, schema] of Object.entries(object.properties)) {
+        if (isScalar(schema) && !skip.includes(name)) {
+            out[name] = readScalar(p, path ? `${path}.${name}` : name, schema, raw[name], isRequired(object, name));
+        }
+    }
+    return out;
+}
+
+/** Reads a section: the map itself (unknown keys reported against the schema's properties), then its scalars. */
+function readSection(p: Problems, key: string, object: TObject, v: unknown, skip: readonly string[] = []): Record<string, unknown> | undefined {
+    const raw = readObject(p, key, v, Object.keys(object.properties));
+    return raw && { ...raw, ...readScalars(p, key, object, raw, skip) };
+}
+
+/** The integer reading options of one schema field, for fields read conditionally. */
+function intOptions(schema: TSchema): { min?: number; max?: number; what?: string } {
+    const o = optionsOf(schema);
+    return { min: o.minimum, max: o.maximum, what: o.what };
+}
+
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const OVIRT_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 
 function isHostOrIp(v: string): boolean {
     return isIpv4(v) || (HOST_NAME.test(v) && !/^[0-9.]+$/.test(v));
-}
-
-function readName(p: Problems, key: string, v: unknown, what: string, dflt?: string): string | undefined {
-    const s = readString(p, key, v, dflt);
-    if (s !== undefined && !OVIRT_NAME.test(s)) {
-        p.add(key, v, `is not a valid ${what} name (letters, digits, "_", "-", ".", at most 50 characters)`, `use the ${what} name exactly as the engine shows it`);
-        return undefined;
-    }
-    return s;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -635,19 +476,11 @@ export function checkCapacity(input: CapacityInput): CapacityReport {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// validateConfig
+// validateConfig: the fields come from the schema; the functions below add the rules beyond type and bounds.
 
-const ADDRESSING_KEYS = Object.keys(DEFAULT_ADDRESSING);
-const NAMING_KEYS = Object.keys(DEFAULT_NAMING);
-const FOOTPRINT_KEYS = Object.keys(DEFAULT_FOOTPRINT);
-const PROXY_KEYS = [...Object.keys(DEFAULT_PROXY_VM), "externalAddress", "externalPrefixLength", "externalGateway", "connection"];
-const UPGRADE_STORAGE_KEYS = ["nfsServer", ...Object.keys(DEFAULT_UPGRADE_STORAGE)];
-const VAULT_KEYS = Object.keys(DEFAULT_VAULT);
-const CI_PROFILE_KEYS = Object.keys(DEFAULT_CI_PROFILE);
-const HOST_KEYS = ["name", "address", "cpuCores", "memoryGiB"];
+const S = ConfigSchema.properties;
 
-function validateEngineUrl(p: Problems, v: unknown, allowHttp: boolean): string | undefined {
-    const s = readString(p, "engineUrl", v);
+function checkEngineUrl(p: Problems, s: string | undefined, allowHttp: boolean): string | undefined {
     if (s === undefined) {
         return undefined;
     }
@@ -680,47 +513,93 @@ function validateEngineUrl(p: Problems, v: unknown, allowHttp: boolean): string 
     return s;
 }
 
-function validateAddressing(p: Problems, v: unknown): AddressingScheme | undefined {
-    const raw = readObject(p, "addressing", v, ADDRESSING_KEYS);
-    if (!raw) {
+/** The engine connection: URL, user, CA and TLS mode (the provider's retry and wait keys need only their bounds). */
+function checkEngineAccess(p: Problems, f: Record<string, unknown>): void {
+    f.engineUrl = checkEngineUrl(p, f.engineUrl as string | undefined, f.engineAllowHttp as boolean);
+    const user = f.engineUsername as string | undefined;
+    if (user !== undefined && !/^[^@\s]+@[^@\s]+$/.test(user)) {
+        p.add("engineUsername", user, "must be user@domain (the engine's profile suffix)", 'write e.g. "admin@internal"');
+    }
+    const caPem = f.engineCaPem as string | undefined;
+    if (caPem && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(caPem)) {
+        p.add("engineCaPem", `${caPem.slice(0, 40)}…`, "is not a PEM certificate", "paste the engine CA from https://<engine>/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA");
+    }
+    if (caPem && f.engineInsecure) {
+        p.add("engineInsecure", true, "contradicts engineCaPem (a CA is given, yet verification is off)", "set engineInsecure: false, or drop engineCaPem");
+    }
+}
+
+/** An engine object name as the engine accepts it; undefined (and a problem) when not. */
+function checkName(p: Problems, key: string, s: string | undefined, what: string): string | undefined {
+    if (s !== undefined && !OVIRT_NAME.test(s)) {
+        p.add(key, s, `is not a valid ${what} name (letters, digits, "_", "-", ".", at most 50 characters)`, `use the ${what} name exactly as the engine shows it`);
         return undefined;
     }
+    return s;
+}
+
+/** Base domain and the engine objects the program adopts by name. */
+function checkNames(p: Problems, f: Record<string, unknown>): void {
+    const baseDomain = f.baseDomain as string | undefined;
+    if (baseDomain !== undefined && !DNS_NAME.test(baseDomain)) {
+        p.add("baseDomain", baseDomain, "is not a lowercase DNS domain (no trailing dot, no scheme)", 'write e.g. "gcp.devcluster.openshift.com"');
+    }
+    f.dataCenter = checkName(p, "dataCenter", f.dataCenter as string | undefined, "data center");
+    f.cluster = checkName(p, "cluster", f.cluster as string | undefined, "cluster");
+    f.mainStorageDomain = checkName(p, "mainStorageDomain", f.mainStorageDomain as string | undefined, "storage domain");
+    const ovn = f.ovnProviderName as string | undefined;
+    if (ovn !== undefined && !ovn.trim()) {
+        p.add("ovnProviderName", ovn, "is empty", `use "${String(optionsOf(S.ovnProviderName).default)}"`);
+    }
+}
+
+function validateAddressing(p: Problems, v: unknown): AddressingScheme | undefined {
     const before = p.list.length;
     const key = (name: string) => `addressing.${name}`;
-    const pool = readString(p, key("subnetPool"), raw.subnetPool, DEFAULT_ADDRESSING.subnetPool);
+    const f = readSection(p, "addressing", S.addressing, v);
+    if (!f) {
+        return undefined;
+    }
+    const pool = f.subnetPool as string | undefined;
     const poolCidr = pool === undefined ? undefined : parseIpv4Cidr(pool);
     if (pool !== undefined && !poolCidr) {
         p.add(key("subnetPool"), pool, `is not a valid IPv4 CIDR: it ${explainBadCidr(pool)}`, "write the network address and prefix, e.g. 192.168.0.0/16");
     }
-    const prefix = readInt(p, key("subnetPrefixLength"), raw.subnetPrefixLength, { dflt: DEFAULT_ADDRESSING.subnetPrefixLength, min: 1, max: 30 });
+    const prefix = f.subnetPrefixLength as number | undefined;
     if (poolCidr && prefix !== undefined && prefix < poolCidr.prefixLength) {
         p.add(key("subnetPrefixLength"), prefix, `is shorter than the pool's /${poolCidr.prefixLength}: a lease subnet cannot be larger than the pool`, `use a prefix length between ${poolCidr.prefixLength} and 30`);
     }
-    const offset = readInt(p, key("subnetOffset"), raw.subnetOffset, { dflt: DEFAULT_ADDRESSING.subnetOffset, min: 0, what: "a non-negative integer" });
+    checkHostOffsets(p, f, prefix);
+    const leaseTime = f.dhcpLeaseTime as string | undefined;
+    if (leaseTime !== undefined && !/^(infinite|\d+[smhdw]?)$/.test(leaseTime)) {
+        p.add(key("dhcpLeaseTime"), leaseTime, "is not a dnsmasq lease time", 'write e.g. "5m", "1h" or "infinite"');
+    }
+    const machine = f.machineNetworkCidr as string | undefined;
+    if (machine !== undefined && !parseIpv4Cidr(machine)) {
+        p.add(key("machineNetworkCidr"), machine, `is not a valid IPv4 CIDR: it ${explainBadCidr(machine)}`, "write e.g. 192.168.0.0/16");
+    }
+    return p.list.length > before ? undefined : (Object.freeze(pick(f, S.addressing)) as AddressingScheme);
+}
+
+const HOST_OFFSET_KEYS = ["gatewayHost", "dhcpFirstHost", "dhcpLastHost", "apiVipHost", "dnsVipHost", "ingressVipHost"] as const;
+
+/** Every host offset inside its subnet; a non-empty DHCP range; the gateway and VIPs distinct and outside it. */
+function checkHostOffsets(p: Problems, f: Record<string, unknown>, prefix: number | undefined): void {
+    const key = (name: string) => `addressing.${name}`;
     const size = prefix === undefined ? undefined : 2 ** (32 - prefix);
-    const hostKey = (name: keyof AddressingScheme): number | undefined => {
-        const n = readInt(p, key(name), raw[name], { dflt: DEFAULT_ADDRESSING[name] as number, min: 0, what: "a host offset" });
+    for (const name of HOST_OFFSET_KEYS) {
+        const n = f[name] as number | undefined;
         if (n !== undefined && size !== undefined && (n < 1 || n > size - 2)) {
             p.add(key(name), n, `is outside its /${prefix} subnet (usable host offsets are 1..${size - 2})`, `choose an offset between 1 and ${size - 2}`);
-            return undefined;
+            f[name] = undefined;
         }
-        return n;
-    };
-    const gatewayHost = hostKey("gatewayHost");
-    const dhcpFirstHost = hostKey("dhcpFirstHost");
-    const dhcpLastHost = hostKey("dhcpLastHost");
-    const apiVipHost = hostKey("apiVipHost");
-    const dnsVipHost = hostKey("dnsVipHost");
-    const ingressVipHost = hostKey("ingressVipHost");
-    if (dhcpFirstHost !== undefined && dhcpLastHost !== undefined && dhcpFirstHost > dhcpLastHost) {
-        p.add(key("dhcpFirstHost"), dhcpFirstHost, `is above dhcpLastHost ${dhcpLastHost}: the DHCP range is empty`, "make dhcpFirstHost ≤ dhcpLastHost");
     }
-    const fixed: [string, number | undefined][] = [
-        ["gatewayHost", gatewayHost],
-        ["apiVipHost", apiVipHost],
-        ["dnsVipHost", dnsVipHost],
-        ["ingressVipHost", ingressVipHost],
-    ];
+    const first = f.dhcpFirstHost as number | undefined;
+    const last = f.dhcpLastHost as number | undefined;
+    if (first !== undefined && last !== undefined && first > last) {
+        p.add(key("dhcpFirstHost"), first, `is above dhcpLastHost ${last}: the DHCP range is empty`, "make dhcpFirstHost ≤ dhcpLastHost");
+    }
+    const fixed = (["gatewayHost", "apiVipHost", "dnsVipHost", "ingressVipHost"] as const).map((name) => [name, f[name] as number | undefined] as const);
     for (let i = 0; i < fixed.length; i++) {
         const [name, n] = fixed[i];
         if (n === undefined) {
@@ -731,51 +610,31 @@ function validateAddressing(p: Problems, v: unknown): AddressingScheme | undefin
                 p.add(key(fixed[j][0]), n, `is the same host offset as ${name}`, "give the gateway and each VIP its own address");
             }
         }
-        if (dhcpFirstHost !== undefined && dhcpLastHost !== undefined && n >= dhcpFirstHost && n <= dhcpLastHost) {
-            p.add(key(name), n, `lies inside the DHCP range ${dhcpFirstHost}..${dhcpLastHost}; DHCP could hand it to a VM`, "move it outside the DHCP range");
+        if (first !== undefined && last !== undefined && n >= first && n <= last) {
+            p.add(key(name), n, `lies inside the DHCP range ${first}..${last}; DHCP could hand it to a VM`, "move it outside the DHCP range");
         }
     }
-    const leaseTime = readString(p, key("dhcpLeaseTime"), raw.dhcpLeaseTime, DEFAULT_ADDRESSING.dhcpLeaseTime);
-    if (leaseTime !== undefined && !/^(infinite|\d+[smhdw]?)$/.test(leaseTime)) {
-        p.add(key("dhcpLeaseTime"), leaseTime, "is not a dnsmasq lease time", 'write e.g. "5m", "1h" or "infinite"');
-    }
-    const machine = readString(p, key("machineNetworkCidr"), raw.machineNetworkCidr, DEFAULT_ADDRESSING.machineNetworkCidr);
-    if (machine !== undefined && !parseIpv4Cidr(machine)) {
-        p.add(key("machineNetworkCidr"), machine, `is not a valid IPv4 CIDR: it ${explainBadCidr(machine)}`, "write e.g. 192.168.0.0/16");
-    }
-    if (p.list.length > before) {
-        return undefined;
-    }
-    return Object.freeze({
-        subnetPool: pool!,
-        subnetPrefixLength: prefix!,
-        subnetOffset: offset!,
-        gatewayHost: gatewayHost!,
-        dhcpFirstHost: dhcpFirstHost!,
-        dhcpLastHost: dhcpLastHost!,
-        dhcpLeaseTime: leaseTime!,
-        apiVipHost: apiVipHost!,
-        dnsVipHost: dnsVipHost!,
-        ingressVipHost: ingressVipHost!,
-        machineNetworkCidr: machine!,
-    });
+}
+
+/** The declared fields of `object` from `f` (dropping raw non-scalar values and absent optional ones). */
+function pick(f: Record<string, unknown>, object: TObject): Record<string, unknown> {
+    return Object.fromEntries(Object.keys(object.properties).filter((name) => f[name] !== undefined).map((name) => [name, f[name]]));
 }
 
 function validateNaming(p: Problems, v: unknown): NamingScheme | undefined {
-    const raw = readObject(p, "naming", v, NAMING_KEYS);
-    if (!raw) {
+    const before = p.list.length;
+    const f = readSection(p, "naming", S.naming, v);
+    if (!f) {
         return undefined;
     }
-    const before = p.list.length;
-    const pattern = (name: keyof NamingScheme): string | undefined => {
-        const s = readString(p, `naming.${name}`, raw[name], DEFAULT_NAMING[name]);
+    for (const name of Object.keys(DEFAULT_NAMING) as (keyof NamingScheme)[]) {
+        const s = f[name] as string | undefined;
         if (s !== undefined && !s.includes("{n}") && !s.includes("{nn}")) {
             p.add(`naming.${name}`, s, "does not contain {n}: every lease would get the same name", `add the lease number, e.g. "${DEFAULT_NAMING[name]}"`);
-            return undefined;
+            f[name] = undefined;
         }
-        return s;
-    };
-    const clusterName = pattern("clusterName");
+    }
+    const clusterName = f.clusterName as string | undefined;
     if (clusterName !== undefined) {
         const sample = expandPattern(clusterName, 10);
         if (sample.includes("-")) {
@@ -789,290 +648,330 @@ function validateNaming(p: Problems, v: unknown): NamingScheme | undefined {
             p.add("naming.clusterName", clusterName, `gives ${JSON.stringify(sample)}, not a lowercase DNS label without "-" or ";"`, 'use lowercase letters and digits only, e.g. "ovirt{n}"');
         }
     }
-    const networkName = pattern("networkName");
+    const networkName = f.networkName as string | undefined;
     if (networkName !== undefined && !OVIRT_NAME.test(expandPattern(networkName, 10))) {
         p.add("naming.networkName", networkName, "gives an invalid oVirt network name", 'use letters, digits, "_", "-", ".", e.g. "ovn-vmnet-{n}"');
     }
-    const interfaceName = pattern("interfaceName");
+    const interfaceName = f.interfaceName as string | undefined;
     if (interfaceName !== undefined && !/^[a-z][a-z0-9_-]{0,10}$/.test(expandPattern(interfaceName, 10))) {
         p.add("naming.interfaceName", interfaceName, "gives an invalid Linux interface name (at most 15 characters with the lease number)", 'use a short prefix, e.g. "vmnet{n}"');
     }
-    return p.list.length > before ? undefined : Object.freeze({ clusterName: clusterName!, networkName: networkName!, interfaceName: interfaceName! });
+    return p.list.length > before ? undefined : (Object.freeze(pick(f, S.naming)) as NamingScheme);
 }
 
 function validateHosts(p: Problems, v: unknown): HostSpec[] | undefined {
     v = parseJsonText(v);
+    const fix = "list the hosts: [{name, address, cpuCores, memoryGiB}, ...]";
     if (v === undefined || v === null) {
-        p.add("hosts", v, "is required", "list the hosts: [{name, address, cpuCores, memoryGiB}, ...]");
+        p.add("hosts", v, "is required", fix);
         return undefined;
     }
     if (!Array.isArray(v) || v.length === 0) {
-        p.add("hosts", v, "must be a non-empty list", "list the hosts: [{name, address, cpuCores, memoryGiB}, ...]");
+        p.add("hosts", v, "must be a non-empty list", fix);
         return undefined;
     }
     const before = p.list.length;
     const hosts: HostSpec[] = [];
     v.forEach((item, i) => {
         const at = `hosts[${i}]`;
-        const raw = readObject(p, at, item, HOST_KEYS);
-        if (!raw) {
+        const f = readSection(p, at, HostSchema, item);
+        if (!f) {
             return;
         }
-        const name = readName(p, `${at}.name`, raw.name, "host");
-        const address = readString(p, `${at}.address`, raw.address);
+        const name = checkName(p, `${at}.name`, f.name as string | undefined, "host");
+        const address = f.address as string | undefined;
         if (address !== undefined && !isHostOrIp(address)) {
             p.add(`${at}.address`, address, "is neither an IPv4 address nor a host name", "write the host's FQDN or IPv4 address");
         }
-        const cpuCores = readInt(p, `${at}.cpuCores`, raw.cpuCores, { min: 1 });
-        const memoryGiB = readInt(p, `${at}.memoryGiB`, raw.memoryGiB, { min: 1 });
+        const { cpuCores, memoryGiB } = f as { cpuCores?: number; memoryGiB?: number };
         if (name !== undefined && address !== undefined && cpuCores !== undefined && memoryGiB !== undefined) {
             hosts.push(Object.freeze({ name, address, cpuCores, memoryGiB }));
         }
     });
-    const seen = new Map<string, number>();
-    hosts.forEach((h) => {
-        for (const [field, value] of [["name", h.name], ["address", h.address.toLowerCase()]] as const) {
-            const id = `${field}:${value}`;
-            if (seen.has(id)) {
-                p.add(`hosts[${hosts.indexOf(h)}].${field}`, value, `duplicates hosts[${seen.get(id)}].${field}`, "give every host its own name and address");
-            } else {
-                seen.set(id, hosts.indexOf(h));
-            }
-        }
-    });
+    checkUniqueHosts(p, hosts);
     return p.list.length > before ? undefined : hosts;
 }
 
-function validateFootprint(p: Problems, v: unknown): ClusterFootprint | undefined {
-    const raw = readObject(p, "clusterFootprint", v, FOOTPRINT_KEYS);
-    if (!raw) {
-        return undefined;
-    }
-    const before = p.list.length;
-    const get = (name: keyof ClusterFootprint) => readInt(p, `clusterFootprint.${name}`, raw[name], { dflt: DEFAULT_FOOTPRINT[name], min: 1 });
-    const f = { masters: get("masters"), workers: get("workers"), vcpus: get("vcpus"), memoryMiB: get("memoryMiB") };
-    return p.list.length > before ? undefined : (Object.freeze(f) as ClusterFootprint);
+/** No two hosts share a name or an address. */
+function checkUniqueHosts(p: Problems, hosts: readonly HostSpec[]): void {
+    const seen = new Map<string, number>();
+    hosts.forEach((h, i) => {
+        for (const [field, value] of [["name", h.name], ["address", h.address.toLowerCase()]] as const) {
+            const id = `${field}:${value}`;
+            if (seen.has(id)) {
+                p.add(`hosts[${i}].${field}`, value, `duplicates hosts[${seen.get(id)}].${field}`, "give every host its own name and address");
+            } else {
+                seen.set(id, i);
+            }
+        }
+    });
 }
 
+function validateFootprint(p: Problems, v: unknown): ClusterFootprint | undefined {
+    const before = p.list.length;
+    const f = readSection(p, "clusterFootprint", S.clusterFootprint, v);
+    return !f || p.list.length > before ? undefined : (Object.freeze(pick(f, S.clusterFootprint)) as ClusterFootprint);
+}
+
+const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
+
 function validateProxyVm(p: Problems, v: unknown, addressing: AddressingScheme | undefined, leaseNumbers: readonly number[] | undefined): ProxyVmSettings | undefined {
-    const raw = readObject(p, "proxyVm", v, PROXY_KEYS);
-    if (!raw) {
-        return undefined;
-    }
     const before = p.list.length;
     const key = (n: string) => `proxyVm.${n}`;
-    const name = readString(p, key("name"), raw.name, DEFAULT_PROXY_VM.name);
-    if (name !== undefined && !(PROTECTED_VM_NAMES as readonly string[]).includes(name)) {
-        p.add(key("name"), name, "is not spared by the CI cleanup job, which deletes every other VM older than 5 hours (ci-contract.md section 8)", `use "proxy-vm" (or change the upstream exclusion list first)`);
+    const f = readSection(p, "proxyVm", S.proxyVm, v, ["externalAddress", "externalPrefixLength", "externalGateway"]);
+    if (!f) {
+        return undefined;
     }
-    const template = readString(p, key("template"), raw.template, DEFAULT_PROXY_VM.template);
-    if (template !== undefined && !(PROTECTED_TEMPLATES as readonly string[]).includes(template)) {
-        p.add(key("template"), template, "would be deleted by the CI cleanup job, which spares only the templates Blank and centos-7 (ci-contract.md section 8)", 'use "centos-7" (or change the upstream exclusion list first)');
-    }
-    const memoryMiB = readInt(p, key("memoryMiB"), raw.memoryMiB, { dflt: DEFAULT_PROXY_VM.memoryMiB, min: 512 });
-    const cpuCores = readInt(p, key("cpuCores"), raw.cpuCores, { dflt: DEFAULT_PROXY_VM.cpuCores, min: 1 });
-    const managementNetwork = readName(p, key("managementNetwork"), raw.managementNetwork, "network", DEFAULT_PROXY_VM.managementNetwork);
-    const externalInterface = readString(p, key("externalInterface"), raw.externalInterface, DEFAULT_PROXY_VM.externalInterface);
+    checkProtectedNames(p, f);
+    f.managementNetwork = checkName(p, key("managementNetwork"), f.managementNetwork as string | undefined, "network");
+    const externalInterface = f.externalInterface as string | undefined;
     if (externalInterface !== undefined && !/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(externalInterface)) {
         p.add(key("externalInterface"), externalInterface, "is not a Linux interface name", 'write the guest NIC name, e.g. "eth0"');
     }
-    const sshUser = readString(p, key("sshUser"), raw.sshUser, DEFAULT_PROXY_VM.sshUser);
-    if (sshUser !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(sshUser)) {
+    const sshUser = f.sshUser as string | undefined;
+    if (sshUser !== undefined && !LINUX_USER.test(sshUser)) {
         p.add(key("sshUser"), sshUser, "is not a valid Linux user name", 'use e.g. "centos"');
     }
-    const statsUser = readString(p, key("statsUser"), raw.statsUser, DEFAULT_PROXY_VM.statsUser);
+    const statsUser = f.statsUser as string | undefined;
     if (statsUser !== undefined && !/^[A-Za-z0-9_.-]{1,32}$/.test(statsUser)) {
         p.add(key("statsUser"), statsUser, "is not a simple user name (HAProxy's stats auth takes user:password unquoted)", 'use letters and digits, e.g. "admin"');
     }
-    let dnsServers: string[] | undefined = [...DEFAULT_PROXY_VM.dnsServers];
-    const rawDns = parseJsonText(raw.dnsServers);
-    if (rawDns !== undefined) {
-        if (!Array.isArray(rawDns) || rawDns.length === 0 || !rawDns.every((s) => typeof s === "string" && isIpv4(s))) {
-            p.add(key("dnsServers"), rawDns, "must be a non-empty list of IPv4 addresses", 'write e.g. ["8.8.8.8"]');
-            dnsServers = undefined;
-        } else {
-            dnsServers = rawDns as string[];
+    f.dnsServers = readDnsServers(p, f.dnsServers);
+    Object.assign(f, readExternalAddress(p, f, addressing, leaseNumbers));
+    checkServiceMode(p, f);
+    const localDnsPort = f.localDnsPort as number | undefined;
+    if (localDnsPort !== undefined && leaseNumbers && leaseNumbers.length > 0 && localDnsPort + Math.max(...leaseNumbers) > 65535) {
+        p.add(key("localDnsPort"), localDnsPort, `plus the highest lease number ${Math.max(...leaseNumbers)} exceeds 65535 (lease N listens on localDnsPort + N)`, "use a lower base port, e.g. 15300");
+    }
+    f.localHaproxyPorts = readLocalHaproxyPorts(p, f.localHaproxyPorts);
+    f.connection = readConnection(p, f.connection);
+    if (p.list.length > before) {
+        return undefined;
+    }
+    const out = pick(f, S.proxyVm);
+    out.dnsServers = Object.freeze(out.dnsServers as string[]);
+    return Object.freeze(out) as ProxyVmSettings;
+}
+
+/** The proxy VM and its template carry the names the CI cleanup job spares. */
+function checkProtectedNames(p: Problems, f: Record<string, unknown>): void {
+    const name = f.name as string | undefined;
+    if (name !== undefined && !(PROTECTED_VM_NAMES as readonly string[]).includes(name)) {
+        p.add("proxyVm.name", name, "is not spared by the CI cleanup job, which deletes every other VM older than 5 hours (ci-contract.md section 8)", `use "proxy-vm" (or change the upstream exclusion list first)`);
+    }
+    const template = f.template as string | undefined;
+    if (template !== undefined && !(PROTECTED_TEMPLATES as readonly string[]).includes(template)) {
+        p.add("proxyVm.template", template, "would be deleted by the CI cleanup job, which spares only the templates Blank and centos-7 (ci-contract.md section 8)", 'use "centos-7" (or change the upstream exclusion list first)');
+    }
+}
+
+function readDnsServers(p: Problems, v: unknown): string[] | undefined {
+    const raw = parseJsonText(v);
+    if (raw === undefined) {
+        return [...DEFAULT_PROXY_VM.dnsServers];
+    }
+    if (!Array.isArray(raw) || raw.length === 0 || !raw.every((s) => typeof s === "string" && isIpv4(s))) {
+        p.add("proxyVm.dnsServers", raw, "must be a non-empty list of IPv4 addresses", 'write e.g. ["8.8.8.8"]');
+        return undefined;
+    }
+    return raw as string[];
+}
+
+/** A static external address comes with its prefix length and gateway, on one network, outside the lease networks. */
+function readExternalAddress(p: Problems, raw: Record<string, unknown>, addressing: AddressingScheme | undefined, leaseNumbers: readonly number[] | undefined): Record<string, unknown> {
+    const key = (n: string) => `proxyVm.${n}`;
+    if (raw.externalAddress === undefined || raw.externalAddress === "") {
+        if (raw.externalPrefixLength !== undefined || raw.externalGateway !== undefined) {
+            p.add(key("externalAddress"), raw.externalAddress, "is missing while externalPrefixLength/externalGateway are set", "set externalAddress too, or remove the other two for DHCP");
+        }
+        return { externalAddress: undefined, externalPrefixLength: undefined, externalGateway: undefined };
+    }
+    let externalAddress = readString(p, key("externalAddress"), raw.externalAddress);
+    if (externalAddress !== undefined && !isIpv4(externalAddress)) {
+        p.add(key("externalAddress"), externalAddress, "is not an IPv4 address", "write the address only, e.g. 203.0.113.10, and the prefix in externalPrefixLength");
+        externalAddress = undefined;
+    }
+    const externalPrefixLength = readInt(p, key("externalPrefixLength"), raw.externalPrefixLength, intOptions(S.proxyVm.properties.externalPrefixLength));
+    const externalGateway = readString(p, key("externalGateway"), raw.externalGateway);
+    if (externalGateway !== undefined && !isIpv4(externalGateway)) {
+        p.add(key("externalGateway"), externalGateway, "is not an IPv4 address", "write the gateway of the external network");
+    } else if (externalAddress && externalGateway && externalPrefixLength !== undefined) {
+        if (!cidrContains(networkOf(externalAddress, externalPrefixLength), externalGateway)) {
+            p.add(key("externalGateway"), externalGateway, `is outside the external network of ${externalAddress}/${externalPrefixLength}`, "use a gateway on the external address's network");
         }
     }
-    let externalAddress: string | undefined;
-    let externalPrefixLength: number | undefined;
-    let externalGateway: string | undefined;
-    if (raw.externalAddress !== undefined && raw.externalAddress !== "") {
-        externalAddress = readString(p, key("externalAddress"), raw.externalAddress);
-        if (externalAddress !== undefined && !isIpv4(externalAddress)) {
-            p.add(key("externalAddress"), externalAddress, "is not an IPv4 address", "write the address only, e.g. 203.0.113.10, and the prefix in externalPrefixLength");
-            externalAddress = undefined;
+    if (externalAddress && addressing && leaseNumbers) {
+        const machine = parseIpv4Cidr(addressing.machineNetworkCidr);
+        if (machine && cidrContains(machine, externalAddress)) {
+            p.add(key("externalAddress"), externalAddress, `lies inside the lease machine network ${addressing.machineNetworkCidr}`, "use an address outside the lease networks");
         }
-        externalPrefixLength = readInt(p, key("externalPrefixLength"), raw.externalPrefixLength, { min: 1, max: 32, what: "a prefix length 1..32" });
-        externalGateway = readString(p, key("externalGateway"), raw.externalGateway);
-        if (externalGateway !== undefined && !isIpv4(externalGateway)) {
-            p.add(key("externalGateway"), externalGateway, "is not an IPv4 address", "write the gateway of the external network");
-        } else if (externalAddress && externalGateway && externalPrefixLength !== undefined) {
-            const size = 2 ** (32 - externalPrefixLength);
-            const toInt = (s: string) => s.split(".").reduce((a, o) => a * 256 + Number(o), 0);
-            const net = toInt(externalAddress) - (toInt(externalAddress) % size);
-            if (toInt(externalGateway) < net || toInt(externalGateway) >= net + size) {
-                p.add(key("externalGateway"), externalGateway, `is outside the external network of ${externalAddress}/${externalPrefixLength}`, "use a gateway on the external address's network");
-            }
-        }
-        if (externalAddress && addressing && leaseNumbers) {
-            const machine = parseIpv4Cidr(addressing.machineNetworkCidr);
-            if (machine && cidrContains(machine, externalAddress)) {
-                p.add(key("externalAddress"), externalAddress, `lies inside the lease machine network ${addressing.machineNetworkCidr}`, "use an address outside the lease networks");
-            }
-        }
-    } else if (raw.externalPrefixLength !== undefined || raw.externalGateway !== undefined) {
-        p.add(key("externalAddress"), raw.externalAddress, "is missing while externalPrefixLength/externalGateway are set", "set externalAddress too, or remove the other two for DHCP");
     }
-    const rootDir = readString(p, key("rootDir"), raw.rootDir, DEFAULT_PROXY_VM.rootDir);
-    if (rootDir !== undefined && (!/^\/[A-Za-z0-9_.\/-]*$/.test(rootDir) || /(^|\/)\.\.?(\/|$)/.test(rootDir) || (rootDir !== "/" && rootDir.endsWith("/")))) {
+    return { externalAddress, externalPrefixLength, externalGateway };
+}
+
+/** The sandbox root and the service mode agree: a real VM at `/`, a sandbox never at `/`. */
+function checkServiceMode(p: Problems, f: Record<string, unknown>): void {
+    const key = (n: string) => `proxyVm.${n}`;
+    const rootDir = f.rootDir as string | undefined;
+    if (rootDir !== undefined && (!/^\/[A-Za-z0-9_./-]*$/.test(rootDir) || /(^|\/)\.\.?(\/|$)/.test(rootDir) || (rootDir !== "/" && rootDir.endsWith("/")))) {
         p.add(key("rootDir"), rootDir, "is not an absolute directory path of letters, digits, '_', '.', '-' and '/' (no trailing '/', no '.' or '..' parts)", 'use "/" for the real VM, or a sandbox directory such as "/tmp/ovirt-ci-proxy"');
     }
-    const serviceMode = readString(p, key("serviceMode"), raw.serviceMode, DEFAULT_PROXY_VM.serviceMode);
-    if (serviceMode !== undefined && serviceMode !== "systemd" && serviceMode !== "local") {
+    const serviceMode = f.serviceMode as string | undefined;
+    if (serviceMode !== undefined && !literalsOf(S.proxyVm.properties.serviceMode)!.includes(serviceMode)) {
         p.add(key("serviceMode"), serviceMode, 'must be "systemd" (the real proxy VM) or "local" (a sandbox: plain processes, loopback ports)', 'use "systemd" or "local"');
     }
     if (serviceMode === "local" && rootDir === "/") {
         p.add(key("rootDir"), rootDir, 'is "/" while serviceMode is "local": a sandbox would write into the target\'s /etc', 'set rootDir to a sandbox directory, e.g. "/tmp/ovirt-ci-proxy"');
     }
-    const localDnsPort = readInt(p, key("localDnsPort"), raw.localDnsPort, { dflt: DEFAULT_PROXY_VM.localDnsPort, min: 1024, max: 65535, what: "an unprivileged port 1024..65535" });
-    if (localDnsPort !== undefined && leaseNumbers && leaseNumbers.length > 0 && localDnsPort + Math.max(...leaseNumbers) > 65535) {
-        p.add(key("localDnsPort"), localDnsPort, `plus the highest lease number ${Math.max(...leaseNumbers)} exceeds 65535 (lease N listens on localDnsPort + N)`, "use a lower base port, e.g. 15300");
-    }
-    let localHaproxyPorts: LocalHaproxyPorts | undefined;
-    const rawPorts = readObject(p, key("localHaproxyPorts"), raw.localHaproxyPorts, Object.keys(DEFAULT_PROXY_VM.localHaproxyPorts));
-    if (rawPorts) {
-        const port = (n: keyof LocalHaproxyPorts) =>
-            readInt(p, key(`localHaproxyPorts.${n}`), rawPorts[n], { dflt: DEFAULT_PROXY_VM.localHaproxyPorts[n], min: 1024, max: 65535, what: "an unprivileged port 1024..65535" });
-        const ports = { api: port("api"), https: port("https"), http: port("http"), stats: port("stats") };
-        const values = Object.values(ports);
-        if (values.every((v) => v !== undefined)) {
-            if (new Set(values).size !== values.length) {
-                p.add(key("localHaproxyPorts"), ports, "uses one port twice", "give api, https, http and stats distinct ports");
-            } else {
-                localHaproxyPorts = Object.freeze(ports as LocalHaproxyPorts);
-            }
-        }
-    }
-    let connection: ProxyConnectionSettings | undefined;
-    if (raw.connection !== undefined && raw.connection !== null) {
-        const rawConn = readObject(p, key("connection"), raw.connection, ["host", "port", "user"]);
-        if (rawConn) {
-            const host = rawConn.host === undefined ? undefined : readString(p, key("connection.host"), rawConn.host);
-            if (host !== undefined && !isHostOrIp(host)) {
-                p.add(key("connection.host"), host, "is neither an IPv4 address nor a host name", "write the SSH target's address, e.g. 127.0.0.1 for a local sandbox");
-            }
-            const port = rawConn.port === undefined ? undefined : readInt(p, key("connection.port"), rawConn.port, { min: 1, max: 65535, what: "a TCP port 1..65535" });
-            const user = rawConn.user === undefined ? undefined : readString(p, key("connection.user"), rawConn.user);
-            if (user !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
-                p.add(key("connection.user"), user, "is not a valid Linux user name", 'use e.g. "root"');
-            }
-            connection = Object.freeze({ ...(host === undefined ? {} : { host }), ...(port === undefined ? {} : { port }), ...(user === undefined ? {} : { user }) });
-        }
-    }
-    if (p.list.length > before) {
+}
+
+function readLocalHaproxyPorts(p: Problems, v: unknown): LocalHaproxyPorts | undefined {
+    const before = p.list.length;
+    const f = readSection(p, "proxyVm.localHaproxyPorts", S.proxyVm.properties.localHaproxyPorts, v);
+    if (!f || p.list.length > before) {
         return undefined;
     }
-    return Object.freeze({
-        name: name!,
-        template: template!,
-        memoryMiB: memoryMiB!,
-        cpuCores: cpuCores!,
-        managementNetwork: managementNetwork!,
-        externalInterface: externalInterface!,
-        dnsServers: Object.freeze(dnsServers!),
-        sshUser: sshUser!,
-        statsUser: statsUser!,
-        rootDir: rootDir!,
-        serviceMode: serviceMode as ProxyServiceMode,
-        localDnsPort: localDnsPort!,
-        localHaproxyPorts: localHaproxyPorts!,
-        ...(connection === undefined ? {} : { connection }),
-        ...(externalAddress === undefined ? {} : { externalAddress, externalPrefixLength, externalGateway }),
-    });
+    const ports = pick(f, S.proxyVm.properties.localHaproxyPorts) as Record<keyof LocalHaproxyPorts, number>;
+    const values = Object.values(ports);
+    if (new Set(values).size !== values.length) {
+        p.add("proxyVm.localHaproxyPorts", ports, "uses one port twice", "give api, https, http and stats distinct ports");
+        return undefined;
+    }
+    return Object.freeze(ports);
+}
+
+function readConnection(p: Problems, v: unknown): ProxyConnectionSettings | undefined {
+    if (v === undefined || v === null) {
+        return undefined;
+    }
+    const f = readSection(p, "proxyVm.connection", S.proxyVm.properties.connection, v);
+    if (!f) {
+        return undefined;
+    }
+    const host = f.host as string | undefined;
+    if (host !== undefined && !isHostOrIp(host)) {
+        p.add("proxyVm.connection.host", host, "is neither an IPv4 address nor a host name", "write the SSH target's address, e.g. 127.0.0.1 for a local sandbox");
+    }
+    const user = f.user as string | undefined;
+    if (user !== undefined && !LINUX_USER.test(user)) {
+        p.add("proxyVm.connection.user", user, "is not a valid Linux user name", 'use e.g. "root"');
+    }
+    return Object.freeze(pick(f, S.proxyVm.properties.connection));
 }
 
 function validateUpgradeStorage(p: Problems, v: unknown, hasUpgradeLeases: boolean): UpgradeStorageSettings | undefined {
-    const raw = readObject(p, "upgradeStorage", v, UPGRADE_STORAGE_KEYS);
-    if (!raw) {
+    const before = p.list.length;
+    const f = readSection(p, "upgradeStorage", S.upgradeStorage, v, ["nfsServer"]);
+    if (!f) {
         return undefined;
     }
-    const before = p.list.length;
     let nfsServer = "";
-    if (raw.nfsServer !== undefined || hasUpgradeLeases) {
-        const s = readString(p, "upgradeStorage.nfsServer", raw.nfsServer);
+    if (f.nfsServer !== undefined || hasUpgradeLeases) {
+        const s = readString(p, "upgradeStorage.nfsServer", f.nfsServer);
         if (s !== undefined && !isHostOrIp(s)) {
             p.add("upgradeStorage.nfsServer", s, "is neither an IPv4 address nor a host name", "write the NFS server's FQDN or address, without a path");
         }
         nfsServer = s ?? "";
     }
-    const pattern = (name: "exportPathPattern" | "storageDomainNamePattern"): string | undefined => {
-        const s = readString(p, `upgradeStorage.${name}`, raw[name], DEFAULT_UPGRADE_STORAGE[name]);
+    for (const name of ["exportPathPattern", "storageDomainNamePattern"] as const) {
+        const s = f[name] as string | undefined;
         if (s !== undefined && !s.includes("{n}") && !s.includes("{nn}")) {
             p.add(`upgradeStorage.${name}`, s, "does not contain {n}: every upgrade lease would share it", `add the lease number, e.g. "${DEFAULT_UPGRADE_STORAGE[name]}"`);
-            return undefined;
+            f[name] = undefined;
         }
-        return s;
-    };
-    const exportPathPattern = pattern("exportPathPattern");
+    }
+    const exportPathPattern = f.exportPathPattern as string | undefined;
     if (exportPathPattern !== undefined && (!exportPathPattern.startsWith("/") || exportPathPattern.endsWith("/") || /\s|:/.test(exportPathPattern))) {
         p.add("upgradeStorage.exportPathPattern", exportPathPattern, "is not an absolute export path (starts with /, no trailing /, no spaces or colons)", 'write e.g. "/exports/ovirt-upgrade-{n}"');
     }
-    const storageDomainNamePattern = pattern("storageDomainNamePattern");
+    const storageDomainNamePattern = f.storageDomainNamePattern as string | undefined;
     if (storageDomainNamePattern !== undefined && !OVIRT_NAME.test(expandPattern(storageDomainNamePattern, 1))) {
         p.add("upgradeStorage.storageDomainNamePattern", storageDomainNamePattern, "gives an invalid storage domain name", 'use letters, digits, "_", "-", ".", e.g. "ovirt-upgrade-{n}"');
     }
-    const nfsVersion = readString(p, "upgradeStorage.nfsVersion", raw.nfsVersion, DEFAULT_UPGRADE_STORAGE.nfsVersion);
-    const versions = ["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"];
+    const nfsVersion = f.nfsVersion as string | undefined;
+    const versions = literalsOf(S.upgradeStorage.properties.nfsVersion)!;
     if (nfsVersion !== undefined && !versions.includes(nfsVersion)) {
         p.add("upgradeStorage.nfsVersion", nfsVersion, "is not an oVirt NFS version", `use one of ${versions.join(", ")}`);
     }
-    return p.list.length > before
-        ? undefined
-        : Object.freeze({ nfsServer, exportPathPattern: exportPathPattern!, storageDomainNamePattern: storageDomainNamePattern!, nfsVersion: nfsVersion! });
+    return p.list.length > before ? undefined : (Object.freeze({ ...pick(f, S.upgradeStorage), nfsServer }) as UpgradeStorageSettings);
 }
 
 function validateVault(p: Problems, v: unknown): VaultSettings | undefined {
-    const raw = readObject(p, "vault", v, VAULT_KEYS);
-    if (!raw) {
+    const before = p.list.length;
+    const f = readSection(p, "vault", S.vault, v);
+    if (!f) {
         return undefined;
     }
-    const before = p.list.length;
-    const mount = readString(p, "vault.mount", raw.mount, DEFAULT_VAULT.mount);
+    const { mount, path, targetNamespace, targetName, targetClusters } = f as Partial<Record<keyof VaultSettings, string>>;
     if (mount !== undefined && !/^[A-Za-z0-9_-]+$/.test(mount)) {
         p.add("vault.mount", mount, "is not a single mount name (no slashes)", 'use "kv"');
     }
-    const path = readString(p, "vault.path", raw.path, DEFAULT_VAULT.path);
     if (path !== undefined && (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path) || path.startsWith("data/"))) {
         p.add("vault.path", path, "is not a KV v2 item path relative to the mount (no leading or trailing slash, no data/ prefix)", `use "${DEFAULT_VAULT.path}"`);
     }
-    const targetNamespace = readString(p, "vault.targetNamespace", raw.targetNamespace, DEFAULT_VAULT.targetNamespace);
     if (targetNamespace !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(,[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(targetNamespace)) {
         p.add("vault.targetNamespace", targetNamespace, "is not a namespace or comma-separated list of namespaces", 'use "ci"');
     }
-    const targetName = readString(p, "vault.targetName", raw.targetName, DEFAULT_VAULT.targetName);
     if (targetName !== undefined && !/^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(targetName)) {
         p.add("vault.targetName", targetName, "must be cluster-secrets-<profile> (ci-contract.md section 2.1)", `use "${DEFAULT_VAULT.targetName}"`);
     }
-    const targetClusters = readString(p, "vault.targetClusters", raw.targetClusters, DEFAULT_VAULT.targetClusters);
     if (targetClusters && !/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/.test(targetClusters)) {
         p.add("vault.targetClusters", targetClusters, "is not a comma-separated list of build cluster names", 'write e.g. "build01,build02", or leave it empty for all clusters');
     }
-    return p.list.length > before
-        ? undefined
-        : Object.freeze({ mount: mount!, path: path!, targetNamespace: targetNamespace!, targetName: targetName!, targetClusters: targetClusters! });
+    return p.list.length > before ? undefined : (Object.freeze(pick(f, S.vault)) as VaultSettings);
 }
 
 function validateCiProfile(p: Problems, v: unknown): CiProfileSettings | undefined {
-    const raw = readObject(p, "ciProfile", v, CI_PROFILE_KEYS);
-    if (!raw) {
+    const f = readSection(p, "ciProfile", S.ciProfile, v);
+    return f && (Object.freeze(pick(f, S.ciProfile)) as CiProfileSettings);
+}
+
+/** Every lease fits the addressing scheme's pool, and the machine network holds every lease subnet. */
+function checkLeasesFitAddressing(p: Problems, addressing: AddressingScheme, leaseNumbers: readonly number[]): void {
+    const range = leaseNumberRange(addressing);
+    const machine = parseIpv4Cidr(addressing.machineNetworkCidr)!;
+    for (const n of leaseNumbers) {
+        if (range && (n < range.min || n > range.max)) {
+            p.add(
+                "leases",
+                n,
+                `lease ovirt-${n} does not fit the addressing scheme: ${addressing.subnetPool} cut into /${addressing.subnetPrefixLength} subnets at offset ${addressing.subnetOffset} holds leases ${range.min}..${range.max}`,
+                `use lease numbers ${range.min}..${range.max}, or change addressing.subnetPool/subnetOffset`,
+            );
+        } else if (range) {
+            const subnet = parseIpv4Cidr(leaseSubnet(n, addressing))!;
+            if (!cidrContains(machine, subnet)) {
+                p.add("addressing.machineNetworkCidr", addressing.machineNetworkCidr, `does not contain lease ovirt-${n}'s subnet ${subnet.cidr}`, "use a machine network that covers every lease subnet, e.g. 192.168.0.0/16");
+            }
+        }
+    }
+}
+
+/** The capacity guard: the leases fit the hosts, unless capacityOverride accepts the excess. */
+function checkLeasesFitHosts(p: Problems, f: Record<string, unknown>, c: { hosts?: HostSpec[]; footprint?: ClusterFootprint; leases?: number[]; proxyVm?: ProxyVmSettings }): CapacityReport | undefined {
+    const memoryOvercommitPercent = f.memoryOvercommitPercent as number | undefined;
+    const cpuOvercommitPercent = f.cpuOvercommitPercent as number | undefined;
+    if (!c.hosts || !c.footprint || !c.leases || !memoryOvercommitPercent || !cpuOvercommitPercent) {
         return undefined;
     }
-    return Object.freeze({
-        ovirtConfClusterId: readBool(p, "ciProfile.ovirtConfClusterId", raw.ovirtConfClusterId, DEFAULT_CI_PROFILE.ovirtConfClusterId),
-        ovirtConfStorageDomainId: readBool(p, "ciProfile.ovirtConfStorageDomainId", raw.ovirtConfStorageDomainId, DEFAULT_CI_PROFILE.ovirtConfStorageDomainId),
-        pullSecret: readBool(p, "ciProfile.pullSecret", raw.pullSecret, DEFAULT_CI_PROFILE.pullSecret),
+    const capacity = checkCapacity({
+        hosts: c.hosts,
+        footprint: c.footprint,
+        leaseCount: c.leases.length,
+        memoryOvercommitPercent,
+        cpuOvercommitPercent,
+        reservedMemoryMiB: c.proxyVm?.memoryMiB ?? 0,
+        reservedVcpus: c.proxyVm?.cpuCores ?? 0,
     });
+    if (!capacity.fits && !f.capacityOverride) {
+        p.add(
+            "leases",
+            f.leases,
+            `are more than the hosts can hold: ${capacity.summary}`,
+            `reduce the leases to at most ${capacity.maxLeases}, add hosts, raise memoryOvercommitPercent, or set capacityOverride: true`,
+        );
+    }
+    return capacity;
 }
 
 /**
@@ -1087,122 +986,48 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
         values[key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key] = value;
     }
     p.unknownKeys("", values, CONFIG_KEYS.map((s) => s.key));
-
-    const engineAllowHttp = readBool(p, "engineAllowHttp", values.engineAllowHttp, false);
-    const engineUrl = validateEngineUrl(p, values.engineUrl, engineAllowHttp);
-    const engineUsername = readString(p, "engineUsername", values.engineUsername, "admin@internal");
-    if (engineUsername !== undefined && !/^[^@\s]+@[^@\s]+$/.test(engineUsername)) {
-        p.add("engineUsername", engineUsername, "must be user@domain (the engine's profile suffix)", 'write e.g. "admin@internal"');
-    }
-    const engineInsecure = readBool(p, "engineInsecure", values.engineInsecure, false);
-    const caPem = readString(p, "engineCaPem", values.engineCaPem, "");
-    if (caPem && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(caPem)) {
-        p.add("engineCaPem", `${caPem.slice(0, 40)}…`, "is not a PEM certificate", "paste the engine CA from https://<engine>/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA");
-    }
-    if (caPem && engineInsecure) {
-        p.add("engineInsecure", true, "contradicts engineCaPem (a CA is given, yet verification is off)", "set engineInsecure: false, or drop engineCaPem");
-    }
-    const baseDomain = readString(p, "baseDomain", values.baseDomain);
-    if (baseDomain !== undefined && !DNS_NAME.test(baseDomain)) {
-        p.add("baseDomain", baseDomain, "is not a lowercase DNS domain (no trailing dot, no scheme)", 'write e.g. "gcp.devcluster.openshift.com"');
-    }
-    const dataCenter = readName(p, "dataCenter", values.dataCenter, "data center");
-    const cluster = readName(p, "cluster", values.cluster, "cluster");
-    const mainStorageDomain = readName(p, "mainStorageDomain", values.mainStorageDomain, "storage domain");
-    const ovnProviderName = readString(p, "ovnProviderName", values.ovnProviderName, "ovirt-provider-ovn");
-    if (ovnProviderName !== undefined && !ovnProviderName.trim()) {
-        p.add("ovnProviderName", ovnProviderName, "is empty", 'use "ovirt-provider-ovn"');
-    }
+    const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !SECRET_KEY_SET.has(key)));
+    const f = readScalars(p, "", ConfigSchema, plain, SECRET_KEYS);
+    checkEngineAccess(p, f);
+    checkNames(p, f);
 
     const addressing = validateAddressing(p, values.addressing);
     const naming = validateNaming(p, values.naming);
-    const leaseNumbers = readLeaseSet(p, "leases", values.leases, false);
-    const upgradeLeaseNumbers = readLeaseSet(p, "upgradeLeases", values.upgradeLeases ?? [], true);
-    if (addressing && leaseNumbers) {
-        const range = leaseNumberRange(addressing);
-        const machine = parseIpv4Cidr(addressing.machineNetworkCidr)!;
-        for (const n of leaseNumbers) {
-            if (range && (n < range.min || n > range.max)) {
-                p.add(
-                    "leases",
-                    n,
-                    `lease ovirt-${n} does not fit the addressing scheme: ${addressing.subnetPool} cut into /${addressing.subnetPrefixLength} subnets at offset ${addressing.subnetOffset} holds leases ${range.min}..${range.max}`,
-                    `use lease numbers ${range.min}..${range.max}, or change addressing.subnetPool/subnetOffset`,
-                );
-            } else if (range) {
-                const subnet = parseIpv4Cidr(leaseSubnet(n, addressing))!;
-                if (!cidrContains(machine, subnet)) {
-                    p.add("addressing.machineNetworkCidr", addressing.machineNetworkCidr, `does not contain lease ovirt-${n}'s subnet ${subnet.cidr}`, "use a machine network that covers every lease subnet, e.g. 192.168.0.0/16");
-                }
-            }
-        }
+    const leases = readLeaseSet(p, "leases", values.leases, false);
+    const upgradeLeases = readLeaseSet(p, "upgradeLeases", values.upgradeLeases ?? defaultOf(S.upgradeLeases), true);
+    if (addressing && leases) {
+        checkLeasesFitAddressing(p, addressing, leases);
     }
-
     const hosts = validateHosts(p, values.hosts);
     const clusterFootprint = validateFootprint(p, values.clusterFootprint);
-    const memoryOvercommitPercent = readInt(p, "memoryOvercommitPercent", values.memoryOvercommitPercent, { dflt: 150, min: 1, max: 1000 });
-    const cpuOvercommitPercent = readInt(p, "cpuOvercommitPercent", values.cpuOvercommitPercent, { dflt: 100, min: 1, max: 10000 });
-    const capacityOverride = readBool(p, "capacityOverride", values.capacityOverride, false);
-    const proxyVm = validateProxyVm(p, values.proxyVm, addressing, leaseNumbers);
-    const upgradeStorage = validateUpgradeStorage(p, values.upgradeStorage, (upgradeLeaseNumbers?.length ?? 0) > 0);
+    const proxyVm = validateProxyVm(p, values.proxyVm, addressing, leases);
+    const upgradeStorage = validateUpgradeStorage(p, values.upgradeStorage, (upgradeLeases?.length ?? 0) > 0);
     const vault = validateVault(p, values.vault);
     const ciProfile = validateCiProfile(p, values.ciProfile);
-    const clusterbotPoolSize = readInt(p, "clusterbotPoolSize", values.clusterbotPoolSize, { dflt: 3, min: 1 });
-
-    let capacity: CapacityReport | undefined;
-    if (hosts && clusterFootprint && leaseNumbers && memoryOvercommitPercent && cpuOvercommitPercent) {
-        capacity = checkCapacity({
-            hosts,
-            footprint: clusterFootprint,
-            leaseCount: leaseNumbers.length,
-            memoryOvercommitPercent,
-            cpuOvercommitPercent,
-            reservedMemoryMiB: proxyVm?.memoryMiB ?? 0,
-            reservedVcpus: proxyVm?.cpuCores ?? 0,
-        });
-        if (!capacity.fits && !capacityOverride) {
-            p.add(
-                "leases",
-                values.leases,
-                `are more than the hosts can hold: ${capacity.summary}`,
-                `reduce the leases to at most ${capacity.maxLeases}, add hosts, raise memoryOvercommitPercent, or set capacityOverride: true`,
-            );
-        }
-    }
+    const capacity = checkLeasesFitHosts(p, { ...f, leases: values.leases }, { hosts, footprint: clusterFootprint, leases, proxyVm });
 
     if (p.list.length > 0) {
         throw new ConfigError(p.list);
     }
+    if (!f.engineCaPem) {
+        f.engineCaPem = undefined; // "" = the system trust store: no CA in the model
+    }
     return Object.freeze({
-        engineUrl: engineUrl!,
-        engineUsername: engineUsername!,
-        ...(caPem ? { engineCaPem: caPem } : {}),
-        engineInsecure,
-        engineAllowHttp,
-        baseDomain: baseDomain!,
-        dataCenter: dataCenter!,
-        cluster: cluster!,
-        mainStorageDomain: mainStorageDomain!,
-        ovnProviderName: ovnProviderName!,
-        leases: Object.freeze(leaseNumbers!),
-        upgradeLeases: Object.freeze(upgradeLeaseNumbers!),
+        ...(pick(f, ConfigSchema) as Omit<OvirtCiConfig, "capacity">),
+        leases: Object.freeze(leases!),
+        upgradeLeases: Object.freeze(upgradeLeases!),
         addressing: addressing!,
         naming: naming!,
         hosts: Object.freeze(hosts!),
         clusterFootprint: clusterFootprint!,
-        memoryOvercommitPercent: memoryOvercommitPercent!,
-        cpuOvercommitPercent: cpuOvercommitPercent!,
-        capacityOverride,
         proxyVm: proxyVm!,
         upgradeStorage: upgradeStorage!,
         vault: vault!,
         ciProfile: ciProfile!,
-        clusterbotPoolSize: clusterbotPoolSize!,
         capacity: capacity!,
-    });
+    }) as OvirtCiConfig;
 }
 
-/** How a secret value is shown in a problem: never the value, only its kind and length. */
 function secretShape(v: string): string {
     return `[secret, ${v.length} characters${/[\r\n]/.test(v) ? ", with line breaks" : ""}]`;
 }
@@ -1262,7 +1087,7 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
         if (fullKey.startsWith(`${PROJECT}:`)) {
             const key = fullKey.slice(PROJECT.length + 1);
             present.add(key);
-            if (!SECRET_KEYS.has(key)) {
+            if (!SECRET_KEY_SET.has(key)) {
                 raw[key] = value;
             } else {
                 secretValues[key] = value;

@@ -65,6 +65,12 @@ export function explainBadCidr(text: string): string {
     return `has host bits set (the network is ${network}/${prefixLength})`;
 }
 
+/** The network of `prefixLength` bits that holds `address`, e.g. (`203.0.113.10`, 24) → `203.0.113.0/24`. */
+export function networkOf(address: string, prefixLength: number): Ipv4Cidr {
+    const network = ipaddr.IPv4.networkAddressFromCIDR(`${address}/${prefixLength}`).toString();
+    return { network, prefixLength, cidr: `${network}/${prefixLength}` };
+}
+
 /** Number of addresses in a block of the given prefix length. */
 export function blockSize(prefixLength: number): number {
     return 2 ** (32 - prefixLength);

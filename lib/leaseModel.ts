@@ -3,65 +3,21 @@
  * (`ci-contract.md` sections 4, 5, 11) derives from it. Nothing here is typed by hand: the historical
  * config once carried `192.168.24.30` for lease 24, so every address is computed from the number.
  */
+import { Static } from "@sinclair/typebox";
+import { AddressingSchema, NamingSchema, defaultOf } from "./configSchema";
 import { blockSize, cidrContains, hostAddress, intToIpv4, ipv4ToInt, netmask, parseIpv4Cidr } from "./ip";
 
-/** How lease networks are carved out of an address pool. All host offsets count from the subnet's network address. */
-export interface AddressingScheme {
-    /** Pool the lease subnets are cut from. @default "192.168.0.0/16" */
-    readonly subnetPool: string;
-    /** Prefix length of each lease subnet. @default 24 */
-    readonly subnetPrefixLength: number;
-    /** Lease N uses the (subnetOffset + N)-th subnet of the pool. @default 200 (lease 10 → 192.168.210.0/24) */
-    readonly subnetOffset: number;
-    /** Host offset of the gateway, the proxy VM's NIC on the lease network. @default 1 */
-    readonly gatewayHost: number;
-    /** First DHCP host offset. @default 101 */
-    readonly dhcpFirstHost: number;
-    /** Last DHCP host offset. @default 150 */
-    readonly dhcpLastHost: number;
-    /** DHCP lease time in dnsmasq syntax. @default "5m" */
-    readonly dhcpLeaseTime: string;
-    /** Host offset of the API VIP (`ovirt_apivip`). @default 30 */
-    readonly apiVipHost: number;
-    /** Host offset of the DNS VIP (`ovirt_dnsvip`). @default 31 */
-    readonly dnsVipHost: number;
-    /** Host offset of the ingress VIP (`ovirt_ingressvip`). @default 32 */
-    readonly ingressVipHost: number;
-    /** `machine_network_cidr` of every lease file; must contain every lease subnet. @default "192.168.0.0/16" */
-    readonly machineNetworkCidr: string;
-}
+/** How lease networks are carved out of an address pool (fields and defaults: `AddressingSchema` in ./configSchema). */
+export type AddressingScheme = Readonly<Static<typeof AddressingSchema>>;
 
-/** Name patterns; `{n}` is the lease number, `{nn}` the number zero-padded to two digits. */
-export interface NamingScheme {
-    /** OpenShift cluster name (`cluster_name`); never contains `-` or `;`. @default "ovirt{n}" */
-    readonly clusterName: string;
-    /** oVirt network and vNIC profile name (`ovirt_network_name`). @default "ovn-vmnet-{n}" */
-    readonly networkName: string;
-    /** Guest interface name of the proxy VM's NIC on the lease network (at most 15 characters). @default "vmnet{n}" */
-    readonly interfaceName: string;
-}
+/** Name patterns; `{n}` is the lease number, `{nn}` the number zero-padded to two digits (`NamingSchema`). */
+export type NamingScheme = Readonly<Static<typeof NamingSchema>>;
 
-/** The addressing of `ci-contract.md` section 11, reproduced exactly. */
-export const DEFAULT_ADDRESSING: AddressingScheme = Object.freeze({
-    subnetPool: "192.168.0.0/16",
-    subnetPrefixLength: 24,
-    subnetOffset: 200,
-    gatewayHost: 1,
-    dhcpFirstHost: 101,
-    dhcpLastHost: 150,
-    dhcpLeaseTime: "5m",
-    apiVipHost: 30,
-    dnsVipHost: 31,
-    ingressVipHost: 32,
-    machineNetworkCidr: "192.168.0.0/16",
-});
+/** The addressing of `ci-contract.md` section 11, reproduced exactly: the schema's defaults. */
+export const DEFAULT_ADDRESSING = Object.freeze(defaultOf(AddressingSchema)) as AddressingScheme;
 
-/** The historical names (`ovirt10`, `ovn-vmnet-10`). */
-export const DEFAULT_NAMING: NamingScheme = Object.freeze({
-    clusterName: "ovirt{n}",
-    networkName: "ovn-vmnet-{n}",
-    interfaceName: "vmnet{n}",
-});
+/** The historical names (`ovirt10`, `ovn-vmnet-10`): the schema's defaults. */
+export const DEFAULT_NAMING = Object.freeze(defaultOf(NamingSchema)) as NamingScheme;
 
 /** Everything a lease derives from its number. */
 export interface LeaseScheme {

@@ -1,0 +1,294 @@
+/**
+ * Every key of the `ovirt-ci` config namespace, declared once as a TypeBox schema: type, default, secret or not,
+ * bounds and the documentation text. Derived from it:
+ * - the typed, validated model (`Static<…>`: {@link ConfigModel} and the section types of `lib/config.ts`),
+ * - the field reading of `validateConfig` (types, defaults, required keys, integer bounds, unknown keys),
+ * - the `config:` block of `Pulumi.yaml` and the config tables of `docs/program.md` (`scripts/configDocs.ts`,
+ *   checked current by `tests/unit/configDocs.spec.ts`).
+ * Rules that relate several fields (addressing, lease pools, capacity, protected names) and format rules with their
+ * own "Fix:" text are small named functions in `lib/config.ts`.
+ *
+ * Extra schema options used here (TypeBox keeps unknown options on the schema object):
+ * `secret` (set with `pulumi config set --secret`, never read as plain text), `what` (how an integer is named in a
+ * message), `leaseSet` (the lease forms of `leases`), `providerEnv`/`providerFallback` (keys the oVirt provider also
+ * reads, see providers/ovirt/settings.ts).
+ */
+import { Static, TObject, TSchema, Type } from "@sinclair/typebox";
+import { PROVIDER_INTEGER_SETTINGS, PROVIDER_SECRET_SETTINGS } from "../providers/ovirt/settings";
+
+/** Options of this schema beyond JSON Schema. */
+export interface ConfigOptions {
+    readonly description: string;
+    readonly default?: unknown;
+    readonly secret?: boolean;
+    readonly what?: string;
+    readonly leaseSet?: boolean;
+    readonly providerEnv?: string;
+    readonly providerFallback?: number;
+}
+
+const port = (dflt: number, description: string) =>
+    Type.Integer({ minimum: 1024, maximum: 65535, what: "an unprivileged port 1024..65535", default: dflt, description });
+const hostOffset = (dflt: number, description: string) => Type.Integer({ minimum: 0, what: "a host offset", default: dflt, description });
+const positive = (dflt: number | undefined, description: string) =>
+    Type.Integer({ minimum: 1, description, ...(dflt === undefined ? {} : { default: dflt }) });
+const leaseSet = (description: string, dflt?: unknown) =>
+    Type.Array(Type.Integer({ minimum: 1 }), { leaseSet: true, description, ...(dflt === undefined ? {} : { default: dflt }) });
+
+/** `addressing`: how lease networks are cut from the pool; the defaults reproduce ci-contract.md section 11. */
+export const AddressingSchema = Type.Object(
+    {
+        subnetPool: Type.String({ default: "192.168.0.0/16", description: "Pool the lease subnets are cut from; strict CIDR (no host bits)" }),
+        subnetPrefixLength: Type.Integer({ minimum: 1, maximum: 30, default: 24, description: "Prefix length of each lease subnet" }),
+        subnetOffset: Type.Integer({ minimum: 0, what: "a non-negative integer", default: 200, description: "Lease N uses subnet number subnetOffset + N of the pool, so the default holds leases 1..55" }),
+        gatewayHost: hostOffset(1, "Host offset of the gateway (the proxy VM's NIC on the lease network); offsets count from the subnet's network address and must lie inside it"),
+        dhcpFirstHost: hostOffset(101, "First DHCP host offset; the range must not be empty"),
+        dhcpLastHost: hostOffset(150, "Last DHCP host offset"),
+        dhcpLeaseTime: Type.String({ default: "5m", description: "DHCP lease time, dnsmasq syntax" }),
+        apiVipHost: hostOffset(30, "Host offset of the API VIP (ovirt_apivip); distinct, not the gateway, outside the DHCP range"),
+        dnsVipHost: hostOffset(31, "Host offset of the DNS VIP (ovirt_dnsvip); same rules"),
+        ingressVipHost: hostOffset(32, "Host offset of the ingress VIP (ovirt_ingressvip); same rules"),
+        machineNetworkCidr: Type.String({ default: "192.168.0.0/16", description: "machine_network_cidr of every lease file; must contain every lease subnet" }),
+    },
+    { description: "Lease addressing scheme; the default reproduces the CI contract (lease N → 192.168.(200+N).0/24)" },
+);
+
+/** `naming`: name patterns; `{n}` is the lease number, `{nn}` the number zero-padded to two digits. */
+export const NamingSchema = Type.Object(
+    {
+        clusterName: Type.String({ default: "ovirt{n}", description: "OpenShift cluster name (cluster_name); never contains - or ;" }),
+        networkName: Type.String({ default: "ovn-vmnet-{n}", description: "oVirt network and vNIC profile name (ovirt_network_name)" }),
+        interfaceName: Type.String({ default: "vmnet{n}", description: "Guest interface name of the proxy VM's NIC on the lease network (at most 15 characters)" }),
+    },
+    { description: 'Name patterns ({n} = lease number, {nn} = two digits); cluster names must not contain "-"' },
+);
+
+/** One oVirt host to register. */
+export const HostSchema = Type.Object(
+    {
+        name: Type.String({ description: "Host name in the engine (the identity of the host resource)" }),
+        address: Type.String({ description: "FQDN or IPv4 address the engine reaches the host at" }),
+        cpuCores: positive(undefined, "Physical CPU cores"),
+        memoryGiB: positive(undefined, "Physical memory in GiB"),
+    },
+    { description: "One oVirt host; names and addresses are unique" },
+);
+
+/** Size of one OpenShift cluster installed on a lease. */
+export const ClusterFootprintSchema = Type.Object(
+    {
+        masters: positive(3, "Control-plane VMs per lease"),
+        workers: positive(2, "Worker VMs per lease"),
+        vcpus: positive(8, "vCPUs per VM"),
+        memoryMiB: positive(16384, "Memory per VM in MiB"),
+    },
+    { description: "Size of the OpenShift cluster on each lease (per VM vcpus and memoryMiB)" },
+);
+
+/** HAProxy ports of the `local` service mode. */
+export const LocalHaproxyPortsSchema = Type.Object(
+    {
+        api: port(16443, "API (6443 on the real VM)"),
+        https: port(18443, "Ingress HTTPS (443)"),
+        http: port(18080, "Ingress HTTP (80)"),
+        stats: port(18404, "Statistics page (8404)"),
+    },
+    { description: "local mode: HAProxy's loopback ports, distinct" },
+);
+
+/** SSH target of the proxy configuration commands; every field optional. */
+export const ProxyConnectionSchema = Type.Object(
+    {
+        host: Type.Optional(Type.String({ description: "SSH host; default externalAddress, else the VM's first reported IPv4" })),
+        port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, what: "a TCP port 1..65535", description: "SSH port; default 22" })),
+        user: Type.Optional(Type.String({ description: "SSH user; default sshUser (commands run under sudo -n unless root)" })),
+    },
+    { description: "Where the proxy configuration is pushed over SSH" },
+);
+
+/** The long-lived proxy VM: router, NAT, DHCP/DNS for the lease networks, HAProxy entry point. */
+export const ProxyVmSchema = Type.Object(
+    {
+        name: Type.String({ default: "proxy-vm", description: "VM name; the CI cleanup job spares only proxy-vm and proxy-vm-45 (contract section 8)" }),
+        template: Type.String({ default: "centos-7", description: "Template; the cleanup job deletes every template except Blank and centos-7" }),
+        memoryMiB: Type.Integer({ minimum: 512, default: 4096, description: "Memory in MiB" }),
+        cpuCores: positive(2, "vCPUs"),
+        managementNetwork: Type.String({ default: "ovirtmgmt", description: "oVirt network of the external NIC" }),
+        externalInterface: Type.String({ default: "eth0", description: "Guest name of the external NIC (NAT egress, HAProxy listener)" }),
+        externalAddress: Type.Optional(Type.String({ description: "Static external IPv4 address; absent = DHCP on the management network" })),
+        externalPrefixLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 32, what: "a prefix length 1..32", description: "Prefix length of the external address; required with externalAddress" })),
+        externalGateway: Type.Optional(Type.String({ description: "Default gateway of the external NIC; required with externalAddress" })),
+        dnsServers: Type.Array(Type.String(), { default: ["8.8.8.8"], description: "Resolvers of the VM and upstream servers of every lease's dnsmasq (IPv4)" }),
+        sshUser: Type.String({ default: "centos", description: "Cloud-init user that gets the SSH key" }),
+        statsUser: Type.String({ default: "admin", description: "HAProxy statistics user (the password is generated)" }),
+        connection: Type.Optional(ProxyConnectionSchema),
+        rootDir: Type.String({ default: "/", description: "Prefix of every file path written on the target (a sandbox directory in local mode)" }),
+        serviceMode: Type.Union([Type.Literal("systemd"), Type.Literal("local")], {
+            default: "systemd",
+            description: "systemd = the real VM (files under /etc, systemctl, nft); local = a sandbox under rootDir (plain processes on loopback ports; refuses rootDir /)",
+        }),
+        localDnsPort: port(15300, "local mode: lease N's dnsmasq answers DNS on 127.0.0.1 port localDnsPort + N (≤ 65535)"),
+        localHaproxyPorts: LocalHaproxyPortsSchema,
+    },
+    { description: "Proxy VM settings and how its configuration is pushed (see \"The proxy configuration\")" },
+);
+
+/** NFS storage for upgrade leases: one export and one storage domain per upgrade lease. */
+export const UpgradeStorageSchema = Type.Object(
+    {
+        nfsServer: Type.Optional(Type.String({ description: "NFS server host name or address; required when there are upgrade leases" })),
+        exportPathPattern: Type.String({ default: "/exports/ovirt-upgrade-{n}", description: "Export path of upgrade lease {n}" }),
+        storageDomainNamePattern: Type.String({ default: "ovirt-upgrade-{n}", description: "Storage domain name of upgrade lease {n}" }),
+        nfsVersion: Type.Union(["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"].map((v) => Type.Literal(v)), { default: "auto", description: "oVirt nfs_version" }),
+    },
+    { description: "NFS storage of upgrade leases" },
+);
+
+/** Where the CI profile lives in Vault (`ci-contract.md` section 2). */
+export const VaultSchema = Type.Object(
+    {
+        mount: Type.String({ default: "kv", description: "KV v2 mount" }),
+        path: Type.String({ default: "selfservice/ovirt/cluster-secrets-ovirt", description: "Item path relative to the mount" }),
+        targetNamespace: Type.String({ default: "ci", description: "secretsync/target-namespace" }),
+        targetName: Type.String({ default: "cluster-secrets-ovirt", description: "secretsync/target-name: cluster-secrets-<profile>" }),
+        targetClusters: Type.String({ default: "", description: "secretsync/target-clusters; empty = key absent (all clusters)" }),
+    },
+    { description: "Vault item of the CI cluster profile and its secretsync keys" },
+);
+
+/** Choices on the open points of the contract (section 16). */
+export const CiProfileSchema = Type.Object(
+    {
+        ovirtConfClusterId: Type.Boolean({ default: false, description: "Emit OVIRT_ENGINE_CLUSTER_ID in ovirt.conf (it overrides the lease files' value)" }),
+        ovirtConfStorageDomainId: Type.Boolean({ default: true, description: "Emit OVIRT_ENGINE_STORAGE_DOMAIN_ID (main storage domain) for 4.4–4.7 jobs" }),
+        pullSecret: Type.Boolean({ default: true, description: "Write pull-secret into the item (false if the CI platform seeds it)" }),
+    },
+    { description: "Choices on the contract's open points" },
+);
+
+const providerInteger = (key: keyof typeof PROVIDER_INTEGER_SETTINGS) => {
+    const s: { env: string; minimum: number; fallback?: number; description: string } = PROVIDER_INTEGER_SETTINGS[key];
+    return Type.Optional(Type.Integer({ minimum: s.minimum, description: s.description, providerEnv: s.env, ...(s.fallback === undefined ? {} : { providerFallback: s.fallback }) }));
+};
+
+/**
+ * The whole namespace. Property order is the order of the generated `Pulumi.yaml` block and docs table.
+ * Adding a key: one property here (plus a check function in lib/config.ts only when it has a rule beyond type and
+ * bounds), then `npm run config-docs`.
+ */
+export const ConfigSchema = Type.Object({
+    engineUrl: Type.String({ description: "Engine API URL https://<engine>/ovirt-engine/api; must end exactly in /ovirt-engine/api (CI strips 4 characters to reach the CA download); https unless engineAllowHttp" }),
+    engineUsername: Type.String({ default: "admin@internal", description: "Engine user, user@domain" }),
+    enginePassword: Type.String({ secret: true, description: "Engine password" }),
+    engineCaPem: Type.Optional(Type.String({ default: "", description: "PEM of the engine CA; empty = system trust store; excludes engineInsecure" })),
+    engineInsecure: Type.Boolean({ default: false, description: "Skip TLS verification of the engine (emulator and tests only; warns on every run)" }),
+    engineAllowHttp: Type.Boolean({ default: false, description: "Allow an http:// engine URL (emulator only)" }),
+    engineTimeoutSeconds: providerInteger("engineTimeoutSeconds"),
+    engineRetryAttempts: providerInteger("engineRetryAttempts"),
+    engineRetryBaseMs: providerInteger("engineRetryBaseMs"),
+    hostRootPassword: Type.Optional(Type.String({ secret: true, description: PROVIDER_SECRET_SETTINGS.hostRootPassword.description, providerEnv: PROVIDER_SECRET_SETTINGS.hostRootPassword.env })),
+    baseDomain: Type.String({ description: "Base DNS domain of the lease clusters (BASE_DOMAIN in ovirt.conf), e.g. gcp.devcluster.openshift.com" }),
+    dataCenter: Type.String({ description: "oVirt data center name (adopted by name)" }),
+    cluster: Type.String({ description: "oVirt cluster name (adopted by name)" }),
+    mainStorageDomain: Type.String({ description: "Storage domain shared by all install leases (adopted by name)" }),
+    ovnProviderName: Type.String({ default: "ovirt-provider-ovn", description: "External network provider of the lease networks" }),
+    leases: leaseSet("Install lease numbers: {from: 10, to: 23}, [10, 11, 12], or [{from: 10, to: 14}, {from: 20, to: 23}]; empty, overlapping and duplicate entries are rejected"),
+    upgradeLeases: leaseSet("Upgrade lease numbers, same forms as leases; [] = none", []),
+    addressing: AddressingSchema,
+    naming: NamingSchema,
+    hosts: Type.Array(HostSchema, { description: "oVirt hosts: [{name, address, cpuCores, memoryGiB}, ...]" }),
+    clusterFootprint: ClusterFootprintSchema,
+    memoryOvercommitPercent: Type.Integer({ minimum: 1, maximum: 1000, default: 150, description: "Memory overcommit of the oVirt cluster, percent (capacity guard)" }),
+    cpuOvercommitPercent: Type.Integer({ minimum: 1, maximum: 10000, default: 100, description: "vCPUs allowed per 100 physical cores, percent (capacity guard)" }),
+    capacityOverride: Type.Boolean({ default: false, description: "Accept more leases than the capacity guard allows (a warning is logged)" }),
+    proxyVm: ProxyVmSchema,
+    upgradeStorage: UpgradeStorageSchema,
+    vault: VaultSchema,
+    ciProfile: CiProfileSchema,
+    clusterbotPoolSize: positive(3, "min-count and max-count of the ovirt-clusterbot-quota-slice pool"),
+    // Pulumi.yaml declares it required (the CLI then asks for it); the program needs it only with ciProfile.pullSecret
+    pullSecret: Type.String({ secret: true, description: 'Pull secret JSON ({"auths":{...}}), written as pull-secret; needed only with ciProfile.pullSecret: true' }),
+    sshPublicKey: Type.String({ secret: true, description: "OpenSSH public key line (install-config sshKey, proxy VM login)" }),
+    sshPrivateKey: Type.String({ secret: true, description: "OpenSSH private key matching sshPublicKey" }),
+});
+
+/** Name of a key of the namespace. */
+export type ConfigKey = keyof typeof ConfigSchema.properties;
+
+/** The validated values of every key, secrets included (the program keeps secrets as Outputs instead). */
+export type ConfigModel = Static<typeof ConfigSchema>;
+
+/** The options of a property schema (its description, default, bounds and the extras above). */
+export function optionsOf(schema: TSchema): ConfigOptions & { minimum?: number; maximum?: number } {
+    return schema as unknown as ConfigOptions & { minimum?: number; maximum?: number };
+}
+
+/** True when the object schema lists `name` as required (TypeBox leaves `Type.Optional` properties out). */
+export function isRequired(object: TObject, name: string): boolean {
+    return (object.required ?? []).includes(name);
+}
+
+/** The accepted values of a union of string literals (`serviceMode`, `nfsVersion`), else undefined. */
+export function literalsOf(schema: TSchema): string[] | undefined {
+    const anyOf = (schema as { anyOf?: { const?: unknown }[] }).anyOf;
+    return anyOf?.every((s) => typeof s.const === "string") ? anyOf.map((s) => s.const as string) : undefined;
+}
+
+/**
+ * The default of a schema: its own `default`, else for an object the defaults of its properties (properties without
+ * one left out), else undefined.
+ */
+export function defaultOf(schema: TSchema): unknown {
+    const own = optionsOf(schema).default;
+    if (own !== undefined) return own;
+    if (schema.type === "object" && (schema as TObject).properties) {
+        const out: Record<string, unknown> = {};
+        for (const [name, prop] of Object.entries((schema as TObject).properties)) {
+            const d = defaultOf(prop);
+            if (d !== undefined) out[name] = d;
+        }
+        return out;
+    }
+    return undefined;
+}
+
+/** The type of a key as the docs and Pulumi.yaml name it. */
+export type ConfigKeyType = "string" | "integer" | "boolean" | "object" | "array" | "leaseSet";
+
+/** The documented kind of a schema. */
+export function typeOf(schema: TSchema): ConfigKeyType {
+    if (optionsOf(schema).leaseSet) return "leaseSet";
+    if (literalsOf(schema)) return "string";
+    return schema.type as ConfigKeyType;
+}
+
+/** Description of one top-level key, derived from {@link ConfigSchema}. */
+export interface ConfigKeySpec {
+    readonly key: ConfigKey;
+    readonly type: ConfigKeyType;
+    readonly secret: boolean;
+    /** Required: no default and not optional. */
+    readonly required: boolean;
+    readonly default?: unknown;
+    readonly description: string;
+    /** The oVirt provider also reads it, with this environment variable as the fallback. */
+    readonly providerEnv?: string;
+    /** The provider's value when unset. */
+    readonly providerFallback?: number;
+}
+
+/** Every top-level key, in declaration order. */
+export const CONFIG_KEYS: readonly ConfigKeySpec[] = Object.entries(ConfigSchema.properties).map(([key, schema]) => {
+    const o = optionsOf(schema);
+    const dflt = defaultOf(schema);
+    return {
+        key: key as ConfigKey,
+        type: typeOf(schema),
+        secret: o.secret ?? false,
+        required: dflt === undefined && isRequired(ConfigSchema, key),
+        ...(dflt === undefined ? {} : { default: dflt }),
+        description: o.description,
+        ...(o.providerEnv === undefined ? {} : { providerEnv: o.providerEnv }),
+        ...(o.providerFallback === undefined ? {} : { providerFallback: o.providerFallback }),
+    };
+});
