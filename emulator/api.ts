@@ -10,6 +10,7 @@ import { searchKeys } from "./model/queries";
 import type { Job } from "./model/types";
 import { Collection, Node, NodeObject } from "./representation/tree";
 import * as V from "./representation/views";
+import { isUuid } from "../lib/uuid";
 
 export interface ApiRequest {
     method: string;
@@ -33,7 +34,6 @@ type Handler = (r: ApiRequest) => ApiResponse | Promise<ApiResponse>;
 
 interface Route { method: string; template: string; segs: string[]; handler: Handler }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Id parameters that are not UUIDs in the engine. */
 const NUMERIC_PARAMS = new Set(["event"]);
@@ -71,7 +71,7 @@ export class Router {
 /** Throws 400 "Operation failed" for ids that are not UUIDs (numbers for events). */
 export function validateParams(params: Record<string, string>): void {
     for (const [k, v] of Object.entries(params)) {
-        const ok = NUMERIC_PARAMS.has(k) ? /^\d+$/.test(v) : UUID.test(v);
+        const ok = NUMERIC_PARAMS.has(k) ? /^\d+$/.test(v) : isUuid(v);
         if (!ok) throw new EngineFault(400, "Operation failed", `Invalid UUID string: ${v}`);
     }
 }

@@ -26,7 +26,7 @@ import {
     literalsOf,
     optionsOf,
 } from "./configSchema";
-import { cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
+import { blockSize, cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
 import { AddressingScheme, DEFAULT_NAMING, NamingScheme, expandPattern, leaseNumberRange, leaseSubnet } from "./leaseModel";
 
 export { CONFIG_KEYS, ConfigKeySpec, ConfigKeyType } from "./configSchema";
@@ -586,7 +586,7 @@ const HOST_OFFSET_KEYS = ["gatewayHost", "dhcpFirstHost", "dhcpLastHost", "apiVi
 /** Every host offset inside its subnet; a non-empty DHCP range; the gateway and VIPs distinct and outside it. */
 function checkHostOffsets(p: Problems, f: Record<string, unknown>, prefix: number | undefined): void {
     const key = (name: string) => `addressing.${name}`;
-    const size = prefix === undefined ? undefined : 2 ** (32 - prefix);
+    const size = prefix === undefined ? undefined : blockSize(prefix);
     for (const name of HOST_OFFSET_KEYS) {
         const n = f[name] as number | undefined;
         if (n !== undefined && size !== undefined && (n < 1 || n > size - 2)) {

@@ -8,7 +8,8 @@ import * as YAML from "yaml";
 import { CONFIG_KEYS, ConfigSchema, defaultOf, isRequired, optionsOf, typeOf } from "./configSchema";
 
 /** The line `Pulumi.yaml`'s generated part starts with; everything above it is kept as written. */
-export const PULUMI_YAML_MARKER = "# Generated from lib/configSchema.ts by `npm run config-docs`: do not edit below this line.";
+export const PULUMI_YAML_MARKER =
+    "# Generated from lib/configSchema.ts by `npm run config-docs`: do not edit below this line.";
 /** The lines around the generated tables in `docs/program.md`. */
 export const DOCS_BEGIN = "<!-- generated from lib/configSchema.ts by `npm run config-docs`: begin -->";
 export const DOCS_END = "<!-- generated from lib/configSchema.ts by `npm run config-docs`: end -->";
@@ -58,7 +59,9 @@ export function renderPulumiYamlConfig(): string {
 export function withPulumiYamlConfig(current: string): string {
     const at = current.indexOf(PULUMI_YAML_MARKER);
     if (at < 0) {
-        throw new Error(`Pulumi.yaml has no line "${PULUMI_YAML_MARKER}"; put it where the generated config block starts`);
+        throw new Error(
+            `Pulumi.yaml has no line "${PULUMI_YAML_MARKER}"; put it where the generated config block starts`,
+        );
     }
     return current.slice(0, at) + renderPulumiYamlConfig();
 }
@@ -116,13 +119,20 @@ export function renderConfigTables(): string {
     for (const k of CONFIG_KEYS) {
         const schema = ConfigSchema.properties[k.key] as TSchema;
         const env = k.providerEnv ? ` (oVirt provider; environment fallback \`${k.providerEnv}\`)` : "";
-        out.push(`| \`${k.key}\` | ${typeCell(schema)} | ${k.secret ? "yes" : ""} | ${defaultCell(schema, k.required, false)} | ${cell(k.description)}${env} |`);
+        out.push(
+            `| \`${k.key}\` | ${typeCell(schema)} | ${k.secret ? "yes" : ""} | ${defaultCell(schema, k.required, false)} | ${cell(k.description)}${env} |`,
+        );
     }
     for (const [key, schema] of Object.entries(ConfigSchema.properties) as [string, TSchema][]) {
         const items = itemsOf(schema);
-        const object = schema.type === "object" ? (schema as TObject) : items?.type === "object" ? (items as TObject) : undefined;
+        const object =
+            schema.type === "object" ? (schema as TObject) : items?.type === "object" ? (items as TObject) : undefined;
         if (!object) continue;
-        out.push("", `\`${key}\`${schema.type === "array" ? " (each item)" : ""}: ${optionsOf(object).description ?? optionsOf(schema).description}.`, "");
+        out.push(
+            "",
+            `\`${key}\`${schema.type === "array" ? " (each item)" : ""}: ${optionsOf(object).description ?? optionsOf(schema).description}.`,
+            "",
+        );
         out.push("| field | type | default | meaning |", "|---|---|---|---|", ...fieldRows(object));
     }
     return out.join("\n");
@@ -133,7 +143,9 @@ export function withConfigTables(current: string): string {
     const begin = current.indexOf(DOCS_BEGIN);
     const end = current.indexOf(DOCS_END);
     if (begin < 0 || end < begin) {
-        throw new Error(`docs/program.md has no "${DOCS_BEGIN}" … "${DOCS_END}" pair; put both where the config tables go`);
+        throw new Error(
+            `docs/program.md has no "${DOCS_BEGIN}" … "${DOCS_END}" pair; put both where the config tables go`,
+        );
     }
     return `${current.slice(0, begin)}${DOCS_BEGIN}\n\n${renderConfigTables()}\n\n${current.slice(end)}`;
 }

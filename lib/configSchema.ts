@@ -28,27 +28,60 @@ export interface ConfigOptions {
 }
 
 const port = (dflt: number, description: string) =>
-    Type.Integer({ minimum: 1024, maximum: 65535, what: "an unprivileged port 1024..65535", default: dflt, description });
-const hostOffset = (dflt: number, description: string) => Type.Integer({ minimum: 0, what: "a host offset", default: dflt, description });
+    Type.Integer({
+        minimum: 1024,
+        maximum: 65535,
+        what: "an unprivileged port 1024..65535",
+        default: dflt,
+        description,
+    });
+const hostOffset = (dflt: number, description: string) =>
+    Type.Integer({ minimum: 0, what: "a host offset", default: dflt, description });
 const positive = (dflt: number | undefined, description: string) =>
     Type.Integer({ minimum: 1, description, ...(dflt === undefined ? {} : { default: dflt }) });
 const leaseSet = (description: string, dflt?: unknown) =>
-    Type.Array(Type.Integer({ minimum: 1 }), { leaseSet: true, description, ...(dflt === undefined ? {} : { default: dflt }) });
+    Type.Array(Type.Integer({ minimum: 1 }), {
+        leaseSet: true,
+        description,
+        ...(dflt === undefined ? {} : { default: dflt }),
+    });
 
 /** `addressing`: how lease networks are cut from the pool; the defaults reproduce ci-contract.md section 11. */
 export const AddressingSchema = Type.Object(
     {
-        subnetPool: Type.String({ default: "192.168.0.0/16", description: "Pool the lease subnets are cut from; strict CIDR (no host bits)" }),
-        subnetPrefixLength: Type.Integer({ minimum: 1, maximum: 30, default: 24, description: "Prefix length of each lease subnet" }),
-        subnetOffset: Type.Integer({ minimum: 0, what: "a non-negative integer", default: 200, description: "Lease N uses subnet number subnetOffset + N of the pool, so the default holds leases 1..55" }),
-        gatewayHost: hostOffset(1, "Host offset of the gateway (the proxy VM's NIC on the lease network); offsets count from the subnet's network address and must lie inside it"),
+        subnetPool: Type.String({
+            default: "192.168.0.0/16",
+            description: "Pool the lease subnets are cut from; strict CIDR (no host bits)",
+        }),
+        subnetPrefixLength: Type.Integer({
+            minimum: 1,
+            maximum: 30,
+            default: 24,
+            description: "Prefix length of each lease subnet",
+        }),
+        subnetOffset: Type.Integer({
+            minimum: 0,
+            what: "a non-negative integer",
+            default: 200,
+            description: "Lease N uses subnet number subnetOffset + N of the pool, so the default holds leases 1..55",
+        }),
+        gatewayHost: hostOffset(
+            1,
+            "Host offset of the gateway (the proxy VM's NIC on the lease network); offsets count from the subnet's network address and must lie inside it",
+        ),
         dhcpFirstHost: hostOffset(101, "First DHCP host offset; the range must not be empty"),
         dhcpLastHost: hostOffset(150, "Last DHCP host offset"),
         dhcpLeaseTime: Type.String({ default: "5m", description: "DHCP lease time, dnsmasq syntax" }),
-        apiVipHost: hostOffset(30, "Host offset of the API VIP (ovirt_apivip); distinct, not the gateway, outside the DHCP range"),
+        apiVipHost: hostOffset(
+            30,
+            "Host offset of the API VIP (ovirt_apivip); distinct, not the gateway, outside the DHCP range",
+        ),
         dnsVipHost: hostOffset(31, "Host offset of the DNS VIP (ovirt_dnsvip); same rules"),
         ingressVipHost: hostOffset(32, "Host offset of the ingress VIP (ovirt_ingressvip); same rules"),
-        machineNetworkCidr: Type.String({ default: "192.168.0.0/16", description: "machine_network_cidr of every lease file; must contain every lease subnet" }),
+        machineNetworkCidr: Type.String({
+            default: "192.168.0.0/16",
+            description: "machine_network_cidr of every lease file; must contain every lease subnet",
+        }),
     },
     { description: "Lease addressing scheme; the default reproduces the CI contract (lease N → 192.168.(200+N).0/24)" },
 );
@@ -56,9 +89,18 @@ export const AddressingSchema = Type.Object(
 /** `naming`: name patterns; `{n}` is the lease number, `{nn}` the number zero-padded to two digits. */
 export const NamingSchema = Type.Object(
     {
-        clusterName: Type.String({ default: "ovirt{n}", description: "OpenShift cluster name (cluster_name); never contains - or ;" }),
-        networkName: Type.String({ default: "ovn-vmnet-{n}", description: "oVirt network and vNIC profile name (ovirt_network_name)" }),
-        interfaceName: Type.String({ default: "vmnet{n}", description: "Guest interface name of the proxy VM's NIC on the lease network (at most 15 characters)" }),
+        clusterName: Type.String({
+            default: "ovirt{n}",
+            description: "OpenShift cluster name (cluster_name); never contains - or ;",
+        }),
+        networkName: Type.String({
+            default: "ovn-vmnet-{n}",
+            description: "oVirt network and vNIC profile name (ovirt_network_name)",
+        }),
+        interfaceName: Type.String({
+            default: "vmnet{n}",
+            description: "Guest interface name of the proxy VM's NIC on the lease network (at most 15 characters)",
+        }),
     },
     { description: 'Name patterns ({n} = lease number, {nn} = two digits); cluster names must not contain "-"' },
 );
@@ -99,9 +141,20 @@ export const LocalHaproxyPortsSchema = Type.Object(
 /** SSH target of the proxy configuration commands; every field optional. */
 export const ProxyConnectionSchema = Type.Object(
     {
-        host: Type.Optional(Type.String({ description: "SSH host; default externalAddress, else the VM's first reported IPv4" })),
-        port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, what: "a TCP port 1..65535", description: "SSH port; default 22" })),
-        user: Type.Optional(Type.String({ description: "SSH user; default sshUser (commands run under sudo -n unless root)" })),
+        host: Type.Optional(
+            Type.String({ description: "SSH host; default externalAddress, else the VM's first reported IPv4" }),
+        ),
+        port: Type.Optional(
+            Type.Integer({
+                minimum: 1,
+                maximum: 65535,
+                what: "a TCP port 1..65535",
+                description: "SSH port; default 22",
+            }),
+        ),
+        user: Type.Optional(
+            Type.String({ description: "SSH user; default sshUser (commands run under sudo -n unless root)" }),
+        ),
     },
     { description: "Where the proxy configuration is pushed over SSH" },
 );
@@ -109,37 +162,81 @@ export const ProxyConnectionSchema = Type.Object(
 /** The long-lived proxy VM: router, NAT, DHCP/DNS for the lease networks, HAProxy entry point. */
 export const ProxyVmSchema = Type.Object(
     {
-        name: Type.String({ default: "proxy-vm", description: "VM name; the CI cleanup job spares only proxy-vm and proxy-vm-45 (contract section 8)" }),
-        template: Type.String({ default: "centos-7", description: "Template; the cleanup job deletes every template except Blank and centos-7" }),
+        name: Type.String({
+            default: "proxy-vm",
+            description: "VM name; the CI cleanup job spares only proxy-vm and proxy-vm-45 (contract section 8)",
+        }),
+        template: Type.String({
+            default: "centos-7",
+            description: "Template; the cleanup job deletes every template except Blank and centos-7",
+        }),
         memoryMiB: Type.Integer({ minimum: 512, default: 4096, description: "Memory in MiB" }),
         cpuCores: positive(2, "vCPUs"),
         managementNetwork: Type.String({ default: "ovirtmgmt", description: "oVirt network of the external NIC" }),
-        externalInterface: Type.String({ default: "eth0", description: "Guest name of the external NIC (NAT egress, HAProxy listener)" }),
-        externalAddress: Type.Optional(Type.String({ description: "Static external IPv4 address; absent = DHCP on the management network" })),
-        externalPrefixLength: Type.Optional(Type.Integer({ minimum: 1, maximum: 32, what: "a prefix length 1..32", description: "Prefix length of the external address; required with externalAddress" })),
-        externalGateway: Type.Optional(Type.String({ description: "Default gateway of the external NIC; required with externalAddress" })),
-        dnsServers: Type.Array(Type.String(), { default: ["8.8.8.8"], description: "Resolvers of the VM and upstream servers of every lease's dnsmasq (IPv4)" }),
+        externalInterface: Type.String({
+            default: "eth0",
+            description: "Guest name of the external NIC (NAT egress, HAProxy listener)",
+        }),
+        externalAddress: Type.Optional(
+            Type.String({ description: "Static external IPv4 address; absent = DHCP on the management network" }),
+        ),
+        externalPrefixLength: Type.Optional(
+            Type.Integer({
+                minimum: 1,
+                maximum: 32,
+                what: "a prefix length 1..32",
+                description: "Prefix length of the external address; required with externalAddress",
+            }),
+        ),
+        externalGateway: Type.Optional(
+            Type.String({ description: "Default gateway of the external NIC; required with externalAddress" }),
+        ),
+        dnsServers: Type.Array(Type.String(), {
+            default: ["8.8.8.8"],
+            description: "Resolvers of the VM and upstream servers of every lease's dnsmasq (IPv4)",
+        }),
         sshUser: Type.String({ default: "centos", description: "Cloud-init user that gets the SSH key" }),
-        statsUser: Type.String({ default: "admin", description: "HAProxy statistics user (the password is generated)" }),
+        statsUser: Type.String({
+            default: "admin",
+            description: "HAProxy statistics user (the password is generated)",
+        }),
         connection: Type.Optional(ProxyConnectionSchema),
-        rootDir: Type.String({ default: "/", description: "Prefix of every file path written on the target (a sandbox directory in local mode)" }),
+        rootDir: Type.String({
+            default: "/",
+            description: "Prefix of every file path written on the target (a sandbox directory in local mode)",
+        }),
         serviceMode: Type.Union([Type.Literal("systemd"), Type.Literal("local")], {
             default: "systemd",
-            description: "systemd = the real VM (files under /etc, systemctl, nft); local = a sandbox under rootDir (plain processes on loopback ports; refuses rootDir /)",
+            description:
+                "systemd = the real VM (files under /etc, systemctl, nft); local = a sandbox under rootDir (plain processes on loopback ports; refuses rootDir /)",
         }),
-        localDnsPort: port(15300, "local mode: lease N's dnsmasq answers DNS on 127.0.0.1 port localDnsPort + N (≤ 65535)"),
+        localDnsPort: port(
+            15300,
+            "local mode: lease N's dnsmasq answers DNS on 127.0.0.1 port localDnsPort + N (≤ 65535)",
+        ),
         localHaproxyPorts: LocalHaproxyPortsSchema,
     },
-    { description: "Proxy VM settings and how its configuration is pushed (see \"The proxy configuration\")" },
+    { description: 'Proxy VM settings and how its configuration is pushed (see "The proxy configuration")' },
 );
 
 /** NFS storage for upgrade leases: one export and one storage domain per upgrade lease. */
 export const UpgradeStorageSchema = Type.Object(
     {
-        nfsServer: Type.Optional(Type.String({ description: "NFS server host name or address; required when there are upgrade leases" })),
-        exportPathPattern: Type.String({ default: "/exports/ovirt-upgrade-{n}", description: "Export path of upgrade lease {n}" }),
-        storageDomainNamePattern: Type.String({ default: "ovirt-upgrade-{n}", description: "Storage domain name of upgrade lease {n}" }),
-        nfsVersion: Type.Union(["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"].map((v) => Type.Literal(v)), { default: "auto", description: "oVirt nfs_version" }),
+        nfsServer: Type.Optional(
+            Type.String({ description: "NFS server host name or address; required when there are upgrade leases" }),
+        ),
+        exportPathPattern: Type.String({
+            default: "/exports/ovirt-upgrade-{n}",
+            description: "Export path of upgrade lease {n}",
+        }),
+        storageDomainNamePattern: Type.String({
+            default: "ovirt-upgrade-{n}",
+            description: "Storage domain name of upgrade lease {n}",
+        }),
+        nfsVersion: Type.Union(
+            ["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"].map((v) => Type.Literal(v)),
+            { default: "auto", description: "oVirt nfs_version" },
+        ),
     },
     { description: "NFS storage of upgrade leases" },
 );
@@ -148,10 +245,19 @@ export const UpgradeStorageSchema = Type.Object(
 export const VaultSchema = Type.Object(
     {
         mount: Type.String({ default: "kv", description: "KV v2 mount" }),
-        path: Type.String({ default: "selfservice/ovirt/cluster-secrets-ovirt", description: "Item path relative to the mount" }),
+        path: Type.String({
+            default: "selfservice/ovirt/cluster-secrets-ovirt",
+            description: "Item path relative to the mount",
+        }),
         targetNamespace: Type.String({ default: "ci", description: "secretsync/target-namespace" }),
-        targetName: Type.String({ default: "cluster-secrets-ovirt", description: "secretsync/target-name: cluster-secrets-<profile>" }),
-        targetClusters: Type.String({ default: "", description: "secretsync/target-clusters; empty = key absent (all clusters)" }),
+        targetName: Type.String({
+            default: "cluster-secrets-ovirt",
+            description: "secretsync/target-name: cluster-secrets-<profile>",
+        }),
+        targetClusters: Type.String({
+            default: "",
+            description: "secretsync/target-clusters; empty = key absent (all clusters)",
+        }),
     },
     { description: "Vault item of the CI cluster profile and its secretsync keys" },
 );
@@ -159,16 +265,32 @@ export const VaultSchema = Type.Object(
 /** Choices on the open points of the contract (section 16). */
 export const CiProfileSchema = Type.Object(
     {
-        ovirtConfClusterId: Type.Boolean({ default: false, description: "Emit OVIRT_ENGINE_CLUSTER_ID in ovirt.conf (it overrides the lease files' value)" }),
-        ovirtConfStorageDomainId: Type.Boolean({ default: true, description: "Emit OVIRT_ENGINE_STORAGE_DOMAIN_ID (main storage domain) for 4.4–4.7 jobs" }),
-        pullSecret: Type.Boolean({ default: true, description: "Write pull-secret into the item (false if the CI platform seeds it)" }),
+        ovirtConfClusterId: Type.Boolean({
+            default: false,
+            description: "Emit OVIRT_ENGINE_CLUSTER_ID in ovirt.conf (it overrides the lease files' value)",
+        }),
+        ovirtConfStorageDomainId: Type.Boolean({
+            default: true,
+            description: "Emit OVIRT_ENGINE_STORAGE_DOMAIN_ID (main storage domain) for 4.4–4.7 jobs",
+        }),
+        pullSecret: Type.Boolean({
+            default: true,
+            description: "Write pull-secret into the item (false if the CI platform seeds it)",
+        }),
     },
     { description: "Choices on the contract's open points" },
 );
 
 const providerInteger = (key: keyof typeof PROVIDER_INTEGER_SETTINGS) => {
     const s: { env: string; minimum: number; fallback?: number; description: string } = PROVIDER_INTEGER_SETTINGS[key];
-    return Type.Optional(Type.Integer({ minimum: s.minimum, description: s.description, providerEnv: s.env, ...(s.fallback === undefined ? {} : { providerFallback: s.fallback }) }));
+    return Type.Optional(
+        Type.Integer({
+            minimum: s.minimum,
+            description: s.description,
+            providerEnv: s.env,
+            ...(s.fallback === undefined ? {} : { providerFallback: s.fallback }),
+        }),
+    );
 };
 
 /**
@@ -177,38 +299,83 @@ const providerInteger = (key: keyof typeof PROVIDER_INTEGER_SETTINGS) => {
  * bounds), then `npm run config-docs`.
  */
 export const ConfigSchema = Type.Object({
-    engineUrl: Type.String({ description: "Engine API URL https://<engine>/ovirt-engine/api; must end exactly in /ovirt-engine/api (CI strips 4 characters to reach the CA download); https unless engineAllowHttp" }),
+    engineUrl: Type.String({
+        description:
+            "Engine API URL https://<engine>/ovirt-engine/api; must end exactly in /ovirt-engine/api (CI strips 4 characters to reach the CA download); https unless engineAllowHttp",
+    }),
     engineUsername: Type.String({ default: "admin@internal", description: "Engine user, user@domain" }),
     enginePassword: Type.String({ secret: true, description: "Engine password" }),
-    engineCaPem: Type.Optional(Type.String({ default: "", description: "PEM of the engine CA; empty = system trust store; excludes engineInsecure" })),
-    engineInsecure: Type.Boolean({ default: false, description: "Skip TLS verification of the engine (emulator and tests only; warns on every run)" }),
+    engineCaPem: Type.Optional(
+        Type.String({
+            default: "",
+            description: "PEM of the engine CA; empty = system trust store; excludes engineInsecure",
+        }),
+    ),
+    engineInsecure: Type.Boolean({
+        default: false,
+        description: "Skip TLS verification of the engine (emulator and tests only; warns on every run)",
+    }),
     engineAllowHttp: Type.Boolean({ default: false, description: "Allow an http:// engine URL (emulator only)" }),
     engineTimeoutSeconds: providerInteger("engineTimeoutSeconds"),
     engineRetryAttempts: providerInteger("engineRetryAttempts"),
     engineRetryBaseMs: providerInteger("engineRetryBaseMs"),
-    hostRootPassword: Type.Optional(Type.String({ secret: true, description: PROVIDER_SECRET_SETTINGS.hostRootPassword.description, providerEnv: PROVIDER_SECRET_SETTINGS.hostRootPassword.env })),
-    baseDomain: Type.String({ description: "Base DNS domain of the lease clusters (BASE_DOMAIN in ovirt.conf), e.g. gcp.devcluster.openshift.com" }),
+    hostRootPassword: Type.Optional(
+        Type.String({
+            secret: true,
+            description: PROVIDER_SECRET_SETTINGS.hostRootPassword.description,
+            providerEnv: PROVIDER_SECRET_SETTINGS.hostRootPassword.env,
+        }),
+    ),
+    baseDomain: Type.String({
+        description:
+            "Base DNS domain of the lease clusters (BASE_DOMAIN in ovirt.conf), e.g. gcp.devcluster.openshift.com",
+    }),
     dataCenter: Type.String({ description: "oVirt data center name (adopted by name)" }),
     cluster: Type.String({ description: "oVirt cluster name (adopted by name)" }),
     mainStorageDomain: Type.String({ description: "Storage domain shared by all install leases (adopted by name)" }),
-    ovnProviderName: Type.String({ default: "ovirt-provider-ovn", description: "External network provider of the lease networks" }),
-    leases: leaseSet("Install lease numbers: {from: 10, to: 23}, [10, 11, 12], or [{from: 10, to: 14}, {from: 20, to: 23}]; empty, overlapping and duplicate entries are rejected"),
+    ovnProviderName: Type.String({
+        default: "ovirt-provider-ovn",
+        description: "External network provider of the lease networks",
+    }),
+    leases: leaseSet(
+        "Install lease numbers: {from: 10, to: 23}, [10, 11, 12], or [{from: 10, to: 14}, {from: 20, to: 23}]; empty, overlapping and duplicate entries are rejected",
+    ),
     upgradeLeases: leaseSet("Upgrade lease numbers, same forms as leases; [] = none", []),
     addressing: AddressingSchema,
     naming: NamingSchema,
     hosts: Type.Array(HostSchema, { description: "oVirt hosts: [{name, address, cpuCores, memoryGiB}, ...]" }),
     clusterFootprint: ClusterFootprintSchema,
-    memoryOvercommitPercent: Type.Integer({ minimum: 1, maximum: 1000, default: 150, description: "Memory overcommit of the oVirt cluster, percent (capacity guard)" }),
-    cpuOvercommitPercent: Type.Integer({ minimum: 1, maximum: 10000, default: 100, description: "vCPUs allowed per 100 physical cores, percent (capacity guard)" }),
-    capacityOverride: Type.Boolean({ default: false, description: "Accept more leases than the capacity guard allows (a warning is logged)" }),
+    memoryOvercommitPercent: Type.Integer({
+        minimum: 1,
+        maximum: 1000,
+        default: 150,
+        description: "Memory overcommit of the oVirt cluster, percent (capacity guard)",
+    }),
+    cpuOvercommitPercent: Type.Integer({
+        minimum: 1,
+        maximum: 10000,
+        default: 100,
+        description: "vCPUs allowed per 100 physical cores, percent (capacity guard)",
+    }),
+    capacityOverride: Type.Boolean({
+        default: false,
+        description: "Accept more leases than the capacity guard allows (a warning is logged)",
+    }),
     proxyVm: ProxyVmSchema,
     upgradeStorage: UpgradeStorageSchema,
     vault: VaultSchema,
     ciProfile: CiProfileSchema,
     clusterbotPoolSize: positive(3, "min-count and max-count of the ovirt-clusterbot-quota-slice pool"),
     // Pulumi.yaml declares it required (the CLI then asks for it); the program needs it only with ciProfile.pullSecret
-    pullSecret: Type.String({ secret: true, description: 'Pull secret JSON ({"auths":{...}}), written as pull-secret; needed only with ciProfile.pullSecret: true' }),
-    sshPublicKey: Type.String({ secret: true, description: "OpenSSH public key line (install-config sshKey, proxy VM login)" }),
+    pullSecret: Type.String({
+        secret: true,
+        description:
+            'Pull secret JSON ({"auths":{...}}), written as pull-secret; needed only with ciProfile.pullSecret: true',
+    }),
+    sshPublicKey: Type.String({
+        secret: true,
+        description: "OpenSSH public key line (install-config sshKey, proxy VM login)",
+    }),
     sshPrivateKey: Type.String({ secret: true, description: "OpenSSH private key matching sshPublicKey" }),
 });
 

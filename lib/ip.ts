@@ -28,7 +28,7 @@ export function intToIpv4(value: number): string {
     if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
         throw new Error(`not a 32-bit address value: ${value}`);
     }
-    return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+    return ipaddr.fromByteArray([24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256)).toString();
 }
 
 /**
@@ -40,12 +40,8 @@ export function parseIpv4Cidr(text: string): Ipv4Cidr | undefined {
     if (!m || !isIpv4(m[1]) || Number(m[2]) > 32) {
         return undefined;
     }
-    const prefixLength = Number(m[2]);
-    const base = ipv4ToInt(m[1]);
-    if (base % blockSize(prefixLength) !== 0) {
-        return undefined;
-    }
-    return { network: m[1], prefixLength, cidr: `${m[1]}/${prefixLength}` };
+    const cidr = networkOf(m[1], Number(m[2]));
+    return cidr.network === m[1] ? cidr : undefined;
 }
 
 /** Why {@link parseIpv4Cidr} rejected a text, for error messages. */
@@ -60,9 +56,7 @@ export function explainBadCidr(text: string): string {
     if (Number(m[2]) > 32) {
         return `has a prefix length ${m[2]} above 32`;
     }
-    const prefixLength = Number(m[2]);
-    const network = intToIpv4(ipv4ToInt(m[1]) - (ipv4ToInt(m[1]) % blockSize(prefixLength)));
-    return `has host bits set (the network is ${network}/${prefixLength})`;
+    return `has host bits set (the network is ${networkOf(m[1], Number(m[2])).cidr})`;
 }
 
 /** The network of `prefixLength` bits that holds `address`, e.g. (`203.0.113.10`, 24) → `203.0.113.0/24`. */
@@ -78,16 +72,13 @@ export function blockSize(prefixLength: number): number {
 
 /** Dotted-quad netmask for a prefix length (24 → 255.255.255.0). */
 export function netmask(prefixLength: number): string {
-    return intToIpv4(2 ** 32 - blockSize(prefixLength));
+    return ipaddr.IPv4.subnetMaskFromPrefixLength(prefixLength).toString();
 }
 
 /** True when `inner` (an address or a CIDR) lies entirely inside `outer`. */
 export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr | string): boolean {
-    const start = ipv4ToInt(outer.network);
-    const size = blockSize(outer.prefixLength);
-    const [innerStart, innerSize] =
-        typeof inner === "string" ? [ipv4ToInt(inner), 1] : [ipv4ToInt(inner.network), blockSize(inner.prefixLength)];
-    return innerStart >= start && innerStart + innerSize <= start + size;
+    const [address, prefixLength] = typeof inner === "string" ? [inner, 32] : [inner.network, inner.prefixLength];
+    return prefixLength >= outer.prefixLength && ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parse(outer.network), outer.prefixLength);
 }
 
 /** The `index`-th address of a network (0 = the network address). */

@@ -70,45 +70,35 @@ export function sortEntries(entries: readonly BoskosEntry[]): BoskosEntry[] {
 const PLAIN = /^[a-z0-9][a-z0-9.-]*$/i;
 const YAML_SPECIAL = /^(y|n|yes|no|on|off|true|false|null|~|[-+]?\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|0x[0-9a-f]+|0o?[0-7]+)$/i;
 
-function scalar(value: string | number): string {
-    if (typeof value === "number") {
-        return String(value);
-    }
+/** Refuses a value that YAML would have to quote. */
+function assertPlain(value: string): void {
     if (!PLAIN.test(value) || YAML_SPECIAL.test(value)) {
         throw new Error(`boskos value ${JSON.stringify(value)} would need YAML quoting; not supported`);
     }
-    return value;
 }
 
-/** Renders entries the way PyYAML's `dump(default_flow_style=False)` does (without header and `resources:`). */
+/**
+ * Renders entries the way PyYAML's `dump(default_flow_style=False)` does (without header and `resources:`): keys
+ * sorted, list items not indented under their key, plain scalars. Values that would need quoting are refused, since
+ * the two libraries quote differently (tests/unit/boskos.spec.ts compares with PyYAML's output byte for byte).
+ */
 export function renderBoskosEntries(entries: readonly BoskosEntry[]): string {
-    const out: string[] = [];
-    for (const e of entries) {
-        const fields: [string, string | number | readonly string[]][] = [["type", e.type], ["state", e.state]];
-        if (e.names !== undefined) {
-            fields.push(["names", e.names]);
-        }
-        if (e.minCount !== undefined) {
-            fields.push(["min-count", e.minCount]);
-        }
-        if (e.maxCount !== undefined) {
-            fields.push(["max-count", e.maxCount]);
-        }
-        fields.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        fields.forEach(([key, value], i) => {
-            const lead = i === 0 ? "- " : "  ";
-            if (Array.isArray(value)) {
-                if (value.length === 0) {
-                    out.push(`${lead}${key}: []`);
-                } else {
-                    out.push(`${lead}${key}:`, ...value.map((v) => `  - ${scalar(v)}`));
-                }
-            } else {
-                out.push(`${lead}${key}: ${scalar(value as string | number)}`);
-            }
-        });
+    if (entries.length === 0) {
+        return "";
     }
-    return out.map((l) => `${l}\n`).join("");
+    const items = entries.map((e) => {
+        for (const value of [e.type, e.state, ...(e.names ?? [])]) {
+            assertPlain(value);
+        }
+        return {
+            type: e.type,
+            state: e.state,
+            ...(e.names === undefined ? {} : { names: [...e.names] }),
+            ...(e.minCount === undefined ? {} : { "min-count": e.minCount }),
+            ...(e.maxCount === undefined ? {} : { "max-count": e.maxCount }),
+        };
+    });
+    return YAML.stringify(items, { indentSeq: false, sortMapEntries: true, lineWidth: 0 });
 }
 
 /** A complete `_boskos.yaml` holding the given entries (sorted by type). */

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { LeaseInfo } from "../leaseModel";
+import { isUuid } from "../uuid";
 
 /** The engine ids shared by every install lease file. */
 export interface LeaseFileIds {
@@ -28,11 +29,10 @@ export const LEASE_FILE_KEYS = [
     "ovirt_storage_domain_id",
 ] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Throws unless `id` is a UUID: a missing id must never reach the file as `null` or `undefined`. */
 export function requireUuid(what: string, id: string): string {
-    if (typeof id !== "string" || !UUID.test(id)) {
+    if (typeof id !== "string" || !isUuid(id)) {
         throw new Error(`${what} must be a UUID, got ${JSON.stringify(id)}`);
     }
     return id;

@@ -7,6 +7,7 @@
 // Local modules (./representation) are pure functions and are serialized by value with the provider.
 
 import { decodeInt, decodeList, decodeString } from "./representation";
+import { PROVIDER_INTEGER_SETTINGS, parseProviderInteger } from "./settings";
 
 /** Where and how to reach the engine. Built at call time from provider config or the environment. */
 export interface Endpoint {
@@ -32,7 +33,11 @@ export interface RetryPolicy {
     maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDelayMs: 4000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+    attempts: PROVIDER_INTEGER_SETTINGS.engineRetryAttempts.fallback,
+    baseDelayMs: PROVIDER_INTEGER_SETTINGS.engineRetryBaseMs.fallback,
+    maxDelayMs: 4000,
+};
 
 /** Minimal view of `pulumi.dynamic.Config`: `get` may also throw when the engine sent no config at all. */
 export interface ConfigSource {
@@ -130,13 +135,6 @@ function parseBoolSetting(name: string, v: string | undefined): boolean {
     throw new Error(`${name} must be true or false, got ${JSON.stringify(v)}`);
 }
 
-function parseIntSetting(name: string, v: string | undefined, min: number): number | undefined {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-    return n;
-}
-
 /**
  * Build the endpoint from stack config (`ovirt-ci:engineUrl`, `engineUsername`, `enginePassword`, `engineCaPem`,
  * `engineInsecure`, optional `engineTimeoutSeconds`, `engineRetryAttempts`, `engineRetryBaseMs`) with the
@@ -164,9 +162,11 @@ export function resolveEndpoint(config?: ConfigSource): Endpoint {
     if (!/^https?:\/\/[^/]+\/ovirt-engine\/api$/.test(apiUrl)) {
         throw new Error(`ovirt-ci:engineUrl must be the API root ending in /ovirt-engine/api, e.g. https://engine.lan/ovirt-engine/api; got ${JSON.stringify(rawUrl)}`);
     }
-    const attempts = parseIntSetting("ovirt-ci:engineRetryAttempts", cfg(config, "engineRetryAttempts") ?? env.OVIRT_ENGINE_RETRY_ATTEMPTS, 1);
-    const baseMs = parseIntSetting("ovirt-ci:engineRetryBaseMs", cfg(config, "engineRetryBaseMs") ?? env.OVIRT_ENGINE_RETRY_BASE_MS, 1);
-    const timeout = parseIntSetting("ovirt-ci:engineTimeoutSeconds", cfg(config, "engineTimeoutSeconds") ?? env.OVIRT_ENGINE_TIMEOUT_SECONDS, 1);
+    // the bounds and fallbacks are the ones the program's config check applies (./settings, lib/configSchema.ts)
+    const setting = (key: keyof typeof PROVIDER_INTEGER_SETTINGS) => parseProviderInteger(key, cfg(config, key) ?? env[PROVIDER_INTEGER_SETTINGS[key].env]);
+    const attempts = setting("engineRetryAttempts");
+    const baseMs = setting("engineRetryBaseMs");
+    const timeout = setting("engineTimeoutSeconds");
     return {
         apiUrl,
         username,
@@ -271,11 +271,11 @@ async function login(ep: Endpoint, operation: string): Promise<{ accessToken: st
     const path = "/ovirt-engine/sso/oauth/token";
     const op = `${operation} (login as ${ep.username})`;
     // a login is idempotent: transient failures (network, 502/503/504) are retried like any read
-    for (let attempt = 0; ; attempt++) {
+    return withRetries(ep, async () => {
         processCache().logins++;
-        let err: OvirtApiError;
+        let res: import("axios").AxiosResponse;
         try {
-            const res = await axios.post(`${engineBase(ep.apiUrl)}${path}`,
+            res = await axios.post(`${engineBase(ep.apiUrl)}${path}`,
                 new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api", username: ep.username, password: ep.password }).toString(),
                 {
                     httpsAgent: httpsAgentFor(ep) as import("node:https").Agent,
@@ -283,23 +283,19 @@ async function login(ep: Endpoint, operation: string): Promise<{ accessToken: st
                     timeout: ep.requestTimeoutMs,
                     validateStatus: () => true,
                 });
-            const body = (res.data && typeof res.data === "object" ? res.data : {}) as Record<string, unknown>;
-            if (res.status === 200 && typeof body.access_token === "string") {
-                const exp = Number(body.exp);
-                return { accessToken: body.access_token, expMs: Number.isFinite(exp) && exp > 0 ? exp : undefined };
-            }
-            // SSO errors: {error_code, error} with scope ovirt-app-api, else {error, error_description}
-            const code = String(body.error_code ?? body.error ?? "");
-            const msg = String(body.error_code !== undefined ? body.error ?? "" : body.error_description ?? "");
-            err = ovirtApiError({ operation: op, method: "POST", path, httpStatus: res.status, reason: code || undefined, detail: msg || undefined });
         } catch (e) {
-            err = networkError(op, "POST", path, e);
+            throw networkError(op, "POST", path, e);
         }
-        if (!isTransient(err) || attempt + 1 >= ep.retry.attempts) throw err;
-        const delay = backoffDelay(ep.retry, attempt);
-        noteRetry(ep, attempt, delay, err);
-        await sleep(delay);
-    }
+        const body = (res.data && typeof res.data === "object" ? res.data : {}) as Record<string, unknown>;
+        if (res.status === 200 && typeof body.access_token === "string") {
+            const exp = Number(body.exp);
+            return { accessToken: body.access_token, expMs: Number.isFinite(exp) && exp > 0 ? exp : undefined };
+        }
+        // SSO errors: {error_code, error} with scope ovirt-app-api, else {error, error_description}
+        const code = String(body.error_code ?? body.error ?? "");
+        const msg = String(body.error_code !== undefined ? body.error ?? "" : body.error_description ?? "");
+        throw ovirtApiError({ operation: op, method: "POST", path, httpStatus: res.status, reason: code || undefined, detail: msg || undefined });
+    }, isTransient);
 }
 
 async function getToken(ep: Endpoint, operation: string): Promise<string> {
@@ -391,6 +387,27 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
     return Math.round(exp * (0.5 + Math.random() / 2));
 }
 
+/**
+ * Runs `attempt` until it succeeds, throws an error `retryable` refuses, or the endpoint's attempts are used up;
+ * every retry waits {@link backoffDelay} and is counted and logged ({@link noteRetry}). The one retry loop of the
+ * client (login, every request, createOrAdopt).
+ *
+ * Not the `exponential-backoff` package: it offers only full jitter (a delay anywhere in [0, d], so two retries may
+ * come at once) and never tells the chosen delay, which the retry log line states and the reliability tier reads.
+ */
+export async function withRetries<T>(ep: Endpoint, attempt: () => Promise<T>, retryable: (e: OvirtApiError) => boolean): Promise<T> {
+    for (let n = 0; ; n++) {
+        try {
+            return await attempt();
+        } catch (e) {
+            if (!isOvirtApiError(e) || !retryable(e) || n + 1 >= ep.retry.attempts) throw e;
+            const delay = backoffDelay(ep.retry, n);
+            noteRetry(ep, n, delay, e);
+            await sleep(delay);
+        }
+    }
+}
+
 function newCorrelationId(operation: string): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { randomUUID }: typeof import("node:crypto") = require("node:crypto");
@@ -413,46 +430,39 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
     async function request(method: string, path: string, data: unknown, opts: RequestOptions = {}): Promise<{ status: number; data: unknown }> {
         const retry = opts.retry ?? true;
         const op = opts.object ? `${operation} (${opts.object})` : operation;
-        let attempt = 0;
         let renewed = false;
-        for (;;) {
-            const token = await getToken(ep, operation);
-            let err: OvirtApiError;
-            try {
-                const res = await http.request({
-                    method, url: path, data: data === undefined ? undefined : JSON.stringify(data),
-                    params: opts.params,
-                    headers: { Authorization: `Bearer ${token}`, "Correlation-Id": correlationId },
-                });
+        let sent = false; // a failed login has had its own retries
+        return withRetries(ep, async () => {
+            for (;;) {
+                sent = false;
+                const token = await getToken(ep, operation);
+                sent = true;
+                let res: import("axios").AxiosResponse;
+                try {
+                    res = await http.request({
+                        method, url: path, data: data === undefined ? undefined : JSON.stringify(data),
+                        params: opts.params,
+                        headers: { Authorization: `Bearer ${token}`, "Correlation-Id": correlationId },
+                    });
+                } catch (e) {
+                    throw networkError(op, method, path, e);
+                }
                 if (res.status === 401 && !renewed) {
                     // Tokens cannot be refreshed: log in again once (like the Python SDK), then give up.
                     renewed = true;
                     await invalidateToken(ep, token);
                     continue;
                 }
-                if (res.status < 300) {
-                    // axios hands over unparsable JSON as a string; a truncated list read as "nothing found" would
-                    // make createOrAdopt post a duplicate, so it is an error (not retried: the caller decides)
-                    // only a body that claims to be JSON: the PKI resource answers PEM text on purpose
-                    const claimsJson = /json/i.test(String(res.headers?.["content-type"] ?? ""));
-                    if (!(claimsJson && typeof res.data === "string" && res.data.trim() !== "")) return { status: res.status, data: res.data };
-                    err = ovirtApiError({ operation: op, method, path, httpStatus: res.status, reason: "malformed response",
-                        detail: `the engine's answer is not valid JSON (${res.data.length} bytes, starting ${JSON.stringify(res.data.slice(0, 60))})` });
-                } else {
-                    err = ovirtApiError({ operation: op, method, path, httpStatus: res.status, ...faultOf(res.data) });
-                }
-            } catch (e) {
-                err = networkError(op, method, path, e);
+                if (res.status >= 300) throw ovirtApiError({ operation: op, method, path, httpStatus: res.status, ...faultOf(res.data) });
+                // axios hands over unparsable JSON as a string; a truncated list read as "nothing found" would
+                // make createOrAdopt post a duplicate, so it is an error (not retried: the caller decides)
+                // only a body that claims to be JSON: the PKI resource answers PEM text on purpose
+                const claimsJson = /json/i.test(String(res.headers?.["content-type"] ?? ""));
+                if (!(claimsJson && typeof res.data === "string" && res.data.trim() !== "")) return { status: res.status, data: res.data as unknown };
+                throw ovirtApiError({ operation: op, method, path, httpStatus: res.status, reason: "malformed response",
+                    detail: `the engine's answer is not valid JSON (${res.data.length} bytes, starting ${JSON.stringify(res.data.slice(0, 60))})` });
             }
-            if (retry && isTransient(err) && attempt + 1 < ep.retry.attempts) {
-                const delay = backoffDelay(ep.retry, attempt);
-                noteRetry(ep, attempt, delay, err);
-                await sleep(delay);
-                attempt++;
-                continue;
-            }
-            throw err;
-        }
+        }, (err) => sent && retry && isTransient(err));
     }
 
     const session: Session = {
@@ -509,26 +519,21 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
  */
 export async function createOrAdopt<T>(s: Session, what: string, find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<{ obj: T; adopted: boolean }> {
     let attemptedCreate = false;
-    let attempt = 0;
-    for (;;) {
-        const existing = await find();
-        if (existing !== undefined) return { obj: existing, adopted: !attemptedCreate };
-        try {
-            attemptedCreate = true;
+    let creating = false;
+    const nameInUse = (e: OvirtApiError) => (e.httpStatus === 409 || e.httpStatus === 400) && /already (in use|exists)|name is already/i.test(`${e.detail ?? ""}`);
+    try {
+        return await withRetries(s.endpoint, async () => {
+            creating = false; // a failed lookup has had its own retries in the session
+            const existing = await find();
+            if (existing !== undefined) return { obj: existing, adopted: !attemptedCreate };
+            attemptedCreate = creating = true;
             return { obj: await create(), adopted: false };
-        } catch (e) {
-            const err = e as OvirtApiError;
-            const nameInUse = (err.httpStatus === 409 || err.httpStatus === 400) && /already (in use|exists)|name is already/i.test(`${err.detail ?? ""}`);
-            if ((isTransient(e) || nameInUse) && attempt + 1 < s.endpoint.retry.attempts) {
-                const delay = backoffDelay(s.endpoint.retry, attempt);
-                noteRetry(s.endpoint, attempt, delay, err);
-                await sleep(delay);
-                attempt++;
-                continue;
-            }
-            if (nameInUse) throw new Error(`${what}: the engine says the name is in use, but no matching object was found: ${err.message}`);
-            throw e;
+        }, (e) => creating && (isTransient(e) || nameInUse(e)));
+    } catch (e) {
+        if (creating && isOvirtApiError(e) && nameInUse(e)) {
+            throw new Error(`${what}: the engine says the name is in use, but no matching object was found: ${e.message}`, { cause: e });
         }
+        throw e;
     }
 }
 

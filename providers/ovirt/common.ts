@@ -1,6 +1,7 @@
 // Shared pieces of the oVirt dynamic providers: configuration, sessions, check/diff helpers.
 import type * as pulumi from "@pulumi/pulumi";
 import { Endpoint, openSession, resolveEndpoint, ConfigSource, Session } from "./client";
+import { isUuid } from "../../lib/uuid";
 
 export type CheckFailure = { property: string; reason: string };
 
@@ -106,13 +107,11 @@ export function optEnum<T extends string>(news: Record<string, unknown>, field: 
     return v as T;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** An engine id (UUID), lower-cased. */
 export function reqId(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string {
     if (isUnknown(news[field])) return UNKNOWN;
     const v = news[field];
-    if (typeof v !== "string" || !UUID_RE.test(v.trim())) {
+    if (typeof v !== "string" || !isUuid(v.trim())) {
         failures.push({ property: field, reason: `${field} must be an engine id (UUID), e.g. from a lookup or another resource's id; got ${JSON.stringify(v)}` });
         return typeof v === "string" ? v : "";
     }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optEnum, optInt, optString, reqId, reqName, reqString, timeoutField } from "./common";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+import { PROVIDER_SECRET_SETTINGS } from "./settings";
 import { OvirtProviderStub } from "./stub";
 
 export const HOST_PROVIDER_VERSION = 1;
@@ -100,10 +101,11 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
     }
 
     private rootPassword(): string {
+        const { env } = PROVIDER_SECRET_SETTINGS.hostRootPassword;
         let v: string | undefined;
         try { v = this.stackConfig?.get("ovirt-ci:hostRootPassword"); } catch { v = undefined; }
-        v = v || process.env.OVIRT_HOST_ROOT_PASSWORD;
-        if (!v) throw new Error("Host authMethod \"password\" needs the root password in provider config ovirt-ci:hostRootPassword (pulumi config set --secret) or env OVIRT_HOST_ROOT_PASSWORD; or use authMethod \"publickey\"");
+        v = v || process.env[env];
+        if (!v) throw new Error(`Host authMethod "password" needs the root password in provider config ovirt-ci:hostRootPassword (pulumi config set --secret hostRootPassword) or env ${env}; or use authMethod "publickey"`);
         return v;
     }
 

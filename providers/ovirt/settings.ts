@@ -28,19 +28,22 @@ export const PROVIDER_INTEGER_SETTINGS = {
     engineTimeoutSeconds: {
         env: "OVIRT_ENGINE_TIMEOUT_SECONDS",
         minimum: 1,
-        description: "Overall wait for an engine status change when a resource sets no timeoutSeconds; unset = each kind's default (Vm 600 s, Host 1800 s, ...)",
+        description:
+            "Overall wait for an engine status change when a resource sets no timeoutSeconds; unset = each kind's default (Vm 600 s, Host 1800 s, ...)",
     },
     engineRetryAttempts: {
         env: "OVIRT_ENGINE_RETRY_ATTEMPTS",
         minimum: 1,
         fallback: 6,
-        description: "Attempts of one engine request on a transient failure (network error, 502/503/504, lock conflict), the first included",
+        description:
+            "Attempts of one engine request on a transient failure (network error, 502/503/504, lock conflict), the first included",
     },
     engineRetryBaseMs: {
         env: "OVIRT_ENGINE_RETRY_BASE_MS",
         minimum: 1,
         fallback: 250,
-        description: "First retry delay in ms; doubled per attempt with jitter, capped at 4 s (or at this value when larger)",
+        description:
+            "First retry delay in ms; doubled per attempt with jitter, capped at 4 s (or at this value when larger)",
     },
 } as const satisfies Record<string, ProviderIntegerSetting>;
 
@@ -48,7 +51,8 @@ export const PROVIDER_INTEGER_SETTINGS = {
 export const PROVIDER_SECRET_SETTINGS = {
     hostRootPassword: {
         env: "OVIRT_HOST_ROOT_PASSWORD",
-        description: "Root password of the hosts, only for a Host with authMethod: password (the program uses publickey)",
+        description:
+            "Root password of the hosts, only for a Host with authMethod: password (the program uses publickey)",
     },
 } as const satisfies Record<string, ProviderSecretSetting>;
 
@@ -64,7 +68,9 @@ export function parseProviderInteger(key: ProviderIntegerKey, text: string | und
     const { env, minimum } = PROVIDER_INTEGER_SETTINGS[key];
     const n = Number(text);
     if (!Number.isInteger(n) || n < minimum) {
-        throw new Error(`ovirt-ci:${key} (or ${env}) must be an integer >= ${minimum}, got ${JSON.stringify(text)}; fix: pulumi config set ${key} <integer>`);
+        throw new Error(
+            `ovirt-ci:${key} (or ${env}) must be an integer >= ${minimum}, got ${JSON.stringify(text)}; fix: pulumi config set ${key} <integer>`,
+        );
     }
     return n;
 }

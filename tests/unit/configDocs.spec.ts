@@ -4,7 +4,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_KEYS, SECRET_KEYS, validateConfig } from "../../lib/config";
-import { renderConfigTables, renderPulumiYamlConfig, undeclaredKeys, withConfigTables, withPulumiYamlConfig } from "../../lib/configDocs";
+import {
+    renderConfigTables,
+    renderPulumiYamlConfig,
+    undeclaredKeys,
+    withConfigTables,
+    withPulumiYamlConfig,
+} from "../../lib/configDocs";
 import { ConfigSchema, defaultOf } from "../../lib/configSchema";
 import { PROVIDER_INTEGER_SETTINGS, PROVIDER_SECRET_SETTINGS } from "../../providers/ovirt/settings";
 
@@ -28,16 +34,29 @@ describe("config documentation generated from lib/configSchema.ts", () => {
         const tables = renderConfigTables();
         for (const k of CONFIG_KEYS) assert.match(tables, new RegExp(`^\\| \`${k.key}\` \\|`, "m"), k.key);
         for (const key of [...Object.keys(PROVIDER_INTEGER_SETTINGS), ...Object.keys(PROVIDER_SECRET_SETTINGS)]) {
-            assert.ok(CONFIG_KEYS.some((k) => k.key === key), `${key} is read by the provider but not in the schema`);
+            assert.ok(
+                CONFIG_KEYS.some((k) => k.key === key),
+                `${key} is read by the provider but not in the schema`,
+            );
         }
     });
 
     it("leaves out of Pulumi.yaml exactly the optional keys without a default", () => {
-        assert.deepEqual(undeclaredKeys(), ["engineTimeoutSeconds", "engineRetryAttempts", "engineRetryBaseMs", "hostRootPassword"]);
+        assert.deepEqual(undeclaredKeys(), [
+            "engineTimeoutSeconds",
+            "engineRetryAttempts",
+            "engineRetryBaseMs",
+            "hostRootPassword",
+        ]);
     });
 
     it("SECRET_KEYS are the schema's secret keys", () => {
-        assert.deepEqual([...SECRET_KEYS].sort(), CONFIG_KEYS.filter((k) => k.secret).map((k) => k.key).sort());
+        assert.deepEqual(
+            [...SECRET_KEYS].sort(),
+            CONFIG_KEYS.filter((k) => k.secret)
+                .map((k) => k.key)
+                .sort(),
+        );
     });
 
     it("a renderer output differs when the schema changes (the check can fail)", () => {
@@ -65,7 +84,13 @@ describe("validateConfig with the provider's keys", () => {
     };
 
     it("accepts them as the CLI passes them (text) and puts the non-secret ones in the model", () => {
-        const c = validateConfig({ ...base, engineTimeoutSeconds: "900", engineRetryAttempts: "2", engineRetryBaseMs: "20", hostRootPassword: "x" });
+        const c = validateConfig({
+            ...base,
+            engineTimeoutSeconds: "900",
+            engineRetryAttempts: "2",
+            engineRetryBaseMs: "20",
+            hostRootPassword: "x",
+        });
         assert.equal(c.engineTimeoutSeconds, 900);
         assert.equal(c.engineRetryAttempts, 2);
         assert.equal(c.engineRetryBaseMs, 20);
@@ -73,7 +98,13 @@ describe("validateConfig with the provider's keys", () => {
     });
 
     it("rejects a value below the provider's bound with the fix", () => {
-        assert.throws(() => validateConfig({ ...base, engineRetryAttempts: "0" }), /ovirt-ci:engineRetryAttempts: must be at least 1.*Fix: set it to a positive integer ≥ 1/);
-        assert.throws(() => validateConfig({ ...base, engineTimeoutSeconds: "soon" }), /ovirt-ci:engineTimeoutSeconds: must be a positive integer; got "soon"/);
+        assert.throws(
+            () => validateConfig({ ...base, engineRetryAttempts: "0" }),
+            /ovirt-ci:engineRetryAttempts: must be at least 1.*Fix: set it to a positive integer ≥ 1/,
+        );
+        assert.throws(
+            () => validateConfig({ ...base, engineTimeoutSeconds: "soon" }),
+            /ovirt-ci:engineTimeoutSeconds: must be a positive integer; got "soon"/,
+        );
     });
 });
