@@ -41,7 +41,7 @@ export function validateRules(v: unknown, where: string): FaultRule[] {
         const o = r as Record<string, unknown>;
         if (!o || typeof o !== "object") throw new Error(`${where}[${i}]: a rule must be an object`);
         if (typeof o.path !== "string") throw new Error(`${where}[${i}].path: a regular expression string is required, e.g. "^/ovirt-engine/api/vms"`);
-        try { new RegExp(o.path); } catch (e) { throw new Error(`${where}[${i}].path: invalid regular expression ${o.path} (${(e as Error).message})`); }
+        try { new RegExp(o.path); } catch (e) { throw new Error(`${where}[${i}].path: invalid regular expression ${o.path} (${(e as Error).message})`, { cause: e }); }
         if (!KINDS.includes(o.kind as FaultKind)) throw new Error(`${where}[${i}].kind: got ${JSON.stringify(o.kind)}, use one of ${KINDS.join(", ")}`);
         const p = o.probability ?? 1;
         if (typeof p !== "number" || p < 0 || p > 1) throw new Error(`${where}[${i}].probability: got ${JSON.stringify(p)}, use a number 0..1`);

@@ -31,13 +31,13 @@ export function loadState(file: string): State | undefined {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw new Error(`--state ${file}: cannot read (${(e as Error).message})`);
+        throw new Error(`--state ${file}: cannot read (${(e as Error).message})`, { cause: e });
     }
     let doc: { format?: string; state?: State };
     try {
         doc = JSON.parse(text);
     } catch (e) {
-        throw new Error(`--state ${file}: not valid JSON (${(e as Error).message}); move it away to start from the seed`);
+        throw new Error(`--state ${file}: not valid JSON (${(e as Error).message}); move it away to start from the seed`, { cause: e });
     }
     if (doc.format !== "ovirt-ci-emulator-state/1" || !doc.state) {
         throw new Error(`--state ${file}: not an emulator state file (format ${JSON.stringify(doc.format)}); move it away to start from the seed`);

@@ -59,7 +59,7 @@ export function entriesFromStack(stack: string): BoskosEntry[] {
         text = execFileSync("pulumi", ["stack", "output", "boskos", "--json", "--stack", stack], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     } catch (e) {
         const err = e as { stderr?: string; message: string };
-        throw new Error(`pulumi stack output boskos --stack ${stack} failed: ${(err.stderr ?? err.message).trim()}`);
+        throw new Error(`pulumi stack output boskos --stack ${stack} failed: ${(err.stderr ?? err.message).trim()}`, { cause: e });
     }
     const value = JSON.parse(text) as unknown;
     if (!Array.isArray(value) || value.length === 0) {

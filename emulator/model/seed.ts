@@ -133,7 +133,7 @@ export function loadSeedFile(path: string, now = Date.now()): State {
     try {
         raw = JSON.parse(fs.readFileSync(path, "utf8"));
     } catch (e) {
-        throw new Error(`--seed ${path}: cannot read a JSON seed (${(e as Error).message}); start from the output of GET /__admin/inventory`);
+        throw new Error(`--seed ${path}: cannot read a JSON seed (${(e as Error).message}); start from the output of GET /__admin/inventory`, { cause: e });
     }
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
         throw new Error(`--seed ${path}: must be a JSON object with entity lists (dataCenters, clusters, hosts, ...)`);

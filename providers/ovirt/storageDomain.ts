@@ -179,14 +179,13 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
     private async ensureAttached(s: Session, inputs: StorageDomainInputs, id: string, budget: number): Promise<Record<string, unknown> | undefined> {
         const dc = inputs.dataCenterId;
         let attachedNow = false;
-        const res = await createOrAdopt(s, `StorageDomain ${inputs.name} attachment`, () => s.find(attachmentPath(dc, id)), async () => {
+        await createOrAdopt(s, `StorageDomain ${inputs.name} attachment`, () => s.find(attachmentPath(dc, id)), async () => {
             attachedNow = true;
             return s.add<Record<string, unknown>>(`/datacenters/${dc}/storagedomains`, { id });
         });
-        let a: Record<string, unknown> | undefined = res.obj;
         // wait out transient states; a fresh attach activates by itself (locked → maintenance → activating →
         // active), so there `maintenance` is transient too
-        a = await waitFor(`StorageDomain ${inputs.name}: waiting for the attachment to settle`, () => s.find(attachmentPath(dc, id)),
+        const a: Record<string, unknown> | undefined = await waitFor(`StorageDomain ${inputs.name}: waiting for the attachment to settle`, () => s.find(attachmentPath(dc, id)),
             (x) => x === undefined || (!TRANSIENT.includes(String(x.status)) && !(attachedNow && x.status === "maintenance")), {
                 timeoutMs: budget, describe: (x) => String(x?.status),
                 failed: (x) => (x?.status === "unknown" ? "the domain went unknown (check the storage server)" : undefined),

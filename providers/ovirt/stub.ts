@@ -10,6 +10,7 @@
 // inside methods; the loaded provider lives on the stub object, so each deserialized stub (the host keeps one per
 // distinct `__provider` text, configured once) has its own, configured with what the host passed to this stub.
 
+/* eslint-disable @typescript-eslint/no-require-imports -- the stub captures only its kind: every module is required at call time, in the provider process */
 import type * as pulumi from "@pulumi/pulumi";
 import type { OvirtKind } from "./runtime";
 

@@ -6,6 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as https from "node:https";
+import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -53,7 +54,6 @@ async function freeDnsBase(maxLease: number): Promise<number> {
 
 function isFree(port: number): Promise<boolean> {
     return new Promise((resolve) => {
-        const net = require("node:net") as typeof import("node:net");
         const srv = net.createServer();
         srv.once("error", () => resolve(false));
         srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));

@@ -69,7 +69,6 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             await t?.dispose();
         } finally {
             await s?.stop();
-            // eslint-disable-next-line no-console
             console.log(`      timings (s): ${JSON.stringify(timings)}`);
         }
     });

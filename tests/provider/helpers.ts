@@ -72,7 +72,7 @@ export function structChecked<T extends object>(p: T): T {
         const r = v as Record<string, unknown> | undefined;
         for (const k of ["inputs", "outs", "props"]) {
             if (r && r[k] !== undefined) {
-                try { Struct.fromJavaScript(r[k]); } catch (err) { throw new Error(`${method} returned ${k} the provider host cannot send: ${(err as Error).message}`); }
+                try { Struct.fromJavaScript(r[k]); } catch (err) { throw new Error(`${method} returned ${k} the provider host cannot send: ${(err as Error).message}`, { cause: err }); }
             }
         }
         return v;

@@ -124,7 +124,6 @@ export function showCensus(c: Census): string {
 
 /** Prints a figure line into the test output (the numbers docs/reliability.md quotes). */
 export function figure(name: string, values: Record<string, unknown>): void {
-    // eslint-disable-next-line no-console
     console.log(`      [figures] ${name}: ${JSON.stringify(values)}`);
 }
 

@@ -24,7 +24,7 @@ function realPluginOnPath(name: string): boolean {
     return false;
 }
 const versions = Object.fromEntries(
-    require("node:fs")
+    fs
         .readFileSync(path.join(__dirname, "../../tools/versions.env"), "utf8")
         .split("\n")
         .filter((l: string) => /^[A-Z_]+=/.test(l))

@@ -173,6 +173,7 @@ interface Call {
 
 function sdkRequire<T>(mod: string): T {
     const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a module of the SDK's own copy, resolved at run time
     return require(require.resolve(mod, { paths: [sdkDir] })) as T;
 }
 
