@@ -29,7 +29,8 @@ import {
 import { blockSize, cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
 import { AddressingScheme, DEFAULT_NAMING, NamingScheme, expandPattern, leaseNumberRange, leaseSubnet } from "./leaseModel";
 
-export { CONFIG_KEYS, ConfigKeySpec, ConfigKeyType } from "./configSchema";
+export { CONFIG_KEYS } from "./configSchema";
+export type { ConfigKeySpec, ConfigKeyType } from "./configSchema";
 
 export const PROJECT = "ovirt-ci";
 
