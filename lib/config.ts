@@ -1077,6 +1077,15 @@ export function validateSecretValues(values: Record<string, unknown>, wantPullSe
 }
 
 /**
+ * The value of an unknown top-level key is not shown by {@link loadConfig}: it may be a secret under a mistyped name
+ * (`pulumi config set --secret sshPrivatKey`), which the program receives decrypted. Its length still helps.
+ */
+function hideUnknownValue(problem: ConfigProblem): ConfigProblem {
+    const known = CONFIG_KEYS.some((k) => k.key === problem.key) || /[.[]/.test(problem.key);
+    return known || problem.value === undefined ? problem : { ...problem, value: `[not shown: an unknown key may hold a secret; ${String(problem.value).length} characters]` };
+}
+
+/**
  * Reads the `ovirt-ci` namespace of the stack config, validates it (throwing one {@link ConfigError}, before any
  * resource exists), and reads the secrets with `requireSecret`, keeping them as secret Outputs.
  */
@@ -1103,7 +1112,7 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
         if (!(e instanceof ConfigError)) {
             throw e;
         }
-        problems = [...e.problems];
+        problems = e.problems.map(hideUnknownValue);
     }
     const wantPullSecret = settings?.ciProfile.pullSecret ?? true;
     for (const spec of CONFIG_KEYS.filter((s) => s.secret)) {

@@ -103,6 +103,21 @@ describe("loadConfig (mocks)", () => {
         );
     });
 
+    it("never shows the value of an unknown key (a secret under a mistyped name)", async () => {
+        const typo = { "ovirt-ci:sshPrivatKey": secrets["ovirt-ci:sshPrivateKey"] };
+        await useMocks({ ...asPulumiConfig(stack.config), ...secrets, ...typo }, [...Object.keys(secrets), ...Object.keys(typo)]);
+        const { loadConfig } = await import("../../lib/config");
+        assert.throws(
+            () => loadConfig(),
+            (e: unknown) => {
+                assert.ok(e instanceof ConfigError);
+                assert.ok(!e.message.includes("b3BlbnNzaC1rZXktdjEAAAAA"), e.message);
+                assert.match(e.message, /ovirt-ci:sshPrivatKey: unknown key \(did you mean "sshPrivateKey"\?\); got "\[not shown: an unknown key may hold a secret; \d+ characters\]"\. Fix: rename it to "sshPrivateKey"/);
+                return true;
+            },
+        );
+    });
+
     it("does not require pullSecret when the platform seeds it", async () => {
         const { "ovirt-ci:pullSecret": _omitted, ...rest } = secrets;
         await useMocks({ ...asPulumiConfig(stack.config), ...rest, "ovirt-ci:ciProfile": JSON.stringify({ pullSecret: false }) }, Object.keys(rest));
