@@ -18,6 +18,7 @@ import { startOpenBao, freePort, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
 import { LocalServices, LocalStackConfig, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
+import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
@@ -143,7 +144,7 @@ export async function programStack(
     fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), YAML.stringify(project));
     const stackName = `e2e-${randomUUID().slice(0, 8)}`;
     const env = {
-        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
         PULUMI_CONFIG_PASSPHRASE: "e2e-throwaway-passphrase",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -238,15 +239,8 @@ export interface EngineStats {
     ssoLogins: number;
 }
 
-/** Whether a process runs (a zombie does not). */
-export function alive(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-    } catch {
-        return false;
-    }
-}
+/** Whether a process runs (a zombie does not); one implementation with the scripts'. */
+export { alive } from "../../scripts/lib/fileBackend";
 
 /** `dig +short @127.0.0.1 -p <port> <name>` */
 export function dig(port: number, name: string): string {
