@@ -309,7 +309,8 @@ export async function recover(o: RecoverOptions): Promise<RecoverResult> {
             actions.push("refresh --clear-pending-creates");
         }
     }
-    o.log(actions.length ? `stack ${o.stack}: recovered (${actions.join("; ")}); the stack reads, with no lock and no pending operation. Next: pulumi up` : `stack ${o.stack}: nothing to recover (no lock, no damaged sidecar, the checkpoint parses, no pending operation); nothing was changed`);
+    const checked = dir ? "no lock, no damaged sidecar, the checkpoint parses, no pending operation" : "the checkpoint reads, no pending operation; a lock on the bucket is named by the next up";
+    o.log(actions.length ? `stack ${o.stack}: recovered (${actions.join("; ")}); now ${checked}. Next: pulumi up` : `stack ${o.stack}: nothing to recover (${checked}); nothing was changed`);
     return { actions };
 }
 
