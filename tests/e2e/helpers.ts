@@ -42,10 +42,25 @@ export interface E2eServices {
     stop(): Promise<void>;
 }
 
-/** A base port P such that P+1 .. P+maxLease are free on loopback (lease N's dnsmasq answers on P+N). */
+/**
+ * The lowest port of the kernel's ephemeral range (Linux default 32768): every listener on port 0 (the CLI's plugins
+ * and language hosts, other tests' servers) and every outgoing connection takes its port from there, so a port in
+ * it that is free now can be taken before dnsmasq binds it (a soak run failed on `Address already in use` so).
+ */
+function ephemeralLow(): number {
+    try {
+        return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    } catch {
+        return 32768;
+    }
+}
+
+/** A base port P such that P+1 .. P+maxLease are free on loopback (lease N's dnsmasq answers on P+N), below the ephemeral range. */
 async function freeDnsBase(maxLease: number): Promise<number> {
+    const low = 16000;
+    const high = Math.max(low + maxLease + 1000, ephemeralLow()) - maxLease - 1;
     for (let attempt = 0; attempt < 50; attempt++) {
-        const base = 20000 + Math.floor(Math.random() * 30000);
+        const base = low + Math.floor(Math.random() * (high - low));
         const free = await Promise.all(Array.from({ length: maxLease }, (_, i) => isFree(base + i + 1)));
         if (free.every(Boolean)) return base;
     }
