@@ -14,7 +14,6 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
 import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { defaultDataDir, DEFAULT_ADMIN_PASSWORD, ADMIN_USER } from "../emulator/server";
@@ -23,6 +22,7 @@ import { prepareSshd, sshdArgs, sshBanner } from "../local/sshd";
 import { LocalServices, applyLocalStackConfig, localStackConfig } from "../local/stack";
 import { DEFAULT_PROXY_VM } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
+import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL = path.join(ROOT, ".local");
@@ -60,15 +60,6 @@ interface Ports {
     engine: number;
     openbao: number;
     sshd: number;
-}
-
-export function alive(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat[stat.lastIndexOf(")") + 2] !== "Z";
-    } catch {
-        return false;
-    }
 }
 
 function readPid(name: string): number | undefined {
@@ -258,11 +249,13 @@ function stackExists(): boolean {
 
 async function openStack(pass: string): Promise<Stack> {
     fs.mkdirSync(STATE_DIR, { recursive: true });
+    // before the first CLI call (selecting the stack reads it): damaged sidecars, locks of killed runs
+    repairBeforeRun(STATE_DIR, STACK, say);
     return LocalWorkspace.createOrSelectStack(
         { stackName: STACK, workDir: ROOT },
         {
             envVars: {
-                PULUMI_BACKEND_URL: `file://${STATE_DIR}`,
+                PULUMI_BACKEND_URL: fileBackendUrl(STATE_DIR),
                 PULUMI_CONFIG_PASSPHRASE: pass,
                 PULUMI_SKIP_UPDATE_CHECK: "true",
                 PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -283,36 +276,11 @@ function stackPassphrase(create: boolean): string | undefined {
     return pass;
 }
 
-/**
- * Removes the file backend's locks of the `local` stack left by a pulumi run that was killed on this machine (its pid
- * is gone); a live run's lock stays, and pulumi then says the stack is locked.
- */
-export function clearStaleLocks(stateDir = STATE_DIR, stack = STACK, log: (msg: string) => void = say): number[] {
-    const dir = path.join(stateDir, ".pulumi/locks/organization/ovirt-ci", stack);
-    const removed: number[] = [];
-    if (!fs.existsSync(dir)) return removed;
-    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith(".json"))) {
-        let lock: { pid?: number; hostname?: string };
-        try {
-            lock = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
-        } catch {
-            continue;
-        }
-        if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !alive(lock.pid)) {
-            fs.rmSync(path.join(dir, f), { force: true });
-            fs.rmSync(path.join(dir, `${f}.attrs`), { force: true });
-            log(`stack ${stack}: removed the lock of a pulumi run that was killed (pid ${lock.pid}); resources it was creating are adopted by name`);
-            removed.push(lock.pid);
-        }
-    }
-    return removed;
-}
-
 /** The fix for a failed pulumi run. */
 function pulumiFix(message: string, again: string): string {
     return /currently locked/.test(message)
-        ? "another pulumi run holds the stack: wait for it; if it is gone, `PULUMI_BACKEND_URL=file://$PWD/.pulumi-state " +
-              "PULUMI_CONFIG_PASSPHRASE=$(cat .local/passphrase) pulumi cancel --stack local --yes`, then " + again
+        ? "another pulumi run holds the stack: wait for it, then `npm run recover` (it names the run holding the lock and " +
+              "removes the lock once that run is gone), then " + again
         : `read the error above; fix it and re-run ${again} (it is idempotent)`;
 }
 
@@ -323,9 +291,8 @@ async function up(): Promise<void> {
     const svc = await services();
     const pass = stackPassphrase(true)!;
     const stack = await openStack(pass);
-    clearStaleLocks();
     await applyLocalStackConfig(stack, localStackConfig(svc));
-    say(`stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend file://${STATE_DIR})`);
+    say(`stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend ${fileBackendUrl(STATE_DIR)})`);
     const result = await stack.up({ refresh: true, onOutput: stream }).catch((e: Error) => {
         throw new StepError("pulumi up", e.message.split("\n").slice(-25).join("\n"), pulumiFix(e.message, "npm run up:local"));
     });
@@ -343,7 +310,6 @@ async function down(): Promise<void> {
         const svc = await services(); // destroy needs the engine, OpenBao and the sshd
         const pass = stackPassphrase(false)!;
         const stack = await openStack(pass);
-        clearStaleLocks();
         await applyLocalStackConfig(stack, localStackConfig(svc));
         say(`stack ${STACK}: pulumi destroy --yes`);
         await stack.destroy({ onOutput: stream }).catch((e: Error) => {

@@ -19,6 +19,7 @@ import { startOpenBao, freePort, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
 import { LocalServices, LocalStackConfig, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
+import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
@@ -42,10 +43,25 @@ export interface E2eServices {
     stop(): Promise<void>;
 }
 
-/** A base port P such that P+1 .. P+maxLease are free on loopback (lease N's dnsmasq answers on P+N). */
+/**
+ * The lowest port of the kernel's ephemeral range (Linux default 32768): every listener on port 0 (the CLI's plugins
+ * and language hosts, other tests' servers) and every outgoing connection takes its port from there, so a port in
+ * it that is free now can be taken before dnsmasq binds it (a soak run failed on `Address already in use` so).
+ */
+function ephemeralLow(): number {
+    try {
+        return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    } catch {
+        return 32768;
+    }
+}
+
+/** A base port P such that P+1 .. P+maxLease are free on loopback (lease N's dnsmasq answers on P+N), below the ephemeral range. */
 async function freeDnsBase(maxLease: number): Promise<number> {
+    const low = 16000;
+    const high = Math.max(low + maxLease + 1000, ephemeralLow()) - maxLease - 1;
     for (let attempt = 0; attempt < 50; attempt++) {
-        const base = 20000 + Math.floor(Math.random() * 30000);
+        const base = low + Math.floor(Math.random() * (high - low));
         const free = await Promise.all(Array.from({ length: maxLease }, (_, i) => isFree(base + i + 1)));
         if (free.every(Boolean)) return base;
     }
@@ -143,7 +159,7 @@ export async function programStack(
     fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), YAML.stringify(project));
     const stackName = `e2e-${randomUUID().slice(0, 8)}`;
     const env = {
-        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
         PULUMI_CONFIG_PASSPHRASE: "e2e-throwaway-passphrase",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
@@ -238,15 +254,8 @@ export interface EngineStats {
     ssoLogins: number;
 }
 
-/** Whether a process runs (a zombie does not). */
-export function alive(pid: number): boolean {
-    try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-        return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-    } catch {
-        return false;
-    }
-}
+/** Whether a process runs (a zombie does not); one implementation with the scripts'. */
+export { alive } from "../../scripts/lib/fileBackend";
 
 /** `dig +short @127.0.0.1 -p <port> <name>` */
 export function dig(port: number, name: string): string {

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { randomUUID } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 
 /** Fails with the fix when the toolchain from scripts/setup.sh is not on PATH (never a silent skip). */
 export function requirePulumiCli(): string {
@@ -38,7 +39,7 @@ export interface ThrowawayStack {
     dispose(): Promise<void>;
 }
 
-/** Creates a uniquely named stack of the program in `workDir` on a fresh `file://` backend. */
+/** Creates a uniquely named stack of the program in `workDir` on a fresh `file://` backend (no sidecars: scripts/lib/fileBackend.ts). */
 export async function throwawayStack(workDir: string, envVars: Record<string, string> = {}): Promise<ThrowawayStack> {
     requirePulumiCli();
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-state-"));
@@ -47,7 +48,7 @@ export async function throwawayStack(workDir: string, envVars: Record<string, st
         { stackName, workDir },
         {
             envVars: {
-                PULUMI_BACKEND_URL: `file://${backendDir}`,
+                PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
                 PULUMI_CONFIG_PASSPHRASE: "throwaway-test-passphrase",
                 PULUMI_SKIP_UPDATE_CHECK: "true",
                 PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEngine, RunningEngine } from "../../emulator";
+import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 import { throwawayStack, ThrowawayStack } from "../helpers/pulumiCli";
 import { Admin } from "../provider/helpers";
 
@@ -19,7 +20,7 @@ function drift(t: ThrowawayStack, ...extra: string[]): Promise<{ status: number 
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/drift.ts", "--stack", t.stack.name, "--cwd", projectDir, ...extra], {
             cwd: root,
-            env: { ...process.env, PULUMI_BACKEND_URL: `file://${t.backendDir}`, PULUMI_CONFIG_PASSPHRASE: "throwaway-test-passphrase" },
+            env: { ...process.env, PULUMI_BACKEND_URL: fileBackendUrl(t.backendDir), PULUMI_CONFIG_PASSPHRASE: "throwaway-test-passphrase" },
             stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import type { RunningEngine } from "../../emulator";
 import { SEED_IDS } from "../../emulator/model/seed";
+import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 import { Admin, startTestEngine } from "./helpers";
 
 const repoRoot = path.resolve(__dirname, "../..");
@@ -67,7 +68,7 @@ describe("providers under the Pulumi engine (Automation API)", function () {
             // main: the program (and the dynamic-provider host) must run where node_modules is (#5578)
             projectSettings: { name: "ovirt-ci", runtime: "nodejs", main: repoRoot },
             envVars: {
-                PATH, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: `file://${tmp}`, PULUMI_HOME: path.join(tmp, "home"),
+                PATH, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: fileBackendUrl(tmp), PULUMI_HOME: path.join(tmp, "home"),
                 PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
                 // credentials must come from the stack config through configure(), not from the environment
                 OVIRT_ENGINE_URL: "", OVIRT_ENGINE_PASSWORD: "", OVIRT_ENGINE_CA_PEM: "", OVIRT_ENGINE_CA_FILE: "",

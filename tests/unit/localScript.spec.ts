@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { alive, clearStaleLocks } from "../../scripts/local";
+import { alive, clearStaleLocks } from "../../scripts/lib/fileBackend";
 
 describe("scripts/local.ts: stale locks of the file backend", () => {
     it("removes the lock of a dead pulumi process on this host, keeps a live one and another host's", () => {
