@@ -89,7 +89,8 @@ export class EngineServer {
         this.routes();
     }
 
-    private persist(force = false): void {
+    /** Saves the state when it changed (or always with `force`); the OVN provider emulator calls it after its requests. */
+    persist(force = false): void {
         const dirty = this.model.takeDirty();
         if (!this.opts.statePath || (!dirty && !force)) return;
         try {
@@ -105,6 +106,12 @@ export class EngineServer {
         this.requestLog = [];
         this.faults.set(this.faults.list(), this.faults.seed);
         this.persist(true);
+    }
+
+    /** The user of a valid bearer token, or undefined (the OVN provider emulator checks its tokens here: docs/ovn.md). */
+    tokenUser(token: string): User | undefined {
+        const s = this.tokens.get(token);
+        return s && s.exp > Date.now() ? s.user : undefined;
     }
 
     expireTokens(): number {
