@@ -160,6 +160,12 @@ export interface OvirtCiConfig {
     readonly mainStorageDomain: string;
     /** @default "ovirt-provider-ovn" */
     readonly ovnProviderName: string;
+    /** OVN port security of every lease network and the proxy's ports on them (docs/ovn.md). @default false */
+    readonly ovnPortSecurity: boolean;
+    /** The OVN provider's Identity v2.0 root; absent = `https://<engine host>:35357/v2.0` (the providers derive it). */
+    readonly ovnAuthUrl?: string;
+    /** The OVN provider's Networking v2.0 root; absent = `https://<engine host>:9696/v2.0`. */
+    readonly ovnNetworkUrl?: string;
     /** Install lease numbers, sorted, unique. */
     readonly leases: readonly number[];
     /** Upgrade lease numbers, sorted, unique. @default [] */
@@ -284,6 +290,9 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     k("cluster", "string", "oVirt cluster name (adopted by name)"),
     k("mainStorageDomain", "string", "Storage domain shared by all install leases (adopted by name)"),
     k("ovnProviderName", "string", "External network provider of the lease networks", { default: "ovirt-provider-ovn" }),
+    k("ovnPortSecurity", "boolean", "OVN port security of the lease networks and the proxy's ports on them (the CI contract: off)", { default: false }),
+    k("ovnAuthUrl", "string", "OVN provider's Identity v2.0 root; empty = https://<engine host>:35357/v2.0", { default: "" }),
+    k("ovnNetworkUrl", "string", "OVN provider's Networking v2.0 root; empty = https://<engine host>:9696/v2.0", { default: "" }),
     k("leases", "leaseSet", "Install lease numbers: {from, to}, a list of numbers, or a list of ranges"),
     k("upgradeLeases", "leaseSet", "Upgrade lease numbers, same forms as leases", { default: [] }),
     k("addressing", "object", "Lease addressing scheme (defaults reproduce the CI contract)", { default: { ...DEFAULT_ADDRESSING } }),
@@ -1113,6 +1122,14 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
     if (ovnProviderName !== undefined && !ovnProviderName.trim()) {
         p.add("ovnProviderName", ovnProviderName, "is empty", 'use "ovirt-provider-ovn"');
     }
+    const ovnPortSecurity = readBool(p, "ovnPortSecurity", values.ovnPortSecurity, false);
+    const ovnUrl = (key: string, port: number) => {
+        const u = readString(p, key, values[key], "");
+        if (u && !/^https?:\/\/[^/\s]+\/v2\.0$/.test(u)) p.add(key, u, "is not the OVN provider's API root", `write https://<engine-fqdn>:${port}/v2.0, or leave it empty for that default`);
+        return u || undefined;
+    };
+    const ovnAuthUrl = ovnUrl("ovnAuthUrl", 35357);
+    const ovnNetworkUrl = ovnUrl("ovnNetworkUrl", 9696);
 
     const addressing = validateAddressing(p, values.addressing);
     const naming = validateNaming(p, values.naming);
@@ -1184,6 +1201,9 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
         cluster: cluster!,
         mainStorageDomain: mainStorageDomain!,
         ovnProviderName: ovnProviderName!,
+        ovnPortSecurity,
+        ...(ovnAuthUrl ? { ovnAuthUrl } : {}),
+        ...(ovnNetworkUrl ? { ovnNetworkUrl } : {}),
         leases: Object.freeze(leaseNumbers!),
         upgradeLeases: Object.freeze(upgradeLeaseNumbers!),
         addressing: addressing!,
