@@ -6,14 +6,16 @@
  *
  * Tokens are the engine's own SSO tokens, as with the real provider (auth/plugins/ovirt/sso.py): the token endpoint
  * logs in at the engine's SSO endpoint with the user and password it is given, and every Networking call checks its
- * `X-Auth-Token` with the engine (unknown or expired: 401; not the provider's admin user: 403). Fault rules, the
+ * `X-Auth-Token` with the engine (unknown or expired: 401; not the provider's admin user: 403). The login is the
+ * emulator calling itself, which fault rules skip (they model the clients' path; rules on `^/v2.0/...` cover the
+ * OVN side). Fault rules, the
  * latency profile (`ovnRequest`) and the admin endpoint (`/__admin/ovn/...` on the engine's port) cover it like the
  * engine. Facts: oVirt/ovirt-provider-ovn commit 8a9ae857 (handlers/base_handler.py, keystone_responses.py,
  * neutron_responses.py, selecting_handler.py).
  */
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { STATUS_CODES } from "node:http";
-import type { EngineServer } from "../server";
+import { INTERNAL_CALL_HEADER, type EngineServer } from "../server";
 import { LATENCY_PROFILES } from "../latency";
 import { OvnError, OvnModel } from "./model";
 import type { OvnState } from "./types";
@@ -164,9 +166,15 @@ export class OvnServer {
     /** The provider's SSO login at the engine (sso.py `_get_sso_token`); an SSO error is its 401. */
     private async login(username: string, password: string): Promise<string> {
         const res = await this.engine.app.inject({ method: "POST", url: "/ovirt-engine/sso/oauth/token",
-            headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+            headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded", [INTERNAL_CALL_HEADER]: this.engine.internalCallKey },
             payload: new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api ovirt-ext=token-info:validate", username, password }).toString() });
-        const b = JSON.parse(res.body || "{}") as Record<string, unknown>;
+        let b: Record<string, unknown> = {};
+        try {
+            b = JSON.parse(res.body || "{}") as Record<string, unknown>;
+        } catch {
+            // not JSON: the provider's raise_for_status (outside its request-exception translation) makes it a 500
+            throw new OvnError(500, `${res.statusCode} Server Error for url: /ovirt-engine/sso/oauth/token`);
+        }
         if (res.statusCode === 200 && typeof b.access_token === "string") return b.access_token;
         this.stats.tokenFailures++;
         const details = `${String(b.error_code ?? "")}${String(b.error_description ?? "")}`;
@@ -175,7 +183,7 @@ export class OvnServer {
 
     private async logout(token: string): Promise<void> {
         await this.engine.app.inject({ method: "POST", url: "/ovirt-engine/services/sso-logout", payload: new URLSearchParams({ token }).toString(),
-            headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+            headers: { "Content-Type": "application/x-www-form-urlencoded", [INTERNAL_CALL_HEADER]: this.engine.internalCallKey } });
     }
 
     /** authorization_by_username.py: an inactive token is 401, another user's is 403. */
