@@ -7,7 +7,7 @@
 // Deleting either resource only forgets it: the flag is an attribute of an object another resource owns.
 import * as pulumi from "@pulumi/pulumi";
 import { waitFor, timeoutMs } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optInt, reqName, reqString } from "./common";
+import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optId, optInt, reqName, reqString } from "./common";
 import { OvnEndpoint, OvnSession, findOvnNetwork, networkInfo, ovnSession, portInfo, resolveOvnEndpoint } from "./ovnClient";
 import { OvirtProviderStub } from "./stub";
 
@@ -50,8 +50,7 @@ export class OvnNetworkPortSecurityProvider extends OvnProviderBase implements p
     async check(_olds: OvnNetworkPortSecurityInputs, news: OvnNetworkPortSecurityInputs): Promise<pulumi.dynamic.CheckResult<OvnNetworkPortSecurityInputs>> {
         const n = news as unknown as Record<string, unknown>;
         const failures: CheckFailure[] = [];
-        const networkId = n.networkId === undefined || n.networkId === null ? undefined : reqString(n, "networkId", failures);
-        const inputs = { networkName: reqName(n, "networkName", failures, 256), networkId, portSecurityEnabled: flag(n, failures) };
+        const inputs = { networkName: reqName(n, "networkName", failures, 256), networkId: optId(n, "networkId", failures), portSecurityEnabled: flag(n, failures) };
         return { inputs: compact(inputs), failures };
     }
 

@@ -132,6 +132,9 @@ describe("OVN port security against the engine emulator's OVN provider", functio
             /OVN port 56:6f:00:00:00:99 on network ovn-vmnet-22: timed out .*the engine allocates it when the VM runs/);
         const bad = await p.check({} as never, { networkName: "ovn-vmnet-22", macAddress: "nope" } as never);
         assert.match(bad.failures![0].reason, /macAddress must be a MAC/);
+        const n = await configured(new OvnNetworkPortSecurityProvider(), e);
+        const badNet = await n.check({} as never, { networkName: "ovn-vmnet-22", networkId: "nope", portSecurityEnabled: "no" } as never);
+        assert.deepEqual(badNet.failures!.map((f) => f.property).sort(), ["networkId", "portSecurityEnabled"]);
     });
 
     it("a missing network and a bad password fail naming the network, with no credential", async () => {
