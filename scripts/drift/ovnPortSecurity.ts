@@ -27,14 +27,18 @@ const PORT_TYPE = "pulumi-nodejs:dynamic/ovirt:OvnPortSecurity";
 export function ovnTargets(steps: readonly Step[]): OvnTargets {
     const networks = new Map<string, boolean>();
     const managedPortIds = new Set<string>();
+    const deleted = new Set<string>();
     for (const s of steps) {
         const st = s.newState ?? s.oldState;
         if (!st) continue;
-        if (st.type === NETWORK_TYPE && typeof st.inputs?.networkName === "string" && s.op !== "delete") {
-            networks.set(st.inputs.networkName, st.inputs.portSecurityEnabled === true);
+        if (st.type === NETWORK_TYPE && typeof st.inputs?.networkName === "string") {
+            // a lease being removed (a delete step besides its refresh step) is no target any more
+            if (s.op === "delete") deleted.add(st.inputs.networkName);
+            else networks.set(st.inputs.networkName, st.inputs.portSecurityEnabled === true);
         }
         if (st.type === PORT_TYPE) for (const id of [s.oldState?.id, s.newState?.id]) if (id) managedPortIds.add(id);
     }
+    for (const name of deleted) networks.delete(name);
     return { networks: [...networks].map(([name, portSecurityEnabled]) => ({ name, portSecurityEnabled })).sort((a, b) => a.name.localeCompare(b.name)), managedPortIds };
 }
 
