@@ -10,7 +10,7 @@
  */
 import type { DriftObject } from "../drift";
 import { ConfigSource } from "../../providers/ovirt/client";
-import { OvnEndpoint, listOvnPorts, findOvnNetwork, ovnSession, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
+import { OvnEndpoint, listOvnPorts, ovnSession, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 
 interface Step { op: string; urn: string; oldState?: { type?: string; id?: string; inputs?: Record<string, unknown> }; newState?: { type?: string; id?: string; inputs?: Record<string, unknown> } }
 
@@ -31,6 +31,8 @@ export function ovnTargets(steps: readonly Step[]): OvnTargets {
     for (const s of steps) {
         const st = s.newState ?? s.oldState;
         if (!st) continue;
+        // a create (a lease not made yet) has nothing to check; its name may still be unknown
+        if (s.op === "create" || s.op === "create-replacement") continue;
         if (st.type === NETWORK_TYPE && typeof st.inputs?.networkName === "string") {
             // a lease being removed (a delete step besides its refresh step) is no target any more
             if (s.op === "delete") deleted.add(st.inputs.networkName);
@@ -47,8 +49,10 @@ export async function ovnPortDrift(targets: OvnTargets, endpoint: OvnEndpoint): 
     const out: DriftObject[] = [];
     const s = ovnSession(endpoint, "drift check of OVN port security");
     for (const n of targets.networks) {
-        const network = await findOvnNetwork(s, n.name);
-        for (const p of await listOvnPorts(s, network.id)) {
+        // a network gone from the provider is its resource's drift (the refresh reports it missing), not a port's
+        const network = (await s.get<{ networks?: Record<string, unknown>[] }>("/networks", { name: n.name })).networks?.find((x) => x.name === n.name);
+        if (!network) continue;
+        for (const p of await listOvnPorts(s, String(network.id))) {
             if (targets.managedPortIds.has(p.id) || p.portSecurityEnabled === n.portSecurityEnabled) continue;
             out.push({
                 type: "OVN port", name: `${n.name} ${p.name} (MAC ${p.macAddress}, VM ${p.deviceId || "none"}, port ${p.id})`, urn: `ovn-port:${p.id}`, ops: ["check"],

@@ -18,6 +18,8 @@ describe("drift: the OVN port security targets of a digest", () => {
                 newState: st(NET, "n11", { networkName: "ovn-vmnet-11", portSecurityEnabled: true }) },
             { op: "refresh", urn: "u3", oldState: st(PORT, "port-a", { networkName: "ovn-vmnet-10", macAddress: "56:6f:00:00:00:01" }) },
             { op: "same", urn: "u4" },
+            // a lease not made yet: nothing to check (its network name may still be unknown)
+            { op: "create", urn: "u6", newState: st(NET, "", { networkName: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", portSecurityEnabled: false }) },
             // a lease being removed is no target any more
             { op: "refresh", urn: "u5", oldState: st(NET, "n12", { networkName: "ovn-vmnet-12", portSecurityEnabled: false }) },
             { op: "delete", urn: "u5", oldState: st(NET, "n12", { networkName: "ovn-vmnet-12", portSecurityEnabled: false }) },
