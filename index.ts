@@ -49,6 +49,7 @@ const leaseComponents = leaseInfos.map(
             storageDomainId: ovirtEngine.mainStorageDomainId,
             ovnProviderId: ovirtEngine.ovnProviderId,
             proxy: proxyVm,
+            ovnPortSecurity: config.ovnPortSecurity,
         }),
 );
 const upgradeComponents = upgradeInfos.map(

@@ -4,6 +4,7 @@ import { LeaseInfo } from "../lib/leaseModel";
 import { DnsRecord, dnsRecords } from "../lib/render/dnsRecords";
 import { leaseFileOutput } from "../lib/render/leaseFile";
 import { Network } from "../providers/ovirt/network";
+import { OvnNetworkPortSecurity, OvnPortSecurity } from "../providers/ovirt/portSecurity";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { ProxyVm } from "./proxyVm";
 import { leaseScripts } from "./proxyScripts";
@@ -21,6 +22,11 @@ export interface LeaseArgs {
     readonly ovnProviderId: pulumi.Input<string>;
     /** The proxy VM that routes, serves DHCP/DNS and NATs for this lease. */
     readonly proxy: ProxyVm;
+    /**
+     * OVN port security of the network and of the proxy's port on it (docs/ovn.md).
+     * @default false: the installer's floating VIPs and the proxy's routed traffic need it off (ci-contract.md 12.1)
+     */
+    readonly ovnPortSecurity?: boolean;
 }
 
 /**
@@ -58,12 +64,22 @@ export class Lease extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const portSecurityEnabled = args.ovnPortSecurity ?? false;
+        // Before any port exists on the network: a port takes the network's flag when the engine allocates it.
+        const networkPortSecurity = new OvnNetworkPortSecurity(
+            `${name}-port-security`,
+            { networkName: network.name, networkId: network.id, portSecurityEnabled },
+            { parent: this },
+        );
         const nic = new VmNic(
             `${name}-proxy-nic`,
             { vmId: args.proxy.vmId, name: info.interfaceName, vnicProfileId: network.vnicProfileId },
             // after the external NIC, so that one stays the guest's first NIC (eth0, configured by cloud-init)
-            { parent: this, dependsOn: [args.proxy.externalNic] },
+            { parent: this, dependsOn: [args.proxy.externalNic, networkPortSecurity] },
         );
+        // The proxy's port is checked and corrected on its own: one made before the network's flag was set (an
+        // older stack, a hand change) keeps its own flag, and drift on it is found by the next refresh.
+        new OvnPortSecurity(`${name}-proxy-port-security`, { networkName: network.name, macAddress: nic.mac, portSecurityEnabled }, { parent: this });
         const scripts = nic.mac.apply((mac) => leaseScripts(args.proxy.target, info, mac));
         new command.remote.Command(
             `${name}-proxy-config`,

@@ -251,7 +251,7 @@ export function buildRouter(m: EngineModel): Router {
     });
     get("/openstacknetworkproviders/:provider/networks/:network", (r) => {
         const p = m.provider(r.params.provider);
-        const n = m.network(r.params.network);
+        const n = s().networks.find((x) => x.externalId === r.params.network) ?? m.network(r.params.network);
         if (n.externalProviderId !== p.id) throw new NotFound("network");
         return ok(V.openstackNetworkView(r.view, p.id, n));
     });

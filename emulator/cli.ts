@@ -1,6 +1,7 @@
 /**
  * `npm run engine -- --port <p> [--state <file>] [--latency instant|fast|realistic] [--seed <file>]
- *   [--insecure-http] [--faults <file>] [--fault-seed <n>] [--data-dir <d>] [--token-ttl <s>] [--admin-password <pw>]`
+ *   [--insecure-http] [--faults <file>] [--fault-seed <n>] [--data-dir <d>] [--token-ttl <s>] [--admin-password <pw>]
+ *   [--ovn-auth-port <p>] [--ovn-network-port <p>] [--ovn-port-security-default true|false]`
  */
 import * as fs from "node:fs";
 import { validateRules } from "./faults";
@@ -8,7 +9,8 @@ import { isLatencyProfile } from "./latency";
 import { EngineOptions, startEngine } from "./index";
 
 const USAGE = `usage: npm run engine -- [--port <p>] [--state <file>] [--latency instant|fast|realistic] [--seed <file>]
-       [--insecure-http] [--faults <file>] [--fault-seed <n>] [--data-dir <dir>] [--token-ttl <seconds>] [--admin-password <pw>]`;
+       [--insecure-http] [--faults <file>] [--fault-seed <n>] [--data-dir <dir>] [--token-ttl <seconds>] [--admin-password <pw>]
+       [--ovn-auth-port <p>] [--ovn-network-port <p>] [--ovn-port-security-default true|false]`;
 
 function fail(msg: string): never {
     process.stderr.write(`engine emulator: ${msg}\n${USAGE}\n`);
@@ -58,6 +60,13 @@ export function parseArgs(argv: string[]): EngineOptions {
             case "--data-dir": o.dataDir = value(i, a); i++; break;
             case "--token-ttl": o.tokenTtlSeconds = intArg(value(i, a), a, 1, 10 * 365 * 86400, "use a number of seconds >= 1"); i++; break;
             case "--admin-password": o.adminPassword = value(i, a); i++; break;
+            case "--ovn-auth-port": o.ovnAuthPort = intArg(value(i, a), a, 0, 65535, "use a TCP port 0..65535 (0 picks a free one)"); i++; break;
+            case "--ovn-network-port": o.ovnNetworkPort = intArg(value(i, a), a, 0, 65535, "use a TCP port 0..65535 (0 picks a free one)"); i++; break;
+            case "--ovn-port-security-default": {
+                const v = value(i, a); i++;
+                if (v !== "true" && v !== "false") fail(`${a} ${v} is not valid: use true or false`);
+                o.ovnPortSecurityDefault = v === "true"; break;
+            }
             case "--help": case "-h": process.stdout.write(`${USAGE}\n`); process.exit(0); break;
             default: fail(`unknown flag ${a}`);
         }
@@ -72,7 +81,7 @@ async function main(): Promise<void> {
         engine = await startEngine(opts);
     } catch (e) {
         const err = e as NodeJS.ErrnoException;
-        if (err.code === "EADDRINUSE") fail(`--port ${opts.port} is in use: pick another port or --port 0`);
+        if (err.code === "EADDRINUSE") fail(`a port is in use (--port ${opts.port}, --ovn-auth-port ${opts.ovnAuthPort ?? 0}, --ovn-network-port ${opts.ovnNetworkPort ?? 0}): pick others or 0`);
         fail(err.message);
     }
     process.stdout.write([
@@ -83,6 +92,8 @@ async function main(): Promise<void> {
         `  user:      ${engine.username}`,
         `  password:  ${engine.password}`,
         `  admin:     ${engine.adminUrl}/stats (no auth, loopback only)`,
+        `  OVN auth:  ${engine.ovnAuthUrl}/tokens (Identity v2.0, engine credentials)`,
+        `  OVN API:   ${engine.ovnNetworkUrl} (Networking v2.0)`,
         "",
     ].join("\n"));
     let stopping = false;

@@ -3,6 +3,7 @@
  */
 import { FaultRule } from "./faults";
 import { LatencyProfile, isLatencyProfile } from "./latency";
+import { OvnServer } from "./ovn/server";
 import { ADMIN_USER, API_ROOT, DEFAULT_ADMIN_PASSWORD, EngineServer, defaultDataDir } from "./server";
 
 export type { LatencyProfile } from "./latency";
@@ -10,6 +11,7 @@ export { LATENCY_PROFILES } from "./latency";
 export type { LatencyTable } from "./latency";
 export type { FaultRule, FaultKind } from "./faults";
 export { EngineServer } from "./server";
+export { OvnServer } from "./ovn/server";
 
 export interface EngineOptions {
     /** TCP port; 0 = a free port. @default 0 */
@@ -34,6 +36,12 @@ export interface EngineOptions {
     faultSeed?: number;
     /** Password of admin@internal. @default "ovirt-emulator" */
     adminPassword?: string;
+    /** Port of the OVN provider's Identity endpoint (35357 on a real engine); 0 = a free one. @default 0 */
+    ovnAuthPort?: number;
+    /** Port of the OVN provider's Networking API (9696 on a real engine); 0 = a free one. @default 0 */
+    ovnNetworkPort?: number;
+    /** The OVN provider's `port-security-enabled-default` (docs/ovn.md). @default true, as in the CI environment */
+    ovnPortSecurityDefault?: boolean;
 }
 
 export interface RunningEngine {
@@ -48,11 +56,17 @@ export interface RunningEngine {
     /** `admin@internal`. */
     username: string;
     password: string;
+    /** The OVN provider's Identity v2.0 root, `https://127.0.0.1:<port>/v2.0` (docs/ovn.md). */
+    ovnAuthUrl: string;
+    /** The OVN provider's Networking v2.0 root, `https://127.0.0.1:<port>/v2.0`. */
+    ovnNetworkUrl: string;
     /** Back to the seed inventory, counters zero. */
     reset(): Promise<void>;
     stop(): Promise<void>;
     /** The server object, for tests that need the model directly. */
     server: EngineServer;
+    /** The OVN provider's server (its model: `ovn.model`, `ovn.inventory()`). */
+    ovn: OvnServer;
 }
 
 export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngine> {
@@ -67,12 +81,22 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
         dataDir: opts.dataDir ?? defaultDataDir(), tokenTtlSeconds: opts.tokenTtlSeconds ?? 36000, faults: opts.faults ?? [],
         faultSeed: opts.faultSeed ?? 1, adminPassword: opts.adminPassword ?? DEFAULT_ADMIN_PASSWORD,
     });
+    // the OVN provider's admin routes go on the engine's app, so it is built before the engine listens
+    const ovn = new OvnServer(server, { authPort: opts.ovnAuthPort ?? 0, networkPort: opts.ovnNetworkPort ?? 0,
+        portSecurityDefault: opts.ovnPortSecurityDefault ?? true });
     const url = await server.listen();
+    try {
+        await ovn.listen(host);
+    } catch (e) {
+        await server.close();
+        throw e;
+    }
     return {
         url, apiUrl: url + API_ROOT, adminUrl: url + "/__admin", caPem: server.pki.caPem, caFile: server.pki.caFile,
-        username: ADMIN_USER, password: server.opts.adminPassword,
-        reset: async () => server.reset(),
-        stop: async () => server.close(),
+        username: ADMIN_USER, password: server.opts.adminPassword, ovnAuthUrl: ovn.authUrl, ovnNetworkUrl: ovn.networkUrl,
+        reset: async () => { server.reset(); ovn.resetStats(); },
+        stop: async () => { await ovn.close(); await server.close(); },
         server,
+        ovn,
     };
 }

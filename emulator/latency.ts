@@ -42,6 +42,8 @@ export interface LatencyTable {
     readonly vmPoweringDown: number;
     /** VM stop (power off) → `down`. */
     readonly vmStop: number;
+    /** Time one request to the OVN provider's API takes (it asks the engine's SSO to validate the token each time). */
+    readonly ovnRequest: number;
 }
 
 /** The latency profiles. `instant` settles every transition on the next tick (or the next request). */
@@ -50,19 +52,19 @@ export const LATENCY_PROFILES: Readonly<Record<LatencyProfile, LatencyTable>> = 
         hostInstalling: 0, hostInitializing: 0, hostInstallFail: 0, hostPreparingForMaintenance: 0, hostActivating: 0,
         sdCreate: 0, sdLocked: 0, sdMaintenanceToActivating: 0, sdActivating: 0, sdPreparingForMaintenance: 0,
         sdDetaching: 0, diskCopy: 0, templateCreate: 0, vmWaitForLaunch: 0, vmPoweringUp: 0, vmGuestAgent: 0,
-        vmPoweringDown: 0, vmStop: 0,
+        vmPoweringDown: 0, vmStop: 0, ovnRequest: 0,
     },
     fast: {
         hostInstalling: 60, hostInitializing: 30, hostInstallFail: 50, hostPreparingForMaintenance: 20, hostActivating: 20,
         sdCreate: 20, sdLocked: 20, sdMaintenanceToActivating: 20, sdActivating: 20, sdPreparingForMaintenance: 20,
         sdDetaching: 20, diskCopy: 40, templateCreate: 40, vmWaitForLaunch: 20, vmPoweringUp: 30, vmGuestAgent: 50,
-        vmPoweringDown: 30, vmStop: 10,
+        vmPoweringDown: 30, vmStop: 10, ovnRequest: 2,
     },
     realistic: {
         hostInstalling: 30_000, hostInitializing: 10_000, hostInstallFail: 25_000, hostPreparingForMaintenance: 3_000,
         hostActivating: 4_000, sdCreate: 3_000, sdLocked: 2_000, sdMaintenanceToActivating: 1_500, sdActivating: 2_500,
         sdPreparingForMaintenance: 2_000, sdDetaching: 3_000, diskCopy: 8_000, templateCreate: 15_000,
-        vmWaitForLaunch: 2_000, vmPoweringUp: 5_000, vmGuestAgent: 20_000, vmPoweringDown: 4_000, vmStop: 1_000,
+        vmWaitForLaunch: 2_000, vmPoweringUp: 5_000, vmGuestAgent: 20_000, vmPoweringDown: 4_000, vmStop: 1_000, ovnRequest: 60,
     },
 };
 

@@ -57,8 +57,16 @@ export function sanitizeCorrelationId(v: string | undefined): string {
     return c || randomUUID();
 }
 
+/** Header of the emulator's calls to itself (the OVN provider's SSO login), with {@link EngineServer.internalCallKey}. */
+export const INTERNAL_CALL_HEADER = "x-ovirt-ci-emulator-internal";
+
 export class EngineServer {
     readonly app: FastifyInstance;
+    /**
+     * Marks the emulator's own calls to itself (the OVN provider logging in at the engine's SSO, on the same host):
+     * fault rules model the path between clients and the emulator, so they skip these. Random per process.
+     */
+    readonly internalCallKey = randomBytes(16).toString("hex");
     readonly model: EngineModel;
     readonly faults: FaultInjector;
     readonly pki: Pki;
@@ -89,7 +97,8 @@ export class EngineServer {
         this.routes();
     }
 
-    private persist(force = false): void {
+    /** Saves the state when it changed (or always with `force`); the OVN provider emulator calls it after its requests. */
+    persist(force = false): void {
         const dirty = this.model.takeDirty();
         if (!this.opts.statePath || (!dirty && !force)) return;
         try {
@@ -105,6 +114,12 @@ export class EngineServer {
         this.requestLog = [];
         this.faults.set(this.faults.list(), this.faults.seed);
         this.persist(true);
+    }
+
+    /** The user of a valid bearer token, or undefined (the OVN provider emulator checks its tokens here: docs/ovn.md). */
+    tokenUser(token: string): User | undefined {
+        const s = this.tokens.get(token);
+        return s && s.exp > Date.now() ? s.user : undefined;
     }
 
     expireTokens(): number {
@@ -146,7 +161,7 @@ export class EngineServer {
 
         // correlation id + fault injection for everything the engine serves
         app.addHook("onRequest", async (req, reply) => {
-            if (!req.url.startsWith("/ovirt-engine")) return;
+            if (!req.url.startsWith("/ovirt-engine") || req.headers[INTERNAL_CALL_HEADER] === this.internalCallKey) return;
             const q = new URL(req.url, "http://x").searchParams;
             const header = req.headers["correlation-id"];
             const cid = sanitizeCorrelationId((Array.isArray(header) ? header[0] : header) ?? q.get("correlation_id") ?? undefined);

@@ -552,6 +552,17 @@ function checkNames(p: Problems, f: Record<string, unknown>): void {
     if (ovn !== undefined && !ovn.trim()) {
         p.add("ovnProviderName", ovn, "is empty", `use "${String(optionsOf(S.ovnProviderName).default)}"`);
     }
+    checkOvnUrl(p, f, "ovnAuthUrl", 35357);
+    checkOvnUrl(p, f, "ovnNetworkUrl", 9696);
+}
+
+/** An OVN provider API root (docs/ovn.md): empty = derived from the engine URL, so absent from the model. */
+function checkOvnUrl(p: Problems, f: Record<string, unknown>, key: "ovnAuthUrl" | "ovnNetworkUrl", defaultPort: number): void {
+    const url = f[key] as string | undefined;
+    if (url && !/^https?:\/\/[^/\s]+\/v2\.0$/.test(url)) {
+        p.add(key, url, "is not the OVN provider's API root", `write https://<engine-fqdn>:${defaultPort}/v2.0, or leave it empty for that default`);
+    }
+    if (!url) f[key] = undefined;
 }
 
 function validateAddressing(p: Problems, v: unknown): AddressingScheme | undefined {

@@ -16,6 +16,10 @@ export interface LocalServices {
     engine: {
         /** `https://127.0.0.1:<port>/ovirt-engine/api` */
         apiUrl: string;
+        /** The OVN provider's Identity v2.0 root (`https://127.0.0.1:<port>/v2.0`): not derivable, its port is free-picked. */
+        ovnAuthUrl: string;
+        /** The OVN provider's Networking v2.0 root. */
+        ovnNetworkUrl: string;
         caPem: string;
         username: string;
         password: string;
@@ -86,6 +90,8 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
         [ns("engineUrl")]: s.engine.apiUrl,
         [ns("engineUsername")]: s.engine.username,
         [ns("engineCaPem")]: s.engine.caPem,
+        [ns("ovnAuthUrl")]: s.engine.ovnAuthUrl,
+        [ns("ovnNetworkUrl")]: s.engine.ovnNetworkUrl,
         [ns("baseDomain")]: LOCAL_BASE_DOMAIN,
         [ns("dataCenter")]: "OCP-45",
         [ns("cluster")]: "OCP-45",

@@ -16,6 +16,7 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { ovnDrift } from "./drift/ovnPortSecurity";
 
 export const EXIT = Object.freeze({ clean: 0, drift: 1, failed: 2 });
 
@@ -289,7 +290,19 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     if (!digest || !Array.isArray(digest.steps) || errors.some((d) => !/no changes were expected/.test(d.message))) {
         return fail(failureReason(digest, r.stderr));
     }
-    const report = analyzePreview(digest, o.stack);
+    const found = analyzePreview(digest, o.stack);
+    // OVN port security of ports no resource manages (scripts/drift/ovnPortSecurity.ts, docs/ovn.md)
+    let ovn: DriftObject[];
+    try {
+        ovn = await ovnDrift(digest.steps, async () => {
+            const c = await run("pulumi", ["config", "--show-secrets", "--json", "--stack", o.stack, "--cwd", o.cwd], o.cwd);
+            if (c.code !== 0) throw new Error(`pulumi config of stack ${o.stack} failed: ${c.stderr.trim().split("\n").pop() ?? ""}`);
+            return c.stdout;
+        });
+    } catch (e) {
+        return fail(`OVN port security check: ${(e as Error).message}`);
+    }
+    const report: DriftReport = { stack: found.stack, drifted: [...found.drifted, ...ovn] };
     if (report.drifted.length === 0 && r.code !== 0) {
         // The CLI says it failed, yet no step changes anything: do not call that clean.
         return fail(failureReason(digest, r.stderr));

@@ -58,6 +58,9 @@ function requireTools(): void {
 
 interface Ports {
     engine: number;
+    /** The engine emulator's OVN provider: Identity and Networking API ports. */
+    ovnAuth: number;
+    ovnNetwork: number;
     openbao: number;
     sshd: number;
 }
@@ -81,11 +84,12 @@ async function portFree(port: number): Promise<boolean> {
 async function ports(): Promise<Ports> {
     const f = file("ports.json");
     const known = fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, "utf8")) as Partial<Ports>) : {};
-    const out: Ports = { engine: 0, openbao: 0, sshd: 0 };
+    const out: Ports = { engine: 0, ovnAuth: 0, ovnNetwork: 0, openbao: 0, sshd: 0 };
+    const daemon: Record<keyof Ports, string> = { engine: "engine", ovnAuth: "engine", ovnNetwork: "engine", openbao: "openbao", sshd: "sshd" };
     for (const k of Object.keys(out) as (keyof Ports)[]) {
         const p = known[k];
         // A known port is kept when its daemon runs (it is busy then) or when it is free.
-        out[k] = p && (readPid(k) !== undefined || (await portFree(p))) ? p : await freePort();
+        out[k] = p && (readPid(daemon[k]) !== undefined || (await portFree(p))) ? p : await freePort();
     }
     fs.writeFileSync(f, `${JSON.stringify(out, null, 2)}\n`);
     return out;
@@ -156,10 +160,13 @@ async function services(): Promise<LocalServices> {
 
     await ensureDaemon(
         "engine",
-        async () => fs.existsSync(caFile) && (await httpsGet(`${engineUrl}/__admin/stats`, fs.readFileSync(caFile, "utf8"))).status === 200,
+        // healthy = the engine and its OVN provider answer (an emulator started by an older checkout has no OVN ports)
+        async () => fs.existsSync(caFile) && (await httpsGet(`${engineUrl}/__admin/stats`, fs.readFileSync(caFile, "utf8"))).status === 200 &&
+            (await httpsGet(`https://127.0.0.1:${p.ovnAuth}/v2.0/`, fs.readFileSync(caFile, "utf8"))).status === 200,
         () => spawnDaemon("engine", process.execPath, [
             "-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "emulator/cli.ts"),
             "--port", String(p.engine), "--state", file("engine-state.json"), "--latency", "fast",
+            "--ovn-auth-port", String(p.ovnAuth), "--ovn-network-port", String(p.ovnNetwork),
         ]),
     );
 
@@ -195,7 +202,7 @@ async function services(): Promise<LocalServices> {
 
     fs.mkdirSync(SANDBOX, { recursive: true });
     return {
-        engine: { apiUrl: `${engineUrl}/ovirt-engine/api`, caPem: fs.readFileSync(caFile, "utf8"), username: ADMIN_USER, password: DEFAULT_ADMIN_PASSWORD },
+        engine: { apiUrl: `${engineUrl}/ovirt-engine/api`, ovnAuthUrl: `https://127.0.0.1:${p.ovnAuth}/v2.0`, ovnNetworkUrl: `https://127.0.0.1:${p.ovnNetwork}/v2.0`, caPem: fs.readFileSync(caFile, "utf8"), username: ADMIN_USER, password: DEFAULT_ADMIN_PASSWORD },
         vault: { address: baoAddress, token },
         sshd: { host: "127.0.0.1", port: p.sshd, user: sshdFiles.user, privateKeyPem: sshdFiles.privateKeyPem, publicKey: sshdFiles.publicKey },
         sandboxDir: SANDBOX,

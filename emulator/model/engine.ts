@@ -23,7 +23,8 @@ const GiB = 1024 ** 3;
 const MAX_EVENT_DESCRIPTION = 4000;
 const HISTORY_LIMIT = 50;
 
-const VM_RUNNING = ["up", "powering_up", "wait_for_launch", "powering_down", "reboot_in_progress", "migrating", "paused",
+/** VM statuses in which the VM runs on a host (also when the OVN provider allocates its ports: emulator/ovn/model.ts). */
+export const VM_RUNNING = ["up", "powering_up", "wait_for_launch", "powering_down", "reboot_in_progress", "migrating", "paused",
     "not_responding", "saving_state", "restoring_state", "unknown"];
 const VM_REMOVABLE = ["unassigned", "down", "image_illegal", "image_locked"];
 const HOST_REMOVABLE = ["maintenance", "install_failed", "non_responsive", "down", "pending_approval"];
@@ -691,7 +692,7 @@ export class EngineModel {
         const usages = wrappedList(b.usages, "usage")?.map((u) => String(u).toLowerCase()) ?? ["vm"];
         const n: Network = { id: randomUUID(), name: name!, description: str(b.description) ?? "", comment: str(b.comment),
             dataCenterId: dc.id, mtu: int(b.mtu, "mtu") ?? 0, vlanId: int(obj(b.vlan)?.id, "vlan.id"),
-            stp: bool(b.stp, "stp") ?? false, usages, externalProviderId: prov?.id,
+            stp: bool(b.stp, "stp") ?? false, usages, externalProviderId: prov?.id, externalId: prov ? randomUUID() : undefined,
             profileRequired: bool(b.profile_required, "profile_required") ?? true, portIsolation: bool(b.port_isolation, "port_isolation") ?? false };
         this.state.networks.push(n);
         if (n.profileRequired && usages.includes("vm")) {

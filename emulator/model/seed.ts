@@ -154,6 +154,7 @@ export function normalizeState(s: Partial<State>, now = Date.now()): State {
         pending: list("pending"), history: s.history && typeof s.history === "object" ? s.history : {},
         counters: { event: 0, mac: 0, pending: 0, ...(s.counters ?? {}) },
         startedAt: typeof s.startedAt === "number" ? s.startedAt : now,
+        ...(s.ovn && typeof s.ovn === "object" ? { ovn: s.ovn } : {}),
     };
     if (!st.templates.some((t) => t.id === SEED_IDS.blankTemplate)) st.templates.unshift(base.templates[0]);
     if (!st.tags.some((t) => t.id === SEED_IDS.rootTag)) st.tags.unshift(base.tags[0]);

@@ -46,6 +46,8 @@ export interface Network {
     id: string; name: string; description?: string; comment?: string; dataCenterId: string;
     mtu: number; vlanId?: number; stp: boolean; usages: string[]; externalProviderId?: string;
     profileRequired: boolean; portIsolation: boolean;
+    /** The provider-side id of a network on an external provider (the engine's `provider_network_external_id`). */
+    externalId?: string;
 }
 
 export interface VnicProfile { id: string; name: string; description?: string; networkId: string; passThrough: string; portMirroring: boolean }
@@ -135,4 +137,6 @@ export interface State {
     history: Record<string, Transition[]>;
     counters: { event: number; mac: number; pending: number };
     startedAt: number;
+    /** The OVN provider's networks and ports (emulator/ovn/); created on first use. */
+    ovn?: import("../ovn/types").OvnState;
 }

@@ -262,8 +262,9 @@ export function providerView(ctx: ViewCtx, p: OpenStackNetworkProvider): Obj {
 
 /** A network as the OVN provider lists it (`/openstacknetworkproviders/{p}/networks`). */
 export function openstackNetworkView(ctx: ViewCtx, providerId: string, n: Network): Obj {
-    const href = `${ctx.base}/openstacknetworkproviders/${providerId}/networks/${n.id}`;
-    return decorate(ctx, { href, id: n.id, name: n.name, openstack_network_provider: ref(ctx, "openstacknetworkproviders", providerId) },
+    const id = n.externalId ?? n.id;     // the provider-side id, as the engine lists the provider's networks
+    const href = `${ctx.base}/openstacknetworkproviders/${providerId}/networks/${id}`;
+    return decorate(ctx, { href, id, name: n.name, openstack_network_provider: ref(ctx, "openstacknetworkproviders", providerId) },
         href, plain(["subnets"]), ["import"]);
 }
 

@@ -232,7 +232,7 @@ export function retryCount(): number {
  * tests see every retry): `ovirt-ci: retry <n>/<max> of <what> in <ms> ms after: <error message>`. The message of
  * an OvirtApiError holds the operation, method, path and the engine's reason, never a token or a password.
  */
-function noteRetry(ep: Endpoint, attempt: number, delayMs: number, err: OvirtApiError): void {
+export function noteRetry(ep: Endpoint, attempt: number, delayMs: number, err: OvirtApiError): void {
     processCache().retries++;
     console.error(`ovirt-ci: retry ${attempt + 1}/${ep.retry.attempts - 1} in ${delayMs} ms after: ${err.message}`);
 }
@@ -241,7 +241,7 @@ function engineBase(apiUrl: string): string {
     return apiUrl.replace(/\/ovirt-engine\/api$/, "");
 }
 
-function httpsAgentFor(ep: Endpoint): unknown {
+export function httpsAgentFor(ep: Endpoint): unknown {
     const c = processCache();
     const key = `${ep.apiUrl}\u0000${ep.insecure}\u0000${ep.caPem ?? ""}`;
     let agent = c.agents.get(key);

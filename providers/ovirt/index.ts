@@ -18,3 +18,5 @@ export * from "./affinityGroup";
 export * from "./tag";
 export * from "./event";
 export * from "./engineObject";
+export * from "./ovnClient";
+export * from "./portSecurity";

@@ -7,6 +7,7 @@ import { EngineObjectProvider } from "./engineObject";
 import { EventProvider } from "./event";
 import { HostProvider } from "./host";
 import { NetworkProvider } from "./network";
+import { OvnNetworkPortSecurityProvider, OvnPortSecurityProvider } from "./portSecurity";
 import { StorageDomainProvider } from "./storageDomain";
 import { TagProvider } from "./tag";
 import { VmProvider } from "./vm";
@@ -20,6 +21,8 @@ const PROVIDERS = {
     Event: EventProvider,
     Host: HostProvider,
     Network: NetworkProvider,
+    OvnNetworkPortSecurity: OvnNetworkPortSecurityProvider,
+    OvnPortSecurity: OvnPortSecurityProvider,
     StorageDomain: StorageDomainProvider,
     Tag: TagProvider,
     Vm: VmProvider,

@@ -18,6 +18,7 @@ import type { State } from "../../emulator/model/types";
 import { startOpenBao, freePort, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
 import { LocalServices, LocalStackConfig, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
+import { readOvnPortSecurity, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 
@@ -95,7 +96,7 @@ export async function startServices(opts: { latency?: "instant" | "fast" | "real
         const sandboxDir = path.join(tmp, "proxy");
         fs.mkdirSync(sandboxDir);
         const local: LocalServices = {
-            engine: { apiUrl: engine.apiUrl, caPem: engine.caPem, username: engine.username, password: engine.password },
+            engine: { apiUrl: engine.apiUrl, ovnAuthUrl: engine.ovnAuthUrl, ovnNetworkUrl: engine.ovnNetworkUrl, caPem: engine.caPem, username: engine.username, password: engine.password },
             vault: { address: bao.address, token: bao.token },
             sshd: { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyPem: sshd.privateKeyPem, publicKey: sshd.publicKey },
             sandboxDir,
@@ -239,6 +240,20 @@ function adminGet(engine: RunningEngine, what: string): Promise<unknown> {
 /** The emulator's live inventory (`GET /__admin/inventory`). */
 export async function inventory(engine: RunningEngine): Promise<State> {
     return (await adminGet(engine, "inventory")) as State;
+}
+
+/** The emulator's OVN provider request counters (`GET /__admin/ovn/stats`). */
+export async function ovnStats(engine: RunningEngine): Promise<{ requests: Record<string, number> }> {
+    return (await adminGet(engine, "ovn/stats")) as { requests: Record<string, number> };
+}
+
+/** Port security of a network and its ports, read through the emulator's OVN provider API like any client would. */
+export async function ovnPortSecurity(engine: RunningEngine, networkName: string): ReturnType<typeof readOvnPortSecurity> {
+    const cfg: Record<string, string> = {
+        "ovirt-ci:engineUrl": engine.apiUrl, "ovirt-ci:engineUsername": engine.username, "ovirt-ci:enginePassword": engine.password,
+        "ovirt-ci:engineCaPem": engine.caPem, "ovirt-ci:ovnAuthUrl": engine.ovnAuthUrl, "ovirt-ci:ovnNetworkUrl": engine.ovnNetworkUrl,
+    };
+    return readOvnPortSecurity(networkName, { endpoint: resolveOvnEndpoint({ get: (k) => cfg[k] }) });
 }
 
 /** The emulator's request counters (`GET /__admin/stats`). */

@@ -10,7 +10,9 @@ import { defaultSeed, SEED_IDS } from "../../emulator/model/seed";
 import type { State } from "../../emulator/model/types";
 import { readKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
-import { E2eServices, E2eStack, EngineStats, alive, dig, engineStats, inventory, programStack, startServices, treeFiles } from "./helpers";
+import {
+    E2eServices, E2eStack, EngineStats, alive, dig, engineStats, inventory, ovnPortSecurity, ovnStats, programStack, startServices, treeFiles,
+} from "./helpers";
 
 const ITEM = "selfservice/ovirt/cluster-secrets-ovirt";
 const LEASE_KEYS = [
@@ -36,6 +38,20 @@ function owned(inv: State) {
 }
 
 const ip = (n: number, host: number) => `192.168.${200 + n}.${host}`;
+
+/**
+ * Through the emulator's OVN provider API: every lease network and every port on it (the proxy's among them) has
+ * port security off (ci-contract.md 12.1).
+ */
+async function assertPortSecurityOff(s: E2eServices, leases: number[]): Promise<void> {
+    const proxy = (await inventory(s.engine)).vms.find((v) => v.name === "proxy-vm")!;
+    for (const n of leases) {
+        const { network, ports } = await ovnPortSecurity(s.engine, `ovn-vmnet-${n}`);
+        assert.equal(network.portSecurityEnabled, false, `ovn-vmnet-${n} has port security off`);
+        const mac = proxy.nics.find((x) => x.name === `vmnet${n}`)!.mac;
+        assert.deepEqual(ports.map((p) => [p.macAddress, p.deviceId, p.portSecurityEnabled]), [[mac, proxy.id, false]], `ovn-vmnet-${n}: the proxy's port, off`);
+    }
+}
 /** API writes (SSO logins are POSTs too, but change nothing). */
 const apiWrites = (s: EngineStats) =>
     s.writes - Object.entries(s.requests).filter(([k]) => /sso|services\/sso-logout/.test(k) && !k.startsWith("GET")).reduce((a, [, v]) => a + v, 0);
@@ -76,9 +92,10 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
     it("1. up with 3 leases and 2 upgrade leases: engine objects, the Vault item, lease files, DNS answers", async () => {
         // The first preview (every engine id, MAC and the proxy connection still unknown) plans the whole graph.
         const preview = await timed("first preview", () => t.stack.preview());
-        assert.deepEqual(preview.changeSummary, { create: 36 }, "3 leases × 4 + 2 upgrade leases × 2 + 20 fixed resources (incl. the stack)");
+        assert.deepEqual(preview.changeSummary, { create: 42 }, "3 leases × 6 + 2 upgrade leases × 2 + 20 fixed resources (incl. the stack)");
+        for (const n of [10, 11, 12]) assert.match(preview.stdout, new RegExp(`OvnNetworkPortSecurity\\s+ovirt-${n}-port-security`), "the preview shows port security per lease");
         const up = await timed("up", () => t.stack.up({ refresh: true }));
-        assert.deepEqual(up.summary.resourceChanges, { create: 36 });
+        assert.deepEqual(up.summary.resourceChanges, { create: 42 });
         assert.equal(up.summary.result, "succeeded");
         // What the state records: the proxy VM waits for the hosts (it needs one up to start), its template and
         // network lookups do not; every dynamic resource stores the small provider stub (docs/provider.md).
@@ -89,8 +106,11 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         for (const h of hostUrns) assert.ok(deps("proxy-vm").includes(h), `proxy-vm depends on ${h}`);
         for (const lookup of ["proxy-template", "proxy-management-profile"]) assert.ok(!deps(lookup).some((d) => hostUrns.includes(d)), `${lookup} does not wait for the hosts`);
         const providerSizes = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.urn.replace(/.*::/, ""), JSON.stringify(r.outputs?.__provider ?? "").length] as const);
-        assert.equal(providerSizes.length, 18, "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 networks and NICs, 2 storage domains");
+        assert.equal(providerSizes.length, 24, "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities), 2 storage domains");
         assert.ok(providerSizes.every(([, n]) => n > 100 && n < 8_000), `every dynamic resource stores the stub: ${JSON.stringify(providerSizes)}`);
+        await assertPortSecurityOff(s, [10, 11, 12]);
+        // the network's flag was off before the proxy's NIC existed: its port was created off, nothing corrected it
+        assert.equal((await ovnStats(s.engine)).requests["neutron PUT /ports/{id}"], undefined, "no port needed a correction");
         const inv = await inventory(s.engine);
         afterUp = owned(inv);
         assert.deepEqual(Object.keys(afterUp.networks).sort(), ["ovn-vmnet-10", "ovn-vmnet-11", "ovn-vmnet-12"]);
@@ -156,8 +176,11 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
 
     it("2. a second up (with refresh) reports no changes and the engine sees no write", async () => {
         const before = await engineStats(s.engine);
+        const ovnBefore = await ovnStats(s.engine);
         const up = await timed("no-change up", () => t.stack.up({ refresh: true }));
         const after = await engineStats(s.engine);
+        const ovnWrites = (x: { requests: Record<string, number> }) => Object.entries(x.requests).filter(([k]) => / PUT /.test(k)).reduce((a, [, v]) => a + v, 0);
+        assert.equal(ovnWrites(await ovnStats(s.engine)), ovnWrites(ovnBefore), "no write to the OVN provider either");
         assert.deepEqual(up.summary.resourceChanges, { same: up.summary.resourceChanges!.same });
         assert.equal(apiWrites(after), apiWrites(before), `no API write: ${JSON.stringify(after.requests)}`);
         assert.ok(after.reads > before.reads, "the refresh did read the engine");
@@ -168,8 +191,9 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const up = await timed("scale to 5", () => t.stack.up());
         const c = up.summary.resourceChanges!;
         assert.deepEqual({ create: c.create, update: c.update, replace: c.replace, delete: c.delete }, {
-            create: 8, update: 2, replace: undefined, delete: undefined,
-        }, `2 × (Lease, network, NIC, command) created; proxy-haproxy and ci-profile-item updated: ${JSON.stringify(c)}`);
+            create: 12, update: 2, replace: undefined, delete: undefined,
+        }, `2 × (Lease, network, its port security, NIC, its port security, command) created; proxy-haproxy and ci-profile-item updated: ${JSON.stringify(c)}`);
+        await assertPortSecurityOff(s, [10, 11, 12, 13, 14]);
         const now = owned(await inventory(s.engine));
         for (const n of [10, 11, 12]) {
             assert.equal(now.networks[`ovn-vmnet-${n}`], afterUp.networks[`ovn-vmnet-${n}`], `ovn-vmnet-${n} kept its id`);
@@ -194,7 +218,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const up = await timed("scale to 2", () => t.stack.up());
         const c = up.summary.resourceChanges!;
         assert.deepEqual({ create: c.create, update: c.update, replace: c.replace, delete: c.delete }, {
-            create: undefined, update: 2, replace: undefined, delete: 12,
+            create: undefined, update: 2, replace: undefined, delete: 18,
         }, JSON.stringify(c));
         const now = owned(await inventory(s.engine));
         assert.deepEqual(now.networks, { "ovn-vmnet-10": afterUp.networks["ovn-vmnet-10"], "ovn-vmnet-11": afterUp.networks["ovn-vmnet-11"] });
@@ -206,6 +230,20 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             assert.ok(!fs.existsSync(path.join(sandbox(), "etc/dnsmasq-leases", `ovirt-${n}.conf`)), `ovirt-${n}.conf removed`);
         }
         for (const n of [10, 11]) assert.ok(alive(dnsmasqPids[n]), `lease ${n}'s dnsmasq still runs (not restarted)`);
+    });
+
+    it("4b. port security turned back on by hand is drift: the next up --refresh turns it off again", async () => {
+        const { network, ports } = await ovnPortSecurity(s.engine, "ovn-vmnet-10");
+        const { default: axios } = await import("axios");
+        const https = await import("node:https");
+        const httpsAgent = new https.Agent({ ca: s.engine.caPem });
+        const tok = await axios.post(`${s.engine.ovnAuthUrl}/tokens`, { auth: { passwordCredentials: { username: s.engine.username, password: s.engine.password } } }, { httpsAgent });
+        const headers = { "X-Auth-Token": tok.data.access.token.id };
+        await axios.put(`${s.engine.ovnNetworkUrl}/networks/${network.id}`, { network: { port_security_enabled: true } }, { httpsAgent, headers });
+        await axios.put(`${s.engine.ovnNetworkUrl}/ports/${ports[0].id}`, { port: { port_security_enabled: true } }, { httpsAgent, headers });
+        const up = await timed("drift up", () => t.stack.up({ refresh: true }));
+        assert.equal(up.summary.resourceChanges!.update, 2, JSON.stringify(up.summary.resourceChanges));
+        await assertPortSecurityOff(s, [10, 11]);
     });
 
     it("5. neither `preview --diff` output nor the state holds a secret value", async () => {

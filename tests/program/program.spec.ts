@@ -47,7 +47,9 @@ function leaseResources(n: number): [string, string][] {
     return [
         ["ovirt-ci:lease:Lease", `ovirt-${n}`],
         [DYN("Network"), `ovirt-${n}-network`],
+        [DYN("OvnNetworkPortSecurity"), `ovirt-${n}-port-security`],
         [DYN("VmNic"), `ovirt-${n}-proxy-nic`],
+        [DYN("OvnPortSecurity"), `ovirt-${n}-proxy-port-security`],
         [CMD, `ovirt-${n}-proxy-config`],
     ];
 }
@@ -136,6 +138,13 @@ describe("the program (index.ts under mocks)", function () {
             });
             assert.deepEqual(pick(byName(small.regs, `ovirt-${n}-proxy-nic`).inputs, ["vmId", "name", "vnicProfileId"]), {
                 vmId: uuidOf("proxy-vm"), name: `vmnet${n}`, vnicProfileId: uuidOf(`ovirt-${n}-network-profile`),
+            });
+            // port security off on the network and on the proxy's port (ci-contract.md 12.1)
+            assert.deepEqual(pick(byName(small.regs, `ovirt-${n}-port-security`).inputs, ["networkName", "networkId", "portSecurityEnabled"]), {
+                networkName: `ovn-vmnet-${n}`, networkId: uuidOf(`ovirt-${n}-network`), portSecurityEnabled: false,
+            });
+            assert.deepEqual(pick(byName(small.regs, `ovirt-${n}-proxy-port-security`).inputs, ["networkName", "macAddress", "portSecurityEnabled"]), {
+                networkName: `ovn-vmnet-${n}`, macAddress: macOf(`ovirt-${n}-proxy-nic`), portSecurityEnabled: false,
             });
             const cmd = byName(small.regs, `ovirt-${n}-proxy-config`).inputs;
             assert.match(script(cmd.create), new RegExp(`/etc/dnsmasq-leases/ovirt-${n}\\.conf`));
@@ -246,6 +255,12 @@ describe("the program (index.ts under mocks)", function () {
         const shared = [`${CMD} proxy-haproxy`, "vault:kv/secretV2:SecretV2 ci-profile-item"].sort();
         assert.deepEqual(diff(three, five), { added: sortedKeys([...leaseResources(13), ...leaseResources(14)]), removed: [], changed: shared });
         assert.deepEqual(diff(five, two), { added: [], removed: sortedKeys([12, 13, 14].flatMap(leaseResources)), changed: shared });
+    });
+
+    it("ovnPortSecurity: true keeps port security on for the network and the proxy's port", async () => {
+        const on = await run([10], { ovnPortSecurity: true });
+        assert.equal(byName(on.regs, "ovirt-10-port-security").inputs.portSecurityEnabled, true);
+        assert.equal(byName(on.regs, "ovirt-10-proxy-port-security").inputs.portSecurityEnabled, true);
     });
 
     it("keys resources by name, never by list position: reordered hosts and leases change nothing", async () => {

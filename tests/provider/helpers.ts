@@ -3,6 +3,7 @@
 import * as https from "node:https";
 import type { RunningEngine } from "../../emulator";
 import { resetProcessCache } from "../../providers/ovirt/client";
+import { resetOvnCache } from "../../providers/ovirt/ovnClient";
 
 export const CONFIG_KEYS = ["ovirt-ci:engineUrl", "ovirt-ci:engineUsername", "ovirt-ci:enginePassword", "ovirt-ci:engineCaPem"];
 
@@ -19,6 +20,8 @@ export function rawConfig(e: RunningEngine, extra: Record<string, string> = {}):
         "ovirt-ci:enginePassword": e.password,
         "ovirt-ci:engineCaPem": e.caPem,
         "ovirt-ci:engineRetryBaseMs": "20",
+        "ovirt-ci:ovnAuthUrl": e.ovnAuthUrl,
+        "ovirt-ci:ovnNetworkUrl": e.ovnNetworkUrl,
         ...extra,
     };
 }
@@ -88,6 +91,7 @@ export function structChecked<T extends object>(p: T): T {
 
 export function freshProcess(): void {
     resetProcessCache();
+    resetOvnCache();
 }
 
 export interface Stats { total: number; reads: number; writes: number; ssoLogins: number; unauthorized: number; requests: Record<string, number>; statuses: Record<string, number>; faultsInjected: number }

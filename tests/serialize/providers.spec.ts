@@ -27,6 +27,8 @@ const stubs: Record<ovirt.OvirtKind, object> = {
     Tag: ovirt.tagProvider,
     Event: ovirt.eventProvider,
     EngineObject: ovirt.engineObjectProvider,
+    OvnNetworkPortSecurity: ovirt.ovnNetworkPortSecurityProvider,
+    OvnPortSecurity: ovirt.ovnPortSecurityProvider,
 };
 
 type Loaded = Record<string, (...a: unknown[]) => Promise<unknown>>;

@@ -6,7 +6,7 @@ import { FAKE_PULL_SECRET, LOCAL_HOSTS, localStackConfig, LocalServices } from "
 import { CI_BAREMETAL, defaultSeed } from "../../emulator/model/seed";
 
 const services: LocalServices = {
-    engine: { apiUrl: "https://127.0.0.1:8443/ovirt-engine/api", caPem: "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n", username: "admin@internal", password: "engine-pw" },
+    engine: { apiUrl: "https://127.0.0.1:8443/ovirt-engine/api", ovnAuthUrl: "https://127.0.0.1:35357/v2.0", ovnNetworkUrl: "https://127.0.0.1:9696/v2.0", caPem: "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n", username: "admin@internal", password: "engine-pw" },
     vault: { address: "http://127.0.0.1:8200", token: "vault-token" },
     sshd: { host: "127.0.0.1", port: 2222, user: "me", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nK\n-----END OPENSSH PRIVATE KEY-----\n", publicKey: "ssh-ed25519 AAAA me" },
     sandboxDir: "/tmp/sandbox",
@@ -25,6 +25,7 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
         assert.deepEqual(c.proxyVm.connection, { host: "127.0.0.1", port: 2222, user: "me" });
         assert.equal(c.proxyVm.template, "centos-7");
         assert.equal(c.engineCaPem, services.engine.caPem);
+        assert.deepEqual([c.ovnAuthUrl, c.ovnNetworkUrl, c.ovnPortSecurity], ["https://127.0.0.1:35357/v2.0", "https://127.0.0.1:9696/v2.0", false]);
         assert.equal(plain["vault:address"], "http://127.0.0.1:8200");
     });
 

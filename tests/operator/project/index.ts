@@ -1,7 +1,7 @@
 // The drift check's test program (tests/operator/drift.spec.ts): real oVirt dynamic resources against the engine
 // emulator, credentials and CA in the stack config under the `ovirt-ci:` keys the provider reads (docs/provider.md).
 import * as pulumi from "@pulumi/pulumi";
-import { EngineObject, Network, Tag } from "../../../providers/ovirt";
+import { EngineObject, Network, OvnNetworkPortSecurity, Tag } from "../../../providers/ovirt";
 
 const config = new pulumi.Config("operator");
 const suffix = config.get("suffix") ?? "drift";
@@ -17,6 +17,8 @@ const network = new Network("net", {
     clusterId: cluster.id,
     description: "lease network (drift test)",
 });
+// port security off through the OVN provider's API, as on a lease network (docs/ovn.md)
+new OvnNetworkPortSecurity("net-port-security", { networkName: network.name, networkId: network.id, portSecurityEnabled: false });
 const tag = new Tag("tag", { name: `tag-${suffix}`, description: "managed by pulumi" });
 
 export const networkId = network.id;
