@@ -1,14 +1,17 @@
-// The stand-in command plugin under the real CLI: a local command's stdout/stderr, and remote commands
-// over SSH against a throwaway local sshd: create/update/delete commands that write files, the previous
-// output in PULUMI_COMMAND_STDOUT, triggers replace, a failing command's error, no private key in state.
+// The command plugin under the real CLI, asserting only what the real provider (pulumi-command 1.2.1) does too:
+// a local command's stdout/stderr, and remote commands over SSH against a throwaway local sshd: create/update/delete
+// commands that write files, the previous output in PULUMI_COMMAND_STDOUT, triggers replace, a failing command's
+// error (the whole command text and output, even a secret one), stdout not secret, the dial retries, no private
+// key in state.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startSshd, RunningSshd } from "../../local/sshd";
+import { freePort } from "../../local/openbao";
 import { standinStack, assertNotInState } from "./helpers";
 
-describe("stand-in plugin: command (real Pulumi CLI, local sshd)", function () {
+describe("plugin: command (real Pulumi CLI, local sshd)", function () {
     this.timeout(600_000);
     let sshd: RunningSshd;
     let logDir: string;
@@ -16,6 +19,8 @@ describe("stand-in plugin: command (real Pulumi CLI, local sshd)", function () {
         sshd = await startSshd({ acceptEnv: ["STANDIN_*", "PULUMI_COMMAND_*"] });
         logDir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-standin-cmd-"));
     });
+    /** The config every command scenario starts from. */
+    const base = () => ({ scenario: { value: "command" }, logDir: { value: logDir }, gen: { value: "g1" } });
     after(async () => {
         await sshd?.stop();
         if (logDir) fs.rmSync(logDir, { recursive: true, force: true });
@@ -26,9 +31,7 @@ describe("stand-in plugin: command (real Pulumi CLI, local sshd)", function () {
         const t = await standinStack();
         try {
             await t.stack.setAllConfig({
-                scenario: { value: "command" },
-                logDir: { value: logDir },
-                gen: { value: "g1" },
+                ...base(),
                 trigger: { value: "t1" },
                 sshHost: { value: sshd.host },
                 sshPort: { value: String(sshd.port) },
@@ -69,5 +72,49 @@ describe("stand-in plugin: command (real Pulumi CLI, local sshd)", function () {
             await t.dispose();
         }
         assert.deepEqual(log().slice(4), ["deleted prev=hello-remote"], "destroy runs the delete command");
+    });
+
+    it("a secret command text: stdout is not secret, and a failure quotes the whole text and output", async () => {
+        const word = "sekrit-word-9d41";
+        const t = await standinStack();
+        try {
+            await t.stack.setAllConfig({ ...base(), secretWord: { value: word, secret: true } });
+            const up = await t.stack.up();
+            assert.equal(up.outputs.secretTextCreate.secret, true, "an output named like a secret input stays secret");
+            assert.equal(up.outputs.secretTextStdout.secret, false, "stdout is not made secret by a secret command");
+            assertNotInState(t.backendDir, { "the secret word": word });
+
+            await t.stack.setConfig("failSecret", { value: "true" });
+            const err = String(await t.stack.up().then(() => "", (e: Error) => e));
+            assert.match(err, /exit status 4: running /);
+            assert.ok(err.includes(`echo \\"holds ${word}\\"`) || err.includes(`echo \"holds ${word}\"`), `the error quotes the whole secret command: ${err}`);
+            assert.ok(err.includes(`holds ${word}\n`) || err.includes(`holds ${word}
+`), "and its whole output");
+            await t.stack.removeConfig("failSecret");
+        } finally {
+            await t.dispose();
+        }
+    });
+
+    it("an unreachable host: dialErrorLimit + 1 attempts with a 100 ms wait growing 1.5x, then 'after N failed attempts'", async () => {
+        const t = await standinStack();
+        try {
+            await t.stack.setAllConfig({ ...base(), deadPort: { value: String(await freePort()) } });
+            let started = Date.now();
+            const byDefault = String(await t.stack.up().then(() => "", (e: Error) => e));
+            const defaultSeconds = (Date.now() - started) / 1000;
+            assert.match(byDefault, /after 10 failed attempts: /);
+            // Waits 0.1 + 0.15 + … (10 of them, the last ones capped at 5 s) ≈ 11.3 s, plus the CLI's own time.
+            assert.ok(defaultSeconds >= 11, `the default dial gives up after ≈ 11 s of waits (took ${defaultSeconds.toFixed(1)} s)`);
+
+            await t.stack.setConfig("dialErrorLimit", { value: "2" });
+            started = Date.now();
+            const limited = String(await t.stack.up().then(() => "", (e: Error) => e));
+            assert.match(limited, /after 2 failed attempts: /);
+            const limitedSeconds = (Date.now() - started) / 1000;
+            assert.ok(defaultSeconds - limitedSeconds >= 8, `dialErrorLimit 2 gives up after 0.25 s of waits (default ${defaultSeconds.toFixed(1)} s, limited ${limitedSeconds.toFixed(1)} s)`);
+        } finally {
+            await t.dispose();
+        }
     });
 });

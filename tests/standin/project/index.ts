@@ -13,6 +13,7 @@ if (scenario === "vault") {
         name: config.require("itemName"),
         dataJson: JSON.stringify(config.requireObject<Record<string, string>>("itemData")),
         deleteAllVersions: config.getBoolean("deleteAllVersions"),
+        disableRead: config.getBoolean("disableRead"),
     });
     exports.itemPath = item.path;
     exports.itemData = item.data;
@@ -46,6 +47,24 @@ if (scenario === "command") {
     exports.localStderr = local.stderr;
     if (config.getBoolean("failLocal")) {
         new command.local.Command("failing", { create: "echo some-stdout; echo boom-on-stderr >&2; exit 3" });
+    }
+    const secretWord = config.getSecret("secretWord");
+    if (secretWord) {
+        // A command whose text is a secret: its stdout is not secret (the provider marks only the connection),
+        // and when it fails the error quotes the whole text.
+        const quiet = new command.local.Command("secret-text", { create: pulumi.interpolate`echo quiet >/dev/null # ${secretWord}` });
+        exports.secretTextCreate = quiet.create;
+        exports.secretTextStdout = quiet.stdout;
+        if (config.getBoolean("failSecret")) {
+            new command.local.Command("secret-fails", { create: pulumi.interpolate`echo "holds ${secretWord}"; exit 4` });
+        }
+    }
+    const deadPort = config.getNumber("deadPort");
+    if (deadPort) {
+        new command.remote.Command("unreachable", {
+            connection: { host: "127.0.0.1", port: deadPort, user: "nobody", password: "x", dialErrorLimit: config.getNumber("dialErrorLimit") },
+            create: "true",
+        });
     }
     if (config.get("sshHost")) {
         const remote = new command.remote.Command("remote", {
