@@ -1047,12 +1047,14 @@ function validateVault(p: Problems, v: unknown): VaultSettings | undefined {
         p.add("vault.path", path, "is not a KV v2 item path relative to the mount (no leading or trailing slash, no data/ prefix)", `use "${DEFAULT_VAULT.path}"`);
     }
     const targetNamespace = readString(p, "vault.targetNamespace", raw.targetNamespace, DEFAULT_VAULT.targetNamespace);
-    if (targetNamespace !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(,[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(targetNamespace)) {
+    // The CI's Vault proxy refuses sync values that are not DNS-1123 labels (≤ 63 characters; each namespace of the list):
+    // openshift/ci-tools cmd/vault-subpath-proxy/kv_update_transport.go.
+    if (targetNamespace !== undefined && (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(,[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(targetNamespace) || targetNamespace.split(",").some((n) => n.length > 63))) {
         p.add("vault.targetNamespace", targetNamespace, "is not a namespace or comma-separated list of namespaces", 'use "ci"');
     }
     const targetName = readString(p, "vault.targetName", raw.targetName, DEFAULT_VAULT.targetName);
-    if (targetName !== undefined && !/^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(targetName)) {
-        p.add("vault.targetName", targetName, "must be cluster-secrets-<profile> (ci-contract.md section 2.1)", `use "${DEFAULT_VAULT.targetName}"`);
+    if (targetName !== undefined && (!/^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(targetName) || targetName.length > 63)) {
+        p.add("vault.targetName", targetName, "must be cluster-secrets-<profile>, a DNS-1123 label of at most 63 characters (ci-contract.md section 2.1)", `use "${DEFAULT_VAULT.targetName}"`);
     }
     const targetClusters = readString(p, "vault.targetClusters", raw.targetClusters, DEFAULT_VAULT.targetClusters);
     if (targetClusters && !/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/.test(targetClusters)) {
