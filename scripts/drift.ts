@@ -16,6 +16,7 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { SECRET_V2, VaultDriftResult, checkVaultItems, itemDrifted, renderVaultDrift } from "./vaultDrift";
 
 export const EXIT = Object.freeze({ clean: 0, drift: 1, failed: 2 });
 
@@ -30,6 +31,7 @@ interface StepState {
     urn?: string;
     type?: string;
     id?: string;
+    provider?: string;
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
 }
@@ -294,8 +296,30 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         // The CLI says it failed, yet no step changes anything: do not call that clean.
         return fail(failureReason(digest, r.stderr));
     }
-    out(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
-    return report.drifted.length === 0 ? EXIT.clean : EXIT.drift;
+    // Vault items: Pulumi cannot see their drift (scripts/vaultDrift.ts).
+    const vault = await vaultItemsDrift(digest, o);
+    if (vault.failed) return fail(vault.failed);
+    out(o.json ? `${JSON.stringify({ ...report, vault: vault.items }, null, 2)}\n` : renderReport(report) + renderVaultDrift(vault.items));
+    return report.drifted.length === 0 && !vault.items.some(itemDrifted) ? EXIT.clean : EXIT.drift;
+}
+
+/**
+ * The program's data of each Vault item comes from a second preview of just those items with `--show-secrets`
+ * (its plain text stays in this process); nothing to do when the stack has no item.
+ */
+async function vaultItemsDrift(digest: PreviewDigest, o: Options): Promise<VaultDriftResult> {
+    const urns = [...new Set((digest.steps ?? []).filter((s) => (s.newState?.type ?? s.oldState?.type) === SECRET_V2).map((s) => s.urn))];
+    if (urns.length === 0) return { items: [] };
+    const args = ["preview", "--json", "--show-secrets", "--non-interactive", "--stack", o.stack, "--cwd", o.cwd, ...urns.flatMap((u) => ["--target", u])];
+    const r = await run("pulumi", args, o.cwd);
+    let withSecrets: PreviewDigest | undefined;
+    try {
+        withSecrets = JSON.parse(r.stdout) as PreviewDigest;
+    } catch {
+        withSecrets = undefined;
+    }
+    if (r.code !== 0 || !Array.isArray(withSecrets?.steps)) return { items: [], failed: `the preview of the Vault items failed: ${failureReason(withSecrets, r.stderr)}` };
+    return checkVaultItems(withSecrets.steps as never);
 }
 
 if (require.main === module) {
