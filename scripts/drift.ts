@@ -16,7 +16,7 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { SECRET_V2, VaultDriftResult, checkVaultItems, itemDrifted, renderVaultDrift } from "./vaultDrift";
+import { ExportedResource, SECRET_V2, VaultDriftResult, checkVaultItems, itemDrifted, renderVaultDrift } from "./vaultDrift";
 
 export const EXIT = Object.freeze({ clean: 0, drift: 1, failed: 2 });
 
@@ -31,7 +31,6 @@ interface StepState {
     urn?: string;
     type?: string;
     id?: string;
-    provider?: string;
     inputs?: Record<string, unknown>;
     outputs?: Record<string, unknown>;
 }
@@ -304,22 +303,20 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
 }
 
 /**
- * The program's data of each Vault item comes from a second preview of just those items with `--show-secrets`
- * (its plain text stays in this process); nothing to do when the stack has no item.
+ * Each Vault item's data as the last `up` wrote it, and its provider's Vault config, come from the stack's state
+ * (`pulumi stack export --show-secrets`, kept in this process); nothing to do when the preview shows no item.
  */
 async function vaultItemsDrift(digest: PreviewDigest, o: Options): Promise<VaultDriftResult> {
-    const urns = [...new Set((digest.steps ?? []).filter((s) => (s.newState?.type ?? s.oldState?.type) === SECRET_V2).map((s) => s.urn))];
-    if (urns.length === 0) return { items: [] };
-    const args = ["preview", "--json", "--show-secrets", "--non-interactive", "--stack", o.stack, "--cwd", o.cwd, ...urns.flatMap((u) => ["--target", u])];
-    const r = await run("pulumi", args, o.cwd);
-    let withSecrets: PreviewDigest | undefined;
+    if (!(digest.steps ?? []).some((s) => s.urn.includes(SECRET_V2))) return { items: [] };
+    const r = await run("pulumi", ["stack", "export", "--show-secrets", "--stack", o.stack, "--cwd", o.cwd], o.cwd);
+    let resources: ExportedResource[] | undefined;
     try {
-        withSecrets = JSON.parse(r.stdout) as PreviewDigest;
+        resources = (JSON.parse(r.stdout) as { deployment?: { resources?: ExportedResource[] } }).deployment?.resources;
     } catch {
-        withSecrets = undefined;
+        resources = undefined;
     }
-    if (r.code !== 0 || !Array.isArray(withSecrets?.steps)) return { items: [], failed: `the preview of the Vault items failed: ${failureReason(withSecrets, r.stderr)}` };
-    return checkVaultItems(withSecrets.steps as never);
+    if (r.code !== 0 || !Array.isArray(resources)) return { items: [], failed: `pulumi stack export of ${o.stack} failed: ${failureReason(undefined, r.stderr)}` };
+    return checkVaultItems(resources);
 }
 
 if (require.main === module) {

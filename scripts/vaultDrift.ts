@@ -2,9 +2,11 @@
  * Drift of the Vault items (`vault.kv.SecretV2`), which Pulumi cannot see: the real vault provider (v5 of
  * terraform-provider-vault) never reads an item's data back, and the program sets `disableRead` (docs/standin-plugins.md),
  * so `pulumi preview --refresh` reports no hand edit or deletion of the CI profile item. `npm run drift` calls
- * {@link checkVaultItems}: it asks the program what it would write (`pulumi preview --show-secrets --json`, kept in
- * memory only), reads each item through the Vault HTTP API with the stack's Vault config (or VAULT_ADDR /
- * VAULT_TOKEN), and compares every key by SHA-256 digest. The report names keys, never values.
+ * {@link checkVaultItems} with the stack's resources (`pulumi stack export --show-secrets`, kept in memory only):
+ * each item's data as the last `up` wrote it and its provider's Vault address and token (or VAULT_ADDR /
+ * VAULT_TOKEN). It reads each item through the Vault HTTP API and compares every key by SHA-256 digest; the report
+ * names keys, never values. A program change not applied yet is the preview's part of the report (an update of the
+ * item), so together the two say whether Vault holds what the program writes.
  */
 import { createHash } from "node:crypto";
 
@@ -38,17 +40,18 @@ export interface VaultAccess {
     readonly namespace?: string;
 }
 
-interface StepState {
-    type?: string;
+/** A resource of `pulumi stack export --show-secrets` (its `deployment.resources`). */
+export interface ExportedResource {
+    urn: string;
+    type: string;
+    id?: string;
     inputs?: Record<string, unknown>;
+    /** `<provider urn>::<provider id>`. */
     provider?: string;
 }
-interface Step {
-    op: string;
-    urn: string;
-    oldState?: StepState;
-    newState?: StepState;
-}
+
+/** Pulumi's marker of a secret in an exported state; `--show-secrets` adds its `plaintext` (JSON text). */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 const digest = (v: string) => createHash("sha256").update(v).digest("hex");
 
@@ -109,43 +112,48 @@ export async function readItem(access: VaultAccess, mount: string, name: string)
     throw new VaultCheckError(`reading ${apiPath} from Vault at ${access.address} failed: ${why}`);
 }
 
-/** A secret value of a `--show-secrets` digest is plain; otherwise it is Pulumi's `[secret]` mask. */
+/** A value of an exported state, its secret unwrapped (`--show-secrets`); undefined when not a string. */
 function plainString(v: unknown): string | undefined {
-    return typeof v === "string" && v !== "[secret]" ? v : undefined;
+    if (v && typeof v === "object" && SECRET_SIG in (v as object)) {
+        const text = (v as { plaintext?: string }).plaintext;
+        if (text === undefined) return undefined;
+        v = JSON.parse(text) as unknown;
+    }
+    return typeof v === "string" ? v : undefined;
 }
 
 /** The Vault connection from the item's provider inputs, else the environment (as the provider falls back). */
-export function accessFor(steps: readonly Step[], item: Step, env: NodeJS.ProcessEnv = process.env): VaultAccess {
-    const providerUrn = item.newState?.provider?.split("::").slice(0, -1).join("::");
-    const provider = steps.find((s) => s.urn === providerUrn)?.newState?.inputs ?? {};
+export function accessFor(resources: readonly ExportedResource[], item: ExportedResource, env: NodeJS.ProcessEnv = process.env): VaultAccess {
+    const ref = item.provider ?? "";
+    const cut = ref.lastIndexOf("::");
+    const provider = resources.find((r) => r.urn === ref.slice(0, cut) && r.id === ref.slice(cut + 2))?.inputs ?? {};
     const address = plainString(provider.address) ?? env.VAULT_ADDR ?? env.BAO_ADDR;
     const token = plainString(provider.token) ?? env.VAULT_TOKEN ?? env.BAO_TOKEN;
-    const namespace = plainString(item.newState?.inputs?.namespace) ?? plainString(provider.namespace) ?? env.VAULT_NAMESPACE;
+    const namespace = plainString(item.inputs?.namespace) ?? plainString(provider.namespace) ?? env.VAULT_NAMESPACE;
     if (!address) throw new VaultCheckError("no Vault address for the drift check: set vault:address in the stack config (or VAULT_ADDR)");
     if (!token) throw new VaultCheckError(`no Vault token for ${address}: set it with pulumi config set --secret vault:token (or VAULT_TOKEN)`);
     return { address, token, ...(namespace ? { namespace } : {}) };
 }
 
 /**
- * Compares every Vault item of a `pulumi preview --show-secrets --json` digest's steps with Vault. The digest holds
- * plain secrets: it stays in memory, and only key names leave this function.
+ * Compares every Vault item of an exported stack (`--show-secrets`: plain secrets, kept in memory) with Vault; only
+ * key names leave this function.
  */
-export async function checkVaultItems(steps: readonly Step[], env: NodeJS.ProcessEnv = process.env): Promise<VaultDriftResult> {
+export async function checkVaultItems(resources: readonly ExportedResource[], env: NodeJS.ProcessEnv = process.env): Promise<VaultDriftResult> {
     const items: VaultItemDrift[] = [];
     try {
-        for (const step of steps) {
-            if ((step.newState?.type ?? step.oldState?.type) !== SECRET_V2 || !step.newState?.inputs || step.op === "delete") continue;
-            const inputs = step.newState.inputs;
-            const name = step.urn.split("::").slice(3).join("::");
-            const mount = plainString(inputs.mount);
-            const itemName = plainString(inputs.name);
-            const dataJson = plainString(inputs.dataJson);
+        for (const r of resources) {
+            if (r.type !== SECRET_V2) continue;
+            const name = r.urn.split("::").slice(3).join("::");
+            const mount = plainString(r.inputs?.mount);
+            const itemName = plainString(r.inputs?.name);
+            const dataJson = plainString(r.inputs?.dataJson);
             if (!mount || !itemName || dataJson === undefined) {
-                throw new VaultCheckError(`the program's data of Vault item ${name} is not known at preview time (it depends on a resource not created yet); run pulumi up first`);
+                throw new VaultCheckError(`the state has no data of Vault item ${name} (mount, name or dataJson missing); run pulumi up first`);
             }
             const expected = JSON.parse(dataJson) as Record<string, unknown>;
             const expectedText = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-            const got = await readItem(accessFor(steps, step, env), mount, itemName);
+            const got = await readItem(accessFor(resources, r, env), mount, itemName);
             items.push({ name, path: `${mount}/${itemName}`, found: got.found, ...compareItem(expectedText, got.data) });
         }
     } catch (e) {
@@ -160,10 +168,10 @@ export function itemDrifted(i: VaultItemDrift): boolean {
     return i.found !== "present" || i.missing.length + i.changed.length + i.extra.length > 0;
 }
 
-/** Report lines (key names only); empty when no item drifted. */
+/** Report lines (key names only); empty when the stack has no item. */
 export function renderVaultDrift(items: readonly VaultItemDrift[]): string {
     const drifted = items.filter(itemDrifted);
-    if (drifted.length === 0) return items.length ? `drift: ${items.length} Vault item${items.length === 1 ? "" : "s"}: every key as the program writes it\n` : "";
+    if (drifted.length === 0) return items.length ? `drift: ${items.length} Vault item${items.length === 1 ? "" : "s"}: every key as the last up wrote it\n` : "";
     const lines = [`drift: ${drifted.length} Vault item${drifted.length === 1 ? "" : "s"} drifted (compared by digest; values are never shown)`];
     for (const i of drifted) {
         lines.push(`  ${SECRET_V2} ${i.name} (${i.path})`);
@@ -173,6 +181,6 @@ export function renderVaultDrift(items: readonly VaultItemDrift[]): string {
         if (i.changed.length) lines.push(`    changed keys: ${i.changed.join(", ")}`);
         if (i.extra.length) lines.push(`    extra keys: ${i.extra.join(", ")}`);
     }
-    lines.push("", "Fix: `pulumi up --stack <stack>` cannot see this either; `pulumi up --replace <urn of the item>` rewrites it.");
+    lines.push("", "Fix: a plain `pulumi up` cannot see this either; `pulumi up --replace <urn of the item>` writes it again.");
     return `${lines.join("\n")}\n`;
 }

@@ -23,7 +23,7 @@ describe("Vault item drift: comparison and report", () => {
         assert.match(text, /changed keys: b\n/);
         assert.match(text, /extra keys: d\n/);
         assert.ok(!/two|"2"|"4"/.test(text), "no value in the report");
-        assert.match(renderVaultDrift([{ name: "i", path: "kv/x", found: "present", missing: [], changed: [], extra: [] }]), /every key as the program writes it/);
+        assert.match(renderVaultDrift([{ name: "i", path: "kv/x", found: "present", missing: [], changed: [], extra: [] }]), /every key as the last up wrote it/);
     });
 });
 
@@ -58,10 +58,10 @@ describe("npm run drift: the Vault item (real CLI, OpenBao, least-privilege toke
         for (const v of ["drift-pw-5ad1", "hand-edited-9e", "extra-value-77", token, bao.token]) assert.ok(!text.includes(v), `the output shows a value or token: ${v}`);
     };
 
-    it("exit 0 when Vault holds what the program writes; 1 naming changed, missing and extra keys after a hand edit; 1 when the item is gone", async () => {
+    it("exit 0 when Vault holds what the last up wrote; 1 naming changed, missing and extra keys after a hand edit; 1 when the item is gone", async () => {
         const clean = await drift(t);
         assert.equal(clean.status, 0, clean.stdout + clean.stderr);
-        assert.match(clean.stdout, /1 Vault item: every key as the program writes it/);
+        assert.match(clean.stdout, /1 Vault item: every key as the last up wrote it/);
 
         const edited: Record<string, string> = { ...data, "ovirt.conf": "hand-edited-9e", "insights-live.yaml": "extra-value-77" };
         delete edited["pull-secret"];

@@ -96,6 +96,43 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
         }
     });
 
+    it("a failing proxy step (the program's HAProxy script) leaks the stats password nowhere: error, engine log, state", async () => {
+        const password = "Stats-pw-c0ffee-41";
+        const rootDir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-proxy-step-"));
+        const t = await standinStack();
+        try {
+            await t.stack.setAllConfig({
+                scenario: { value: "proxyStep" },
+                rootDir: { value: rootDir },
+                port: { value: String(await freePort()) },
+                statsPassword: { value: password, secret: true },
+                breakIt: { value: "true" },
+                sshHost: { value: sshd.host },
+                sshPort: { value: String(sshd.port) },
+                sshUser: { value: sshd.user },
+                sshKey: { value: sshd.privateKeyPem, secret: true },
+            });
+            let log = "";
+            const err = String(await t.stack.up({ onOutput: (o) => (log += o) }).then(() => "", (e: Error) => e));
+            assert.match(err, /Process exited with status 1: running "sh -c/, "the step fails with the provider's error, quoting the script");
+            assert.match(err, /haproxy/i);
+            for (const [what, text] of [["the error", err], ["the engine log", log]] as const) {
+                assert.ok(!text.includes(password), `${what} shows the stats password`);
+            }
+            assertNotInState(t.backendDir, { "the stats password": password });
+            assert.ok(!fs.existsSync(path.join(rootDir, "etc/haproxy/haproxy.cfg")), "the broken file did not replace the live one");
+
+            await t.stack.setConfig("breakIt", { value: "false" });
+            await t.stack.up({ onOutput: (o) => (log += o) });
+            assert.ok(fs.readFileSync(path.join(rootDir, "etc/haproxy/haproxy.cfg"), "utf8").includes(password), "the file arrived through stdin");
+            assert.ok(!log.includes(password), "the engine log never shows it");
+            assertNotInState(t.backendDir, { "the stats password": password });
+        } finally {
+            await t.dispose();
+            fs.rmSync(rootDir, { recursive: true, force: true });
+        }
+    });
+
     it("an unreachable host: dialErrorLimit + 1 attempts with a 100 ms wait growing 1.5x, then 'after N failed attempts'", async () => {
         const t = await standinStack();
         try {

@@ -84,3 +84,20 @@ if (scenario === "command") {
         exports.remoteStdout = remote.stdout;
     }
 }
+if (scenario === "proxyStep") {
+    // The program's real HAProxy step (components/proxyScripts.ts) over SSH, its file on stdin; a file that fails
+    // `haproxy -c` makes the step fail the way the command provider reports it.
+    const command = require("@pulumi/command") as typeof import("@pulumi/command");
+    const { haproxyScripts, targetHaproxyConfig } = require("../../../components/proxyScripts") as typeof import("../../../components/proxyScripts");
+    const ports = { api: config.requireNumber("port"), https: config.requireNumber("port") + 1, http: config.requireNumber("port") + 2, stats: config.requireNumber("port") + 3 };
+    const target = { serviceMode: "local" as const, rootDir: config.require("rootDir"), sudo: false, externalInterface: "eth0", upstreamDns: [], localDnsPort: 0, localHaproxyPorts: ports };
+    const scripts = haproxyScripts(target);
+    const file = config.requireSecret("statsPassword").apply((pw) => targetHaproxyConfig(target, [], "admin", pw) + (config.getBoolean("breakIt") ? "frontend broken\n    bind 127.0.0.1:notaport\n" : ""));
+    new command.remote.Command("proxy-haproxy", {
+        connection: { host: config.require("sshHost"), port: config.requireNumber("sshPort"), user: config.require("sshUser"), privateKey: config.requireSecret("sshKey") },
+        create: scripts.create,
+        delete: scripts.delete,
+        stdin: file,
+        addPreviousOutputInEnv: false,
+    });
+}
