@@ -142,7 +142,7 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
             const byDefault = String(await t.stack.up().then(() => "", (e: Error) => e));
             const defaultSeconds = (Date.now() - started) / 1000;
             assert.match(byDefault, /after 10 failed attempts: /);
-            // Waits 0.1 + 0.15 + … (10 of them, the last ones capped at 5 s) ≈ 11.3 s, plus the CLI's own time.
+            // Waits 0.1 + 0.15 + … (10 of them, none reaching the 5 s cap) ≈ 11.3 s, plus the CLI's own time.
             assert.ok(defaultSeconds >= 11, `the default dial gives up after ≈ 11 s of waits (took ${defaultSeconds.toFixed(1)} s)`);
 
             await t.stack.setConfig("dialErrorLimit", { value: "2" });
