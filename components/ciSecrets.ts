@@ -163,8 +163,8 @@ export class CiSecrets extends pulumi.ComponentResource {
                 // The token may delete only through the metadata path (every version), not soft-delete a version.
                 deleteAllVersions: true,
             },
-            // A new path claims the same keys for the same synced Secret; the CI's Vault proxy refuses keys another
-            // item already claims, so the old item goes first.
+            // A new path claims the same keys for the same synced Secret (the CI's Vault proxy refuses keys another item
+            // still claims), and a replace of the same path would delete every version just written: the old item goes first.
             { parent: this, deleteBeforeReplace: true },
         );
         this.itemPath = pulumi.interpolate`${mount}/${path}`;

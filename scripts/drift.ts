@@ -303,8 +303,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
 }
 
 /**
- * Each Vault item's data as the last `up` wrote it, and its provider's Vault config, come from the stack's state
- * (`pulumi stack export --show-secrets`, kept in this process); nothing to do when the preview shows no item.
+ * Each Vault item's data as the last `up` wrote it comes from the stack's state (`pulumi stack export --show-secrets`),
+ * the Vault address and token from its current config (`pulumi config --show-secrets`); both stay in this process.
+ * Nothing to do when the preview shows no item.
  */
 async function vaultItemsDrift(digest: PreviewDigest, o: Options): Promise<VaultDriftResult> {
     if (!(digest.steps ?? []).some((s) => s.urn.includes(SECRET_V2))) return { items: [] };
@@ -316,7 +317,15 @@ async function vaultItemsDrift(digest: PreviewDigest, o: Options): Promise<Vault
         resources = undefined;
     }
     if (r.code !== 0 || !Array.isArray(resources)) return { items: [], failed: `pulumi stack export of ${o.stack} failed: ${failureReason(undefined, r.stderr)}` };
-    return checkVaultItems(resources);
+    const c = await run("pulumi", ["config", "--json", "--show-secrets", "--stack", o.stack, "--cwd", o.cwd], o.cwd);
+    let config: Record<string, { value?: string }> = {};
+    try {
+        config = JSON.parse(c.stdout) as typeof config;
+    } catch {
+        return { items: [], failed: `pulumi config of ${o.stack} failed: ${failureReason(undefined, c.stderr)}` };
+    }
+    const vaultConfig = Object.fromEntries(["address", "token", "namespace"].flatMap((k) => (typeof config[`vault:${k}`]?.value === "string" ? [[k, config[`vault:${k}`].value]] : [])));
+    return checkVaultItems(resources, vaultConfig);
 }
 
 if (require.main === module) {

@@ -3,8 +3,8 @@
  * terraform-provider-vault) never reads an item's data back, and the program sets `disableRead` (docs/standin-plugins.md),
  * so `pulumi preview --refresh` reports no hand edit or deletion of the CI profile item. `npm run drift` calls
  * {@link checkVaultItems} with the stack's resources (`pulumi stack export --show-secrets`, kept in memory only):
- * each item's data as the last `up` wrote it and its provider's Vault address and token (or VAULT_ADDR /
- * VAULT_TOKEN). It reads each item through the Vault HTTP API and compares every key by SHA-256 digest; the report
+ * each item's data as the last `up` wrote it; the Vault address and token come from the stack's current config
+ * (`pulumi config --show-secrets`), else the provider's recorded inputs, else VAULT_ADDR / VAULT_TOKEN. It reads each item through the Vault HTTP API and compares every key by SHA-256 digest; the report
  * names keys, never values. A program change not applied yet is the preview's part of the report (an update of the
  * item), so together the two say whether Vault holds what the program writes.
  */
@@ -122,14 +122,20 @@ function plainString(v: unknown): string | undefined {
     return typeof v === "string" ? v : undefined;
 }
 
-/** The Vault connection from the item's provider inputs, else the environment (as the provider falls back). */
-export function accessFor(resources: readonly ExportedResource[], item: ExportedResource, env: NodeJS.ProcessEnv = process.env): VaultAccess {
+/** The stack's current `vault:*` config (`pulumi config --json --show-secrets`): key without prefix → value. */
+export type VaultConfig = Readonly<Partial<Record<"address" | "token" | "namespace", string>>>;
+
+/**
+ * The Vault connection: the stack's current config (what the next `up` uses), else the item's provider inputs as the
+ * last `up` recorded them, else the environment (as the provider falls back).
+ */
+export function accessFor(resources: readonly ExportedResource[], item: ExportedResource, config: VaultConfig = {}, env: NodeJS.ProcessEnv = process.env): VaultAccess {
     const ref = item.provider ?? "";
     const cut = ref.lastIndexOf("::");
     const provider = resources.find((r) => r.urn === ref.slice(0, cut) && r.id === ref.slice(cut + 2))?.inputs ?? {};
-    const address = plainString(provider.address) ?? env.VAULT_ADDR ?? env.BAO_ADDR;
-    const token = plainString(provider.token) ?? env.VAULT_TOKEN ?? env.BAO_TOKEN;
-    const namespace = plainString(item.inputs?.namespace) ?? plainString(provider.namespace) ?? env.VAULT_NAMESPACE;
+    const address = config.address ?? plainString(provider.address) ?? env.VAULT_ADDR ?? env.BAO_ADDR;
+    const token = config.token ?? plainString(provider.token) ?? env.VAULT_TOKEN ?? env.BAO_TOKEN;
+    const namespace = plainString(item.inputs?.namespace) ?? config.namespace ?? plainString(provider.namespace) ?? env.VAULT_NAMESPACE;
     if (!address) throw new VaultCheckError("no Vault address for the drift check: set vault:address in the stack config (or VAULT_ADDR)");
     if (!token) throw new VaultCheckError(`no Vault token for ${address}: set it with pulumi config set --secret vault:token (or VAULT_TOKEN)`);
     return { address, token, ...(namespace ? { namespace } : {}) };
@@ -139,7 +145,7 @@ export function accessFor(resources: readonly ExportedResource[], item: Exported
  * Compares every Vault item of an exported stack (`--show-secrets`: plain secrets, kept in memory) with Vault; only
  * key names leave this function.
  */
-export async function checkVaultItems(resources: readonly ExportedResource[], env: NodeJS.ProcessEnv = process.env): Promise<VaultDriftResult> {
+export async function checkVaultItems(resources: readonly ExportedResource[], config: VaultConfig = {}, env: NodeJS.ProcessEnv = process.env): Promise<VaultDriftResult> {
     const items: VaultItemDrift[] = [];
     try {
         for (const r of resources) {
@@ -153,7 +159,7 @@ export async function checkVaultItems(resources: readonly ExportedResource[], en
             }
             const expected = JSON.parse(dataJson) as Record<string, unknown>;
             const expectedText = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-            const got = await readItem(accessFor(resources, r, env), mount, itemName);
+            const got = await readItem(accessFor(resources, r, config, env), mount, itemName);
             items.push({ name, path: `${mount}/${itemName}`, found: got.found, ...compareItem(expectedText, got.data) });
         }
     } catch (e) {
