@@ -152,8 +152,20 @@ export class CiSecrets extends pulumi.ComponentResource {
         const path = args.path ?? "selfservice/ovirt/cluster-secrets-ovirt";
         this.secret = new vault.kv.SecretV2(
             `${name}-item`,
-            { mount, name: path, dataJson: pulumi.secret(pulumi.jsonStringify(data)) },
-            { parent: this },
+            {
+                mount,
+                name: path,
+                dataJson: pulumi.secret(pulumi.jsonStringify(data)),
+                // The CI collection's token may not read the item's metadata, which the provider's read does
+                // whenever Vault reports custom metadata; the read never compares the data anyway (provider v5), so
+                // `npm run drift` checks the item through the Vault API instead (docs/standin-plugins.md).
+                disableRead: true,
+                // The token may delete only through the metadata path (every version), not soft-delete a version.
+                deleteAllVersions: true,
+            },
+            // A new path claims the same keys for the same synced Secret (the CI's Vault proxy refuses keys another item
+            // still claims), and a replace of the same path would delete every version just written: the old item goes first.
+            { parent: this, deleteBeforeReplace: true },
         );
         this.itemPath = pulumi.interpolate`${mount}/${path}`;
         this.keys = pulumi

@@ -111,6 +111,27 @@ function writeNew(path: string, content: string): string {
     return `mkdir -p ${shellQuote(path.replace(/\/[^/]*$/, "") || "/")}\ncat > ${shellQuote(`${path}.new`)} <<'${EOF_MARK}'\n${content}${EOF_MARK}\n`;
 }
 
+/**
+ * Shell lines writing the script's standard input to `<path>.new` (mode 0600): how a file holding a secret gets
+ * onto the VM. The command provider quotes a failing command's whole text in its error (docs/standin-plugins.md),
+ * so no secret may be in a script's text; the Command's `stdin` carries it and stays a secret in the state.
+ */
+function writeNewFromStdin(path: string): string {
+    return `mkdir -p ${shellQuote(path.replace(/\/[^/]*$/, "") || "/")}\n(umask 077; cat > ${shellQuote(`${path}.new`)})\n`;
+}
+
+/**
+ * Lines that wait until cloud-init has finished booting the VM (its packages, users and files), so nothing is
+ * configured half-way through. Only where cloud-init is installed: the local sandbox (serviceMode local, a loopback
+ * sshd) has none, like any host not booted by it. `cloud-init status --wait` exits 1 on a failed boot; since 23.4
+ * it exits 2 for recoverable errors, which cloud-init's documentation ("return codes") says to treat as done.
+ */
+export const CLOUD_INIT_WAIT =
+    `if command -v cloud-init >/dev/null 2>&1; then\n` +
+    `  rc=0; cloud-init status --wait >/dev/null 2>&1 || rc=$?\n` +
+    `  if [ "$rc" = 1 ]; then echo "cloud-init failed on this VM (cloud-init status --wait exited 1): see /var/log/cloud-init-output.log; fix the VM or its template, then run pulumi up again" >&2; exit 1; fi\n` +
+    `fi\n`;
+
 /** Lines that move `<path>.new` over `path` when it differs; sets `changed=1` then. */
 function install(path: string): string {
     const p = shellQuote(path);
@@ -159,7 +180,7 @@ export function baseScripts(target: ProxyTarget): ScriptPair {
     const dirs = [p.dnsmasqDir, p.runDir, p.dnsmasqStateDir, p.recordDir, p.nftDir].map(shellQuote).join(" ");
     if (target.serviceMode === "local") {
         return {
-            create: wrap(target, `mkdir -p ${dirs}\nchanged=0\n${writeNew(`${p.recordDir}/forwarding.sh`, `sysctl -w net.ipv4.ip_forward=1\n`)}${install(`${p.recordDir}/forwarding.sh`)}`),
+            create: wrap(target, `${CLOUD_INIT_WAIT}mkdir -p ${dirs}\nchanged=0\n${writeNew(`${p.recordDir}/forwarding.sh`, `sysctl -w net.ipv4.ip_forward=1\n`)}${install(`${p.recordDir}/forwarding.sh`)}`),
             delete: wrap(target, `rm -f ${shellQuote(`${p.recordDir}/forwarding.sh`)}\nrmdir ${dirs} 2>/dev/null || true\n`),
         };
     }
@@ -185,7 +206,7 @@ export function baseScripts(target: ProxyTarget): ScriptPair {
     return {
         create: wrap(
             target,
-            `mkdir -p ${dirs}\nchanged=0\n` +
+            `${CLOUD_INIT_WAIT}mkdir -p ${dirs}\nchanged=0\n` +
                 writeNew(p.unitFile, unit) + install(p.unitFile) +
                 `if [ $changed = 1 ]; then systemctl daemon-reload; fi\n` +
                 // The distribution's dnsmasq.service would take port 53 on every interface.
@@ -263,11 +284,15 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
     };
 }
 
-/** HAProxy: one file from all leases, checked with `haproxy -c`, then reloaded (started when not running). */
-export function haproxyScripts(target: ProxyTarget, config: string): ScriptPair {
+/**
+ * HAProxy: one file from all leases, read from the command's standard input (it holds the stats password; see
+ * `writeNewFromStdin`), checked with `haproxy -c`, then reloaded (started when not running). The script text holds
+ * no secret: pass `targetHaproxyConfig(…)` as the Command's `stdin`.
+ */
+export function haproxyScripts(target: ProxyTarget): ScriptPair {
     const p = proxyPaths(target);
     const cfg = shellQuote(p.haproxyConfig);
-    const files = writeNew(p.haproxyConfig, config) + `haproxy -c -q -f ${shellQuote(`${p.haproxyConfig}.new`)}\n` + install(p.haproxyConfig);
+    const files = writeNewFromStdin(p.haproxyConfig) + `haproxy -c -q -f ${shellQuote(`${p.haproxyConfig}.new`)}\n` + install(p.haproxyConfig);
     if (target.serviceMode === "local") {
         const pid = shellQuote(p.haproxyPid);
         return {

@@ -167,12 +167,13 @@ export class ProxyVm extends pulumi.ComponentResource {
             { connection: this.connection, create: base.create, delete: base.delete, addPreviousOutputInEnv: false },
             { parent: this, dependsOn: [vm, externalNic] },
         );
-        const haproxy = pulumi
-            .output(args.statsPassword)
-            .apply((pw) => haproxyScripts(this.target, targetHaproxyConfig(this.target, args.leases, s.statsUser, pw)));
+        // The script text holds no secret (a failing command's error quotes it whole); the file with the stats
+        // password goes on stdin, a secret input that stays secret in the state.
+        const haproxy = haproxyScripts(this.target);
+        const haproxyConfig = pulumi.secret(pulumi.output(args.statsPassword).apply((pw) => targetHaproxyConfig(this.target, args.leases, s.statsUser, pw)));
         this.haproxy = new command.remote.Command(
             `${name}-haproxy`,
-            { connection: this.connection, create: haproxy.create, delete: haproxy.delete, addPreviousOutputInEnv: false },
+            { connection: this.connection, create: haproxy.create, delete: haproxy.delete, stdin: haproxyConfig, addPreviousOutputInEnv: false },
             { parent: this, dependsOn: [this.setup] },
         );
         this.registerOutputs({ vmId: this.vmId, address: this.address });

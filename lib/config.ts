@@ -921,11 +921,13 @@ function validateVault(p: Problems, v: unknown): VaultSettings | undefined {
     if (path !== undefined && (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path) || path.startsWith("data/"))) {
         p.add("vault.path", path, "is not a KV v2 item path relative to the mount (no leading or trailing slash, no data/ prefix)", `use "${DEFAULT_VAULT.path}"`);
     }
-    if (targetNamespace !== undefined && !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(,[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(targetNamespace)) {
+    // The CI's Vault proxy refuses sync values that are not DNS-1123 labels (≤ 63 characters; each namespace of the list):
+    // openshift/ci-tools cmd/vault-subpath-proxy/kv_update_transport.go.
+    if (targetNamespace !== undefined && (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(,[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(targetNamespace) || targetNamespace.split(",").some((n) => n.length > 63))) {
         p.add("vault.targetNamespace", targetNamespace, "is not a namespace or comma-separated list of namespaces", 'use "ci"');
     }
-    if (targetName !== undefined && !/^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(targetName)) {
-        p.add("vault.targetName", targetName, "must be cluster-secrets-<profile> (ci-contract.md section 2.1)", `use "${DEFAULT_VAULT.targetName}"`);
+    if (targetName !== undefined && (!/^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(targetName) || targetName.length > 63)) {
+        p.add("vault.targetName", targetName, "must be cluster-secrets-<profile>, a DNS-1123 label of at most 63 characters (ci-contract.md section 2.1)", `use "${DEFAULT_VAULT.targetName}"`);
     }
     if (targetClusters && !/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/.test(targetClusters)) {
         p.add("vault.targetClusters", targetClusters, "is not a comma-separated list of build cluster names", 'write e.g. "build01,build02", or leave it empty for all clusters');

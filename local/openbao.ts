@@ -105,6 +105,47 @@ export async function startOpenBao(opts: OpenBaoOptions = {}): Promise<RunningOp
     return { address, token, stop };
 }
 
+/** The policy file of the CI's secret collection `ovirt` (see its header for the facts it follows). */
+export const CI_COLLECTION_POLICY_FILE = path.join(__dirname, "ci-secret-collection-policy.hcl");
+
+/** Name under which {@link ciCollectionToken} stores the policy. */
+export const CI_COLLECTION_POLICY = "secret-collection-manager-managed-ovirt";
+
+/**
+ * Stores the CI collection's policy on the server and creates a token with only that policy (and Vault's
+ * `default` policy, as the CI's OIDC logins have): what the local default and the e2e tier run with instead of
+ * the root token. `ttl` is Vault's duration text. Rejects naming the step and Vault's answer.
+ */
+export async function ciCollectionToken(bao: { address: string; token: string }, ttl = "768h"): Promise<string> {
+    const policy = fs.readFileSync(CI_COLLECTION_POLICY_FILE, "utf8");
+    const put = await baoRequest(bao.address, bao.token, "PUT", `sys/policies/acl/${CI_COLLECTION_POLICY}`, { policy });
+    if (!put.ok) throw new Error(`storing the policy ${CI_COLLECTION_POLICY} on ${bao.address} failed: HTTP ${put.status} ${await put.text()}`);
+    const res = await baoRequest(bao.address, bao.token, "POST", "auth/token/create", {
+        policies: [CI_COLLECTION_POLICY],
+        ttl,
+        display_name: "ovirt-ci-collection",
+    });
+    if (!res.ok) throw new Error(`creating a token with the policy ${CI_COLLECTION_POLICY} on ${bao.address} failed: HTTP ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { auth?: { client_token?: string } };
+    if (!body.auth?.client_token) throw new Error(`creating a token on ${bao.address}: the answer has no auth.client_token`);
+    return body.auth.client_token;
+}
+
+/**
+ * The CI collection token kept in `file` (mode 0600) while the server still knows it (`auth/token/lookup-self`);
+ * a new one otherwise (a restarted dev server forgets its tokens). Reusing it keeps the stack config unchanged.
+ */
+export async function reusableCiCollectionToken(bao: { address: string; token: string }, file: string): Promise<string> {
+    if (fs.existsSync(file)) {
+        const kept = fs.readFileSync(file, "utf8").trim();
+        const self = await baoRequest(bao.address, kept, "GET", "auth/token/lookup-self");
+        if (self.ok) return kept;
+    }
+    const token = await ciCollectionToken(bao);
+    fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    return token;
+}
+
 /** Reads a KV v2 item (`.data.data`), or undefined when it does not exist. */
 export async function readKv(bao: { address: string; token: string }, mount: string, name: string): Promise<Record<string, string> | undefined> {
     const res = await baoRequest(bao.address, bao.token, "GET", `${mount}/data/${name}`);

@@ -112,7 +112,8 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
             localHaproxyPorts: s.localHaproxyPorts,
         },
         "vault:address": s.vault.address,
-        // The dev server's root token is used as is (no child token), and its version needs no probe.
+        // The token is the CI secret collection's (local/ci-secret-collection-policy.hcl): like the CI's, it may not
+        // create child tokens, so the provider must use it as is. The dev server's version needs no probe.
         "vault:skipChildToken": true,
         "vault:skipGetVaultVersion": true,
     };

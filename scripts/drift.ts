@@ -17,6 +17,7 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { ovnDrift } from "./drift/ovnPortSecurity";
+import { ExportedResource, SECRET_V2, VaultDriftResult, checkVaultItems, itemDrifted, renderVaultDrift } from "./vaultDrift";
 
 export const EXIT = Object.freeze({ clean: 0, drift: 1, failed: 2 });
 
@@ -307,8 +308,37 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         // The CLI says it failed, yet no step changes anything: do not call that clean.
         return fail(failureReason(digest, r.stderr));
     }
-    out(o.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
-    return report.drifted.length === 0 ? EXIT.clean : EXIT.drift;
+    // Vault items: Pulumi cannot see their drift (scripts/vaultDrift.ts).
+    const vault = await vaultItemsDrift(digest, o);
+    if (vault.failed) return fail(vault.failed);
+    out(o.json ? `${JSON.stringify({ ...report, vault: vault.items }, null, 2)}\n` : renderReport(report) + renderVaultDrift(vault.items));
+    return report.drifted.length === 0 && !vault.items.some(itemDrifted) ? EXIT.clean : EXIT.drift;
+}
+
+/**
+ * Each Vault item's data as the last `up` wrote it comes from the stack's state (`pulumi stack export --show-secrets`),
+ * the Vault address and token from its current config (`pulumi config --show-secrets`); both stay in this process.
+ * Nothing to do when the preview shows no item.
+ */
+async function vaultItemsDrift(digest: PreviewDigest, o: Options): Promise<VaultDriftResult> {
+    if (!(digest.steps ?? []).some((s) => s.urn.includes(SECRET_V2))) return { items: [] };
+    const r = await run("pulumi", ["stack", "export", "--show-secrets", "--stack", o.stack, "--cwd", o.cwd], o.cwd);
+    let resources: ExportedResource[] | undefined;
+    try {
+        resources = (JSON.parse(r.stdout) as { deployment?: { resources?: ExportedResource[] } }).deployment?.resources;
+    } catch {
+        resources = undefined;
+    }
+    if (r.code !== 0 || !Array.isArray(resources)) return { items: [], failed: `pulumi stack export of ${o.stack} failed: ${failureReason(undefined, r.stderr)}` };
+    const c = await run("pulumi", ["config", "--json", "--show-secrets", "--stack", o.stack, "--cwd", o.cwd], o.cwd);
+    let config: Record<string, { value?: string }> = {};
+    try {
+        config = JSON.parse(c.stdout) as typeof config;
+    } catch {
+        return { items: [], failed: `pulumi config of ${o.stack} failed: ${failureReason(undefined, c.stderr)}` };
+    }
+    const vaultConfig = Object.fromEntries(["address", "token", "namespace"].flatMap((k) => (typeof config[`vault:${k}`]?.value === "string" ? [[k, config[`vault:${k}`].value]] : [])));
+    return checkVaultItems(resources, vaultConfig);
 }
 
 if (require.main === module) {

@@ -17,7 +17,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { defaultDataDir, DEFAULT_ADMIN_PASSWORD, ADMIN_USER } from "../emulator/server";
-import { freePort } from "../local/openbao";
+import { freePort, reusableCiCollectionToken } from "../local/openbao";
 import { prepareSshd, sshdArgs, sshBanner } from "../local/sshd";
 import { LocalServices, applyLocalStackConfig, localStackConfig } from "../local/stack";
 import { DEFAULT_PROXY_VM } from "../lib/config";
@@ -190,6 +190,15 @@ async function services(): Promise<LocalServices> {
         if (!res.ok) throw new StepError("openbao", `enabling KV v2 at kv/ failed: HTTP ${res.status} ${await res.text()}`, "npm run down:local, then npm run up:local");
     }
 
+    // The program runs with the CI secret collection's least-privilege token, not the root token
+    // (local/ci-secret-collection-policy.hcl); the root token stays in .local/ for the tools (readKv, drift checks).
+    let collectionToken: string;
+    try {
+        collectionToken = await reusableCiCollectionToken({ address: baoAddress, token }, file("openbao-ci-token"));
+    } catch (e) {
+        throw new StepError("openbao", (e as Error).message, "npm run down:local, then npm run up:local");
+    }
+
     const sshdFiles = prepareSshd(path.join(LOCAL, "sshd"), p.sshd);
     await ensureDaemon(
         "sshd",
@@ -203,7 +212,7 @@ async function services(): Promise<LocalServices> {
     fs.mkdirSync(SANDBOX, { recursive: true });
     return {
         engine: { apiUrl: `${engineUrl}/ovirt-engine/api`, ovnAuthUrl: `https://127.0.0.1:${p.ovnAuth}/v2.0`, ovnNetworkUrl: `https://127.0.0.1:${p.ovnNetwork}/v2.0`, caPem: fs.readFileSync(caFile, "utf8"), username: ADMIN_USER, password: DEFAULT_ADMIN_PASSWORD },
-        vault: { address: baoAddress, token },
+        vault: { address: baoAddress, token: collectionToken },
         sshd: { host: "127.0.0.1", port: p.sshd, user: sshdFiles.user, privateKeyPem: sshdFiles.privateKeyPem, publicKey: sshdFiles.publicKey },
         sandboxDir: SANDBOX,
         localDnsPort: DEFAULT_PROXY_VM.localDnsPort,

@@ -15,7 +15,7 @@ import * as YAML from "yaml";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { startEngine, RunningEngine } from "../../emulator";
 import type { State } from "../../emulator/model/types";
-import { startOpenBao, freePort, RunningOpenBao } from "../../local/openbao";
+import { startOpenBao, freePort, ciCollectionToken, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
 import { LocalServices, LocalStackConfig, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
 import { readOvnPortSecurity, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
@@ -97,7 +97,8 @@ export async function startServices(opts: { latency?: "instant" | "fast" | "real
         fs.mkdirSync(sandboxDir);
         const local: LocalServices = {
             engine: { apiUrl: engine.apiUrl, ovnAuthUrl: engine.ovnAuthUrl, ovnNetworkUrl: engine.ovnNetworkUrl, caPem: engine.caPem, username: engine.username, password: engine.password },
-            vault: { address: bao.address, token: bao.token },
+            // The CI secret collection's least-privilege token, as production has (not the dev server's root token).
+            vault: { address: bao.address, token: await ciCollectionToken(bao) },
             sshd: { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyPem: sshd.privateKeyPem, publicKey: sshd.publicKey },
             sandboxDir,
             localDnsPort: await freeDnsBase(opts.maxLease ?? 20),

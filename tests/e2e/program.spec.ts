@@ -256,6 +256,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const secrets: Record<string, string> = {
             "the engine password": s.engine.password,
             "the Vault token": s.bao.token,
+            "the collection's Vault token": s.local.vault.token,
             "the pull secret": FAKE_PULL_SECRET,
             "the pull secret's auth": JSON.parse(FAKE_PULL_SECRET).auths["registry.invalid"].auth,
             "the stats password": statsPassword,

@@ -5,33 +5,17 @@
 // manages → 1, both named; an object deleted on the engine → 1; the engine stopped → 2.
 // The drift script runs as a child process (asynchronously: the emulator lives in this process's event loop).
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEngine, RunningEngine } from "../../emulator";
-import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 import { throwawayStack, ThrowawayStack } from "../helpers/pulumiCli";
 import { Admin } from "../provider/helpers";
+import { runDrift } from "./runDrift";
 
-const root = path.resolve(__dirname, "../..");
 const projectDir = path.join(__dirname, "project");
 
-function drift(t: ThrowawayStack, ...extra: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/drift.ts", "--stack", t.stack.name, "--cwd", projectDir, ...extra], {
-            cwd: root,
-            env: { ...process.env, PULUMI_BACKEND_URL: fileBackendUrl(t.backendDir), PULUMI_CONFIG_PASSPHRASE: "throwaway-test-passphrase" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
-}
+const drift = (t: ThrowawayStack, ...extra: string[]) => runDrift(t, projectDir, extra);
 
 describe("npm run drift (real CLI, engine emulator)", function () {
     this.timeout(300_000);

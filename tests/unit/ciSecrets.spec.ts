@@ -49,6 +49,10 @@ describe("CiSecrets (mocks)", () => {
         assert.equal(item.inputs.mount, "kv");
         assert.equal(item.inputs.name, "selfservice/ovirt/cluster-secrets-ovirt");
         assert.equal(await settle(profile.itemPath), "kv/selfservice/ovirt/cluster-secrets-ovirt");
+        // What the CI collection's token allows (local/ci-secret-collection-policy.hcl): no metadata read, delete
+        // only through the metadata path.
+        assert.equal(item.inputs.disableRead, true);
+        assert.equal(item.inputs.deleteAllVersions, true);
     });
 
     it("writes exactly the profile files plus the two secretsync keys", async () => {

@@ -95,6 +95,8 @@ const CASES: Case[] = [
     { name: "export path without the lease number", change: set("upgradeStorage.exportPathPattern", "/exports/upgrade"), key: "upgradeStorage.exportPathPattern", value: "/exports/upgrade", mentions: ["{n}"] },
     { name: "relative export path", change: set("upgradeStorage.exportPathPattern", "exports/ovirt-upgrade-{n}"), key: "upgradeStorage.exportPathPattern", value: "exports/ovirt-upgrade-{n}", mentions: ["absolute"] },
     { name: "secret name that secret sync rejects", change: set("vault.targetName", "secrets-ovirt"), key: "vault.targetName", value: "secrets-ovirt", mentions: ["cluster-secrets-<profile>"] },
+    { name: "secret name longer than a DNS-1123 label (the CI's Vault proxy refuses it)", change: set("vault.targetName", `cluster-secrets-${"x".repeat(48)}`), key: "vault.targetName", value: `cluster-secrets-${"x".repeat(48)}`, mentions: ["63 characters"] },
+    { name: "sync namespace that is not a DNS-1123 label", change: set("vault.targetNamespace", "ci,Test_NS"), key: "vault.targetNamespace", value: "ci,Test_NS", mentions: ["namespace"] },
     { name: "vault path with a leading slash", change: set("vault.path", "/selfservice/ovirt/cluster-secrets-ovirt"), key: "vault.path", value: "/selfservice/ovirt/cluster-secrets-ovirt", mentions: ["no leading or trailing slash"] },
     { name: "CA and insecure together", change: (r) => { r.engineInsecure = true; r.engineCaPem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"; }, key: "engineInsecure", value: true, mentions: ["contradicts engineCaPem"] },
     { name: "typo in ciProfile", change: set("ciProfile.pullSecrets", false), key: "ciProfile.pullSecrets", value: false, mentions: ['did you mean "pullSecret"'] },

@@ -5,14 +5,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, lease } from "../../lib/leaseModel";
-import { ProxyTarget, baseScripts, haproxyScripts, leaseScripts, proxyPaths, targetHaproxyConfig, wrap } from "../../components/proxyScripts";
+import { CLOUD_INIT_WAIT, ProxyTarget, baseScripts, haproxyScripts, leaseScripts, proxyPaths, targetHaproxyConfig, wrap } from "../../components/proxyScripts";
 
 const scheme = { baseDomain: "example.com", addressing: DEFAULT_ADDRESSING, naming: DEFAULT_NAMING };
 const MAC = "56:6f:00:00:00:0a";
 
 /** Runs a wrapped command line the way the SSH session does (a login shell runs the command string). */
-function sh(command: string): string {
-    return execFileSync("sh", ["-c", command], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+function sh(command: string, stdin = "", env: NodeJS.ProcessEnv = process.env): string {
+    return execFileSync("sh", ["-c", command], { encoding: "utf8", input: stdin, stdio: ["pipe", "pipe", "pipe"], env });
 }
 
 /** One DNS A query over UDP; resolves to the answer's IPv4 address. */
@@ -53,6 +53,30 @@ describe("proxy scripts, local service mode (real dnsmasq and haproxy in a sandb
         assert.equal(wrap({ sudo: true }, "echo 'x'"), "sudo -n sh -c 'set -eu\necho '\\''x'\\'''");
     });
 
+    it("the set-up waits for cloud-init where it is installed: done (0) or recoverable (2) go on, failed (1) stops with the fix", () => {
+        const fakeBin = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-fake-cloud-init-"));
+        try {
+            const calls = path.join(fakeBin, "calls");
+            const fake = (rc: number) =>
+                fs.writeFileSync(path.join(fakeBin, "cloud-init"), `#!/bin/sh\necho "$*" >> ${calls}\nexit ${rc}\n`, { mode: 0o755 });
+            const env = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
+            const script = wrap(target, `${CLOUD_INIT_WAIT}echo configured\n`);
+            fake(0);
+            assert.equal(sh(script, "", env).trim(), "configured");
+            assert.equal(fs.readFileSync(calls, "utf8").trim(), "status --wait");
+            fake(2);
+            assert.equal(sh(script, "", env).trim(), "configured");
+            fake(1);
+            assert.throws(() => sh(script, "", env), (e: { stderr?: string; stdout?: string }) => /cloud-init failed on this VM.*cloud-init-output\.log/.test(e.stderr ?? "") && !(e.stdout ?? "").includes("configured"));
+            // No cloud-init at all (the local sandbox): straight on.
+            assert.equal(sh(script, "", { ...process.env, PATH: "/usr/bin:/bin" }).trim(), "configured");
+            assert.ok(baseScripts(target).create.includes("cloud-init status --wait"), "the base set-up (first on the VM) waits");
+            assert.ok(baseScripts({ ...target, serviceMode: "systemd", rootDir: "/" }).create.includes("cloud-init status --wait"));
+        } finally {
+            fs.rmSync(fakeBin, { recursive: true, force: true });
+        }
+    });
+
     it("starts one dnsmasq per lease on its own loopback port, idempotently; delete stops only that lease", async () => {
         sh(baseScripts(target).create);
         const s10 = leaseScripts(target, l10, MAC);
@@ -77,16 +101,18 @@ describe("proxy scripts, local service mode (real dnsmasq and haproxy in a sandb
 
     it("validates, starts and reloads HAProxy; refuses a broken file before it replaces the live one", () => {
         const p = proxyPaths(target);
-        const good = haproxyScripts(target, targetHaproxyConfig(target, [l11], "admin", "Stats0Pw"));
-        sh(good.create);
+        const good = haproxyScripts(target);
+        const config11 = targetHaproxyConfig(target, [l11], "admin", "Stats0Pw");
+        assert.ok(!good.create.includes("Stats0Pw") && !good.delete.includes("Stats0Pw"), "the scripts hold no password");
+        sh(good.create, config11);
         const first = pid(p.haproxyPid);
         assert.ok(alive(first));
-        sh(good.create);
+        assert.equal(fs.statSync(p.haproxyConfig).mode & 0o077, 0, "the file with the password is readable by its owner only");
+        sh(good.create, config11);
         assert.equal(pid(p.haproxyPid), first, "unchanged file: no reload");
-        const broken = haproxyScripts(target, "frontend x\n    bind 127.0.0.1:notaport\n");
-        assert.throws(() => sh(broken.create));
-        assert.equal(fs.readFileSync(p.haproxyConfig, "utf8"), targetHaproxyConfig(target, [l11], "admin", "Stats0Pw"));
-        sh(haproxyScripts(target, targetHaproxyConfig(target, [l10, l11], "admin", "Stats0Pw")).create);
+        assert.throws(() => sh(good.create, "frontend x\n    bind 127.0.0.1:notaport\n"));
+        assert.equal(fs.readFileSync(p.haproxyConfig, "utf8"), config11);
+        sh(good.create, targetHaproxyConfig(target, [l10, l11], "admin", "Stats0Pw"));
         const second = pid(p.haproxyPid);
         assert.notEqual(second, first, "changed file: soft reload under a new pid");
         sh(good.delete);

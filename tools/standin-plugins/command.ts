@@ -6,16 +6,17 @@
  *   a change of `triggers` replaces the resource (the schema's replaceOnChanges); delete runs `delete`.
  * - PULUMI_COMMAND_STDOUT / PULUMI_COMMAND_STDERR hold the previous output for update and delete
  *   (unless addPreviousOutputInEnv is false); stdout and stderr lose one trailing newline.
- * - A non-zero exit fails the step with the tail of the command's output.
+ * - A non-zero exit fails the step with the whole command text and output, as upstream (secret or not).
  * - Remote commands run over SSH with the `ssh2` package (a pure-JS SSH client, like upstream's Go
  *   x/crypto/ssh): key (optionally encrypted), password or agent auth, a bastion `proxy`, `hostKey`
  *   pinning, `environment` sent as SSH env requests (the server's AcceptEnv decides, as upstream),
- *   and the first dial retried up to `dialErrorLimit` times.
+ *   and the dial retried like upstream (dialErrorLimit + 1 attempts, 100 ms growing 1.5×, ≈ 11 s by default).
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Client, ClientChannel, ConnectConfig } from "ssh2";
-import { Failure, Props, ResourceHandler, StandinError, changedKeys, get, hasSecret, nameOfUrn, secret, secretIf, serve, tail } from "./shared";
+import { Failure, Props, ResourceHandler, StandinError, changedKeys, get, nameOfUrn, secret, serve } from "./shared";
+import { standinSchema, unsupportedInputFailures } from "./schema";
 
 
 interface RunResult {
@@ -25,15 +26,18 @@ interface RunResult {
 
 interface RunSpec {
     command: string;
-    /** Whether the command text is a secret: then error messages do not quote it. */
-    commandIsSecret: boolean;
     environment: Record<string, string>;
     stdin?: string;
 }
 
+/**
+ * A failed command's error as upstream words it (pulumi-command v1.2.1 `provider/pkg/provider/local/commandOutputs.go`
+ * and `remote/commandOutputs.go`: `fmt.Errorf("%w: running %q:\n%s", err, cmd, stdouterr)`): the whole command
+ * text, quoted, and the whole combined output, even when the command is a secret. Scripts must therefore never
+ * carry a secret in their text (components/proxyScripts.ts passes secrets on stdin).
+ */
 function failure(how: string, spec: RunSpec, combined: string): StandinError {
-    const what = spec.commandIsSecret ? "running [secret command]" : `running ${JSON.stringify(spec.command)}`;
-    return new StandinError(`${how}: ${what}:\n${tail(combined)}`);
+    return new StandinError(`${how}: running ${JSON.stringify(spec.command)}:\n${combined}`);
 }
 
 function trimOne(s: string): string {
@@ -59,7 +63,7 @@ async function runLocal(inputs: Props, spec: RunSpec): Promise<RunResult> {
         child.on("error", (e) => reject(failure(`cannot start ${interpreter[0]}${dir ? ` in ${dir}` : ""}: ${e.message}`, spec, combined)));
         child.on("close", (code, signal) => {
             if (code === 0) resolve({ stdout: trimOne(stdout), stderr: trimOne(stderr) });
-            else reject(failure(signal ? `killed by ${signal}` : `exit status ${code}`, spec, combined));
+            else reject(failure(signal ? `signal: ${signal}` : `exit status ${code}`, spec, combined));
         });
         child.stdin.on("error", () => undefined); // a command that does not read stdin
         child.stdin.end(spec.stdin ?? "");
@@ -117,10 +121,15 @@ function connectOnce(cfg: ConnectConfig): Promise<Client> {
     });
 }
 
-/** Dials like upstream: up to dialErrorLimit attempts (-1: no limit), a short growing pause between them. */
-async function dial(label: string, cfg: ConnectConfig, limit: number, via?: Client): Promise<Client> {
-    let lastError: Error | undefined;
-    for (let attempt = 1; limit < 0 || attempt <= Math.max(limit, 1); attempt++) {
+/**
+ * Dials like upstream (pulumi-command v1.2.1 `remote/connection.go` `dialWithRetry` on pulumi's `retry.Until`,
+ * sdk v3.224.0 `go/common/util/retry/until.go`): attempt 1 at once, then a wait of 100 ms growing 1.5× per attempt
+ * (at most 5 s) before each next one; it gives up when the attempts exceed `dialErrorLimit` (default 10, so 11
+ * attempts over ≈ 11 s; -1 never gives up) with "after N failed attempts: <last error>".
+ */
+async function dial(prefix: string, cfg: ConnectConfig, limit: number, via?: Client): Promise<Client> {
+    let delayMs = 100;
+    for (let attempt = 1; ; attempt++) {
         try {
             if (via) {
                 const sock = await new Promise<ClientChannel>((resolve, reject) =>
@@ -130,11 +139,13 @@ async function dial(label: string, cfg: ConnectConfig, limit: number, via?: Clie
             }
             return await connectOnce(cfg);
         } catch (e) {
-            lastError = e as Error;
-            await new Promise((r) => setTimeout(r, Math.min(attempt, 5) * 1000));
+            if (limit >= 0 && attempt > limit) {
+                throw new StandinError(`${prefix}after ${attempt - 1} failed attempts: ${(e as Error).message}`);
+            }
+            await new Promise((r) => setTimeout(r, Math.min(delayMs, 5000)));
+            delayMs *= 1.5;
         }
     }
-    throw new StandinError(`ssh: cannot connect to ${label} after ${limit} attempts (dialErrorLimit): ${lastError?.message}`);
 }
 
 async function runRemote(inputs: Props, spec: RunSpec): Promise<RunResult> {
@@ -144,8 +155,8 @@ async function runRemote(inputs: Props, spec: RunSpec): Promise<RunResult> {
     let proxy: Client | undefined;
     let client: Client | undefined;
     try {
-        if (conn.proxy) proxy = await dial(`proxy ${label(conn.proxy)}`, sshConfig(conn.proxy), conn.proxy.dialErrorLimit ?? 10);
-        client = await dial(label(conn), sshConfig(conn), conn.dialErrorLimit ?? 10, proxy);
+        if (conn.proxy) proxy = await dial("proxy: ", sshConfig(conn.proxy), conn.proxy.dialErrorLimit ?? 10);
+        client = await dial(conn.proxy ? "proxy: " : "", sshConfig(conn), conn.dialErrorLimit ?? 10, proxy);
         const c = client;
         return await new Promise<RunResult>((resolve, reject) => {
             c.exec(spec.command, { env: spec.environment }, (err, stream) => {
@@ -157,7 +168,8 @@ async function runRemote(inputs: Props, spec: RunSpec): Promise<RunResult> {
                 stream.stderr.on("data", (d: Buffer) => ((stderr += d), (combined += d)));
                 stream.on("close", (code: number | null, signal?: string) => {
                     if (code === 0) resolve({ stdout: trimOne(stdout), stderr: trimOne(stderr) });
-                    else reject(failure(`ssh ${label(conn)}: ${signal ? `killed by ${signal}` : `Process exited with status ${code}`}`, spec, combined));
+                    // x/crypto/ssh `ExitError` text, as upstream prints it.
+                    else reject(failure(signal ? `Process exited with status ${code ?? 0} from signal ${signal}` : `Process exited with status ${code}`, spec, combined));
                 });
                 stream.end(spec.stdin ?? undefined);
             });
@@ -170,14 +182,11 @@ async function runRemote(inputs: Props, spec: RunSpec): Promise<RunResult> {
 
 // ----- the resources ------------------------------------------------------------------------------
 
-const COMMON_INPUTS = ["create", "update", "delete", "environment", "stdin", "triggers", "addPreviousOutputInEnv", "logging"];
-const LOCAL_INPUTS = [...COMMON_INPUTS, "dir", "interpreter", "assetPaths", "archivePaths"];
-const REMOTE_INPUTS = [...COMMON_INPUTS, "connection"];
-/** Inputs whose secrecy makes stdout/stderr secret (the connection is always secret and does not count). */
-const OUTPUT_SOURCES = ["create", "update", "delete", "environment", "stdin", "triggers", "interpreter", "dir"];
+const TYPES = { local: "command:local:Command", remote: "command:remote:Command" } as const;
 
 function commandHandler(kind: "local" | "remote"): ResourceHandler {
-    const inputKeys = kind === "local" ? LOCAL_INPUTS : REMOTE_INPUTS;
+    const schema = standinSchema(TYPES[kind]);
+    const inputKeys = [...schema.inputs];
     const run = kind === "local" ? runLocal : runRemote;
 
     async function runStep(which: "create" | "update" | "delete", inputs: Props, previous?: Props): Promise<RunResult | undefined> {
@@ -190,16 +199,21 @@ function commandHandler(kind: "local" | "remote"): ResourceHandler {
             if (out) environment.PULUMI_COMMAND_STDOUT = out;
             if (err) environment.PULUMI_COMMAND_STDERR = err;
         }
-        return run(inputs, { command, commandIsSecret: hasSecret(inputs[which]), environment, stdin: get<string>(inputs, "stdin") });
+        return run(inputs, { command, environment, stdin: get<string>(inputs, "stdin") });
     }
 
+    /**
+     * Outputs with upstream's secrecy (pulumi-go-provider v1.3.0 `infer/resource.go` `ensureDefaultSecrets`, the
+     * default the command provider keeps): an output named like an input is secret when that input is;
+     * `connection` is always secret (`provider:"secret"`); `stdout`/`stderr` are never secret by the provider,
+     * whatever the command was (a program that prints secrets needs `additionalSecretOutputs`).
+     */
     function outputs(inputs: Props, result: RunResult): Props {
         const outs: Props = {};
         for (const k of inputKeys) if (inputs[k] !== undefined && inputs[k] !== null) outs[k] = inputs[k];
         if (outs.connection !== undefined) outs.connection = secret(outs.connection);
-        const sensitive = OUTPUT_SOURCES.some((k) => hasSecret(inputs[k]));
-        outs.stdout = secretIf(sensitive, result.stdout);
-        outs.stderr = secretIf(sensitive, result.stderr);
+        outs.stdout = result.stdout;
+        outs.stderr = result.stderr;
         return outs;
     }
 
@@ -209,18 +223,14 @@ function commandHandler(kind: "local" | "remote"): ResourceHandler {
             if (kind === "remote" && (news.connection === undefined || news.connection === null)) {
                 failures.push({ property: "connection", reason: "connection is required" });
             }
-            for (const k of ["assetPaths", "archivePaths"]) {
-                if (news[k] !== undefined && news[k] !== null) {
-                    failures.push({ property: k, reason: `${k} is not implemented by the local stand-in plugin (docs/standin-plugins.md)` });
-                }
-            }
+            failures.push(...unsupportedInputFailures(TYPES[kind], news));
             const inputs = { ...news };
             if (inputs.connection !== undefined && inputs.connection !== null) inputs.connection = secret(inputs.connection);
             return { inputs, failures };
         },
         async diff(_id, _state, oldInputs, news) {
             const changed = changedKeys(oldInputs, news, inputKeys);
-            return { changed, replaces: changed.filter((k) => k === "triggers") };
+            return { changed, replaces: changed.filter((k) => schema.replacesOnDiff.includes(k)) };
         },
         async create(urn, inputs) {
             const result = (await runStep("create", inputs)) ?? { stdout: "", stderr: "" };
@@ -246,7 +256,7 @@ serve({
     name: "command",
     version: "1.2.1",
     resources: {
-        "command:local:Command": commandHandler("local"),
-        "command:remote:Command": commandHandler("remote"),
+        [TYPES.local]: commandHandler("local"),
+        [TYPES.remote]: commandHandler("remote"),
     },
 });

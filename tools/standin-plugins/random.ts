@@ -7,6 +7,7 @@
 import { randomInt } from "node:crypto";
 import * as bcrypt from "bcryptjs";
 import { Failure, Props, ResourceHandler, changedKeys, get, hasUnknown, plain, secret, serve } from "./shared";
+import { standinSchema } from "./schema";
 
 
 /** Upstream's default special characters. */
@@ -15,7 +16,8 @@ const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const NUMERIC = "0123456789";
 
-const INPUTS = ["length", "special", "upper", "lower", "numeric", "number", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial", "keepers"];
+const TYPES = { password: "random:index/randomPassword:RandomPassword", string: "random:index/randomString:RandomString" } as const;
+const INPUTS = [...standinSchema(TYPES.password).inputs];
 
 /** Crypto-random string as upstream builds it: the minimum of each class, the rest from all enabled classes, shuffled. */
 export function generate(inputs: Props): string {
@@ -71,7 +73,8 @@ function randomHandler(isPassword: boolean): ResourceHandler {
         async diff(_id, _state, oldInputs, news) {
             // Upstream: every argument requires replacement.
             const changed = changedKeys(oldInputs, news, INPUTS);
-            return { changed, replaces: changed };
+            const replacing = standinSchema(isPassword ? TYPES.password : TYPES.string).replacesOnDiff;
+            return { changed, replaces: changed.filter((k) => replacing.includes(k)) };
         },
         async create(_urn, inputs) {
             const result = generate(inputs);
@@ -100,7 +103,7 @@ serve({
     name: "random",
     version: "4.21.1",
     resources: {
-        "random:index/randomPassword:RandomPassword": randomHandler(true),
-        "random:index/randomString:RandomString": randomHandler(false),
+        [TYPES.password]: randomHandler(true),
+        [TYPES.string]: randomHandler(false),
     },
 });

@@ -13,6 +13,7 @@ if (scenario === "vault") {
         name: config.require("itemName"),
         dataJson: JSON.stringify(config.requireObject<Record<string, string>>("itemData")),
         deleteAllVersions: config.getBoolean("deleteAllVersions"),
+        disableRead: config.getBoolean("disableRead"),
     });
     exports.itemPath = item.path;
     exports.itemData = item.data;
@@ -47,6 +48,24 @@ if (scenario === "command") {
     if (config.getBoolean("failLocal")) {
         new command.local.Command("failing", { create: "echo some-stdout; echo boom-on-stderr >&2; exit 3" });
     }
+    const secretWord = config.getSecret("secretWord");
+    if (secretWord) {
+        // A command whose text is a secret: its stdout is not secret (the provider marks only the connection),
+        // and when it fails the error quotes the whole text.
+        const quiet = new command.local.Command("secret-text", { create: pulumi.interpolate`echo quiet >/dev/null # ${secretWord}` });
+        exports.secretTextCreate = quiet.create;
+        exports.secretTextStdout = quiet.stdout;
+        if (config.getBoolean("failSecret")) {
+            new command.local.Command("secret-fails", { create: pulumi.interpolate`echo "holds ${secretWord}"; exit 4` });
+        }
+    }
+    const deadPort = config.getNumber("deadPort");
+    if (deadPort) {
+        new command.remote.Command("unreachable", {
+            connection: { host: "127.0.0.1", port: deadPort, user: "nobody", password: "x", dialErrorLimit: config.getNumber("dialErrorLimit") },
+            create: "true",
+        });
+    }
     if (config.get("sshHost")) {
         const remote = new command.remote.Command("remote", {
             connection: {
@@ -64,4 +83,21 @@ if (scenario === "command") {
         });
         exports.remoteStdout = remote.stdout;
     }
+}
+if (scenario === "proxyStep") {
+    // The program's real HAProxy step (components/proxyScripts.ts) over SSH, its file on stdin; a file that fails
+    // `haproxy -c` makes the step fail the way the command provider reports it.
+    const command = require("@pulumi/command") as typeof import("@pulumi/command");
+    const { haproxyScripts, targetHaproxyConfig } = require("../../../components/proxyScripts") as typeof import("../../../components/proxyScripts");
+    const ports = { api: config.requireNumber("port"), https: config.requireNumber("port") + 1, http: config.requireNumber("port") + 2, stats: config.requireNumber("port") + 3 };
+    const target = { serviceMode: "local" as const, rootDir: config.require("rootDir"), sudo: false, externalInterface: "eth0", upstreamDns: [], localDnsPort: 0, localHaproxyPorts: ports };
+    const scripts = haproxyScripts(target);
+    const file = config.requireSecret("statsPassword").apply((pw) => targetHaproxyConfig(target, [], "admin", pw) + (config.getBoolean("breakIt") ? "frontend broken\n    bind 127.0.0.1:notaport\n" : ""));
+    new command.remote.Command("proxy-haproxy", {
+        connection: { host: config.require("sshHost"), port: config.requireNumber("sshPort"), user: config.require("sshUser"), privateKey: config.requireSecret("sshKey") },
+        create: scripts.create,
+        delete: scripts.delete,
+        stdin: file,
+        addPreviousOutputInEnv: false,
+    });
 }
