@@ -174,6 +174,11 @@ export interface OvirtCiConfig {
     readonly cpuOvercommitPercent: number;
     /** Accept more leases than the capacity guard allows. @default false */
     readonly capacityOverride: boolean;
+    /**
+     * Lease names (`ovirt-N`) whose removal goes ahead although VMs of a CI job still use the lease network (the
+     * scale-down guard, `lib/scaleDownGuard.ts`, refuses otherwise); their NICs on it are removed. @default []
+     */
+    readonly removeLeasesInUse: readonly string[];
     readonly proxyVm: ProxyVmSettings;
     readonly upgradeStorage: UpgradeStorageSettings;
     readonly vault: VaultSettings;
@@ -293,6 +298,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
     k("memoryOvercommitPercent", "integer", "Memory overcommit of the oVirt cluster, percent", { default: 150 }),
     k("cpuOvercommitPercent", "integer", "vCPU per physical core allowance for the capacity guard, percent", { default: 100 }),
     k("capacityOverride", "boolean", "Accept more leases than the capacity guard allows", { default: false }),
+    k("removeLeasesInUse", "array", "Install leases (ovirt-N) to remove although a CI job's VMs still use their network", { default: [] }),
     k("proxyVm", "object", "Proxy VM settings", { default: { ...DEFAULT_PROXY_VM } }),
     k("upgradeStorage", "object", "NFS storage of upgrade leases: {nfsServer, exportPathPattern, storageDomainNamePattern, nfsVersion}", { default: { ...DEFAULT_UPGRADE_STORAGE } }),
     k("vault", "object", "Vault item of the CI cluster profile", { default: { ...DEFAULT_VAULT } }),
@@ -489,6 +495,26 @@ function readName(p: Problems, key: string, v: unknown, what: string, dflt?: str
         return undefined;
     }
     return s;
+}
+
+/**
+ * `removeLeasesInUse`: install lease names the config removes (a lease still declared makes no sense there, it
+ * would silently apply to a later scale-down).
+ */
+function readRemoveLeasesInUse(p: Problems, v: unknown, leaseNumbers: readonly number[] | undefined): string[] | undefined {
+    const key = "removeLeasesInUse";
+    v = parseJsonText(v);
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || !/^ovirt-[1-9][0-9]*$/.test(x))) {
+        p.add(key, v, "must be a list of install lease names (ovirt-N)", "write e.g. [ovirt-12], or remove the key");
+        return undefined;
+    }
+    const declared = v.filter((x: string) => leaseNumbers?.includes(Number(x.slice("ovirt-".length))));
+    if (declared.length > 0) {
+        p.add(key, v, `names leases the config still declares (${declared.join(", ")}); the override is for leases being removed`, "remove those names from removeLeasesInUse");
+        return undefined;
+    }
+    return v as string[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1143,6 +1169,7 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
     const memoryOvercommitPercent = readInt(p, "memoryOvercommitPercent", values.memoryOvercommitPercent, { dflt: 150, min: 1, max: 1000 });
     const cpuOvercommitPercent = readInt(p, "cpuOvercommitPercent", values.cpuOvercommitPercent, { dflt: 100, min: 1, max: 10000 });
     const capacityOverride = readBool(p, "capacityOverride", values.capacityOverride, false);
+    const removeLeasesInUse = readRemoveLeasesInUse(p, values.removeLeasesInUse, leaseNumbers);
     const proxyVm = validateProxyVm(p, values.proxyVm, addressing, leaseNumbers);
     const upgradeStorage = validateUpgradeStorage(p, values.upgradeStorage, (upgradeLeaseNumbers?.length ?? 0) > 0);
     const vault = validateVault(p, values.vault);
@@ -1193,6 +1220,7 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
         memoryOvercommitPercent: memoryOvercommitPercent!,
         cpuOvercommitPercent: cpuOvercommitPercent!,
         capacityOverride,
+        removeLeasesInUse: Object.freeze(removeLeasesInUse ?? []),
         proxyVm: proxyVm!,
         upgradeStorage: upgradeStorage!,
         vault: vault!,

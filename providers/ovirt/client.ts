@@ -109,6 +109,21 @@ export function isTransient(e: unknown): boolean {
     return err.httpStatus === 502 || err.httpStatus === 503 || err.httpStatus === 504 || isLockConflict(e);
 }
 
+/**
+ * When a request finally failed because the engine is not there (no connection, or 502/503/504 after every retry),
+ * says so and what to do: an operator reading `connect ECONNREFUSED 10.0.0.5:443` should not have to guess that
+ * the engine is down, nor that a re-run is safe.
+ */
+export function withEngineHint(ep: Pick<Endpoint, "apiUrl">, err: OvirtApiError): OvirtApiError {
+    const down = err.httpStatus === undefined ? err.code !== undefined && TRANSIENT_NETWORK_CODES.concat(["ENOTFOUND"]).includes(err.code)
+        : [502, 503, 504].includes(err.httpStatus);
+    if (!down || /the oVirt engine .* is unreachable/.test(err.message)) return err;
+    const e = err as unknown as { message: string };
+    e.message += `. The oVirt engine ${ep.apiUrl} is unreachable or unavailable: check that it runs (ovirt-engine service) and that this ` +
+        "machine reaches it, then run `pulumi up` again; it adopts by name what this run created";
+    return err;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Endpoint resolution: provider config first, then environment, both read at call time.
 
@@ -295,7 +310,7 @@ async function login(ep: Endpoint, operation: string): Promise<{ accessToken: st
         } catch (e) {
             err = networkError(op, "POST", path, e);
         }
-        if (!isTransient(err) || attempt + 1 >= ep.retry.attempts) throw err;
+        if (!isTransient(err) || attempt + 1 >= ep.retry.attempts) throw withEngineHint(ep, err);
         const delay = backoffDelay(ep.retry, attempt);
         noteRetry(ep, attempt, delay, err);
         await sleep(delay);
@@ -451,7 +466,7 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
                 attempt++;
                 continue;
             }
-            throw err;
+            throw withEngineHint(ep, err);
         }
     }
 

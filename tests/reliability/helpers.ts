@@ -6,6 +6,7 @@
 import { defaultSeed } from "../../emulator/model/seed";
 import type { State } from "../../emulator/model/types";
 import { LOCAL_HOSTS } from "../../local/stack";
+import type { E2eStack } from "../e2e/helpers";
 
 /** mulberry32: the same seeded PRNG as the emulator's fault injection (one implementation, re-exported). */
 export { prng } from "../../emulator/faults";
@@ -150,3 +151,11 @@ export const SOAK = process.env.RELIABILITY_SOAK === "1";
 
 /** A small cluster footprint so that the soak's 20 leases fit the two local hosts without capacityOverride. */
 export const SMALL_FOOTPRINT = { masters: 3, workers: 2, vcpus: 1, memoryMiB: 2048 };
+
+/** Merges `values` (keys with their namespace, e.g. `ovirt-ci:leases`) into the stack's config file. */
+export async function setStackConfig(t: E2eStack, values: Record<string, unknown>): Promise<void> {
+    const ws = t.stack.workspace;
+    const settings = await ws.stackSettings(t.stack.name);
+    settings.config = { ...settings.config, ...values };
+    await ws.saveStackSettings(t.stack.name, settings);
+}
