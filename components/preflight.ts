@@ -48,18 +48,25 @@ export function guardSettings(config: LoadedConfig): GuardSettings {
 /** Network errors that mean "nothing listens there" (TLS and HTTP problems are left to the Vault plugin). */
 const UNREACHABLE = ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "ABORT_ERR"];
 
-/** A problem line when Vault does not answer `GET /v1/sys/health` (unauthenticated) within 10 s; else undefined. */
+/** What `GET /v1/sys/health` answers that means Vault cannot serve a write (Vault's API docs, sys/health). */
+const HEALTH_PROBLEMS: Record<number, string> = { 501: "is not initialized", 503: "is sealed" };
+
+/**
+ * A problem line when Vault does not answer `GET /v1/sys/health` (unauthenticated) within 10 s, or answers that it is
+ * sealed or not initialized; else undefined (other answers, TLS problems and auth are the Vault provider's to report).
+ */
 export async function vaultProblem(address: string | undefined): Promise<string | undefined> {
     if (!address) return undefined; // the Vault provider reports a missing address itself
+    const fix = "Nothing was changed. Fix: start Vault or restore the network path to it (or correct vault:address), then run the command again";
     try {
-        await fetch(`${address.replace(/\/+$/, "")}/v1/sys/health`, { signal: AbortSignal.timeout(10_000) });
-        return undefined;
+        const res = await fetch(`${address.replace(/\/+$/, "")}/v1/sys/health`, { signal: AbortSignal.timeout(10_000) });
+        const state = HEALTH_PROBLEMS[res.status];
+        return state ? `Vault at ${address} ${state} (GET /v1/sys/health: HTTP ${res.status}). Nothing was changed. Fix: unseal or initialize it, then run the command again` : undefined;
     } catch (e) {
         const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
         const code = err.cause?.code ?? (err.name === "TimeoutError" ? "ETIMEDOUT" : err.name === "AbortError" ? "ABORT_ERR" : undefined);
         if (!code || !UNREACHABLE.includes(code)) return undefined;
-        return `Vault at ${address} is unreachable (${err.cause?.message ?? err.message ?? code}). Nothing was changed. ` +
-            "Fix: start Vault or restore the network path to it (or correct vault:address), then run the command again";
+        return `Vault at ${address} is unreachable (${err.cause?.message ?? err.message ?? code}). ${fix}`;
     }
 }
 
