@@ -9,12 +9,15 @@ import { Lease } from "./components/lease";
 import { ProxyVm } from "./components/proxyVm";
 import { UpgradeLease } from "./components/upgradeLease";
 import { loadConfig } from "./lib/config";
+import { gateResources, preflight } from "./components/preflight";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "./lib/leaseModel";
 import { ovirtBoskosEntries } from "./lib/render/boskos";
 import { programOutputs, storageHostName } from "./components/program";
 import { NFS_VERSIONS } from "./providers/ovirt/storageDomain";
 
 const config = loadConfig();
+// Nothing registers before the scale-down guard and the local port check passed (components/preflight.ts).
+gateResources(() => preflight(config));
 const leaseInfos = deriveLeases(config.leases, config);
 const upgradeInfos = deriveUpgradeLeases(config.upgradeLeases, config.upgradeStorage);
 

@@ -1019,6 +1019,7 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
     const vault = validateVault(p, values.vault);
     const ciProfile = validateCiProfile(p, values.ciProfile);
     const capacity = checkLeasesFitHosts(p, { ...f, leases: values.leases }, { hosts, footprint: clusterFootprint, leases, proxyVm });
+    const removeLeasesInUse = readRemoveLeasesInUse(p, values.removeLeasesInUse, leases);
 
     if (p.list.length > 0) {
         throw new ConfigError(p.list);
@@ -1039,7 +1040,28 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
         vault: vault!,
         ciProfile: ciProfile!,
         capacity: capacity!,
+        removeLeasesInUse: Object.freeze(removeLeasesInUse ?? []),
     }) as OvirtCiConfig;
+}
+
+/**
+ * `removeLeasesInUse`: install lease names the config removes (a lease still declared makes no sense there, it
+ * would silently apply to a later scale-down).
+ */
+function readRemoveLeasesInUse(p: Problems, v: unknown, leaseNumbers: readonly number[] | undefined): string[] | undefined {
+    const key = "removeLeasesInUse";
+    v = parseJsonText(v);
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== "string" || !/^ovirt-[1-9][0-9]*$/.test(x))) {
+        p.add(key, v, "must be a list of install lease names (ovirt-N)", "write e.g. [ovirt-12], or remove the key");
+        return undefined;
+    }
+    const declared = v.filter((x: string) => leaseNumbers?.includes(Number(x.slice("ovirt-".length))));
+    if (declared.length > 0) {
+        p.add(key, v, `names leases the config still declares (${declared.join(", ")}); the override is for leases being removed`, "remove those names from removeLeasesInUse");
+        return undefined;
+    }
+    return v as string[];
 }
 
 function secretShape(v: string): string {

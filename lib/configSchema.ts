@@ -374,6 +374,11 @@ export const ConfigSchema = Type.Object({
         default: false,
         description: "Accept more leases than the capacity guard allows (a warning is logged)",
     }),
+    removeLeasesInUse: Type.Array(Type.String(), {
+        default: [],
+        description:
+            "Install leases (ovirt-N) to remove although a CI job's VMs still use their network (the scale-down guard refuses otherwise; docs/program.md)",
+    }),
     proxyVm: ProxyVmSchema,
     upgradeStorage: UpgradeStorageSchema,
     vault: VaultSchema,

@@ -7,6 +7,10 @@
  * With `--check`, compares the ovirt-* entries of an existing `_boskos.yaml` (e.g. openshift/release
  * `core-services/prow/02_config/_boskos.yaml`), prints the differences and the `generate-boskos.py` lines to
  * change, and exits 1 when they differ (also when the names are right but not in the generator's order).
+ *
+ * With `--stack` and `--check`, the stack's config (`--config`, else `Pulumi.<stack>.yaml` in the working directory
+ * when it exists) is compared with what the stack has deployed: a lease the next `up` would remove that the file
+ * still lists gets a warning and exit 1 (scale-down order: boskos first, wait until no job holds it, then `up`).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -46,8 +50,8 @@ function parseArgs(argv: readonly string[]): Options {
         o[flag.slice(2) as keyof Options] = value;
         i++;
     }
-    if (o.stack && o.config) {
-        throw new Error(`--stack and --config exclude each other\n${USAGE}`);
+    if (o.stack && o.config && !o.check) {
+        throw new Error(`--stack and --config go together only with --check (then --config is the stack's next config)\n${USAGE}`);
     }
     return o;
 }
@@ -104,6 +108,21 @@ export function orderDifferences(expected: readonly BoskosEntry[], actual: reado
     return diffs;
 }
 
+/**
+ * Leases the stack has deployed, its next config no longer declares (the next `up` removes them), and `listed`
+ * (the boskos file) still hands out: one warning line each.
+ */
+export function pendingRemovalWarnings(deployed: readonly BoskosEntry[], next: readonly BoskosEntry[], listed: readonly BoskosEntry[], stack: string): string[] {
+    const names = (list: readonly BoskosEntry[]) => new Set(list.flatMap((e) => e.names ?? []));
+    const keep = names(next);
+    const inBoskos = names(listed);
+    return [...names(deployed)]
+        .filter((n) => !keep.has(n) && inBoskos.has(n))
+        .sort()
+        .map((n) => `stack ${stack} is about to remove ${n} (deployed, no longer in its config), but boskos still lists it: ` +
+            `take ${n} out of boskos first (generate-boskos.py, make boskos-config), wait until no job holds it, then run up`);
+}
+
 export function main(argv: readonly string[]): number {
     const o = parseArgs(argv);
     const source = o.stack ? `stack ${o.stack}` : (o.config ?? "Pulumi.ci.yaml");
@@ -115,6 +134,9 @@ export function main(argv: readonly string[]): number {
     }
     const actual = parseOvirtBoskosEntries(fs.readFileSync(o.check, "utf8"));
     const diffs = [...compareBoskosEntries(entries, actual), ...orderDifferences(entries, actual)];
+    const nextConfig = o.stack ? (o.config ?? (fs.existsSync(`Pulumi.${o.stack}.yaml`) ? `Pulumi.${o.stack}.yaml` : undefined)) : undefined;
+    const warnings = o.stack && nextConfig ? pendingRemovalWarnings(entries, entriesFromConfig(path.resolve(nextConfig)), actual, o.stack) : [];
+    for (const w of warnings) console.log(`warning: ${w}`);
     const pool = entries.find((e) => e.type === OVIRT_BOSKOS_TYPES.clusterbot)?.maxCount ?? 3;
     const snippet = renderGeneratorSnippet({
         leases: numbers(entries, OVIRT_BOSKOS_TYPES.install, "ovirt-"),
@@ -129,7 +151,7 @@ export function main(argv: readonly string[]): number {
         console.log(`\nexpected entries:\n${rendered}`);
     }
     console.log(`generate-boskos.py (CONFIG entries):\n${snippet.configEntries}\ngenerate-boskos.py (loops):\n${snippet.loops}`);
-    return diffs.length === 0 ? 0 : 1;
+    return diffs.length === 0 && warnings.length === 0 ? 0 : 1;
 }
 
 if (require.main === module) {

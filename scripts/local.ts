@@ -20,7 +20,8 @@ import { defaultDataDir, DEFAULT_ADMIN_PASSWORD, ADMIN_USER } from "../emulator/
 import { freePort, reusableCiCollectionToken } from "../local/openbao";
 import { prepareSshd, sshdArgs, sshBanner } from "../local/sshd";
 import { LocalServices, applyLocalStackConfig, localStackConfig } from "../local/stack";
-import { DEFAULT_PROXY_VM } from "../lib/config";
+import { localPortProblems, neededPorts } from "../local/portCheck";
+import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
 
@@ -91,7 +92,7 @@ async function ports(): Promise<Ports> {
         // A known port is kept when its daemon runs (it is busy then) or when it is free.
         out[k] = p && (readPid(daemon[k]) !== undefined || (await portFree(p))) ? p : await freePort();
     }
-    fs.writeFileSync(f, `${JSON.stringify(out, null, 2)}\n`);
+    fs.writeFileSync(f, `${JSON.stringify({ ...known, ...out }, null, 2)}\n`);
     return out;
 }
 
@@ -149,6 +150,44 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
         req.on("timeout", () => req.destroy(new Error("timeout")));
         req.on("error", reject);
     });
+}
+
+/** The proxy sandbox's loopback ports (HAProxy's four, the base of the lease dnsmasq ports). */
+export interface ProxyPorts {
+    localDnsPort: number;
+    localHaproxyPorts: LocalHaproxyPorts;
+}
+
+/** The lease numbers of the local stack whose DNS ports are checked (localStackConfig's default leases). */
+const LOCAL_LEASES = [10, 11, 12];
+
+/**
+ * The proxy sandbox's ports: the ones kept in `file` (else the defaults of lib/config.ts) when each is free or held
+ * by the sandbox's own haproxy/dnsmasq; otherwise, before any resource is created, new free ones, saying which port
+ * was taken by whom. Kept in `file` so the stack config stays stable from run to run.
+ */
+export async function chooseProxyPorts(file: string, sandboxDir: string, log: (msg: string) => void = say): Promise<ProxyPorts> {
+    const known = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { proxy?: ProxyPorts }).proxy : undefined;
+    let chosen: ProxyPorts = known ?? { localDnsPort: DEFAULT_PROXY_VM.localDnsPort, localHaproxyPorts: { ...DEFAULT_PROXY_VM.localHaproxyPorts } };
+    const problems = await localPortProblems(neededPorts({ ...chosen.localHaproxyPorts }, chosen.localDnsPort, LOCAL_LEASES), sandboxDir);
+    if (problems.length > 0) {
+        for (const p of problems) log(`proxy sandbox: ${p.replace(/ Fix: .*$/, "")}`);
+        chosen = { localDnsPort: await freeDnsBase(sandboxDir), localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() } };
+        log(`proxy sandbox: using free ports instead: HAProxy ${JSON.stringify(chosen.localHaproxyPorts)}, DNS of lease N on ${chosen.localDnsPort} + N ` +
+            `(kept in ${path.relative(ROOT, file)}; delete its "proxy" entry to try the defaults again)`);
+    }
+    const all = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
+    fs.writeFileSync(file, `${JSON.stringify({ ...all, proxy: chosen }, null, 2)}\n`);
+    return chosen;
+}
+
+/** A base port B such that B + N is free (TCP and UDP) for every local lease N. */
+async function freeDnsBase(sandboxDir: string): Promise<number> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const base = 20000 + Math.floor(Math.random() * 30000);
+        if ((await localPortProblems(neededPorts({}, base, LOCAL_LEASES), sandboxDir)).length === 0) return base;
+    }
+    throw new StepError("proxy sandbox", "found no free range of loopback ports for the lease dnsmasq instances in 50 tries", "free some loopback ports (ss -lntu), then re-run");
 }
 
 async function services(): Promise<LocalServices> {
@@ -210,13 +249,13 @@ async function services(): Promise<LocalServices> {
     );
 
     fs.mkdirSync(SANDBOX, { recursive: true });
+    const proxyPorts = await chooseProxyPorts(file("ports.json"), SANDBOX);
     return {
         engine: { apiUrl: `${engineUrl}/ovirt-engine/api`, ovnAuthUrl: `https://127.0.0.1:${p.ovnAuth}/v2.0`, ovnNetworkUrl: `https://127.0.0.1:${p.ovnNetwork}/v2.0`, caPem: fs.readFileSync(caFile, "utf8"), username: ADMIN_USER, password: DEFAULT_ADMIN_PASSWORD },
         vault: { address: baoAddress, token: collectionToken },
         sshd: { host: "127.0.0.1", port: p.sshd, user: sshdFiles.user, privateKeyPem: sshdFiles.privateKeyPem, publicKey: sshdFiles.publicKey },
         sandboxDir: SANDBOX,
-        localDnsPort: DEFAULT_PROXY_VM.localDnsPort,
-        localHaproxyPorts: { ...DEFAULT_PROXY_VM.localHaproxyPorts },
+        ...proxyPorts,
     };
 }
 

@@ -114,6 +114,21 @@ export function isTransient(e: unknown): boolean {
     return err.httpStatus === 502 || err.httpStatus === 503 || err.httpStatus === 504 || isLockConflict(e);
 }
 
+/**
+ * When a request finally failed because the engine is not there (no connection, or 502/503/504 after every retry),
+ * says so and what to do: an operator reading `connect ECONNREFUSED 10.0.0.5:443` should not have to guess that
+ * the engine is down, nor that a re-run is safe.
+ */
+export function withEngineHint(ep: Pick<Endpoint, "apiUrl">, err: OvirtApiError): OvirtApiError {
+    const down = err.httpStatus === undefined ? err.code !== undefined && TRANSIENT_NETWORK_CODES.concat(["ENOTFOUND"]).includes(err.code)
+        : [502, 503, 504].includes(err.httpStatus);
+    if (!down || /the oVirt engine .* is unreachable/.test(err.message)) return err;
+    const e = err as unknown as { message: string };
+    e.message += `. The oVirt engine ${ep.apiUrl} is unreachable or unavailable: check that it runs (ovirt-engine service) and that this ` +
+        "machine reaches it, then run `pulumi up` again; it adopts by name what this run created";
+    return err;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Endpoint resolution: provider config first, then environment, both read at call time.
 
@@ -400,7 +415,8 @@ export async function withRetries<T>(ep: Endpoint, attempt: () => Promise<T>, re
         try {
             return await attempt();
         } catch (e) {
-            if (!isOvirtApiError(e) || !retryable(e) || n + 1 >= ep.retry.attempts) throw e;
+            if (!isOvirtApiError(e)) throw e;
+            if (!retryable(e) || n + 1 >= ep.retry.attempts) throw withEngineHint(ep, e);
             const delay = backoffDelay(ep.retry, n);
             noteRetry(ep, n, delay, e);
             await sleep(delay);

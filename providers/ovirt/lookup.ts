@@ -33,7 +33,8 @@ function programConfig(): ConfigSource {
     };
 }
 
-async function lookupSession(what: string, opts?: LookupOptions): Promise<Session> {
+/** A session of the program process for a read named `what` (the endpoint of `opts`, else the stack config). */
+export async function lookupSession(what: string, opts?: LookupOptions): Promise<Session> {
     return openSession(opts?.endpoint ?? resolveEndpoint(programConfig()), `lookup ${what}`);
 }
 

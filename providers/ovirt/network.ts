@@ -1,9 +1,9 @@
 // Network (ovirt-api.md 5.5): an OVN external network on the OVN provider, assigned (not required) to a cluster.
 // The engine creates a same-named vNIC profile; its id is an output.
 import * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, isNotFound, Session } from "./client";
+import { ConfigSource, createOrAdopt, isNotFound, Session } from "./client";
 import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optId, optInt, optString, reqId, reqName } from "./common";
-import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
+import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 import { OvirtProviderStub } from "./stub";
 
 export const NETWORK_PROVIDER_VERSION = 1;
@@ -156,9 +156,54 @@ export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic
         try {
             await s.remove(`/networks/${id}`);
         } catch (e) {
-            if (!isNotFound(e)) throw e;
+            if (isNotFound(e)) return;
+            // The engine refuses (409) while VMs have NICs on the network. The scale-down guard refuses that before
+            // any change unless the operator listed the lease in removeLeasesInUse: then the NICs go first.
+            const lease = overriddenLease(this.stackConfig, props.description);
+            if ((e as { httpStatus?: number }).httpStatus !== 409 || !lease) throw e;
+            const removed = await removeNicsOnNetwork(s, id);
+            console.error(`ovirt-ci: removeLeasesInUse lists ${lease}: removed the NICs on ${props.name}: ${removed.join(", ") || "none"}`);
+            await s.remove(`/networks/${id}`);
         }
     }
+}
+
+/**
+ * The lease of a network (`ovirt-ci lease <name>: ...`, the description `components/lease.ts` gives it) when the
+ * stack config's `removeLeasesInUse` lists it.
+ */
+export function overriddenLease(config: ConfigSource | undefined, description: string | undefined): string | undefined {
+    const lease = /^ovirt-ci lease (ovirt-\d+):/.exec(description ?? "")?.[1];
+    if (!lease || !config) return undefined;
+    let raw: string | undefined;
+    try {
+        raw = config.get("ovirt-ci:removeLeasesInUse");
+    } catch {
+        return undefined;
+    }
+    let names: unknown;
+    try {
+        names = JSON.parse(raw ?? "[]");
+    } catch {
+        return undefined;
+    }
+    return Array.isArray(names) && names.includes(lease) ? lease : undefined;
+}
+
+/** Unplugs and removes every VM NIC on the network's vNIC profiles; returns `vm/nic` names. */
+async function removeNicsOnNetwork(s: Session, networkId: string): Promise<string[]> {
+    const profiles = new Set(decodeList(await s.get(`/networks/${networkId}/vnicprofiles`), "vnic_profile").map((p) => String(p.id)));
+    const out: string[] = [];
+    for (const vm of decodeList(await s.get("/vms", { params: { follow: "nics" } }), "vm")) {
+        for (const nic of decodeList(vm.nics, "nic").filter((n) => profiles.has(refId(n.vnic_profile) ?? ""))) {
+            const path = `/vms/${vm.id}/nics/${nic.id}`;
+            // a running VM refuses to drop a plugged NIC (ovirt-api.md): unplug first
+            if (decodeBool(nic.plugged, true)) await s.put(path, { plugged: "false" });
+            await s.remove(path);
+            out.push(`${vm.name}/${nic.name}`);
+        }
+    }
+    return out;
 }
 
 /** What Network resources serialize: a stub that loads NetworkProvider in the provider process (./stub). */

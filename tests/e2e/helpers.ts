@@ -79,15 +79,16 @@ function isFree(port: number): Promise<boolean> {
 
 /**
  * Starts the services. `maxLease`: the highest lease number a stack on them may use (lease N's dnsmasq answers on
- * localDnsPort + N; default 20).
+ * localDnsPort + N; default 20). `engineStatePath`: the emulator persists its inventory there (so a test can stop it
+ * and start it again from that state).
  */
-export async function startServices(opts: { latency?: "instant" | "fast" | "realistic"; maxLease?: number } = {}): Promise<E2eServices> {
+export async function startServices(opts: { latency?: "instant" | "fast" | "realistic"; maxLease?: number; engineStatePath?: string } = {}): Promise<E2eServices> {
     requireTools();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-e2e-"));
     const started: { stop(): Promise<void> }[] = [];
     try {
         // A distinctive password, so the secret checks cannot pass by accident.
-        const engine = await startEngine({ latency: opts.latency ?? "fast", adminPassword: `e2e-engine-${randomUUID().slice(0, 13)}` });
+        const engine = await startEngine({ latency: opts.latency ?? "fast", adminPassword: `e2e-engine-${randomUUID().slice(0, 13)}`, statePath: opts.engineStatePath });
         started.push(engine);
         const bao = await startOpenBao({ kvMounts: ["kv"] });
         started.push(bao);

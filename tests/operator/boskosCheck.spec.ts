@@ -88,6 +88,34 @@ describe("npm run boskos -- --check (operator workflow)", function () {
         assert.ok(!/missing names|unexpected names/.test(r.stdout));
     });
 
+    it("--stack with the stack's next config: a lease the next up removes that boskos still lists is a warning, exit 1", () => {
+        // `pulumi stack output boskos --json` of a stack that has deployed leases 10..24 (the CLI's JSON of the output)
+        const bin = fs.mkdtempSync(path.join(dir, "bin-"));
+        const deployed = boskos("--config", config(dir, "deployed", "{from: 10, to: 24}")).stdout;
+        const entries = JSON.stringify([
+            { type: "ovirt-clusterbot-quota-slice", state: "free", minCount: 3, maxCount: 3 },
+            { type: "ovirt-quota-slice", state: "free", names: Array.from({ length: 15 }, (_, i) => `ovirt-${10 + i}`).sort() },
+            { type: "ovirt-upgrade-quota-slice", state: "free", names: Array.from({ length: 6 }, (_, i) => `ovirt-upgrade-${1 + i}`) },
+        ]);
+        fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\n[ "$1 $2 $3" = "stack output boskos" ] || exit 3\ncat <<'EOF'\n${entries}\nEOF\n`, { mode: 0o755 });
+        const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+        const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], { cwd: root, encoding: "utf8", env });
+        const listed = write("deployed.yaml", withNeighbours(deployed));
+        const next = config(dir, "scale-down", "{from: 10, to: 22}");
+        const r = run("--stack", "ci", "--config", next, "--check", listed);
+        assert.equal(r.status, 1, r.stdout + r.stderr);
+        assert.match(r.stdout, /the ovirt-\* entries match stack ci/);
+        for (const n of [23, 24]) {
+            assert.match(r.stdout, new RegExp(`warning: stack ci is about to remove ovirt-${n} \\(deployed, no longer in its config\\), but boskos still lists it: take ovirt-${n} out of boskos first`));
+        }
+        // boskos first: once the file no longer lists them, no warning (the difference to the deployed stack remains)
+        const after = run("--stack", "ci", "--config", next, "--check", write("after.yaml", withNeighbours(boskos("--config", next).stdout)));
+        assert.ok(!/warning:/.test(after.stdout), after.stdout);
+        assert.match(after.stdout, /ovirt-quota-slice: missing names ovirt-23, ovirt-24/);
+        // without --check, --stack and --config still exclude each other
+        assert.equal(run("--stack", "ci", "--config", next).status, 2);
+    });
+
     it("range(...) lines: one loop per contiguous run of lease numbers", () => {
         const cfg = config(dir, "runs", "[{from: 8, to: 11}, {from: 20, to: 21}, 30]", "[1, 2, 5]");
         const r = boskos("--config", cfg, "--check", write("empty.yaml", "resources: []\n"));

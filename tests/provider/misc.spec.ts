@@ -168,7 +168,9 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
             const c = await p.create({ name: "t503" });
             await admin.faults([{ method: "GET", path: "^/ovirt-engine/api/tags/", kind: "503" }]);
             await assert.rejects(p.read(c.id, c.outs), (err: OvirtApiError) => {
-                assert.equal(err.message, `read Tag t503: GET /tags/${c.id} failed: HTTP 503`);
+                assert.equal(err.message, `read Tag t503: GET /tags/${c.id} failed: HTTP 503. The oVirt engine ${e.apiUrl} is unreachable or unavailable: ` +
+                    "check that it runs (ovirt-engine service) and that this machine reaches it, then run `pulumi up` again; it adopts by name what this run created");
+                assert.equal(err.httpStatus, 503, "still the engine's status");
                 for (const t of liveTokens()) assert.ok(!err.message.includes(t) && !JSON.stringify(err).includes(t));
                 assert.ok(!JSON.stringify(err).includes(e.password));
                 return true;

@@ -6,6 +6,8 @@
 import { defaultSeed } from "../../emulator/model/seed";
 import type { State } from "../../emulator/model/types";
 import { LOCAL_HOSTS } from "../../local/stack";
+import { E2eServices, E2eStack, programStack, startServices } from "../e2e/helpers";
+import type { LocalStackOptions } from "../../local/stack";
 
 /** mulberry32: the same seeded PRNG as the emulator's fault injection (one implementation, re-exported). */
 export { prng } from "../../emulator/faults";
@@ -149,3 +151,31 @@ export const SOAK = process.env.RELIABILITY_SOAK === "1";
 
 /** A small cluster footprint so that the soak's 20 leases fit the two local hosts without capacityOverride. */
 export const SMALL_FOOTPRINT = { masters: 3, workers: 2, vcpus: 1, memoryMiB: 2048 };
+
+/** Merges `values` (keys with their namespace, e.g. `ovirt-ci:leases`) into the stack's config file. */
+export async function setStackConfig(t: E2eStack, values: Record<string, unknown>): Promise<void> {
+    const ws = t.stack.workspace;
+    const settings = await ws.stackSettings(t.stack.name);
+    settings.config = { ...settings.config, ...values };
+    await ws.saveStackSettings(t.stack.name, settings);
+}
+
+/**
+ * Mocha hooks of a suite on one set of services and one stack of the program (started before the suite, destroyed
+ * and stopped after it); the returned object's `s` and `t` are set once the `before` hook ran.
+ */
+export function useProgramStack(stack: LocalStackOptions): { s: E2eServices; t: E2eStack } {
+    const ctx = {} as { s: E2eServices; t: E2eStack };
+    before(async () => {
+        ctx.s = await startServices();
+        ctx.t = await programStack(ctx.s, stack);
+    });
+    after(async () => {
+        try {
+            await ctx.t?.dispose();
+        } finally {
+            await ctx.s?.stop();
+        }
+    });
+    return ctx;
+}

@@ -1,12 +1,13 @@
 // Reliability 4–6 on one set of services: TLS (a wrong engine CA is refused with 0 writes; engineInsecure works only
 // when set and warns on every run), scale-down safety (removing a lease leaves the others' ids and engine history
-// untouched; an upgrade storage domain that still holds a disk is not destroyed: we refuse, saying what to do, and
-// nothing else is removed), and secrets (engine password, Vault token, pull secret, ssh private key, the generated
+// untouched; an upgrade storage domain that still holds a disk is refused before any change, saying what to do),
+// and secrets (engine password, Vault token, pull secret, ssh private key, the generated
 // HAProxy stats password: 0 occurrences in every CLI output, the error, the backend's files and the work dir).
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET } from "../../local/stack";
 import { E2eServices, E2eStack, apiWrites, engineStats, inventory, programStack, pulumiCli, startServices, treeFiles } from "../e2e/helpers";
 import { census, desiredNames, figure, showCensus } from "./helpers";
@@ -78,7 +79,7 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
         assert.deepEqual([c.duplicates, c.leaked, c.missing], [[], [], []], showCensus(c));
     });
 
-    it("6b. an upgrade storage domain holding a disk is not destroyed: the up fails saying what to do, nothing else is removed", async () => {
+    it("6b. an upgrade storage domain holding a disk is refused before any change, saying what to do; without the disk the up goes through", async () => {
         const model = (s.engine.server as unknown as { model: { state: { disks: Record<string, unknown>[]; storageDomains: { id: string; name: string }[] } } }).model;
         const sd = model.state.storageDomains.find((d) => d.name === "ovirt-upgrade-2")!;
         model.state.disks.push({
@@ -87,10 +88,15 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
         });
         const before = await inventory(s.engine);
         await setConfig(t, { "ovirt-ci:upgradeLeases": [1] });
+        const w0 = apiWrites(await engineStats(s.engine));
         const r = await pulumiCli(t, ["up", "--yes", "--skip-preview"]);
         outputs.push(["refused scale-down up (the error)", r.stdout + r.stderr]);
         assert.notEqual(r.status, 0, "the up fails");
-        assert.match(r.stdout + r.stderr, /ovirt-upgrade-2.*holds 1 disk\(s\) \(left-behind-upgrade-disk\); remove the VMs\/templates\/disks on it first/);
+        // refused by the scale-down guard before any change (components/preflight.ts), not half-way by the delete
+        assert.match(r.stdout + r.stderr, /upgrade lease ovirt-upgrade-2 is still in use: its storage domain ovirt-upgrade-2 holds 1 disk\(s\): left-behind-upgrade-disk\. Nothing was changed\. Fix: take ovirt-upgrade-2 out of boskos first/);
+        assert.equal(apiWrites(await engineStats(s.engine)) - w0, 0, "no engine write");
+        const item = await readKv(s.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt");
+        assert.ok(item && "ovirt-upgrade-2.json" in item, "the Vault item still has ovirt-upgrade-2.json");
         const after = await inventory(s.engine);
         assert.ok(after.storageDomains.some((d) => d.id === sd.id && d.attachments.some((a) => a.status === "active")), "ovirt-upgrade-2 still exists, attached and active");
         assert.deepEqual(after.networks.map((n) => n.id).sort(), before.networks.map((n) => n.id).sort(), "no network removed");

@@ -1,0 +1,114 @@
+/**
+ * Checks that run before any resource of the program registers, in preview too, so a refusal changes nothing:
+ *
+ * - the scale-down guard (`lib/scaleDownGuard.ts`): a lease the config removes whose network still has VMs of a CI
+ *   job on it, or an upgrade lease whose storage domain holds disks, is refused (or, listed in `removeLeasesInUse`,
+ *   warned about);
+ * - in the proxy's `local` service mode on this machine, every loopback port HAProxy and the lease dnsmasq
+ *   instances need is free or already the sandbox's (`local/portCheck.ts`);
+ * - Vault (`vault:address`) answers at all: an `up` that starts while it is down would create the engine objects
+ *   and the proxy configuration and only then fail on the CI profile item.
+ *
+ * Why a gate and not just an early check: the program's code runs synchronously and the checks need the engine
+ * and the network (async). Pulumi runs the deletes of undeclared resources only after the program finished without
+ * error, but creates and updates (the HAProxy file without the removed lease, the Vault item) start as soon as
+ * their inputs are known. So every resource registered after {@link gateResources} waits for the checks (an extra
+ * `dependsOn` that resolves to no resource, so the state records no dependency); when a check fails, none
+ * registers and the run ends with the check's message (a `RunError`: no stack trace).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { LoadedConfig } from "../lib/config";
+import { GuardSettings, judgeScaleDown, removedObjectSelectors } from "../lib/scaleDownGuard";
+import { localPortProblems, neededPorts } from "../local/portCheck";
+import { readUsage } from "../providers/ovirt/usage";
+
+/** Whether the program runs under Pulumi's mocks (unit tests): no engine, no machine ports to check. */
+function underMocks(): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (...a: never[]) => unknown };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { getMonitor } = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown };
+    return getMonitor() instanceof MockMonitor;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+
+/** The guard's view of the config. */
+export function guardSettings(config: LoadedConfig): GuardSettings {
+    return {
+        leases: config.leases,
+        upgradeLeases: config.upgradeLeases,
+        networkNamePattern: config.naming.networkName,
+        storageDomainNamePattern: config.upgradeStorage.storageDomainNamePattern,
+        proxyVmName: config.proxyVm.name,
+        removeLeasesInUse: config.removeLeasesInUse,
+    };
+}
+
+/** Network errors that mean "nothing listens there" (TLS and HTTP problems are left to the Vault plugin). */
+const UNREACHABLE = ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "ABORT_ERR"];
+
+/** What `GET /v1/sys/health` answers that means Vault cannot serve a write (Vault's API docs, sys/health). */
+const HEALTH_PROBLEMS: Record<number, string> = { 501: "is not initialized", 503: "is sealed" };
+
+/**
+ * A problem line when Vault does not answer `GET /v1/sys/health` (unauthenticated) within 10 s, or answers that it is
+ * sealed or not initialized; else undefined (other answers, TLS problems and auth are the Vault provider's to report).
+ */
+export async function vaultProblem(address: string | undefined): Promise<string | undefined> {
+    if (!address) return undefined; // the Vault provider reports a missing address itself
+    const fix = "Nothing was changed. Fix: start Vault or restore the network path to it (or correct vault:address), then run the command again";
+    try {
+        const res = await fetch(`${address.replace(/\/+$/, "")}/v1/sys/health`, { signal: AbortSignal.timeout(10_000) });
+        const state = HEALTH_PROBLEMS[res.status];
+        return state ? `Vault at ${address} ${state} (GET /v1/sys/health: HTTP ${res.status}). Nothing was changed. Fix: unseal or initialize it, then run the command again` : undefined;
+    } catch (e) {
+        const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+        const code = err.cause?.code ?? (err.name === "TimeoutError" ? "ETIMEDOUT" : err.name === "AbortError" ? "ABORT_ERR" : undefined);
+        if (!code || !UNREACHABLE.includes(code)) return undefined;
+        return `Vault at ${address} is unreachable (${err.cause?.message ?? err.message ?? code}). ${fix}`;
+    }
+}
+
+/** Runs the checks; rejects with a `RunError` listing every refusal. Warnings go to the run's log. */
+export async function preflight(config: LoadedConfig): Promise<void> {
+    const problems: string[] = [];
+    const s = config.proxyVm;
+    if (s.serviceMode === "local" && LOOPBACK.test(s.connection?.host ?? "")) {
+        problems.push(...(await localPortProblems(neededPorts({ ...s.localHaproxyPorts }, s.localDnsPort, config.leases), s.rootDir)));
+    }
+    const vault = await vaultProblem(new pulumi.Config("vault").get("address") ?? process.env.VAULT_ADDR);
+    if (vault) problems.push(vault);
+    const g = guardSettings(config);
+    let usage;
+    try {
+        usage = await readUsage({ dataCenter: config.dataCenter, ...removedObjectSelectors(g) });
+    } catch (e) {
+        throw new pulumi.RunError(
+            `ovirt-ci: the scale-down check could not read the oVirt engine ${config.engineUrl}: ${(e as Error).message}\n` +
+                "  Nothing was changed. Fix: make sure the engine is up and reachable from here (and ovirt-ci:engineUrl, " +
+                "engineUsername, enginePassword and engineCaPem are right), then run the command again.",
+        );
+    }
+    const verdict = judgeScaleDown(g, usage);
+    for (const w of verdict.warnings) pulumi.log.warn(`ovirt-ci: ${w}`);
+    problems.push(...verdict.refusals);
+    if (problems.length > 0) {
+        throw new pulumi.RunError(`ovirt-ci: refused before any change (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    }
+}
+
+/**
+ * Makes every resource registered from now on wait for `check` (see the module comment). Under Pulumi's mocks the
+ * checks do not run (there is no engine) and nothing is gated.
+ */
+export function gateResources(check: () => Promise<void>): void {
+    if (underMocks()) return;
+    const passed = check().then(() => [] as pulumi.Resource[]);
+    // the rejection is reported once by the resources waiting for it; this keeps Node from a second report
+    passed.catch(() => undefined);
+    pulumi.runtime.registerStackTransformation((args) => ({
+        props: args.props,
+        opts: { ...args.opts, dependsOn: [args.opts.dependsOn as pulumi.Input<pulumi.Resource>, passed].filter((d) => d !== undefined) as pulumi.Input<pulumi.Input<pulumi.Resource>[]> },
+    }));
+}

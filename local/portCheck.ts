@@ -1,0 +1,141 @@
+/**
+ * The loopback ports of the proxy's `local` service mode, checked before any resource is created: HAProxy's four
+ * (`proxyVm.localHaproxyPorts`) and one DNS port per lease (`proxyVm.localDnsPort + N`, TCP and UDP). A port is fine
+ * when it is free, or when a process of the proxy sandbox itself holds it (a previous `up` started that haproxy or
+ * dnsmasq: its pid is in `<rootDir>/run/*.pid`). Otherwise the check names the port, who holds it when this user
+ * can see it, and the setting that changes it; without it, HAProxy or dnsmasq fail with `Address already in use`
+ * half-way through the `up`.
+ *
+ * Linux: the holder of a busy port is found through /proc/net/{tcp,udp} (socket inode) and /proc/<pid>/fd.
+ */
+import * as dgram from "node:dgram";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+
+/** One port the proxy sandbox binds, and the setting that chooses it. */
+export interface NeededPort {
+    readonly port: number;
+    readonly protocols: readonly ("tcp" | "udp")[];
+    /** e.g. `ovirt-ci:proxyVm.localHaproxyPorts.api` */
+    readonly setting: string;
+    /** e.g. `HAProxy's API frontend`, `dnsmasq of ovirt-12` */
+    readonly what: string;
+}
+
+/** The ports `local` mode needs for these settings and leases. */
+export function neededPorts(localHaproxyPorts: Record<string, number>, localDnsPort: number, leaseNumbers: readonly number[]): NeededPort[] {
+    const out: NeededPort[] = Object.entries(localHaproxyPorts).map(([name, port]) => ({
+        port, protocols: ["tcp"], setting: `ovirt-ci:proxyVm.localHaproxyPorts.${name}`, what: `HAProxy's ${name} frontend`,
+    }));
+    for (const n of leaseNumbers) {
+        out.push({ port: localDnsPort + n, protocols: ["tcp", "udp"], setting: "ovirt-ci:proxyVm.localDnsPort", what: `dnsmasq of ovirt-${n} (localDnsPort + ${n})` });
+    }
+    return out;
+}
+
+function bindable(protocol: "tcp" | "udp", port: number): Promise<boolean> {
+    return new Promise((resolve) => {
+        if (protocol === "tcp") {
+            const srv = net.createServer();
+            srv.once("error", () => resolve(false));
+            srv.listen({ port, host: "127.0.0.1", exclusive: true }, () => srv.close(() => resolve(true)));
+        } else {
+            const sock = dgram.createSocket("udp4");
+            sock.once("error", () => {
+                sock.close();
+                resolve(false);
+            });
+            sock.bind(port, "127.0.0.1", () => sock.close(() => resolve(true)));
+        }
+    });
+}
+
+/** Socket inodes bound to `port` (any local address) in /proc/net/<proto> and /proc/net/<proto>6. */
+function socketInodes(protocol: "tcp" | "udp", port: number): Set<string> {
+    const hex = port.toString(16).toUpperCase().padStart(4, "0");
+    const out = new Set<string>();
+    for (const f of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
+        let text = "";
+        try {
+            text = fs.readFileSync(f, "utf8");
+        } catch {
+            continue;
+        }
+        for (const line of text.split("\n").slice(1)) {
+            const cols = line.trim().split(/\s+/);
+            if (cols.length > 9 && cols[1].endsWith(`:${hex}`)) out.add(cols[9]);
+        }
+    }
+    return out;
+}
+
+/** The pids (of this user; others' fds are not readable) holding one of the socket inodes. */
+function holders(inodes: Set<string>): number[] {
+    if (inodes.size === 0) return [];
+    const out: number[] = [];
+    for (const p of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+        let fds: string[];
+        try {
+            fds = fs.readdirSync(`/proc/${p}/fd`);
+        } catch {
+            continue;
+        }
+        for (const fd of fds) {
+            let link = "";
+            try {
+                link = fs.readlinkSync(`/proc/${p}/fd/${fd}`);
+            } catch {
+                continue;
+            }
+            const m = /^socket:\[(\d+)\]$/.exec(link);
+            if (m && inodes.has(m[1])) {
+                out.push(Number(p));
+                break;
+            }
+        }
+    }
+    return out;
+}
+
+/** Pids in the sandbox's pid files (`<rootDir>/run/*.pid`): the haproxy and dnsmasq instances a previous up started. */
+export function sandboxPids(rootDir: string): Set<number> {
+    const runDir = path.join(rootDir, "run");
+    const out = new Set<number>();
+    if (!fs.existsSync(runDir)) return out;
+    for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith(".pid"))) {
+        for (const tok of fs.readFileSync(path.join(runDir, f), "utf8").split(/\s+/)) if (/^\d+$/.test(tok)) out.add(Number(tok));
+    }
+    return out;
+}
+
+function commandOf(pid: number): string {
+    try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ").slice(0, 80);
+    } catch {
+        return "?";
+    }
+}
+
+/**
+ * Problems with the ports of `local` mode: one line per port that is held by something other than the sandbox,
+ * naming the port, its holder when visible, and the setting to change. Empty when every port is usable.
+ */
+export async function localPortProblems(ports: readonly NeededPort[], rootDir: string): Promise<string[]> {
+    const ours = sandboxPids(rootDir);
+    const problems: string[] = [];
+    for (const p of ports) {
+        for (const proto of p.protocols) {
+            if (await bindable(proto, p.port)) continue;
+            const pids = holders(socketInodes(proto, p.port));
+            if (pids.length > 0 && pids.every((pid) => ours.has(pid))) continue; // the sandbox's own haproxy/dnsmasq
+            const who = pids.length > 0 ? ` by ${pids.map((pid) => `pid ${pid} (${commandOf(pid)})`).join(", ")}` : " by another process (not visible to this user)";
+            problems.push(
+                `port ${p.port}/${proto} on 127.0.0.1, needed for ${p.what}, is in use${who}. ` +
+                    `Fix: stop that process, or choose another port with ${p.setting} (pulumi config set --path '${p.setting}' <port>)`,
+            );
+            break;
+        }
+    }
+    return problems;
+}
