@@ -2,6 +2,7 @@
  * The REST API v4 routes: path templates → model calls → representation. Framework-free, so the router also
  * names the path template for the admin statistics and fault injection.
  */
+import { NON_BLOCKING_EXPECTATION, expectations } from "./expect";
 import type { Ctx, EngineModel } from "./model/engine";
 import { EngineFault, NotFound, inputValidation } from "./model/errors";
 import { Obj, bool, int, isObj } from "./model/input";
@@ -96,8 +97,7 @@ function created(r: ApiRequest, b: NodeObject): ApiResponse {
 }
 
 function isAsync(r: ApiRequest): boolean {
-    const expect = String(r.headers.expect ?? "").toLowerCase();
-    return qBool(r, "async") || expect.includes("202-accepted");
+    return qBool(r, "async") || expectations(r.headers).has(NON_BLOCKING_EXPECTATION);
 }
 
 function removed(r: ApiRequest, job: Job): ApiResponse {
