@@ -34,7 +34,7 @@ lint_workflows() {
   actionlint -no-color && echo "actionlint: .github/workflows ok"
 }
 tier lint-workflows lint_workflows
-for t in unit program emulator provider serialize smoke standin operator e2e reliability bench; do
+for t in unit program emulator provider serialize clients smoke standin operator e2e reliability bench; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
     tier "$t" mocha_tier "tests/$t/**/*.spec.ts"
   fi
