@@ -6,7 +6,7 @@ import { NON_BLOCKING_EXPECTATION, expectations } from "./expect";
 import type { Ctx, EngineModel } from "./model/engine";
 import { EngineFault, NotFound, inputValidation } from "./model/errors";
 import { Obj, bool, int, isObj } from "./model/input";
-import { SearchError, SearchKeys, search } from "./model/search";
+import { SearchError, SearchKeys, search, searchPage } from "./model/search";
 import { searchKeys } from "./model/queries";
 import type { Job } from "./model/types";
 import { Collection, Node, NodeObject } from "./representation/tree";
@@ -120,21 +120,24 @@ function entityAction(r: ApiRequest, key: string, path: string, id: string, fn: 
 
 function listOf<T>(r: ApiRequest, elem: string, items: readonly T[], view: (c: V.ViewCtx, x: T) => Node, keys?: SearchKeys<T>): ApiResponse {
     let out = [...items];
-    const q = r.query.get("search");
+    // Collections the engine does not search (the api model's list has no `search` parameter, e.g. /vnicprofiles)
+    // ignore it, as JAX-RS ignores an undeclared query parameter: the client gets the whole collection.
+    const q = keys ? r.query.get("search") : null;
+    let page: number | undefined;
     if (q !== null && q.trim() !== "") {
-        if (!keys) throw new EngineFault(400, "Operation Failed", "[Search is not supported on this collection.]");
         try {
-            out = search(out, q, keys, qBool(r, "case_sensitive"));
+            out = search(out, q, keys!, qBool(r, "case_sensitive"));
+            page = searchPage(q);
         } catch (e) {
             if (e instanceof SearchError) throw new EngineFault(400, "Operation Failed", `[Failed to parse the search query: ${e.message}]`);
             throw e;
         }
     }
     const max = r.query.get("max");
-    if (max !== null) {
-        const n = int(max, "max");
-        if (n !== undefined && n >= 0) out = out.slice(0, n);
-    }
+    const n = max !== null ? int(max, "max") : undefined;
+    const size = n !== undefined && n >= 0 ? n : Infinity;
+    const first = page === undefined || page === 1 ? 0 : (page - 1) * size;
+    out = out.slice(first, first + size);
     return ok(new Collection(elem, out.map((x) => view(r.view, x))));
 }
 

@@ -26,20 +26,33 @@ const HISTORY_LIMIT = 50;
 const VM_RUNNING = ["up", "powering_up", "wait_for_launch", "powering_down", "reboot_in_progress", "migrating", "paused",
     "not_responding", "saving_state", "restoring_state", "unknown"];
 const VM_REMOVABLE = ["unassigned", "down", "image_illegal", "image_locked"];
-const HOST_REMOVABLE = ["maintenance", "install_failed", "non_responsive", "down", "pending_approval"];
+/** RemoveVdsCommand.statusLegalForRemove. */
+const HOST_REMOVABLE = ["maintenance", "install_failed", "non_responsive", "down", "pending_approval", "non_operational", "unassigned", "installing_os"];
 const HOST_TRANSIENT = ["installing", "initializing", "preparing_for_maintenance", "unassigned", "connecting", "reboot"];
 const SD_ACTIVATABLE = ["inactive", "unknown", "maintenance", "preparing_for_maintenance"];
 
-/** Engine event codes (AuditLogType) used for state changes. */
+/**
+ * Engine event codes: the values of oVirt/ovirt-engine common/…/AuditLogType.java (0111fc6), named in each comment.
+ * External events are EXTERNAL_EVENT_NORMAL/WARNING/ERROR and EXTERNAL_ALERT (AddExternalEventCommand).
+ */
 export const EVENT = {
-    external: { normal: 12001, warning: 12002, error: 12003, alert: 12004 } as Record<string, number>,
-    dcAdded: 950, dcRemoved: 954, clusterAdded: 809, clusterRemoved: 811,
-    hostAdded: 42, hostInstalling: 509, hostInstallFailed: 505, hostUp: 13, hostNonResponsive: 12, hostNonOperational: 22,
-    hostMaintenance: 17, hostActivated: 16, hostRemoved: 44,
-    sdAdded: 956, sdAttached: 966, sdActivated: 968, sdDeactivated: 970, sdDetached: 972, sdRemoved: 960,
-    networkAdded: 942, networkRemoved: 944, vmAdded: 34, vmAddFinished: 53, vmStarted: 153, vmUp: 32, vmDown: 61,
-    vmStopped: 33, vmShutdown: 73, vmRemoved: 113, templateAdded: 48, templateAddFinished: 51, templateRemoved: 49,
-    nicAdded: 932, diskAdded: 2021, tagAdded: 430, affinityAdded: 10350,
+    external: { normal: 9801, warning: 9802, error: 9803, alert: 9804 } as Record<string, number>,
+    dcAdded: 950 /* USER_ADD_STORAGE_POOL */, dcRemoved: 954 /* USER_REMOVE_STORAGE_POOL */,
+    clusterAdded: 809 /* USER_ADD_CLUSTER */, clusterRemoved: 813 /* USER_REMOVE_CLUSTER */,
+    hostAdded: 42 /* USER_ADD_VDS */, hostInstalling: 509 /* VDS_INSTALL_IN_PROGRESS */, hostInstallFailed: 505 /* VDS_INSTALL_FAILED */,
+    hostUp: 13 /* VDS_DETECTED */, hostNonResponsive: 12 /* VDS_FAILURE */,
+    hostNonOperational: 519 /* VDS_SET_NONOPERATIONAL_NETWORK: the only cause modelled is a missing required network */,
+    hostMaintenance: 15 /* VDS_MAINTENANCE */, hostActivated: 16 /* VDS_ACTIVATE */, hostRemoved: 44 /* USER_REMOVE_VDS */,
+    sdAdded: 956 /* USER_ADD_STORAGE_DOMAIN */, sdAttached: 962 /* USER_ATTACH_STORAGE_DOMAIN_TO_POOL */,
+    sdActivated: 966 /* USER_ACTIVATED_STORAGE_DOMAIN */, sdDeactivated: 968 /* USER_DEACTIVATED_STORAGE_DOMAIN */,
+    sdDetached: 964 /* USER_DETACH_STORAGE_DOMAIN_FROM_POOL */, sdRemoved: 960 /* USER_REMOVE_STORAGE_DOMAIN */,
+    networkAdded: 942 /* NETWORK_ADD_NETWORK */, networkRemoved: 944 /* NETWORK_REMOVE_NETWORK */,
+    vmAdded: 34 /* USER_ADD_VM */, vmAddFinished: 53 /* USER_ADD_VM_FINISHED_SUCCESS */, vmStarted: 153 /* USER_STARTED_VM */,
+    vmUp: 32 /* USER_RUN_VM */, vmDown: 61 /* VM_DOWN */, vmStopped: 33 /* USER_STOP_VM */, vmShutdown: 73 /* USER_INITIATED_SHUTDOWN_VM */,
+    vmRemoved: 113 /* USER_REMOVE_VM_FINISHED */, templateAdded: 48 /* USER_ADD_VM_TEMPLATE */,
+    templateAddFinished: 51 /* USER_ADD_VM_TEMPLATE_FINISHED_SUCCESS */, templateRemoved: 50 /* USER_REMOVE_VM_TEMPLATE */,
+    nicAdded: 932 /* NETWORK_ADD_VM_INTERFACE */, diskAdded: 2021 /* USER_ADD_DISK_FINISHED_SUCCESS */, tagAdded: 432 /* USER_ADD_TAG */,
+    affinityAdded: 10350 /* USER_ADDED_AFFINITY_GROUP */,
 };
 
 export class EngineModel {
@@ -218,8 +231,9 @@ export class EngineModel {
         return a;
     }
 
-    private assertNameFree(list: Array<{ id: string; name: string }>, name: string, action: string, type: string, exceptId?: string): void {
-        if (list.some((e) => e.name === name && e.id !== exceptId)) throw conflict(texts.nameInUse(action, type));
+    /** 409 with `detail` (the entity type's own name-in-use text, errors.ts) when another entity has the name. */
+    private assertNameFree(list: Array<{ id: string; name: string }>, name: string, detail: string, exceptId?: string): void {
+        if (list.some((e) => e.name === name && e.id !== exceptId)) throw conflict(detail);
     }
 
     // ---------------------------------------------------------------- data centers
@@ -227,7 +241,7 @@ export class EngineModel {
     addDataCenter(b: Obj, ctx: Ctx): DataCenter {
         const name = str(b.name);
         if (!name) throw incomplete("DataCenter", ["name"]);
-        this.assertNameFree(this.state.dataCenters, name, "create", "Data Center");
+        this.assertNameFree(this.state.dataCenters, name, texts.dataCenterNameInUse("create"));
         const v = obj(b.version);
         const dc: DataCenter = { id: randomUUID(), name, description: str(b.description) ?? "", comment: str(b.comment),
             local: bool(b.local, "local") ?? false, status: "uninitialized",
@@ -244,7 +258,7 @@ export class EngineModel {
     updateDataCenter(id: string, b: Obj, ctx: Ctx): DataCenter {
         const dc = this.dataCenter(id);
         const name = str(b.name);
-        if (name && name !== dc.name) { this.assertNameFree(this.state.dataCenters, name, "update", "Data Center", id); dc.name = name; }
+        if (name && name !== dc.name) { this.assertNameFree(this.state.dataCenters, name, texts.dataCenterNameInUse("update"), id); dc.name = name; }
         if (b.description !== undefined) dc.description = str(b.description);
         if (b.comment !== undefined) dc.comment = str(b.comment);
         const v = obj(b.version);
@@ -304,7 +318,7 @@ export class EngineModel {
         const dcRef = ref(b.data_center);
         const missing = [!name && "name", !dcRef && "dataCenter.id|name"].filter((x): x is string => !!x);
         if (missing.length) throw incomplete("Cluster", missing);
-        this.assertNameFree(this.state.clusters, name!, "create", "Cluster");
+        this.assertNameFree(this.state.clusters, name!, texts.clusterNameInUse("create"));
         const dc = this.resolve(this.state.dataCenters, dcRef, "DataCenter")!;
         const cpu = obj(b.cpu);
         const v = obj(b.version);
@@ -327,7 +341,7 @@ export class EngineModel {
     updateCluster(id: string, b: Obj, ctx: Ctx): Cluster {
         const c = this.cluster(id);
         const name = str(b.name);
-        if (name && name !== c.name) { this.assertNameFree(this.state.clusters, name, "update", "Cluster", id); c.name = name; }
+        if (name && name !== c.name) { this.assertNameFree(this.state.clusters, name, texts.clusterNameInUse("update"), id); c.name = name; }
         if (b.description !== undefined) c.description = str(b.description);
         if (b.comment !== undefined) c.comment = str(b.comment);
         const pct = int(obj(obj(b.memory_policy)?.over_commit)?.percent, "memory_policy.over_commit.percent");
@@ -362,7 +376,11 @@ export class EngineModel {
         if (c.networks.some((x) => x.networkId === n.id)) {
             throw conflict("Cannot attach Network to Cluster. The Network is already attached to the Cluster.");
         }
-        c.networks.push({ networkId: n.id, required: bool(b.required, "required") ?? true, display: bool(b.display, "display") ?? false });
+        // NetworkCluster is required unless the client says otherwise; an external (OVN) network cannot be
+        // (NetworkClusterCommandBase.validateAttachment → NetworkClusterValidatorBase.externalNetworkNotRequired)
+        const required = bool(b.required, "required") ?? true;
+        if (required && n.externalProviderId) throw badParameter(texts.externalNetworkRequired);
+        c.networks.push({ networkId: n.id, required, display: bool(b.display, "display") ?? false });
         this.doneJob(`Attaching Network ${n.name} to Cluster ${c.name}`, ctx);
         this.dirty = true;
         this.recheckHosts(clusterId);
@@ -414,7 +432,7 @@ export class EngineModel {
         const missing = [!name && "name", !address && "address", !cRef && "cluster.id|name"].filter((x): x is string => !!x);
         if (missing.length) throw incomplete("Host", missing);
         if (method !== "publickey" && !str(b.root_password)) throw incomplete("Host", ["rootPassword"]);
-        this.assertNameFree(this.state.hosts, name!, "add", "Host");
+        this.assertNameFree(this.state.hosts, name!, texts.nameInUse("add", "Host"));
         if (this.state.hosts.some((h) => h.address === address)) {
             throw conflict("Cannot add Host. The Host address is already in use, please choose a unique address and try again.");
         }
@@ -489,7 +507,7 @@ export class EngineModel {
     updateHost(id: string, b: Obj, ctx: Ctx): Host {
         const h = this.host(id);
         const name = str(b.name);
-        if (name && name !== h.name) { this.assertNameFree(this.state.hosts, name, "update", "Host", id); h.name = name; }
+        if (name && name !== h.name) { this.assertNameFree(this.state.hosts, name, texts.nameInUse("update", "Host"), id); h.name = name; }
         if (b.description !== undefined) h.description = str(b.description);
         if (b.comment !== undefined) h.comment = str(b.comment);
         const prio = int(obj(b.spm)?.priority, "spm.priority");
@@ -499,16 +517,16 @@ export class EngineModel {
         return h;
     }
 
-    removeHost(id: string, force: boolean, ctx: Ctx): Job {
+    /** `force` only matters for Gluster bricks in the engine (RemoveVdsCommand), which are not modelled. */
+    removeHost(id: string, _force: boolean, ctx: Ctx): Job {
         const h = this.host(id);
-        if (HOST_TRANSIENT.includes(h.status)) throw conflict(texts.locked("remove", "Host"));
-        if (!HOST_REMOVABLE.includes(h.status) && !(force && h.status === "non_responsive")) throw conflict(texts.hostOperational);
-        if (this.state.vms.some((v) => v.hostId === h.id && VM_RUNNING.includes(v.status))) {
-            throw conflict("Cannot remove Host. Host has running VMs.");
+        // RemoveVdsCommand.validate: the status first, then running VMs, then VMs pinned to the host
+        if (!HOST_REMOVABLE.includes(h.status)) {
+            throw conflict(HOST_TRANSIENT.includes(h.status) ? texts.locked("remove", "Host") : texts.hostOperational);
         }
-        if (this.state.vms.some((v) => v.placementAffinity === "pinned" && v.placementHostIds.includes(h.id))) {
-            throw conflict("Cannot remove Host. Host has pinned VMs.");
-        }
+        if (this.state.vms.some((v) => v.hostId === h.id && VM_RUNNING.includes(v.status))) throw conflict(texts.hostHasRunningVms);
+        const pinned = this.state.vms.filter((v) => v.placementAffinity === "pinned" && v.placementHostIds.includes(h.id));
+        if (pinned.length) throw conflict(texts.hostHasPinnedVms(pinned.map((v) => v.name).join(",")));
         this.state.hosts = this.state.hosts.filter((x) => x.id !== id);
         this.event(EVENT.hostRemoved, "normal", `Host ${h.name} was removed by admin@internal-authz.`, {}, ctx.correlationId);
         return this.doneJob(`Removing Host ${h.name}`, ctx);
@@ -531,7 +549,7 @@ export class EngineModel {
         }
         const host = this.resolve(this.state.hosts, hRef, "Host")!;
         const sdName = name ?? `${stype}-${randomUUID().slice(0, 8)}`;
-        this.assertNameFree(this.state.storageDomains, sdName, "add", "Storage");
+        this.assertNameFree(this.state.storageDomains, sdName, texts.storageDomainNameInUse("add"));
         if (host.status !== "up") throw conflict(texts.hostNotUp("add", host.name));
         const address = str(storage?.address);
         const path = str(storage?.path)?.replace(/\/+$/, "");
@@ -540,7 +558,7 @@ export class EngineModel {
         }
         const job = this.startJob(`Adding ${statusWords(stype!)} Storage Domain ${sdName}`, ctx);
         await new Promise((r) => setTimeout(r, this.latency.sdCreate));   // the engine creates the domain within the call
-        if (this.state.storageDomains.some((s) => s.name === sdName)) { this.endJob(job.id, "failed"); throw conflict(texts.nameInUse("add", "Storage")); }
+        if (this.state.storageDomains.some((s) => s.name === sdName)) { this.endJob(job.id, "failed"); throw conflict(texts.storageDomainNameInUse("add")); }
         const sd: StorageDomain = { id: randomUUID(), name: sdName, description: str(b.description) ?? "", comment: str(b.comment),
             type: type!, storageType: stype!, address, path, nfsVersion: enumValue(storage?.nfs_version, "storage.nfs_version",
                 ["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"]) ?? (stype === "nfs" ? "auto" : undefined),
@@ -563,7 +581,7 @@ export class EngineModel {
     updateStorageDomain(id: string, b: Obj, ctx: Ctx): StorageDomain {
         const sd = this.storageDomain(id);
         const name = str(b.name);
-        if (name && name !== sd.name) { this.assertNameFree(this.state.storageDomains, name, "update", "Storage", id); sd.name = name; }
+        if (name && name !== sd.name) { this.assertNameFree(this.state.storageDomains, name, texts.storageDomainNameInUse("update"), id); sd.name = name; }
         if (b.description !== undefined) sd.description = str(b.description);
         if (b.comment !== undefined) sd.comment = str(b.comment);
         sd.wipeAfterDelete = bool(b.wipe_after_delete, "wipe_after_delete") ?? sd.wipeAfterDelete;
@@ -684,7 +702,7 @@ export class EngineModel {
         if (missing.length) throw incomplete("Network", missing);
         const dc = this.resolve(this.state.dataCenters, dcRef, "DataCenter")!;
         if (this.state.networks.some((n) => n.dataCenterId === dc.id && n.name === name)) {
-            throw conflict(texts.nameInUse("add", "Network"));
+            throw conflict(texts.networkNameInUse("add", name!));
         }
         const provRef = ref(b.external_provider);
         const prov = provRef ? this.resolve(this.state.providers, provRef, "OpenStackNetworkProvider") : undefined;
@@ -706,7 +724,7 @@ export class EngineModel {
         const n = this.network(id);
         const name = str(b.name);
         if (name && name !== n.name) {
-            if (this.state.networks.some((x) => x.dataCenterId === n.dataCenterId && x.name === name)) throw conflict(texts.nameInUse("update", "Network"));
+            if (this.state.networks.some((x) => x.dataCenterId === n.dataCenterId && x.name === name)) throw conflict(texts.networkNameInUse("update", name));
             n.name = name;
         }
         if (b.description !== undefined) n.description = str(b.description);
@@ -742,7 +760,7 @@ export class EngineModel {
         if (missing.length) throw incomplete("VnicProfile", missing);
         const n = this.resolve(this.state.networks, netRef, "Network")!;
         if (this.state.vnicProfiles.some((p) => p.networkId === n.id && p.name === name)) {
-            throw conflict(texts.nameInUse("add", "VM network interface profile"));
+            throw conflict(texts.vnicProfileNameInUse("add"));
         }
         const p: VnicProfile = { id: randomUUID(), name: name!, description: str(b.description), networkId: n.id,
             passThrough: "disabled", portMirroring: bool(b.port_mirroring, "port_mirroring") ?? false };
@@ -769,7 +787,7 @@ export class EngineModel {
         const missing = [!name && "name", !vmRef && "vm.id|name"].filter((x): x is string => !!x);
         if (missing.length) throw incomplete("Template", missing);
         const vm = this.resolve(this.state.vms, vmRef, "VM")!;
-        this.assertNameFree(this.state.templates, name!, "add", "Template");
+        this.assertNameFree(this.state.templates, name!, texts.nameInUse("add", "Template"));
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("add", "Template"));
         if (vm.status !== "down") throw conflict(texts.vmWrongState("add", "Template", vm.status));
         const t: Template = { id: randomUUID(), name: name!, description: str(b.description) ?? "", comment: str(b.comment), status: "locked",
@@ -799,7 +817,7 @@ export class EngineModel {
         const name = str(b.name);
         if (name && name !== t.name) {
             if (t.id === SEED_IDS.blankTemplate) throw conflict("Cannot update Template. Blank Template cannot be edited.");
-            this.assertNameFree(this.state.templates, name, "update", "Template", id);
+            this.assertNameFree(this.state.templates, name, texts.nameInUse("update", "Template"), id);
             t.name = name;
         }
         if (b.description !== undefined) t.description = str(b.description);
@@ -897,7 +915,7 @@ export class EngineModel {
         }
         const cluster = this.resolve(this.state.clusters, cRef, "Cluster")!;
         const tpl = this.resolve(this.state.templates, tRef, "Template")!;
-        this.assertNameFree(this.state.vms, name!, "add", "VM");
+        this.assertNameFree(this.state.vms, name!, texts.nameInUse("add", "VM"));
         if (tpl.status === "locked") throw conflict(texts.locked("add", "VM"));
         const t = this.now();
         const vm: Vm = { id: randomUUID(), name: name!, clusterId: cluster.id, templateId: tpl.id, status: "image_locked",
@@ -935,7 +953,7 @@ export class EngineModel {
         const vm = this.vm(id);
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("update", "VM"));
         const name = str(b.name);
-        if (name && name !== vm.name) { this.assertNameFree(this.state.vms, name, "update", "VM", id); vm.name = name; }
+        if (name && name !== vm.name) { this.assertNameFree(this.state.vms, name, texts.nameInUse("update", "VM"), id); vm.name = name; }
         this.applyVmFields(vm, b);
         this.doneJob(`Editing VM ${vm.name} properties`, ctx);
         this.dirty = true;
@@ -1177,7 +1195,7 @@ export class EngineModel {
     addTag(b: Obj, ctx: Ctx): Tag {
         const name = str(b.name);
         if (!name) throw incomplete("Tag", ["name"]);
-        this.assertNameFree(this.state.tags, name, "add", "Tag");
+        this.assertNameFree(this.state.tags, name, texts.tagNameInUse);
         const pRef = ref(b.parent);
         const parent = pRef ? this.resolve(this.state.tags, pRef, "Tag") : undefined;
         const t: Tag = { id: randomUUID(), name, description: str(b.description), parentId: parent?.id ?? SEED_IDS.rootTag };
@@ -1190,7 +1208,7 @@ export class EngineModel {
     updateTag(id: string, b: Obj, ctx: Ctx): Tag {
         const t = this.tag(id);
         const name = str(b.name);
-        if (name && name !== t.name) { this.assertNameFree(this.state.tags, name, "update", "Tag", id); t.name = name; }
+        if (name && name !== t.name) { this.assertNameFree(this.state.tags, name, texts.tagNameInUse, id); t.name = name; }
         if (b.description !== undefined) t.description = str(b.description);
         this.doneJob(`Updating Tag ${t.name}`, ctx);
         this.dirty = true;
@@ -1242,9 +1260,8 @@ export class EngineModel {
         const c = this.cluster(clusterId);
         const name = str(b.name);
         if (!name) throw incomplete("AffinityGroup", ["name"]);
-        if (this.state.affinityGroups.some((g) => g.clusterId === clusterId && g.name === name)) {
-            throw conflict("Cannot add Affinity Group. Affinity Group with the same name already exists in the Cluster.");
-        }
+        // AddAffinityGroupCommand: affinityGroupDao.getByName, i.e. unique across the engine, not per cluster
+        if (this.state.affinityGroups.some((g) => g.name === name)) throw badParameter(texts.affinityGroupNameExists("add"));
         const legacy: Rule = { enabled: b.positive !== undefined || b.enforcing !== undefined,
             positive: bool(b.positive, "positive") ?? false, enforcing: bool(b.enforcing, "enforcing") ?? false };
         const g: AffinityGroup = { id: randomUUID(), name, description: str(b.description), clusterId, priority: num(b.priority, "priority") ?? 1,
@@ -1262,9 +1279,7 @@ export class EngineModel {
         const g = this.affinityGroup(clusterId, id);
         const name = str(b.name);
         if (name && name !== g.name) {
-            if (this.state.affinityGroups.some((x) => x.clusterId === clusterId && x.name === name)) {
-                throw conflict("Cannot update Affinity Group. Affinity Group with the same name already exists in the Cluster.");
-            }
+            if (this.state.affinityGroups.some((x) => x.name === name)) throw badParameter(texts.affinityGroupNameExists("update"));
             g.name = name;
         }
         if (b.description !== undefined) g.description = str(b.description);

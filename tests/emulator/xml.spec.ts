@@ -78,7 +78,7 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
         assert.equal(add.headers.location, `${e.url}${tag["@_href"]}`);
         const dup = await bare("POST", "/tags", "<tag><name>xml-tag</name></tag>");
         assert.equal(dup.status, 409);
-        assert.match(xml(dup).fault.detail, /name is already in use/);
+        assert.equal(xml(dup).fault.detail, "[The specified Tag name already exists.]");
         assert.equal(xml(dup).fault.reason, "Operation Failed");
         const del = await bare("DELETE", `/tags/${tag["@_id"]}`);
         assert.equal(del.status, 200);
