@@ -274,6 +274,23 @@ export function buildRouter(m: EngineModel): Router {
         return ok(V.diskAttachmentView(r.view, "templates", t.id, m.diskAttachment(t, r.params.disk)));
     });
 
+    // Sub-collections the emulator advertises as links but does not model: the engine lists them (a VM has a cdrom,
+    // a graphics console, statistics, …); here they are empty lists, so clients that read them work (ovirt.ovirt's
+    // ovirt_vm reads a VM's numanodes, ovirt_nic a NIC's networkfilterparameters). docs/emulator.md lists them.
+    const emptySubs: Array<[string, (p: Record<string, string>) => unknown, Record<string, string>]> = [
+        ["/vms/:vm", (p) => m.vm(p.vm), {
+            affinitylabels: "affinity_label", applications: "application", cdroms: "cdrom", graphicsconsoles: "graphics_console",
+            hostdevices: "host_device", katelloerrata: "katello_erratum", mediateddevices: "vm_mediated_device", numanodes: "vm_numa_node",
+            permissions: "permission", sessions: "session", snapshots: "snapshot", statistics: "statistic", watchdogs: "watchdog",
+        }],
+        ["/vms/:vm/nics/:nic", (p) => m.nic(m.vm(p.vm).id, p.nic), { networkfilterparameters: "network_filter_parameter", statistics: "statistic" }],
+    ];
+    for (const [owner, exists, subs] of emptySubs) {
+        for (const [sub, elem] of Object.entries(subs)) {
+            get(`${owner}/${sub}`, (r) => { exists(r.params); return ok(new Collection(elem, [])); });
+        }
+    }
+
     // VMs
     get("/vms", (r) => listOf(r, "vm", s().vms, V.vmView, keys.vms));
     get("/vms/:vm", (r) => ok(V.vmView(r.view, m.vm(r.params.vm))));

@@ -18,6 +18,8 @@ export function searchKeys(m: EngineModel) {
         status: (d) => d.status, compatibility_version: (d) => `${d.version.major}.${d.version.minor}`, id: (d) => d.id,
         storage: (d) => s().storageDomains.filter((sd) => sd.attachments.some((a) => a.dataCenterId === d.id)).map((sd) => sd.name),
         cluster: (d) => s().clusters.filter((c) => c.dataCenterId === d.id).map((c) => c.name),
+        // cross-entity keys of the engine's search backend (`Datacenter: Clusters.name=x`); ovirt.ovirt's ovirt_nic uses it
+        "clusters.name": (d) => s().clusters.filter((c) => c.dataCenterId === d.id).map((c) => c.name),
     };
     const clusters: SearchKeys<Cluster> = {
         name: (c) => c.name, description: (c) => c.description, comment: (c) => c.comment, architecture: (c) => c.architecture,
@@ -49,6 +51,8 @@ export function searchKeys(m: EngineModel) {
         childcount: (t) => s().vms.filter((v) => v.templateId === t.id).length, creationdate: (t) => t.creationTime,
         architecture: () => "x86_64", version_name: (t) => t.versionName, sealed: () => "false", tag: () => [], quota: () => undefined,
         id: (t) => t.id,
+        // `Template: vm.name=x`, the template a VM was made from (ovirt.ovirt ovirt_vm)
+        "vm.name": (t) => s().vms.filter((v) => v.templateId === t.id).map((v) => v.name),
     };
     const vms: SearchKeys<Vm> = {
         name: (v) => v.name, comment: (v) => v.comment, description: (v) => v.description, status: (v) => v.status,
@@ -68,6 +72,7 @@ export function searchKeys(m: EngineModel) {
         event_datacenter: (e) => dcName(e.dataCenterId), correlation_id: (e) => e.correlationId, origin: (e) => e.origin,
         custom_event_id: (e) => e.customId, deleted: () => "false", index: (e) => e.index,
         name: (e) => e.description,
+        "vm.id": (e) => e.vmId, "vm.name": (e) => s().vms.find((v) => v.id === e.vmId)?.name,
     };
     const jobs: SearchKeys<Job> = { correlation_id: (j) => j.correlationId };
     return { dataCenters, clusters, hosts, storageDomains, networks, templates, vms, events, jobs };
