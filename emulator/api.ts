@@ -120,8 +120,8 @@ function entityAction(r: ApiRequest, key: string, path: string, id: string, fn: 
 
 function listOf<T>(r: ApiRequest, elem: string, items: readonly T[], view: (c: V.ViewCtx, x: T) => Node, keys?: SearchKeys<T>): ApiResponse {
     let out = [...items];
-    // Collections the engine does not search (the api model's list has no `search` parameter, e.g. /vnicprofiles)
-    // ignore it, as JAX-RS ignores an undeclared query parameter: the client gets the whole collection.
+    // Collections the engine does not search (nested ones such as /vms/{id}/nics: their resources never read the
+    // parameter) ignore it: the client gets the whole collection (ovirt-api.md §3, "list and filter locally").
     const q = keys ? r.query.get("search") : null;
     let page: number | undefined;
     if (q !== null && q.trim() !== "") {
@@ -242,7 +242,7 @@ export function buildRouter(m: EngineModel): Router {
     del("/networks/:network", (r) => removed(r, m.removeNetwork(r.params.network, r.ctx)));
     get("/networks/:network/vnicprofiles", (r) => { m.network(r.params.network); return listOf(r, "vnic_profile", s().vnicProfiles.filter((p) => p.networkId === r.params.network), V.vnicProfileView); });
     post("/networks/:network/vnicprofiles", (r) => created(r, V.vnicProfileView(r.view, m.addVnicProfile(body(r), r.ctx, r.params.network))));
-    get("/vnicprofiles", (r) => listOf(r, "vnic_profile", s().vnicProfiles, V.vnicProfileView));
+    get("/vnicprofiles", (r) => listOf(r, "vnic_profile", s().vnicProfiles, V.vnicProfileView, keys.vnicProfiles));
     get("/vnicprofiles/:profile", (r) => ok(V.vnicProfileView(r.view, m.vnicProfile(r.params.profile))));
     post("/vnicprofiles", (r) => created(r, V.vnicProfileView(r.view, m.addVnicProfile(body(r), r.ctx))));
     del("/vnicprofiles/:profile", (r) => removed(r, m.removeVnicProfile(r.params.profile, r.ctx)));

@@ -1,7 +1,7 @@
 /** Search keys per collection (ovirt-api.md §5), evaluated against the model. */
 import type { EngineModel } from "./engine";
 import type { SearchKeys } from "./search";
-import type { Cluster, DataCenter, EngineEvent, Host, Job, Network, StorageDomain, Template, Vm } from "./types";
+import type { Cluster, DataCenter, EngineEvent, Host, Job, Network, StorageDomain, Template, Vm, VnicProfile } from "./types";
 
 const SEVERITIES = ["normal", "warning", "error", "alert"] as const;
 
@@ -75,5 +75,16 @@ export function searchKeys(m: EngineModel) {
         "vm.id": (e) => e.vmId, "vm.name": (e) => s().vms.find((v) => v.id === e.vmId)?.name,
     };
     const jobs: SearchKeys<Job> = { correlation_id: (j) => j.correlationId };
-    return { dataCenters, clusters, hosts, storageDomains, networks, templates, vms, events, jobs };
+    /** searchbackend VnicProfileConditionFieldAutoCompleter (the search type BackendVnicProfilesResource uses). */
+    const vnicProfiles: SearchKeys<VnicProfile> = {
+        name: (p) => p.name, description: (p) => p.description, port_mirroring: (p) => String(p.portMirroring),
+        passthrough: (p) => String(p.passThrough === "enabled"), network_name: (p) => s().networks.find((n) => n.id === p.networkId)?.name,
+        datacenter: (p) => dcName(s().networks.find((n) => n.id === p.networkId)?.dataCenterId),
+        compatibility_version: (p) => {
+            const dc = s().dataCenters.find((d) => d.id === s().networks.find((n) => n.id === p.networkId)?.dataCenterId);
+            return dc && `${dc.version.major}.${dc.version.minor}`;
+        },
+        qos_name: () => undefined, network_filter: () => "vdsm-no-mac-spoofing", failover: () => undefined, id: (p) => p.id,
+    };
+    return { dataCenters, clusters, hosts, storageDomains, networks, templates, vms, events, jobs, vnicProfiles };
 }

@@ -84,10 +84,13 @@ describe("emulator: fidelity to the engine's source", () => {
         assert.deepEqual(await page("name=pg-* sortby name page 2"), [], "without max the one page holds every row");
     });
 
-    it("ignores `search` on collections the engine does not search (/vnicprofiles)", async () => {
-        const all = (await c.get("/vnicprofiles")).data.vnic_profile.length;
-        const r = await c.get("/vnicprofiles", { params: { search: "name=nothing-matches" } });
+    it("searches /vnicprofiles (SearchType.VnicProfile) and ignores `search` on nested collections", async () => {
+        const r = await c.get("/vnicprofiles", { params: { search: "name=ovirtmgmt and datacenter=OCP-45" } });
         assert.equal(r.status, 200);
-        assert.equal(r.data.vnic_profile.length, all);
+        assert.equal(r.data.vnic_profile.length, 1);
+        assert.equal((await c.get("/vnicprofiles", { params: { search: "network_name=nothing-matches" } })).data.vnic_profile, undefined);
+        const nested = await c.get(`/clusters/${SEED.ciCluster}/networks`, { params: { search: "name=nothing-matches" } });
+        assert.equal(nested.status, 200);
+        assert.ok(nested.data.network.length >= 1, "the whole collection");
     });
 });
