@@ -674,7 +674,7 @@ export class EngineModel {
         if (a.status !== "maintenance") throw conflict(texts.sdWrongState("detach", a.status));
         const others = this.state.storageDomains.filter((s) => s.id !== sd.id && s.attachments.some((x) => x.dataCenterId === dcId));
         if (sd.master && others.length) {
-            throw conflict("Cannot detach Storage. The master Storage Domain cannot be detached while other Storage Domains are attached to the Data Center.");
+            throw conflict(texts.masterDetach);
         }
         if (!sd.master && sd.type === "data" && !this.state.storageDomains.some((s) => s.master && s.attachments.some((x) => x.dataCenterId === dcId && x.status === "active"))) {
             throw conflict(texts.sdInaccessible("detach"));
@@ -833,7 +833,7 @@ export class EngineModel {
         if (t.id === SEED_IDS.blankTemplate) throw conflict("Cannot remove Template. Removing the Blank Template is not allowed.");
         if (t.status === "locked") throw conflict(texts.locked("remove", "Template"));
         const users = this.state.vms.filter((v) => v.templateId === id);
-        if (users.length) throw conflict(`Cannot remove Template. Template is being used by the following VMs: ${users.map((v) => v.name).join(",")}.`);
+        if (users.length) throw conflict(texts.templateInUse(users.map((v) => v.name).join(",")));
         this.state.templates = this.state.templates.filter((x) => x.id !== id);
         this.state.disks = this.state.disks.filter((d) => d.templateId !== id);
         this.event(EVENT.templateRemoved, "normal", `Template ${t.name} was removed by admin@internal-authz.`, {}, ctx.correlationId);
@@ -1072,7 +1072,7 @@ export class EngineModel {
         const name = str(b.name);
         if (!name) throw incomplete("Nic", ["name"]);
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("add", "Interface"));
-        if (vm.nics.some((n) => n.name === name)) throw conflict("Cannot add Interface. The VM already has a network interface with the same name.");
+        if (vm.nics.some((n) => n.name === name)) throw conflict(texts.nicNameInUse);
         const dcId = this.clusterDc(vm.clusterId);
         const pRef = ref(b.vnic_profile);
         const profile = pRef ? this.resolve(this.state.vnicProfiles, pRef, "VnicProfile")! : undefined;
@@ -1096,7 +1096,7 @@ export class EngineModel {
         const nic = this.nic(vmId, nicId);
         const name = str(b.name);
         if (name && name !== nic.name) {
-            if (vm.nics.some((n) => n.name === name)) throw conflict("Cannot update Interface. The VM already has a network interface with the same name.");
+            if (vm.nics.some((n) => n.name === name)) throw conflict(texts.nicNameInUse);
             nic.name = name;
         }
         const pRef = ref(b.vnic_profile);

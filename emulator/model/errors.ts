@@ -99,6 +99,12 @@ export const texts = {
         `Cannot ${action} ${type}. Delete protection is enabled. In order to delete, disable Delete protection first.`,
     hostWrongState: (action: string, status: string) =>
         `Cannot ${action} Host. Operation can be performed only when Host status is ${statusWords(status)}.`,
+    /** ERROR_CANNOT_DETACH_LAST_STORAGE_DOMAIN (StorageDomainCommandBase; the key has no action or type): 409. */
+    masterDetach: "Cannot detach the master Storage Domain from the Data Center while there are other storage domains attached to it.\n-Please try to activate another Storage Domain in the Data Center.",
+    /** VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM (RemoveVmTemplateCommand, names joined by ","): 409. */
+    templateInUse: (vmNames: string) => `Cannot delete Template. Template is being used by the following VMs: ${vmNames}.`,
+    /** NETWORK_INTERFACE_NAME_ALREADY_IN_USE (VmHandler; no action or type): 409. */
+    nicNameInUse: "Network interface name is already in use",
     /** VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL: 409. */
     hostOperational: "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first.",
     sdWrongState: (action: string, status: string) =>

@@ -60,7 +60,7 @@ describe("emulator: fidelity to the engine's source", () => {
         assert.deepEqual(codes, { normal: "9801", warning: "9802", error: "9803", alert: "9804" });
     });
 
-    it("uses each type's own name-in-use text and status", async () => {
+    it("uses each type's own name-in-use and in-use texts and statuses", async () => {
         const cases: Array<[string, unknown, number, string]> = [
             ["/datacenters", { name: "OCP-45", local: "false" }, 409, "Cannot create Data Center. The Data Center name is already in use."],
             ["/clusters", { name: "OCP-45", data_center: { id: SEED.ciDc } }, 409, "Cannot create Cluster. Cluster name is already in use."],
@@ -68,11 +68,17 @@ describe("emulator: fidelity to the engine's source", () => {
                 "Cannot add Network. The name of the logical network 'ovirtmgmt' is already used by an existing logical network in the same data-center.\n-Please choose a different name."],
             ["/tags", { name: "root" }, 409, "The specified Tag name already exists."],
         ];
+        const vm = await c.post("/vms", { name: "fid-vm", cluster: { id: SEED.ciCluster }, template: { id: SEED.proxyTemplate } });
+        await c.post(`/vms/${vm.data.id}/nics`, { name: "nic1" });
+        cases.push([`/vms/${vm.data.id}/nics`, { name: "nic1" }, 409, "Network interface name is already in use"]);
         for (const [path, body, status, detail] of cases) {
             const r = await c.post(path, body);
             assert.equal(r.status, status, `${path}: ${JSON.stringify(r.data)}`);
             assert.deepEqual(r.data, failed(detail), path);
         }
+        const inUse = await c.delete(`/templates/${SEED.proxyTemplate}`);
+        assert.equal(inUse.status, 409);
+        assert.deepEqual(inUse.data, failed("Cannot delete Template. Template is being used by the following VMs: fid-vm."));
     });
 
     it("pages a search with `page N` and `max` as the page size", async () => {
