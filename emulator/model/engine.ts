@@ -231,8 +231,13 @@ export class EngineModel {
         return a;
     }
 
+    /** 409 with the generic ACTION_TYPE_FAILED_NAME_ALREADY_USED text when another entity has the name. */
+    private assertNameFree(list: Array<{ id: string; name: string }>, name: string, action: string, type: string, exceptId?: string): void {
+        this.assertNameUnused(list, name, texts.nameInUse(action, type), exceptId);
+    }
+
     /** 409 with `detail` (the entity type's own name-in-use text, errors.ts) when another entity has the name. */
-    private assertNameFree(list: Array<{ id: string; name: string }>, name: string, detail: string, exceptId?: string): void {
+    private assertNameUnused(list: Array<{ id: string; name: string }>, name: string, detail: string, exceptId?: string): void {
         if (list.some((e) => e.name === name && e.id !== exceptId)) throw conflict(detail);
     }
 
@@ -241,7 +246,7 @@ export class EngineModel {
     addDataCenter(b: Obj, ctx: Ctx): DataCenter {
         const name = str(b.name);
         if (!name) throw incomplete("DataCenter", ["name"]);
-        this.assertNameFree(this.state.dataCenters, name, texts.dataCenterNameInUse("create"));
+        this.assertNameUnused(this.state.dataCenters, name, texts.dataCenterNameInUse("create"));
         const v = obj(b.version);
         const dc: DataCenter = { id: randomUUID(), name, description: str(b.description) ?? "", comment: str(b.comment),
             local: bool(b.local, "local") ?? false, status: "uninitialized",
@@ -258,7 +263,7 @@ export class EngineModel {
     updateDataCenter(id: string, b: Obj, ctx: Ctx): DataCenter {
         const dc = this.dataCenter(id);
         const name = str(b.name);
-        if (name && name !== dc.name) { this.assertNameFree(this.state.dataCenters, name, texts.dataCenterNameInUse("update"), id); dc.name = name; }
+        if (name && name !== dc.name) { this.assertNameUnused(this.state.dataCenters, name, texts.dataCenterNameInUse("update"), id); dc.name = name; }
         if (b.description !== undefined) dc.description = str(b.description);
         if (b.comment !== undefined) dc.comment = str(b.comment);
         const v = obj(b.version);
@@ -318,7 +323,7 @@ export class EngineModel {
         const dcRef = ref(b.data_center);
         const missing = [!name && "name", !dcRef && "dataCenter.id|name"].filter((x): x is string => !!x);
         if (missing.length) throw incomplete("Cluster", missing);
-        this.assertNameFree(this.state.clusters, name!, texts.clusterNameInUse("create"));
+        this.assertNameUnused(this.state.clusters, name!, texts.clusterNameInUse("create"));
         const dc = this.resolve(this.state.dataCenters, dcRef, "DataCenter")!;
         const cpu = obj(b.cpu);
         const v = obj(b.version);
@@ -341,7 +346,7 @@ export class EngineModel {
     updateCluster(id: string, b: Obj, ctx: Ctx): Cluster {
         const c = this.cluster(id);
         const name = str(b.name);
-        if (name && name !== c.name) { this.assertNameFree(this.state.clusters, name, texts.clusterNameInUse("update"), id); c.name = name; }
+        if (name && name !== c.name) { this.assertNameUnused(this.state.clusters, name, texts.clusterNameInUse("update"), id); c.name = name; }
         if (b.description !== undefined) c.description = str(b.description);
         if (b.comment !== undefined) c.comment = str(b.comment);
         const pct = int(obj(obj(b.memory_policy)?.over_commit)?.percent, "memory_policy.over_commit.percent");
@@ -432,7 +437,7 @@ export class EngineModel {
         const missing = [!name && "name", !address && "address", !cRef && "cluster.id|name"].filter((x): x is string => !!x);
         if (missing.length) throw incomplete("Host", missing);
         if (method !== "publickey" && !str(b.root_password)) throw incomplete("Host", ["rootPassword"]);
-        this.assertNameFree(this.state.hosts, name!, texts.nameInUse("add", "Host"));
+        this.assertNameFree(this.state.hosts, name!, "add", "Host");
         if (this.state.hosts.some((h) => h.address === address)) {
             throw conflict("Cannot add Host. The Host address is already in use, please choose a unique address and try again.");
         }
@@ -507,7 +512,7 @@ export class EngineModel {
     updateHost(id: string, b: Obj, ctx: Ctx): Host {
         const h = this.host(id);
         const name = str(b.name);
-        if (name && name !== h.name) { this.assertNameFree(this.state.hosts, name, texts.nameInUse("update", "Host"), id); h.name = name; }
+        if (name && name !== h.name) { this.assertNameFree(this.state.hosts, name, "update", "Host", id); h.name = name; }
         if (b.description !== undefined) h.description = str(b.description);
         if (b.comment !== undefined) h.comment = str(b.comment);
         const prio = int(obj(b.spm)?.priority, "spm.priority");
@@ -549,7 +554,7 @@ export class EngineModel {
         }
         const host = this.resolve(this.state.hosts, hRef, "Host")!;
         const sdName = name ?? `${stype}-${randomUUID().slice(0, 8)}`;
-        this.assertNameFree(this.state.storageDomains, sdName, texts.storageDomainNameInUse("add"));
+        this.assertNameUnused(this.state.storageDomains, sdName, texts.storageDomainNameInUse("add"));
         if (host.status !== "up") throw conflict(texts.hostNotUp("add", host.name));
         const address = str(storage?.address);
         const path = str(storage?.path)?.replace(/\/+$/, "");
@@ -581,7 +586,7 @@ export class EngineModel {
     updateStorageDomain(id: string, b: Obj, ctx: Ctx): StorageDomain {
         const sd = this.storageDomain(id);
         const name = str(b.name);
-        if (name && name !== sd.name) { this.assertNameFree(this.state.storageDomains, name, texts.storageDomainNameInUse("update"), id); sd.name = name; }
+        if (name && name !== sd.name) { this.assertNameUnused(this.state.storageDomains, name, texts.storageDomainNameInUse("update"), id); sd.name = name; }
         if (b.description !== undefined) sd.description = str(b.description);
         if (b.comment !== undefined) sd.comment = str(b.comment);
         sd.wipeAfterDelete = bool(b.wipe_after_delete, "wipe_after_delete") ?? sd.wipeAfterDelete;
@@ -787,7 +792,7 @@ export class EngineModel {
         const missing = [!name && "name", !vmRef && "vm.id|name"].filter((x): x is string => !!x);
         if (missing.length) throw incomplete("Template", missing);
         const vm = this.resolve(this.state.vms, vmRef, "VM")!;
-        this.assertNameFree(this.state.templates, name!, texts.nameInUse("add", "Template"));
+        this.assertNameFree(this.state.templates, name!, "add", "Template");
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("add", "Template"));
         if (vm.status !== "down") throw conflict(texts.vmWrongState("add", "Template", vm.status));
         const t: Template = { id: randomUUID(), name: name!, description: str(b.description) ?? "", comment: str(b.comment), status: "locked",
@@ -817,7 +822,7 @@ export class EngineModel {
         const name = str(b.name);
         if (name && name !== t.name) {
             if (t.id === SEED_IDS.blankTemplate) throw conflict("Cannot update Template. Blank Template cannot be edited.");
-            this.assertNameFree(this.state.templates, name, texts.nameInUse("update", "Template"), id);
+            this.assertNameFree(this.state.templates, name, "update", "Template", id);
             t.name = name;
         }
         if (b.description !== undefined) t.description = str(b.description);
@@ -915,7 +920,7 @@ export class EngineModel {
         }
         const cluster = this.resolve(this.state.clusters, cRef, "Cluster")!;
         const tpl = this.resolve(this.state.templates, tRef, "Template")!;
-        this.assertNameFree(this.state.vms, name!, texts.nameInUse("add", "VM"));
+        this.assertNameFree(this.state.vms, name!, "add", "VM");
         if (tpl.status === "locked") throw conflict(texts.locked("add", "VM"));
         const t = this.now();
         const vm: Vm = { id: randomUUID(), name: name!, clusterId: cluster.id, templateId: tpl.id, status: "image_locked",
@@ -953,7 +958,7 @@ export class EngineModel {
         const vm = this.vm(id);
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("update", "VM"));
         const name = str(b.name);
-        if (name && name !== vm.name) { this.assertNameFree(this.state.vms, name, texts.nameInUse("update", "VM"), id); vm.name = name; }
+        if (name && name !== vm.name) { this.assertNameFree(this.state.vms, name, "update", "VM", id); vm.name = name; }
         this.applyVmFields(vm, b);
         this.doneJob(`Editing VM ${vm.name} properties`, ctx);
         this.dirty = true;
@@ -1195,7 +1200,7 @@ export class EngineModel {
     addTag(b: Obj, ctx: Ctx): Tag {
         const name = str(b.name);
         if (!name) throw incomplete("Tag", ["name"]);
-        this.assertNameFree(this.state.tags, name, texts.tagNameInUse);
+        this.assertNameUnused(this.state.tags, name, texts.tagNameInUse);
         const pRef = ref(b.parent);
         const parent = pRef ? this.resolve(this.state.tags, pRef, "Tag") : undefined;
         const t: Tag = { id: randomUUID(), name, description: str(b.description), parentId: parent?.id ?? SEED_IDS.rootTag };
@@ -1208,7 +1213,7 @@ export class EngineModel {
     updateTag(id: string, b: Obj, ctx: Ctx): Tag {
         const t = this.tag(id);
         const name = str(b.name);
-        if (name && name !== t.name) { this.assertNameFree(this.state.tags, name, texts.tagNameInUse, id); t.name = name; }
+        if (name && name !== t.name) { this.assertNameUnused(this.state.tags, name, texts.tagNameInUse, id); t.name = name; }
         if (b.description !== undefined) t.description = str(b.description);
         this.doneJob(`Updating Tag ${t.name}`, ctx);
         this.dirty = true;
