@@ -71,10 +71,12 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
     });
 
     it("reads XML bodies, answers 201 with Location, writes faults and removal results", async () => {
-        const add = await bare("POST", "/tags", "<tag><name>xml-tag</name><description>from XML</description></tag>");
+        const add = await bare("POST", "/tags", "<tag><name>xml-tag</name><description>a&lt;b &amp; \"c\"</description></tag>");
         assert.equal(add.status, 201);
+        assert.match(add.data, /<description>a&lt;b &amp; &quot;c&quot;<\/description>/, "special characters escaped on the way out");
         const tag = xml(add).tag;
         assert.equal(tag.name, "xml-tag");
+        assert.equal(e.server.model.state.tags.find((t) => t.name === "xml-tag")?.description, 'a<b & "c"', "and read unescaped");
         assert.equal(add.headers.location, `${e.url}${tag["@_href"]}`);
         const dup = await bare("POST", "/tags", "<tag><name>xml-tag</name></tag>");
         assert.equal(dup.status, 409);
