@@ -2,10 +2,11 @@
  * The REST API v4 routes: path templates → model calls → representation. Framework-free, so the router also
  * names the path template for the admin statistics and fault injection.
  */
+import { NON_BLOCKING_EXPECTATION, expectations } from "./expect";
 import type { Ctx, EngineModel } from "./model/engine";
 import { EngineFault, NotFound, inputValidation } from "./model/errors";
 import { Obj, bool, int, isObj } from "./model/input";
-import { SearchError, SearchKeys, search } from "./model/search";
+import { SearchError, SearchKeys, search, searchPage } from "./model/search";
 import { searchKeys } from "./model/queries";
 import type { Job } from "./model/types";
 import { Collection, Node, NodeObject } from "./representation/tree";
@@ -96,8 +97,7 @@ function created(r: ApiRequest, b: NodeObject): ApiResponse {
 }
 
 function isAsync(r: ApiRequest): boolean {
-    const expect = String(r.headers.expect ?? "").toLowerCase();
-    return qBool(r, "async") || expect.includes("202-accepted");
+    return qBool(r, "async") || expectations(r.headers).has(NON_BLOCKING_EXPECTATION);
 }
 
 function removed(r: ApiRequest, job: Job): ApiResponse {
@@ -120,21 +120,24 @@ function entityAction(r: ApiRequest, key: string, path: string, id: string, fn: 
 
 function listOf<T>(r: ApiRequest, elem: string, items: readonly T[], view: (c: V.ViewCtx, x: T) => Node, keys?: SearchKeys<T>): ApiResponse {
     let out = [...items];
-    const q = r.query.get("search");
+    // Collections the engine does not search (nested ones such as /vms/{id}/nics: their resources never read the
+    // parameter) ignore it: the client gets the whole collection (ovirt-api.md §3, "list and filter locally").
+    const q = keys ? r.query.get("search") : null;
+    let page: number | undefined;
     if (q !== null && q.trim() !== "") {
-        if (!keys) throw new EngineFault(400, "Operation Failed", "[Search is not supported on this collection.]");
         try {
-            out = search(out, q, keys, qBool(r, "case_sensitive"));
+            out = search(out, q, keys!, qBool(r, "case_sensitive"));
+            page = searchPage(q);
         } catch (e) {
             if (e instanceof SearchError) throw new EngineFault(400, "Operation Failed", `[Failed to parse the search query: ${e.message}]`);
             throw e;
         }
     }
     const max = r.query.get("max");
-    if (max !== null) {
-        const n = int(max, "max");
-        if (n !== undefined && n >= 0) out = out.slice(0, n);
-    }
+    const n = max !== null ? int(max, "max") : undefined;
+    const size = n !== undefined && n >= 0 ? n : Infinity;
+    const first = page === undefined || page === 1 ? 0 : (page - 1) * size;
+    out = out.slice(first, first + size);
     return ok(new Collection(elem, out.map((x) => view(r.view, x))));
 }
 
@@ -239,7 +242,7 @@ export function buildRouter(m: EngineModel): Router {
     del("/networks/:network", (r) => removed(r, m.removeNetwork(r.params.network, r.ctx)));
     get("/networks/:network/vnicprofiles", (r) => { m.network(r.params.network); return listOf(r, "vnic_profile", s().vnicProfiles.filter((p) => p.networkId === r.params.network), V.vnicProfileView); });
     post("/networks/:network/vnicprofiles", (r) => created(r, V.vnicProfileView(r.view, m.addVnicProfile(body(r), r.ctx, r.params.network))));
-    get("/vnicprofiles", (r) => listOf(r, "vnic_profile", s().vnicProfiles, V.vnicProfileView));
+    get("/vnicprofiles", (r) => listOf(r, "vnic_profile", s().vnicProfiles, V.vnicProfileView, keys.vnicProfiles));
     get("/vnicprofiles/:profile", (r) => ok(V.vnicProfileView(r.view, m.vnicProfile(r.params.profile))));
     post("/vnicprofiles", (r) => created(r, V.vnicProfileView(r.view, m.addVnicProfile(body(r), r.ctx))));
     del("/vnicprofiles/:profile", (r) => removed(r, m.removeVnicProfile(r.params.profile, r.ctx)));
@@ -270,6 +273,23 @@ export function buildRouter(m: EngineModel): Router {
         const t = m.template(r.params.template);
         return ok(V.diskAttachmentView(r.view, "templates", t.id, m.diskAttachment(t, r.params.disk)));
     });
+
+    // Sub-collections the emulator advertises as links but does not model: the engine lists them (a VM has a cdrom,
+    // a graphics console, statistics, …); here they are empty lists, so clients that read them work (ovirt.ovirt's
+    // ovirt_vm reads a VM's numanodes, ovirt_nic a NIC's networkfilterparameters). docs/emulator.md lists them.
+    const emptySubs: Array<[string, (p: Record<string, string>) => unknown, Record<string, string>]> = [
+        ["/vms/:vm", (p) => m.vm(p.vm), {
+            affinitylabels: "affinity_label", applications: "application", cdroms: "cdrom", graphicsconsoles: "graphics_console",
+            hostdevices: "host_device", katelloerrata: "katello_erratum", mediateddevices: "vm_mediated_device", numanodes: "vm_numa_node",
+            permissions: "permission", sessions: "session", snapshots: "snapshot", statistics: "statistic", watchdogs: "watchdog",
+        }],
+        ["/vms/:vm/nics/:nic", (p) => m.nic(m.vm(p.vm).id, p.nic), { networkfilterparameters: "network_filter_parameter", statistics: "statistic" }],
+    ];
+    for (const [owner, exists, subs] of emptySubs) {
+        for (const [sub, elem] of Object.entries(subs)) {
+            get(`${owner}/${sub}`, (r) => { exists(r.params); return ok(new Collection(elem, [])); });
+        }
+    }
 
     // VMs
     get("/vms", (r) => listOf(r, "vm", s().vms, V.vmView, keys.vms));

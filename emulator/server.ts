@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiRequest, ApiResponse, Router, actionWords, buildRouter, validateParams } from "./api";
+import { BLOCKING_EXPECTATION, answerUnsupportedExpect, expectations } from "./expect";
 import { FaultInjector, FaultRule, validateRules } from "./faults";
 import { LATENCY_PROFILES, LatencyProfile } from "./latency";
 import { EngineModel } from "./model/engine";
@@ -15,7 +16,10 @@ import { defaultSeed, loadSeedFile } from "./model/seed";
 import type { State, User } from "./model/types";
 import { loadState, saveStateAtomic } from "./persistence";
 import { Pki, ensurePki } from "./pki";
-import { JSON_CONTENT_TYPE, serialize } from "./representation/json";
+import { entityElement, isActionResult } from "./representation/elements";
+import { JSON_CONTENT_TYPE } from "./representation/json";
+import { Format, readBody, render, requestFormat, responseFormat } from "./representation/negotiate";
+import { XmlSyntaxError } from "./representation/xml";
 import { apiRootView, parseFollow } from "./representation/views";
 
 export interface ServerOptions {
@@ -41,6 +45,9 @@ interface Stats {
 
 /** One API request as the admin request log keeps it: receipt time (epoch ms), method, URL path (no query), status. */
 export interface LoggedRequest { at: number; method: string; path: string; status: number }
+
+/** How long an add with `X-Ovirt-Expect: 201-created` waits at most for its entity to leave a lock. */
+const SETTLE_TIMEOUT_MS = 600_000;
 
 /** The request log keeps the latest entries only. */
 export const REQUEST_LOG_LIMIT = 200_000;
@@ -94,6 +101,8 @@ export class EngineServer {
             bodyLimit: 8 * 1024 * 1024,
             ...(opts.insecureHttp ? {} : { https: { key: this.pki.keyPem, cert: this.pki.certPem } }),
         } as Record<string, unknown>) as unknown as FastifyInstance;
+        // an `Expect` other than 100-continue: httpd's 417 page, as the engine's Apache front answers (expect.ts)
+        this.app.server.on("checkExpectation", (req, res) => answerUnsupportedExpect(req, res, (m) => this.count(m, "(expectation failed)", 417)));
         this.routes();
     }
 
@@ -190,7 +199,9 @@ export class EngineServer {
                     const m = this.router.match(req.method, segs);
                     const w = actionWords(req.method, m.template ?? p);
                     this.count(req.method, "(fault:lock409)", 409);
-                    return reply.code(409).type(JSON_CONTENT_TYPE).send(JSON.stringify({ detail: `[${texts.locked(w.action, w.type)}]`, reason: "Operation Failed" }));
+                    const doc = render(responseFormat(req.headers.accept) ?? "json", "fault",
+                        { detail: `[${texts.locked(w.action, w.type)}]`, reason: "Operation Failed" });
+                    return reply.code(409).type(doc.contentType).send(doc.text);
                 }
                 case "expireToken": {
                     const auth = String(req.headers.authorization ?? "");
@@ -345,20 +356,22 @@ export class EngineServer {
             this.count(method, statKey, 401);
             return reply.code(401).header("WWW-Authenticate", 'Bearer realm="RESTAPI"').send();
         }
-        const accept = String(req.headers.accept ?? "");
-        if (accept && /xml/i.test(accept) && !/json|\*\/\*/i.test(accept)) {
+        const format: Format | undefined = responseFormat(req.headers.accept);
+        if (!format) {
             this.count(method, statKey, 406);
-            return reply.code(406).type("text/plain").send("The engine emulator speaks JSON only; send Accept: application/json.");
+            return reply.code(406).send();
         }
-        const send = (r: ApiResponse) => {
+        const send = (r: ApiResponse, root?: string) => {
             this.count(method, statKey, r.status);
             this.requestLog.push({ at: receivedAt, method, path: url.pathname, status: r.status });
             if (this.requestLog.length > REQUEST_LOG_LIMIT) this.requestLog.splice(0, this.requestLog.length - REQUEST_LOG_LIMIT);
             if (r.headers) for (const [k, v] of Object.entries(r.headers)) void reply.header(k, v);
             if (r.body === undefined) return reply.code(r.status).send();
-            return reply.code(r.status).type(JSON_CONTENT_TYPE).send(serialize(r.body));
+            const name = root ?? (segs.length === 0 ? "api" : isActionResult(r.body) ? "action" : entityElement(match.template ?? ""));
+            const doc = render(format, name, r.body);
+            return reply.code(r.status).type(doc.contentType).send(doc.text);
         };
-        const fault = (f: EngineFault) => send({ status: f.status, body: f.detail !== undefined ? { detail: f.detail, reason: f.reason } : { reason: f.reason } });
+        const fault = (f: EngineFault) => send({ status: f.status, body: f.detail !== undefined ? { detail: f.detail, reason: f.reason } : { reason: f.reason } }, "fault");
         try {
             this.model.tick();
             const view = { base, model: this.model, follow: parseFollow(url.searchParams.get("follow") ?? undefined) };
@@ -373,18 +386,28 @@ export class EngineServer {
             validateParams(match.params);
             let body: unknown;
             if ((method === "POST" || method === "PUT") && typeof req.body === "string" && req.body.trim() !== "") {
-                const ct = String(req.headers["content-type"] ?? "application/json");
-                if (/xml/i.test(ct)) return fault(new EngineFault(415, "Unsupported media type", "The engine emulator accepts JSON bodies only."));
+                const ct = req.headers["content-type"];
+                const bodyFormat = requestFormat(ct, req.body);
+                if (!bodyFormat) {
+                    this.count(method, statKey, 415);
+                    return reply.code(415).send();           // no provider @Consumes this media type (JAX-RS)
+                }
                 try {
-                    body = JSON.parse(req.body);
+                    body = readBody(bodyFormat, req.body);
                 } catch (e) {
+                    if (e instanceof XmlSyntaxError) {
+                        // restapi IOExceptionMapper + UsageFinder: 400 with this reason and a link to the usage
+                        return fault(new EngineFault(400, "Request syntactically incorrect.",
+                            `For correct usage, see: ${this.origin(req)}/ovirt-engine/apidoc`));
+                    }
                     return fault(new EngineFault(400, "Operation Failed", `Failed to parse the request body as JSON: ${(e as Error).message}`));
                 }
             }
             const cid = (req as FastifyRequest & { cid?: string }).cid ?? sanitizeCorrelationId(undefined);
             const areq: ApiRequest = { method, params: match.params, query: url.searchParams, body, headers: req.headers,
                 ctx: { correlationId: cid }, view, origin: this.origin(req) };
-            const res = await match.route.handler(areq);
+            let res = await match.route.handler(areq);
+            if (res.status === 201 && expectations(req.headers).has(BLOCKING_EXPECTATION)) res = await this.settled(res, areq);
             return send(res);
         } catch (e) {
             if (e instanceof NotFound) return send({ status: 404 });
@@ -393,6 +416,29 @@ export class EngineServer {
         } finally {
             this.persist();
         }
+    }
+
+    /**
+     * `X-Ovirt-Expect: 201-created` on an add: the engine waits for the command's asynchronous tasks and answers with
+     * the entity as it is then (AbstractBackendCollectionResource.fetchCreatedEntity). Here those tasks are the
+     * lock transitions (`image_locked`, `locked`); the entity is read again through its own GET route.
+     */
+    private async settled(res: ApiResponse, areq: ApiRequest): Promise<ApiResponse> {
+        const href = String((res.body as { href?: unknown } | undefined)?.href ?? "");
+        const segs = href.slice(areq.view.base.length).split("/").filter(Boolean);
+        const get = this.router.match("GET", segs);
+        if (!get.route) return res;
+        const locked = (r: ApiResponse) => ["image_locked", "locked"].includes(String((r.body as { status?: unknown } | undefined)?.status));
+        const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+        let current = res;
+        while (locked(current) && Date.now() < deadline) {
+            await sleep(10);
+            this.model.tick();
+            const again = await get.route.handler({ ...areq, method: "GET", params: get.params, body: undefined });
+            if (again.status !== 200) return res;
+            current = { ...res, body: again.body };
+        }
+        return current;
     }
 
     // ------------------------------------------------------------------ admin

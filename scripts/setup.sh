@@ -197,6 +197,26 @@ else
   step "pyyaml" "installed PyYAML $PYYAML_VERSION from PyPI ($(elapsed "$t"))"
 fi
 
+# --- 6d. Independent engine clients: the oVirt Python SDK and Ansible's ovirt.ovirt (tests/clients) -------------
+clients_ok() { "$OVIRT_CLIENTS_DIR/bin/python" -c "import ovirtsdk4, pycurl" >/dev/null 2>&1 &&
+  [ -d "$OVIRT_CLIENTS_DIR/lib" ] && [ -x "$OVIRT_CLIENTS_DIR/bin/ansible-playbook" ]; }
+if clients_ok; then
+  step "ovirt clients" "ok (ovirt-engine-sdk-python $OVIRT_SDK_VERSION, ansible $ANSIBLE_VERSION)"
+elif $CHECK_ONLY; then
+  step "ovirt clients" "MISSING: $OVIRT_CLIENTS_DIR"; MISSING=1
+else
+  t=$(date +%s)
+  # A venv records its own path, so it is built in place; a failed install is removed, never left half-made.
+  clients_install="rm -rf '$OVIRT_CLIENTS_DIR' && python3 -m venv '$OVIRT_CLIENTS_DIR' && '$OVIRT_CLIENTS_DIR/bin/pip' install --quiet \
+    'pycurl==$PYCURL_VERSION' 'ovirt-engine-sdk-python==$OVIRT_SDK_VERSION' 'ansible==$ANSIBLE_VERSION' || { rm -rf '$OVIRT_CLIENTS_DIR'; exit 1; }"
+  if ! bash -c "$clients_install" >"$LOG_DIR/ovirt-clients.log" 2>&1; then
+    # no pycurl wheel for this Python: build it against Debian's libcurl (pycurl's documented build dependencies)
+    run_logged ovirt-clients-apt bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PYCURL_BUILD_PACKAGES"
+    run_logged ovirt-clients bash -c "$clients_install"
+  fi
+  step "ovirt clients" "installed ovirt-engine-sdk-python $OVIRT_SDK_VERSION and ansible $ANSIBLE_VERSION from PyPI ($(elapsed "$t"))"
+fi
+
 # --- 7. Debian packages --------------------------------------------------------------------------
 missing_bins=()
 for b in sshd ssh dnsmasq haproxy dig jq; do

@@ -27,20 +27,33 @@ const HISTORY_LIMIT = 50;
 export const VM_RUNNING = ["up", "powering_up", "wait_for_launch", "powering_down", "reboot_in_progress", "migrating", "paused",
     "not_responding", "saving_state", "restoring_state", "unknown"];
 const VM_REMOVABLE = ["unassigned", "down", "image_illegal", "image_locked"];
-const HOST_REMOVABLE = ["maintenance", "install_failed", "non_responsive", "down", "pending_approval"];
+/** RemoveVdsCommand.statusLegalForRemove. */
+const HOST_REMOVABLE = ["maintenance", "install_failed", "non_responsive", "down", "pending_approval", "non_operational", "unassigned", "installing_os"];
 const HOST_TRANSIENT = ["installing", "initializing", "preparing_for_maintenance", "unassigned", "connecting", "reboot"];
 const SD_ACTIVATABLE = ["inactive", "unknown", "maintenance", "preparing_for_maintenance"];
 
-/** Engine event codes (AuditLogType) used for state changes. */
+/**
+ * Engine event codes: the values of oVirt/ovirt-engine common/…/AuditLogType.java (0111fc6), named in each comment.
+ * External events are EXTERNAL_EVENT_NORMAL/WARNING/ERROR and EXTERNAL_ALERT (AddExternalEventCommand).
+ */
 export const EVENT = {
-    external: { normal: 12001, warning: 12002, error: 12003, alert: 12004 } as Record<string, number>,
-    dcAdded: 950, dcRemoved: 954, clusterAdded: 809, clusterRemoved: 811,
-    hostAdded: 42, hostInstalling: 509, hostInstallFailed: 505, hostUp: 13, hostNonResponsive: 12, hostNonOperational: 22,
-    hostMaintenance: 17, hostActivated: 16, hostRemoved: 44,
-    sdAdded: 956, sdAttached: 966, sdActivated: 968, sdDeactivated: 970, sdDetached: 972, sdRemoved: 960,
-    networkAdded: 942, networkRemoved: 944, vmAdded: 34, vmAddFinished: 53, vmStarted: 153, vmUp: 32, vmDown: 61,
-    vmStopped: 33, vmShutdown: 73, vmRemoved: 113, templateAdded: 48, templateAddFinished: 51, templateRemoved: 49,
-    nicAdded: 932, diskAdded: 2021, tagAdded: 430, affinityAdded: 10350,
+    external: { normal: 9801, warning: 9802, error: 9803, alert: 9804 } as Record<string, number>,
+    dcAdded: 950 /* USER_ADD_STORAGE_POOL */, dcRemoved: 954 /* USER_REMOVE_STORAGE_POOL */,
+    clusterAdded: 809 /* USER_ADD_CLUSTER */, clusterRemoved: 813 /* USER_REMOVE_CLUSTER */,
+    hostAdded: 42 /* USER_ADD_VDS */, hostInstalling: 509 /* VDS_INSTALL_IN_PROGRESS */, hostInstallFailed: 505 /* VDS_INSTALL_FAILED */,
+    hostUp: 13 /* VDS_DETECTED */, hostNonResponsive: 12 /* VDS_FAILURE */,
+    hostNonOperational: 519 /* VDS_SET_NONOPERATIONAL_NETWORK: the only cause modelled is a missing required network */,
+    hostMaintenance: 15 /* VDS_MAINTENANCE */, hostActivated: 16 /* VDS_ACTIVATE */, hostRemoved: 44 /* USER_REMOVE_VDS */,
+    sdAdded: 956 /* USER_ADD_STORAGE_DOMAIN */, sdAttached: 962 /* USER_ATTACH_STORAGE_DOMAIN_TO_POOL */,
+    sdActivated: 966 /* USER_ACTIVATED_STORAGE_DOMAIN */, sdDeactivated: 968 /* USER_DEACTIVATED_STORAGE_DOMAIN */,
+    sdDetached: 964 /* USER_DETACH_STORAGE_DOMAIN_FROM_POOL */, sdRemoved: 960 /* USER_REMOVE_STORAGE_DOMAIN */,
+    networkAdded: 942 /* NETWORK_ADD_NETWORK */, networkRemoved: 944 /* NETWORK_REMOVE_NETWORK */,
+    vmAdded: 34 /* USER_ADD_VM */, vmAddFinished: 53 /* USER_ADD_VM_FINISHED_SUCCESS */, vmStarted: 153 /* USER_STARTED_VM */,
+    vmUp: 32 /* USER_RUN_VM */, vmDown: 61 /* VM_DOWN */, vmStopped: 33 /* USER_STOP_VM */, vmShutdown: 73 /* USER_INITIATED_SHUTDOWN_VM */,
+    vmRemoved: 113 /* USER_REMOVE_VM_FINISHED */, templateAdded: 48 /* USER_ADD_VM_TEMPLATE */,
+    templateAddFinished: 51 /* USER_ADD_VM_TEMPLATE_FINISHED_SUCCESS */, templateRemoved: 50 /* USER_REMOVE_VM_TEMPLATE */,
+    nicAdded: 932 /* NETWORK_ADD_VM_INTERFACE */, diskAdded: 2021 /* USER_ADD_DISK_FINISHED_SUCCESS */, tagAdded: 432 /* USER_ADD_TAG */,
+    affinityAdded: 10350 /* USER_ADDED_AFFINITY_GROUP */,
 };
 
 export class EngineModel {
@@ -219,8 +232,14 @@ export class EngineModel {
         return a;
     }
 
+    /** 409 with the generic ACTION_TYPE_FAILED_NAME_ALREADY_USED text when another entity has the name. */
     private assertNameFree(list: Array<{ id: string; name: string }>, name: string, action: string, type: string, exceptId?: string): void {
-        if (list.some((e) => e.name === name && e.id !== exceptId)) throw conflict(texts.nameInUse(action, type));
+        this.assertNameUnused(list, name, texts.nameInUse(action, type), exceptId);
+    }
+
+    /** 409 with `detail` (the entity type's own name-in-use text, errors.ts) when another entity has the name. */
+    private assertNameUnused(list: Array<{ id: string; name: string }>, name: string, detail: string, exceptId?: string): void {
+        if (list.some((e) => e.name === name && e.id !== exceptId)) throw conflict(detail);
     }
 
     // ---------------------------------------------------------------- data centers
@@ -228,7 +247,7 @@ export class EngineModel {
     addDataCenter(b: Obj, ctx: Ctx): DataCenter {
         const name = str(b.name);
         if (!name) throw incomplete("DataCenter", ["name"]);
-        this.assertNameFree(this.state.dataCenters, name, "create", "Data Center");
+        this.assertNameUnused(this.state.dataCenters, name, texts.dataCenterNameInUse("create"));
         const v = obj(b.version);
         const dc: DataCenter = { id: randomUUID(), name, description: str(b.description) ?? "", comment: str(b.comment),
             local: bool(b.local, "local") ?? false, status: "uninitialized",
@@ -245,7 +264,7 @@ export class EngineModel {
     updateDataCenter(id: string, b: Obj, ctx: Ctx): DataCenter {
         const dc = this.dataCenter(id);
         const name = str(b.name);
-        if (name && name !== dc.name) { this.assertNameFree(this.state.dataCenters, name, "update", "Data Center", id); dc.name = name; }
+        if (name && name !== dc.name) { this.assertNameUnused(this.state.dataCenters, name, texts.dataCenterNameInUse("update"), id); dc.name = name; }
         if (b.description !== undefined) dc.description = str(b.description);
         if (b.comment !== undefined) dc.comment = str(b.comment);
         const v = obj(b.version);
@@ -305,7 +324,7 @@ export class EngineModel {
         const dcRef = ref(b.data_center);
         const missing = [!name && "name", !dcRef && "dataCenter.id|name"].filter((x): x is string => !!x);
         if (missing.length) throw incomplete("Cluster", missing);
-        this.assertNameFree(this.state.clusters, name!, "create", "Cluster");
+        this.assertNameUnused(this.state.clusters, name!, texts.clusterNameInUse("create"));
         const dc = this.resolve(this.state.dataCenters, dcRef, "DataCenter")!;
         const cpu = obj(b.cpu);
         const v = obj(b.version);
@@ -328,7 +347,7 @@ export class EngineModel {
     updateCluster(id: string, b: Obj, ctx: Ctx): Cluster {
         const c = this.cluster(id);
         const name = str(b.name);
-        if (name && name !== c.name) { this.assertNameFree(this.state.clusters, name, "update", "Cluster", id); c.name = name; }
+        if (name && name !== c.name) { this.assertNameUnused(this.state.clusters, name, texts.clusterNameInUse("update"), id); c.name = name; }
         if (b.description !== undefined) c.description = str(b.description);
         if (b.comment !== undefined) c.comment = str(b.comment);
         const pct = int(obj(obj(b.memory_policy)?.over_commit)?.percent, "memory_policy.over_commit.percent");
@@ -363,7 +382,11 @@ export class EngineModel {
         if (c.networks.some((x) => x.networkId === n.id)) {
             throw conflict("Cannot attach Network to Cluster. The Network is already attached to the Cluster.");
         }
-        c.networks.push({ networkId: n.id, required: bool(b.required, "required") ?? true, display: bool(b.display, "display") ?? false });
+        // NetworkCluster is required unless the client says otherwise; an external (OVN) network cannot be
+        // (NetworkClusterCommandBase.validateAttachment → NetworkClusterValidatorBase.externalNetworkNotRequired)
+        const required = bool(b.required, "required") ?? true;
+        if (required && n.externalProviderId) throw badParameter(texts.externalNetworkRequired);
+        c.networks.push({ networkId: n.id, required, display: bool(b.display, "display") ?? false });
         this.doneJob(`Attaching Network ${n.name} to Cluster ${c.name}`, ctx);
         this.dirty = true;
         this.recheckHosts(clusterId);
@@ -500,16 +523,16 @@ export class EngineModel {
         return h;
     }
 
-    removeHost(id: string, force: boolean, ctx: Ctx): Job {
+    /** `force` only matters for Gluster bricks in the engine (RemoveVdsCommand), which are not modelled. */
+    removeHost(id: string, _force: boolean, ctx: Ctx): Job {
         const h = this.host(id);
-        if (HOST_TRANSIENT.includes(h.status)) throw conflict(texts.locked("remove", "Host"));
-        if (!HOST_REMOVABLE.includes(h.status) && !(force && h.status === "non_responsive")) throw conflict(texts.hostOperational);
-        if (this.state.vms.some((v) => v.hostId === h.id && VM_RUNNING.includes(v.status))) {
-            throw conflict("Cannot remove Host. Host has running VMs.");
+        // RemoveVdsCommand.validate: the status first, then running VMs, then VMs pinned to the host
+        if (!HOST_REMOVABLE.includes(h.status)) {
+            throw conflict(HOST_TRANSIENT.includes(h.status) ? texts.locked("remove", "Host") : texts.hostOperational);
         }
-        if (this.state.vms.some((v) => v.placementAffinity === "pinned" && v.placementHostIds.includes(h.id))) {
-            throw conflict("Cannot remove Host. Host has pinned VMs.");
-        }
+        if (this.state.vms.some((v) => v.hostId === h.id && VM_RUNNING.includes(v.status))) throw conflict(texts.hostHasRunningVms);
+        const pinned = this.state.vms.filter((v) => v.placementAffinity === "pinned" && v.placementHostIds.includes(h.id));
+        if (pinned.length) throw conflict(texts.hostHasPinnedVms(pinned.map((v) => v.name).join(",")));
         this.state.hosts = this.state.hosts.filter((x) => x.id !== id);
         this.event(EVENT.hostRemoved, "normal", `Host ${h.name} was removed by admin@internal-authz.`, {}, ctx.correlationId);
         return this.doneJob(`Removing Host ${h.name}`, ctx);
@@ -532,7 +555,7 @@ export class EngineModel {
         }
         const host = this.resolve(this.state.hosts, hRef, "Host")!;
         const sdName = name ?? `${stype}-${randomUUID().slice(0, 8)}`;
-        this.assertNameFree(this.state.storageDomains, sdName, "add", "Storage");
+        this.assertNameUnused(this.state.storageDomains, sdName, texts.storageDomainNameInUse("add"));
         if (host.status !== "up") throw conflict(texts.hostNotUp("add", host.name));
         const address = str(storage?.address);
         const path = str(storage?.path)?.replace(/\/+$/, "");
@@ -541,7 +564,7 @@ export class EngineModel {
         }
         const job = this.startJob(`Adding ${statusWords(stype!)} Storage Domain ${sdName}`, ctx);
         await new Promise((r) => setTimeout(r, this.latency.sdCreate));   // the engine creates the domain within the call
-        if (this.state.storageDomains.some((s) => s.name === sdName)) { this.endJob(job.id, "failed"); throw conflict(texts.nameInUse("add", "Storage")); }
+        if (this.state.storageDomains.some((s) => s.name === sdName)) { this.endJob(job.id, "failed"); throw conflict(texts.storageDomainNameInUse("add")); }
         const sd: StorageDomain = { id: randomUUID(), name: sdName, description: str(b.description) ?? "", comment: str(b.comment),
             type: type!, storageType: stype!, address, path, nfsVersion: enumValue(storage?.nfs_version, "storage.nfs_version",
                 ["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"]) ?? (stype === "nfs" ? "auto" : undefined),
@@ -564,7 +587,7 @@ export class EngineModel {
     updateStorageDomain(id: string, b: Obj, ctx: Ctx): StorageDomain {
         const sd = this.storageDomain(id);
         const name = str(b.name);
-        if (name && name !== sd.name) { this.assertNameFree(this.state.storageDomains, name, "update", "Storage", id); sd.name = name; }
+        if (name && name !== sd.name) { this.assertNameUnused(this.state.storageDomains, name, texts.storageDomainNameInUse("update"), id); sd.name = name; }
         if (b.description !== undefined) sd.description = str(b.description);
         if (b.comment !== undefined) sd.comment = str(b.comment);
         sd.wipeAfterDelete = bool(b.wipe_after_delete, "wipe_after_delete") ?? sd.wipeAfterDelete;
@@ -657,7 +680,7 @@ export class EngineModel {
         if (a.status !== "maintenance") throw conflict(texts.sdWrongState("detach", a.status));
         const others = this.state.storageDomains.filter((s) => s.id !== sd.id && s.attachments.some((x) => x.dataCenterId === dcId));
         if (sd.master && others.length) {
-            throw conflict("Cannot detach Storage. The master Storage Domain cannot be detached while other Storage Domains are attached to the Data Center.");
+            throw conflict(texts.masterDetach);
         }
         if (!sd.master && sd.type === "data" && !this.state.storageDomains.some((s) => s.master && s.attachments.some((x) => x.dataCenterId === dcId && x.status === "active"))) {
             throw conflict(texts.sdInaccessible("detach"));
@@ -685,7 +708,7 @@ export class EngineModel {
         if (missing.length) throw incomplete("Network", missing);
         const dc = this.resolve(this.state.dataCenters, dcRef, "DataCenter")!;
         if (this.state.networks.some((n) => n.dataCenterId === dc.id && n.name === name)) {
-            throw conflict(texts.nameInUse("add", "Network"));
+            throw conflict(texts.networkNameInUse("add", name!));
         }
         const provRef = ref(b.external_provider);
         const prov = provRef ? this.resolve(this.state.providers, provRef, "OpenStackNetworkProvider") : undefined;
@@ -707,7 +730,7 @@ export class EngineModel {
         const n = this.network(id);
         const name = str(b.name);
         if (name && name !== n.name) {
-            if (this.state.networks.some((x) => x.dataCenterId === n.dataCenterId && x.name === name)) throw conflict(texts.nameInUse("update", "Network"));
+            if (this.state.networks.some((x) => x.dataCenterId === n.dataCenterId && x.name === name)) throw conflict(texts.networkNameInUse("update", name));
             n.name = name;
         }
         if (b.description !== undefined) n.description = str(b.description);
@@ -743,7 +766,7 @@ export class EngineModel {
         if (missing.length) throw incomplete("VnicProfile", missing);
         const n = this.resolve(this.state.networks, netRef, "Network")!;
         if (this.state.vnicProfiles.some((p) => p.networkId === n.id && p.name === name)) {
-            throw conflict(texts.nameInUse("add", "VM network interface profile"));
+            throw conflict(texts.vnicProfileNameInUse("add"));
         }
         const p: VnicProfile = { id: randomUUID(), name: name!, description: str(b.description), networkId: n.id,
             passThrough: "disabled", portMirroring: bool(b.port_mirroring, "port_mirroring") ?? false };
@@ -816,7 +839,7 @@ export class EngineModel {
         if (t.id === SEED_IDS.blankTemplate) throw conflict("Cannot remove Template. Removing the Blank Template is not allowed.");
         if (t.status === "locked") throw conflict(texts.locked("remove", "Template"));
         const users = this.state.vms.filter((v) => v.templateId === id);
-        if (users.length) throw conflict(`Cannot remove Template. Template is being used by the following VMs: ${users.map((v) => v.name).join(",")}.`);
+        if (users.length) throw conflict(texts.templateInUse(users.map((v) => v.name).join(",")));
         this.state.templates = this.state.templates.filter((x) => x.id !== id);
         this.state.disks = this.state.disks.filter((d) => d.templateId !== id);
         this.event(EVENT.templateRemoved, "normal", `Template ${t.name} was removed by admin@internal-authz.`, {}, ctx.correlationId);
@@ -1055,7 +1078,7 @@ export class EngineModel {
         const name = str(b.name);
         if (!name) throw incomplete("Nic", ["name"]);
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("add", "Interface"));
-        if (vm.nics.some((n) => n.name === name)) throw conflict("Cannot add Interface. The VM already has a network interface with the same name.");
+        if (vm.nics.some((n) => n.name === name)) throw conflict(texts.nicNameInUse);
         const dcId = this.clusterDc(vm.clusterId);
         const pRef = ref(b.vnic_profile);
         const profile = pRef ? this.resolve(this.state.vnicProfiles, pRef, "VnicProfile")! : undefined;
@@ -1079,7 +1102,7 @@ export class EngineModel {
         const nic = this.nic(vmId, nicId);
         const name = str(b.name);
         if (name && name !== nic.name) {
-            if (vm.nics.some((n) => n.name === name)) throw conflict("Cannot update Interface. The VM already has a network interface with the same name.");
+            if (vm.nics.some((n) => n.name === name)) throw conflict(texts.nicNameInUse);
             nic.name = name;
         }
         const pRef = ref(b.vnic_profile);
@@ -1178,7 +1201,7 @@ export class EngineModel {
     addTag(b: Obj, ctx: Ctx): Tag {
         const name = str(b.name);
         if (!name) throw incomplete("Tag", ["name"]);
-        this.assertNameFree(this.state.tags, name, "add", "Tag");
+        this.assertNameUnused(this.state.tags, name, texts.tagNameInUse);
         const pRef = ref(b.parent);
         const parent = pRef ? this.resolve(this.state.tags, pRef, "Tag") : undefined;
         const t: Tag = { id: randomUUID(), name, description: str(b.description), parentId: parent?.id ?? SEED_IDS.rootTag };
@@ -1191,7 +1214,7 @@ export class EngineModel {
     updateTag(id: string, b: Obj, ctx: Ctx): Tag {
         const t = this.tag(id);
         const name = str(b.name);
-        if (name && name !== t.name) { this.assertNameFree(this.state.tags, name, "update", "Tag", id); t.name = name; }
+        if (name && name !== t.name) { this.assertNameUnused(this.state.tags, name, texts.tagNameInUse, id); t.name = name; }
         if (b.description !== undefined) t.description = str(b.description);
         this.doneJob(`Updating Tag ${t.name}`, ctx);
         this.dirty = true;
@@ -1243,9 +1266,8 @@ export class EngineModel {
         const c = this.cluster(clusterId);
         const name = str(b.name);
         if (!name) throw incomplete("AffinityGroup", ["name"]);
-        if (this.state.affinityGroups.some((g) => g.clusterId === clusterId && g.name === name)) {
-            throw conflict("Cannot add Affinity Group. Affinity Group with the same name already exists in the Cluster.");
-        }
+        // AddAffinityGroupCommand: affinityGroupDao.getByName, i.e. unique across the engine, not per cluster
+        if (this.state.affinityGroups.some((g) => g.name === name)) throw badParameter(texts.affinityGroupNameExists("add"));
         const legacy: Rule = { enabled: b.positive !== undefined || b.enforcing !== undefined,
             positive: bool(b.positive, "positive") ?? false, enforcing: bool(b.enforcing, "enforcing") ?? false };
         const g: AffinityGroup = { id: randomUUID(), name, description: str(b.description), clusterId, priority: num(b.priority, "priority") ?? 1,
@@ -1263,9 +1285,7 @@ export class EngineModel {
         const g = this.affinityGroup(clusterId, id);
         const name = str(b.name);
         if (name && name !== g.name) {
-            if (this.state.affinityGroups.some((x) => x.clusterId === clusterId && x.name === name)) {
-                throw conflict("Cannot update Affinity Group. Affinity Group with the same name already exists in the Cluster.");
-            }
+            if (this.state.affinityGroups.some((x) => x.name === name)) throw badParameter(texts.affinityGroupNameExists("update"));
             g.name = name;
         }
         if (b.description !== undefined) g.description = str(b.description);

@@ -36,8 +36,15 @@ export function inputValidation(detail: string): EngineFault {
     return new EngineFault(400, "Input validation failed.", detail);
 }
 
+/**
+ * A referenced entity (a cluster, a template, a host by name) that does not exist: 404 with a fault, not the bare
+ * 404 of an addressed entity. restapi BackendResource.doGetEntity throws EntityNotFoundException, a
+ * BackendFailureException with Status.NOT_FOUND and "Entity not found: {0}" (logging/Messages.properties), which
+ * BaseBackendResource.handleError turns into a fault with that status when `notFoundAs404` is false (the default
+ * of getEntity).
+ */
 export function entityNotFound(type: string, key: string): EngineFault {
-    return new EngineFault(400, "Operation Failed", `Entity not found: ${type}: ${key}`);
+    return new EngineFault(404, "Operation Failed", `Entity not found: ${type}: ${key}`);
 }
 
 /** `image_locked` → `Image Locked`: how the engine prints a status enum inside messages. */
@@ -45,9 +52,39 @@ export function statusWords(status: string): string {
     return status.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
 }
 
+/**
+ * Validation texts, from the engine's message catalogue (oVirt/ovirt-engine frontend/…/AppErrors.properties, keys
+ * named in each comment) with `${action}`/`${type}` filled as the commands fill them (VAR__ACTION__*, VAR__TYPE__*).
+ * Their HTTP status follows the key's ErrorType (common/…/errors/EngineMessage.java; restapi ErrorMessageHelper:
+ * CONFLICT → 409, BAD_PARAMETERS/NOT_SUPPORTED → 400).
+ */
 export const texts = {
+    /** ACTION_TYPE_FAILED_NAME_ALREADY_USED (VMs, templates, hosts): 409. */
     nameInUse: (action: string, type: string) =>
         `Cannot ${action} ${type}. The ${type} name is already in use, please choose a unique name and try again.`,
+    /** ACTION_TYPE_FAILED_STORAGE_POOL_NAME_ALREADY_EXIST: 409. */
+    dataCenterNameInUse: (action: string) => `Cannot ${action} Data Center. The Data Center name is already in use.`,
+    /** CLUSTER_CANNOT_DO_ACTION_NAME_IN_USE (ClusterValidator): 409. */
+    clusterNameInUse: (action: string) => `Cannot ${action} Cluster. Cluster name is already in use.`,
+    /** ACTION_TYPE_FAILED_STORAGE_DOMAIN_NAME_ALREADY_EXIST: 409. */
+    storageDomainNameInUse: (action: string) => `Cannot ${action} Storage. The Storage Domain name is already in use.`,
+    /** ACTION_TYPE_FAILED_NETWORK_NAME_IN_USE (NetworkValidator, per data center): 409. */
+    networkNameInUse: (action: string, name: string) =>
+        `Cannot ${action} Network. The name of the logical network '${name}' is already used by an existing logical network in the same data-center.\n-Please choose a different name.`,
+    /** ACTION_TYPE_FAILED_VNIC_PROFILE_NAME_IN_USE (VnicProfileValidator, per network): 409. */
+    vnicProfileNameInUse: (action: string) =>
+        `Cannot ${action} VM network interface profile. The VM network interface profile's name is already used by an existing profile for the same network.\n-Please choose a different name.`,
+    /** TAGS_SPECIFY_TAG_IS_IN_USE (AddTagCommand, UpdateTagCommand; the key has no action or type): 409. */
+    tagNameInUse: "The specified Tag name already exists.",
+    /** ACTION_TYPE_FAILED_AFFINITY_GROUP_NAME_EXISTS (AddAffinityGroupCommand: names are unique engine-wide): 400. */
+    affinityGroupNameExists: (action: string) => `Cannot ${action} Affinity Group. Affinity Group name already exists.`,
+    /** ACTION_TYPE_FAILED_EXTERNAL_NETWORK_CANNOT_BE_REQUIRED (NetworkClusterValidatorBase): 400. */
+    externalNetworkRequired: "Cannot attach Network. External network cannot be set as required in the cluster.",
+    /** VDS_CANNOT_REMOVE_VDS_DETECTED_RUNNING_VM: 409. */
+    hostHasRunningVms: "Cannot remove Host. One or more VMs are still running on this Host.",
+    /** ACTION_TYPE_FAILED_DETECTED_PINNED_VMS: 409. */
+    hostHasPinnedVms: (vmNames: string) =>
+        `Cannot remove Host. The following VMs are set to run specifically only on this Host: ${vmNames}.\nIn order to remove Host, you need to remove the association between the VMs and the Host (Using Edit VM properties).`,
     locked: (action: string, type: string) =>
         `Cannot ${action} ${type}. Related operation is currently in progress. Please try again later.`,
     vmLocked: (action: string, type: string) => `Cannot ${action} ${type}: VM is locked. Please try again in a few minutes.`,
@@ -62,6 +99,13 @@ export const texts = {
         `Cannot ${action} ${type}. Delete protection is enabled. In order to delete, disable Delete protection first.`,
     hostWrongState: (action: string, status: string) =>
         `Cannot ${action} Host. Operation can be performed only when Host status is ${statusWords(status)}.`,
+    /** ERROR_CANNOT_DETACH_LAST_STORAGE_DOMAIN (StorageDomainCommandBase; the key has no action or type): 409. */
+    masterDetach: "Cannot detach the master Storage Domain from the Data Center while there are other storage domains attached to it.\n-Please try to activate another Storage Domain in the Data Center.",
+    /** VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM (RemoveVmTemplateCommand, names joined by ","): 409. */
+    templateInUse: (vmNames: string) => `Cannot delete Template. Template is being used by the following VMs: ${vmNames}.`,
+    /** NETWORK_INTERFACE_NAME_ALREADY_IN_USE (VmHandler; no action or type): 409. */
+    nicNameInUse: "Network interface name is already in use",
+    /** VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL: 409. */
     hostOperational: "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first.",
     sdWrongState: (action: string, status: string) =>
         `Cannot ${action} Storage. The relevant Storage Domain's status is ${statusWords(status)}.`,

@@ -1,7 +1,7 @@
 /** Search keys per collection (ovirt-api.md §5), evaluated against the model. */
 import type { EngineModel } from "./engine";
 import type { SearchKeys } from "./search";
-import type { Cluster, DataCenter, EngineEvent, Host, Job, Network, StorageDomain, Template, Vm } from "./types";
+import type { Cluster, DataCenter, EngineEvent, Host, Job, Network, StorageDomain, Template, Vm, VnicProfile } from "./types";
 
 const SEVERITIES = ["normal", "warning", "error", "alert"] as const;
 
@@ -18,6 +18,8 @@ export function searchKeys(m: EngineModel) {
         status: (d) => d.status, compatibility_version: (d) => `${d.version.major}.${d.version.minor}`, id: (d) => d.id,
         storage: (d) => s().storageDomains.filter((sd) => sd.attachments.some((a) => a.dataCenterId === d.id)).map((sd) => sd.name),
         cluster: (d) => s().clusters.filter((c) => c.dataCenterId === d.id).map((c) => c.name),
+        // cross-entity keys of the engine's search backend (`Datacenter: Clusters.name=x`); ovirt.ovirt's ovirt_nic uses it
+        "clusters.name": (d) => s().clusters.filter((c) => c.dataCenterId === d.id).map((c) => c.name),
     };
     const clusters: SearchKeys<Cluster> = {
         name: (c) => c.name, description: (c) => c.description, comment: (c) => c.comment, architecture: (c) => c.architecture,
@@ -49,6 +51,8 @@ export function searchKeys(m: EngineModel) {
         childcount: (t) => s().vms.filter((v) => v.templateId === t.id).length, creationdate: (t) => t.creationTime,
         architecture: () => "x86_64", version_name: (t) => t.versionName, sealed: () => "false", tag: () => [], quota: () => undefined,
         id: (t) => t.id,
+        // `Template: vm.name=x`, the template a VM was made from (ovirt.ovirt ovirt_vm)
+        "vm.name": (t) => s().vms.filter((v) => v.templateId === t.id).map((v) => v.name),
     };
     const vms: SearchKeys<Vm> = {
         name: (v) => v.name, comment: (v) => v.comment, description: (v) => v.description, status: (v) => v.status,
@@ -68,7 +72,19 @@ export function searchKeys(m: EngineModel) {
         event_datacenter: (e) => dcName(e.dataCenterId), correlation_id: (e) => e.correlationId, origin: (e) => e.origin,
         custom_event_id: (e) => e.customId, deleted: () => "false", index: (e) => e.index,
         name: (e) => e.description,
+        "vm.id": (e) => e.vmId, "vm.name": (e) => s().vms.find((v) => v.id === e.vmId)?.name,
     };
     const jobs: SearchKeys<Job> = { correlation_id: (j) => j.correlationId };
-    return { dataCenters, clusters, hosts, storageDomains, networks, templates, vms, events, jobs };
+    /** searchbackend VnicProfileConditionFieldAutoCompleter (the search type BackendVnicProfilesResource uses). */
+    const vnicProfiles: SearchKeys<VnicProfile> = {
+        name: (p) => p.name, description: (p) => p.description, port_mirroring: (p) => String(p.portMirroring),
+        passthrough: (p) => String(p.passThrough === "enabled"), network_name: (p) => s().networks.find((n) => n.id === p.networkId)?.name,
+        datacenter: (p) => dcName(s().networks.find((n) => n.id === p.networkId)?.dataCenterId),
+        compatibility_version: (p) => {
+            const dc = s().dataCenters.find((d) => d.id === s().networks.find((n) => n.id === p.networkId)?.dataCenterId);
+            return dc && `${dc.version.major}.${dc.version.minor}`;
+        },
+        qos_name: () => undefined, network_filter: () => "vdsm-no-mac-spoofing", failover: () => undefined, id: (p) => p.id,
+    };
+    return { dataCenters, clusters, hosts, storageDomains, networks, templates, vms, events, jobs, vnicProfiles };
 }

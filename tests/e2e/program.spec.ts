@@ -10,11 +10,13 @@ import { defaultSeed, SEED_IDS } from "../../emulator/model/seed";
 import type { State } from "../../emulator/model/types";
 import { readKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
+import { connectionEnv, runClient } from "../clients/helpers";
 import {
     E2eServices, E2eStack, EngineStats, alive, dig, engineStats, inventory, ovnPortSecurity, ovnStats, programStack, startServices, treeFiles,
 } from "./helpers";
 
 const ITEM = "selfservice/ovirt/cluster-secrets-ovirt";
+const SDK_INVENTORY = path.join(__dirname, "..", "clients", "sdk_inventory.py");
 const LEASE_KEYS = [
     "cluster_name", "machine_network_cidr", "ovirt_apivip", "ovirt_cluster_id", "ovirt_dnsvip", "ovirt_ingressvip",
     "ovirt_network_name", "ovirt_storage_domain_id",
@@ -172,6 +174,28 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.deepEqual(up.outputs.boskos.value.map((e: { type: string }) => e.type).sort(), [
             "ovirt-clusterbot-quota-slice", "ovirt-quota-slice", "ovirt-upgrade-quota-slice",
         ]);
+    });
+
+    it("1b. the official Python SDK, reading the engine on its own, sees what the program built", async () => {
+        const run = await runClient("python", [SDK_INVENTORY], { ...connectionEnv(s.engine), OVIRT_CLUSTER: "OCP-45", OVIRT_PROXY_VM: "proxy-vm" });
+        assert.equal(run.code, 0, run.stderr);
+        const seen = JSON.parse(run.stdout) as {
+            networks: Record<string, { provider: string | null; profiles: string[]; in_cluster: boolean; required: boolean | null }>;
+            proxy: { status: string } | null; nics: Record<string, string | null>;
+            storage_domains: Record<string, { type: string; path: string; statuses: string[] }>; hosts: Record<string, string>;
+        };
+        for (const n of [10, 11, 12]) {
+            assert.deepEqual(seen.networks[`ovn-vmnet-${n}`], { provider: "ovirt-provider-ovn", profiles: [`ovn-vmnet-${n}`], in_cluster: true, required: false });
+            assert.equal(seen.nics[`vmnet${n}`], `ovn-vmnet-${n}`, `the proxy NIC vmnet${n} is on ovn-vmnet-${n}`);
+        }
+        assert.deepEqual(Object.keys(seen.nics).sort(), ["nic1", "vmnet10", "vmnet11", "vmnet12"]);
+        assert.equal(seen.proxy?.status, "up");
+        for (const m of [1, 2]) {
+            assert.deepEqual(seen.storage_domains[`ovirt-upgrade-${m}`]?.statuses, ["active"], `ovirt-upgrade-${m} is attached and active`);
+            assert.equal(seen.storage_domains[`ovirt-upgrade-${m}`]?.type, "nfs");
+        }
+        const inv = await inventory(s.engine);
+        assert.deepEqual(seen.hosts, Object.fromEntries(inv.hosts.map((h) => [h.name, "up"])), "every host is up");
     });
 
     it("2. a second up (with refresh) reports no changes and the engine sees no write", async () => {
