@@ -7,15 +7,20 @@
  * With `--check`, compares the ovirt-* entries of an existing `_boskos.yaml` (e.g. openshift/release
  * `core-services/prow/02_config/_boskos.yaml`), prints the differences and the `generate-boskos.py` lines to
  * change, and exits 1 when they differ (also when the names are right but not in the generator's order).
+ * With `--release <openshift/release checkout>`, rewrites the oVirt part of the checkout's `generate-boskos.py`,
+ * regenerates its `_boskos.yaml` with the checkout's own generator, and prints the diff and a pull request title and
+ * body (scripts/lib/releaseCheckout.ts); exit 0, or 2 with nothing changed.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { ConfigError, PROJECT, validateConfig } from "../lib/config";
+import { updateRelease } from "./lib/releaseCheckout";
 import {
     BoskosEntry,
     OVIRT_BOSKOS_TYPES,
+    OvirtBoskosInput,
     compareBoskosEntries,
     ovirtBoskosEntries,
     parseOvirtBoskosEntries,
@@ -27,9 +32,11 @@ interface Options {
     stack?: string;
     config?: string;
     check?: string;
+    release?: string;
 }
 
-const USAGE = "usage: npm run boskos -- [--stack <name> | --config <Pulumi.<stack>.yaml>] [--check <_boskos.yaml>]";
+const USAGE =
+    "usage: npm run boskos -- [--stack <name> | --config <Pulumi.<stack>.yaml>] [--check <_boskos.yaml> | --release <openshift/release checkout>]";
 
 function parseArgs(argv: readonly string[]): Options {
     const o: Options = {};
@@ -40,7 +47,7 @@ function parseArgs(argv: readonly string[]): Options {
             console.log(USAGE);
             process.exit(0);
         }
-        if (!["--stack", "--config", "--check"].includes(flag) || value === undefined || value.startsWith("--")) {
+        if (!["--stack", "--config", "--check", "--release"].includes(flag) || value === undefined || value.startsWith("--")) {
             throw new Error(`${flag === undefined ? "missing argument" : `unexpected argument ${JSON.stringify(flag)}`}\n${USAGE}`);
         }
         o[flag.slice(2) as keyof Options] = value;
@@ -48,6 +55,9 @@ function parseArgs(argv: readonly string[]): Options {
     }
     if (o.stack && o.config) {
         throw new Error(`--stack and --config exclude each other\n${USAGE}`);
+    }
+    if (o.check && o.release) {
+        throw new Error(`--check and --release exclude each other\n${USAGE}`);
     }
     return o;
 }
@@ -104,10 +114,34 @@ export function orderDifferences(expected: readonly BoskosEntry[], actual: reado
     return diffs;
 }
 
+/** The generator's inputs back from entries. */
+function generatorInput(entries: readonly BoskosEntry[]): OvirtBoskosInput {
+    return {
+        leases: numbers(entries, OVIRT_BOSKOS_TYPES.install, "ovirt-"),
+        upgradeLeases: numbers(entries, OVIRT_BOSKOS_TYPES.upgrade, "ovirt-upgrade-"),
+        clusterbotPoolSize: entries.find((e) => e.type === OVIRT_BOSKOS_TYPES.clusterbot)?.maxCount ?? 3,
+    };
+}
+
+/** `--release`: the openshift/release change, its diff and the pull request text. */
+function release(dir: string, entries: readonly BoskosEntry[], source: string): number {
+    const change = updateRelease(path.resolve(dir), generatorInput(entries), source);
+    if (!change.changedFiles.length) {
+        console.log(`${dir}: generate-boskos.py and _boskos.yaml already hold the oVirt leases of ${source}; nothing changed`);
+        return 0;
+    }
+    console.log(`${dir}: changed ${change.changedFiles.join(", ")}\n\n${change.diff}`);
+    console.log(`pull request title:\n${change.pullRequest!.title}\n\npull request body:\n${change.pullRequest!.body}`);
+    return 0;
+}
+
 export function main(argv: readonly string[]): number {
     const o = parseArgs(argv);
     const source = o.stack ? `stack ${o.stack}` : (o.config ?? "Pulumi.ci.yaml");
     const entries = o.stack ? entriesFromStack(o.stack) : entriesFromConfig(path.resolve(o.config ?? "Pulumi.ci.yaml"));
+    if (o.release) {
+        return release(o.release, entries, source);
+    }
     const rendered = renderBoskosFile(entries);
     if (!o.check) {
         process.stdout.write(rendered);
@@ -115,12 +149,7 @@ export function main(argv: readonly string[]): number {
     }
     const actual = parseOvirtBoskosEntries(fs.readFileSync(o.check, "utf8"));
     const diffs = [...compareBoskosEntries(entries, actual), ...orderDifferences(entries, actual)];
-    const pool = entries.find((e) => e.type === OVIRT_BOSKOS_TYPES.clusterbot)?.maxCount ?? 3;
-    const snippet = renderGeneratorSnippet({
-        leases: numbers(entries, OVIRT_BOSKOS_TYPES.install, "ovirt-"),
-        upgradeLeases: numbers(entries, OVIRT_BOSKOS_TYPES.upgrade, "ovirt-upgrade-"),
-        clusterbotPoolSize: pool,
-    });
+    const snippet = renderGeneratorSnippet(generatorInput(entries));
     if (diffs.length === 0) {
         console.log(`${o.check}: the ovirt-* entries match ${source}`);
     } else {

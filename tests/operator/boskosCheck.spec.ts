@@ -6,26 +6,12 @@
 // our config never matters (it renders the same sorted list: identical); a file in any other order (numeric, say)
 // was edited by hand and fails the check with an order message, since `make boskos-config` would rewrite it.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { boskos as run, config } from "./boskosFixtures";
 
-const root = path.resolve(__dirname, "../..");
-const boskos = (...args: string[]) =>
-    spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], { cwd: root, encoding: "utf8" });
-
-/** Pulumi.ci.yaml with other lease sets. */
-function config(dir: string, name: string, leases: string, upgradeLeases = "{from: 1, to: 6}"): string {
-    const ci = fs.readFileSync(path.join(root, "Pulumi.ci.yaml"), "utf8");
-    const text = ci
-        .replace(/ {2}ovirt-ci:leases:\n {4}from: \d+\n {4}to: \d+\n/, `  ovirt-ci:leases: ${leases}\n`)
-        .replace(/ {2}ovirt-ci:upgradeLeases:\n {4}from: \d+\n {4}to: \d+\n/, `  ovirt-ci:upgradeLeases: ${upgradeLeases}\n`);
-    assert.ok(text.includes(`ovirt-ci:leases: ${leases}`), "Pulumi.ci.yaml's leases block changed shape: adjust this test");
-    const file = path.join(dir, `Pulumi.${name}.yaml`);
-    fs.writeFileSync(file, text);
-    return file;
-}
+const boskos = (...args: string[]) => run(args);
 
 /** Another type's entries around ours, as in the real file. */
 const withNeighbours = (ovirt: string) =>
