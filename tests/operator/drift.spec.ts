@@ -4,30 +4,20 @@
 // `pulumi up --refresh` puts it back → 0; an object deleted on the engine → 1; the engine stopped → 2.
 // The drift script runs as a child process (asynchronously: the emulator lives in this process's event loop).
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEngine, RunningEngine } from "../../emulator";
 import { throwawayStack, ThrowawayStack } from "../helpers/pulumiCli";
 import { Admin } from "../provider/helpers";
+import { ScriptRun, runScript } from "../helpers/runScript";
 
-const root = path.resolve(__dirname, "../..");
 const projectDir = path.join(__dirname, "project");
 
-function drift(t: ThrowawayStack, ...extra: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/drift.ts", "--stack", t.stack.name, "--cwd", projectDir, ...extra], {
-            cwd: root,
-            env: { ...process.env, PULUMI_BACKEND_URL: `file://${t.backendDir}`, PULUMI_CONFIG_PASSPHRASE: "throwaway-test-passphrase" },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
+function drift(t: ThrowawayStack, ...extra: string[]): Promise<ScriptRun> {
+    return runScript("scripts/drift.ts", ["--stack", t.stack.name, "--cwd", projectDir, ...extra], {
+        PULUMI_BACKEND_URL: `file://${t.backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: "throwaway-test-passphrase",
     });
 }
 
