@@ -128,6 +128,7 @@ async function haproxyVerdict(ctx: DoctorContext, lease: LeaseInfo, kind: "api" 
     const vip = kind === "api" ? `${lease.apiVip}:6443` : `${lease.ingressVip}:443 and :80`;
     const expected = `HAProxy routes ${names} to ${vip} (rules in haproxy.cfg, backends ${backends(lease, kind).join(", ")} running)`;
     const text = await cfg;
+    if (!text) return fail(expected, "no haproxy.cfg on the proxy", UP_FIX(ctx));
     const have = new Set(text.split("\n").map((l) => l.trim()));
     const absent = haproxyLeaseLines(lease, kind).filter((l) => !have.has(l));
     if (absent.length) {
@@ -180,7 +181,11 @@ export async function proxyChecks(ctx: DoctorContext): Promise<CheckResult[]> {
     const shell = new ProxyShell(ctx);
     try {
         const cfgPath = proxyPaths(proxyTarget(ctx.config.proxyVm)).haproxyConfig;
-        const cfg = shell.run(`cat ${shellQuote(cfgPath)}`);
+        // a missing file is a finding (""), an unreachable proxy "could not check"
+        const cfg = shell.run(`cat ${shellQuote(cfgPath)}`).catch((e: Error) => {
+            if (/No such file/.test(e.message)) return "";
+            throw e;
+        });
         const stats = cfg.then((t) => haproxyStats(ctx, t));
         cfg.catch(() => undefined);
         stats.catch(() => undefined);
