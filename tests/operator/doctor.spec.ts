@@ -214,7 +214,7 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
             const r = await doctor("ovirt-12");
             assert.equal(r.status, 1, r.stdout);
             const port = s.local.localDnsPort + 12;
-            assert.match(line(r, "FAIL  ovirt-12 dns.api"), new RegExp(`expected api\\.ovirt12\\.ovirt-ci\\.test → 192\\.168\\.212\\.30 from ovirt-12's dnsmasq \\(127\\.0\\.0\\.1:${port}\\); found no answer from 127\\.0\\.0\\.1:${port} \\(ETIMEOUT\\); fix: dnsmasq of ovirt-12 is not running`));
+            assert.match(line(r, "FAIL  ovirt-12 dns.api"), new RegExp(`expected api\\.ovirt12\\.ovirt-ci\\.test → 192\\.168\\.212\\.30 from ovirt-12's dnsmasq \\(127\\.0\\.0\\.1:${port}\\); found no answer from 127\\.0\\.0\\.1:${port} \\(ETIMEOUT\\); fix: dnsmasq of ovirt-12 in the sandbox does not answer \\(not running, or hung`));
             assert.match(line(r, "FAIL  ovirt-12 dns.apps"), /doctor-probe\.apps\.ovirt12\.ovirt-ci\.test → 192\.168\.212\.32/);
             assert.equal(findings(r).length, 2, r.stdout);
         } finally {

@@ -80,9 +80,13 @@ function networkVerdict(ctx: DoctorContext, facts: EngineFacts, lease: LeaseInfo
     return ok(expected, `network ${lease.networkName} (${net.network.id}) on ${ctx.config.ovnProviderName}, vNIC profile ${net.vnicProfileId}`);
 }
 
+/**
+ * The proxy's NIC on the lease network as the engine has it. The guest agent's addresses are shown, not judged: the
+ * report lags behind hot-plugged NICs, and the `.1` is checked on the proxy itself (`proxy.gateway`).
+ */
 function proxyNicVerdict(ctx: DoctorContext, facts: EngineFacts, lease: LeaseInfo, net: LeaseNetwork | undefined): Verdict {
     const vm = ctx.config.proxyVm.name;
-    const expected = `${vm} has NIC ${lease.interfaceName} on vNIC profile ${lease.networkName}, plugged and linked; the guest reports ${lease.gateway} on it when it reports addresses`;
+    const expected = `${vm} has NIC ${lease.interfaceName} on vNIC profile ${lease.networkName}, plugged and linked`;
     if (!facts.proxyVm) return fail(expected, `no VM ${vm}`, UP_FIX(ctx));
     const nic = facts.proxyNics.find((n) => n.name === lease.interfaceName);
     if (!nic) return fail(expected, `${vm} has no NIC ${lease.interfaceName}`, UP_FIX(ctx));
@@ -90,16 +94,10 @@ function proxyNicVerdict(ctx: DoctorContext, facts: EngineFacts, lease: LeaseInf
     if (net?.vnicProfileId && refId(nic.vnic_profile) !== net.vnicProfileId) problems.push(`it is on vNIC profile ${refId(nic.vnic_profile) ?? "none"}, not ${net.vnicProfileId}`);
     if (!decodeBool(nic.plugged, true)) problems.push("it is unplugged");
     if (!decodeBool(nic.linked, true)) problems.push("its link is down");
+    if (problems.length) return fail(expected, `NIC ${lease.interfaceName}: ${problems.join("; ")}`, `plug and link the NIC in the engine, or ${UP_FIX(ctx)}`);
     const mac = decodeString(((nic.mac ?? {}) as Record<string, unknown>).address) ?? "";
-    const ips = nicReportedIps(facts.proxyVm, mac).filter((ip) => ip.includes("."));
-    if (ips.length && !ips.includes(lease.gateway)) problems.push(`the guest reports ${ips.join(", ")} on it, not ${lease.gateway}`);
-    if (problems.length) {
-        const fix = problems.some((p) => p.startsWith("the guest"))
-            ? `the proxy's lease configuration is missing: ${UP_FIX(ctx)}; if it stays, check the proxy's ${lease.interfaceName} (ip -4 addr show dev ${lease.interfaceName})`
-            : `plug and link the NIC in the engine, or ${UP_FIX(ctx)}`;
-        return fail(expected, `NIC ${lease.interfaceName}: ${problems.join("; ")}`, fix);
-    }
-    return ok(expected, `NIC ${lease.interfaceName} (${mac}) plugged, linked, on ${lease.networkName}${ips.length ? `, guest reports ${ips.join(", ")}` : ", no guest address report"}`);
+    const ips = nicReportedIps(facts.proxyVm, mac);
+    return ok(expected, `NIC ${lease.interfaceName} (${mac}) plugged, linked, on ${lease.networkName}; guest agent reports ${ips.join(", ") || "no address"}`);
 }
 
 /** The checks of one install lease. */

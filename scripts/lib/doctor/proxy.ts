@@ -67,6 +67,9 @@ const UP_FIX = (ctx: DoctorContext) => `run \`pulumi up --refresh --stack ${ctx.
 const SSH_FIX = (ctx: DoctorContext) =>
     `check that the proxy answers SSH as the program's connection (proxyVm.connection / externalAddress of stack ${ctx.stack}) with the stack's sshPrivateKey`;
 
+/** The files of a lease on the proxy. */
+const leasePaths = (ctx: DoctorContext, lease: LeaseInfo) => proxyPaths(proxyTarget(ctx.config.proxyVm), lease);
+
 /** Where lease N's dnsmasq answers. */
 export function dnsServer(ctx: DoctorContext, lease: LeaseInfo): string {
     return local(ctx) ? `127.0.0.1:${ctx.config.proxyVm.localDnsPort + lease.number}` : `${lease.gateway}:53`;
@@ -88,7 +91,7 @@ async function dnsVerdict(ctx: DoctorContext, lease: LeaseInfo, name: string, ad
             noServer ? `no answer from ${server} (${code})` : `${code} for ${name}`,
             noServer
                 ? local(ctx)
-                    ? `dnsmasq of ${lease.name} is not running in the sandbox: ${UP_FIX(ctx)}`
+                    ? `dnsmasq of ${lease.name} in the sandbox does not answer (not running, or hung: its pid file is ${leasePaths(ctx, lease).dnsmasqPid}); stop it and start it again: dnsmasq -C ${leasePaths(ctx, lease).dnsmasqConfig}`
                     : `on the proxy: systemctl restart dnsmasq@${lease.name} (journalctl -u dnsmasq@${lease.name} says why it stopped); run the doctor where ${lease.subnet} is routed`
                 : `the lease's dnsmasq file lacks the record: ${UP_FIX(ctx)}`,
         );
@@ -158,7 +161,7 @@ async function gatewayVerdict(ctx: DoctorContext, shell: ProxyShell, lease: Leas
     const expected = `the proxy has ${addr} on ${lease.interfaceName}`;
     if (local(ctx)) {
         // local mode only records what systemd mode runs (docs/local.md)
-        const record = proxyPaths(proxyTarget(ctx.config.proxyVm), lease).record!;
+        const record = leasePaths(ctx, lease).record!;
         const text = await shell.run(`cat ${shellQuote(record)}`).catch((e: Error) => {
             if (/No such file/.test(e.message)) return "";
             throw e;
