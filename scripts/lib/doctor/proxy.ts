@@ -64,6 +64,13 @@ export class ProxyShell {
 
 const local = (ctx: DoctorContext) => ctx.config.proxyVm.serviceMode === "local";
 const UP_FIX = (ctx: DoctorContext) => `run \`pulumi up --refresh --stack ${ctx.stack}\`, then the doctor again`;
+/**
+ * The fix of a file or process on the proxy: `up` creates what is missing, but a command whose script did not change
+ * is not run again, so a file changed on the proxy is pushed again by replacing its command.
+ */
+const PUSH_FIX = (ctx: DoctorContext, command: string) =>
+    `run \`pulumi up --refresh --stack ${ctx.stack}\`; if that changes nothing (the proxy was changed by hand), push it again: ` +
+    `\`pulumi up --stack ${ctx.stack} --replace <urn of ${command}>\` (\`pulumi stack --stack ${ctx.stack} --show-urns\` lists it)`;
 const SSH_FIX = (ctx: DoctorContext) =>
     `check that the proxy answers SSH as the program's connection (proxyVm.connection / externalAddress of stack ${ctx.stack}) with the stack's sshPrivateKey`;
 
@@ -93,11 +100,11 @@ async function dnsVerdict(ctx: DoctorContext, lease: LeaseInfo, name: string, ad
                 ? local(ctx)
                     ? `dnsmasq of ${lease.name} in the sandbox does not answer (not running, or hung: its pid file is ${leasePaths(ctx, lease).dnsmasqPid}); stop it and start it again: dnsmasq -C ${leasePaths(ctx, lease).dnsmasqConfig}`
                     : `on the proxy: systemctl restart dnsmasq@${lease.name} (journalctl -u dnsmasq@${lease.name} says why it stopped); run the doctor where ${lease.subnet} is routed`
-                : `the lease's dnsmasq file lacks the record: ${UP_FIX(ctx)}`,
+                : `the lease's dnsmasq file lacks the record: ${PUSH_FIX(ctx, `${lease.name}-proxy-config`)}`,
         );
     }
     if (answer.length === 1 && answer[0] === address) return ok(expected, `${name} → ${address} (${server})`);
-    return fail(expected, `${name} → ${answer.join(", ") || "nothing"}`, `the lease's dnsmasq answers other addresses: ${UP_FIX(ctx)}`);
+    return fail(expected, `${name} → ${answer.join(", ") || "nothing"}`, `the lease's dnsmasq answers other addresses: ${PUSH_FIX(ctx, `${lease.name}-proxy-config`)}`);
 }
 
 /** The lines of haproxy.cfg that belong to one lease and one name (`api` or `apps`), rendered by the program's renderer. */
@@ -131,27 +138,27 @@ async function haproxyVerdict(ctx: DoctorContext, lease: LeaseInfo, kind: "api" 
     const vip = kind === "api" ? `${lease.apiVip}:6443` : `${lease.ingressVip}:443 and :80`;
     const expected = `HAProxy routes ${names} to ${vip} (rules in haproxy.cfg, backends ${backends(lease, kind).join(", ")} running)`;
     const text = await cfg;
-    if (!text) return fail(expected, "no haproxy.cfg on the proxy", UP_FIX(ctx));
+    if (!text) return fail(expected, "no haproxy.cfg on the proxy", PUSH_FIX(ctx, "proxy-haproxy"));
     const have = new Set(text.split("\n").map((l) => l.trim()));
     const absent = haproxyLeaseLines(lease, kind).filter((l) => !have.has(l));
     if (absent.length) {
-        return fail(expected, `haproxy.cfg lacks ${absent.length} of the lease's lines, e.g. "${absent[0]}"`, `${UP_FIX(ctx)} (the program renders haproxy.cfg from all leases)`);
+        return fail(expected, `haproxy.cfg lacks ${absent.length} of the lease's lines, e.g. "${absent[0]}"`, PUSH_FIX(ctx, "proxy-haproxy"));
     }
     let rows: Record<string, string>[];
     try {
         rows = await stats;
     } catch (e) {
         // HAProxy not answering is a finding about the proxy, not a failure of the doctor
-        return fail(expected, `the running HAProxy's statistics do not answer (${(e as Error).message})`, local(ctx) ? UP_FIX(ctx) : "on the proxy: systemctl status haproxy; haproxy -c -f /etc/haproxy/haproxy.cfg");
+        return fail(expected, `the running HAProxy's statistics do not answer (${(e as Error).message})`, local(ctx) ? PUSH_FIX(ctx, "proxy-haproxy") : "on the proxy: systemctl status haproxy; haproxy -c -f /etc/haproxy/haproxy.cfg");
     }
     const notRunning = backends(lease, kind).filter((b) => !rows.some((r) => r.pxname === b && r.svname === "BACKEND"));
     if (notRunning.length) {
-        return fail(expected, `the running HAProxy has no backend ${notRunning.join(", ")} (haproxy.cfg has them: the reload did not happen)`, local(ctx) ? UP_FIX(ctx) : "on the proxy: haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl reload haproxy");
+        return fail(expected, `the running HAProxy has no backend ${notRunning.join(", ")} (haproxy.cfg has them: the reload did not happen)`, local(ctx) ? PUSH_FIX(ctx, "proxy-haproxy") : "on the proxy: haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl reload haproxy");
     }
     const servers = rows.filter((r) => backends(lease, kind).includes(r.pxname) && r.svname !== "BACKEND" && r.svname !== "FRONTEND");
     const wrongAddr = servers.filter((r) => r.addr && !r.addr.startsWith(kind === "api" ? `${lease.apiVip}:` : `${lease.ingressVip}:`));
     if (wrongAddr.length) {
-        return fail(expected, `the running HAProxy sends ${wrongAddr[0].pxname} to ${wrongAddr[0].addr}`, UP_FIX(ctx));
+        return fail(expected, `the running HAProxy sends ${wrongAddr[0].pxname} to ${wrongAddr[0].addr}`, PUSH_FIX(ctx, "proxy-haproxy"));
     }
     return ok(expected, `${names} → ${backends(lease, kind).join(", ")} → ${vip}`);
 }
@@ -168,7 +175,7 @@ async function gatewayVerdict(ctx: DoctorContext, shell: ProxyShell, lease: Leas
         });
         return text.includes(`ip addr replace ${addr} dev ${shellQuote(lease.interfaceName)}\n`)
             ? ok(expected, `${addr} on ${lease.interfaceName} (recorded in ${record})`)
-            : fail(expected, text ? `${record} does not set ${addr} on ${lease.interfaceName}` : `no ${record}`, UP_FIX(ctx));
+            : fail(expected, text ? `${record} does not set ${addr} on ${lease.interfaceName}` : `no ${record}`, PUSH_FIX(ctx, `${lease.name}-proxy-config`));
     }
     const out = await shell.run(`ip -4 -o addr show dev ${shellQuote(lease.interfaceName)}`).catch((e: Error) => {
         if (/does not exist/.test(e.message)) return "";
