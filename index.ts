@@ -11,7 +11,9 @@ import { UpgradeLease } from "./components/upgradeLease";
 import { loadConfig } from "./lib/config";
 import { gateResources, preflight } from "./components/preflight";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "./lib/leaseModel";
+import * as pulumi from "@pulumi/pulumi";
 import { ovirtBoskosEntries } from "./lib/render/boskos";
+import { ovirtConfFromConfig } from "./lib/render/ovirtConf";
 import { programOutputs, storageHostName } from "./components/program";
 import { NFS_VERSIONS } from "./providers/ovirt/storageDomain";
 
@@ -72,14 +74,10 @@ const profile = new CiSecrets("ci-profile", {
     ...config.vault,
     leaseFiles: Object.fromEntries(leaseComponents.map((l) => [l.info.fileName, l.leaseFile])),
     upgradeLeaseFiles: Object.fromEntries(upgradeComponents.map((u) => [u.info.fileName, u.leaseFile])),
-    ovirtConf: {
-        engineUrl: config.engineUrl,
-        engineUsername: config.engineUsername,
-        enginePassword: config.secrets.enginePassword,
-        baseDomain: config.baseDomain,
-        ...(config.ciProfile.ovirtConfStorageDomainId ? { storageDomainId: ovirtEngine.mainStorageDomainId } : {}),
-        ...(config.ciProfile.ovirtConfClusterId ? { clusterId: ovirtEngine.clusterId } : {}),
-    },
+    ovirtConf: ovirtConfFromConfig<pulumi.Input<string>>(config, config.secrets.enginePassword, {
+        storageDomainId: ovirtEngine.mainStorageDomainId,
+        clusterId: ovirtEngine.clusterId,
+    }),
     pullSecret: config.secrets.pullSecret,
     sshPublicKey: config.secrets.sshPublicKey,
     sshPrivateKey: config.secrets.sshPrivateKey,

@@ -68,6 +68,86 @@ const LEASE_FILE = /^ovirt-[1-9][0-9]*\.json$/;
 const UPGRADE_LEASE_FILE = /^ovirt-upgrade-[1-9][0-9]*\.json$/;
 const VAULT_KEY = /^[A-Za-z0-9._-]+$/;
 
+/** {@link CiSecretsArgs} with every value resolved: what {@link profileItemData} renders the item from. */
+export interface ProfileValues {
+    readonly leaseFiles: Readonly<Record<string, string>>;
+    readonly upgradeLeaseFiles?: Readonly<Record<string, string>>;
+    readonly ovirtConf: OvirtConfValues;
+    readonly pullSecret?: string;
+    readonly sshPublicKey: string;
+    readonly sshPrivateKey: string;
+    readonly sendEventScript?: string;
+    readonly extraFiles?: Readonly<Record<string, string>>;
+    readonly targetNamespace?: string;
+    readonly targetName?: string;
+    readonly targetClusters?: string;
+}
+
+/**
+ * The profile's file names (Vault keys) in the order they are added, each checked; throws `problem(message)` for a
+ * bad or doubled name. Only names: the component checks them when it is constructed, before any value is known.
+ */
+function profileFileNames(args: Pick<CiSecretsArgs, "leaseFiles" | "upgradeLeaseFiles" | "pullSecret" | "extraFiles">, problem: (m: string) => Error): string[] {
+    const names: string[] = [];
+    const add = (key: string) => {
+        if (!VAULT_KEY.test(key)) throw problem(`${JSON.stringify(key)} is not a valid file name / Vault key`);
+        if (names.includes(key)) throw problem(`file ${key} is given twice`);
+        names.push(key);
+    };
+    for (const file of Object.keys(args.leaseFiles)) {
+        if (!LEASE_FILE.test(file)) throw problem(`lease file ${JSON.stringify(file)} must be named ovirt-N.json`);
+        add(file);
+    }
+    if (Object.keys(args.leaseFiles).length === 0) throw problem("leaseFiles is empty; the profile needs at least one ovirt-N.json");
+    for (const file of Object.keys(args.upgradeLeaseFiles ?? {})) {
+        if (!UPGRADE_LEASE_FILE.test(file)) throw problem(`upgrade lease file ${JSON.stringify(file)} must be named ovirt-upgrade-N.json`);
+        add(file);
+    }
+    add(PROFILE_FILES.ovirtConf);
+    if (args.pullSecret !== undefined) add(PROFILE_FILES.pullSecret);
+    add(PROFILE_FILES.sshPublicKey);
+    add(PROFILE_FILES.sshPrivateKey);
+    add(PROFILE_FILES.sendEvent);
+    for (const file of Object.keys(args.extraFiles ?? {})) add(file);
+    return names;
+}
+
+/**
+ * The item's data (`dataJson`) from resolved values: every file and the sync keys, keys sorted. The component writes
+ * exactly this; `npm run doctor` compares the item in Vault with it.
+ */
+export function profileItemData(name: string, v: ProfileValues): Record<string, string> {
+    const files: Record<string, string> = {
+        ...v.leaseFiles,
+        ...v.upgradeLeaseFiles,
+        [PROFILE_FILES.ovirtConf]: renderOvirtConf(v.ovirtConf),
+        ...(v.pullSecret !== undefined ? { [PROFILE_FILES.pullSecret]: v.pullSecret } : {}),
+        [PROFILE_FILES.sshPublicKey]: v.sshPublicKey,
+        [PROFILE_FILES.sshPrivateKey]: v.sshPrivateKey,
+        [PROFILE_FILES.sendEvent]: v.sendEventScript ?? renderSendEventScript(),
+        ...v.extraFiles,
+    };
+    const out: Record<string, string> = {};
+    for (const key of profileFileNames(v, (m) => new Error(`CiSecrets "${name}": ${m}`))) {
+        // The CI documentation asks for secret values longer than 3 characters (they are censored from logs).
+        if (typeof files[key] !== "string" || files[key].length <= 3) {
+            throw new Error(`CiSecrets "${name}": file ${key} is empty or too short (CI requires values longer than 3 characters)`);
+        }
+        out[key] = files[key];
+    }
+    const targetName = v.targetName ?? "cluster-secrets-ovirt";
+    if (!/^cluster-secrets-[a-z0-9-]+$/.test(targetName)) {
+        throw new Error(`CiSecrets "${name}": targetName must be cluster-secrets-<profile>, got ${JSON.stringify(targetName)}`);
+    }
+    out[SYNC_KEYS.targetNamespace] = v.targetNamespace ?? "ci";
+    out[SYNC_KEYS.targetName] = targetName;
+    if (v.targetClusters) {
+        out[SYNC_KEYS.targetClusters] = v.targetClusters;
+    }
+    // Sorted keys: a stable JSON text, so reordering inputs never shows as a diff.
+    return Object.fromEntries(Object.keys(out).sort().map((key) => [key, out[key]]));
+}
+
 /**
  * The CI cluster profile: one Vault KV v2 item whose keys are the files OpenShift CI mounts into every oVirt job
  * (`ci-contract.md` sections 2–6, 14), plus the two `secretsync/*` keys. The whole `dataJson` is a secret.
@@ -82,71 +162,9 @@ export class CiSecrets extends pulumi.ComponentResource {
 
     constructor(name: string, args: CiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovirt-ci:ciSecrets:CiSecrets", name, {}, opts);
-
-        const files: Record<string, pulumi.Input<string>> = {};
-        const add = (key: string, value: pulumi.Input<string>) => {
-            if (!VAULT_KEY.test(key)) {
-                throw new pulumi.ResourceError(`CiSecrets "${name}": ${JSON.stringify(key)} is not a valid file name / Vault key`, this);
-            }
-            if (key in files) {
-                throw new pulumi.ResourceError(`CiSecrets "${name}": file ${key} is given twice`, this);
-            }
-            files[key] = value;
-        };
-        for (const [file, content] of Object.entries(args.leaseFiles)) {
-            if (!LEASE_FILE.test(file)) {
-                throw new pulumi.ResourceError(`CiSecrets "${name}": lease file ${JSON.stringify(file)} must be named ovirt-N.json`, this);
-            }
-            add(file, content);
-        }
-        if (Object.keys(args.leaseFiles).length === 0) {
-            throw new pulumi.ResourceError(`CiSecrets "${name}": leaseFiles is empty; the profile needs at least one ovirt-N.json`, this);
-        }
-        for (const [file, content] of Object.entries(args.upgradeLeaseFiles ?? {})) {
-            if (!UPGRADE_LEASE_FILE.test(file)) {
-                throw new pulumi.ResourceError(`CiSecrets "${name}": upgrade lease file ${JSON.stringify(file)} must be named ovirt-upgrade-N.json`, this);
-            }
-            add(file, content);
-        }
-        add(PROFILE_FILES.ovirtConf, pulumi.output(args.ovirtConf).apply((v) => renderOvirtConf(v as OvirtConfValues)));
-        if (args.pullSecret !== undefined) {
-            add(PROFILE_FILES.pullSecret, args.pullSecret);
-        }
-        add(PROFILE_FILES.sshPublicKey, args.sshPublicKey);
-        add(PROFILE_FILES.sshPrivateKey, args.sshPrivateKey);
-        add(PROFILE_FILES.sendEvent, args.sendEventScript ?? renderSendEventScript());
-        for (const [file, content] of Object.entries(args.extraFiles ?? {})) {
-            add(file, content);
-        }
-
-        const fileKeys = Object.keys(files).sort();
-        const data = pulumi
-            .all([
-                pulumi.all(fileKeys.map((key) => pulumi.output(files[key]))),
-                args.targetNamespace ?? "ci",
-                args.targetName ?? "cluster-secrets-ovirt",
-                args.targetClusters ?? "",
-            ])
-            .apply(([contents, targetNamespace, targetName, targetClusters]) => {
-                const out: Record<string, string> = {};
-                fileKeys.forEach((key, i) => {
-                    // The CI documentation asks for secret values longer than 3 characters (they are censored from logs).
-                    if (typeof contents[i] !== "string" || contents[i].length <= 3) {
-                        throw new Error(`CiSecrets "${name}": file ${key} is empty or too short (CI requires values longer than 3 characters)`);
-                    }
-                    out[key] = contents[i];
-                });
-                if (!/^cluster-secrets-[a-z0-9-]+$/.test(targetName)) {
-                    throw new Error(`CiSecrets "${name}": targetName must be cluster-secrets-<profile>, got ${JSON.stringify(targetName)}`);
-                }
-                out[SYNC_KEYS.targetNamespace] = targetNamespace;
-                out[SYNC_KEYS.targetName] = targetName;
-                if (targetClusters) {
-                    out[SYNC_KEYS.targetClusters] = targetClusters;
-                }
-                // Sorted keys: a stable JSON text, so reordering inputs never shows as a diff.
-                return Object.fromEntries(Object.keys(out).sort().map((key) => [key, out[key]]));
-            });
+        const fileKeys = profileFileNames(args, (m) => new pulumi.ResourceError(`CiSecrets "${name}": ${m}`, this)).sort();
+        const { mount: _mount, path: _path, ...values } = args;
+        const data = pulumi.output(values).apply((v) => profileItemData(name, v as unknown as ProfileValues));
 
         const mount = args.mount ?? "kv";
         const path = args.path ?? "selfservice/ovirt/cluster-secrets-ovirt";

@@ -11,15 +11,20 @@
  * With `--stack` and `--check`, the stack's config (`--config`, else `Pulumi.<stack>.yaml` in the working directory
  * when it exists) is compared with what the stack has deployed: a lease the next `up` would remove that the file
  * still lists gets a warning and exit 1 (scale-down order: boskos first, wait until no job holds it, then `up`).
+ * With `--release <openshift/release checkout>`, rewrites the oVirt part of the checkout's `generate-boskos.py`,
+ * regenerates its `_boskos.yaml` with the checkout's own generator, and prints the diff and a pull request title and
+ * body (scripts/lib/releaseCheckout.ts); exit 0, or 2 with nothing changed.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { ConfigError, PROJECT, validateConfig } from "../lib/config";
+import { updateRelease } from "./lib/releaseCheckout";
 import {
     BoskosEntry,
     OVIRT_BOSKOS_TYPES,
+    OvirtBoskosInput,
     compareBoskosEntries,
     ovirtBoskosEntries,
     parseOvirtBoskosEntries,
@@ -31,9 +36,11 @@ interface Options {
     stack?: string;
     config?: string;
     check?: string;
+    release?: string;
 }
 
-const USAGE = "usage: npm run boskos -- [--stack <name> | --config <Pulumi.<stack>.yaml>] [--check <_boskos.yaml>]";
+const USAGE =
+    "usage: npm run boskos -- [--stack <name> | --config <Pulumi.<stack>.yaml>] [--check <_boskos.yaml> | --release <openshift/release checkout>]";
 
 function parseArgs(argv: readonly string[]): Options {
     const o: Options = {};
@@ -44,7 +51,7 @@ function parseArgs(argv: readonly string[]): Options {
             console.log(USAGE);
             process.exit(0);
         }
-        if (!["--stack", "--config", "--check"].includes(flag) || value === undefined || value.startsWith("--")) {
+        if (!["--stack", "--config", "--check", "--release"].includes(flag) || value === undefined || value.startsWith("--")) {
             throw new Error(`${flag === undefined ? "missing argument" : `unexpected argument ${JSON.stringify(flag)}`}\n${USAGE}`);
         }
         o[flag.slice(2) as keyof Options] = value;
@@ -52,6 +59,9 @@ function parseArgs(argv: readonly string[]): Options {
     }
     if (o.stack && o.config && !o.check) {
         throw new Error(`--stack and --config go together only with --check (then --config is the stack's next config)\n${USAGE}`);
+    }
+    if (o.check && o.release) {
+        throw new Error(`--check and --release exclude each other\n${USAGE}`);
     }
     return o;
 }
@@ -123,10 +133,34 @@ export function pendingRemovalWarnings(deployed: readonly BoskosEntry[], next: r
             `take ${n} out of boskos first (generate-boskos.py, make boskos-config), wait until no job holds it, then run up`);
 }
 
+/** The generator's inputs back from entries. */
+function generatorInput(entries: readonly BoskosEntry[]): OvirtBoskosInput {
+    return {
+        leases: numbers(entries, OVIRT_BOSKOS_TYPES.install, "ovirt-"),
+        upgradeLeases: numbers(entries, OVIRT_BOSKOS_TYPES.upgrade, "ovirt-upgrade-"),
+        clusterbotPoolSize: entries.find((e) => e.type === OVIRT_BOSKOS_TYPES.clusterbot)?.maxCount ?? 3,
+    };
+}
+
+/** `--release`: the openshift/release change, its diff and the pull request text. */
+function release(dir: string, entries: readonly BoskosEntry[], source: string): number {
+    const change = updateRelease(path.resolve(dir), generatorInput(entries), source);
+    if (!change.changedFiles.length) {
+        console.log(`${dir}: generate-boskos.py and _boskos.yaml already hold the oVirt leases of ${source}; nothing changed`);
+        return 0;
+    }
+    console.log(`${dir}: changed ${change.changedFiles.join(", ")}\n\n${change.diff}`);
+    console.log(`pull request title:\n${change.pullRequest!.title}\n\npull request body:\n${change.pullRequest!.body}`);
+    return 0;
+}
+
 export function main(argv: readonly string[]): number {
     const o = parseArgs(argv);
     const source = o.stack ? `stack ${o.stack}` : (o.config ?? "Pulumi.ci.yaml");
     const entries = o.stack ? entriesFromStack(o.stack) : entriesFromConfig(path.resolve(o.config ?? "Pulumi.ci.yaml"));
+    if (o.release) {
+        return release(o.release, entries, source);
+    }
     const rendered = renderBoskosFile(entries);
     if (!o.check) {
         process.stdout.write(rendered);
@@ -137,12 +171,7 @@ export function main(argv: readonly string[]): number {
     const nextConfig = o.stack ? (o.config ?? (fs.existsSync(`Pulumi.${o.stack}.yaml`) ? `Pulumi.${o.stack}.yaml` : undefined)) : undefined;
     const warnings = o.stack && nextConfig ? pendingRemovalWarnings(entries, entriesFromConfig(path.resolve(nextConfig)), actual, o.stack) : [];
     for (const w of warnings) console.log(`warning: ${w}`);
-    const pool = entries.find((e) => e.type === OVIRT_BOSKOS_TYPES.clusterbot)?.maxCount ?? 3;
-    const snippet = renderGeneratorSnippet({
-        leases: numbers(entries, OVIRT_BOSKOS_TYPES.install, "ovirt-"),
-        upgradeLeases: numbers(entries, OVIRT_BOSKOS_TYPES.upgrade, "ovirt-upgrade-"),
-        clusterbotPoolSize: pool,
-    });
+    const snippet = renderGeneratorSnippet(generatorInput(entries));
     if (diffs.length === 0) {
         console.log(`${o.check}: the ovirt-* entries match ${source}`);
     } else {

@@ -9,6 +9,7 @@
  * (section 6). Emit it only while 4.4–4.7 jobs still need it (open point 2).
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { OvirtCiConfig } from "../config";
 import { isShellName, shellQuote } from "./shell";
 
 /** Values of `ovirt.conf`. */
@@ -26,6 +27,25 @@ export interface OvirtConfValues {
 
 /** `OvirtConfValues` with Inputs, for {@link ovirtConfOutput}. */
 export type OvirtConfInputs = { readonly [K in keyof OvirtConfValues]: pulumi.Input<OvirtConfValues[K]> };
+
+/**
+ * The `ovirt.conf` values the program derives from the config: the engine login, the base domain and, as
+ * `ciProfile` chooses, the main storage domain's and the cluster's ids. `T` is `string` or an Input of one.
+ */
+export function ovirtConfFromConfig<T>(
+    c: Pick<OvirtCiConfig, "engineUrl" | "engineUsername" | "baseDomain" | "ciProfile">,
+    enginePassword: T,
+    ids: { readonly storageDomainId: T; readonly clusterId: T },
+): { engineUrl: string; engineUsername: string; enginePassword: T; baseDomain: string; storageDomainId?: T; clusterId?: T } {
+    return {
+        engineUrl: c.engineUrl,
+        engineUsername: c.engineUsername,
+        enginePassword,
+        baseDomain: c.baseDomain,
+        ...(c.ciProfile.ovirtConfStorageDomainId ? { storageDomainId: ids.storageDomainId } : {}),
+        ...(c.ciProfile.ovirtConfClusterId ? { clusterId: ids.clusterId } : {}),
+    };
+}
 
 /** Renders shell assignments, one per line, in the given order. */
 export function renderShellAssignments(vars: readonly (readonly [string, string])[]): string {

@@ -69,11 +69,11 @@ function toState(n: Record<string, unknown>, inputs: VmNicInputs): VmNicState {
 
 /** The addresses the guest agent reports on the device with this MAC. */
 async function nicIps(s: Session, vmId: string, mac: string): Promise<string[]> {
-    return reportedIps(await s.get<Record<string, unknown>>(`/vms/${vmId}`, { params: { follow: "reported_devices" } }), mac);
+    return nicReportedIps(await s.get<Record<string, unknown>>(`/vms/${vmId}`, { params: { follow: "reported_devices" } }), mac);
 }
 
 /** The addresses in the followed `reported_devices` of a VM or NIC representation, on the device with this MAC. */
-function reportedIps(o: Record<string, unknown>, mac: string): string[] {
+export function nicReportedIps(o: Record<string, unknown>, mac: string): string[] {
     const ips: string[] = [];
     for (const d of decodeList(o.reported_devices, "reported_device")) {
         if (decodeString(((d.mac ?? {}) as Record<string, unknown>).address)?.toLowerCase() !== mac.toLowerCase()) continue;
@@ -151,7 +151,7 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         const n = await s.find(`/vms/${props.vmId}/nics/${id}`, props.ipWaitSeconds !== undefined ? { params: { follow: "reported_devices" } } : undefined);
         if (!n) return { id: undefined };
         const st = toState(n, props);
-        if (props.ipWaitSeconds !== undefined) st.ipAddresses = reportedIps(n, st.mac);
+        if (props.ipWaitSeconds !== undefined) st.ipAddresses = nicReportedIps(n, st.mac);
         const { vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds } = st;
         return { id, props: compact(st), inputs: compact({ vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds }) as never };
     }

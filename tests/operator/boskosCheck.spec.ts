@@ -6,26 +6,12 @@
 // our config never matters (it renders the same sorted list: identical); a file in any other order (numeric, say)
 // was edited by hand and fails the check with an order message, since `make boskos-config` would rewrite it.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { boskos as run, config } from "./boskosFixtures";
 
-const root = path.resolve(__dirname, "../..");
-const boskos = (...args: string[]) =>
-    spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], { cwd: root, encoding: "utf8" });
-
-/** Pulumi.ci.yaml with other lease sets. */
-function config(dir: string, name: string, leases: string, upgradeLeases = "{from: 1, to: 6}"): string {
-    const ci = fs.readFileSync(path.join(root, "Pulumi.ci.yaml"), "utf8");
-    const text = ci
-        .replace(/ {2}ovirt-ci:leases:\n {4}from: \d+\n {4}to: \d+\n/, `  ovirt-ci:leases: ${leases}\n`)
-        .replace(/ {2}ovirt-ci:upgradeLeases:\n {4}from: \d+\n {4}to: \d+\n/, `  ovirt-ci:upgradeLeases: ${upgradeLeases}\n`);
-    assert.ok(text.includes(`ovirt-ci:leases: ${leases}`), "Pulumi.ci.yaml's leases block changed shape: adjust this test");
-    const file = path.join(dir, `Pulumi.${name}.yaml`);
-    fs.writeFileSync(file, text);
-    return file;
-}
+const boskos = (...args: string[]) => run(args);
 
 /** Another type's entries around ours, as in the real file. */
 const withNeighbours = (ovirt: string) =>
@@ -99,21 +85,21 @@ describe("npm run boskos -- --check (operator workflow)", function () {
         ]);
         fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\n[ "$1 $2 $3" = "stack output boskos" ] || exit 3\ncat <<'EOF'\n${entries}\nEOF\n`, { mode: 0o755 });
         const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}` };
-        const run = (...args: string[]) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], { cwd: root, encoding: "utf8", env });
+        const withFakeCli = (...args: string[]) => run(args, env);
         const listed = write("deployed.yaml", withNeighbours(deployed));
         const next = config(dir, "scale-down", "{from: 10, to: 22}");
-        const r = run("--stack", "ci", "--config", next, "--check", listed);
+        const r = withFakeCli("--stack", "ci", "--config", next, "--check", listed);
         assert.equal(r.status, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /the ovirt-\* entries match stack ci/);
         for (const n of [23, 24]) {
             assert.match(r.stdout, new RegExp(`warning: stack ci is about to remove ovirt-${n} \\(deployed, no longer in its config\\), but boskos still lists it: take ovirt-${n} out of boskos first`));
         }
         // boskos first: once the file no longer lists them, no warning (the difference to the deployed stack remains)
-        const after = run("--stack", "ci", "--config", next, "--check", write("after.yaml", withNeighbours(boskos("--config", next).stdout)));
+        const after = withFakeCli("--stack", "ci", "--config", next, "--check", write("after.yaml", withNeighbours(boskos("--config", next).stdout)));
         assert.ok(!/warning:/.test(after.stdout), after.stdout);
         assert.match(after.stdout, /ovirt-quota-slice: missing names ovirt-23, ovirt-24/);
         // without --check, --stack and --config still exclude each other
-        assert.equal(run("--stack", "ci", "--config", next).status, 2);
+        assert.equal(withFakeCli("--stack", "ci", "--config", next).status, 2);
     });
 
     it("range(...) lines: one loop per contiguous run of lease numbers", () => {
