@@ -159,9 +159,12 @@ describe("the program (index.ts under mocks)", function () {
                 name: `ovirt-upgrade-${n}`, dataCenterId: uuidOf("engine-data-center"), hostId: uuidOf("hosts-bm01"), nfsAddress: "nfs.example.com", nfsPath: `/exports/ovirt-upgrade-${n}`, nfsVersion: "auto", active: true,
             });
         }
-        const haproxy = String(byName(small.regs, "proxy-haproxy").inputs.create);
+        // The HAProxy file goes on stdin (it holds the stats password); the script text holds no secret.
+        const haproxyCmd = byName(small.regs, "proxy-haproxy").inputs;
+        const haproxy = String(haproxyCmd.stdin);
         for (const n of [10, 11, 12]) assert.ok(haproxy.includes(`use_backend api-ovirt-${n} if { req_ssl_sni -i api.ovirt${n}.example.com }`));
         assert.ok(haproxy.includes(`stats auth admin:${STATS_PASSWORD}`));
+        assert.ok(!String(haproxyCmd.create).includes(STATS_PASSWORD) && !String(haproxyCmd.delete).includes(STATS_PASSWORD), "no password in the script text");
         const item = byName(small.regs, "ci-profile-item").inputs;
         assert.deepEqual(pick(item, ["mount", "name"]), { mount: "kv", name: "selfservice/ovirt/cluster-secrets-ovirt" });
     });
@@ -235,7 +238,7 @@ describe("the program (index.ts under mocks)", function () {
             "ovirt-10-proxy-config: connection",
             "ovirt-11-proxy-config: connection",
             "ovirt-12-proxy-config: connection",
-            "proxy-haproxy: connection,create,delete",
+            "proxy-haproxy: connection,stdin",
             "proxy-setup: connection",
             "proxy-vm: cloudInit",
         ]);
@@ -299,7 +302,7 @@ describe("the program (index.ts under mocks)", function () {
         assert.ok(create.includes("/tmp/ovirt-ci-proxy/etc/dnsmasq-leases/ovirt-11.conf"));
         assert.ok(create.includes("port=25311") && create.includes("listen-address=127.0.0.1"));
         assert.ok(!/\nip addr replace|systemctl|\nnft -f/.test(create.replace(/<<'OVIRT_CI_EOF_7f3a'[\s\S]*?OVIRT_CI_EOF_7f3a/g, "")), "network changes are only recorded");
-        assert.ok(String(byName(local.regs, "proxy-haproxy").inputs.create).includes("bind 127.0.0.1:16443"));
+        assert.ok(String(byName(local.regs, "proxy-haproxy").inputs.stdin).includes("bind 127.0.0.1:16443"));
         assert.deepEqual(local.exports.proxy, { address: "10.0.0.5", vmId: uuidOf("proxy-vm") });
     });
 });
