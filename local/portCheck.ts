@@ -56,7 +56,7 @@ function socketInodes(protocol: "tcp" | "udp", port: number): Set<string> {
     const hex = port.toString(16).toUpperCase().padStart(4, "0");
     const out = new Set<string>();
     for (const f of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
-        let text = "";
+        let text: string;
         try {
             text = fs.readFileSync(f, "utf8");
         } catch {
@@ -82,7 +82,7 @@ function holders(inodes: Set<string>): number[] {
             continue;
         }
         for (const fd of fds) {
-            let link = "";
+            let link: string;
             try {
                 link = fs.readlinkSync(`/proc/${p}/fd/${fd}`);
             } catch {

@@ -325,9 +325,13 @@ function parseArgs(argv: readonly string[]): Args {
     for (let i = 0; i < argv.length; i++) {
         const v = argv[i + 1];
         if (argv[i] === "--yes") a.yes = true;
-        else if (argv[i] === "--stack" && v && !v.startsWith("--")) (a.stack = v), i++;
-        else if (argv[i] === "--cwd" && v && !v.startsWith("--")) (a.cwd = path.resolve(v)), i++;
-        else throw new RecoverError(`unexpected argument ${JSON.stringify(argv[i])}`, USAGE);
+        else if (argv[i] === "--stack" && v && !v.startsWith("--")) {
+            a.stack = v;
+            i++;
+        } else if (argv[i] === "--cwd" && v && !v.startsWith("--")) {
+            a.cwd = path.resolve(v);
+            i++;
+        } else throw new RecoverError(`unexpected argument ${JSON.stringify(argv[i])}`, USAGE);
     }
     return a;
 }

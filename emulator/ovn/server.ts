@@ -168,7 +168,7 @@ export class OvnServer {
         const res = await this.engine.app.inject({ method: "POST", url: "/ovirt-engine/sso/oauth/token",
             headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded", [INTERNAL_CALL_HEADER]: this.engine.internalCallKey },
             payload: new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api ovirt-ext=token-info:validate", username, password }).toString() });
-        let b: Record<string, unknown> = {};
+        let b: Record<string, unknown>;
         try {
             b = JSON.parse(res.body || "{}") as Record<string, unknown>;
         } catch {

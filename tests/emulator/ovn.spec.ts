@@ -13,6 +13,7 @@ describe("emulator: OVN provider API (instant latency)", () => {
 
     const ovn = (base: string) => axios.create({ baseURL: base, httpsAgent: agent(e), validateStatus: () => true, timeout: 10_000 });
 
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed body of arbitrary shape, read by path in assertions
     async function ovnToken(password = e.password): Promise<{ status: number; data: Record<string, any> }> {
         return ovn(e.ovnAuthUrl).post("/tokens", { auth: { passwordCredentials: { username: e.username, password } } });
     }
