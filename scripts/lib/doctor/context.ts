@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { CONFIG_KEYS, OvirtCiConfig, OvirtCiSecrets, PROJECT, validateConfig } from "../../../lib/config";
 import { LeaseInfo, UpgradeLeaseInfo, leaseName, leases as deriveLeases, upgradeLeaseName, upgradeLeases as deriveUpgradeLeases } from "../../../lib/leaseModel";
 import { ConfigSource, Endpoint, resolveEndpoint } from "../../../providers/ovirt/client";
+import { fileBackendUrl } from "../fileBackend";
 
 /** The secret config values the checks compare against (never printed): the program's secrets, resolved, and Vault's token. */
 export type DoctorSecrets = { readonly [K in keyof OvirtCiSecrets]: string } & { readonly vaultToken: string };
@@ -57,7 +58,7 @@ export function stackEnvironment(stack: string, repoRoot: string, env: NodeJS.Pr
     const passFile = path.join(repoRoot, ".local", "passphrase");
     return {
         ...env,
-        PULUMI_BACKEND_URL: `file://${path.join(repoRoot, ".pulumi-state")}`,
+        PULUMI_BACKEND_URL: fileBackendUrl(path.join(repoRoot, ".pulumi-state")),
         ...(fs.existsSync(passFile) && !env.PULUMI_CONFIG_PASSPHRASE ? { PULUMI_CONFIG_PASSPHRASE: fs.readFileSync(passFile, "utf8").trim() } : {}),
     };
 }
