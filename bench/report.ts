@@ -20,7 +20,7 @@ function peerTable(r: BenchResults): string[] {
 
 const fmt = (v: number, unit: string) => {
     if (!Number.isFinite(v)) return "–";
-    if (unit === "req/s") return String(Math.round(v));
+    if (unit === "req/s" || (unit === "" && Number.isInteger(v))) return String(Math.round(v));
     if (Math.abs(v) >= 100) return v.toFixed(0);
     if (Math.abs(v) >= 10) return v.toFixed(1);
     return v.toFixed(2);
