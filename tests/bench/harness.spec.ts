@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { runBench, SECTIONS } from "../../bench/harness";
 
 describe("bench harness (tiny size)", function () {
-    this.timeout(600_000);
+    this.timeout(1_200_000);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-bench-"));
     after(() => fs.rmSync(out, { recursive: true, force: true }));
 
@@ -42,7 +42,9 @@ describe("bench harness (tiny size)", function () {
         for (const run of ["fresh.up", "fresh.playbook", "add.up", "add.playbook", "noop.check", "noop.second"]) {
             assert.ok(json.figures.find((x) => x.id === `peer.${run}.requests`)!.values[0] > 0, `peer.${run} asked the engine`);
         }
-        for (const id of ["peer.fresh.efficiency", "peer.add.speedup", "peer.noop.speedup", "peer.noop.previewFloorRatio"]) {
+        // (peer.fresh.efficiency has no finite value at `instant`: the critical path is 0 s)
+        assert.ok(json.figures.find((x) => x.id === "peer.fresh.efficiency")?.target, "peer.fresh.efficiency and its target");
+        for (const id of ["peer.add.speedup", "peer.noop.speedup", "peer.noop.previewFloorRatio"]) {
             const f = json.figures.find((x) => x.id === id)!;
             assert.ok(f.target && typeof f.met === "boolean" && f.values[0] > 0, `${id}: a positive ratio with its target, met or missed`);
         }
