@@ -7,7 +7,8 @@
  *  3. API economy of a no-op `up --refresh` and requests per created object of the `up`,
  *  4. scaling of a no-op `preview` (time, peak memory of the program and provider processes),
  *  5. poll overshoot (emulator history × request log),
- *  6. the emulator's simple GETs per second (bench/emulator.ts).
+ *  6. the emulator's simple GETs per second (bench/emulator.ts),
+ *  7. the program side by side with the oVirt Ansible playbook it replaces (bench/peer.ts).
  * Every figure is repeated `reps` times and reported as min/median/max. Results: bench/results/<date>.json and
  * bench/results/latest.md.
  */
@@ -23,11 +24,12 @@ import { E2eServices, E2eStack, engineStats, inventory, programStack, startServi
 import { Machine, MemorySampler, Overshoot, Spread, StateResource, criticalPath, machine, overshoot, ovirtKind, sequentialSeconds, spread, versions } from "./measure";
 import { runSequential } from "./sequential";
 import { renderMarkdown } from "./report";
+import { runPeer } from "./peer";
 
 export const repoRoot = path.resolve(__dirname, "..");
 
-export type Section = "up" | "sequential" | "scaling" | "emulator";
-export const SECTIONS: readonly Section[] = ["up", "sequential", "scaling", "emulator"];
+export type Section = "up" | "sequential" | "scaling" | "emulator" | "peer";
+export const SECTIONS: readonly Section[] = ["up", "sequential", "scaling", "emulator", "peer"];
 
 export interface BenchOptions {
     /** Repetitions of every figure. */
@@ -89,10 +91,12 @@ export interface BenchResults {
 
 const ADMIN_LOGIN_KEY = /sso\/oauth\/token/;
 /** The part of the emulator's admin stats the harness reads. */
-interface EngineStats { writes: number; reads: number; requests: Record<string, number> }
-const apiWrites = (s: EngineStats) =>
+export interface EngineStats { writes: number; reads: number; requests: Record<string, number> }
+/** Engine writes of a stats difference (no GETs, no SSO, no injected faults). */
+export const apiWrites = (s: EngineStats) =>
     Object.entries(s.requests).filter(([k]) => !k.startsWith("GET") && !k.startsWith("HEAD") && !/sso|fault:/.test(k)).reduce((a, [, v]) => a + v, 0);
-const diffStats = (a: EngineStats, b: EngineStats): EngineStats => {
+/** Request counters of `b` minus those of `a`. */
+export const diffStats = (a: EngineStats, b: EngineStats): EngineStats => {
     const requests: Record<string, number> = {};
     for (const [k, v] of Object.entries(b.requests)) if (v - (a.requests[k] ?? 0) > 0) requests[k] = v - (a.requests[k] ?? 0);
     return { writes: b.writes - a.writes, reads: b.reads - a.reads, requests };
@@ -125,16 +129,17 @@ async function adminJson<T>(s: E2eServices, what: string): Promise<T> {
 }
 
 /** Sets plain (structured) config values of the stack, keys with their namespace. */
-async function setPlain(t: E2eStack, values: Record<string, unknown>): Promise<void> {
+export async function setPlain(t: E2eStack, values: Record<string, unknown>): Promise<void> {
     const ws = t.stack.workspace;
     const settings = await ws.stackSettings(t.stack.name);
     settings.config = { ...settings.config, ...(values as Record<string, never>) };
     await ws.saveStackSettings(t.stack.name, settings);
 }
-const setLeases = (t: E2eStack, leases: { from: number; to: number }) => setPlain(t, { "ovirt-ci:leases": leases });
+/** Sets the stack's install leases to the range. */
+export const setLeases = (t: E2eStack, leases: { from: number; to: number }) => setPlain(t, { "ovirt-ci:leases": leases });
 
 /** The end-to-end services, with a loopback port range for the dnsmasq of leases up to `maxLease` (localDnsPort + N). */
-async function services(latency: LatencyProfile, maxLease: number): Promise<E2eServices> {
+export async function services(latency: LatencyProfile, maxLease: number): Promise<E2eServices> {
     const s = await startServices({ latency });
     const net = await import("node:net");
     const free = (port: number) => new Promise<boolean>((resolve) => {
@@ -154,7 +159,8 @@ async function services(latency: LatencyProfile, maxLease: number): Promise<E2eS
     throw new Error(`no free range of ${maxLease} loopback ports for the lease dnsmasq instances`);
 }
 
-const seconds = (t0: number) => (Date.now() - t0) / 1000;
+/** Seconds since `t0` (ms). */
+export const seconds = (t0: number) => (Date.now() - t0) / 1000;
 
 // ------------------------------------------------------------------------------------------------ sections
 
@@ -337,7 +343,8 @@ function emulatorThroughput(o: BenchOptions): number {
 
 // ------------------------------------------------------------------------------------------------ main
 
-function figure(id: string, title: string, unit: string, values: number[], target?: Figure["target"], note?: string): Figure {
+/** A figure of the results: its spread and, with a target, whether the median meets it. */
+export function figure(id: string, title: string, unit: string, values: number[], target?: Figure["target"], note?: string): Figure {
     const sp = spread(values);
     const met = target ? (target.op === "<=" ? sp.median <= target.value : sp.median >= target.value) : undefined;
     return { id, title, unit, values, spread: sp, ...(target ? { target, met } : {}), ...(note ? { note } : {}) };
@@ -432,6 +439,18 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ resu
         const v: number[] = [];
         for (let r = 0; r < o.reps; r++) v.push(emulatorThroughput(o));
         figures.push(figure("emulator.getsPerSecond", "emulator: simple GETs per second (HTTPS keep-alive, concurrency 8)", "req/s", v));
+    }
+    if (want("peer")) {
+        const peer = await runPeer(o);
+        figures.push(...peer.figures);
+        details.peer = peer.reps;
+        const floor = figures.find((f) => f.id === "peer.floor.seconds");
+        const largest = Math.max(...o.scaling);
+        const scaled = figures.find((f) => f.id === `scaling.preview.${largest}`);
+        if (floor && scaled && largest >= 200) {
+            figures.push(figure(`peer.scaling.previewFloorRatio.${largest}`, `no-op preview at ${largest} leases ÷ the floor`, "×",
+                scaled.values.map((v) => v / floor.spread.median), { op: "<=", value: 3 }));
+        }
     }
     mach.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
     const { log: _log, outDir: _out, ...options } = o;

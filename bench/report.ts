@@ -1,9 +1,26 @@
 /** The Markdown table of a benchmark run (bench/results/latest.md). */
 import type { BenchResults, Figure } from "./harness";
 
+/** The side-by-side table of the peer section: each scenario's median wall time and requests, both sides. */
+function peerTable(r: BenchResults): string[] {
+    const med = (id: string) => r.figures.find((f) => f.id === id)?.spread.median ?? NaN;
+    const cell = (run: string) => `${fmt(med(`peer.${run}.seconds`), "s")} s, ${fmt(med(`peer.${run}.requests`), "")} requests (${fmt(med(`peer.${run}.writes`), "")} writes)`;
+    return [
+        "The program and the oVirt Ansible playbook side by side (medians; the playbook builds the engine objects only):",
+        "",
+        "| scenario | pulumi | playbook | playbook ÷ pulumi |",
+        "|---|---|---|---|",
+        `| fresh ${r.options.leases} + ${r.options.upgradeLeases} | up: ${cell("fresh.up")} | ${cell("fresh.playbook")} | ${fmt(med("peer.fresh.speedup"), "×")}× |`,
+        `| add one lease | up: ${cell("add.up")} | ${cell("add.playbook")} | ${fmt(med("peer.add.speedup"), "×")}× |`,
+        `| nothing to do | preview: ${cell("noop.preview")} | --check: ${cell("noop.check")} | ${fmt(med("peer.noop.speedup"), "×")}× |`,
+        `| nothing to do | up: ${cell("noop.up")} | second run: ${cell("noop.second")} | ${fmt(med("peer.noop.second.seconds") / med("peer.noop.up.seconds"), "×")}× |`,
+        `| the floor (empty program, preview) | ${fmt(med("peer.floor.seconds"), "s")} s | | |`,
+    ];
+}
+
 const fmt = (v: number, unit: string) => {
     if (!Number.isFinite(v)) return "–";
-    if (unit === "req/s") return String(Math.round(v));
+    if (unit === "req/s" || (unit === "" && Number.isInteger(v))) return String(Math.round(v));
     if (Math.abs(v) >= 100) return v.toFixed(0);
     if (Math.abs(v) >= 10) return v.toFixed(1);
     return v.toFixed(2);
@@ -33,7 +50,12 @@ export function renderMarkdown(r: BenchResults): string {
         ...r.figures.map(row),
         "",
     ];
+    const notes = r.figures.filter((f) => f.note);
+    if (notes.length) {
+        lines.push("Notes:", "", ...notes.map((f) => `- ${f.title}: ${f.met === false ? "**missed**, " : ""}${f.note}`), "");
+    }
     const d = r.details as Record<string, unknown>;
+    if (d.peer) lines.push(...peerTable(r), "");
     if (d.upRequestsPerObject) {
         lines.push("Requests of the 0 → N `up`, by kind (median run):", "", "| kind | objects created | requests | GETs | writes | per object |", "|---|---|---|---|---|---|");
         for (const [k, v] of Object.entries(d.upRequestsPerObject as Record<string, { objects: number; requests: number; gets: number; writes: number; perObject: number | null }>)) {

@@ -1,8 +1,9 @@
 /**
  * `npm run bench [-- --reps 2 --leases 20 --upgrade-leases 6 --latency realistic --scaling 10,50,100,200
- *   --scaling-latency fast --emulator-seconds 3 --sections up,sequential,scaling,emulator --out bench/results]`
- * See bench/harness.ts; results in bench/results/<date>.json and bench/results/latest.md.
+ *   --scaling-latency fast --emulator-seconds 3 --sections up,sequential,scaling,emulator,peer --out bench/results]`
+ * See bench/harness.ts; results in bench/results/<date>.json and bench/results/latest.md (also printed).
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { isLatencyProfile } from "../emulator/latency";
 import { BenchOptions, DEFAULT_OPTIONS, SECTIONS, Section, runBench } from "./harness";
@@ -46,7 +47,7 @@ function parse(argv: string[]): Partial<BenchOptions> {
 async function main(): Promise<void> {
     const opts = parse(process.argv.slice(2));
     const { jsonPath, mdPath } = await runBench({ ...DEFAULT_OPTIONS, ...opts });
-    process.stdout.write(`results: ${jsonPath}\n         ${mdPath}\n`);
+    process.stdout.write(`${fs.readFileSync(mdPath, "utf8")}\nresults: ${jsonPath}\n         ${mdPath}\n`);
 }
 
 main().catch((e) => {

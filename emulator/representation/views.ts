@@ -161,7 +161,11 @@ export function hostView(ctx: ViewCtx, h: Host): Obj {
         cpu: { name: "Intel(R) Xeon(R) Gold 6248 CPU @ 2.50GHz", speed: new Dec(2500),
             topology: { cores: Math.max(1, h.cores / 2), sockets: 2, threads: 1 }, type: "Intel Cascadelake Server Family" },
         external_status: h.externalStatus, kdump_status: "disabled", max_scheduling_memory: h.memory, memory: h.memory,
-        os: { type: "RHEL", version: { full_version: "9 - 4.el9", major: 9 } }, port: h.port, protocol: "stomp",
+        // The engine always maps power_management (defaults: off, kdump detection on, automatic PM on) and the
+        // os's custom_kernel_cmdline ("" when unset); ovirt.ovirt's ovirt_host reads both on every run.
+        // Source: ovirt-engine HostMapper.java, map(VDS, PowerManagement) and mapOperatingSystem(VDS).
+        power_management: { automatic_pm_enabled: true, enabled: false, kdump_detection: true },
+        os: { custom_kernel_cmdline: "", type: "RHEL", version: { full_version: "9 - 4.el9", major: 9 } }, port: h.port, protocol: "stomp",
         reinstallation_required: false, se_linux: { mode: "enforcing" },
         spm: { priority: h.spmPriority, status: h.spmStatus },
         ssh: { fingerprint: "SHA256:emulatedemulatedemulatedemulatedemulatedem", port: 22, public_key: "" },

@@ -36,10 +36,19 @@ function scalar(n: Node): string | undefined {
     return undefined;
 }
 
+/**
+ * An empty string is written `<a></a>`, as the engine's XmlWriter does (writeStartElement, writeCharacters(""),
+ * writeEndElement: ovirt-engine-api-metamodel runtime/xml/XmlWriter.java); the SDK reads that as "" and `<a/>` as
+ * None, and ovirt.ovirt's ovirt_host calls `.split` on the host's os.custom_kernel_cmdline. The builder would suppress
+ * it to `<a/>`: the text goes in as this marker and comes out empty.
+ */
+const EMPTY_TEXT = "\u0001empty\u0001";
+const emptyText = (xml: string) => xml.split(EMPTY_TEXT).join("");
+
 /** One tree node as the content of an element (text, or attributes and child elements). */
 function content(n: Node): XmlValue {
     const s = scalar(n);
-    if (s !== undefined) return s;
+    if (s !== undefined) return s === "" ? EMPTY_TEXT : s;
     if (n instanceof Wrapped) return n.items.length ? { [n.elem]: n.items.map(content) } : "";
     if (Array.isArray(n)) throw new Error("a list must be the value of a named member");
     const out: XmlObject = {};
@@ -62,12 +71,12 @@ const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 
 /** A whole document: `root` is the element name of the entity (`vm`), `action`, `fault` or `api`. */
 export function toXml(root: string, doc: Node): string {
-    return DECLARATION + builder.build({ [root]: content(doc) });
+    return DECLARATION + emptyText(builder.build({ [root]: content(doc) }));
 }
 
 /** A collection document: `<vms><vm …/>…</vms>`; an empty collection is `<vms/>`. */
 export function collectionToXml(c: Collection): string {
-    return DECLARATION + builder.build({ [pluralElement(c.elem)]: c.items.length ? { [c.elem]: c.items.map(content) } : "" });
+    return DECLARATION + emptyText(builder.build({ [pluralElement(c.elem)]: c.items.length ? { [c.elem]: c.items.map(content) } : "" }));
 }
 
 /**

@@ -1,5 +1,6 @@
 // The benchmark harness at a tiny size (1 lease, 1 upgrade lease, instant latency, 1 repetition, scaling 1 and 2
-// leases): it runs under the real CLI and writes well-formed results. Benchmarks are not timed tests: no timing
+// leases; the peer section's playbook with the same 1 + 1): it runs under the real CLI and ansible-playbook and writes
+// well-formed results. Benchmarks are not timed tests: no timing
 // is asserted here.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -8,7 +9,7 @@ import * as path from "node:path";
 import { runBench, SECTIONS } from "../../bench/harness";
 
 describe("bench harness (tiny size)", function () {
-    this.timeout(600_000);
+    this.timeout(1_200_000);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-bench-"));
     after(() => fs.rmSync(out, { recursive: true, force: true }));
 
@@ -31,6 +32,33 @@ describe("bench harness (tiny size)", function () {
             assert.ok(json.figures.find((x) => x.id === id)!.values[0] > 0, `${id} is positive`);
         }
         assert.equal(json.figures.find((x) => x.id === "noop.writes")!.values[0], 0, "the no-op up --refresh writes nothing");
+        // the peer section: every run of both sides, with its requests; nothing-to-do runs change and write nothing
+        for (const run of ["fresh.up", "fresh.playbook", "add.up", "add.playbook", "noop.preview", "noop.up", "noop.check", "noop.second"]) {
+            for (const what of ["seconds", "requests", "writes"]) {
+                const f = json.figures.find((x) => x.id === `peer.${run}.${what}`);
+                assert.ok(f && f.values.length === 1 && Number.isFinite(f.spread.median), `figure peer.${run}.${what}`);
+            }
+        }
+        for (const run of ["fresh.up", "fresh.playbook", "add.up", "add.playbook", "noop.check", "noop.second"]) {
+            assert.ok(json.figures.find((x) => x.id === `peer.${run}.requests`)!.values[0] > 0, `peer.${run} asked the engine`);
+        }
+        // (peer.fresh.efficiency has no finite value at `instant`: the critical path is 0 s)
+        assert.ok(json.figures.find((x) => x.id === "peer.fresh.efficiency")?.target, "peer.fresh.efficiency and its target");
+        for (const id of ["peer.add.speedup", "peer.noop.speedup", "peer.noop.previewFloorRatio"]) {
+            const f = json.figures.find((x) => x.id === id)!;
+            assert.ok(f.target && typeof f.met === "boolean" && f.values[0] > 0, `${id}: a positive ratio with its target, met or missed`);
+        }
+        for (const id of ["peer.noop.preview.writes", "peer.noop.up.writes", "peer.noop.check.writes", "peer.noop.second.writes"]) {
+            assert.equal(json.figures.find((x) => x.id === id)!.values[0], 0, `${id}: nothing to do writes nothing`);
+        }
+        for (const id of ["peer.fresh.playbook.writes", "peer.add.playbook.writes", "peer.add.up.writes"]) {
+            assert.ok(json.figures.find((x) => x.id === id)!.values[0] > 0, `${id}: the engine was written`);
+        }
+        const peer = json.details.peer as { playbook: Record<string, { changed?: number }>; pulumi: Record<string, { changed?: number }> }[];
+        assert.deepEqual([peer[0].playbook.check.changed, peer[0].playbook.second.changed, peer[0].pulumi.preview.changed, peer[0].pulumi.noopUp.changed], [0, 0, 0, 0],
+            "nothing to do: no task changed, no resource changed");
+        assert.ok((peer[0].playbook.fresh.changed ?? 0) > 0 && (peer[0].playbook.add.changed ?? 0) > 0, "the fresh and add-one playbook runs changed the engine");
+        assert.match(fs.readFileSync(mdPath, "utf8"), /nothing to do: playbook --check ÷ pulumi preview/);
         assert.ok(json.machine.cores > 0 && json.machine.cpuModel && json.versions.node && json.versions.pulumiCli, "machine and versions");
         const md = fs.readFileSync(mdPath, "utf8");
         assert.match(md, /^# Benchmark results/);

@@ -4,15 +4,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { RunningEngine } from "../../emulator";
 import { SEED, raw, start } from "../emulator/helpers";
-import { Run, connectionEnv, runClient } from "./helpers";
+import { Run, ansibleEnv, connectionEnv, playRecap, runClient } from "./helpers";
 
 const PLAYBOOK = path.join(__dirname, "lease.yml");
 
 /** `localhost : ok=6 changed=0 unreachable=0 failed=0 …` → its counters. */
 function recap(run: Run): Record<string, number> {
-    const line = /^localhost\s+:\s+(.*)$/m.exec(run.stdout);
-    assert.ok(line, `no play recap in the output:\n${run.stdout}\n${run.stderr}`);
-    return Object.fromEntries(line[1].trim().split(/\s+/).map((kv) => { const [k, v] = kv.split("="); return [k, Number(v)]; }));
+    const counters = playRecap(run.stdout);
+    assert.ok(counters, `no play recap in the output:\n${run.stdout}\n${run.stderr}`);
+    return counters;
 }
 
 describe("clients: the oVirt Ansible collection (ovirt.ovirt 3.2.0, unmodified) against the emulator", function () {
@@ -35,8 +35,7 @@ describe("clients: the oVirt Ansible collection (ovirt.ovirt 3.2.0, unmodified) 
             engine_url: conn.OVIRT_URL, engine_ca_file: conn.OVIRT_CA_FILE, engine_user: conn.OVIRT_USERNAME,
             engine_password: conn.OVIRT_PASSWORD, lease_number: 10, upgrade_number: 1, nfs_server: "nfs.ci.test", proxy_vm: "proxy-vm",
         }), { mode: 0o600 });
-        const env = { ANSIBLE_LOCALHOST_WARNING: "false", ANSIBLE_INVENTORY_UNPARSED_WARNING: "false", ANSIBLE_NOCOLOR: "1",
-            ANSIBLE_LOCAL_TEMP: path.join(dir, "tmp"), ANSIBLE_HOME: path.join(dir, "home") };
+        const env = ansibleEnv(dir);
         const first = await runClient("ansible-playbook", [PLAYBOOK, "-e", `@${vars}`], env);
         assert.equal(first.code, 0, first.stdout + first.stderr);
         assert.deepEqual([recap(first).changed, recap(first).failed], [4, 0], first.stdout);

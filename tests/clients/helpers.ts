@@ -47,3 +47,16 @@ export interface StepReport { step: string; ok: boolean; error?: string; [k: str
 export function steps(out: string): StepReport[] {
     return out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as StepReport);
 }
+
+/** The counters of an ansible-playbook run's play recap (`localhost : ok=6 changed=0 …`); undefined when it has none. */
+export function playRecap(out: string): Record<string, number> | undefined {
+    const line = /^localhost\s+:\s+(.*)$/m.exec(out);
+    if (!line) return undefined;
+    return Object.fromEntries(line[1].trim().split(/\s+/).map((kv) => { const [k, v] = kv.split("="); return [k, Number(v)]; }));
+}
+
+/** The environment ansible-playbook runs with: quiet, no colour, its temporary and home directories under `dir`. */
+export function ansibleEnv(dir: string): Record<string, string> {
+    return { ANSIBLE_LOCALHOST_WARNING: "false", ANSIBLE_INVENTORY_UNPARSED_WARNING: "false", ANSIBLE_NOCOLOR: "1",
+        ANSIBLE_LOCAL_TEMP: path.join(dir, "tmp"), ANSIBLE_HOME: path.join(dir, "home") };
+}

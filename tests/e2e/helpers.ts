@@ -160,6 +160,9 @@ export async function programStack(
     const project = YAML.parse(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8"));
     project.main = repoRoot;
     fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), YAML.stringify(project));
+    // The program's ts-node options come from the project directory's tsconfig.json (the nodejs language host runs
+    // the program there); without one it would type-check the program on every run, unlike the repository's own.
+    fs.writeFileSync(path.join(workDir, "tsconfig.json"), JSON.stringify({ extends: path.join(repoRoot, "tsconfig.json") }));
     const stackName = `e2e-${randomUUID().slice(0, 8)}`;
     const env = {
         PULUMI_BACKEND_URL: fileBackendUrl(backendDir),

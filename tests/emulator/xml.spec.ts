@@ -61,6 +61,15 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
         assert.equal(dc.supported_versions.version.length, 6);
     });
 
+    it("writes an empty string as <a></a> (the SDK reads it as \"\"; <a/> would be None) and a host's power management", async () => {
+        const hosts = await bare("GET", "/hosts");
+        assert.match(hosts.data, /<custom_kernel_cmdline><\/custom_kernel_cmdline>/, "the host's os.custom_kernel_cmdline, empty");
+        assert.doesNotMatch(hosts.data, /<custom_kernel_cmdline\/>/);
+        const host = [xml(hosts).hosts.host].flat()[0];
+        assert.deepEqual(host.power_management, { automatic_pm_enabled: "true", enabled: "false", kdump_detection: "true" });
+        assert.match((await bare("GET", "/vms")).data, /<vms\/>/, "an empty collection is still <vms/>");
+    });
+
     it("names roots by the api model: api, collections, sub-collections, provider networks", async () => {
         const rootDoc = xml(await bare("GET", ""));
         assert.ok(rootDoc.api.product_info);
