@@ -387,7 +387,7 @@ export interface Session {
     put<T = Record<string, unknown>>(path: string, body: unknown, opts?: RequestOptions): Promise<T>;
     /** POST an action; `{status:"failed", fault}` becomes an OvirtApiError. */
     action(path: string, body?: unknown, opts?: RequestOptions): Promise<ActionResult>;
-    /** DELETE; returns false when the object was already gone (404). */
+    /** DELETE; returns false when the object was already gone (404, and with parameters: a GET finds it gone too). */
     remove(path: string, opts?: RequestOptions): Promise<boolean>;
     sleep(ms: number): Promise<void>;
 }
@@ -516,8 +516,12 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
                 await request("DELETE", path, undefined, opts);
                 return true;
             } catch (e) {
-                if (isNotFound(e)) return false;
-                throw e;
+                if (!isNotFound(e)) throw e;
+                // The engine answers 404 "Entity not found" also for a parameter it cannot resolve, e.g. the host of
+                // `DELETE /storagedomains/{id}?host=<unknown>` (restapi BackendResource.doGetEntity): the object is
+                // gone only when it reads as gone.
+                if (opts?.params && (await session.find(path)) !== undefined) throw e;
+                return false;
             }
         },
         sleep,

@@ -8,9 +8,10 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { openSession, resolveEndpoint, Session } from "../../providers/ovirt/client";
+import { ovnSession, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 import { readKv, writeKv, freePort } from "../../local/openbao";
 import { ovirtBoskosEntries, renderBoskosFile } from "../../lib/render/boskos";
-import { E2eServices, E2eStack, apiWrites, engineStats, inventory, programStack, startServices } from "../e2e/helpers";
+import { E2eServices, E2eStack, apiWrites, engineStats, inventory, ovnPortSecurity, programStack, startServices } from "../e2e/helpers";
 import { Admin } from "../provider/helpers";
 import { ScriptRun, runScript } from "../helpers/runScript";
 
@@ -59,7 +60,7 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
         assert.equal(healthy.status, 0, healthy.stdout + healthy.stderr);
         assert.deepEqual(findings(healthy), []);
         for (const n of [10, 11, 12]) {
-            for (const check of ["vault.file", "engine.network", "engine.proxy-nic", "proxy.gateway", "dns.api", "dns.apps", "haproxy.api", "haproxy.apps"]) {
+            for (const check of ["vault.file", "engine.network", "ovn.port-security", "engine.proxy-nic", "proxy.gateway", "dns.api", "dns.apps", "haproxy.api", "haproxy.apps"]) {
                 assert.ok(healthy.stdout.includes(`ok    ovirt-${n} ${check}: `), `ovirt-${n} ${check}:\n${healthy.stdout}`);
             }
             assert.ok(healthy.stdout.includes(`skip  ovirt-${n} boskos.listed: expected ovirt-${n} in ovirt-quota-slice; found no _boskos.yaml given; fix: pass --boskos`));
@@ -73,7 +74,7 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
         assert.match(healthy.stdout, /ok {4}ovirt-10 dns\.api: api\.ovirt10\.ovirt-ci\.test → 192\.168\.210\.30 \(127\.0\.0\.1:\d+\)/);
         assert.match(healthy.stdout, /ok {4}ovirt-11 haproxy\.apps: \*\.apps\.ovirt11\.ovirt-ci\.test → apps-https-ovirt-11, apps-http-ovirt-11 → 192\.168\.211\.32:443 and :80/);
         assert.match(healthy.stdout, /ok {4}proxy engine\.proxy-vm: VM proxy-vm \(\S+\) up/);
-        assert.match(healthy.stdout, /doctor: 42 checks: 37 ok, 0 findings, 0 could not check, 5 skipped\n$/);
+        assert.match(healthy.stdout, /doctor: 45 checks: 40 ok, 0 findings, 0 could not check, 5 skipped\n$/);
         // read-only
         assert.equal(apiWrites(await engineStats(s.engine)), apiWrites(engineBefore), "no engine write");
         assert.equal(await itemVersion(), itemBefore, "the Vault item was not written");
@@ -153,6 +154,30 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
         } finally {
             await api.put(`/vms/${vm}/nics/${nic.id}`, { linked: "true" });
         }
+    });
+
+    it("OVN: port security turned back on by hand, on the network and the proxy's port → exit 1", async () => {
+        const cfg: Record<string, string> = {
+            "ovirt-ci:engineUrl": s.engine.apiUrl, "ovirt-ci:enginePassword": s.engine.password, "ovirt-ci:engineCaPem": s.engine.caPem,
+            "ovirt-ci:ovnAuthUrl": s.engine.ovnAuthUrl, "ovirt-ci:ovnNetworkUrl": s.engine.ovnNetworkUrl,
+        };
+        const ovn = ovnSession(resolveOvnEndpoint({ get: (k) => cfg[k] }), "test: port security by hand");
+        const { network, ports } = await ovnPortSecurity(s.engine, "ovn-vmnet-12");
+        assert.ok(ports.length >= 1 && !network.portSecurityEnabled, "the program left it off");
+        const setAll = async (on: boolean) => {
+            await ovn.put(`/networks/${network.id}`, { network: { port_security_enabled: on } });
+            for (const p of ports) await ovn.put(`/ports/${p.id}`, { port: { port_security_enabled: on } });
+        };
+        await setAll(true);
+        try {
+            const r = await doctor("ovirt-12");
+            assert.equal(r.status, 1, r.stdout);
+            assert.match(line(r, "FAIL  ovirt-12 ovn.port-security"), new RegExp(`found network ${network.id}: port security on; port ${ports[0].id} \\(MAC [0-9a-f:]+, device [^)]+\\): port security on.*; fix: run \`pulumi up --refresh`));
+            assert.equal(findings(r).length, 1, r.stdout);
+        } finally {
+            await setAll(false);
+        }
+        assert.deepEqual(findings(await doctor("ovirt-12")), []);
     });
 
     it("engine: an upgrade storage domain in maintenance → exit 1", async () => {

@@ -159,6 +159,17 @@ describe("oVirt API client", () => {
         assert.equal(await s.remove("/tags/1"), false);
     });
 
+    it("a 404 for a parameter of a DELETE (an unknown host) is an error while the object still reads", async () => {
+        handler = (req, _b, res) => {
+            if (req.method === "DELETE") return json(res, 404, { reason: "Operation Failed", detail: "Entity not found: nope" });
+            json(res, 200, { id: "7", name: "ovirt-upgrade-1" });
+        };
+        const s = await openSession(ep(), "delete StorageDomain ovirt-upgrade-1");
+        await assert.rejects(s.remove("/storagedomains/7", { params: { host: "nope" } }), (e: OvirtApiError) => e.httpStatus === 404 && /Entity not found: nope/.test(e.message));
+        handler = (_q, _b, res) => { res.writeHead(404); res.end(); };
+        assert.equal(await s.remove("/storagedomains/7", { params: { host: "nope" } }), false, "gone for the GET too: already removed");
+    });
+
     it("surfaces SSO errors without the password", async () => {
         const s = await openSession(ep({ password: "wrong-" + PASSWORD }), "read Vm a");
         await assert.rejects(s.get("/vms"), (e: OvirtApiError) => {

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { CONFIG_KEYS, OvirtCiConfig, OvirtCiSecrets, PROJECT, validateConfig } from "../../../lib/config";
 import { LeaseInfo, UpgradeLeaseInfo, leaseName, leases as deriveLeases, upgradeLeaseName, upgradeLeases as deriveUpgradeLeases } from "../../../lib/leaseModel";
 import { ConfigSource, Endpoint, resolveEndpoint } from "../../../providers/ovirt/client";
+import { OvnEndpoint, resolveOvnEndpoint } from "../../../providers/ovirt/ovnClient";
 import { fileBackendUrl } from "../fileBackend";
 
 /** The secret config values the checks compare against (never printed): the program's secrets, resolved, and Vault's token. */
@@ -22,6 +23,8 @@ export interface DoctorContext {
     readonly secrets: DoctorSecrets;
     readonly vaultAddress: string;
     readonly endpoint: Endpoint;
+    /** The OVN provider's Identity and Networking API (`ovnAuthUrl`/`ovnNetworkUrl`, else derived from the engine URL). */
+    readonly ovnEndpoint: OvnEndpoint;
     /** The `proxy.address` output: the proxy's external address as the last `up` learnt it ("" when unknown). */
     readonly proxyAddress: string;
     /** The install and upgrade leases to check (all of the stack's unless names were given). */
@@ -108,8 +111,10 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
     };
     const source: ConfigSource = { get: (k) => value(k) };
     let endpoint: Endpoint;
+    let ovnEndpoint: OvnEndpoint;
     try {
         endpoint = resolveEndpoint(source);
+        ovnEndpoint = resolveOvnEndpoint(source);
     } catch (e) {
         throw new ContextError(`stack ${stack}: ${(e as Error).message}`);
     }
@@ -128,6 +133,7 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
         secrets,
         vaultAddress: need("vault:address", "where the CI profile lives", false),
         endpoint,
+        ovnEndpoint,
         proxyAddress: typeof proxy?.address === "string" ? proxy.address : "",
         leases: deriveLeases(pick(config.leases, asked.leases), config),
         upgradeLeases: deriveUpgradeLeases(pick(config.upgradeLeases, asked.upgradeLeases), config.upgradeStorage),

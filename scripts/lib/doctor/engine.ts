@@ -9,6 +9,7 @@ import { Session, openSession } from "../../../providers/ovirt/client";
 import { lookupCluster, lookupDataCenter, lookupOvnProvider, lookupStorageDomain } from "../../../providers/ovirt/lookup";
 import { decodeBool, decodeList, decodeString, refId, searchQuote } from "../../../providers/ovirt/representation";
 import { findVmByName } from "../../../providers/ovirt/vm";
+import { readOvnPortSecurity } from "../../../providers/ovirt/ovnClient";
 import { nicReportedIps } from "../../../providers/ovirt/vmNic";
 import type { DoctorContext } from "./context";
 import { CheckResult, Verdict, fail, guarded, ok } from "./report";
@@ -52,14 +53,37 @@ export interface LeaseNetwork {
 }
 
 /**
- * Further checks of a lease's network, each one small function. The port-security check (issue 13: OVN port
- * security off on lease networks) goes here once the provider and the emulator carry it.
+ * Further checks of a lease's network, each one small function.
  */
 export const LEASE_NETWORK_CHECKS: readonly {
     readonly check: string;
     readonly expected: (lease: LeaseInfo) => string;
     readonly run: (ctx: DoctorContext, facts: EngineFacts, lease: LeaseInfo, net: LeaseNetwork) => Promise<Verdict>;
-}[] = [];
+}[] = [
+    {
+        // OVN port security (docs/ovn.md, ci-contract.md 12.1): the installer's VIPs are dropped while it is on, on the
+        // network or on any port of it (the proxy's, a job's VMs'); read through the OVN provider's Networking API.
+        check: "ovn.port-security",
+        expected: (lease) => `port security as ovnPortSecurity says (off, by the CI contract) on OVN network ${lease.networkName} and on every port of it`,
+        run: async (ctx, _facts, lease) => portSecurityVerdict(ctx, lease),
+    },
+];
+
+async function portSecurityVerdict(ctx: DoctorContext, lease: LeaseInfo): Promise<Verdict> {
+    const want = ctx.config.ovnPortSecurity;
+    const state = (on: boolean) => (on ? "on" : "off");
+    const expected = `port security ${state(want)} on OVN network ${lease.networkName} and on every port of it`;
+    const { network, ports } = await readOvnPortSecurity(lease.networkName, { endpoint: ctx.ovnEndpoint });
+    const wrong = ports.filter((p) => p.portSecurityEnabled !== want);
+    const problems = [
+        ...(network.portSecurityEnabled !== want ? [`network ${network.id}: port security ${state(network.portSecurityEnabled)}`] : []),
+        ...wrong.map((p) => `port ${p.id} (MAC ${p.macAddress}, device ${p.deviceId || "none"}): port security ${state(p.portSecurityEnabled)}`),
+    ];
+    if (problems.length) {
+        return fail(expected, problems.join("; "), `${UP_FIX(ctx)} (it sets the network and the proxy's port back); a job VM's port: set port_security_enabled ${want} on it through the OVN provider's API (docs/ovn.md), or let the job end`);
+    }
+    return ok(expected, `network ${network.id} and its ${ports.length} port(s): port security ${state(want)}`);
+}
 
 async function findLeaseNetwork(facts: EngineFacts, lease: LeaseInfo): Promise<LeaseNetwork | undefined> {
     const s = facts.session;
