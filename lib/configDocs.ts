@@ -34,7 +34,8 @@ export function renderPulumiYamlConfig(): string {
             entry.type = k.type; // a lease set is untyped on purpose: {from, to}, a list of numbers, or a list of ranges
         }
         const items = itemsOf(schema);
-        if (k.type === "array" && items?.type === "object") {
+        // the CLI refuses an array key without the type of its items (workspace/config.go)
+        if (k.type === "array" && typeof items?.type === "string") {
             entry.items = { type: items.type };
         }
         if (k.secret) {
