@@ -137,6 +137,7 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
             assert.equal(r.status, 1, r.stdout);
             assert.match(line(r, "FAIL  ovirt-10 engine.network"), /expected network ovn-vmnet-10 in data center OCP-45 on ovirt-provider-ovn, with its vNIC profile; found no such network in the data center; fix: run `pulumi up --refresh/);
             assert.deepEqual(findings(r).length, 1, r.stdout);
+            assert.match(line(r, "skip  ovirt-10 ovn.port-security"), /found no network ovn-vmnet-10 \(see engine\.network\)/);
         } finally {
             await admin.mutate("networks", net.id, { name: "ovn-vmnet-10" });
         }

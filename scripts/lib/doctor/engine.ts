@@ -12,7 +12,7 @@ import { findVmByName } from "../../../providers/ovirt/vm";
 import { readOvnPortSecurity } from "../../../providers/ovirt/ovnClient";
 import { nicReportedIps } from "../../../providers/ovirt/vmNic";
 import type { DoctorContext } from "./context";
-import { CheckResult, Verdict, fail, guarded, ok } from "./report";
+import { CheckResult, Verdict, fail, guarded, ok, skip } from "./report";
 
 /** What the program looks up on the engine, read once. */
 export interface EngineFacts {
@@ -137,7 +137,8 @@ export async function leaseEngineChecks(ctx: DoctorContext, facts: Promise<Engin
         LEASE_NETWORK_CHECKS.map((c) =>
             guarded(lease.name, c.check, c.expected(lease), fix, async () => {
                 const f = await facts;
-                if (!net) return fail(c.expected(lease), `no network ${lease.networkName}`, UP_FIX(ctx));
+                // the missing network is engine.network's finding; one cause, one finding
+                if (!net) return skip(c.expected(lease), `no network ${lease.networkName} (see engine.network)`, UP_FIX(ctx));
                 return c.run(ctx, f, lease, net);
             }),
         ),
