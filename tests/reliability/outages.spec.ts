@@ -89,6 +89,9 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
     it("B. the engine stopped mid-up fails naming the engine and the fix; restarted from its state, the re-run converges", async () => {
         await setLeases(11);
         const port = Number(new URL(s.engine.url).port);
+        // the OVN provider's ports too: they are in the stack's config like the engine's
+        const ovnAuthPort = Number(new URL(s.engine.ovnAuthUrl).port);
+        const ovnNetworkPort = Number(new URL(s.engine.ovnNetworkUrl).port);
         const run = up();
         await afterFirstWrite();
         await s.engine.stop();
@@ -98,8 +101,8 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
         const out = r.stdout + r.stderr;
         assert.notEqual(r.status, 0, out);
         assert.match(out, /ECONNREFUSED.*The oVirt engine https:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api is unreachable or unavailable: check that it runs .* then run `pulumi up` again/);
-        // the same engine again: same port, CA, password, and the inventory it persisted
-        const engine = await startEngine({ port, latency: "fast", adminPassword: s.engine.password, statePath: path.join(stateDir, "engine-state.json") });
+        // the same engine again: same ports, CA, password, and the inventory it persisted
+        const engine = await startEngine({ port, ovnAuthPort, ovnNetworkPort, latency: "fast", adminPassword: s.engine.password, statePath: path.join(stateDir, "engine-state.json") });
         extra.push(engine);
         s.engine = engine;
         const r2 = await up();
