@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEngine } from "../../emulator";
-import { readKv, startOpenBao } from "../../local/openbao";
+import { ciCollectionToken, readKv, startOpenBao } from "../../local/openbao";
 import { prepareSshd, sshBanner, sshdArgs } from "../../local/sshd";
 import { E2eServices, E2eStack, apiWrites, dig, engineStats, inventory, programStack, pulumiCli, startServices } from "../e2e/helpers";
 import { adminCall, census, desiredNames, figure, setStackConfig, showCensus } from "./helpers";
@@ -118,6 +118,9 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
             const bao = await startOpenBao({ port: Number(port), token: s.bao.token, kvMounts: ["kv"] });
             extra.push(bao);
             s.bao = bao;
+            // a new dev server knows no token but its root one: the stack gets a new CI collection token, as an
+            // operator would after a Vault rebuild
+            await t.stack.setConfig("vault:token", { value: await ciCollectionToken(bao), secret: true });
         };
         await s.bao.stop();
         const w0 = apiWrites(await engineStats(s.engine));
