@@ -158,7 +158,9 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
         const out = r.stdout + r.stderr;
         assert.notEqual(r.status, 0, out);
         // names the SSH target and the refusal (the stand-in's words and the real plugin's both do)
-        assert.match(out, new RegExp(`127\\.0\\.0\\.1:${s.sshd.port}\\b.*(ECONNREFUSED|connection refused)`));
+        // (upstream pulumi-command: "after N failed attempts: … connect ECONNREFUSED <host>:<port>", the address after the refusal)
+        const target = `127\\.0\\.0\\.1:${s.sshd.port}\\b`;
+        assert.match(out, new RegExp(`${target}.*(ECONNREFUSED|connection refused)|(ECONNREFUSED|connection refused).*${target}`));
         // sshd back on the same port with the same keys
         const files = prepareSshd(s.sshd.dir, s.sshd.port);
         const [bin, args] = sshdArgs(files);
