@@ -57,6 +57,15 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
     };
 }
 
+/** Like the engine's hint (client.ts withEngineHint): a provider that is not there is named, with what to do. */
+function withOvnHint(url: string, err: OvirtApiError): OvirtApiError {
+    const down = err.httpStatus === undefined ? err.code !== undefined && err.code !== "ERR_BAD_RESPONSE" : [502, 503, 504].includes(err.httpStatus);
+    if (!down || /the OVN provider .* is unreachable/.test(err.message)) return err;
+    (err as unknown as { message: string }).message += `. The OVN provider ${new URL(url).origin} (ovirt-provider-ovn, beside the oVirt engine) is unreachable or unavailable: ` +
+        "check that it and the engine run and that this machine reaches them, then run `pulumi up` again";
+    return err;
+}
+
 interface OvnToken { id: string; expiresMs?: number }
 interface OvnCache { tokens: Map<string, Promise<OvnToken>>; logins: number }
 
@@ -106,7 +115,7 @@ async function call(ep: OvnEndpoint, operation: string, method: string, url: str
             // only code and message: an axios error carries its request config, which holds the token or password
             err = ovirtApiError({ operation, method, path, code: x?.code ?? "ERR_NETWORK", message: x?.message });
         }
-        if (!isTransient(err) || attempt + 1 >= ep.engine.retry.attempts) throw err;
+        if (!isTransient(err) || attempt + 1 >= ep.engine.retry.attempts) throw withOvnHint(url, err);
         const delay = backoffDelay(ep.engine.retry, attempt);
         noteRetry(ep.engine, attempt, delay, err);
         await sleep(delay);

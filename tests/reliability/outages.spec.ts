@@ -100,7 +100,8 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
         const failMs = Date.now() - t0;
         const out = r.stdout + r.stderr;
         assert.notEqual(r.status, 0, out);
-        assert.match(out, /ECONNREFUSED.*The oVirt engine https:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api is unreachable or unavailable: check that it runs .* then run `pulumi up` again/);
+        // whichever call meets the stopped engine first: the engine's API or the OVN provider beside it (same process here)
+        assert.match(out, /ECONNREFUSED.*(The oVirt engine https:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api|The OVN provider https:\/\/127\.0\.0\.1:\d+ \(ovirt-provider-ovn, beside the oVirt engine\)) is unreachable or unavailable: check that .* then run `pulumi up` again/);
         // the same engine again: same ports, CA, password, and the inventory it persisted
         const engine = await startEngine({ port, ovnAuthPort, ovnNetworkPort, latency: "fast", adminPassword: s.engine.password, statePath: path.join(stateDir, "engine-state.json") });
         extra.push(engine);
