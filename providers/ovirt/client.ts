@@ -114,15 +114,20 @@ export function isTransient(e: unknown): boolean {
     return err.httpStatus === 502 || err.httpStatus === 503 || err.httpStatus === 504 || isLockConflict(e);
 }
 
+/** The service was not there: no connection, no such host, or 502/503/504 (a gateway in front of a stopped service). */
+export function isUnavailable(err: OvirtApiError): boolean {
+    return err.httpStatus === undefined
+        ? err.code !== undefined && TRANSIENT_NETWORK_CODES.concat(["ENOTFOUND"]).includes(err.code)
+        : [502, 503, 504].includes(err.httpStatus);
+}
+
 /**
  * When a request finally failed because the engine is not there (no connection, or 502/503/504 after every retry),
  * says so and what to do: an operator reading `connect ECONNREFUSED 10.0.0.5:443` should not have to guess that
  * the engine is down, nor that a re-run is safe.
  */
 export function withEngineHint(ep: Pick<Endpoint, "apiUrl">, err: OvirtApiError): OvirtApiError {
-    const down = err.httpStatus === undefined ? err.code !== undefined && TRANSIENT_NETWORK_CODES.concat(["ENOTFOUND"]).includes(err.code)
-        : [502, 503, 504].includes(err.httpStatus);
-    if (!down || /the oVirt engine .* is unreachable/.test(err.message)) return err;
+    if (!isUnavailable(err) || /the oVirt engine .* is unreachable/.test(err.message)) return err;
     const e = err as unknown as { message: string };
     e.message += `. The oVirt engine ${ep.apiUrl} is unreachable or unavailable: check that it runs (ovirt-engine service) and that this ` +
         "machine reaches it, then run `pulumi up` again; it adopts by name what this run created";

@@ -7,7 +7,7 @@
 // shortly before its `expires`).
 
 import {
-    ConfigSource, Endpoint, OvirtApiError, backoffDelay, httpsAgentFor, isTransient, noteRetry, ovirtApiError, resolveEndpoint,
+    ConfigSource, Endpoint, OvirtApiError, backoffDelay, httpsAgentFor, isTransient, isUnavailable, noteRetry, ovirtApiError, resolveEndpoint,
 } from "./client";
 
 /** Where the OVN provider answers, with the engine's credentials, CA and retry policy. */
@@ -59,8 +59,7 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
 
 /** Like the engine's hint (client.ts withEngineHint): a provider that is not there is named, with what to do. */
 function withOvnHint(url: string, err: OvirtApiError): OvirtApiError {
-    const down = err.httpStatus === undefined ? err.code !== undefined && err.code !== "ERR_BAD_RESPONSE" : [502, 503, 504].includes(err.httpStatus);
-    if (!down || /the OVN provider .* is unreachable/.test(err.message)) return err;
+    if (!isUnavailable(err) || /the OVN provider .* is unreachable/.test(err.message)) return err;
     (err as unknown as { message: string }).message += `. The OVN provider ${new URL(url).origin} (ovirt-provider-ovn, beside the oVirt engine) is unreachable or unavailable: ` +
         "check that it and the engine run and that this machine reaches them, then run `pulumi up` again";
     return err;
