@@ -13,6 +13,7 @@ import type { RunningEngine } from "../../emulator";
 import { SEED_IDS } from "../../emulator/model/seed";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 import { Admin, startTestEngine } from "./helpers";
+import { legacyProviderTexts } from "../helpers/legacyProviderText";
 
 const repoRoot = path.resolve(__dirname, "../..");
 
@@ -122,7 +123,6 @@ describe("providers under the Pulumi engine (Automation API)", function () {
     });
 
     it("a state written before the stub (whole provider closure per resource): destroy runs it, up migrates it with no engine write", async () => {
-        const ovirt = await import("../../providers/ovirt");
         const legacyText = new Map<string, string>();
         /** The stack's state with every dynamic resource's `__provider` replaced by its kind's whole closure. */
         const legacyState = async () => {
@@ -130,10 +130,7 @@ describe("providers under the Pulumi engine (Automation API)", function () {
             for (const r of (d.deployment.resources ?? []) as Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>) {
                 const kind = /^pulumi-nodejs:dynamic\/ovirt:(\w+)$/.exec(r.type)?.[1];
                 if (!kind) continue;
-                if (!legacyText.has(kind)) {
-                    const whole = ovirt.createOvirtProvider(kind);
-                    legacyText.set(kind, (await pulumi.runtime.serializeFunction(() => whole)).text);
-                }
+                if (!legacyText.has(kind)) legacyText.set(kind, legacyProviderTexts([kind])[kind]);
                 for (const props of [r.inputs, r.outputs]) if (props && "__provider" in props) props.__provider = legacyText.get(kind);
             }
             return d;
