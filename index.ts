@@ -16,7 +16,9 @@ import { ovirtBoskosEntries } from "./lib/render/boskos";
 import { ovirtConfFromConfig } from "./lib/render/ovirtConf";
 import { programOutputs, storageHostName } from "./components/program";
 import { NFS_VERSIONS } from "./providers/ovirt/storageDomain";
+import { skipSourceMapsForSdkProbes } from "./lib/sdkStackProbes";
 
+skipSourceMapsForSdkProbes();
 const config = loadConfig();
 // Nothing registers before the scale-down guard and the local port check passed (components/preflight.ts).
 gateResources(() => preflight(config));
