@@ -2,13 +2,15 @@
  * Where the wall time of an `up` goes: one `up` from empty of the real program (like bench/harness.ts), with each
  * resource's start (resourcePreEvent) and end (resOutputsEvent) taken from the Automation API's event stream, as
  * arrival times relative to the start of the `up`. Prints the resources sorted by end, the program's and the CLI's
- * share, and the gaps where nothing finished.
+ * share, and the gaps where nothing finished. With `--add K`, the `up` from empty is not timed; the timed one is the
+ * next `up`, which adds K leases to that stack (the peer section's "add one lease").
  *
- *   npx ts-node --transpile-only bench/timeline.ts [--leases 20] [--upgrade-leases 6] [--latency realistic] [--parallel N] [--env K=V]…
+ *   npx ts-node --transpile-only bench/timeline.ts [--leases 20] [--upgrade-leases 6] [--latency realistic] [--add K] [--parallel N] [--env K=V]…
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { LatencyProfile } from "../emulator/latency";
-import { programStack, startServices } from "../tests/e2e/helpers";
+import { programStack } from "../tests/e2e/helpers";
+import { services, setLeases } from "./harness";
 
 function arg(name: string, dflt: string): string {
     const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +28,8 @@ async function main(): Promise<void> {
             extraEnv[k] = v.join("=");
         }
     });
-    const s = await startServices({ latency });
+    const add = Number(arg("add", "0"));
+    const s = await services(latency, 10 + leases + add);
     try {
         const t = await programStack(s, { leases: { from: 10, to: 10 + leases - 1 }, upgradeLeases: upgrades ? { from: 1, to: upgrades } : [] });
         const ws = t.stack.workspace;
@@ -34,6 +37,11 @@ async function main(): Promise<void> {
         settings.config = { ...settings.config, "ovirt-ci:capacityOverride": true as never };
         await ws.saveStackSettings(t.stack.name, settings);
         Object.assign(ws.envVars, extraEnv);
+        if (add) {
+            const r = await t.stack.up();
+            if (r.summary.result !== "succeeded") throw new Error(`timeline: the untimed up from empty: ${r.summary.result}`);
+            await setLeases(t, { from: 10, to: 10 + leases + add - 1 });
+        }
         const start = new Map<string, number>();
         const end = new Map<string, number>();
         let first: number | undefined;
