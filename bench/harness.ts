@@ -140,23 +140,7 @@ export const setLeases = (t: E2eStack, leases: { from: number; to: number }) => 
 
 /** The end-to-end services, with a loopback port range for the dnsmasq of leases up to `maxLease` (localDnsPort + N). */
 export async function services(latency: LatencyProfile, maxLease: number): Promise<E2eServices> {
-    const s = await startServices({ latency });
-    const net = await import("node:net");
-    const free = (port: number) => new Promise<boolean>((resolve) => {
-        const srv = net.createServer();
-        srv.once("error", () => resolve(false));
-        srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-    });
-    for (let attempt = 0; attempt < 50; attempt++) {
-        const base = 20000 + Math.floor(Math.random() * (45000 - maxLease - 20000));
-        const ok = await Promise.all(Array.from({ length: maxLease }, (_, i) => free(base + i + 1)));
-        if (ok.every(Boolean)) {
-            s.local.localDnsPort = base;
-            return s;
-        }
-    }
-    await s.stop();
-    throw new Error(`no free range of ${maxLease} loopback ports for the lease dnsmasq instances`);
+    return startServices({ latency, maxLease });
 }
 
 /** Seconds since `t0` (ms). */

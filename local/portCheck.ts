@@ -139,3 +139,31 @@ export async function localPortProblems(ports: readonly NeededPort[], rootDir: s
     }
     return problems;
 }
+
+/**
+ * The lowest port of the kernel's ephemeral range (Linux default 32768). Every listener on port 0 (the CLI's plugins
+ * and language hosts, tests' servers) and every outgoing connection takes its port from there, so a port in it that
+ * is free now can be taken before dnsmasq binds it (a soak run failed on `Address already in use` so).
+ */
+export function ephemeralPortLow(): number {
+    try {
+        return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+    } catch {
+        return 32768;
+    }
+}
+
+/**
+ * A `proxyVm.localDnsPort` base B such that B + N is usable (TCP and UDP, see {@link localPortProblems}) for every
+ * lease N of `leaseNumbers`, all of them below the kernel's ephemeral range. Tries random bases; throws after 50.
+ */
+export async function freeDnsBase(leaseNumbers: readonly number[], rootDir: string): Promise<number> {
+    const maxLease = Math.max(0, ...leaseNumbers);
+    const low = 16000;
+    const high = Math.max(low + maxLease + 1000, ephemeralPortLow()) - maxLease - 1;
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const base = low + Math.floor(Math.random() * (high - low));
+        if ((await localPortProblems(neededPorts({}, base, leaseNumbers), rootDir)).length === 0) return base;
+    }
+    throw new Error(`no free range of loopback ports for the dnsmasq of leases up to ${maxLease} below port ${ephemeralPortLow()} (50 tries); free some (ss -lntu) and re-run`);
+}

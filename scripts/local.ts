@@ -20,7 +20,7 @@ import { defaultDataDir, DEFAULT_ADMIN_PASSWORD, ADMIN_USER } from "../emulator/
 import { freePort, reusableCiCollectionToken } from "../local/openbao";
 import { prepareSshd, sshdArgs, sshBanner } from "../local/sshd";
 import { LocalServices, applyLocalStackConfig, localStackConfig } from "../local/stack";
-import { localPortProblems, neededPorts } from "../local/portCheck";
+import { freeDnsBase, localPortProblems, neededPorts } from "../local/portCheck";
 import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
@@ -172,7 +172,9 @@ export async function chooseProxyPorts(file: string, sandboxDir: string, log: (m
     const problems = await localPortProblems(neededPorts({ ...chosen.localHaproxyPorts }, chosen.localDnsPort, LOCAL_LEASES), sandboxDir);
     if (problems.length > 0) {
         for (const p of problems) log(`proxy sandbox: ${p.replace(/ Fix: .*$/, "")}`);
-        chosen = { localDnsPort: await freeDnsBase(sandboxDir), localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() } };
+        chosen = { localDnsPort: await freeDnsBase(LOCAL_LEASES, sandboxDir).catch((e: Error) => {
+            throw new StepError("proxy sandbox", e.message, "free some loopback ports (ss -lntu), then re-run");
+        }), localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() } };
         log(`proxy sandbox: using free ports instead: HAProxy ${JSON.stringify(chosen.localHaproxyPorts)}, DNS of lease N on ${chosen.localDnsPort} + N ` +
             `(kept in ${path.relative(ROOT, file)}; delete its "proxy" entry to try the defaults again)`);
     }
@@ -181,14 +183,6 @@ export async function chooseProxyPorts(file: string, sandboxDir: string, log: (m
     return chosen;
 }
 
-/** A base port B such that B + N is free (TCP and UDP) for every local lease N. */
-async function freeDnsBase(sandboxDir: string): Promise<number> {
-    for (let attempt = 0; attempt < 50; attempt++) {
-        const base = 20000 + Math.floor(Math.random() * 30000);
-        if ((await localPortProblems(neededPorts({}, base, LOCAL_LEASES), sandboxDir)).length === 0) return base;
-    }
-    throw new StepError("proxy sandbox", "found no free range of loopback ports for the lease dnsmasq instances in 50 tries", "free some loopback ports (ss -lntu), then re-run");
-}
 
 async function services(): Promise<LocalServices> {
     requireTools();

@@ -6,7 +6,6 @@
  */
 import * as fs from "node:fs";
 import * as https from "node:https";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ChildProcess, execFileSync, spawn } from "node:child_process";
@@ -21,6 +20,7 @@ import { LocalServices, LocalStackConfig, LocalStackOptions, applyLocalStackConf
 import { readOvnPortSecurity, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
+import { freeDnsBase } from "../../local/portCheck";
 
 export const repoRoot = path.resolve(__dirname, "../..");
 
@@ -44,38 +44,6 @@ export interface E2eServices {
     stop(): Promise<void>;
 }
 
-/**
- * The lowest port of the kernel's ephemeral range (Linux default 32768): every listener on port 0 (the CLI's plugins
- * and language hosts, other tests' servers) and every outgoing connection takes its port from there, so a port in
- * it that is free now can be taken before dnsmasq binds it (a soak run failed on `Address already in use` so).
- */
-function ephemeralLow(): number {
-    try {
-        return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
-    } catch {
-        return 32768;
-    }
-}
-
-/** A base port P such that P+1 .. P+maxLease are free on loopback (lease N's dnsmasq answers on P+N), below the ephemeral range. */
-async function freeDnsBase(maxLease: number): Promise<number> {
-    const low = 16000;
-    const high = Math.max(low + maxLease + 1000, ephemeralLow()) - maxLease - 1;
-    for (let attempt = 0; attempt < 50; attempt++) {
-        const base = low + Math.floor(Math.random() * (high - low));
-        const free = await Promise.all(Array.from({ length: maxLease }, (_, i) => isFree(base + i + 1)));
-        if (free.every(Boolean)) return base;
-    }
-    throw new Error("no free range of loopback ports for the lease dnsmasq instances");
-}
-
-function isFree(port: number): Promise<boolean> {
-    return new Promise((resolve) => {
-        const srv = net.createServer();
-        srv.once("error", () => resolve(false));
-        srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
-    });
-}
 
 /**
  * Starts the services. `maxLease`: the highest lease number a stack on them may use (lease N's dnsmasq answers on
@@ -102,7 +70,7 @@ export async function startServices(opts: { latency?: "instant" | "fast" | "real
             vault: { address: bao.address, token: await ciCollectionToken(bao) },
             sshd: { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyPem: sshd.privateKeyPem, publicKey: sshd.publicKey },
             sandboxDir,
-            localDnsPort: await freeDnsBase(opts.maxLease ?? 20),
+            localDnsPort: await freeDnsBase(Array.from({ length: opts.maxLease ?? 20 }, (_, i) => i + 1), sandboxDir),
             localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() },
         };
         const stop = async () => {

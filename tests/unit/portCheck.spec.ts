@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { localPortProblems, neededPorts } from "../../local/portCheck";
+import { ephemeralPortLow, freeDnsBase, localPortProblems, neededPorts } from "../../local/portCheck";
 import { freePort } from "../../local/openbao";
 import { chooseProxyPorts } from "../../scripts/local";
 
@@ -97,5 +97,19 @@ describe("local default: proxy sandbox ports", () => {
         assert.equal(saved.engine, 1, "the daemons' ports are kept");
         // usable ports are kept as they are
         assert.deepEqual(await chooseProxyPorts(file, dir, () => undefined), chosen);
+    });
+
+    it("a DNS base for 200 leases lies wholly below the kernel's ephemeral range, every lease port usable", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-ports-"));
+        try {
+            const leases = Array.from({ length: 200 }, (_, i) => i + 10);
+            for (let i = 0; i < 5; i++) {
+                const base = await freeDnsBase(leases, dir);
+                assert.ok(base >= 16000 && base + 209 < ephemeralPortLow(), `base ${base}, ephemeral range from ${ephemeralPortLow()}`);
+                assert.deepEqual(await localPortProblems(neededPorts({}, base, leases), dir), []);
+            }
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
