@@ -5,11 +5,6 @@ import { isUuid } from "../../lib/uuid";
 
 export type CheckFailure = { property: string; reason: string };
 
-/** Input fields every resource state carries. */
-export interface CommonState {
-    providerVersion: number;
-}
-
 /**
  * Base of every oVirt provider. `configure` keeps the stack config object handed over by the provider process;
  * the endpoint is resolved at call time from it, falling back to the environment (pulumi 3.270 calls `configure`
@@ -132,10 +127,6 @@ export function reqName(news: Record<string, unknown>, field: string, failures: 
     return v;
 }
 
-export function timeoutField(news: Record<string, unknown>, failures: CheckFailure[]): number | undefined {
-    return optInt(news, "timeoutSeconds", failures, 1, 24 * 3600);
-}
-
 /**
  * Drop undefined values (deeply). The dynamic-provider host converts every result with protobuf
  * `Struct.fromJavaScript`, which throws "Unexpected struct type." on `undefined`.
@@ -198,11 +189,4 @@ export function fieldDiff(olds: Record<string, unknown>, news: Record<string, un
         stables: replaceFields.filter((f) => !replaces.includes(f)),
         deleteBeforeReplace: replaces.length > 0 && deleteBeforeReplace,
     };
-}
-
-/** Strip the `__provider` key and undefined values from inputs handed to create/update (never sent to the engine). */
-export function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
-    const r = {} as Pick<T, K>;
-    for (const k of keys) if (o[k] !== undefined) r[k] = o[k];
-    return r;
 }

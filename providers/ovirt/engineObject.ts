@@ -7,17 +7,16 @@
  * `pulumi preview` (and every mock test) would need a live engine, and nothing would be in state to refresh. As a
  * resource, `create` finds the object by name, `read` GETs it by id (a deleted object drops out on refresh; a
  * renamed one shows as drift on `name` and the next `up` re-adopts by name), and `delete` never touches the
- * engine. The provider's own `DataCenter`/`Cluster` resources adopt by name too, but they create the object when
- * it is missing (and `StorageDomain` would need the main domain's NFS details, and would replace it on a
- * mismatch); adopting must never create, change or delete engine infrastructure.
+ * engine. The other kinds adopt by name too, but they create the object when it is missing (and `StorageDomain`
+ * would need the main domain's NFS details, and would replace it on a mismatch); adopting must never create,
+ * change or delete engine infrastructure.
  *
  * Credentials come from the same provider configuration as every oVirt resource (`OvirtProviderBase.configure`:
  * stack config `ovirt-ci:engine*`, then `OVIRT_ENGINE_*`); no credential is an input.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OvirtProviderBase, staleState } from "./common";
+import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, optional, output, required, resourceClass } from "./kind";
 import { decodeList, decodeString, refId, searchQuote } from "./representation";
-import { OvirtProviderStub } from "./stub";
 
 export const ENGINE_OBJECT_PROVIDER_VERSION = 1;
 
@@ -26,31 +25,50 @@ export type EngineObjectKind = "dataCenter" | "cluster" | "storageDomain" | "ovn
 
 export const ENGINE_OBJECT_KINDS: readonly EngineObjectKind[] = ["dataCenter", "cluster", "storageDomain", "ovnProvider", "template", "vnicProfile", "caCertificate"];
 
+/** An adopted engine object's fields: every one replaces (it is another object), never deleting first. */
+export const ENGINE_OBJECT = defineKind({
+    kind: "EngineObject",
+    providerVersion: ENGINE_OBJECT_PROVIDER_VERSION,
+    deleteBeforeReplace: false,
+    inputs: {
+        /** What it adopts. */
+        kind: required("replace", (news, field, failures): EngineObjectKind => {
+            if (!ENGINE_OBJECT_KINDS.includes(news[field] as EngineObjectKind)) {
+                failures.push({ property: field, reason: `${field} must be one of ${ENGINE_OBJECT_KINDS.join(", ")}, got ${JSON.stringify(news[field])}` });
+            }
+            return news[field] as EngineObjectKind;
+        }),
+        /** The object's name on the engine (for `caCertificate`: a label, e.g. "engine"). */
+        name: required("replace", (news, field, failures): string => {
+            const v = news[field];
+            if (typeof v !== "string" || v.trim() === "") {
+                failures.push({ property: field, reason: `${field} must be the object's engine name, got ${JSON.stringify(v)}` });
+            }
+            return (typeof v === "string" ? v.trim() : v) as string;
+        }),
+        /**
+         * Data center the object must belong to: required for `vnicProfile` (the profile of the same-named network in
+         * that data center), checked for `cluster` and `storageDomain` (attached there).
+         */
+        dataCenterId: optional("replace", (news, field): string | undefined => (news[field] ? String(news[field]).toLowerCase() : undefined)),
+    },
+    outputs: {
+        /** Live status where the engine reports one (`up`, `active`, `ok`), else "". */
+        status: output<string>(),
+        /** The CA certificate (PEM), only for `caCertificate`. */
+        pem: output<string>(),
+    },
+    crossCheck: (inputs, failures) => {
+        if (inputs.kind === "vnicProfile" && !inputs.dataCenterId) {
+            failures.push({ property: "dataCenterId", reason: "dataCenterId is required for a vNIC profile (network names repeat across data centers)" });
+        }
+    },
+});
+
 /** Arguments for {@link EngineObject}. */
-export interface EngineObjectArgs {
-    readonly kind: pulumi.Input<EngineObjectKind>;
-    /** The object's name on the engine (for `caCertificate`: a label, e.g. "engine"). */
-    readonly name: pulumi.Input<string>;
-    /**
-     * Data center the object must belong to: required for `vnicProfile` (the profile of the same-named network in
-     * that data center), checked for `cluster` and `storageDomain` (attached there).
-     */
-    readonly dataCenterId?: pulumi.Input<string>;
-}
-
-interface EngineObjectInputs {
-    kind: EngineObjectKind;
-    name: string;
-    dataCenterId?: string;
-}
-
-interface EngineObjectState extends EngineObjectInputs {
-    /** Live status where the engine reports one (`up`, `active`, `ok`), else "". */
-    status: string;
-    /** The CA certificate (PEM), only for `caCertificate`. */
-    pem: string;
-    providerVersion: number;
-}
+export type EngineObjectArgs = ArgsOf<typeof ENGINE_OBJECT>;
+type EngineObjectInputs = InputsOf<typeof ENGINE_OBJECT>;
+type EngineObjectState = StateOf<typeof ENGINE_OBJECT>;
 
 const CA_PATH = "/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA";
 
@@ -133,28 +151,8 @@ async function getById(p: EngineObjectProvider, id: string, inputs: EngineObject
 }
 
 /** Adopts an existing engine object by name (read-only). */
-export class EngineObjectProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<EngineObjectInputs, EngineObjectState> {
-    async check(_olds: EngineObjectInputs, news: EngineObjectInputs): Promise<pulumi.dynamic.CheckResult<EngineObjectInputs>> {
-        const failures: { property: string; reason: string }[] = [];
-        if (!ENGINE_OBJECT_KINDS.includes(news.kind)) {
-            failures.push({ property: "kind", reason: `kind must be one of ${ENGINE_OBJECT_KINDS.join(", ")}, got ${JSON.stringify(news.kind)}` });
-        }
-        if (typeof news.name !== "string" || news.name.trim() === "") {
-            failures.push({ property: "name", reason: `name must be the object's engine name, got ${JSON.stringify(news.name)}` });
-        }
-        if (news.kind === "vnicProfile" && !news.dataCenterId) {
-            failures.push({ property: "dataCenterId", reason: "dataCenterId is required for a vNIC profile (network names repeat across data centers)" });
-        }
-        const inputs: EngineObjectInputs = { kind: news.kind, name: typeof news.name === "string" ? news.name.trim() : news.name };
-        if (news.dataCenterId) inputs.dataCenterId = String(news.dataCenterId).toLowerCase();
-        return { inputs, failures };
-    }
-
-    async diff(_id: string, olds: EngineObjectState, news: EngineObjectInputs): Promise<pulumi.dynamic.DiffResult> {
-        const replaces = (["kind", "name", "dataCenterId"] as const).filter((k) => (olds[k] ?? "") !== (news[k] ?? ""));
-        const stale = staleState(olds as never, news as never, ENGINE_OBJECT_PROVIDER_VERSION);
-        return { changes: replaces.length > 0 || stale, replaces, deleteBeforeReplace: false };
-    }
+export class EngineObjectProvider extends KindProvider<typeof ENGINE_OBJECT> {
+    protected readonly description = ENGINE_OBJECT;
 
     async create(inputs: EngineObjectInputs): Promise<pulumi.dynamic.CreateResult<EngineObjectState>> {
         const found = await findByName(this, inputs);
@@ -169,9 +167,7 @@ export class EngineObjectProvider extends OvirtProviderBase implements pulumi.dy
         if (!props) return { id, props };
         const live = await getById(this, id, props);
         if (!live) return { id: undefined };
-        const state: EngineObjectState = { ...props, name: live.name, status: live.status, pem: live.pem };
-        const inputs: EngineObjectInputs = { kind: props.kind, name: live.name, ...(props.dataCenterId ? { dataCenterId: props.dataCenterId } : {}) };
-        return { id, props: state, inputs: inputs as never };
+        return this.found(id, { ...props, name: live.name, status: live.status, pem: live.pem });
     }
 
     async update(id: string, olds: EngineObjectState, news: EngineObjectInputs): Promise<pulumi.dynamic.UpdateResult<EngineObjectState>> {
@@ -179,24 +175,14 @@ export class EngineObjectProvider extends OvirtProviderBase implements pulumi.dy
         return { outs: { ...olds, ...news, status: live?.status ?? olds.status, pem: live?.pem ?? olds.pem, providerVersion: ENGINE_OBJECT_PROVIDER_VERSION } };
     }
 
-    async delete(): Promise<void> {
+    async delete(_id: string, _props: EngineObjectState): Promise<void> {
         // Adopted, never owned: deleting the resource only forgets it.
     }
 }
 
-/** What EngineObject resources serialize: a stub that loads EngineObjectProvider in the provider process (./stub). */
-export const engineObjectProvider = new OvirtProviderStub("EngineObject");
-
 /** An adopted engine object (token `pulumi-nodejs:dynamic/ovirt:EngineObject`); its id is the engine id. */
-export class EngineObject extends pulumi.dynamic.Resource {
-    declare readonly kind: pulumi.Output<EngineObjectKind>;
-    declare readonly name: pulumi.Output<string>;
-    declare readonly dataCenterId: pulumi.Output<string | undefined>;
-    declare readonly status: pulumi.Output<string>;
-    declare readonly pem: pulumi.Output<string>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const EngineObject = resourceClass(ENGINE_OBJECT);
+export type EngineObject = InstanceType<typeof EngineObject>;
 
-    constructor(name: string, args: EngineObjectArgs, opts?: pulumi.CustomResourceOptions) {
-        super(engineObjectProvider, name, { status: undefined, pem: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "EngineObject");
-    }
-}
+/** What EngineObject resources serialize: a stub that loads EngineObjectProvider in the provider process (./stub). */
+export const engineObjectProvider = EngineObject.provider;

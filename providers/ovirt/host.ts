@@ -1,49 +1,40 @@
 // Host (ovirt-api.md 5.3): add, wait installing → initializing → up; delete = deactivate → maintenance → remove.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optEnum, optInt, optString, reqId, reqName, reqString, timeoutField } from "./common";
+import { compact } from "./common";
+import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 import { PROVIDER_SECRET_SETTINGS } from "./settings";
-import { OvirtProviderStub } from "./stub";
 
 export const HOST_PROVIDER_VERSION = 1;
 const DEFAULT_TIMEOUT_S = 1800;
 
-export interface HostArgs {
-    name: pulumi.Input<string>;
-    /** FQDN or IP the engine connects to. Replaces on change. */
-    address: pulumi.Input<string>;
-    clusterId: pulumi.Input<string>;
-    description?: pulumi.Input<string>;
-    /** "publickey" (default: the engine's SSH key must be in root's authorized_keys) or "password" (root password
-     * from provider config `ovirt-ci:hostRootPassword` / env `OVIRT_HOST_ROOT_PASSWORD`, never a resource input). */
-    authMethod?: pulumi.Input<"publickey" | "password">;
-    sshPort?: pulumi.Input<number>;
-    /** SPM priority -1..10. Updated in place. */
-    spmPriority?: pulumi.Input<number>;
-    /** Overall wait for `up` / `maintenance` (default 1800 s or ovirt-ci:engineTimeoutSeconds). */
-    timeoutSeconds?: pulumi.Input<number>;
-}
+/** A hypervisor host's fields; replaced (delete first) on name, address, cluster or auth change. */
+export const HOST = defineKind({
+    kind: "Host",
+    providerVersion: HOST_PROVIDER_VERSION,
+    deleteBeforeReplace: true,
+    inputs: {
+        name: required("replace", is.name(255)),
+        /** FQDN or IP the engine connects to. Replaces on change. */
+        address: required("replace", is.text("the host's FQDN or IP address")),
+        clusterId: required("replace", is.id),
+        description: optional("update", is.optText),
+        /** "publickey" (default: the engine's SSH key must be in root's authorized_keys) or "password" (root password
+         * from provider config `ovirt-ci:hostRootPassword` / env `OVIRT_HOST_ROOT_PASSWORD`, never a resource input). */
+        authMethod: optional("replace", is.oneOf(["publickey", "password"] as const, "publickey")),
+        sshPort: optional("replace", is.intOr(1, 65535, 22)),
+        /** SPM priority -1..10. Updated in place. */
+        spmPriority: optional("update", is.int(-1, 10)),
+        /** Overall wait for `up` / `maintenance` (default 1800 s or ovirt-ci:engineTimeoutSeconds). */
+        timeoutSeconds: optional("update", is.timeout),
+    },
+    outputs: { status: output<string>(), adopted: output<boolean>() },
+});
 
-export interface HostInputs {
-    name: string;
-    address: string;
-    clusterId: string;
-    description?: string;
-    authMethod: "publickey" | "password";
-    sshPort: number;
-    spmPriority?: number;
-    timeoutSeconds?: number;
-}
-
-export interface HostState extends HostInputs {
-    status: string;
-    adopted: boolean;
-    providerVersion: number;
-}
-
-const REPLACE = ["name", "address", "clusterId", "authMethod", "sshPort"] as const;
-const UPDATE = ["description", "spmPriority", "timeoutSeconds"] as const;
+export type HostArgs = ArgsOf<typeof HOST>;
+export type HostInputs = InputsOf<typeof HOST>;
+export type HostState = StateOf<typeof HOST>;
 
 /** States in which the engine removes a host without maintenance. */
 const REMOVABLE = ["maintenance", "install_failed", "non_responsive", "down", "pending_approval"];
@@ -79,26 +70,8 @@ async function hostFailure(s: Session, h: Record<string, unknown>, marker: numbe
     return `host ${h.name} is ${status}` + (events.length ? `; latest engine events: ${events.map((e) => `[${e.severity}] ${e.description}`).join(" | ")}` : "; the engine logged no warning or error event for it");
 }
 
-export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<HostInputs, HostState> {
-    async check(_olds: HostInputs, news: HostInputs): Promise<pulumi.dynamic.CheckResult<HostInputs>> {
-        const n = news as unknown as Record<string, unknown>;
-        const failures: CheckFailure[] = [];
-        const inputs: HostInputs = {
-            name: reqName(n, "name", failures, 255),
-            address: reqString(n, "address", failures, "the host's FQDN or IP address"),
-            clusterId: reqId(n, "clusterId", failures),
-            description: optString(n, "description", failures),
-            authMethod: optEnum(n, "authMethod", failures, ["publickey", "password"] as const, "publickey"),
-            sshPort: optInt(n, "sshPort", failures, 1, 65535, 22)!,
-            spmPriority: optInt(n, "spmPriority", failures, -1, 10),
-            timeoutSeconds: timeoutField(n, failures),
-        };
-        return { inputs: compact(inputs), failures };
-    }
-
-    async diff(_id: string, olds: HostState, news: HostInputs): Promise<pulumi.dynamic.DiffResult> {
-        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, HOST_PROVIDER_VERSION, true);
-    }
+export class HostProvider extends KindProvider<typeof HOST> {
+    protected readonly description = HOST;
 
     private rootPassword(): string {
         const { env } = PROVIDER_SECRET_SETTINGS.hostRootPassword;
@@ -170,16 +143,14 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
         const s = await this.session(`read Host ${props.name ?? id}`);
         const h = await s.find(`/hosts/${id}`);
         if (!h) return { id: undefined };
-        const st = toState(h, props, props.adopted ?? false);
-        const { name, address, clusterId, description, authMethod, sshPort, spmPriority, timeoutSeconds } = st;
-        return { id, props: compact(st), inputs: compact({ name, address, clusterId, description, authMethod, sshPort, spmPriority, timeoutSeconds }) as never };
+        return this.found(id, toState(h, props, props.adopted ?? false));
     }
 
     async update(id: string, olds: HostState, news: HostInputs): Promise<pulumi.dynamic.UpdateResult<HostState>> {
         const body: Record<string, unknown> = {};
         if (news.description !== undefined && news.description !== (olds.description ?? "")) body.description = news.description;
         if (news.spmPriority !== undefined && news.spmPriority !== olds.spmPriority) body.spm = { priority: String(news.spmPriority) };
-        if (Object.keys(body).length === 0) return { outs: compact({ ...olds, ...news, providerVersion: HOST_PROVIDER_VERSION }) };
+        if (Object.keys(body).length === 0) return { outs: this.restamped(olds, news) };
         const s = await this.session(`update Host ${news.name}`);
         return { outs: compact(toState(await s.put(`/hosts/${id}`, body), news, olds.adopted)) };
     }
@@ -202,24 +173,9 @@ export class HostProvider extends OvirtProviderBase implements pulumi.dynamic.Re
     }
 }
 
-/** What Host resources serialize: a stub that loads HostProvider in the provider process (./stub). */
-export const hostProvider = new OvirtProviderStub("Host");
-
 /** A hypervisor host (token `pulumi-nodejs:dynamic/ovirt:Host`). Replaced (delete first) on name, address, cluster or auth change. */
-export class Host extends pulumi.dynamic.Resource {
-    declare readonly name: pulumi.Output<string>;
-    declare readonly address: pulumi.Output<string>;
-    declare readonly clusterId: pulumi.Output<string>;
-    declare readonly description: pulumi.Output<string | undefined>;
-    declare readonly authMethod: pulumi.Output<string>;
-    declare readonly sshPort: pulumi.Output<number>;
-    declare readonly spmPriority: pulumi.Output<number | undefined>;
-    declare readonly timeoutSeconds: pulumi.Output<number | undefined>;
-    declare readonly status: pulumi.Output<string>;
-    declare readonly adopted: pulumi.Output<boolean>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const Host = resourceClass(HOST);
+export type Host = InstanceType<typeof Host>;
 
-    constructor(name: string, args: HostArgs, opts?: pulumi.CustomResourceOptions) {
-        super(hostProvider, name, { status: undefined, adopted: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "Host");
-    }
-}
+/** What Host resources serialize: a stub that loads HostProvider in the provider process (./stub). */
+export const hostProvider = Host.provider;

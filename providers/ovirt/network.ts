@@ -2,42 +2,38 @@
 // The engine creates a same-named vNIC profile; its id is an output.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSource, createOrAdopt, isNotFound, Session } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, optId, optInt, optString, reqId, reqName } from "./common";
+import { compact } from "./common";
+import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
 import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
-import { OvirtProviderStub } from "./stub";
 
 export const NETWORK_PROVIDER_VERSION = 1;
 
-export interface NetworkArgs {
-    name: pulumi.Input<string>;
-    dataCenterId: pulumi.Input<string>;
-    /** Id of the OVN provider (`lookupOvnProvider`). Replaces on change. */
-    externalProviderId: pulumi.Input<string>;
-    /** Cluster the network is assigned to (required=false). Updated in place. */
-    clusterId?: pulumi.Input<string>;
-    description?: pulumi.Input<string>;
-    /** MTU (0 = default). Updated in place. */
-    mtu?: pulumi.Input<number>;
-}
+/** An OVN network's fields; replaced (delete first) on name, data center or provider change. */
+export const NETWORK = defineKind({
+    kind: "Network",
+    providerVersion: NETWORK_PROVIDER_VERSION,
+    deleteBeforeReplace: true,
+    inputs: {
+        name: required("replace", is.name(256)),
+        dataCenterId: required("replace", is.id),
+        /** Id of the OVN provider (`lookupOvnProvider`). Replaces on change. */
+        externalProviderId: required("replace", is.id),
+        /** Cluster the network is assigned to (required=false). Updated in place. */
+        clusterId: optional("update", is.optId),
+        description: optional("update", is.optText),
+        /** MTU (0 = default). Updated in place. */
+        mtu: optional("update", is.int(0, 65000)),
+    },
+    outputs: {
+        /** Id of the same-named vNIC profile the engine created. */
+        vnicProfileId: output<string>(),
+        adopted: output<boolean>(),
+    },
+});
 
-export interface NetworkInputs {
-    name: string;
-    dataCenterId: string;
-    externalProviderId: string;
-    clusterId?: string;
-    description?: string;
-    mtu?: number;
-}
-
-export interface NetworkState extends NetworkInputs {
-    /** Id of the same-named vNIC profile the engine created. */
-    vnicProfileId: string;
-    adopted: boolean;
-    providerVersion: number;
-}
-
-const REPLACE = ["name", "dataCenterId", "externalProviderId"] as const;
-const UPDATE = ["clusterId", "description", "mtu"] as const;
+export type NetworkArgs = ArgsOf<typeof NETWORK>;
+export type NetworkInputs = InputsOf<typeof NETWORK>;
+export type NetworkState = StateOf<typeof NETWORK>;
 
 function toState(n: Record<string, unknown>, inputs: NetworkInputs, clusterId: string | undefined, vnicProfileId: string, adopted: boolean): NetworkState {
     return {
@@ -74,24 +70,8 @@ async function unassign(s: Session, clusterId: string, networkId: string): Promi
     await s.remove(`/clusters/${clusterId}/networks/${networkId}`);
 }
 
-export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<NetworkInputs, NetworkState> {
-    async check(_olds: NetworkInputs, news: NetworkInputs): Promise<pulumi.dynamic.CheckResult<NetworkInputs>> {
-        const n = news as unknown as Record<string, unknown>;
-        const failures: CheckFailure[] = [];
-        const inputs: NetworkInputs = {
-            name: reqName(n, "name", failures, 256),
-            dataCenterId: reqId(n, "dataCenterId", failures),
-            externalProviderId: reqId(n, "externalProviderId", failures),
-            clusterId: optId(n, "clusterId", failures),
-            description: optString(n, "description", failures),
-            mtu: optInt(n, "mtu", failures, 0, 65000),
-        };
-        return { inputs: compact(inputs), failures };
-    }
-
-    async diff(_id: string, olds: NetworkState, news: NetworkInputs): Promise<pulumi.dynamic.DiffResult> {
-        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, NETWORK_PROVIDER_VERSION, true);
-    }
+export class NetworkProvider extends KindProvider<typeof NETWORK> {
+    protected readonly description = NETWORK;
 
     async create(inputs: NetworkInputs): Promise<pulumi.dynamic.CreateResult<NetworkState>> {
         const s = await this.session(`create Network ${inputs.name}`);
@@ -132,8 +112,7 @@ export class NetworkProvider extends OvirtProviderBase implements pulumi.dynamic
             clusterId = undefined;
         }
         const st = toState(n, props, clusterId, props.vnicProfileId, props.adopted ?? false);
-        const { name, dataCenterId, externalProviderId, description, mtu } = st;
-        return { id, props: compact(st), inputs: compact({ name, dataCenterId, externalProviderId, clusterId, description, mtu }) as never };
+        return this.found(id, st);
     }
 
     async update(id: string, olds: NetworkState, news: NetworkInputs): Promise<pulumi.dynamic.UpdateResult<NetworkState>> {
@@ -206,22 +185,9 @@ async function removeNicsOnNetwork(s: Session, networkId: string): Promise<strin
     return out;
 }
 
-/** What Network resources serialize: a stub that loads NetworkProvider in the provider process (./stub). */
-export const networkProvider = new OvirtProviderStub("Network");
-
 /** An OVN network (token `pulumi-nodejs:dynamic/ovirt:Network`). Replaced (delete first) on name, DC or provider change. */
-export class Network extends pulumi.dynamic.Resource {
-    declare readonly name: pulumi.Output<string>;
-    declare readonly dataCenterId: pulumi.Output<string>;
-    declare readonly externalProviderId: pulumi.Output<string>;
-    declare readonly clusterId: pulumi.Output<string | undefined>;
-    declare readonly description: pulumi.Output<string | undefined>;
-    declare readonly mtu: pulumi.Output<number | undefined>;
-    declare readonly vnicProfileId: pulumi.Output<string>;
-    declare readonly adopted: pulumi.Output<boolean>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const Network = resourceClass(NETWORK);
+export type Network = InstanceType<typeof Network>;
 
-    constructor(name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
-        super(networkProvider, name, { vnicProfileId: undefined, adopted: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "Network");
-    }
-}
+/** What Network resources serialize: a stub that loads NetworkProvider in the provider process (./stub). */
+export const networkProvider = Network.provider;

@@ -7,9 +7,9 @@
 // Deleting either resource only forgets it: the flag is an attribute of an object another resource owns.
 import * as pulumi from "@pulumi/pulumi";
 import { waitFor, timeoutMs } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optId, optInt, reqName, reqString } from "./common";
+import { CheckFailure, compact, isUnknown, reqString } from "./common";
+import { ArgsOf, InputsOf, Kind, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
 import { OvnEndpoint, OvnSession, findOvnNetwork, networkInfo, ovnSession, portInfo, resolveOvnEndpoint } from "./ovnClient";
-import { OvirtProviderStub } from "./stub";
 
 export const OVN_PORT_SECURITY_PROVIDER_VERSION = 1;
 
@@ -17,7 +17,7 @@ export const OVN_PORT_SECURITY_PROVIDER_VERSION = 1;
 export const PORT_WAIT_SECONDS = 300;
 
 /** Base of both kinds: the OVN endpoint from the same stack config (and environment) as the engine's. */
-abstract class OvnProviderBase extends OvirtProviderBase {
+abstract class OvnProviderBase<D extends Kind> extends KindProvider<D> {
     ovnEndpoint(): OvnEndpoint {
         return resolveOvnEndpoint(this.stackConfig);
     }
@@ -27,36 +27,31 @@ abstract class OvnProviderBase extends OvirtProviderBase {
     }
 }
 
-function flag(news: Record<string, unknown>, failures: CheckFailure[]): boolean {
-    return optBool(news, "portSecurityEnabled", failures, false);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // network
 
-export interface OvnNetworkPortSecurityArgs {
-    /** The network's name (the engine names the provider's network after its own). Replaces on change. */
-    networkName: pulumi.Input<string>;
-    /** The engine network (its `Network` resource's id): a new network with the same name is a new resource. */
-    networkId?: pulumi.Input<string>;
-    /** @default false (ci-contract.md 12.1) */
-    portSecurityEnabled?: pulumi.Input<boolean>;
-}
+/** Port security of an OVN network: replaced (without deleting first: deleting only forgets) on another network. */
+export const OVN_NETWORK_PORT_SECURITY = defineKind({
+    kind: "OvnNetworkPortSecurity",
+    providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION,
+    deleteBeforeReplace: false,
+    inputs: {
+        /** The network's name (the engine names the provider's network after its own). Replaces on change. */
+        networkName: required("replace", is.name(256)),
+        /** The engine network (its `Network` resource's id): a new network with the same name is a new resource. */
+        networkId: optional("replace", is.optId),
+        /** @default false (ci-contract.md 12.1) */
+        portSecurityEnabled: optional("update", is.bool(false)),
+    },
+    outputs: {},
+});
 
-export interface OvnNetworkPortSecurityInputs { networkName: string; networkId?: string; portSecurityEnabled: boolean }
-export interface OvnNetworkPortSecurityState extends OvnNetworkPortSecurityInputs { providerVersion: number }
+export type OvnNetworkPortSecurityArgs = ArgsOf<typeof OVN_NETWORK_PORT_SECURITY>;
+export type OvnNetworkPortSecurityInputs = InputsOf<typeof OVN_NETWORK_PORT_SECURITY>;
+export type OvnNetworkPortSecurityState = StateOf<typeof OVN_NETWORK_PORT_SECURITY>;
 
-export class OvnNetworkPortSecurityProvider extends OvnProviderBase implements pulumi.dynamic.ResourceProvider<OvnNetworkPortSecurityInputs, OvnNetworkPortSecurityState> {
-    async check(_olds: OvnNetworkPortSecurityInputs, news: OvnNetworkPortSecurityInputs): Promise<pulumi.dynamic.CheckResult<OvnNetworkPortSecurityInputs>> {
-        const n = news as unknown as Record<string, unknown>;
-        const failures: CheckFailure[] = [];
-        const inputs = { networkName: reqName(n, "networkName", failures, 256), networkId: optId(n, "networkId", failures), portSecurityEnabled: flag(n, failures) };
-        return { inputs: compact(inputs), failures };
-    }
-
-    async diff(_id: string, olds: OvnNetworkPortSecurityState, news: OvnNetworkPortSecurityInputs): Promise<pulumi.dynamic.DiffResult> {
-        return fieldDiff(olds as never, news as never, ["networkName", "networkId"], ["portSecurityEnabled"], OVN_PORT_SECURITY_PROVIDER_VERSION, false);
-    }
+export class OvnNetworkPortSecurityProvider extends OvnProviderBase<typeof OVN_NETWORK_PORT_SECURITY> {
+    protected readonly description = OVN_NETWORK_PORT_SECURITY;
 
     private async set(s: OvnSession, id: string, want: boolean): Promise<boolean> {
         const r = await s.put<{ network?: Record<string, unknown> }>(`/networks/${id}`, { network: { port_security_enabled: want } });
@@ -76,8 +71,7 @@ export class OvnNetworkPortSecurityProvider extends OvnProviderBase implements p
         const n = await s.find<{ network?: Record<string, unknown> }>(`/networks/${id}`);
         if (!n?.network) return { id: undefined };
         const live = networkInfo(n.network);
-        const inputs = compact({ networkName: props.networkName ?? live.name, networkId: props.networkId, portSecurityEnabled: live.portSecurityEnabled });
-        return { id, props: compact({ ...props, ...inputs }), inputs: inputs as never };
+        return this.found(id, { ...props, networkName: props.networkName ?? live.name, portSecurityEnabled: live.portSecurityEnabled });
     }
 
     async update(id: string, olds: OvnNetworkPortSecurityState, news: OvnNetworkPortSecurityInputs): Promise<pulumi.dynamic.UpdateResult<OvnNetworkPortSecurityState>> {
@@ -93,68 +87,62 @@ export class OvnNetworkPortSecurityProvider extends OvnProviderBase implements p
     }
 }
 
-/** What OvnNetworkPortSecurity resources serialize: a stub (./stub). */
-export const ovnNetworkPortSecurityProvider = new OvirtProviderStub("OvnNetworkPortSecurity");
-
 /**
  * Port security of an OVN network (`pulumi-nodejs:dynamic/ovirt:OvnNetworkPortSecurity`): what ports created on it
  * later get. Its id is the provider-side network id. Create it before any port exists on the network.
  */
-export class OvnNetworkPortSecurity extends pulumi.dynamic.Resource {
-    declare readonly networkName: pulumi.Output<string>;
-    declare readonly networkId: pulumi.Output<string | undefined>;
-    declare readonly portSecurityEnabled: pulumi.Output<boolean>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const OvnNetworkPortSecurity = resourceClass(OVN_NETWORK_PORT_SECURITY);
+export type OvnNetworkPortSecurity = InstanceType<typeof OvnNetworkPortSecurity>;
 
-    constructor(name: string, args: OvnNetworkPortSecurityArgs, opts?: pulumi.CustomResourceOptions) {
-        super(ovnNetworkPortSecurityProvider, name, { providerVersion: undefined, ...args }, opts, "ovirt", "OvnNetworkPortSecurity");
-    }
-}
+/** What OvnNetworkPortSecurity resources serialize: a stub (./stub). */
+export const ovnNetworkPortSecurityProvider = OvnNetworkPortSecurity.provider;
 
 // ---------------------------------------------------------------------------------------------------------------
 // port
 
-export interface OvnPortSecurityArgs {
-    /** The network the port is on. Replaces on change. */
-    networkName: pulumi.Input<string>;
-    /** The MAC of the VM NIC the port belongs to (a `VmNic`'s `mac`). Replaces on change. */
-    macAddress: pulumi.Input<string>;
-    /** @default false */
-    portSecurityEnabled?: pulumi.Input<boolean>;
-    /**
-     * How long create waits for the port: the engine allocates it when the VM runs (or the NIC is hot-plugged).
-     * @default 300
-     */
-    timeoutSeconds?: pulumi.Input<number>;
-}
-
-export interface OvnPortSecurityInputs { networkName: string; macAddress: string; portSecurityEnabled: boolean; timeoutSeconds?: number }
-export interface OvnPortSecurityState extends OvnPortSecurityInputs {
-    /** The NIC's name and VM as the port shows them (`name`, `device_id`). */
-    portName: string;
-    deviceId: string;
-    providerVersion: number;
-}
-
 const MAC_RE = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/;
 
-export class OvnPortSecurityProvider extends OvnProviderBase implements pulumi.dynamic.ResourceProvider<OvnPortSecurityInputs, OvnPortSecurityState> {
-    async check(_olds: OvnPortSecurityInputs, news: OvnPortSecurityInputs): Promise<pulumi.dynamic.CheckResult<OvnPortSecurityInputs>> {
-        const n = news as unknown as Record<string, unknown>;
-        const failures: CheckFailure[] = [];
-        let mac = reqString(n, "macAddress", failures, "the VM NIC's MAC, e.g. 56:6f:1a:2b:00:01");
-        if (!isUnknown(mac)) {
-            mac = mac.toLowerCase();
-            if (mac && !MAC_RE.test(mac)) failures.push({ property: "macAddress", reason: `macAddress must be a MAC like 56:6f:1a:2b:00:01, got ${JSON.stringify(n.macAddress)}` });
-        }
-        const inputs = { networkName: reqName(n, "networkName", failures, 256), macAddress: mac, portSecurityEnabled: flag(n, failures),
-            timeoutSeconds: optInt(n, "timeoutSeconds", failures, 1, 24 * 3600) };
-        return { inputs: compact(inputs), failures };
+/** The VM NIC's MAC, lower-cased. */
+function nicMac(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string {
+    let mac = reqString(news, field, failures, "the VM NIC's MAC, e.g. 56:6f:1a:2b:00:01");
+    if (!isUnknown(mac)) {
+        mac = mac.toLowerCase();
+        if (mac && !MAC_RE.test(mac)) failures.push({ property: field, reason: `${field} must be a MAC like 56:6f:1a:2b:00:01, got ${JSON.stringify(news[field])}` });
     }
+    return mac;
+}
 
-    async diff(_id: string, olds: OvnPortSecurityState, news: OvnPortSecurityInputs): Promise<pulumi.dynamic.DiffResult> {
-        return fieldDiff(olds as never, news as never, ["networkName", "macAddress"], ["portSecurityEnabled", "timeoutSeconds"], OVN_PORT_SECURITY_PROVIDER_VERSION, false);
-    }
+/** Port security of the OVN port of one VM NIC: replaced (without deleting first) on another network or MAC. */
+export const OVN_PORT_SECURITY = defineKind({
+    kind: "OvnPortSecurity",
+    providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION,
+    deleteBeforeReplace: false,
+    inputs: {
+        /** The network the port is on. Replaces on change. */
+        networkName: required("replace", is.name(256)),
+        /** The MAC of the VM NIC the port belongs to (a `VmNic`'s `mac`). Replaces on change. */
+        macAddress: required("replace", nicMac),
+        /** @default false */
+        portSecurityEnabled: optional("update", is.bool(false)),
+        /**
+         * How long create waits for the port: the engine allocates it when the VM runs (or the NIC is hot-plugged).
+         * @default 300
+         */
+        timeoutSeconds: optional("update", is.timeout),
+    },
+    outputs: {
+        /** The NIC's name and VM as the port shows them (`name`, `device_id`). */
+        portName: output<string>(),
+        deviceId: output<string>(),
+    },
+});
+
+export type OvnPortSecurityArgs = ArgsOf<typeof OVN_PORT_SECURITY>;
+export type OvnPortSecurityInputs = InputsOf<typeof OVN_PORT_SECURITY>;
+export type OvnPortSecurityState = StateOf<typeof OVN_PORT_SECURITY>;
+
+export class OvnPortSecurityProvider extends OvnProviderBase<typeof OVN_PORT_SECURITY> {
+    protected readonly description = OVN_PORT_SECURITY;
 
     private async set(s: OvnSession, id: string, want: boolean): Promise<boolean> {
         const r = await s.put<{ port?: Record<string, unknown> }>(`/ports/${id}`, { port: { port_security_enabled: want } });
@@ -180,9 +168,7 @@ export class OvnPortSecurityProvider extends OvnProviderBase implements pulumi.d
         const r = await s.find<{ port?: Record<string, unknown> }>(`/ports/${id}`);
         if (!r?.port) return { id: undefined };
         const live = portInfo(r.port);
-        const inputs = compact({ networkName: props.networkName, macAddress: props.macAddress ?? live.macAddress, portSecurityEnabled: live.portSecurityEnabled,
-            timeoutSeconds: props.timeoutSeconds });
-        return { id, props: compact({ ...props, ...inputs, portName: live.name, deviceId: live.deviceId }), inputs: inputs as never };
+        return this.found(id, { ...props, macAddress: props.macAddress ?? live.macAddress, portSecurityEnabled: live.portSecurityEnabled, portName: live.name, deviceId: live.deviceId });
     }
 
     async update(id: string, olds: OvnPortSecurityState, news: OvnPortSecurityInputs): Promise<pulumi.dynamic.UpdateResult<OvnPortSecurityState>> {
@@ -198,22 +184,12 @@ export class OvnPortSecurityProvider extends OvnProviderBase implements pulumi.d
     }
 }
 
-/** What OvnPortSecurity resources serialize: a stub (./stub). */
-export const ovnPortSecurityProvider = new OvirtProviderStub("OvnPortSecurity");
-
 /**
  * Port security of the OVN port of one VM NIC (`pulumi-nodejs:dynamic/ovirt:OvnPortSecurity`), found by network
  * and MAC. Its id is the port's id. A flag turned back on by hand is drift that the next `up --refresh` corrects.
  */
-export class OvnPortSecurity extends pulumi.dynamic.Resource {
-    declare readonly networkName: pulumi.Output<string>;
-    declare readonly macAddress: pulumi.Output<string>;
-    declare readonly portSecurityEnabled: pulumi.Output<boolean>;
-    declare readonly portName: pulumi.Output<string>;
-    declare readonly deviceId: pulumi.Output<string>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const OvnPortSecurity = resourceClass(OVN_PORT_SECURITY);
+export type OvnPortSecurity = InstanceType<typeof OvnPortSecurity>;
 
-    constructor(name: string, args: OvnPortSecurityArgs, opts?: pulumi.CustomResourceOptions) {
-        super(ovnPortSecurityProvider, name, { portName: undefined, deviceId: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "OvnPortSecurity");
-    }
-}
+/** What OvnPortSecurity resources serialize: a stub (./stub). */
+export const ovnPortSecurityProvider = OvnPortSecurity.provider;

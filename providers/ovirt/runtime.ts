@@ -1,30 +1,20 @@
 // The real oVirt providers, by kind: what the serialized stub (./stub) loads in the provider process. Adding a kind
-// means a line here and a stub for its resource class.
-import { AffinityGroupProvider } from "./affinityGroup";
-import { ClusterProvider } from "./cluster";
-import { DataCenterProvider } from "./dataCenter";
+// means its file (a `defineKind` description, its provider and `resourceClass`, ./kind) and its line here.
 import { EngineObjectProvider } from "./engineObject";
-import { EventProvider } from "./event";
 import { HostProvider } from "./host";
 import { NetworkProvider } from "./network";
 import { OvnNetworkPortSecurityProvider, OvnPortSecurityProvider } from "./portSecurity";
 import { StorageDomainProvider } from "./storageDomain";
-import { TagProvider } from "./tag";
 import { VmProvider } from "./vm";
 import { VmNicProvider } from "./vmNic";
 
 const PROVIDERS = {
-    AffinityGroup: AffinityGroupProvider,
-    Cluster: ClusterProvider,
-    DataCenter: DataCenterProvider,
     EngineObject: EngineObjectProvider,
-    Event: EventProvider,
     Host: HostProvider,
     Network: NetworkProvider,
     OvnNetworkPortSecurity: OvnNetworkPortSecurityProvider,
     OvnPortSecurity: OvnPortSecurityProvider,
     StorageDomain: StorageDomainProvider,
-    Tag: TagProvider,
     Vm: VmProvider,
     VmNic: VmNicProvider,
 } as const;

@@ -3,9 +3,9 @@
 // delete: deactivate → maintenance; detach → unattached; remove with an up host and format=true.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optString, reqId, reqName, reqString, timeoutField } from "./common";
+import { CheckFailure, compact, isUnknown, reqString } from "./common";
+import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
 import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
-import { OvirtProviderStub } from "./stub";
 
 export const STORAGE_DOMAIN_PROVIDER_VERSION = 1;
 const DEFAULT_TIMEOUT_S = 600;
@@ -13,53 +13,63 @@ const DEFAULT_TIMEOUT_S = 600;
 export const NFS_VERSIONS = ["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"] as const;
 export const STORAGE_FORMATS = ["v1", "v2", "v3", "v4", "v5"] as const;
 
-export interface StorageDomainArgs {
-    name: pulumi.Input<string>;
-    /** Data center to attach to. Changing it moves the domain (deactivate, detach, attach). */
-    dataCenterId: pulumi.Input<string>;
-    /** Host that connects to the storage on create (must be up); preferred host of the remove. Updated in place (no engine call). */
-    hostId: pulumi.Input<string>;
-    /** NFS server. Replaces on change. */
-    nfsAddress: pulumi.Input<string>;
-    /** Export path, e.g. /exports/data (trailing `/` stripped). Replaces on change. */
-    nfsPath: pulumi.Input<string>;
-    nfsVersion?: pulumi.Input<typeof NFS_VERSIONS[number]>;
-    storageFormat?: pulumi.Input<typeof STORAGE_FORMATS[number]>;
-    description?: pulumi.Input<string>;
-    /** Keep the domain active in its data center (default true); false leaves it in maintenance. */
-    active?: pulumi.Input<boolean>;
-    /** Wipe the storage on delete (`format=true`, default true). */
-    formatOnDelete?: pulumi.Input<boolean>;
-    timeoutSeconds?: pulumi.Input<number>;
+/** The NFS export path: absolute, without trailing `/`. */
+function exportPath(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string {
+    let path = reqString(news, field, failures, "the absolute export path, e.g. /exports/data");
+    if (path && !isUnknown(path)) {
+        path = path.replace(/(.)\/+$/, "$1");
+        if (!path.startsWith("/")) failures.push({ property: field, reason: `${field} must be an absolute path starting with /, got ${JSON.stringify(path)}` });
+    }
+    return path;
 }
 
-export interface StorageDomainInputs {
-    name: string;
-    dataCenterId: string;
-    hostId: string;
-    nfsAddress: string;
-    nfsPath: string;
-    nfsVersion: typeof NFS_VERSIONS[number];
-    storageFormat: typeof STORAGE_FORMATS[number];
-    description?: string;
-    active: boolean;
-    formatOnDelete: boolean;
-    timeoutSeconds?: number;
+/** The NFS server: a host name or IP, without scheme or path. */
+function nfsServer(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string {
+    const address = reqString(news, field, failures, "the NFS server's FQDN or IP");
+    if (address && !isUnknown(address) && /[/:\s]/.test(address) && !/^\[?[0-9a-f:]+\]?$/i.test(address)) {
+        failures.push({ property: field, reason: `${field} must be a host name or IP without scheme or path, got ${JSON.stringify(address)}` });
+    }
+    return address;
 }
 
-export interface StorageDomainState extends StorageDomainInputs {
-    /** Status in its data center (`active`, `maintenance`, ...), or `unattached`. */
-    status: string;
-    master: boolean;
-    availableBytes: number;
-    usedBytes: number;
-    adopted: boolean;
-    providerVersion: number;
-}
+/** An NFS data domain's fields; replaced (delete first) on name or NFS identity change. */
+export const STORAGE_DOMAIN = defineKind({
+    kind: "StorageDomain",
+    providerVersion: STORAGE_DOMAIN_PROVIDER_VERSION,
+    deleteBeforeReplace: true,
+    // hostId only matters for the create and as the preferred host of the remove: changing it must not wipe the domain.
+    inputs: {
+        name: required("replace", is.name(50)),
+        /** Data center to attach to. Changing it moves the domain (deactivate, detach, attach). */
+        dataCenterId: required("update", is.id),
+        /** Host that connects to the storage on create (must be up); preferred host of the remove. Updated in place (no engine call). */
+        hostId: required("update", is.id),
+        /** NFS server. Replaces on change. */
+        nfsAddress: required("replace", nfsServer),
+        /** Export path, e.g. /exports/data (trailing `/` stripped). Replaces on change. */
+        nfsPath: required("replace", exportPath),
+        nfsVersion: optional("replace", is.oneOf(NFS_VERSIONS, "auto")),
+        storageFormat: optional("replace", is.oneOf(STORAGE_FORMATS, "v5")),
+        description: optional("update", is.optText),
+        /** Keep the domain active in its data center (default true); false leaves it in maintenance. */
+        active: optional("update", is.bool(true)),
+        /** Wipe the storage on delete (`format=true`, default true). */
+        formatOnDelete: optional("update", is.bool(true)),
+        timeoutSeconds: optional("update", is.timeout),
+    },
+    outputs: {
+        /** Status in its data center (`active`, `maintenance`, ...), or `unattached`. */
+        status: output<string>(),
+        master: output<boolean>(),
+        availableBytes: output<number>(),
+        usedBytes: output<number>(),
+        adopted: output<boolean>(),
+    },
+});
 
-// hostId only matters for the create and as the preferred host of the remove: changing it must not wipe the domain.
-const REPLACE = ["name", "nfsAddress", "nfsPath", "nfsVersion", "storageFormat"] as const;
-const UPDATE = ["dataCenterId", "hostId", "description", "active", "formatOnDelete", "timeoutSeconds"] as const;
+export type StorageDomainArgs = ArgsOf<typeof STORAGE_DOMAIN>;
+export type StorageDomainInputs = InputsOf<typeof STORAGE_DOMAIN>;
+export type StorageDomainState = StateOf<typeof STORAGE_DOMAIN>;
 
 const TRANSIENT = ["locked", "activating", "preparing_for_maintenance", "detaching", "mixed"];
 
@@ -118,38 +128,8 @@ async function waitAttachment(s: Session, name: string, dc: string, sd: string, 
         });
 }
 
-export class StorageDomainProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<StorageDomainInputs, StorageDomainState> {
-    async check(_olds: StorageDomainInputs, news: StorageDomainInputs): Promise<pulumi.dynamic.CheckResult<StorageDomainInputs>> {
-        const n = news as unknown as Record<string, unknown>;
-        const failures: CheckFailure[] = [];
-        let path = reqString(n, "nfsPath", failures, "the absolute export path, e.g. /exports/data");
-        if (path && !isUnknown(path)) {
-            path = path.replace(/(.)\/+$/, "$1");
-            if (!path.startsWith("/")) failures.push({ property: "nfsPath", reason: `nfsPath must be an absolute path starting with /, got ${JSON.stringify(path)}` });
-        }
-        const address = reqString(n, "nfsAddress", failures, "the NFS server's FQDN or IP");
-        if (address && !isUnknown(address) && /[/:\s]/.test(address) && !/^\[?[0-9a-f:]+\]?$/i.test(address)) {
-            failures.push({ property: "nfsAddress", reason: `nfsAddress must be a host name or IP without scheme or path, got ${JSON.stringify(address)}` });
-        }
-        const inputs: StorageDomainInputs = {
-            name: reqName(n, "name", failures, 50),
-            dataCenterId: reqId(n, "dataCenterId", failures),
-            hostId: reqId(n, "hostId", failures),
-            nfsAddress: address,
-            nfsPath: path,
-            nfsVersion: optEnum(n, "nfsVersion", failures, NFS_VERSIONS, "auto"),
-            storageFormat: optEnum(n, "storageFormat", failures, STORAGE_FORMATS, "v5"),
-            description: optString(n, "description", failures),
-            active: optBool(n, "active", failures, true),
-            formatOnDelete: optBool(n, "formatOnDelete", failures, true),
-            timeoutSeconds: timeoutField(n, failures),
-        };
-        return { inputs: compact(inputs), failures };
-    }
-
-    async diff(_id: string, olds: StorageDomainState, news: StorageDomainInputs): Promise<pulumi.dynamic.DiffResult> {
-        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, STORAGE_DOMAIN_PROVIDER_VERSION, true);
-    }
+export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
+    protected readonly description = STORAGE_DOMAIN;
 
     async create(inputs: StorageDomainInputs): Promise<pulumi.dynamic.CreateResult<StorageDomainState>> {
         const s = await this.session(`create StorageDomain ${inputs.name}`);
@@ -251,9 +231,7 @@ export class StorageDomainProvider extends OvirtProviderBase implements pulumi.d
             dcId = refId(dcs[0]) ?? "";
             status = String(sd.status ?? (dcs.length ? "attached elsewhere" : "unattached"));
         }
-        const st = toState(sd, props, status, dcId, props.adopted ?? false);
-        const { name, dataCenterId, hostId, nfsAddress, nfsPath, nfsVersion, storageFormat, description, active, formatOnDelete, timeoutSeconds } = st;
-        return { id, props: compact(st), inputs: compact({ name, dataCenterId, hostId, nfsAddress, nfsPath, nfsVersion, storageFormat, description, active, formatOnDelete, timeoutSeconds }) as never };
+        return this.found(id, toState(sd, props, status, dcId, props.adopted ?? false));
     }
 
     async update(id: string, olds: StorageDomainState, news: StorageDomainInputs): Promise<pulumi.dynamic.UpdateResult<StorageDomainState>> {
@@ -311,33 +289,9 @@ function pickFacts(a: Record<string, unknown> | undefined): Record<string, unkno
     return r;
 }
 
-/** What StorageDomain resources serialize: a stub that loads StorageDomainProvider in the provider process (./stub). */
-export const storageDomainProvider = new OvirtProviderStub("StorageDomain");
-
 /** An NFS data domain (token `pulumi-nodejs:dynamic/ovirt:StorageDomain`). */
-export class StorageDomain extends pulumi.dynamic.Resource {
-    declare readonly name: pulumi.Output<string>;
-    declare readonly dataCenterId: pulumi.Output<string>;
-    declare readonly hostId: pulumi.Output<string>;
-    declare readonly nfsAddress: pulumi.Output<string>;
-    declare readonly nfsPath: pulumi.Output<string>;
-    declare readonly nfsVersion: pulumi.Output<string>;
-    declare readonly storageFormat: pulumi.Output<string>;
-    declare readonly description: pulumi.Output<string | undefined>;
-    declare readonly active: pulumi.Output<boolean>;
-    declare readonly formatOnDelete: pulumi.Output<boolean>;
-    declare readonly timeoutSeconds: pulumi.Output<number | undefined>;
-    declare readonly status: pulumi.Output<string>;
-    declare readonly master: pulumi.Output<boolean>;
-    declare readonly availableBytes: pulumi.Output<number>;
-    declare readonly usedBytes: pulumi.Output<number>;
-    declare readonly adopted: pulumi.Output<boolean>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const StorageDomain = resourceClass(STORAGE_DOMAIN);
+export type StorageDomain = InstanceType<typeof StorageDomain>;
 
-    constructor(name: string, args: StorageDomainArgs, opts?: pulumi.CustomResourceOptions) {
-        super(storageDomainProvider, name, {
-            status: undefined, master: undefined, availableBytes: undefined, usedBytes: undefined, adopted: undefined,
-            providerVersion: undefined, ...args,
-        }, opts, "ovirt", "StorageDomain");
-    }
-}
+/** What StorageDomain resources serialize: a stub that loads StorageDomainProvider in the provider process (./stub). */
+export const storageDomainProvider = StorageDomain.provider;

@@ -3,9 +3,9 @@
 // delete: drop delete protection if set, stop, wait down, remove.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, hasUnknown, optBool, optInt, optString, reqId, reqName, timeoutField } from "./common";
+import { CheckFailure, compact, hasUnknown } from "./common";
+import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
 import { decodeBool, decodeInt, decodeList, decodeString, MiB, refId, searchQuote } from "./representation";
-import { OvirtProviderStub } from "./stub";
 
 export const VM_PROVIDER_VERSION = 1;
 const DEFAULT_TIMEOUT_S = 600;
@@ -33,58 +33,47 @@ export interface CloudInit {
     nicConfigurations?: NicConfiguration[];
 }
 
-export interface VmArgs {
-    name: pulumi.Input<string>;
-    clusterId: pulumi.Input<string>;
-    /** Template id (`lookupTemplate`); Blank is 00000000-0000-0000-0000-000000000000. Replaces on change. */
-    templateId: pulumi.Input<string>;
-    /** Memory in MiB (default: the template's). Updated in place; a running VM is restarted. */
-    memoryMiB?: pulumi.Input<number>;
-    /** Virtual CPU cores (one socket, one thread). Updated in place; a running VM is restarted. */
-    cpuCores?: pulumi.Input<number>;
-    /** Guest OS type, e.g. rhel_9x64, rhcos_x64. Replaces on change. */
-    osType?: pulumi.Input<string>;
-    highAvailability?: pulumi.Input<boolean>;
-    deleteProtected?: pulumi.Input<boolean>;
-    description?: pulumi.Input<string>;
-    /** Cloud-init (first run). Replaces on change: the engine applies it once. */
-    cloudInit?: pulumi.Input<CloudInit>;
-    /** Keep the VM running (default true). false stops it. */
-    started?: pulumi.Input<boolean>;
-    /** Overall wait for status changes (default 600 s or ovirt-ci:engineTimeoutSeconds). */
-    timeoutSeconds?: pulumi.Input<number>;
-    /** How long create waits for the guest agent to report IP addresses (default 120 s; 0 = do not wait; no wait
-     * when the VM has no NIC yet). Never fails: a later refresh picks the addresses up. */
-    ipWaitSeconds?: pulumi.Input<number>;
-}
+/** A VM's fields; replaced (delete first) on name, cluster, template, OS or cloud-init change. */
+export const VM = defineKind({
+    kind: "Vm",
+    providerVersion: VM_PROVIDER_VERSION,
+    deleteBeforeReplace: true,
+    inputs: {
+        name: required("replace", is.name(64)),
+        clusterId: required("replace", is.id),
+        /** Template id (`lookupTemplate`); Blank is 00000000-0000-0000-0000-000000000000. Replaces on change. */
+        templateId: required("replace", is.id),
+        /** Memory in MiB (default: the template's). Updated in place; a running VM is restarted. */
+        memoryMiB: optional("update", is.int(128, 16 * 1024 * 1024)),
+        /** Virtual CPU cores (one socket, one thread). Updated in place; a running VM is restarted. */
+        cpuCores: optional("update", is.int(1, 256)),
+        /** Guest OS type, e.g. rhel_9x64, rhcos_x64. Replaces on change. */
+        osType: optional("replace", is.optText),
+        highAvailability: optional("update", is.bool(false)),
+        deleteProtected: optional("update", is.bool(false)),
+        description: optional("update", is.optText),
+        /** Cloud-init (first run). Replaces on change: the engine applies it once. */
+        cloudInit: optional("replace", (n, f, failures) => checkCloudInit(n[f], failures)),
+        /** Keep the VM running (default true). false stops it. */
+        started: optional("update", is.bool(true)),
+        /** Overall wait for status changes (default 600 s or ovirt-ci:engineTimeoutSeconds). */
+        timeoutSeconds: optional("update", is.timeout),
+        /** How long create waits for the guest agent to report IP addresses (default 120 s; 0 = do not wait; no wait
+         * when the VM has no NIC yet). Never fails: a later refresh picks the addresses up. */
+        ipWaitSeconds: optional("update", is.intOr(0, 3600, DEFAULT_IP_WAIT_S)),
+    },
+    outputs: {
+        status: output<string>(),
+        /** Addresses the guest agent reports (empty until it does). */
+        ipAddresses: output<string[]>(),
+        hostId: output<string | undefined>(),
+        adopted: output<boolean>(),
+    },
+});
 
-export interface VmInputs {
-    name: string;
-    clusterId: string;
-    templateId: string;
-    memoryMiB?: number;
-    cpuCores?: number;
-    osType?: string;
-    highAvailability: boolean;
-    deleteProtected: boolean;
-    description?: string;
-    cloudInit?: CloudInit;
-    started: boolean;
-    timeoutSeconds?: number;
-    ipWaitSeconds: number;
-}
-
-export interface VmState extends VmInputs {
-    status: string;
-    /** Addresses the guest agent reports (empty until it does). */
-    ipAddresses: string[];
-    hostId?: string;
-    adopted: boolean;
-    providerVersion: number;
-}
-
-const REPLACE = ["name", "clusterId", "templateId", "osType", "cloudInit"] as const;
-const UPDATE = ["memoryMiB", "cpuCores", "highAvailability", "deleteProtected", "description", "started", "timeoutSeconds", "ipWaitSeconds"] as const;
+export type VmArgs = ArgsOf<typeof VM>;
+export type VmInputs = InputsOf<typeof VM>;
+export type VmState = StateOf<typeof VM>;
 
 const RUNNING = ["up", "powering_up", "wait_for_launch", "migrating", "reboot_in_progress", "restoring_state"];
 const REMOVABLE = ["down", "unassigned", "image_illegal"];
@@ -211,31 +200,8 @@ export async function findVmByName(s: Session, name: string): Promise<Record<str
     return decodeList(body, "vm").find((v) => v.name === name);
 }
 
-export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<VmInputs, VmState> {
-    async check(_olds: VmInputs, news: VmInputs): Promise<pulumi.dynamic.CheckResult<VmInputs>> {
-        const n = news as unknown as Record<string, unknown>;
-        const failures: CheckFailure[] = [];
-        const inputs: VmInputs = {
-            name: reqName(n, "name", failures, 64),
-            clusterId: reqId(n, "clusterId", failures),
-            templateId: reqId(n, "templateId", failures),
-            memoryMiB: optInt(n, "memoryMiB", failures, 128, 16 * 1024 * 1024),
-            cpuCores: optInt(n, "cpuCores", failures, 1, 256),
-            osType: optString(n, "osType", failures),
-            highAvailability: optBool(n, "highAvailability", failures, false),
-            deleteProtected: optBool(n, "deleteProtected", failures, false),
-            description: optString(n, "description", failures),
-            cloudInit: checkCloudInit(n.cloudInit, failures),
-            started: optBool(n, "started", failures, true),
-            timeoutSeconds: timeoutField(n, failures),
-            ipWaitSeconds: optInt(n, "ipWaitSeconds", failures, 0, 3600, DEFAULT_IP_WAIT_S)!,
-        };
-        return { inputs: compact(inputs), failures };
-    }
-
-    async diff(_id: string, olds: VmState, news: VmInputs): Promise<pulumi.dynamic.DiffResult> {
-        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, VM_PROVIDER_VERSION, true);
-    }
+export class VmProvider extends KindProvider<typeof VM> {
+    protected readonly description = VM;
 
     async create(inputs: VmInputs): Promise<pulumi.dynamic.CreateResult<VmState>> {
         const s = await this.session(`create Vm ${inputs.name}`);
@@ -354,11 +320,7 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
         const vm = await s.find(`/vms/${id}`, { params: { follow: "reported_devices" } });
         if (!vm) return { id: undefined };
         const st = toState(vm, props, props.adopted ?? false, reportedIps(vm));
-        const { name, clusterId, templateId, memoryMiB, cpuCores, osType, highAvailability, deleteProtected, description, cloudInit, started, timeoutSeconds, ipWaitSeconds } = st;
-        return {
-            id, props: compact(st),
-            inputs: compact({ name, clusterId, templateId, memoryMiB, cpuCores, osType, highAvailability, deleteProtected, description, cloudInit, started, timeoutSeconds, ipWaitSeconds }) as never,
-        };
+        return this.found(id, st);
     }
 
     async update(id: string, olds: VmState, news: VmInputs): Promise<pulumi.dynamic.UpdateResult<VmState>> {
@@ -382,33 +344,9 @@ export class VmProvider extends OvirtProviderBase implements pulumi.dynamic.Reso
     }
 }
 
-/** What Vm resources serialize: a stub that loads VmProvider in the provider process (./stub). */
-export const vmProvider = new OvirtProviderStub("Vm");
-
 /** A virtual machine (token `pulumi-nodejs:dynamic/ovirt:Vm`). Replaced (delete first) on name, cluster, template, OS or cloud-init change. */
-export class Vm extends pulumi.dynamic.Resource {
-    declare readonly name: pulumi.Output<string>;
-    declare readonly clusterId: pulumi.Output<string>;
-    declare readonly templateId: pulumi.Output<string>;
-    declare readonly memoryMiB: pulumi.Output<number | undefined>;
-    declare readonly cpuCores: pulumi.Output<number | undefined>;
-    declare readonly osType: pulumi.Output<string | undefined>;
-    declare readonly highAvailability: pulumi.Output<boolean>;
-    declare readonly deleteProtected: pulumi.Output<boolean>;
-    declare readonly description: pulumi.Output<string | undefined>;
-    declare readonly cloudInit: pulumi.Output<CloudInit | undefined>;
-    declare readonly started: pulumi.Output<boolean>;
-    declare readonly timeoutSeconds: pulumi.Output<number | undefined>;
-    declare readonly ipWaitSeconds: pulumi.Output<number>;
-    declare readonly status: pulumi.Output<string>;
-    declare readonly ipAddresses: pulumi.Output<string[]>;
-    declare readonly hostId: pulumi.Output<string | undefined>;
-    declare readonly adopted: pulumi.Output<boolean>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const Vm = resourceClass(VM);
+export type Vm = InstanceType<typeof Vm>;
 
-    constructor(name: string, args: VmArgs, opts?: pulumi.CustomResourceOptions) {
-        super(vmProvider, name, {
-            status: undefined, ipAddresses: undefined, hostId: undefined, adopted: undefined, providerVersion: undefined, ...args,
-        }, opts, "ovirt", "Vm");
-    }
-}
+/** What Vm resources serialize: a stub that loads VmProvider in the provider process (./stub). */
+export const vmProvider = Vm.provider;

@@ -1,55 +1,60 @@
 // VmNic (ovirt-api.md 5.7, NICs): a NIC on a VM on a vNIC profile; the MAC the engine assigned is an output.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, waitFor } from "./client";
-import { CheckFailure, OvirtProviderBase, compact, fieldDiff, isUnknown, optBool, optEnum, optInt, optString, reqId, reqName } from "./common";
+import { CheckFailure, compact, isUnknown, optString } from "./common";
+import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
 import { decodeBool, decodeList, decodeString, refId } from "./representation";
-import { OvirtProviderStub } from "./stub";
 
 export const VM_NIC_PROVIDER_VERSION = 1;
 
 export const NIC_INTERFACES = ["virtio", "e1000", "rtl8139", "pci_passthrough", "spapr_vlan", "e1000e"] as const;
 
-export interface VmNicArgs {
-    vmId: pulumi.Input<string>;
-    /** NIC name on the VM, e.g. nic1. Replaces on change. */
-    name: pulumi.Input<string>;
-    /** vNIC profile (e.g. a Network's `vnicProfileId`). Updated in place. */
-    vnicProfileId: pulumi.Input<string>;
-    interface?: pulumi.Input<typeof NIC_INTERFACES[number]>;
-    /** Request a specific MAC (default: the engine's MAC pool). Replaces on change. */
-    macAddress?: pulumi.Input<string>;
-    /** Link state (default true). Updated in place. */
-    linked?: pulumi.Input<boolean>;
-    /**
-     * Wait up to this many seconds after create for the guest agent to report an address on this NIC (matched by
-     * MAC); the addresses are the `ipAddresses` output, re-read on refresh. Absent: no wait and no `ipAddresses`.
-     * A NIC added after its VM is the only way to learn its address in the same `up` (the VM's own wait skips
-     * while it has no NIC). The wait is bounded: no address yet is not an error.
-     */
-    ipWaitSeconds?: pulumi.Input<number>;
+/** A requested MAC, trimmed and lower-cased (absent: the engine's MAC pool assigns one). */
+function requestedMac(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string | undefined {
+    const mac = optString(news, field, failures)?.trim().toLowerCase();
+    if (mac !== undefined && !isUnknown(mac) && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) {
+        failures.push({ property: field, reason: `${field} must look like 56:6f:1a:2b:3c:4d, got ${JSON.stringify(news[field])}` });
+        return undefined;
+    }
+    return mac;
 }
 
-export interface VmNicInputs {
-    vmId: string;
-    name: string;
-    vnicProfileId: string;
-    interface: typeof NIC_INTERFACES[number];
-    macAddress?: string;
-    linked: boolean;
-    ipWaitSeconds?: number;
-}
+/** A VM NIC's fields; replaced (delete first) on VM, name, interface or MAC change. */
+export const VM_NIC = defineKind({
+    kind: "VmNic",
+    providerVersion: VM_NIC_PROVIDER_VERSION,
+    deleteBeforeReplace: true,
+    inputs: {
+        vmId: required("replace", is.id),
+        /** NIC name on the VM, e.g. nic1. Replaces on change. */
+        name: required("replace", is.name(50)),
+        /** vNIC profile (e.g. a Network's `vnicProfileId`). Updated in place. */
+        vnicProfileId: required("update", is.id),
+        interface: optional("replace", is.oneOf(NIC_INTERFACES, "virtio")),
+        /** Request a specific MAC (default: the engine's MAC pool). Replaces on change. */
+        macAddress: optional("replace", requestedMac),
+        /** Link state (default true). Updated in place. */
+        linked: optional("update", is.bool(true)),
+        /**
+         * Wait up to this many seconds after create for the guest agent to report an address on this NIC (matched by
+         * MAC); the addresses are the `ipAddresses` output, re-read on refresh. Absent: no wait and no `ipAddresses`.
+         * A NIC added after its VM is the only way to learn its address in the same `up` (the VM's own wait skips
+         * while it has no NIC). The wait is bounded: no address yet is not an error.
+         */
+        ipWaitSeconds: optional("update", is.int(0, 3600)),
+    },
+    outputs: {
+        /** The NIC's MAC address. */
+        mac: output<string>(),
+        plugged: output<boolean>(),
+        /** Addresses the guest agent reports on this NIC (only with `ipWaitSeconds`). */
+        ipAddresses: output<string[] | undefined>(),
+    },
+});
 
-export interface VmNicState extends VmNicInputs {
-    /** The NIC's MAC address. */
-    mac: string;
-    plugged: boolean;
-    /** Addresses the guest agent reports on this NIC (only with `ipWaitSeconds`). */
-    ipAddresses?: string[];
-    providerVersion: number;
-}
-
-const REPLACE = ["vmId", "name", "interface", "macAddress"] as const;
-const UPDATE = ["vnicProfileId", "linked", "ipWaitSeconds"] as const;
+export type VmNicArgs = ArgsOf<typeof VM_NIC>;
+export type VmNicInputs = InputsOf<typeof VM_NIC>;
+export type VmNicState = StateOf<typeof VM_NIC>;
 
 function toState(n: Record<string, unknown>, inputs: VmNicInputs): VmNicState {
     const mac = decodeString(((n.mac ?? {}) as Record<string, unknown>).address) ?? "";
@@ -100,30 +105,8 @@ async function findNic(s: Session, vmId: string, name: string): Promise<Record<s
     return decodeList(await s.get(`/vms/${vmId}/nics`), "nic").find((n) => n.name === name);
 }
 
-export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<VmNicInputs, VmNicState> {
-    async check(_olds: VmNicInputs, news: VmNicInputs): Promise<pulumi.dynamic.CheckResult<VmNicInputs>> {
-        const n = news as unknown as Record<string, unknown>;
-        const failures: CheckFailure[] = [];
-        let mac = optString(n, "macAddress", failures)?.trim().toLowerCase();
-        if (mac !== undefined && !isUnknown(mac) && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) {
-            failures.push({ property: "macAddress", reason: `macAddress must look like 56:6f:1a:2b:3c:4d, got ${JSON.stringify(n.macAddress)}` });
-            mac = undefined;
-        }
-        const inputs: VmNicInputs = {
-            vmId: reqId(n, "vmId", failures),
-            name: reqName(n, "name", failures, 50),
-            vnicProfileId: reqId(n, "vnicProfileId", failures),
-            interface: optEnum(n, "interface", failures, NIC_INTERFACES, "virtio"),
-            macAddress: mac,
-            linked: optBool(n, "linked", failures, true),
-            ipWaitSeconds: optInt(n, "ipWaitSeconds", failures, 0, 3600),
-        };
-        return { inputs: compact(inputs), failures };
-    }
-
-    async diff(_id: string, olds: VmNicState, news: VmNicInputs): Promise<pulumi.dynamic.DiffResult> {
-        return fieldDiff(olds as never, news as never, REPLACE, UPDATE, VM_NIC_PROVIDER_VERSION, true);
-    }
+export class VmNicProvider extends KindProvider<typeof VM_NIC> {
+    protected readonly description = VM_NIC;
 
     async create(inputs: VmNicInputs): Promise<pulumi.dynamic.CreateResult<VmNicState>> {
         const s = await this.session(`create VmNic ${inputs.name} on VM ${inputs.vmId}`);
@@ -152,15 +135,14 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
         if (!n) return { id: undefined };
         const st = toState(n, props);
         if (props.ipWaitSeconds !== undefined) st.ipAddresses = nicReportedIps(n, st.mac);
-        const { vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds } = st;
-        return { id, props: compact(st), inputs: compact({ vmId, name, vnicProfileId, interface: iface, macAddress, linked, ipWaitSeconds }) as never };
+        return this.found(id, st);
     }
 
     async update(id: string, olds: VmNicState, news: VmNicInputs): Promise<pulumi.dynamic.UpdateResult<VmNicState>> {
         const body: Record<string, unknown> = {};
         if (news.vnicProfileId !== olds.vnicProfileId) body.vnic_profile = { id: news.vnicProfileId };
         if (news.linked !== olds.linked) body.linked = news.linked ? "true" : "false";
-        if (!Object.keys(body).length) return { outs: compact({ ...olds, ...news, providerVersion: VM_NIC_PROVIDER_VERSION }) };
+        if (!Object.keys(body).length) return { outs: this.restamped(olds, news) };
         const s = await this.session(`update VmNic ${news.name} on VM ${news.vmId}`);
         return { outs: compact({ ...toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news), ipAddresses: olds.ipAddresses }) };
     }
@@ -182,25 +164,9 @@ export class VmNicProvider extends OvirtProviderBase implements pulumi.dynamic.R
     }
 }
 
-/** What VmNic resources serialize: a stub that loads VmNicProvider in the provider process (./stub). */
-export const vmNicProvider = new OvirtProviderStub("VmNic");
-
 /** A VM NIC (token `pulumi-nodejs:dynamic/ovirt:VmNic`). Replaced (delete first) on VM, name, interface or MAC change. */
-export class VmNic extends pulumi.dynamic.Resource {
-    declare readonly vmId: pulumi.Output<string>;
-    declare readonly name: pulumi.Output<string>;
-    declare readonly vnicProfileId: pulumi.Output<string>;
-    declare readonly interface: pulumi.Output<string>;
-    declare readonly macAddress: pulumi.Output<string | undefined>;
-    declare readonly linked: pulumi.Output<boolean>;
-    declare readonly mac: pulumi.Output<string>;
-    declare readonly plugged: pulumi.Output<boolean>;
-    declare readonly ipWaitSeconds: pulumi.Output<number | undefined>;
-    /** Guest-reported addresses of this NIC (empty/absent without `ipWaitSeconds`). */
-    declare readonly ipAddresses: pulumi.Output<string[] | undefined>;
-    declare readonly providerVersion: pulumi.Output<number>;
+export const VmNic = resourceClass(VM_NIC);
+export type VmNic = InstanceType<typeof VmNic>;
 
-    constructor(name: string, args: VmNicArgs, opts?: pulumi.CustomResourceOptions) {
-        super(vmNicProvider, name, { mac: undefined, plugged: undefined, ipAddresses: undefined, providerVersion: undefined, ...args }, opts, "ovirt", "VmNic");
-    }
-}
+/** What VmNic resources serialize: a stub that loads VmNicProvider in the provider process (./stub). */
+export const vmNicProvider = VmNic.provider;

@@ -1,5 +1,5 @@
 // `npm run drift` with the real Pulumi CLI against the engine emulator: a throwaway stack of tests/operator/project
-// (OVN network and tag, the engine's CA in the stack config) on a file backend. Clean → 0; a change made behind
+// (two OVN networks, the engine's CA in the stack config) on a file backend. Clean → 0; a change made behind
 // Pulumi's back through the emulator's admin `mutate` → the report names object, field, expected and found, exit 1;
 // `pulumi up --refresh` puts it back → 0; OVN port security turned on by hand on the network and on a port no resource
 // manages → 1, both named; an object deleted on the engine → 1; the engine stopped → 2.
@@ -72,19 +72,19 @@ describe("npm run drift (real CLI, engine emulator)", function () {
         assert.equal(clean.status, 0, clean.stdout + clean.stderr);
         assert.match(clean.stdout, /nothing drifted/);
 
-        await admin.mutate("tags", up.outputs.tagId.value, { description: "edited in the UI" });
+        await admin.mutate("networks", up.outputs.spareId.value, { description: "edited in the UI" });
         await admin.mutate("networks", up.outputs.networkId.value, { description: "hand edit" });
         const r = await drift(t!);
         assert.equal(r.status, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /2 objects drifted/);
-        assert.ok(r.stdout.includes("pulumi-nodejs:dynamic/ovirt:Tag tag (update)\n    description: expected \"managed by pulumi\", found \"edited in the UI\" (changed outside Pulumi)\n"), r.stdout);
+        assert.ok(r.stdout.includes("pulumi-nodejs:dynamic/ovirt:Network spare (update)\n    description: expected \"managed by pulumi\", found \"edited in the UI\" (changed outside Pulumi)\n"), r.stdout);
         assert.ok(r.stdout.includes("pulumi-nodejs:dynamic/ovirt:Network net (update)\n    description: expected \"lease network (drift test)\", found \"hand edit\" (changed outside Pulumi)\n"), r.stdout);
         assert.ok(!r.stdout.includes(e!.password) && !r.stderr.includes(e!.password), "the engine password leaked into the report");
 
         const json = await drift(t!, "--json");
         assert.equal(json.status, 1);
         const report = JSON.parse(json.stdout) as { drifted: { type: string; name: string; fields: { field: string; expected: unknown; found: unknown; cause: string }[] }[] };
-        assert.deepEqual(report.drifted.find((o) => o.name === "tag")?.fields, [
+        assert.deepEqual(report.drifted.find((o) => o.name === "spare")?.fields, [
             { field: "description", expected: "managed by pulumi", found: "edited in the UI", recorded: "managed by pulumi", cause: "engine" },
         ]);
 
@@ -141,10 +141,10 @@ describe("npm run drift (real CLI, engine emulator)", function () {
 
     it("exit 1 for an object deleted on the engine", async () => {
         const outputs = await t!.stack.outputs();
-        await admin.remove("tags", outputs.tagId.value as string);
+        await admin.remove("networks", outputs.spareId.value as string);
         const r = await drift(t!);
         assert.equal(r.status, 1, r.stdout + r.stderr);
-        assert.match(r.stdout, /pulumi-nodejs:dynamic\/ovirt:Tag tag \(create\)\n {4}missing on the engine: deleted outside Pulumi/);
+        assert.match(r.stdout, /pulumi-nodejs:dynamic\/ovirt:Network spare \(create\)\n {4}missing on the engine: deleted outside Pulumi/);
         assert.match(r.stdout, /1 object drifted/);
     });
 

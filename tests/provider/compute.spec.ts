@@ -1,8 +1,8 @@
-// Lifecycle of Network, Vm, VmNic and AffinityGroup against the engine emulator ("fast" latency, HTTPS with its CA).
+// Lifecycle of Network, Vm and VmNic against the engine emulator ("fast" latency, HTTPS with its CA).
 import * as assert from "node:assert/strict";
 import type { RunningEngine } from "../../emulator";
 import { SEED_IDS } from "../../emulator/model/seed";
-import { AffinityGroupProvider, NetworkProvider, VmNicProvider, VmProvider } from "../../providers/ovirt";
+import { NetworkProvider, VmNicProvider, VmProvider } from "../../providers/ovirt";
 import { API, Admin, configured, useTestEngine } from "./helpers";
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFixtureKeyOnly ci@example";
@@ -70,6 +70,18 @@ describe("compute resources against the engine emulator", function () {
             assert.equal(b.outs!.adopted, true);
             assert.equal(b.outs!.vnicProfileId, a.outs!.vnicProfileId);
             assert.equal((await admin.stats()).requests[`POST ${API}/networks`], 1);
+        });
+
+        it("a 503 on the create POST is followed by a lookup, then one more POST: exactly one object", async () => {
+            const p = await configured(new NetworkProvider(), e);
+            await admin.faults([{ method: "POST", path: "^/ovirt-engine/api/networks$", kind: "503", times: 1 }]);
+            const c = await p.create((await p.check({} as never, { ...args, name: "ovn-503" } as never)).inputs!);
+            const s = await admin.stats();
+            assert.equal(s.requests[`GET ${API}/networks`], 2, "looked up before each POST");
+            assert.equal(s.requests[`POST ${API}/networks`], 1);
+            assert.equal(s.requests[`POST (fault:503)`], 1);
+            assert.equal((await admin.inventory()).networks.filter((n) => n.name === "ovn-503").length, 1);
+            assert.equal(c.outs!.adopted, false);
         });
     });
 
@@ -238,37 +250,6 @@ describe("compute resources against the engine emulator", function () {
             const plain = await p.create((await p.check({} as never, { vmId: vm.id, name: "nic2", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!);
             assert.equal(plain.outs!.ipAddresses, undefined);
             assert.equal((await p.check({} as never, { ...inputs, ipWaitSeconds: -1 } as never)).failures?.length, 1);
-        });
-    });
-
-    describe("AffinityGroup", () => {
-        it("create with members; one-GET read; drift in members; update; replace; delete", async () => {
-            const vm1 = await stoppedVm("ag-vm-1");
-            const vm2 = await stoppedVm("ag-vm-2");
-            const p = await configured(new AffinityGroupProvider(), e);
-            const inputs = (await p.check({} as never, { clusterId: SEED_IDS.ciCluster, name: "spread", vmIds: [vm2, vm1] } as never)).inputs!;
-            const c = await p.create(inputs);
-            assert.deepEqual(c.outs!.vmIds, [vm1, vm2].sort());
-            assert.deepEqual(c.outs!.vmsRule, { enabled: true, positive: false, enforcing: true });
-
-            const before = await admin.stats();
-            const r = await p.read(c.id, c.outs);
-            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/clusters/{cluster}/affinitygroups/{group}`]: 1 });
-            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
-
-            await admin.mutate("affinityGroups", c.id, { vmIds: [vm1] });
-            const drifted = await p.read(c.id, c.outs);
-            assert.deepEqual(drifted.props!.vmIds, [vm1]);
-            const u = await p.update(c.id, drifted.props!, { ...inputs, priority: 2, vmsRule: { enabled: true, positive: false, enforcing: false } });
-            assert.deepEqual(u.outs!.vmIds, [vm1, vm2].sort());
-            assert.equal(u.outs!.priority, 2);
-            assert.equal(u.outs!.vmsRule.enforcing, false);
-
-            const rep = await p.diff(c.id, u.outs!, { ...inputs, name: "spread-2" });
-            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["name"], true]);
-            await p.delete(c.id, u.outs!);
-            assert.equal((await p.read(c.id, u.outs)).id, undefined);
-            await p.delete(c.id, u.outs!);
         });
     });
 });

@@ -1,10 +1,10 @@
-// Lifecycle of DataCenter, Cluster, Host and StorageDomain against the engine emulator ("fast" latency, HTTPS
+// Lifecycle of EngineObject (adoption), Host and StorageDomain against the engine emulator ("fast" latency, HTTPS
 // with its CA): create, no-op read (one GET), drift via the admin endpoint, update, replace, delete, interrupted
 // create + re-run, wrong-state refusals, transient faults. Each test starts like a fresh provider process.
 import * as assert from "node:assert/strict";
 import type { RunningEngine } from "../../emulator";
 import { SEED_IDS, CI_BAREMETAL } from "../../emulator/model/seed";
-import { ClusterProvider, DataCenterProvider, HostProvider, StorageDomainProvider } from "../../providers/ovirt";
+import { EngineObjectProvider, HostProvider, StorageDomainProvider } from "../../providers/ovirt";
 import { API, Admin, configured, useTestEngine } from "./helpers";
 
 describe("infra resources against the engine emulator", function () {
@@ -17,106 +17,32 @@ describe("infra resources against the engine emulator", function () {
         admin = a;
     });
 
-    describe("DataCenter", () => {
-        it("create, no-op read is one GET, drift, update, replace, delete, 404 on delete", async () => {
-            const p = await configured(new DataCenterProvider(), e);
-            const { inputs } = await p.check({} as never, { name: "dc-test", description: "first", version: "4.7" } as never);
-            const c = await p.create(inputs!);
-            assert.equal(c.outs!.status, "uninitialized");
-            assert.equal(c.outs!.adopted, false);
-            assert.equal(c.outs!.compatibilityVersion, "4.7");
-
-            const before = await admin.stats();
-            const r = await p.read(c.id, c.outs);
-            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/datacenters/{dc}`]: 1 });
-            assert.deepEqual(r.props, c.outs);
-            assert.equal((await p.diff(c.id, r.props!, inputs!)).changes, false);
-
-            await admin.mutate("dataCenters", c.id, { description: "changed behind our back" });
-            const drifted = await p.read(c.id, c.outs);
-            assert.equal(drifted.props!.description, "changed behind our back");
-            assert.equal((drifted.inputs as typeof inputs)!.description, "changed behind our back");
-            const d = await p.diff(c.id, drifted.props!, inputs!);
-            assert.deepEqual([d.changes, d.replaces], [true, []]);
-
-            const u = await p.update(c.id, drifted.props!, inputs!);
-            assert.equal(u.outs!.description, "first");
-            assert.equal((await p.read(c.id, u.outs)).props!.description, "first");
-
-            const rep = await p.diff(c.id, u.outs!, { ...inputs!, name: "dc-test-2" });
-            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["name"], true]);
-
-            await p.delete(c.id, u.outs!);
-            assert.equal((await p.read(c.id, u.outs)).id, undefined);
-            await p.delete(c.id, u.outs!); // 404 = done
-        });
-
-        it("re-run after an interrupted create adopts the object instead of duplicating it", async () => {
-            const p = await configured(new DataCenterProvider(), e);
-            const inputs = (await p.check({} as never, { name: "dc-int", removeAdopted: true } as never)).inputs!;
-            await p.create(inputs); // the run "dies" before Pulumi records the result
-            const before = await admin.stats();
-            const again = await p.create(inputs);
-            const delta = Admin.delta(before, await admin.stats());
-            assert.equal(delta[`POST ${API}/datacenters`], undefined, "no second POST");
-            assert.equal(again.outs!.adopted, true);
-            const inv = await admin.inventory();
-            assert.equal(inv.dataCenters.filter((d) => d.name === "dc-int").length, 1);
-            await p.delete(again.id, again.outs!); // removeAdopted: removed
-            assert.equal((await p.read(again.id, again.outs)).id, undefined);
-        });
-
-        it("a 503 on the create POST is followed by a lookup, then one more POST: exactly one object", async () => {
-            const p = await configured(new DataCenterProvider(), e);
-            await admin.faults([{ method: "POST", path: "^/ovirt-engine/api/datacenters$", kind: "503", times: 1 }]);
-            const c = await p.create((await p.check({} as never, { name: "dc-503" } as never)).inputs!);
-            const s = await admin.stats();
-            assert.equal(s.requests[`GET ${API}/datacenters`], 2, "looked up before each POST");
-            assert.equal(s.requests[`POST ${API}/datacenters`], 1);
-            assert.equal(s.requests[`POST (fault:503)`], 1);
-            assert.equal((await admin.inventory()).dataCenters.filter((d) => d.name === "dc-503").length, 1);
-            assert.equal(c.outs!.adopted, false);
-        });
-    });
-
-    describe("Cluster", () => {
-        it("adopts the existing OCP-45 cluster by name and leaves it on delete", async () => {
-            const p = await configured(new ClusterProvider(), e);
-            const inputs = (await p.check({} as never, { name: "OCP-45", dataCenterId: SEED_IDS.ciDc } as never)).inputs!;
+    describe("EngineObject", () => {
+        it("adopts the existing OCP-45 cluster by name; read is one GET; delete only forgets it", async () => {
+            const p = await configured(new EngineObjectProvider(), e);
+            const inputs = (await p.check({} as never, { kind: "cluster", name: "OCP-45", dataCenterId: SEED_IDS.ciDc.toUpperCase() } as never)).inputs!;
+            assert.equal(inputs.dataCenterId, SEED_IDS.ciDc);
             const c = await p.create(inputs);
-            assert.equal(c.id, SEED_IDS.ciCluster);
-            assert.equal(c.outs!.adopted, true);
-            assert.equal(c.outs!.effectiveCpuType, "Intel Cascadelake Server Family");
-            await p.delete(c.id, c.outs!);
-            assert.equal((await p.read(c.id, c.outs)).id, SEED_IDS.ciCluster, "adopted cluster kept");
-        });
-
-        it("refuses to adopt a same-named cluster of another data center, and needs cpuType to create", async () => {
-            const p = await configured(new ClusterProvider(), e);
-            await assert.rejects(p.create((await p.check({} as never, { name: "OCP-45", dataCenterId: SEED_IDS.defaultDc } as never)).inputs!),
-                /already exists in data center c1a45000-0000-4000-8000-000000000001, not in 5e0ac0a4/);
-            await assert.rejects(p.create((await p.check({} as never, { name: "cl-new", dataCenterId: SEED_IDS.defaultDc } as never)).inputs!),
-                /set cpuType/);
-        });
-
-        it("create, read, drift, update, replace, delete", async () => {
-            const p = await configured(new ClusterProvider(), e);
-            const inputs = (await p.check({} as never, { name: "cl-test", dataCenterId: SEED_IDS.defaultDc, cpuType: "Intel Cascadelake Server Family", description: "a" } as never)).inputs!;
-            const c = await p.create(inputs);
-            assert.equal(c.outs!.adopted, false);
+            assert.deepEqual([c.id, c.outs!.status, c.outs!.providerVersion], [SEED_IDS.ciCluster, "", 1]);
             const before = await admin.stats();
             const r = await p.read(c.id, c.outs);
             assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/clusters/{cluster}`]: 1 });
             assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
-            await admin.mutate("clusters", c.id, { description: "drift" });
-            const drifted = await p.read(c.id, c.outs);
-            assert.equal(drifted.props!.description, "drift");
-            const u = await p.update(c.id, drifted.props!, { ...inputs, description: "b" });
-            assert.equal(u.outs!.description, "b");
-            const rep = await p.diff(c.id, u.outs!, { ...inputs, dataCenterId: SEED_IDS.ciDc });
-            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["dataCenterId"], true]);
-            await p.delete(c.id, u.outs!);
-            assert.equal((await p.read(c.id, u.outs)).id, undefined);
+            assert.deepEqual(r.inputs, inputs);
+            const writes = (await admin.stats()).writes;
+            await p.delete(c.id, c.outs!);
+            assert.equal((await admin.stats()).writes, writes, "adopted, never owned: no engine write");
+            assert.equal((await p.read(c.id, c.outs)).id, SEED_IDS.ciCluster, "the cluster is still there");
+        });
+
+        it("refuses a same-named cluster of another data center, and never creates a missing object", async () => {
+            const p = await configured(new EngineObjectProvider(), e);
+            await assert.rejects(p.create((await p.check({} as never, { kind: "cluster", name: "OCP-45", dataCenterId: SEED_IDS.defaultDc } as never)).inputs!),
+                new RegExp(`adopt cluster "OCP-45": the cluster belongs to data center ${SEED_IDS.ciDc}, not ${SEED_IDS.defaultDc}; fix ovirt-ci:cluster or ovirt-ci:dataCenter`));
+            const writes = (await admin.stats()).writes;
+            await assert.rejects(p.create((await p.check({} as never, { kind: "cluster", name: "cl-new" } as never)).inputs!),
+                /adopt cluster "cl-new": not found on the engine; this program adopts it and never creates it/);
+            assert.equal((await admin.stats()).writes, writes);
         });
     });
 

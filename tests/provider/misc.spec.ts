@@ -1,15 +1,15 @@
-// Tag and Event lifecycles, authentication (one SSO login per provider process, one extra login after a token
+// Authentication (one SSO login per provider process, one extra login after a token
 // expiry), transient faults, TLS settings, config fallbacks and the lookups, against the engine emulator.
 import * as assert from "node:assert/strict";
 import type { RunningEngine } from "../../emulator";
 import { SEED_IDS } from "../../emulator/model/seed";
 import {
-    ClusterProvider, DataCenterProvider, EventProvider, OvirtApiError, TagProvider, VmProvider, loginCount, lookupCluster, lookupDataCenter,
+    EngineObjectProvider, NetworkProvider, OvirtApiError, VmProvider, loginCount, lookupCluster, lookupDataCenter,
     lookupHost, lookupOvnProvider, lookupStorageDomain, lookupTemplate, lookupVnicProfile, resolveEndpoint,
 } from "../../providers/ovirt";
-import { API, Admin, SSO, configured, fakeConfig, useTestEngine } from "./helpers";
+import { Admin, SSO, configured, fakeConfig, useTestEngine } from "./helpers";
 
-describe("Tag, Event, auth, faults and lookups against the engine emulator", function () {
+describe("auth, faults and lookups against the engine emulator", function () {
     this.timeout(60_000);
     let e: RunningEngine;
     let admin: Admin;
@@ -19,80 +19,28 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
         admin = a;
     });
 
+    /** A network's checked inputs (the simplest kind that creates an engine object). */
+    const network = (name: string) => ({ name, dataCenterId: SEED_IDS.ciDc, externalProviderId: SEED_IDS.ovn });
+    /** An EngineObject's inputs: adopts the seed data center (writes nothing). */
+    const dataCenter = { kind: "dataCenter" as const, name: "OCP-45" };
+
     function liveTokens(): string[] {
         // test-only peek into the emulator to prove that no error text carries a live token
         return [...((e.server as unknown as { tokens: Map<string, unknown> }).tokens.keys())];
     }
 
-    describe("Tag", () => {
-        it("create, one-GET read, drift, update, replace, delete, re-run adopts", async () => {
-            const p = await configured(new TagProvider(), e);
-            const parent = await p.create((await p.check({} as never, { name: "ci" } as never)).inputs!);
-            const inputs = (await p.check({} as never, { name: "lease-1", description: "lease 1", parentName: "ci" } as never)).inputs!;
-            const c = await p.create(inputs);
-            assert.equal(c.outs!.parentId, parent.id);
-            const before = await admin.stats();
-            const r = await p.read(c.id, c.outs);
-            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/tags/{tag}`]: 1 });
-            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
-            await admin.mutate("tags", c.id, { description: "edited in the UI" });
-            const drifted = await p.read(c.id, c.outs);
-            assert.equal(drifted.props!.description, "edited in the UI");
-            const u = await p.update(c.id, drifted.props!, inputs);
-            assert.equal(u.outs!.description, "lease 1");
-            assert.deepEqual((await p.diff(c.id, u.outs!, { ...inputs, parentName: undefined })).replaces, ["parentName"]);
-            const again = await p.create(inputs);
-            assert.equal(again.id, c.id);
-            await p.delete(c.id, u.outs!);
-            assert.equal((await p.read(c.id, u.outs)).id, undefined);
-            await p.delete(c.id, u.outs!);
-        });
-    });
-
-    describe("Event", () => {
-        const args = { description: "cluster ci-op-1 installed", severity: "warning", origin: "openshift-ci", customId: 1001, clusterId: SEED_IDS.ciCluster };
-
-        it("create, one-GET read, immutable (replace), delete, and a re-run does not duplicate", async () => {
-            const p = await configured(new EventProvider(), e);
-            const inputs = (await p.check({} as never, args as never)).inputs!;
-            const c = await p.create(inputs);
-            assert.match(c.id, /^\d+$/);
-            assert.ok(c.outs!.index > 1);
-            const before = await admin.stats();
-            const r = await p.read(c.id, c.outs);
-            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/events/{event}`]: 1 });
-            assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
-            const rep = await p.diff(c.id, r.props!, { ...inputs, description: "other" });
-            assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["description"], true]);
-
-            const again = await p.create(inputs);
-            assert.equal(again.id, c.id);
-            assert.equal((await admin.stats()).requests[`POST ${API}/events`], 1);
-            await assert.rejects(p.create({ ...inputs, description: "a different text" }), /already has an event with this origin and customId but another description/);
-
-            await p.delete(c.id, r.props!);
-            assert.equal((await p.read(c.id, r.props)).id, undefined);
-            await p.delete(c.id, r.props!);
-        });
-
-        it("check refuses the reserved origin and a missing customId", async () => {
-            const r = await new EventProvider().check({} as never, { description: "x", origin: "OVIRT" } as never);
-            assert.deepEqual(r.failures!.map((f) => f.property).sort(), ["customId", "origin"]);
-        });
-    });
-
     describe("authentication", () => {
         it("one SSO login per provider process, shared by every provider kind", async () => {
-            const dc = await configured(new DataCenterProvider(), e);
-            const cl = await configured(new ClusterProvider(), e);
-            const tag = await configured(new TagProvider(), e);
-            const created = await Promise.all([
-                dc.create((await dc.check({} as never, { name: "auth-dc" } as never)).inputs!),
-                tag.create((await tag.check({} as never, { name: "auth-tag" } as never)).inputs!),
-                cl.create((await cl.check({} as never, { name: "OCP-45", dataCenterId: SEED_IDS.ciDc } as never)).inputs!),
+            const dc = await configured(new EngineObjectProvider(), e);
+            const net = await configured(new NetworkProvider(), e);
+            const vm = await configured(new VmProvider(), e);
+            const [adopted, created] = await Promise.all([
+                dc.create(dataCenter),
+                net.create(network("auth-net")),
+                vm.create((await vm.check({} as never, { name: "auth-vm", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.blankTemplate, started: false } as never)).inputs!),
             ]);
-            await dc.read(created[0].id, created[0].outs);
-            await tag.read(created[1].id, created[1].outs);
+            await dc.read(adopted.id, adopted.outs);
+            await net.read(created.id, created.outs);
             const s = await admin.stats();
             assert.equal(s.ssoLogins, 1);
             assert.equal(s.requests[SSO], 1);
@@ -100,8 +48,8 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
         });
 
         it("renews an expired token with exactly one extra login", async () => {
-            const p = await configured(new TagProvider(), e);
-            const c = await p.create((await p.check({} as never, { name: "tok" } as never)).inputs!);
+            const p = await configured(new NetworkProvider(), e);
+            const c = await p.create(network("tok"));
             assert.equal((await admin.stats()).ssoLogins, 1);
             await admin.expireTokens();
             const r = await p.read(c.id, c.outs);
@@ -122,12 +70,12 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
         });
 
         it("retries a login that met a 503 or a connection reset", async () => {
-            const p = await configured(new TagProvider(), e);
+            const p = await configured(new NetworkProvider(), e);
             await admin.faults([
                 { path: "^/ovirt-engine/sso/oauth/token$", kind: "503", times: 1 },
                 { path: "^/ovirt-engine/sso/oauth/token$", kind: "reset", times: 1 },
             ]);
-            const c = await p.create({ name: "login-retry" });
+            const c = await p.create(network("login-retry"));
             assert.equal(c.outs!.name, "login-retry");
             const s = await admin.stats();
             assert.equal(s.ssoLogins, 1);
@@ -135,9 +83,9 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
         });
 
         it("a wrong password fails with the engine's SSO error and never echoes the password", async () => {
-            const p = await configured(new TagProvider(), e, { "ovirt-ci:enginePassword": "wrong-Pa55-fixture" });
-            await assert.rejects(p.create({ name: "x" }), (err: Error) => {
-                assert.match(err.message, /create Tag x \(login as admin@internal\): POST \/ovirt-engine\/sso\/oauth\/token failed: HTTP 400: access_denied/);
+            const p = await configured(new NetworkProvider(), e, { "ovirt-ci:enginePassword": "wrong-Pa55-fixture" });
+            await assert.rejects(p.create(network("x")), (err: Error) => {
+                assert.match(err.message, /create Network x \(login as admin@internal\): POST \/ovirt-engine\/sso\/oauth\/token failed: HTTP 400: access_denied/);
                 assert.ok(!err.message.includes("wrong-Pa55-fixture"));
                 return true;
             });
@@ -164,11 +112,11 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
         });
 
         it("gives up after the bounded attempts with an error naming operation, object and engine text", async () => {
-            const p = await configured(new TagProvider(), e, { "ovirt-ci:engineRetryAttempts": "3" });
-            const c = await p.create({ name: "t503" });
-            await admin.faults([{ method: "GET", path: "^/ovirt-engine/api/tags/", kind: "503" }]);
+            const p = await configured(new NetworkProvider(), e, { "ovirt-ci:engineRetryAttempts": "3" });
+            const c = await p.create(network("t503"));
+            await admin.faults([{ method: "GET", path: "^/ovirt-engine/api/networks/", kind: "503" }]);
             await assert.rejects(p.read(c.id, c.outs), (err: OvirtApiError) => {
-                assert.equal(err.message, `read Tag t503: GET /tags/${c.id} failed: HTTP 503. The oVirt engine ${e.apiUrl} is unreachable or unavailable: ` +
+                assert.equal(err.message, `read Network t503: GET /networks/${c.id} failed: HTTP 503. The oVirt engine ${e.apiUrl} is unreachable or unavailable: ` +
                     "check that it runs (ovirt-engine service) and that this machine reaches it, then run `pulumi up` again; it adopts by name what this run created");
                 assert.equal(err.httpStatus, 503, "still the engine's status");
                 for (const t of liveTokens()) assert.ok(!err.message.includes(t) && !JSON.stringify(err).includes(t));
@@ -181,10 +129,10 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
 
     describe("TLS and configuration", () => {
         it("verifies the engine certificate: without the CA the call fails (not retried)", async () => {
-            const p = new TagProvider();
+            const p = new EngineObjectProvider();
             const cfg = fakeConfig(e);
             await p.configure({ config: { get: (k: string) => (k === "ovirt-ci:engineCaPem" ? undefined : cfg.config.get(k)), require: cfg.config.require } } as never);
-            await assert.rejects(p.create({ name: "tls" }), (err: OvirtApiError) => {
+            await assert.rejects(p.create(dataCenter), (err: OvirtApiError) => {
                 assert.match(err.message, /login as admin@internal\): POST \/ovirt-engine\/sso\/oauth\/token failed: (SELF_SIGNED|UNABLE_TO_VERIFY|DEPTH_ZERO)/);
                 return true;
             });
@@ -192,15 +140,15 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
         });
 
         it("insecure only when set, with a warning", async () => {
-            const p = new TagProvider();
+            const p = new EngineObjectProvider();
             const cfg = fakeConfig(e, { "ovirt-ci:engineInsecure": "true" });
             await p.configure({ config: { get: (k: string) => (k === "ovirt-ci:engineCaPem" ? undefined : cfg.config.get(k)), require: cfg.config.require } } as never);
             const warnings: string[] = [];
             const orig = console.warn;
             console.warn = (m: string) => { warnings.push(m); };
             try {
-                const c = await p.create({ name: "insecure" });
-                assert.equal(c.outs!.name, "insecure");
+                const c = await p.create(dataCenter);
+                assert.equal(c.id, SEED_IDS.ciDc);
             } finally {
                 console.warn = orig;
             }
@@ -212,9 +160,9 @@ describe("Tag, Event, auth, faults and lookups against the engine emulator", fun
             const saved = { ...process.env };
             try {
                 Object.assign(process.env, { OVIRT_ENGINE_URL: e.apiUrl, OVIRT_ENGINE_USERNAME: e.username, OVIRT_ENGINE_PASSWORD: e.password, OVIRT_ENGINE_CA_FILE: e.caFile });
-                const p = new TagProvider();
+                const p = new NetworkProvider();
                 await p.configure({ config: { get: () => { throw new TypeError("Cannot read properties of undefined"); }, require: () => "" } } as never);
-                const c = await p.create({ name: "from-env" });
+                const c = await p.create(network("from-env"));
                 assert.equal(c.outs!.name, "from-env");
             } finally {
                 process.env = saved;

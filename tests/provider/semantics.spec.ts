@@ -54,8 +54,12 @@ describe("check", () => {
             name: "sd1", dataCenterId: ID1, hostId: ID2, nfsAddress: "nfs.lan", nfsPath: "/exports/sd1", nfsVersion: "auto",
             storageFormat: "v5", active: true, formatOnDelete: true,
         }, "unset optional inputs are omitted (the provider host cannot send undefined)");
-        const ev = await new ovirt.EventProvider().check({} as never, { description: "d", origin: "oVirt" } as never);
-        assert.deepEqual(ev.failures!.map((f) => f.property).sort(), ["customId", "origin"]);
+    });
+
+    it("runs a kind's checks across fields after the fields' own", async () => {
+        const r = await new ovirt.EngineObjectProvider().check({} as never, { kind: "vnicProfile", name: " ovirtmgmt " } as never);
+        assert.deepEqual(r.failures, [{ property: "dataCenterId", reason: "dataCenterId is required for a vNIC profile (network names repeat across data centers)" }]);
+        assert.deepEqual(r.inputs, { kind: "vnicProfile", name: "ovirtmgmt" });
     });
 });
 
@@ -100,14 +104,12 @@ describe("diff", () => {
 
     it("every resource replaces on name change", async () => {
         const cases: Array<[{ diff: (id: string, o: never, n: never) => Promise<{ replaces?: string[] }> }, Record<string, unknown>]> = [
-            [new ovirt.DataCenterProvider(), { name: "a", local: false }],
-            [new ovirt.ClusterProvider(), { name: "a", dataCenterId: ID1, cpuArchitecture: "x86_64" }],
             [new ovirt.HostProvider(), { name: "a", address: "h", clusterId: ID1, authMethod: "publickey", sshPort: 22 }],
             [new ovirt.StorageDomainProvider(), { name: "a", hostId: ID1, nfsAddress: "n", nfsPath: "/p", nfsVersion: "auto", storageFormat: "v5" }],
             [new ovirt.NetworkProvider(), { name: "a", dataCenterId: ID1, externalProviderId: ID2 }],
             [new ovirt.VmNicProvider(), { name: "a", vmId: ID1, interface: "virtio" }],
-            [new ovirt.AffinityGroupProvider(), { name: "a", clusterId: ID1 }],
-            [new ovirt.TagProvider(), { name: "a" }],
+            [new ovirt.VmProvider(), { name: "a", clusterId: ID1, templateId: ID2 }],
+            [new ovirt.EngineObjectProvider(), { kind: "cluster", name: "a" }],
         ];
         for (const [p, olds] of cases) {
             const d = await p.diff("x", { ...olds, providerVersion: 1 } as never, { ...olds, name: "b" } as never);
@@ -116,22 +118,66 @@ describe("diff", () => {
     });
 });
 
+describe("kind descriptions", () => {
+    // What replaces and what updates in place is what production states were written with: a field moved from one
+    // list to the other would replace (or stop replacing) objects of existing stacks.
+    const expected: Record<ovirt.OvirtKind, { replaces: string[]; updates: string[]; deleteBeforeReplace: boolean }> = {
+        EngineObject: { replaces: ["kind", "name", "dataCenterId"], updates: [], deleteBeforeReplace: false },
+        Host: { replaces: ["name", "address", "clusterId", "authMethod", "sshPort"], updates: ["description", "spmPriority", "timeoutSeconds"], deleteBeforeReplace: true },
+        Network: { replaces: ["name", "dataCenterId", "externalProviderId"], updates: ["clusterId", "description", "mtu"], deleteBeforeReplace: true },
+        OvnNetworkPortSecurity: { replaces: ["networkName", "networkId"], updates: ["portSecurityEnabled"], deleteBeforeReplace: false },
+        OvnPortSecurity: { replaces: ["networkName", "macAddress"], updates: ["portSecurityEnabled", "timeoutSeconds"], deleteBeforeReplace: false },
+        StorageDomain: { replaces: ["name", "nfsAddress", "nfsPath", "nfsVersion", "storageFormat"],
+            updates: ["dataCenterId", "hostId", "description", "active", "formatOnDelete", "timeoutSeconds"], deleteBeforeReplace: true },
+        Vm: { replaces: ["name", "clusterId", "templateId", "osType", "cloudInit"],
+            updates: ["memoryMiB", "cpuCores", "highAvailability", "deleteProtected", "description", "started", "timeoutSeconds", "ipWaitSeconds"], deleteBeforeReplace: true },
+        VmNic: { replaces: ["vmId", "name", "interface", "macAddress"], updates: ["vnicProfileId", "linked", "ipWaitSeconds"], deleteBeforeReplace: true },
+    };
+
+    it("every registered kind replaces and updates exactly the fields its states were written with", async () => {
+        assert.deepEqual([...ovirt.OVIRT_KINDS].sort(), Object.keys(expected).sort());
+        for (const kind of ovirt.OVIRT_KINDS) {
+            const d = (ovirt.createOvirtProvider(kind) as unknown as { description: ovirt.Kind }).description;
+            assert.equal(d.kind, kind, "the description names the kind it is registered as");
+            const want = expected[kind];
+            assert.deepEqual({ replaces: [...d.replaceFields].sort(), updates: [...d.updateFields].sort(), deleteBeforeReplace: d.deleteBeforeReplace },
+                { replaces: [...want.replaces].sort(), updates: [...want.updates].sort(), deleteBeforeReplace: want.deleteBeforeReplace }, kind);
+            // and diff acts on them: each replace field alone replaces, each update field alone updates in place
+            const p = ovirt.createOvirtProvider(kind);
+            const olds = { providerVersion: d.providerVersion } as Record<string, unknown>;
+            for (const f of want.replaces) {
+                const r = await p.diff("x", olds as never, { [f]: "changed" } as never);
+                assert.deepEqual([r.changes, r.replaces, r.deleteBeforeReplace], [true, [f], want.deleteBeforeReplace], `${kind}.${f}`);
+            }
+            for (const f of want.updates) {
+                const r = await p.diff("x", olds as never, { [f]: "changed" } as never);
+                assert.deepEqual([r.changes, r.replaces], [true, []], `${kind}.${f}`);
+            }
+        }
+    });
+
+    it("the resource class carries the type token, the outputs and the stub of its kind", () => {
+        const classes: Record<ovirt.OvirtKind, { provider: ovirt.OvirtProviderStub }> = {
+            EngineObject: ovirt.EngineObject, Host: ovirt.Host, Network: ovirt.Network, OvnNetworkPortSecurity: ovirt.OvnNetworkPortSecurity,
+            OvnPortSecurity: ovirt.OvnPortSecurity, StorageDomain: ovirt.StorageDomain, Vm: ovirt.Vm, VmNic: ovirt.VmNic,
+        };
+        for (const [kind, cls] of Object.entries(classes)) assert.equal(cls.provider.kind, kind);
+    });
+});
+
 describe("check during a preview", () => {
     it("passes unknown (not yet computed) inputs through without failures", async () => {
         const U = ovirt.UNKNOWN;
         const cases: Array<[{ check: (o: never, n: never) => Promise<{ failures?: unknown[] }> }, Record<string, unknown>]> = [
-            [new ovirt.DataCenterProvider(), { name: U, version: U, local: U, description: U }],
-            [new ovirt.ClusterProvider(), { name: U, dataCenterId: U, cpuType: U, cpuArchitecture: U, version: U }],
             [new ovirt.HostProvider(), { name: U, address: U, clusterId: U, spmPriority: U, sshPort: U, authMethod: U }],
             [new ovirt.StorageDomainProvider(), { name: U, dataCenterId: U, hostId: U, nfsAddress: U, nfsPath: U, nfsVersion: U, active: U }],
             [new ovirt.NetworkProvider(), { name: U, dataCenterId: U, externalProviderId: U, clusterId: U, mtu: U }],
             [new ovirt.VmProvider(), { name: U, clusterId: U, templateId: U, memoryMiB: U, cpuCores: U, started: U,
                 cloudInit: { hostName: U, nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: U, netmask: "255.255.255.0" }] } }],
             [new ovirt.VmNicProvider(), { vmId: U, name: "nic1", vnicProfileId: U, macAddress: U }],
-            [new ovirt.AffinityGroupProvider(), { clusterId: U, name: "g", priority: U, vmIds: [U, ID1], vmsRule: { enabled: U } }],
-            [new ovirt.AffinityGroupProvider(), { clusterId: U, name: "g", vmIds: U }],
-            [new ovirt.TagProvider(), { name: U, description: U }],
-            [new ovirt.EventProvider(), { description: U, origin: U, customId: U, severity: U, vmId: U }],
+            [new ovirt.EngineObjectProvider(), { kind: "vnicProfile", name: U, dataCenterId: U }],
+            [new ovirt.OvnNetworkPortSecurityProvider(), { networkName: U, networkId: U, portSecurityEnabled: U }],
+            [new ovirt.OvnPortSecurityProvider(), { networkName: U, macAddress: U, timeoutSeconds: U }],
         ];
         for (const [p, news] of cases) {
             const r = await p.check({} as never, news as never);

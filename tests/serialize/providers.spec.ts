@@ -24,16 +24,11 @@ const repoRoot = path.resolve(__dirname, "../..");
 const NETWORK_STUB_TEXT_SHA256 = "04db617f85d861155a271050ebe5ad4cf00416b5a0730d6c6f9cad714abfb94b";
 
 const stubs: Record<ovirt.OvirtKind, object> = {
-    DataCenter: ovirt.dataCenterProvider,
-    Cluster: ovirt.clusterProvider,
     Host: ovirt.hostProvider,
     StorageDomain: ovirt.storageDomainProvider,
     Network: ovirt.networkProvider,
     Vm: ovirt.vmProvider,
     VmNic: ovirt.vmNicProvider,
-    AffinityGroup: ovirt.affinityGroupProvider,
-    Tag: ovirt.tagProvider,
-    Event: ovirt.eventProvider,
     EngineObject: ovirt.engineObjectProvider,
     OvnNetworkPortSecurity: ovirt.ovnNetworkPortSecurityProvider,
     OvnPortSecurity: ovirt.ovnPortSecurityProvider,
@@ -151,12 +146,12 @@ describe("oVirt provider serialization", function () {
         it("uses OVIRT_CI_PROJECT_DIR when set, and names a wrong one", async () => {
             process.chdir(os.tmpdir());
             process.env.OVIRT_CI_PROJECT_DIR = repoRoot;
-            const p = load(await serialized(ovirt.tagProvider));
-            const r = await p.check({}, { name: "t" }) as { failures: unknown[] };
+            const p = load(await serialized(ovirt.engineObjectProvider));
+            const r = await p.check({}, { kind: "dataCenter", name: "t" }) as { failures: unknown[] };
             assert.deepEqual(r.failures, []);
             process.env.OVIRT_CI_PROJECT_DIR = os.tmpdir();
-            const q = load(await serialized(ovirt.tagProvider));
-            await assert.rejects(q.check({}, { name: "t" }), /OVIRT_CI_PROJECT_DIR=".*" has no providers\/ovirt\/runtime\.ts; set it to an ovirt-ci checkout or unset it/);
+            const q = load(await serialized(ovirt.engineObjectProvider));
+            await assert.rejects(q.check({}, { kind: "dataCenter", name: "t" }), /OVIRT_CI_PROJECT_DIR=".*" has no providers\/ovirt\/runtime\.ts; set it to an ovirt-ci checkout or unset it/);
         });
     });
 });

@@ -1,7 +1,7 @@
 // The drift check's test program (tests/operator/drift.spec.ts): real oVirt dynamic resources against the engine
 // emulator, credentials and CA in the stack config under the `ovirt-ci:` keys the provider reads (docs/provider.md).
 import * as pulumi from "@pulumi/pulumi";
-import { EngineObject, Network, OvnNetworkPortSecurity, Tag } from "../../../providers/ovirt";
+import { EngineObject, Network, OvnNetworkPortSecurity } from "../../../providers/ovirt";
 
 const config = new pulumi.Config("operator");
 const suffix = config.get("suffix") ?? "drift";
@@ -19,7 +19,8 @@ const network = new Network("net", {
 });
 // port security off through the OVN provider's API, as on a lease network (docs/ovn.md)
 new OvnNetworkPortSecurity("net-port-security", { networkName: network.name, networkId: network.id, portSecurityEnabled: false });
-const tag = new Tag("tag", { name: `tag-${suffix}`, description: "managed by pulumi" });
+// a second object of the program's kinds, with no cluster and no port security: drift on one of two, deletion
+const spare = new Network("spare", { name: `ovn-${suffix}-spare`, dataCenterId: dataCenter.id, externalProviderId: ovn.id, description: "managed by pulumi" });
 
 export const networkId = network.id;
-export const tagId = tag.id;
+export const spareId = spare.id;
