@@ -41,13 +41,14 @@ export const HOST_LIFECYCLE = {
     add: {
         to: "installing", job: "started",
         next: { op: "host.initializing", after: "hostInstalling" },
-        source: "bll/AddVdsCommand.java → hostdeploy/InstallVdsInternalCommand.java (status Installing while host-deploy runs); " +
+        source: "bll/hostdeploy/AddVdsCommand.java → hostdeploy/InstallVdsInternalCommand.java (status Installing while host-deploy runs); " +
             "a machine not in `installableHosts` takes `host.installFailed` after hostInstallFail instead",
     },
     install: {
         from: INSTALL_FROM, to: "installing", job: "started",
         next: { op: "host.initializing", after: "hostInstalling" },
-        source: "bll/hostdeploy/InstallVdsCommand.java (reinstall); the emulator accepts these statuses",
+        source: "bll/hostdeploy/InstallVdsCommand.java; the engine allows Maintenance, NonOperational, InstallFailed, InstallingOS " +
+            "(validator/UpdateHostValidator.java statusSupportedForHostInstallation): the emulator takes non_responsive, not installing_os",
     },
     "host.initializing": {
         to: "initializing", next: { op: "host.installed", after: "hostInitializing" },
@@ -64,16 +65,18 @@ export const HOST_LIFECYCLE = {
     activate: {
         from: ["maintenance", "non_operational", "non_responsive", "install_failed", "down"], to: "unassigned", job: "started",
         next: { op: "host.up", after: "hostActivating" },
-        source: "bll/ActivateVdsCommand.java: setVdsStatus(Unassigned), then monitoring moves it on",
+        source: "bll/ActivateVdsCommand.java: setVdsStatus(Unassigned), then monitoring moves it on; the engine refuses only Up " +
+            "and NonResponsive (validator/HostValidator.java validateStatusForActivation): the emulator takes non_responsive, refuses the rest",
     },
     "host.up": {
         to: ["up", "non_operational"], job: "finished",
-        source: "vdsbroker/HostMonitoring: Up, or NonOperational when a required cluster network is missing (VDS_SET_NONOPERATIONAL_NETWORK)",
+        source: "vdsbroker/…/monitoring/HostMonitoring.java: Up, or NonOperational when a required cluster network is missing (VDS_SET_NONOPERATIONAL_NETWORK)",
     },
     deactivate: {
         from: HOST_STATUSES.filter((s) => s !== "maintenance" && !HOST_BUSY.includes(s)), to: "preparing_for_maintenance", job: "started",
         next: { op: "host.maintenance", after: "hostPreparingForMaintenance" },
-        source: "bll/MaintenanceNumberOfVdssCommand.java: PreparingForMaintenance, running VMs migrate away",
+        source: "bll/MaintenanceNumberOfVdssCommand.java: PreparingForMaintenance, running VMs migrate away; the engine takes " +
+            "Maintenance, NonResponsive, Up, Error, PreparingForMaintenance, Down, NonOperational, InstallFailed",
     },
     "host.maintenance": {
         to: "maintenance", job: "finished",

@@ -45,7 +45,7 @@ export const VM_LIFECYCLE = {
     },
     "vm.poweringUp": {
         to: "powering_up", next: { op: "vm.up", after: "vmPoweringUp" },
-        source: "vdsbroker/monitoring/VmAnalyzer: the host reports PoweringUp",
+        source: "vdsbroker/…/monitoring/VmAnalyzer.java: the host reports PoweringUp",
     },
     "vm.up": {
         to: "up", job: "finished", next: { op: "vm.guestAgent", after: "vmGuestAgent" },
