@@ -4,7 +4,7 @@
  */
 import { EngineCore } from "./core";
 import type { Ctx } from "./core";
-import { NotFound, badParameter, conflict, incomplete, texts } from "./errors";
+import { NotFound, badParameter, conflict, incomplete, texts, requireFields } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str } from "./input";
 import type { Cluster, Job, Network } from "./types";
@@ -16,8 +16,7 @@ export abstract class ClusterKind extends EngineCore {
     addCluster(b: Obj, ctx: Ctx): Cluster {
         const name = str(b.name);
         const dcRef = ref(b.data_center);
-        const missing = [!name && "name", !dcRef && "dataCenter.id|name"].filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("Cluster", missing);
+        requireFields("Cluster", { name, "dataCenter.id|name": dcRef });
         this.assertNameUnused(this.state.clusters, name!, texts.clusterNameInUse("create"));
         const dc = this.resolve(this.state.dataCenters, dcRef, "DataCenter")!;
         const cpu = obj(b.cpu);

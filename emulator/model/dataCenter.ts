@@ -21,6 +21,9 @@ export type DataCenterStatus = (typeof DATA_CENTER_STATUSES)[number];
 /** Storage format versions: common/…/StorageFormatType.java (V1…V5). */
 export const STORAGE_FORMATS = ["v1", "v2", "v3", "v4", "v5"] as const;
 
+/** Quota modes: common/…/QuotaEnforcementTypeEnum.java (DISABLED, SOFT_ENFORCEMENT, HARD_ENFORCEMENT) as DataCenterMapper names them. */
+export const QUOTA_MODES = ["disabled", "audit", "enabled"] as const;
+
 /** Master domain statuses that put the data center in maintenance. */
 const MASTER_IN_MAINTENANCE: readonly StorageDomainStatus[] = ["maintenance", "preparing_for_maintenance", "detaching"];
 
@@ -57,7 +60,7 @@ export abstract class DataCenterKind extends EngineCore {
             local: bool(b.local, "local") ?? false, status: DATA_CENTER_LIFECYCLE.add.to,
             version: { major: int(v?.major, "version.major") ?? 4, minor: int(v?.minor, "version.minor") ?? 7 },
             storageFormat: enumValue(b.storage_format, "storage_format", STORAGE_FORMATS) ?? "v5",
-            quotaMode: enumValue(b.quota_mode, "quota_mode", ["disabled", "audit", "enabled"]) ?? "disabled", macPoolId: SEED_IDS.macPool };
+            quotaMode: enumValue(b.quota_mode, "quota_mode", QUOTA_MODES) ?? "disabled", macPoolId: SEED_IDS.macPool };
         this.state.dataCenters.push(dc);
         this.recordHistory(dc.id, dc.status);
         this.event(EVENT.dcAdded, "normal", `Data Center ${name} was added by admin@internal-authz.`, { dataCenterId: dc.id }, ctx.correlationId);

@@ -6,7 +6,7 @@
  */
 import { EngineCore, jobOf } from "./core";
 import type { Ctx, StepHandler } from "./core";
-import { NotFound, conflict, incomplete, texts } from "./errors";
+import { NotFound, conflict, incomplete, texts, requireFields } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str, wrappedList } from "./input";
 import { ClockStep, Lifecycle, accepts, isOneOf } from "./lifecycle";
@@ -68,8 +68,7 @@ export abstract class DiskKind extends EngineCore {
             const size = int(d.provisioned_size, "disk.provisioned_size", true);
             const format = enumValue(d.format, "disk.format", DISK_FORMATS);
             const sdRef = ref(wrappedList(d.storage_domains, "storage_domain")?.[0]);
-            const missing = [size === undefined && "disk.provisionedSize", !format && "disk.format", !sdRef && "disk.storageDomains.id"].filter((x): x is string => !!x);
-            if (missing.length) throw incomplete("DiskAttachment", missing);
+            requireFields("DiskAttachment", { "disk.provisionedSize": size, "disk.format": format, "disk.storageDomains.id": sdRef });
             const sd = this.resolve(this.state.storageDomains, sdRef, "StorageDomain")!;
             if (!sd.attachments.some((a) => a.status === "active")) throw conflict(texts.sdWrongState("add", sd.attachments[0]?.status ?? sd.status));
             disk = { id: this.newId(), name: str(d.name) ?? str(d.alias) ?? `${vm.name}_Disk${vm.diskAttachments.length + 1}`,

@@ -4,7 +4,7 @@
  */
 import { EngineCore } from "./core";
 import type { Ctx } from "./core";
-import { badParameter, entityNotFound, incomplete, texts } from "./errors";
+import { badParameter, entityNotFound, requireFields, texts } from "./errors";
 import { Obj, bool, enumValue, int, obj, str } from "./input";
 import type { EngineEvent } from "./types";
 
@@ -45,9 +45,7 @@ export abstract class EventKind extends EngineCore {
         const severity = enumValue(b.severity, "severity", EVENT_SEVERITIES);
         const origin = str(b.origin);
         const customId = int(b.custom_id, "custom_id");
-        const missing = [!description && "description", !severity && "severity", !origin && "origin", customId === undefined && "customId"]
-            .filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("Event", missing);
+        requireFields("Event", { description, severity, origin, customId });
         if (origin!.toLowerCase() === "ovirt") throw badParameter(texts.illegalOrigin(origin!));
         if (this.state.events.some((e) => e.origin === origin && e.customId === customId)) throw badParameter(texts.duplicateCustomEvent);
         const refId = (k: string) => str(obj(b[k])?.id);

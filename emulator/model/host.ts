@@ -6,7 +6,7 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { ActionResult, Ctx, StepHandler } from "./core";
-import { conflict, incomplete, texts } from "./errors";
+import { conflict, incomplete, texts, requireFields } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, int, obj, ref, str } from "./input";
 import { ClockStep, Lifecycle, accepts, isOneOf } from "./lifecycle";
@@ -100,8 +100,7 @@ export abstract class HostKind extends EngineCore {
         const cRef = ref(b.cluster);
         const ssh = obj(b.ssh);
         const method = str(ssh?.authentication_method)?.toLowerCase();
-        const missing = [!name && "name", !address && "address", !cRef && "cluster.id|name"].filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("Host", missing);
+        requireFields("Host", { name, address, "cluster.id|name": cRef });
         if (method !== "publickey" && !str(b.root_password)) throw incomplete("Host", ["rootPassword"]);
         this.assertNameFree(this.state.hosts, name!, "add", "Host");
         if (this.state.hosts.some((h) => h.address === address)) {

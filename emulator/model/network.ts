@@ -4,7 +4,7 @@
  */
 import { EngineCore } from "./core";
 import type { Ctx } from "./core";
-import { conflict, incomplete, texts } from "./errors";
+import { conflict, requireFields, texts } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, int, obj, ref, str, wrappedList } from "./input";
 import type { Job, Network, VnicProfile } from "./types";
@@ -13,8 +13,7 @@ export abstract class NetworkKind extends EngineCore {
     addNetwork(b: Obj, ctx: Ctx): Network {
         const name = str(b.name);
         const dcRef = ref(b.data_center);
-        const missing = [!name && "name", !dcRef && "dataCenter.id|name"].filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("Network", missing);
+        requireFields("Network", { name, "dataCenter.id|name": dcRef });
         const dc = this.resolve(this.state.dataCenters, dcRef, "DataCenter")!;
         if (this.state.networks.some((n) => n.dataCenterId === dc.id && n.name === name)) {
             throw conflict(texts.networkNameInUse("add", name!));
@@ -71,8 +70,7 @@ export abstract class NetworkKind extends EngineCore {
     addVnicProfile(b: Obj, ctx: Ctx, networkId?: string): VnicProfile {
         const name = str(b.name);
         const netRef = networkId ? { id: networkId } : ref(b.network);
-        const missing = [!name && "name", !netRef && "network.id"].filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("VnicProfile", missing);
+        requireFields("VnicProfile", { name, "network.id": netRef });
         const n = this.resolve(this.state.networks, netRef, "Network")!;
         if (this.state.vnicProfiles.some((p) => p.networkId === n.id && p.name === name)) {
             throw conflict(texts.vnicProfileNameInUse("add"));

@@ -8,7 +8,7 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { ActionResult, Ctx, StepHandler } from "./core";
-import { EngineFault, NotFound, conflict, entityNotFound, incomplete, statusWords, texts } from "./errors";
+import { EngineFault, NotFound, conflict, entityNotFound, incomplete, statusWords, texts, requireFields } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str } from "./input";
 import { ClockStep, Lifecycle, Step, accepts, isOneOf } from "./lifecycle";
@@ -106,11 +106,9 @@ export abstract class StorageDomainKind extends EngineCore {
         const stype = enumValue(storage?.type, "storage.type",
             STORAGE_TYPES);
         const hRef = ref(b.host);
-        const missing = [!type && "type", !stype && "storage.type", !hRef && "host.id|name"].filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("StorageDomain", missing);
+        requireFields("StorageDomain", { type, "storage.type": stype, "host.id|name": hRef });
         if (stype === "nfs") {
-            const m = [!name && "name", !str(storage?.address) && "storage.address", !str(storage?.path) && "storage.path"].filter((x): x is string => !!x);
-            if (m.length) throw incomplete("StorageDomain", m);
+            requireFields("StorageDomain", { name, "storage.address": str(storage?.address), "storage.path": str(storage?.path) });
         }
         const host = this.resolve(this.state.hosts, hRef, "Host")!;
         const sdName = name ?? `${stype}-${this.newId().slice(0, 8)}`;

@@ -5,7 +5,7 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { Ctx, StepHandler } from "./core";
-import { conflict, incomplete, texts } from "./errors";
+import { conflict, requireFields, texts } from "./errors";
 import { EVENT } from "./events";
 import { Obj, int, obj, ref, str } from "./input";
 import { ClockStep, Lifecycle, accepts } from "./lifecycle";
@@ -38,8 +38,7 @@ export abstract class TemplateKind extends EngineCore {
     addTemplate(b: Obj, ctx: Ctx): Template {
         const name = str(b.name);
         const vmRef = ref(b.vm);
-        const missing = [!name && "name", !vmRef && "vm.id|name"].filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("Template", missing);
+        requireFields("Template", { name, "vm.id|name": vmRef });
         const vm = this.resolve(this.state.vms, vmRef, "VM")!;
         this.assertNameFree(this.state.templates, name!, "add", "Template");
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("add", "Template"));

@@ -6,7 +6,7 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { ActionResult, Ctx, StepHandler } from "./core";
-import { NotFound, badParameter, conflict, incomplete, texts } from "./errors";
+import { NotFound, badParameter, conflict, incomplete, texts, requireFields } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str, wrappedList } from "./input";
 import { ClockStep, Lifecycle, accepts, isOneOf } from "./lifecycle";
@@ -142,8 +142,7 @@ export abstract class VmKind extends EngineCore {
         const name = str(b.name);
         const cRef = ref(b.cluster);
         const tRef = ref(b.template);
-        const missing = [!name && "name", !cRef && "cluster.id|name", !tRef && "template.id|name"].filter((x): x is string => !!x);
-        if (missing.length) throw incomplete("Vm", missing);
+        requireFields("Vm", { name, "cluster.id|name": cRef, "template.id|name": tRef });
         if (name!.length > 255 || !/^[\w.\-+]+$/u.test(name!)) {
             throw badParameter("Cannot add VM. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_', '-', '.' are allowed.");
         }
