@@ -4,7 +4,7 @@
  */
 import { EngineCore } from "./core";
 import type { Ctx } from "./core";
-import { NotFound, badParameter, conflict, incomplete, texts, requireFields } from "./errors";
+import { NotFound, badParameter, conflict, incomplete, requireFields, texts } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str } from "./input";
 import type { Cluster, Job, Network } from "./types";

@@ -6,7 +6,7 @@
  */
 import { EngineCore, jobOf } from "./core";
 import type { Ctx, StepHandler } from "./core";
-import { NotFound, conflict, incomplete, texts, requireFields } from "./errors";
+import { NotFound, conflict, incomplete, requireFields, texts } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str, wrappedList } from "./input";
 import { ClockStep, Lifecycle, accepts, isOneOf } from "./lifecycle";

@@ -6,10 +6,10 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { ActionResult, Ctx, StepHandler } from "./core";
-import { conflict, incomplete, texts, requireFields } from "./errors";
+import { conflict, incomplete, requireFields, texts } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, int, obj, ref, str } from "./input";
-import { ClockStep, Lifecycle, accepts, isOneOf } from "./lifecycle";
+import { ClockStep, Lifecycle, Step, accepts, isOneOf } from "./lifecycle";
 import type { Host, Job, Network } from "./types";
 import { VM_RUNNING } from "./vm";
 
@@ -116,15 +116,15 @@ export abstract class HostKind extends EngineCore {
         this.recordHistory(h.id, h.status);
         const job = this.startJob(`Adding new Host ${h.name} to Cluster ${c.name}`, ctx);
         this.event(EVENT.hostAdded, "normal", `Host ${h.name} was added by admin@internal-authz.`, { hostId: h.id, clusterId: c.id }, ctx.correlationId);
-        this.beginInstall(h, q.activate, job, ctx);
+        this.beginInstall(h, HOST_LIFECYCLE.add, q.activate, job, ctx);
         return h;
     }
 
     /** host-deploy: only the machines in `installableHosts` install; any other address fails after a while. */
-    protected beginInstall(h: Host, activate: boolean, job: Job, ctx: Ctx): void {
+    protected beginInstall(h: Host, step: Step<HostStatus>, activate: boolean, job: Job, ctx: Ctx): void {
         this.event(EVENT.hostInstalling, "normal", `Installing Host ${h.name}. Stage: Initializing.`, { hostId: h.id }, ctx.correlationId);
         const known = this.state.installableHosts.some((a) => a.toLowerCase() === h.address.toLowerCase() || a.toLowerCase() === h.name.toLowerCase());
-        if (known) this.scheduleNext(h.id, HOST_LIFECYCLE.add, this.flow(job, ctx, { activate }));
+        if (known) this.scheduleNext(h.id, step, this.flow(job, ctx, { activate }));
         else this.schedule(this.latency.hostInstallFail, "host.installFailed", h.id, this.flow(job, ctx));
     }
 
@@ -159,7 +159,7 @@ export abstract class HostKind extends EngineCore {
         if (!accepts(HOST_LIFECYCLE.install, h.status)) throw conflict(texts.hostWrongState("install", "maintenance"));
         const job = this.startJob(`Installing Host ${h.name}`, ctx);
         this.setStatus(h, HOST_LIFECYCLE.install.to);
-        this.beginInstall(h, bool(b.activate, "activate") ?? true, job, ctx);
+        this.beginInstall(h, HOST_LIFECYCLE.install, bool(b.activate, "activate") ?? true, job, ctx);
         return { job };
     }
 

@@ -8,7 +8,7 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { ActionResult, Ctx, StepHandler } from "./core";
-import { EngineFault, NotFound, conflict, entityNotFound, incomplete, statusWords, texts, requireFields } from "./errors";
+import { EngineFault, NotFound, conflict, entityNotFound, incomplete, statusWords, requireFields, texts } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str } from "./input";
 import { ClockStep, Lifecycle, Step, accepts, isOneOf } from "./lifecycle";

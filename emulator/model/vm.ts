@@ -6,7 +6,7 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { ActionResult, Ctx, StepHandler } from "./core";
-import { NotFound, badParameter, conflict, incomplete, texts, requireFields } from "./errors";
+import { NotFound, badParameter, conflict, incomplete, requireFields, texts } from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str, wrappedList } from "./input";
 import { ClockStep, Lifecycle, accepts, isOneOf } from "./lifecycle";
