@@ -32,6 +32,12 @@ export function incomplete(type: string, fields: string[], action = "add"): Engi
     return new EngineFault(400, "Incomplete parameters", `${type} [${fields.join(", ")}] required for ${action}`);
 }
 
+/** Throws `incomplete` naming, in their order, the mandatory attributes in `fields` that are missing (undefined or ""). */
+export function requireFields(type: string, fields: Record<string, unknown>): void {
+    const missing = Object.entries(fields).filter(([, v]) => v === undefined || v === "").map(([k]) => k);
+    if (missing.length) throw incomplete(type, missing);
+}
+
 export function inputValidation(detail: string): EngineFault {
     return new EngineFault(400, "Input validation failed.", detail);
 }

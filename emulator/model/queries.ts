@@ -1,9 +1,9 @@
 /** Search keys per collection (ovirt-api.md §5), evaluated against the model. */
 import type { EngineModel } from "./engine";
+import { EVENT_SEVERITIES } from "./events";
 import type { SearchKeys } from "./search";
 import type { Cluster, DataCenter, EngineEvent, Host, Job, Network, StorageDomain, Template, Vm, VnicProfile } from "./types";
 
-const SEVERITIES = ["normal", "warning", "error", "alert"] as const;
 
 export function searchKeys(m: EngineModel) {
     const s = () => m.state;
@@ -64,7 +64,7 @@ export function searchKeys(m: EngineModel) {
         template: (v) => s().templates.find((t) => t.id === v.templateId)?.name, host: (v) => hostName(v.hostId),
     };
     const events: SearchKeys<EngineEvent> = {
-        type: (e) => e.code, severity: { get: (e) => e.severity, rank: SEVERITIES }, message: (e) => e.description,
+        type: (e) => e.code, severity: { get: (e) => e.severity, rank: EVENT_SEVERITIES }, message: (e) => e.description,
         time: (e) => e.time, usrname: () => "admin@internal-authz", event_host: (e) => hostName(e.hostId),
         event_vm: (e) => s().vms.find((v) => v.id === e.vmId)?.name,
         event_template: (e) => s().templates.find((t) => t.id === e.templateId)?.name,

@@ -1,13 +1,22 @@
 /**
  * The emulated engine's entities. Plain JSON-serializable records (the whole `State` is what `--state` persists);
- * they carry oVirt's domain values, not any wire representation.
+ * they carry oVirt's domain values, not any wire representation. Each kind's statuses are declared once, in its
+ * module (host.ts, vm.ts, …), with the engine source they follow.
  */
+import type { DataCenterStatus } from "./dataCenter";
+import type { DiskStatus } from "./disk";
+import type { EventSeverity } from "./events";
+import type { HostStatus } from "./host";
+import type { JobStatus } from "./jobs";
+import type { StorageDomainStatus } from "./storageDomain";
+import type { TemplateStatus } from "./template";
+import type { VmStatus } from "./vm";
 
 export interface Version { major: number; minor: number }
 
 export interface DataCenter {
     id: string; name: string; description?: string; comment?: string;
-    local: boolean; status: string; version: Version; storageFormat: string; quotaMode: string; macPoolId: string;
+    local: boolean; status: DataCenterStatus; version: Version; storageFormat: string; quotaMode: string; macPoolId: string;
 }
 
 export interface ClusterNetwork { networkId: string; required: boolean; display?: boolean }
@@ -21,13 +30,13 @@ export interface Cluster {
 
 export interface Host {
     id: string; name: string; description?: string; comment?: string; address: string; port: number;
-    clusterId: string; status: string; spmPriority: number; spmStatus: string; type: string;
+    clusterId: string; status: HostStatus; spmPriority: number; spmStatus: string; type: string;
     authMethod: "password" | "publickey"; memory: number; cores: number; externalStatus: string;
     /** Networks the host carries (by name); a required cluster network missing here makes it non_operational. */
     networkNames: string[];
 }
 
-export interface Attachment { dataCenterId: string; status: string }
+export interface Attachment { dataCenterId: string; status: StorageDomainStatus }
 
 export interface StorageDomain {
     id: string; name: string; description?: string; comment?: string;
@@ -39,7 +48,7 @@ export interface StorageDomain {
     /** At most one data center in practice; `[]` means unattached. */
     attachments: Attachment[];
     /** `unattached` while not attached; `locked` while being created. Not shown once attached. */
-    status: string;
+    status: StorageDomainStatus;
 }
 
 export interface Network {
@@ -59,7 +68,7 @@ export interface OpenStackNetworkProvider {
 }
 
 export interface Disk {
-    id: string; name: string; description?: string; status: string; provisionedSize: number; actualSize: number;
+    id: string; name: string; description?: string; status: DiskStatus; provisionedSize: number; actualSize: number;
     totalSize: number; format: string; sparse: boolean; storageDomainId?: string; storageType: string;
     shareable: boolean; wipeAfterDelete: boolean; contentType: string; templateId?: string; vmId?: string;
 }
@@ -78,7 +87,7 @@ export interface Initialization {
 }
 
 export interface Template {
-    id: string; name: string; description?: string; comment?: string; status: string; clusterId?: string;
+    id: string; name: string; description?: string; comment?: string; status: TemplateStatus; clusterId?: string;
     memory: number; sockets: number; cores: number; threads: number; osType: string; bootDevices: string[];
     type: string; creationTime: number; diskAttachments: DiskAttachment[]; versionNumber: number; versionName?: string;
     highAvailability: boolean; stateless: boolean; deleteProtected: boolean;
@@ -88,7 +97,7 @@ export interface GuestDevice { name: string; mac: string; ips: Array<{ address: 
 
 export interface Vm {
     id: string; name: string; description?: string; comment?: string; clusterId: string; templateId: string;
-    status: string; memory: number; memoryGuaranteed: number; memoryMax: number; ballooning: boolean;
+    status: VmStatus; memory: number; memoryGuaranteed: number; memoryMax: number; ballooning: boolean;
     sockets: number; cores: number; threads: number; cpuMode?: string; osType: string; bootDevices: string[];
     type: string; highAvailability: boolean; haPriority: number; deleteProtected: boolean; stateless: boolean;
     placementAffinity: string; placementHostIds: string[]; initialization?: Initialization;
@@ -107,14 +116,14 @@ export interface AffinityGroup {
 export interface Tag { id: string; name: string; description?: string; parentId?: string }
 
 export interface EngineEvent {
-    id: string; index: number; code: number; severity: string; time: number; description: string;
+    id: string; index: number; code: number; severity: EventSeverity; time: number; description: string;
     origin: string; customId: number; correlationId?: string; floodRate: number; logOnHost: boolean; customData?: string;
     vmId?: string; hostId?: string; clusterId?: string; dataCenterId?: string; storageDomainId?: string; templateId?: string;
     userId?: string;
 }
 
 export interface Job {
-    id: string; description: string; status: string; startTime: number; endTime?: number; lastUpdated: number;
+    id: string; description: string; status: JobStatus; startTime: number; endTime?: number; lastUpdated: number;
     external: boolean; autoCleared: boolean; correlationId: string; ownerId: string;
 }
 

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EngineModel } from "../model/engine";
-import { VM_RUNNING } from "../model/engine";
+import { VM_RUNNING } from "../model/vm";
 import type { OvnNetwork, OvnPort, OvnState } from "./types";
 
 /** `openstack-tenant-id` of the provider's shipped configuration (provider/ovirt-provider-ovn.conf). */

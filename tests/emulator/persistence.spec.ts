@@ -54,6 +54,32 @@ describe("emulator: persistence", () => {
         }
     });
 
+    it("loads a state file saved before the model was split by kind, and settles its pending steps", async () => {
+        // fixtures/state-main.json: saved by the single-file engine model (commit 22b623a) with a clock step of each
+        // kind still pending (host install, storage domain attach, template, new disk, VM shutdown)
+        const saved = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "state-main.json"), "utf8"));
+        assert.deepEqual(saved.state.pending.map((p: { op: string }) => p.op).sort(),
+            ["disk.ok", "host.initializing", "sd.attach.maintenance", "template.ok", "vm.down"]);
+        for (const p of saved.state.pending) p.due = Date.now() - 1;
+        const statePath = path.join(dir, "engine.json");
+        fs.writeFileSync(statePath, JSON.stringify(saved));
+        const byName = (list: Array<{ id: string; name: string }>, name: string) => list.find((x) => x.name === name)!;
+        const e = await start({ statePath, latency: "instant" });
+        try {
+            const c = await api(e);
+            await waitStatus(c, `/hosts/${byName(saved.state.hosts, "bm05").id}`, "up");
+            await waitStatus(c, `/datacenters/${SEED.ciDc}/storagedomains/${byName(saved.state.storageDomains, "nfs-two").id}`, "active");
+            await waitStatus(c, `/templates/${byName(saved.state.templates, "fixture-template").id}`, "ok");
+            await waitStatus(c, `/vms/${byName(saved.state.vms, "fixture-vm").id}`, "down");
+            await waitStatus(c, `/vms/${byName(saved.state.vms, "fixture-running").id}`, "down");
+            const extra = saved.state.disks.find((d: { name: string; status: string }) => d.name === "extra");
+            await waitStatus(c, `/disks/${extra.id}`, "ok");
+            assert.deepEqual(e.server.model.state.pending, [], "every pending step ran");
+        } finally {
+            await e.stop();
+        }
+    });
+
     it("refuses a state file that is not one, with a message naming the flag", async () => {
         const statePath = path.join(dir, "bad.json");
         fs.writeFileSync(statePath, "{torn");
