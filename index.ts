@@ -34,19 +34,16 @@ const ovirtEngine = new Engine("engine", {
 });
 const hosts = new Hosts("hosts", { clusterId: ovirtEngine.clusterId, hosts: config.hosts });
 const generated = new GeneratedCredentials("generated");
-const proxyVm = new ProxyVm(
-    "proxy",
-    {
-        dataCenterId: ovirtEngine.dataCenterId,
-        clusterId: ovirtEngine.clusterId,
-        settings: config.proxyVm,
-        leases: leaseInfos,
-        sshPublicKey: config.secrets.sshPublicKey,
-        sshPrivateKey: config.secrets.sshPrivateKey,
-        statsPassword: generated.haproxyStatsPassword,
-        vmDependsOn: [hosts],
-    },
-);
+const proxyVm = new ProxyVm("proxy", {
+    dataCenterId: ovirtEngine.dataCenterId,
+    clusterId: ovirtEngine.clusterId,
+    settings: config.proxyVm,
+    leases: leaseInfos,
+    sshPublicKey: config.secrets.sshPublicKey,
+    sshPrivateKey: config.secrets.sshPrivateKey,
+    statsPassword: generated.haproxyStatsPassword,
+    vmDependsOn: [hosts],
+});
 const leaseComponents = leaseInfos.map(
     (info) =>
         new Lease(info.name, {
@@ -93,7 +90,11 @@ const outputs = programOutputs({
     vaultItemPath: profile.itemPath,
 });
 /** The `_boskos.yaml` entries (`npm run boskos` prints them in the upstream format). */
-export const boskos = ovirtBoskosEntries({ leases: config.leases, upgradeLeases: config.upgradeLeases, clusterbotPoolSize: config.clusterbotPoolSize });
+export const boskos = ovirtBoskosEntries({
+    leases: config.leases,
+    upgradeLeases: config.upgradeLeases,
+    clusterbotPoolSize: config.clusterbotPoolSize,
+});
 export const leases = outputs.leases;
 export const upgradeStorageDomainIds = outputs.upgradeStorageDomainIds;
 export const dnsRecords = outputs.dnsRecords;

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     const insecureHttp = process.argv.includes("--insecure-http");
     const engine = await startEngine({ latency: "instant", insecureHttp });
     const mod = insecureHttp ? http : https;
-    const agent = insecureHttp ? new http.Agent({ keepAlive: true, maxSockets: concurrency })
+    const agent = insecureHttp
+        ? new http.Agent({ keepAlive: true, maxSockets: concurrency })
         : new https.Agent({ keepAlive: true, maxSockets: concurrency, ca: engine.caPem });
     const u = new URL(engine.url);
     const request = (method: string, path: string, headers: Record<string, string>, body?: string) =>
@@ -28,15 +29,26 @@ async function main(): Promise<void> {
             const req = mod.request({ hostname: u.hostname, port: u.port, path, method, agent, headers }, (res) => {
                 let data = "";
                 res.setEncoding("utf8");
-                res.on("data", (c) => { data += c; });
+                res.on("data", (c) => {
+                    data += c;
+                });
                 res.on("end", () => resolve({ status: res.statusCode ?? 0, body: data }));
             });
             req.on("error", reject);
             if (body) req.write(body);
             req.end();
         });
-    const login = await request("POST", "/ovirt-engine/sso/oauth/token", { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
-        new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api", username: engine.username, password: engine.password }).toString());
+    const login = await request(
+        "POST",
+        "/ovirt-engine/sso/oauth/token",
+        { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+        new URLSearchParams({
+            grant_type: "password",
+            scope: "ovirt-app-api",
+            username: engine.username,
+            password: engine.password,
+        }).toString(),
+    );
     const token = JSON.parse(login.body).access_token as string;
     const headers = { Authorization: `Bearer ${token}`, Accept: "application/json", Version: "4" };
     const target = `/ovirt-engine/api${apiPath}`;
@@ -56,15 +68,20 @@ async function main(): Promise<void> {
     const elapsed = (Date.now() - t0) / 1000;
     latencies.sort((a, b) => a - b);
     const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))].toFixed(2);
-    process.stdout.write([
-        `GET ${target} over ${insecureHttp ? "HTTP" : "HTTPS"} keep-alive, concurrency ${concurrency}, ${elapsed.toFixed(1)} s`,
-        `  requests: ${latencies.length}  errors: ${errors}`,
-        `  throughput: ${(latencies.length / elapsed).toFixed(0)} req/s`,
-        `  latency ms: p50 ${pct(0.5)}  p90 ${pct(0.9)}  p99 ${pct(0.99)}  max ${latencies[latencies.length - 1].toFixed(2)}`,
-        "",
-    ].join("\n"));
+    process.stdout.write(
+        [
+            `GET ${target} over ${insecureHttp ? "HTTP" : "HTTPS"} keep-alive, concurrency ${concurrency}, ${elapsed.toFixed(1)} s`,
+            `  requests: ${latencies.length}  errors: ${errors}`,
+            `  throughput: ${(latencies.length / elapsed).toFixed(0)} req/s`,
+            `  latency ms: p50 ${pct(0.5)}  p90 ${pct(0.9)}  p99 ${pct(0.99)}  max ${latencies[latencies.length - 1].toFixed(2)}`,
+            "",
+        ].join("\n"),
+    );
     agent.destroy();
     await engine.stop();
 }
 
-void main().catch((e) => { process.stderr.write(`${(e as Error).stack}\n`); process.exit(1); });
+void main().catch((e) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+});

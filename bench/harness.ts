@@ -21,7 +21,20 @@ import { startEngine } from "../emulator";
 import { CI_BAREMETAL } from "../emulator/model/seed";
 import type { State } from "../emulator/model/types";
 import { E2eServices, E2eStack, engineStats, inventory, programStack, startServices } from "../tests/e2e/helpers";
-import { Machine, MemorySampler, Overshoot, Spread, StateResource, criticalPath, machine, overshoot, ovirtKind, sequentialSeconds, spread, versions } from "./measure";
+import {
+    Machine,
+    MemorySampler,
+    Overshoot,
+    Spread,
+    StateResource,
+    criticalPath,
+    machine,
+    overshoot,
+    ovirtKind,
+    sequentialSeconds,
+    spread,
+    versions,
+} from "./measure";
 import { runSequential } from "./sequential";
 import { renderMarkdown } from "./report";
 import { runPeer } from "./peer";
@@ -91,17 +104,27 @@ export interface BenchResults {
 
 const ADMIN_LOGIN_KEY = /sso\/oauth\/token/;
 /** The part of the emulator's admin stats the harness reads. */
-export interface EngineStats { writes: number; reads: number; requests: Record<string, number> }
+export interface EngineStats {
+    writes: number;
+    reads: number;
+    requests: Record<string, number>;
+}
 /** Engine writes of a stats difference (no GETs, no SSO, no injected faults). */
 export const apiWrites = (s: EngineStats) =>
-    Object.entries(s.requests).filter(([k]) => !k.startsWith("GET") && !k.startsWith("HEAD") && !/sso|fault:/.test(k)).reduce((a, [, v]) => a + v, 0);
+    Object.entries(s.requests)
+        .filter(([k]) => !k.startsWith("GET") && !k.startsWith("HEAD") && !/sso|fault:/.test(k))
+        .reduce((a, [, v]) => a + v, 0);
 /** Request counters of `b` minus those of `a`. */
 export const diffStats = (a: EngineStats, b: EngineStats): EngineStats => {
     const requests: Record<string, number> = {};
-    for (const [k, v] of Object.entries(b.requests)) if (v - (a.requests[k] ?? 0) > 0) requests[k] = v - (a.requests[k] ?? 0);
+    for (const [k, v] of Object.entries(b.requests))
+        if (v - (a.requests[k] ?? 0) > 0) requests[k] = v - (a.requests[k] ?? 0);
     return { writes: b.writes - a.writes, reads: b.reads - a.reads, requests };
 };
-const ssoLogins = (s: EngineStats) => Object.entries(s.requests).filter(([k]) => k.startsWith("POST") && ADMIN_LOGIN_KEY.test(k)).reduce((a, [, v]) => a + v, 0);
+const ssoLogins = (s: EngineStats) =>
+    Object.entries(s.requests)
+        .filter(([k]) => k.startsWith("POST") && ADMIN_LOGIN_KEY.test(k))
+        .reduce((a, [, v]) => a + v, 0);
 
 /** The kind of engine object an API path template is about (for requests per created object). */
 export function requestKind(template: string): string {
@@ -122,7 +145,11 @@ async function adminJson<T>(s: E2eServices, what: string): Promise<T> {
             let body = "";
             res.setEncoding("utf8");
             res.on("data", (d) => (body += d));
-            res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body) as T) : reject(new Error(`GET /__admin/${what}: HTTP ${res.statusCode}`))));
+            res.on("end", () =>
+                res.statusCode === 200
+                    ? resolve(JSON.parse(body) as T)
+                    : reject(new Error(`GET /__admin/${what}: HTTP ${res.statusCode}`)),
+            );
         });
         req.on("error", reject);
     });
@@ -136,7 +163,8 @@ export async function setPlain(t: E2eStack, values: Record<string, unknown>): Pr
     await ws.saveStackSettings(t.stack.name, settings);
 }
 /** Sets the stack's install leases to the range. */
-export const setLeases = (t: E2eStack, leases: { from: number; to: number }) => setPlain(t, { "ovirt-ci:leases": leases });
+export const setLeases = (t: E2eStack, leases: { from: number; to: number }) =>
+    setPlain(t, { "ovirt-ci:leases": leases });
 
 /** The end-to-end services, with a loopback port range for the dnsmasq of leases up to `maxLease` (localDnsPort + N). */
 export async function services(latency: LatencyProfile, maxLease: number): Promise<E2eServices> {
@@ -156,7 +184,15 @@ interface UpRun {
     resources: number;
     upRequests: Record<string, { objects: number; requests: number; gets: number; writes: number }>;
     overshoots: Overshoot[];
-    noop: { seconds: number; writes: number; gets: number; managed: number; ssoLogins: number; providerProcesses: number; changes: Record<string, number> };
+    noop: {
+        seconds: number;
+        writes: number;
+        gets: number;
+        managed: number;
+        ssoLogins: number;
+        providerProcesses: number;
+        changes: Record<string, number>;
+    };
     upMemory: { peakMiB: Record<string, number>; processes: Record<string, number> };
     /** Size of the stack's checkpoint file after the `up` (the file backend rewrites it around every step). */
     stateKiB: number;
@@ -173,7 +209,10 @@ async function upRun(o: BenchOptions): Promise<UpRun> {
     const maxLease = 10 + o.leases - 1;
     const s = await services(o.latency, maxLease);
     try {
-        const t = await programStack(s, { leases: { from: 10, to: maxLease }, upgradeLeases: o.upgradeLeases ? { from: 1, to: o.upgradeLeases } : [] });
+        const t = await programStack(s, {
+            leases: { from: 10, to: maxLease },
+            upgradeLeases: o.upgradeLeases ? { from: 1, to: o.upgradeLeases } : [],
+        });
         await setPlain(t, { "ovirt-ci:capacityOverride": true });
         const table = LATENCY_PROFILES[o.latency];
         const before = await engineStats(s.engine);
@@ -204,16 +243,21 @@ async function upRun(o: BenchOptions): Promise<UpRun> {
             else e.writes += v;
         }
         // poll overshoot of every wait
-        const requests = await adminJson<{ at: number; method: string; path: string; status: number }[]>(s, `requests?since=${since}`);
+        const requests = await adminJson<{ at: number; method: string; path: string; status: number }[]>(
+            s,
+            `requests?since=${since}`,
+        );
         const inv: State = await inventory(s.engine);
         const overshoots: Overshoot[] = [];
-        const hist = (id: string) => adminJson<{ at: number; status: string }[]>(s, `history?id=${encodeURIComponent(id)}`);
+        const hist = (id: string) =>
+            adminJson<{ at: number; status: string }[]>(s, `history?id=${encodeURIComponent(id)}`);
         const seedHosts = new Set(["baremetal04"]);
         for (const h of inv.hosts.filter((h) => !seedHosts.has(h.name) && CI_BAREMETAL.includes(h.address))) {
             const hh = await hist(h.id);
             const start = hh.find((x) => x.status === "installing")?.at;
             const ready = hh.find((x) => x.status === "up")?.at;
-            const ov = start && ready ? overshoot(`Host ${h.name}: installing → up`, start, ready, h.id, requests) : undefined;
+            const ov =
+                start && ready ? overshoot(`Host ${h.name}: installing → up`, start, ready, h.id, requests) : undefined;
             if (ov) overshoots.push(ov);
         }
         const vm = inv.vms.find((v) => v.name === "proxy-vm");
@@ -224,12 +268,25 @@ async function upRun(o: BenchOptions): Promise<UpRun> {
             const launch = hv.find((x) => x.status === "wait_for_launch")?.at;
             const upAt = hv.find((x) => x.status === "up")?.at;
             for (const ov of [
-                locked && down ? overshoot("Vm proxy-vm: image_locked → down", locked, down, vm.id, requests) : undefined,
-                launch && upAt ? overshoot("Vm proxy-vm: wait_for_launch → up", launch, upAt, vm.id, requests) : undefined,
-            ]) if (ov) overshoots.push(ov);
-            const nicAdd = requests.find((r) => r.method === "POST" && r.path.endsWith(`/vms/${vm.id}/nics`) && r.status < 300);
+                locked && down
+                    ? overshoot("Vm proxy-vm: image_locked → down", locked, down, vm.id, requests)
+                    : undefined,
+                launch && upAt
+                    ? overshoot("Vm proxy-vm: wait_for_launch → up", launch, upAt, vm.id, requests)
+                    : undefined,
+            ])
+                if (ov) overshoots.push(ov);
+            const nicAdd = requests.find(
+                (r) => r.method === "POST" && r.path.endsWith(`/vms/${vm.id}/nics`) && r.status < 300,
+            );
             if (nicAdd && table.vmGuestAgent > 0) {
-                const ov = overshoot("VmNic nic1: guest agent reports its address", nicAdd.at, nicAdd.at + table.vmGuestAgent, vm.id, requests);
+                const ov = overshoot(
+                    "VmNic nic1: guest agent reports its address",
+                    nicAdd.at,
+                    nicAdd.at + table.vmGuestAgent,
+                    vm.id,
+                    requests,
+                );
                 if (ov) overshoots.push(ov);
             }
         }
@@ -238,7 +295,10 @@ async function upRun(o: BenchOptions): Promise<UpRun> {
                 const ha = await hist(`${sd.id}@${a.dataCenterId}`);
                 const start = ha[0]?.at;
                 const ready = ha.find((x) => x.status === "active")?.at;
-                const ov = start && ready ? overshoot(`StorageDomain ${sd.name}: attach → active`, start, ready, sd.id, requests) : undefined;
+                const ov =
+                    start && ready
+                        ? overshoot(`StorageDomain ${sd.name}: attach → active`, start, ready, sd.id, requests)
+                        : undefined;
                 if (ov) overshoots.push(ov);
             }
         }
@@ -276,7 +336,13 @@ async function upRun(o: BenchOptions): Promise<UpRun> {
     }
 }
 
-interface ScalingRun { size: number; previewSeconds: number; upSeconds: number; stateKiB: number; peakMiB: Record<string, number> }
+interface ScalingRun {
+    size: number;
+    previewSeconds: number;
+    upSeconds: number;
+    stateKiB: number;
+    peakMiB: Record<string, number>;
+}
 
 async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
     const sizes = [...o.scaling].sort((a, b) => a - b);
@@ -285,10 +351,18 @@ async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
     const out: ScalingRun[] = [];
     try {
         // 200 leases do not fit 192.168.(200+N).0/24: cut /24s from 10.0.0.0/8 instead (lease N → 10.0.N.0/24).
-        const t = await programStack(s, { leases: { from: 10, to: 10 + sizes[0] - 1 }, upgradeLeases: { from: 1, to: 2 } });
+        const t = await programStack(s, {
+            leases: { from: 10, to: 10 + sizes[0] - 1 },
+            upgradeLeases: { from: 1, to: 2 },
+        });
         await setPlain(t, {
             "ovirt-ci:capacityOverride": true,
-            "ovirt-ci:addressing": { subnetPool: "10.0.0.0/8", subnetPrefixLength: 24, subnetOffset: 0, machineNetworkCidr: "10.0.0.0/8" },
+            "ovirt-ci:addressing": {
+                subnetPool: "10.0.0.0/8",
+                subnetPrefixLength: 24,
+                subnetOffset: 0,
+                machineNetworkCidr: "10.0.0.0/8",
+            },
         });
         for (const size of sizes) {
             await setLeases(t, { from: 10, to: 10 + size - 1 });
@@ -304,10 +378,14 @@ async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
                 const p = await t.stack.preview();
                 const previewSeconds = seconds(t1);
                 const mem = sampler.stop();
-                const changed = Object.entries(p.changeSummary).filter(([k, v]) => k !== "same" && v).map(([k, v]) => `${k} ${v}`);
+                const changed = Object.entries(p.changeSummary)
+                    .filter(([k, v]) => k !== "same" && v)
+                    .map(([k, v]) => `${k} ${v}`);
                 if (changed.length) throw new Error(`preview at ${size} leases is not a no-op: ${changed.join(", ")}`);
                 out.push({ size, previewSeconds, upSeconds, stateKiB: state, peakMiB: mem.peakMiB });
-                o.log(`scaling: preview at ${size} leases ${previewSeconds.toFixed(1)} s, peak MiB ${JSON.stringify(mem.peakMiB)}`);
+                o.log(
+                    `scaling: preview at ${size} leases ${previewSeconds.toFixed(1)} s, peak MiB ${JSON.stringify(mem.peakMiB)}`,
+                );
             }
         }
     } finally {
@@ -317,9 +395,22 @@ async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
 }
 
 function emulatorThroughput(o: BenchOptions): number {
-    const out = execFileSync("npx", ["ts-node", "--transpile-only", path.join(repoRoot, "bench", "emulator.ts"), "--seconds", String(o.emulatorSeconds), "--concurrency", "8"], {
-        cwd: repoRoot, encoding: "utf8",
-    });
+    const out = execFileSync(
+        "npx",
+        [
+            "ts-node",
+            "--transpile-only",
+            path.join(repoRoot, "bench", "emulator.ts"),
+            "--seconds",
+            String(o.emulatorSeconds),
+            "--concurrency",
+            "8",
+        ],
+        {
+            cwd: repoRoot,
+            encoding: "utf8",
+        },
+    );
     const m = /throughput: (\d+) req\/s/.exec(out);
     if (!m) throw new Error(`bench/emulator.ts printed no throughput: ${out}`);
     return Number(m[1]);
@@ -328,13 +419,22 @@ function emulatorThroughput(o: BenchOptions): number {
 // ------------------------------------------------------------------------------------------------ main
 
 /** A figure of the results: its spread and, with a target, whether the median meets it. */
-export function figure(id: string, title: string, unit: string, values: number[], target?: Figure["target"], note?: string): Figure {
+export function figure(
+    id: string,
+    title: string,
+    unit: string,
+    values: number[],
+    target?: Figure["target"],
+    note?: string,
+): Figure {
     const sp = spread(values);
     const met = target ? (target.op === "<=" ? sp.median <= target.value : sp.median >= target.value) : undefined;
     return { id, title, unit, values, spread: sp, ...(target ? { target, met } : {}), ...(note ? { note } : {}) };
 }
 
-export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ results: BenchResults; jsonPath: string; mdPath: string }> {
+export async function runBench(
+    opts: Partial<BenchOptions> = {},
+): Promise<{ results: BenchResults; jsonPath: string; mdPath: string }> {
     const o: BenchOptions = { ...DEFAULT_OPTIONS, ...opts };
     const started = Date.now();
     const mach = machine();
@@ -346,26 +446,119 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ resu
     const seqs: number[] = [];
     if (want("up")) {
         for (let r = 0; r < o.reps; r++) {
-            o.log(`up 0 → ${o.leases} leases + ${o.upgradeLeases} upgrade leases at ${o.latency} (run ${r + 1}/${o.reps})`);
+            o.log(
+                `up 0 → ${o.leases} leases + ${o.upgradeLeases} upgrade leases at ${o.latency} (run ${r + 1}/${o.reps})`,
+            );
             const u = await upRun(o);
-            o.log(`  up ${u.upSeconds.toFixed(1)} s, critical path ${u.criticalSeconds.toFixed(1)} s, no-op up --refresh ${u.noop.seconds.toFixed(1)} s`);
+            o.log(
+                `  up ${u.upSeconds.toFixed(1)} s, critical path ${u.criticalSeconds.toFixed(1)} s, no-op up --refresh ${u.noop.seconds.toFixed(1)} s`,
+            );
             ups.push(u);
         }
-        figures.push(figure("up.seconds", `up 0 → ${o.leases} leases + ${o.upgradeLeases} upgrade leases (wall)`, "s", ups.map((u) => u.upSeconds)));
-        figures.push(figure("up.criticalPath", "critical path (latency table × dependency graph)", "s", ups.map((u) => u.criticalSeconds)));
-        figures.push(figure("up.efficiency", "critical-path efficiency: wall ÷ critical path", "×", ups.map((u) => u.upSeconds / u.criticalSeconds), { op: "<=", value: 1.25 }));
-        figures.push(figure("noop.seconds", "no-op up --refresh (wall)", "s", ups.map((u) => u.noop.seconds)));
-        figures.push(figure("noop.writes", "no-op up --refresh: engine writes", "", ups.map((u) => u.noop.writes), { op: "<=", value: 0 }));
-        figures.push(figure("noop.getsPerObject", "no-op up --refresh: GETs per managed object", "", ups.map((u) => u.noop.gets / u.noop.managed), { op: "<=", value: 1 }));
-        figures.push(figure("noop.ssoPerProvider", "no-op up --refresh: SSO logins per provider process", "", ups.map((u) => u.noop.ssoLogins / Math.max(1, u.noop.providerProcesses)), { op: "<=", value: 1 }));
+        figures.push(
+            figure(
+                "up.seconds",
+                `up 0 → ${o.leases} leases + ${o.upgradeLeases} upgrade leases (wall)`,
+                "s",
+                ups.map((u) => u.upSeconds),
+            ),
+        );
+        figures.push(
+            figure(
+                "up.criticalPath",
+                "critical path (latency table × dependency graph)",
+                "s",
+                ups.map((u) => u.criticalSeconds),
+            ),
+        );
+        figures.push(
+            figure(
+                "up.efficiency",
+                "critical-path efficiency: wall ÷ critical path",
+                "×",
+                ups.map((u) => u.upSeconds / u.criticalSeconds),
+                { op: "<=", value: 1.25 },
+            ),
+        );
+        figures.push(
+            figure(
+                "noop.seconds",
+                "no-op up --refresh (wall)",
+                "s",
+                ups.map((u) => u.noop.seconds),
+            ),
+        );
+        figures.push(
+            figure(
+                "noop.writes",
+                "no-op up --refresh: engine writes",
+                "",
+                ups.map((u) => u.noop.writes),
+                { op: "<=", value: 0 },
+            ),
+        );
+        figures.push(
+            figure(
+                "noop.getsPerObject",
+                "no-op up --refresh: GETs per managed object",
+                "",
+                ups.map((u) => u.noop.gets / u.noop.managed),
+                { op: "<=", value: 1 },
+            ),
+        );
+        figures.push(
+            figure(
+                "noop.ssoPerProvider",
+                "no-op up --refresh: SSO logins per provider process",
+                "",
+                ups.map((u) => u.noop.ssoLogins / Math.max(1, u.noop.providerProcesses)),
+                { op: "<=", value: 1 },
+            ),
+        );
         const shares = ups.map((u) => Math.max(...u.overshoots.map((x) => x.share)));
-        figures.push(figure("overshoot.maxShare", "poll overshoot: worst wait, share of its transition", "%", shares.map((x) => x * 100), { op: "<=", value: 10 }));
-        figures.push(figure("up.peakProgramMiB", "up: peak memory of the program process", "MiB", ups.map((u) => u.upMemory.peakMiB.program ?? NaN)));
-        figures.push(figure("up.peakProviderMiB", "up: peak memory of the dynamic-provider process", "MiB", ups.map((u) => u.upMemory.peakMiB.provider ?? NaN)));
-        figures.push(figure("up.stateMiB", "up: size of the state (checkpoint file) after it", "MiB", ups.map((u) => u.stateKiB / 1024)));
+        figures.push(
+            figure(
+                "overshoot.maxShare",
+                "poll overshoot: worst wait, share of its transition",
+                "%",
+                shares.map((x) => x * 100),
+                { op: "<=", value: 10 },
+            ),
+        );
+        figures.push(
+            figure(
+                "up.peakProgramMiB",
+                "up: peak memory of the program process",
+                "MiB",
+                ups.map((u) => u.upMemory.peakMiB.program ?? NaN),
+            ),
+        );
+        figures.push(
+            figure(
+                "up.peakProviderMiB",
+                "up: peak memory of the dynamic-provider process",
+                "MiB",
+                ups.map((u) => u.upMemory.peakMiB.provider ?? NaN),
+            ),
+        );
+        figures.push(
+            figure(
+                "up.stateMiB",
+                "up: size of the state (checkpoint file) after it",
+                "MiB",
+                ups.map((u) => u.stateKiB / 1024),
+            ),
+        );
         const median = [...ups].sort((a, b) => a.upSeconds - b.upSeconds)[Math.floor(ups.length / 2)];
-        details.upRequestsPerObject = Object.fromEntries(Object.entries(median.upRequests).map(([k, v]) => [k, { ...v, perObject: v.objects ? Math.round((v.requests / v.objects) * 10) / 10 : null }]));
-        details.criticalPath = median.criticalPath.filter((p) => p.seconds > 0).map((p) => ({ resource: p.urn.split("::").pop(), seconds: p.seconds }));
+        details.upRequestsPerObject = Object.fromEntries(
+            Object.entries(median.upRequests).map(([k, v]) => [
+                k,
+                { ...v, perObject: v.objects ? Math.round((v.requests / v.objects) * 10) / 10 : null },
+            ]),
+        );
+        details.criticalPath = median.criticalPath
+            .filter((p) => p.seconds > 0)
+            .map((p) => ({ resource: p.urn.split("::").pop(), seconds: p.seconds }));
         details.criticalPathFull = median.criticalPath.map((p) => p.urn.split("::").pop());
         details.sumEngineSeconds = median.sumEngineSeconds;
         details.resources = median.resources;
@@ -378,15 +571,21 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ resu
             o.log(`sequential (the Ansible way) at ${o.latency} (run ${r + 1}/${o.reps})`);
             const engine = await startEngine({ latency: o.latency });
             try {
-                const res = await runSequential(engine, Array.from({ length: o.leases }, (_, i) => 10 + i), Array.from({ length: o.upgradeLeases }, (_, i) => 1 + i));
+                const res = await runSequential(
+                    engine,
+                    Array.from({ length: o.leases }, (_, i) => 10 + i),
+                    Array.from({ length: o.upgradeLeases }, (_, i) => 1 + i),
+                );
                 o.log(`  sequential ${res.seconds.toFixed(1)} s`);
                 seqs.push(res.seconds);
-                details.sequentialSteps = Object.entries(res.steps.reduce<Record<string, { n: number; seconds: number }>>((a, st) => {
-                    const e = (a[st.kind] ??= { n: 0, seconds: 0 });
-                    e.n++;
-                    e.seconds = Math.round((e.seconds + st.seconds) * 10) / 10;
-                    return a;
-                }, {})).map(([kind, v]) => ({ kind, ...v }));
+                details.sequentialSteps = Object.entries(
+                    res.steps.reduce<Record<string, { n: number; seconds: number }>>((a, st) => {
+                        const e = (a[st.kind] ??= { n: 0, seconds: 0 });
+                        e.n++;
+                        e.seconds = Math.round((e.seconds + st.seconds) * 10) / 10;
+                        return a;
+                    }, {}),
+                ).map(([kind, v]) => ({ kind, ...v }));
             } finally {
                 await engine.stop();
             }
@@ -394,35 +593,92 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ resu
         figures.push(figure("sequential.seconds", "sequential (one create after another, each waiting)", "s", seqs));
         if (ups.length) {
             const n = Math.min(ups.length, seqs.length);
-            figures.push(figure("sequential.speedup", "up speed-up over the sequential way", "×", Array.from({ length: n }, (_, i) => seqs[i] / ups[i].upSeconds), { op: ">=", value: 5 }));
-            figures.push(figure("sequential.bound", "upper bound of any speed-up: sum of engine time ÷ critical path", "×", ups.map((u) => u.sumEngineSeconds / u.criticalSeconds)));
+            figures.push(
+                figure(
+                    "sequential.speedup",
+                    "up speed-up over the sequential way",
+                    "×",
+                    Array.from({ length: n }, (_, i) => seqs[i] / ups[i].upSeconds),
+                    { op: ">=", value: 5 },
+                ),
+            );
+            figures.push(
+                figure(
+                    "sequential.bound",
+                    "upper bound of any speed-up: sum of engine time ÷ critical path",
+                    "×",
+                    ups.map((u) => u.sumEngineSeconds / u.criticalSeconds),
+                ),
+            );
         }
     }
     if (want("scaling") && o.scaling.length) {
         const runs = await scalingRuns(o);
         for (const size of [...new Set(runs.map((r) => r.size))]) {
             const rs = runs.filter((r) => r.size === size);
-            figures.push(figure(`scaling.preview.${size}`, `no-op preview at ${size} leases`, "s", rs.map((r) => r.previewSeconds)));
+            figures.push(
+                figure(
+                    `scaling.preview.${size}`,
+                    `no-op preview at ${size} leases`,
+                    "s",
+                    rs.map((r) => r.previewSeconds),
+                ),
+            );
             // the growing up runs once per size: one value (it is how the checkpoint cost shows, not a target)
-            figures.push(figure(`scaling.grow.${size}`, `up growing the stack to ${size} leases (one run)`, "s", [rs[0].upSeconds]));
+            figures.push(
+                figure(`scaling.grow.${size}`, `up growing the stack to ${size} leases (one run)`, "s", [
+                    rs[0].upSeconds,
+                ]),
+            );
             figures.push(figure(`scaling.stateMiB.${size}`, `state at ${size} leases`, "MiB", [rs[0].stateKiB / 1024]));
-            figures.push(figure(`scaling.peakProgramMiB.${size}`, `no-op preview at ${size} leases: peak memory, program`, "MiB", rs.map((r) => r.peakMiB.program ?? NaN),
-                size === Math.max(...o.scaling) ? { op: "<=", value: 1024 } : undefined));
-            figures.push(figure(`scaling.peakProviderMiB.${size}`, `no-op preview at ${size} leases: peak memory, dynamic provider`, "MiB", rs.map((r) => r.peakMiB.provider ?? NaN),
-                size === Math.max(...o.scaling) ? { op: "<=", value: 1024 } : undefined));
+            figures.push(
+                figure(
+                    `scaling.peakProgramMiB.${size}`,
+                    `no-op preview at ${size} leases: peak memory, program`,
+                    "MiB",
+                    rs.map((r) => r.peakMiB.program ?? NaN),
+                    size === Math.max(...o.scaling) ? { op: "<=", value: 1024 } : undefined,
+                ),
+            );
+            figures.push(
+                figure(
+                    `scaling.peakProviderMiB.${size}`,
+                    `no-op preview at ${size} leases: peak memory, dynamic provider`,
+                    "MiB",
+                    rs.map((r) => r.peakMiB.provider ?? NaN),
+                    size === Math.max(...o.scaling) ? { op: "<=", value: 1024 } : undefined,
+                ),
+            );
         }
         const by = (n: number) => runs.filter((r) => r.size === n).map((r) => r.previewSeconds);
         if (o.scaling.includes(50) && o.scaling.includes(200)) {
             const a = by(50);
             const b = by(200);
-            figures.push(figure("scaling.ratio200to50", "no-op preview time, 200 leases ÷ 50 leases", "×", a.map((x, i) => b[i] / x), { op: "<=", value: 4.5 }));
+            figures.push(
+                figure(
+                    "scaling.ratio200to50",
+                    "no-op preview time, 200 leases ÷ 50 leases",
+                    "×",
+                    a.map((x, i) => b[i] / x),
+                    { op: "<=", value: 4.5 },
+                ),
+            );
         }
-        details.scalingUpSeconds = Object.fromEntries([...new Set(runs.map((r) => r.size))].map((n) => [n, runs.find((r) => r.size === n)!.upSeconds]));
+        details.scalingUpSeconds = Object.fromEntries(
+            [...new Set(runs.map((r) => r.size))].map((n) => [n, runs.find((r) => r.size === n)!.upSeconds]),
+        );
     }
     if (want("emulator")) {
         const v: number[] = [];
         for (let r = 0; r < o.reps; r++) v.push(emulatorThroughput(o));
-        figures.push(figure("emulator.getsPerSecond", "emulator: simple GETs per second (HTTPS keep-alive, concurrency 8)", "req/s", v));
+        figures.push(
+            figure(
+                "emulator.getsPerSecond",
+                "emulator: simple GETs per second (HTTPS keep-alive, concurrency 8)",
+                "req/s",
+                v,
+            ),
+        );
     }
     if (want("peer")) {
         const peer = await runPeer(o);
@@ -432,8 +688,15 @@ export async function runBench(opts: Partial<BenchOptions> = {}): Promise<{ resu
         const largest = Math.max(...o.scaling);
         const scaled = figures.find((f) => f.id === `scaling.preview.${largest}`);
         if (floor && scaled && largest >= 200) {
-            figures.push(figure(`peer.scaling.previewFloorRatio.${largest}`, `no-op preview at ${largest} leases ÷ the floor`, "×",
-                scaled.values.map((v) => v / floor.spread.median), { op: "<=", value: 3 }));
+            figures.push(
+                figure(
+                    `peer.scaling.previewFloorRatio.${largest}`,
+                    `no-op preview at ${largest} leases ÷ the floor`,
+                    "×",
+                    scaled.values.map((v) => v / floor.spread.median),
+                    { op: "<=", value: 3 },
+                ),
+            );
         }
     }
     mach.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);

@@ -10,7 +10,12 @@ import type { LatencyTable } from "../emulator/latency";
 
 // ------------------------------------------------------------------------------------------------ statistics
 
-export interface Spread { min: number; median: number; max: number; n: number }
+export interface Spread {
+    min: number;
+    median: number;
+    max: number;
+    n: number;
+}
 
 export function spread(values: number[]): Spread {
     const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
@@ -37,7 +42,8 @@ export interface StateResource {
 /** The dynamic-resource kind of a state resource (`Host`, `Vm`, …), from its `__provider`-free type token. */
 export function ovirtKind(r: StateResource): string | undefined {
     // Dynamic resources all have type `pulumi-nodejs:dynamic:Resource`; the module/kind is in the URN's type part.
-    const m = /::pulumi-nodejs:dynamic\/ovirt:(\w+)::/.exec(r.urn) ?? /\$pulumi-nodejs:dynamic\/ovirt:(\w+)::/.exec(r.urn);
+    const m =
+        /::pulumi-nodejs:dynamic\/ovirt:(\w+)::/.exec(r.urn) ?? /\$pulumi-nodejs:dynamic\/ovirt:(\w+)::/.exec(r.urn);
     if (m) return m[1];
     const t = /^pulumi-nodejs:dynamic\/ovirt:(\w+)$/.exec(r.type);
     return t?.[1];
@@ -71,7 +77,10 @@ export function engineSeconds(r: StateResource, t: LatencyTable): number {
     return ms / 1000;
 }
 
-export interface CriticalPath { seconds: number; path: { urn: string; seconds: number }[] }
+export interface CriticalPath {
+    seconds: number;
+    path: { urn: string; seconds: number }[];
+}
 
 /**
  * Longest path through the dependency graph of the state, weighting each custom resource with `engineSeconds`.
@@ -89,7 +98,10 @@ export function criticalPath(resources: StateResource[], table: LatencyTable): C
         if (r.custom) return [urn];
         return (children.get(urn) ?? []).flatMap(customBelow);
     };
-    const directDeps = (r: StateResource) => [...(r.dependencies ?? []), ...Object.values(r.propertyDependencies ?? {}).flat()];
+    const directDeps = (r: StateResource) => [
+        ...(r.dependencies ?? []),
+        ...Object.values(r.propertyDependencies ?? {}).flat(),
+    ];
     const deps = (r: StateResource): Set<string> => {
         const out = new Set<string>();
         for (let cur: StateResource | undefined = r; cur; cur = cur.parent ? byUrn.get(cur.parent) : undefined) {
@@ -137,7 +149,8 @@ export function processRole(cmdline: string): string | undefined {
     if (!/(^|\/)node(\0|$)|node\0/.test(cmdline) && !cmdline.startsWith("node")) return undefined;
     if (cmdline.includes("dynamic-provider")) return "provider";
     if (cmdline.includes("standin")) return "standin";
-    if (/cmd\/run|run-plugin|ts-node|index\.ts|\/main\b/.test(cmdline) || cmdline.includes("@pulumi/pulumi/cmd/run")) return "program";
+    if (/cmd\/run|run-plugin|ts-node|index\.ts|\/main\b/.test(cmdline) || cmdline.includes("@pulumi/pulumi/cmd/run"))
+        return "program";
     return "other-node";
 }
 
@@ -156,7 +169,11 @@ function descendants(root: number): number[] {
     const frontier = [root];
     while (frontier.length) {
         const p = frontier.pop()!;
-        for (const [c, pp] of parentOf) if (pp === p) { out.push(c); frontier.push(c); }
+        for (const [c, pp] of parentOf)
+            if (pp === p) {
+                out.push(c);
+                frontier.push(c);
+            }
     }
     return out;
 }
@@ -167,7 +184,10 @@ export class MemorySampler {
     readonly peakKiB: Record<string, number> = {};
     readonly pids: Record<string, Set<number>> = {};
 
-    constructor(private readonly exclude: Set<number> = new Set(), private readonly everyMs = 200) {}
+    constructor(
+        private readonly exclude: Set<number> = new Set(),
+        private readonly everyMs = 200,
+    ) {}
 
     start(): this {
         this.timer = setInterval(() => this.sample(), this.everyMs);
@@ -203,8 +223,16 @@ export class MemorySampler {
 
 // ------------------------------------------------------------------------------------------------ poll overshoot
 
-export interface Transition { at: number; status: string }
-export interface LoggedRequest { at: number; method: string; path: string; status: number }
+export interface Transition {
+    at: number;
+    status: string;
+}
+export interface LoggedRequest {
+    at: number;
+    method: string;
+    path: string;
+    status: number;
+}
 
 export interface Overshoot {
     what: string;
@@ -219,7 +247,13 @@ export interface Overshoot {
  * The provider's overshoot on one wait: `start`…`ready` is the transition (emulator history), the first GET of a
  * path containing `idInPath` at or after `ready` is when the provider noticed it.
  */
-export function overshoot(what: string, start: number, ready: number, idInPath: string, requests: LoggedRequest[]): Overshoot | undefined {
+export function overshoot(
+    what: string,
+    start: number,
+    ready: number,
+    idInPath: string,
+    requests: LoggedRequest[],
+): Overshoot | undefined {
     const next = requests.find((r) => r.method === "GET" && r.at >= ready && r.path.includes(idInPath));
     if (!next || ready <= start) return undefined;
     const overshootMs = next.at - ready;
@@ -258,7 +292,13 @@ export function versions(repoRoot: string): Record<string, string> {
     return {
         node: process.version,
         pulumiCli: v(() => execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim()),
-        pulumiSdk: v(() => JSON.parse(fs.readFileSync(`${repoRoot}/node_modules/@pulumi/pulumi/package.json`, "utf8")).version as string),
-        commit: v(() => execFileSync("git", ["-C", repoRoot, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim()),
+        pulumiSdk: v(
+            () =>
+                JSON.parse(fs.readFileSync(`${repoRoot}/node_modules/@pulumi/pulumi/package.json`, "utf8"))
+                    .version as string,
+        ),
+        commit: v(() =>
+            execFileSync("git", ["-C", repoRoot, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim(),
+        ),
     };
 }

@@ -4,7 +4,8 @@ import type { BenchResults, Figure } from "./harness";
 /** The side-by-side table of the peer section: each scenario's median wall time and requests, both sides. */
 function peerTable(r: BenchResults): string[] {
     const med = (id: string) => r.figures.find((f) => f.id === id)?.spread.median ?? NaN;
-    const cell = (run: string) => `${fmt(med(`peer.${run}.seconds`), "s")} s, ${fmt(med(`peer.${run}.requests`), "")} requests (${fmt(med(`peer.${run}.writes`), "")} writes)`;
+    const cell = (run: string) =>
+        `${fmt(med(`peer.${run}.seconds`), "s")} s, ${fmt(med(`peer.${run}.requests`), "")} requests (${fmt(med(`peer.${run}.writes`), "")} writes)`;
     return [
         "The program and the oVirt Ansible playbook side by side (medians; the playbook builds the engine objects only):",
         "",
@@ -28,7 +29,9 @@ const fmt = (v: number, unit: string) => {
 
 function row(f: Figure): string {
     const s = f.spread;
-    const target = f.target ? `${f.target.op} ${f.target.value}${f.unit === "%" ? " %" : f.unit === "×" ? "×" : ""}` : "";
+    const target = f.target
+        ? `${f.target.op} ${f.target.value}${f.unit === "%" ? " %" : f.unit === "×" ? "×" : ""}`
+        : "";
     const verdict = f.met === undefined ? "" : f.met ? "met" : "**missed**";
     const u = f.unit ? ` ${f.unit}` : "";
     return `| ${f.title} | ${fmt(s.min, f.unit)} | ${fmt(s.median, f.unit)}${u} | ${fmt(s.max, f.unit)} | ${s.n} | ${target} | ${verdict} |`;
@@ -52,24 +55,48 @@ export function renderMarkdown(r: BenchResults): string {
     ];
     const notes = r.figures.filter((f) => f.note);
     if (notes.length) {
-        lines.push("Notes:", "", ...notes.map((f) => `- ${f.title}: ${f.met === false ? "**missed**, " : ""}${f.note}`), "");
+        lines.push(
+            "Notes:",
+            "",
+            ...notes.map((f) => `- ${f.title}: ${f.met === false ? "**missed**, " : ""}${f.note}`),
+            "",
+        );
     }
     const d = r.details as Record<string, unknown>;
     if (d.peer) lines.push(...peerTable(r), "");
     if (d.upRequestsPerObject) {
-        lines.push("Requests of the 0 → N `up`, by kind (median run):", "", "| kind | objects created | requests | GETs | writes | per object |", "|---|---|---|---|---|---|");
-        for (const [k, v] of Object.entries(d.upRequestsPerObject as Record<string, { objects: number; requests: number; gets: number; writes: number; perObject: number | null }>)) {
+        lines.push(
+            "Requests of the 0 → N `up`, by kind (median run):",
+            "",
+            "| kind | objects created | requests | GETs | writes | per object |",
+            "|---|---|---|---|---|---|",
+        );
+        for (const [k, v] of Object.entries(
+            d.upRequestsPerObject as Record<
+                string,
+                { objects: number; requests: number; gets: number; writes: number; perObject: number | null }
+            >,
+        )) {
             lines.push(`| ${k} | ${v.objects} | ${v.requests} | ${v.gets} | ${v.writes} | ${v.perObject ?? "–"} |`);
         }
         lines.push("");
     }
     if (d.criticalPath) {
         const cp = d.criticalPath as { resource: string; seconds: number }[];
-        lines.push(`Critical path (engine waits on it): ${cp.map((p) => `${p.resource} ${p.seconds} s`).join(" → ")}.`, "");
+        lines.push(
+            `Critical path (engine waits on it): ${cp.map((p) => `${p.resource} ${p.seconds} s`).join(" → ")}.`,
+            "",
+        );
     }
     if (d.overshoots) {
-        lines.push("Poll overshoot per wait (median run):", "", "| wait | transition ms | overshoot ms | share % |", "|---|---|---|---|");
-        for (const o of d.overshoots as { what: string; durationMs: number; overshootMs: number; share: number }[]) lines.push(`| ${o.what} | ${o.durationMs} | ${o.overshootMs} | ${o.share} |`);
+        lines.push(
+            "Poll overshoot per wait (median run):",
+            "",
+            "| wait | transition ms | overshoot ms | share % |",
+            "|---|---|---|---|",
+        );
+        for (const o of d.overshoots as { what: string; durationMs: number; overshootMs: number; share: number }[])
+            lines.push(`| ${o.what} | ${o.durationMs} | ${o.overshootMs} | ${o.share} |`);
         lines.push("");
     }
     return `${lines.join("\n")}\n`;

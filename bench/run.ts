@@ -20,16 +20,27 @@ function parse(argv: string[]): Partial<BenchOptions> {
         const v = argv[++i];
         if (v === undefined) throw new Error(`${flag} needs a value`);
         switch (flag) {
-            case "--reps": o.reps = int(flag, v, 1); break;
-            case "--leases": o.leases = int(flag, v, 1); break;
-            case "--upgrade-leases": o.upgradeLeases = int(flag, v, 0); break;
+            case "--reps":
+                o.reps = int(flag, v, 1);
+                break;
+            case "--leases":
+                o.leases = int(flag, v, 1);
+                break;
+            case "--upgrade-leases":
+                o.upgradeLeases = int(flag, v, 0);
+                break;
             case "--latency":
             case "--scaling-latency":
                 if (!isLatencyProfile(v)) throw new Error(`${flag} ${v}: use instant, fast or realistic`);
-                if (flag === "--latency") o.latency = v; else o.scalingLatency = v;
+                if (flag === "--latency") o.latency = v;
+                else o.scalingLatency = v;
                 break;
-            case "--scaling": o.scaling = v === "" || v === "none" ? [] : v.split(",").map((x) => int(flag, x, 1)); break;
-            case "--emulator-seconds": o.emulatorSeconds = int(flag, v, 1); break;
+            case "--scaling":
+                o.scaling = v === "" || v === "none" ? [] : v.split(",").map((x) => int(flag, x, 1));
+                break;
+            case "--emulator-seconds":
+                o.emulatorSeconds = int(flag, v, 1);
+                break;
             case "--sections": {
                 const s = v.split(",");
                 const bad = s.filter((x) => !SECTIONS.includes(x as Section));
@@ -37,8 +48,11 @@ function parse(argv: string[]): Partial<BenchOptions> {
                 o.sections = s as Section[];
                 break;
             }
-            case "--out": o.outDir = path.resolve(v); break;
-            default: throw new Error(`unknown flag ${flag}`);
+            case "--out":
+                o.outDir = path.resolve(v);
+                break;
+            default:
+                throw new Error(`unknown flag ${flag}`);
         }
     }
     return o;

@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     const add = Number(arg("add", "0"));
     const s = await services(latency, 10 + leases + add);
     try {
-        const t = await programStack(s, { leases: { from: 10, to: 10 + leases - 1 }, upgradeLeases: upgrades ? { from: 1, to: upgrades } : [] });
+        const t = await programStack(s, {
+            leases: { from: 10, to: 10 + leases - 1 },
+            upgradeLeases: upgrades ? { from: 1, to: upgrades } : [],
+        });
         const ws = t.stack.workspace;
         const settings = await ws.stackSettings(t.stack.name);
         settings.config = { ...settings.config, "ovirt-ci:capacityOverride": true as never };
@@ -39,7 +42,8 @@ async function main(): Promise<void> {
         Object.assign(ws.envVars, extraEnv);
         if (add) {
             const r = await t.stack.up();
-            if (r.summary.result !== "succeeded") throw new Error(`timeline: the untimed up from empty: ${r.summary.result}`);
+            if (r.summary.result !== "succeeded")
+                throw new Error(`timeline: the untimed up from empty: ${r.summary.result}`);
             await setLeases(t, { from: 10, to: 10 + leases + add - 1 });
         }
         const start = new Map<string, number>();
@@ -59,10 +63,18 @@ async function main(): Promise<void> {
         const parallel = Number(arg("parallel", "0"));
         await t.stack.up({ onEvent, ...(parallel ? { parallel } : {}) });
         const wall = (Date.now() - t0) / 1000;
-        const rows = [...end.entries()].filter(([u]) => start.has(u)).map(([u, e]) => ({ name: u.split("::").pop()!, start: start.get(u)!, end: e })).sort((a, b) => a.end - b.end);
-        for (const r of rows) process.stdout.write(`${r.start.toFixed(1).padStart(7)} → ${r.end.toFixed(1).padStart(7)}  ${(r.end - r.start).toFixed(1).padStart(6)} s  ${r.name}\n`);
+        const rows = [...end.entries()]
+            .filter(([u]) => start.has(u))
+            .map(([u, e]) => ({ name: u.split("::").pop()!, start: start.get(u)!, end: e }))
+            .sort((a, b) => a.end - b.end);
+        for (const r of rows)
+            process.stdout.write(
+                `${r.start.toFixed(1).padStart(7)} → ${r.end.toFixed(1).padStart(7)}  ${(r.end - r.start).toFixed(1).padStart(6)} s  ${r.name}\n`,
+            );
         const lastEnd = Math.max(...rows.map((r) => r.end));
-        process.stdout.write(`wall ${wall.toFixed(1)} s; first resource event at ${first?.toFixed(1)} s; last resource done at ${lastEnd.toFixed(1)} s; after it ${(wall - lastEnd).toFixed(1)} s\n`);
+        process.stdout.write(
+            `wall ${wall.toFixed(1)} s; first resource event at ${first?.toFixed(1)} s; last resource done at ${lastEnd.toFixed(1)} s; after it ${(wall - lastEnd).toFixed(1)} s\n`,
+        );
     } finally {
         await s.stop();
     }

@@ -87,7 +87,10 @@ export interface ProfileValues {
  * The profile's file names (Vault keys) in the order they are added, each checked; throws `problem(message)` for a
  * bad or doubled name. Only names: the component checks them when it is constructed, before any value is known.
  */
-function profileFileNames(args: Pick<CiSecretsArgs, "leaseFiles" | "upgradeLeaseFiles" | "pullSecret" | "extraFiles">, problem: (m: string) => Error): string[] {
+function profileFileNames(
+    args: Pick<CiSecretsArgs, "leaseFiles" | "upgradeLeaseFiles" | "pullSecret" | "extraFiles">,
+    problem: (m: string) => Error,
+): string[] {
     const names: string[] = [];
     const add = (key: string) => {
         if (!VAULT_KEY.test(key)) throw problem(`${JSON.stringify(key)} is not a valid file name / Vault key`);
@@ -98,9 +101,11 @@ function profileFileNames(args: Pick<CiSecretsArgs, "leaseFiles" | "upgradeLease
         if (!LEASE_FILE.test(file)) throw problem(`lease file ${JSON.stringify(file)} must be named ovirt-N.json`);
         add(file);
     }
-    if (Object.keys(args.leaseFiles).length === 0) throw problem("leaseFiles is empty; the profile needs at least one ovirt-N.json");
+    if (Object.keys(args.leaseFiles).length === 0)
+        throw problem("leaseFiles is empty; the profile needs at least one ovirt-N.json");
     for (const file of Object.keys(args.upgradeLeaseFiles ?? {})) {
-        if (!UPGRADE_LEASE_FILE.test(file)) throw problem(`upgrade lease file ${JSON.stringify(file)} must be named ovirt-upgrade-N.json`);
+        if (!UPGRADE_LEASE_FILE.test(file))
+            throw problem(`upgrade lease file ${JSON.stringify(file)} must be named ovirt-upgrade-N.json`);
         add(file);
     }
     add(PROFILE_FILES.ovirtConf);
@@ -131,13 +136,17 @@ export function profileItemData(name: string, v: ProfileValues): Record<string, 
     for (const key of profileFileNames(v, (m) => new Error(`CiSecrets "${name}": ${m}`))) {
         // The CI documentation asks for secret values longer than 3 characters (they are censored from logs).
         if (typeof files[key] !== "string" || files[key].length <= 3) {
-            throw new Error(`CiSecrets "${name}": file ${key} is empty or too short (CI requires values longer than 3 characters)`);
+            throw new Error(
+                `CiSecrets "${name}": file ${key} is empty or too short (CI requires values longer than 3 characters)`,
+            );
         }
         out[key] = files[key];
     }
     const targetName = v.targetName ?? "cluster-secrets-ovirt";
     if (!/^cluster-secrets-[a-z0-9-]+$/.test(targetName)) {
-        throw new Error(`CiSecrets "${name}": targetName must be cluster-secrets-<profile>, got ${JSON.stringify(targetName)}`);
+        throw new Error(
+            `CiSecrets "${name}": targetName must be cluster-secrets-<profile>, got ${JSON.stringify(targetName)}`,
+        );
     }
     out[SYNC_KEYS.targetNamespace] = v.targetNamespace ?? "ci";
     out[SYNC_KEYS.targetName] = targetName;
@@ -145,7 +154,11 @@ export function profileItemData(name: string, v: ProfileValues): Record<string, 
         out[SYNC_KEYS.targetClusters] = v.targetClusters;
     }
     // Sorted keys: a stable JSON text, so reordering inputs never shows as a diff.
-    return Object.fromEntries(Object.keys(out).sort().map((key) => [key, out[key]]));
+    return Object.fromEntries(
+        Object.keys(out)
+            .sort()
+            .map((key) => [key, out[key]]),
+    );
 }
 
 /**
@@ -162,7 +175,10 @@ export class CiSecrets extends pulumi.ComponentResource {
 
     constructor(name: string, args: CiSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovirt-ci:ciSecrets:CiSecrets", name, {}, opts);
-        const fileKeys = profileFileNames(args, (m) => new pulumi.ResourceError(`CiSecrets "${name}": ${m}`, this)).sort();
+        const fileKeys = profileFileNames(
+            args,
+            (m) => new pulumi.ResourceError(`CiSecrets "${name}": ${m}`, this),
+        ).sort();
         const { mount: _mount, path: _path, ...values } = args;
         const data = pulumi.output(values).apply((v) => profileItemData(name, v as unknown as ProfileValues));
 
@@ -188,7 +204,14 @@ export class CiSecrets extends pulumi.ComponentResource {
         this.itemPath = pulumi.interpolate`${mount}/${path}`;
         this.keys = pulumi
             .output(args.targetClusters ?? "")
-            .apply((tc) => [...fileKeys, SYNC_KEYS.targetNamespace, SYNC_KEYS.targetName, ...(tc ? [SYNC_KEYS.targetClusters] : [])].sort());
+            .apply((tc) =>
+                [
+                    ...fileKeys,
+                    SYNC_KEYS.targetNamespace,
+                    SYNC_KEYS.targetName,
+                    ...(tc ? [SYNC_KEYS.targetClusters] : []),
+                ].sort(),
+            );
         this.registerOutputs({ itemPath: this.itemPath, keys: this.keys });
     }
 }

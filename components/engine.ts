@@ -36,15 +36,27 @@ export class Engine extends pulumi.ComponentResource {
 
     constructor(name: string, args: EngineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ovirt-ci:engine:Engine", name, {}, opts);
-        const dc = new EngineObject(`${name}-data-center`, { kind: "dataCenter", name: args.dataCenter }, { parent: this });
+        const dc = new EngineObject(
+            `${name}-data-center`,
+            { kind: "dataCenter", name: args.dataCenter },
+            { parent: this },
+        );
         this.dataCenterId = dc.id;
-        const cluster = new EngineObject(`${name}-cluster`, { kind: "cluster", name: args.cluster, dataCenterId: dc.id }, { parent: this });
+        const cluster = new EngineObject(
+            `${name}-cluster`,
+            { kind: "cluster", name: args.cluster, dataCenterId: dc.id },
+            { parent: this },
+        );
         const storage = new EngineObject(
             `${name}-main-storage-domain`,
             { kind: "storageDomain", name: args.mainStorageDomain, dataCenterId: dc.id },
             { parent: this },
         );
-        const ovn = new EngineObject(`${name}-ovn-provider`, { kind: "ovnProvider", name: args.ovnProviderName ?? "ovirt-provider-ovn" }, { parent: this });
+        const ovn = new EngineObject(
+            `${name}-ovn-provider`,
+            { kind: "ovnProvider", name: args.ovnProviderName ?? "ovirt-provider-ovn" },
+            { parent: this },
+        );
         this.clusterId = cluster.id;
         this.mainStorageDomainId = storage.id;
         this.ovnProviderId = ovn.id;

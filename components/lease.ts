@@ -51,7 +51,10 @@ export class Lease extends pulumi.ComponentResource {
         const info = args.info;
         if (name !== info.name) {
             // Identity is the lease name: a component named otherwise would rename every child on the next change.
-            throw new pulumi.ResourceError(`Lease "${name}": the component must be named after its lease (${info.name})`, this);
+            throw new pulumi.ResourceError(
+                `Lease "${name}": the component must be named after its lease (${info.name})`,
+                this,
+            );
         }
         const network = new Network(
             `${name}-network`,
@@ -79,11 +82,20 @@ export class Lease extends pulumi.ComponentResource {
         );
         // The proxy's port is checked and corrected on its own: one made before the network's flag was set (an
         // older stack, a hand change) keeps its own flag, and drift on it is found by the next refresh.
-        new OvnPortSecurity(`${name}-proxy-port-security`, { networkName: network.name, macAddress: nic.mac, portSecurityEnabled }, { parent: this });
+        new OvnPortSecurity(
+            `${name}-proxy-port-security`,
+            { networkName: network.name, macAddress: nic.mac, portSecurityEnabled },
+            { parent: this },
+        );
         const scripts = nic.mac.apply((mac) => leaseScripts(args.proxy.target, info, mac));
         new command.remote.Command(
             `${name}-proxy-config`,
-            { connection: args.proxy.connection, create: scripts.create, delete: scripts.delete, addPreviousOutputInEnv: false },
+            {
+                connection: args.proxy.connection,
+                create: scripts.create,
+                delete: scripts.delete,
+                addPreviousOutputInEnv: false,
+            },
             { parent: this, dependsOn: [args.proxy.setup, nic] },
         );
 

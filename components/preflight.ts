@@ -46,7 +46,16 @@ export function guardSettings(config: LoadedConfig): GuardSettings {
 }
 
 /** Network errors that mean "nothing listens there" (TLS and HTTP problems are left to the Vault plugin). */
-const UNREACHABLE = ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ETIMEDOUT", "UND_ERR_CONNECT_TIMEOUT", "ABORT_ERR"];
+const UNREACHABLE = [
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "EAI_AGAIN",
+    "ETIMEDOUT",
+    "UND_ERR_CONNECT_TIMEOUT",
+    "ABORT_ERR",
+];
 
 /** What `GET /v1/sys/health` answers that means Vault cannot serve a write (Vault's API docs, sys/health). */
 const HEALTH_PROBLEMS: Record<number, string> = { 501: "is not initialized", 503: "is sealed" };
@@ -57,14 +66,21 @@ const HEALTH_PROBLEMS: Record<number, string> = { 501: "is not initialized", 503
  */
 export async function vaultProblem(address: string | undefined): Promise<string | undefined> {
     if (!address) return undefined; // the Vault provider reports a missing address itself
-    const fix = "Nothing was changed. Fix: start Vault or restore the network path to it (or correct vault:address), then run the command again";
+    const fix =
+        "Nothing was changed. Fix: start Vault or restore the network path to it (or correct vault:address), then run the command again";
     try {
-        const res = await fetch(`${address.replace(/\/+$/, "")}/v1/sys/health`, { signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${address.replace(/\/+$/, "")}/v1/sys/health`, {
+            signal: AbortSignal.timeout(10_000),
+        });
         const state = HEALTH_PROBLEMS[res.status];
-        return state ? `Vault at ${address} ${state} (GET /v1/sys/health: HTTP ${res.status}). Nothing was changed. Fix: unseal or initialize it, then run the command again` : undefined;
+        return state
+            ? `Vault at ${address} ${state} (GET /v1/sys/health: HTTP ${res.status}). Nothing was changed. Fix: unseal or initialize it, then run the command again`
+            : undefined;
     } catch (e) {
         const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-        const code = err.cause?.code ?? (err.name === "TimeoutError" ? "ETIMEDOUT" : err.name === "AbortError" ? "ABORT_ERR" : undefined);
+        const code =
+            err.cause?.code ??
+            (err.name === "TimeoutError" ? "ETIMEDOUT" : err.name === "AbortError" ? "ABORT_ERR" : undefined);
         if (!code || !UNREACHABLE.includes(code)) return undefined;
         return `Vault at ${address} is unreachable (${err.cause?.message ?? err.message ?? code}). ${fix}`;
     }
@@ -75,7 +91,12 @@ export async function preflight(config: LoadedConfig): Promise<void> {
     const problems: string[] = [];
     const s = config.proxyVm;
     if (s.serviceMode === "local" && LOOPBACK.test(s.connection?.host ?? "")) {
-        problems.push(...(await localPortProblems(neededPorts({ ...s.localHaproxyPorts }, s.localDnsPort, config.leases), s.rootDir)));
+        problems.push(
+            ...(await localPortProblems(
+                neededPorts({ ...s.localHaproxyPorts }, s.localDnsPort, config.leases),
+                s.rootDir,
+            )),
+        );
     }
     const vault = await vaultProblem(new pulumi.Config("vault").get("address") ?? process.env.VAULT_ADDR);
     if (vault) problems.push(vault);
@@ -94,7 +115,9 @@ export async function preflight(config: LoadedConfig): Promise<void> {
     for (const w of verdict.warnings) pulumi.log.warn(`ovirt-ci: ${w}`);
     problems.push(...verdict.refusals);
     if (problems.length > 0) {
-        throw new pulumi.RunError(`ovirt-ci: refused before any change (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        throw new pulumi.RunError(
+            `ovirt-ci: refused before any change (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+        );
     }
 }
 
@@ -109,6 +132,11 @@ export function gateResources(check: () => Promise<void>): void {
     passed.catch(() => undefined);
     pulumi.runtime.registerStackTransformation((args) => ({
         props: args.props,
-        opts: { ...args.opts, dependsOn: [args.opts.dependsOn as pulumi.Input<pulumi.Resource>, passed].filter((d) => d !== undefined) as pulumi.Input<pulumi.Input<pulumi.Resource>[]> },
+        opts: {
+            ...args.opts,
+            dependsOn: [args.opts.dependsOn as pulumi.Input<pulumi.Resource>, passed].filter(
+                (d) => d !== undefined,
+            ) as pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
+        },
     }));
 }

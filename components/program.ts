@@ -52,7 +52,9 @@ export function programOutputs(args: ProgramOutputsArgs) {
     }));
     return {
         leases,
-        upgradeStorageDomainIds: pulumi.output(Object.fromEntries(args.upgrades.map((u) => [u.info.name, u.storageDomainId]))),
+        upgradeStorageDomainIds: pulumi.output(
+            Object.fromEntries(args.upgrades.map((u) => [u.info.name, u.storageDomainId])),
+        ),
         dnsRecords: pulumi.all(args.leases.map((l) => l.dnsRecords)).apply((r): DnsRecord[] => r.flat()),
         engine: pulumi.output({
             dataCenterId: args.engine.dataCenterId,

@@ -92,9 +92,20 @@ export function leaseDnsmasqConfig(target: ProxyTarget, lease: LeaseInfo): strin
 }
 
 /** The HAProxy file on this target. */
-export function targetHaproxyConfig(target: ProxyTarget, leases: readonly LeaseInfo[], statsUser: string, statsPassword: string): string {
+export function targetHaproxyConfig(
+    target: ProxyTarget,
+    leases: readonly LeaseInfo[],
+    statsUser: string,
+    statsPassword: string,
+): string {
     return target.serviceMode === "local"
-        ? renderHaproxyConfig(leases, { statsUser, statsPassword, bindAddress: "127.0.0.1", ports: target.localHaproxyPorts, globalLines: [] })
+        ? renderHaproxyConfig(leases, {
+              statsUser,
+              statsPassword,
+              bindAddress: "127.0.0.1",
+              ports: target.localHaproxyPorts,
+              globalLines: [],
+          })
         : renderHaproxyConfig(leases, { statsUser, statsPassword });
 }
 
@@ -180,8 +191,14 @@ export function baseScripts(target: ProxyTarget): ScriptPair {
     const dirs = [p.dnsmasqDir, p.runDir, p.dnsmasqStateDir, p.recordDir, p.nftDir].map(shellQuote).join(" ");
     if (target.serviceMode === "local") {
         return {
-            create: wrap(target, `${CLOUD_INIT_WAIT}mkdir -p ${dirs}\nchanged=0\n${writeNew(`${p.recordDir}/forwarding.sh`, `sysctl -w net.ipv4.ip_forward=1\n`)}${install(`${p.recordDir}/forwarding.sh`)}`),
-            delete: wrap(target, `rm -f ${shellQuote(`${p.recordDir}/forwarding.sh`)}\nrmdir ${dirs} 2>/dev/null || true\n`),
+            create: wrap(
+                target,
+                `${CLOUD_INIT_WAIT}mkdir -p ${dirs}\nchanged=0\n${writeNew(`${p.recordDir}/forwarding.sh`, `sysctl -w net.ipv4.ip_forward=1\n`)}${install(`${p.recordDir}/forwarding.sh`)}`,
+            ),
+            delete: wrap(
+                target,
+                `rm -f ${shellQuote(`${p.recordDir}/forwarding.sh`)}\nrmdir ${dirs} 2>/dev/null || true\n`,
+            ),
         };
     }
     const unit = [
@@ -207,11 +224,13 @@ export function baseScripts(target: ProxyTarget): ScriptPair {
         create: wrap(
             target,
             `${CLOUD_INIT_WAIT}mkdir -p ${dirs}\nchanged=0\n` +
-                writeNew(p.unitFile, unit) + install(p.unitFile) +
+                writeNew(p.unitFile, unit) +
+                install(p.unitFile) +
                 `if [ $changed = 1 ]; then systemctl daemon-reload; fi\n` +
                 // The distribution's dnsmasq.service would take port 53 on every interface.
                 `systemctl disable --now dnsmasq.service 2>/dev/null || true\n` +
-                writeNew(p.sysctlFile, renderIpForwardSysctl()) + install(p.sysctlFile) +
+                writeNew(p.sysctlFile, renderIpForwardSysctl()) +
+                install(p.sysctlFile) +
                 `sysctl -q -p ${shellQuote(p.sysctlFile)}\n` +
                 `touch ${shellQuote(p.nftablesConf)}\n` +
                 `grep -qxF ${shellQuote(include)} ${shellQuote(p.nftablesConf)} || echo ${shellQuote(include)} >> ${shellQuote(p.nftablesConf)}\n` +
@@ -234,7 +253,10 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
     const conf = shellQuote(p.dnsmasqConfig);
     const confNew = shellQuote(`${p.dnsmasqConfig}.new`);
     const nat = renderNftablesNat([lease], target.externalInterface, natTable(lease));
-    const dnsmasqFiles = writeNew(p.dnsmasqConfig, leaseDnsmasqConfig(target, lease)) + `dnsmasq --test -C ${confNew}\n` + install(p.dnsmasqConfig);
+    const dnsmasqFiles =
+        writeNew(p.dnsmasqConfig, leaseDnsmasqConfig(target, lease)) +
+        `dnsmasq --test -C ${confNew}\n` +
+        install(p.dnsmasqConfig);
     const natFiles = writeNew(p.nftFile, nat) + install(p.nftFile);
     const network = leaseNetworkCommands(lease, mac, p.nftFile);
     if (target.serviceMode === "local") {
@@ -247,7 +269,10 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
                     `changed=0\n${natFiles}` +
                     `changed=0\n${writeNew(p.record, `# ${lease.name}: what serviceMode systemd would run\n${network}`)}${install(p.record)}`,
             ),
-            delete: wrap(target, `${stopPid(p.dnsmasqPid)}rm -f ${conf} ${shellQuote(p.nftFile)} ${shellQuote(p.record)} ${shellQuote(p.dnsmasqLeases)}\n`),
+            delete: wrap(
+                target,
+                `${stopPid(p.dnsmasqPid)}rm -f ${conf} ${shellQuote(p.nftFile)} ${shellQuote(p.record)} ${shellQuote(p.dnsmasqLeases)}\n`,
+            ),
         };
     }
     const unit = shellQuote(`dnsmasq@${lease.name}.service`);
@@ -292,7 +317,10 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
 export function haproxyScripts(target: ProxyTarget): ScriptPair {
     const p = proxyPaths(target);
     const cfg = shellQuote(p.haproxyConfig);
-    const files = writeNewFromStdin(p.haproxyConfig) + `haproxy -c -q -f ${shellQuote(`${p.haproxyConfig}.new`)}\n` + install(p.haproxyConfig);
+    const files =
+        writeNewFromStdin(p.haproxyConfig) +
+        `haproxy -c -q -f ${shellQuote(`${p.haproxyConfig}.new`)}\n` +
+        install(p.haproxyConfig);
     if (target.serviceMode === "local") {
         const pid = shellQuote(p.haproxyPid);
         return {

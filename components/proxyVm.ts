@@ -134,7 +134,12 @@ export class ProxyVm extends pulumi.ComponentResource {
         // NIC when it is created): the NIC waits for the guest agent's report, so the first `up` knows the address.
         const externalNic = new VmNic(
             `${name}-external-nic`,
-            { vmId: vm.id, name: "nic1", vnicProfileId: mgmtProfile.id, ...(s.externalAddress ? {} : { ipWaitSeconds: EXTERNAL_IP_WAIT_SECONDS }) },
+            {
+                vmId: vm.id,
+                name: "nic1",
+                vnicProfileId: mgmtProfile.id,
+                ...(s.externalAddress ? {} : { ipWaitSeconds: EXTERNAL_IP_WAIT_SECONDS }),
+            },
             { parent: this },
         );
         this.externalNic = externalNic;
@@ -142,7 +147,9 @@ export class ProxyVm extends pulumi.ComponentResource {
         this.vmId = vm.id;
         this.address = s.externalAddress
             ? pulumi.output(s.externalAddress)
-            : pulumi.all([externalNic.ipAddresses, vm.ipAddresses]).apply(([nicIps, vmIps]) => firstIpv4(nicIps) || firstIpv4(vmIps));
+            : pulumi
+                  .all([externalNic.ipAddresses, vm.ipAddresses])
+                  .apply(([nicIps, vmIps]) => firstIpv4(nicIps) || firstIpv4(vmIps));
         const user = s.connection?.user ?? s.sshUser;
         const port = s.connection?.port ?? 22;
         const host = s.connection?.host
@@ -170,13 +177,22 @@ export class ProxyVm extends pulumi.ComponentResource {
         // The script text holds no secret (a failing command's error quotes it whole); the file with the stats
         // password goes on stdin, a secret input that stays secret in the state.
         const haproxy = haproxyScripts(this.target);
-        const haproxyConfig = pulumi.secret(pulumi.output(args.statsPassword).apply((pw) => targetHaproxyConfig(this.target, args.leases, s.statsUser, pw)));
+        const haproxyConfig = pulumi.secret(
+            pulumi
+                .output(args.statsPassword)
+                .apply((pw) => targetHaproxyConfig(this.target, args.leases, s.statsUser, pw)),
+        );
         this.haproxy = new command.remote.Command(
             `${name}-haproxy`,
-            { connection: this.connection, create: haproxy.create, delete: haproxy.delete, stdin: haproxyConfig, addPreviousOutputInEnv: false },
+            {
+                connection: this.connection,
+                create: haproxy.create,
+                delete: haproxy.delete,
+                stdin: haproxyConfig,
+                addPreviousOutputInEnv: false,
+            },
             { parent: this, dependsOn: [this.setup] },
         );
         this.registerOutputs({ vmId: this.vmId, address: this.address });
     }
 }
-

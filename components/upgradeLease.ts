@@ -31,7 +31,10 @@ export class UpgradeLease extends pulumi.ComponentResource {
         super("ovirt-ci:upgradeLease:UpgradeLease", name, {}, opts);
         const info = args.info;
         if (name !== info.name) {
-            throw new pulumi.ResourceError(`UpgradeLease "${name}": the component must be named after its lease (${info.name})`, this);
+            throw new pulumi.ResourceError(
+                `UpgradeLease "${name}": the component must be named after its lease (${info.name})`,
+                this,
+            );
         }
         const domain = new StorageDomain(
             `${name}-storage-domain`,

@@ -34,13 +34,22 @@ export function expectations(headers: Record<string, string | string[] | undefin
  * Node's 'checkExpectation' handler (called for an `Expect` other than 100-continue): httpd's 417 page. `count`
  * records the request in the emulator's statistics.
  */
-export function answerUnsupportedExpect(req: IncomingMessage, res: ServerResponse, count: (method: string) => void): void {
+export function answerUnsupportedExpect(
+    req: IncomingMessage,
+    res: ServerResponse,
+    count: (method: string) => void,
+): void {
     count(req.method ?? "GET");
     const expect = String(req.headers.expect ?? "").replace(/[<>&]/g, "");
-    const page = "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>417 Expectation Failed</title>\n" +
+    const page =
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>417 Expectation Failed</title>\n' +
         "</head><body>\n<h1>Expectation Failed</h1>\n<p>The expectation given in the Expect request-header\n" +
         `field could not be met by this server.\nThe client sent<pre>\n    Expect: ${expect}\n</pre>\n` +
         "Only the 100-continue expectation is supported.</p>\n</body></html>\n";
-    res.writeHead(417, { "Content-Type": "text/html; charset=iso-8859-1", "Content-Length": Buffer.byteLength(page), Connection: "close" });
+    res.writeHead(417, {
+        "Content-Type": "text/html; charset=iso-8859-1",
+        "Content-Length": Buffer.byteLength(page),
+        Connection: "close",
+    });
     res.end(page);
 }

@@ -20,7 +20,13 @@ export interface FaultRule {
     times?: number;
 }
 
-export interface FaultHit { seq: number; method: string; path: string; kind: FaultKind; rule: number }
+export interface FaultHit {
+    seq: number;
+    method: string;
+    path: string;
+    kind: FaultKind;
+    rule: number;
+}
 
 /** mulberry32: small, fast, good enough, and reproducible. */
 export function prng(seed: number): () => number {
@@ -35,19 +41,41 @@ export function prng(seed: number): () => number {
 }
 
 export function validateRules(v: unknown, where: string): FaultRule[] {
-    const list = Array.isArray(v) ? v : (v && typeof v === "object" && Array.isArray((v as { rules?: unknown }).rules) ? (v as { rules: unknown[] }).rules : undefined);
+    const list = Array.isArray(v)
+        ? v
+        : v && typeof v === "object" && Array.isArray((v as { rules?: unknown }).rules)
+          ? (v as { rules: unknown[] }).rules
+          : undefined;
     if (!list) throw new Error(`${where}: expected a JSON array of fault rules (or {"rules": [...], "seed": N})`);
     return list.map((r, i) => {
         const o = r as Record<string, unknown>;
         if (!o || typeof o !== "object") throw new Error(`${where}[${i}]: a rule must be an object`);
-        if (typeof o.path !== "string") throw new Error(`${where}[${i}].path: a regular expression string is required, e.g. "^/ovirt-engine/api/vms"`);
-        try { new RegExp(o.path); } catch (e) { throw new Error(`${where}[${i}].path: invalid regular expression ${o.path} (${(e as Error).message})`, { cause: e }); }
-        if (!KINDS.includes(o.kind as FaultKind)) throw new Error(`${where}[${i}].kind: got ${JSON.stringify(o.kind)}, use one of ${KINDS.join(", ")}`);
+        if (typeof o.path !== "string")
+            throw new Error(
+                `${where}[${i}].path: a regular expression string is required, e.g. "^/ovirt-engine/api/vms"`,
+            );
+        try {
+            new RegExp(o.path);
+        } catch (e) {
+            throw new Error(`${where}[${i}].path: invalid regular expression ${o.path} (${(e as Error).message})`, {
+                cause: e,
+            });
+        }
+        if (!KINDS.includes(o.kind as FaultKind))
+            throw new Error(`${where}[${i}].kind: got ${JSON.stringify(o.kind)}, use one of ${KINDS.join(", ")}`);
         const p = o.probability ?? 1;
-        if (typeof p !== "number" || p < 0 || p > 1) throw new Error(`${where}[${i}].probability: got ${JSON.stringify(p)}, use a number 0..1`);
-        if (o.method !== undefined && typeof o.method !== "string") throw new Error(`${where}[${i}].method: must be a string such as "GET"`);
-        return { method: o.method as string | undefined, path: o.path, probability: p, kind: o.kind as FaultKind,
-            delayMs: typeof o.delayMs === "number" ? o.delayMs : undefined, times: typeof o.times === "number" ? o.times : undefined };
+        if (typeof p !== "number" || p < 0 || p > 1)
+            throw new Error(`${where}[${i}].probability: got ${JSON.stringify(p)}, use a number 0..1`);
+        if (o.method !== undefined && typeof o.method !== "string")
+            throw new Error(`${where}[${i}].method: must be a string such as "GET"`);
+        return {
+            method: o.method as string | undefined,
+            path: o.path,
+            probability: p,
+            kind: o.kind as FaultKind,
+            delayMs: typeof o.delayMs === "number" ? o.delayMs : undefined,
+            times: typeof o.times === "number" ? o.times : undefined,
+        };
     });
 }
 
@@ -58,7 +86,9 @@ export class FaultInjector {
     seed = 1;
     readonly hits: FaultHit[] = [];
 
-    constructor(rules: FaultRule[] = [], seed = 1) { this.set(rules, seed); }
+    constructor(rules: FaultRule[] = [], seed = 1) {
+        this.set(rules, seed);
+    }
 
     set(rules: FaultRule[], seed = this.seed): void {
         this.rules = rules.map((r) => ({ ...r, re: new RegExp(r.path), fired: 0 }));

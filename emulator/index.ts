@@ -75,15 +75,27 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
         throw new Error(`startEngine: host must be a loopback address (127.0.0.1, ::1 or localhost), got ${host}`);
     }
     const latency = opts.latency ?? "fast";
-    if (!isLatencyProfile(latency)) throw new Error(`startEngine: latency must be instant, fast or realistic, got ${String(latency)}`);
+    if (!isLatencyProfile(latency))
+        throw new Error(`startEngine: latency must be instant, fast or realistic, got ${String(latency)}`);
     const server = new EngineServer({
-        host, port: opts.port ?? 0, latency, statePath: opts.statePath, seedPath: opts.seedPath, insecureHttp: opts.insecureHttp ?? false,
-        dataDir: opts.dataDir ?? defaultDataDir(), tokenTtlSeconds: opts.tokenTtlSeconds ?? 36000, faults: opts.faults ?? [],
-        faultSeed: opts.faultSeed ?? 1, adminPassword: opts.adminPassword ?? DEFAULT_ADMIN_PASSWORD,
+        host,
+        port: opts.port ?? 0,
+        latency,
+        statePath: opts.statePath,
+        seedPath: opts.seedPath,
+        insecureHttp: opts.insecureHttp ?? false,
+        dataDir: opts.dataDir ?? defaultDataDir(),
+        tokenTtlSeconds: opts.tokenTtlSeconds ?? 36000,
+        faults: opts.faults ?? [],
+        faultSeed: opts.faultSeed ?? 1,
+        adminPassword: opts.adminPassword ?? DEFAULT_ADMIN_PASSWORD,
     });
     // the OVN provider's admin routes go on the engine's app, so it is built before the engine listens
-    const ovn = new OvnServer(server, { authPort: opts.ovnAuthPort ?? 0, networkPort: opts.ovnNetworkPort ?? 0,
-        portSecurityDefault: opts.ovnPortSecurityDefault ?? true });
+    const ovn = new OvnServer(server, {
+        authPort: opts.ovnAuthPort ?? 0,
+        networkPort: opts.ovnNetworkPort ?? 0,
+        portSecurityDefault: opts.ovnPortSecurityDefault ?? true,
+    });
     const url = await server.listen();
     try {
         await ovn.listen(host);
@@ -92,10 +104,23 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
         throw e;
     }
     return {
-        url, apiUrl: url + API_ROOT, adminUrl: url + "/__admin", caPem: server.pki.caPem, caFile: server.pki.caFile,
-        username: ADMIN_USER, password: server.opts.adminPassword, ovnAuthUrl: ovn.authUrl, ovnNetworkUrl: ovn.networkUrl,
-        reset: async () => { server.reset(); ovn.resetStats(); },
-        stop: async () => { await ovn.close(); await server.close(); },
+        url,
+        apiUrl: url + API_ROOT,
+        adminUrl: url + "/__admin",
+        caPem: server.pki.caPem,
+        caFile: server.pki.caFile,
+        username: ADMIN_USER,
+        password: server.opts.adminPassword,
+        ovnAuthUrl: ovn.authUrl,
+        ovnNetworkUrl: ovn.networkUrl,
+        reset: async () => {
+            server.reset();
+            ovn.resetStats();
+        },
+        stop: async () => {
+            await ovn.close();
+            await server.close();
+        },
         server,
         ovn,
     };

@@ -18,7 +18,11 @@ export function saveStateAtomic(file: string, state: State): void {
     fs.renameSync(tmp, file);
     try {
         const dfd = fs.openSync(dir, "r");
-        try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
+        try {
+            fs.fsyncSync(dfd);
+        } finally {
+            fs.closeSync(dfd);
+        }
     } catch {
         // directory fsync is not supported everywhere; the rename is still atomic
     }
@@ -37,10 +41,15 @@ export function loadState(file: string): State | undefined {
     try {
         doc = JSON.parse(text);
     } catch (e) {
-        throw new Error(`--state ${file}: not valid JSON (${(e as Error).message}); move it away to start from the seed`, { cause: e });
+        throw new Error(
+            `--state ${file}: not valid JSON (${(e as Error).message}); move it away to start from the seed`,
+            { cause: e },
+        );
     }
     if (doc.format !== "ovirt-ci-emulator-state/1" || !doc.state) {
-        throw new Error(`--state ${file}: not an emulator state file (format ${JSON.stringify(doc.format)}); move it away to start from the seed`);
+        throw new Error(
+            `--state ${file}: not an emulator state file (format ${JSON.stringify(doc.format)}); move it away to start from the seed`,
+        );
     }
     return normalizeState(doc.state);
 }

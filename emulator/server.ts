@@ -23,8 +23,17 @@ import { XmlSyntaxError } from "./representation/xml";
 import { apiRootView, parseFollow } from "./representation/views";
 
 export interface ServerOptions {
-    host: string; port: number; latency: LatencyProfile; statePath?: string; seedPath?: string; insecureHttp: boolean;
-    dataDir: string; tokenTtlSeconds: number; faults: FaultRule[]; faultSeed: number; adminPassword: string;
+    host: string;
+    port: number;
+    latency: LatencyProfile;
+    statePath?: string;
+    seedPath?: string;
+    insecureHttp: boolean;
+    dataDir: string;
+    tokenTtlSeconds: number;
+    faults: FaultRule[];
+    faultSeed: number;
+    adminPassword: string;
 }
 
 export const API_ROOT = "/ovirt-engine/api";
@@ -36,15 +45,31 @@ export function defaultDataDir(): string {
     return path.join(cache, "ovirt-ci", "emulator");
 }
 
-interface Session { user: User; exp: number }
+interface Session {
+    user: User;
+    exp: number;
+}
 
 interface Stats {
-    since: number; total: number; reads: number; writes: number; ssoLogins: number; ssoFailures: number; unauthorized: number;
-    faultsInjected: number; requests: Record<string, number>; statuses: Record<string, number>;
+    since: number;
+    total: number;
+    reads: number;
+    writes: number;
+    ssoLogins: number;
+    ssoFailures: number;
+    unauthorized: number;
+    faultsInjected: number;
+    requests: Record<string, number>;
+    statuses: Record<string, number>;
 }
 
 /** One API request as the admin request log keeps it: receipt time (epoch ms), method, URL path (no query), status. */
-export interface LoggedRequest { at: number; method: string; path: string; status: number }
+export interface LoggedRequest {
+    at: number;
+    method: string;
+    path: string;
+    status: number;
+}
 
 /** How long an add with `X-Ovirt-Expect: 201-created` waits at most for its entity to leave a lock. */
 const SETTLE_TIMEOUT_MS = 600_000;
@@ -53,7 +78,18 @@ const SETTLE_TIMEOUT_MS = 600_000;
 export const REQUEST_LOG_LIMIT = 200_000;
 
 function freshStats(): Stats {
-    return { since: Date.now(), total: 0, reads: 0, writes: 0, ssoLogins: 0, ssoFailures: 0, unauthorized: 0, faultsInjected: 0, requests: {}, statuses: {} };
+    return {
+        since: Date.now(),
+        total: 0,
+        reads: 0,
+        writes: 0,
+        ssoLogins: 0,
+        ssoFailures: 0,
+        unauthorized: 0,
+        faultsInjected: 0,
+        requests: {},
+        statuses: {},
+    };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,8 +126,8 @@ export class EngineServer {
         this.seed = seedPath ? () => loadSeedFile(seedPath) : () => defaultSeed();
         const initial = (opts.statePath ? loadState(opts.statePath) : undefined) ?? this.seed();
         this.model = new EngineModel(initial, LATENCY_PROFILES[opts.latency], () => this.persist());
-        this.model.tick();            // transitions that fell due while the emulator was down settle now
-        this.model.arm();             // the rest resume on the clock
+        this.model.tick(); // transitions that fell due while the emulator was down settle now
+        this.model.arm(); // the rest resume on the clock
         this.persist(true);
         this.router = buildRouter(this.model);
         this.faults = new FaultInjector(opts.faults, opts.faultSeed);
@@ -102,7 +138,9 @@ export class EngineServer {
             ...(opts.insecureHttp ? {} : { https: { key: this.pki.keyPem, cert: this.pki.certPem } }),
         } as Record<string, unknown>) as unknown as FastifyInstance;
         // an `Expect` other than 100-continue: httpd's 417 page, as the engine's Apache front answers (expect.ts)
-        this.app.server.on("checkExpectation", (req, res) => answerUnsupportedExpect(req, res, (m) => this.count(m, "(expectation failed)", 417)));
+        this.app.server.on("checkExpectation", (req, res) =>
+            answerUnsupportedExpect(req, res, (m) => this.count(m, "(expectation failed)", 417)),
+        );
         this.routes();
     }
 
@@ -113,7 +151,9 @@ export class EngineServer {
         try {
             saveStateAtomic(this.opts.statePath, this.model.state);
         } catch (e) {
-            process.stderr.write(`engine emulator: cannot save state to ${this.opts.statePath}: ${(e as Error).message}\n`);
+            process.stderr.write(
+                `engine emulator: cannot save state to ${this.opts.statePath}: ${(e as Error).message}\n`,
+            );
         }
     }
 
@@ -164,16 +204,26 @@ export class EngineServer {
         });
         app.setErrorHandler((err, _req, reply) => {
             const status = (err as { statusCode?: number }).statusCode ?? 500;
-            void reply.code(status >= 400 ? status : 500).type(JSON_CONTENT_TYPE)
-                .send(JSON.stringify({ reason: status === 500 ? "Operation Failed" : "Bad Request", detail: (err as Error).message }));
+            void reply
+                .code(status >= 400 ? status : 500)
+                .type(JSON_CONTENT_TYPE)
+                .send(
+                    JSON.stringify({
+                        reason: status === 500 ? "Operation Failed" : "Bad Request",
+                        detail: (err as Error).message,
+                    }),
+                );
         });
 
         // correlation id + fault injection for everything the engine serves
         app.addHook("onRequest", async (req, reply) => {
-            if (!req.url.startsWith("/ovirt-engine") || req.headers[INTERNAL_CALL_HEADER] === this.internalCallKey) return;
+            if (!req.url.startsWith("/ovirt-engine") || req.headers[INTERNAL_CALL_HEADER] === this.internalCallKey)
+                return;
             const q = new URL(req.url, "http://x").searchParams;
             const header = req.headers["correlation-id"];
-            const cid = sanitizeCorrelationId((Array.isArray(header) ? header[0] : header) ?? q.get("correlation_id") ?? undefined);
+            const cid = sanitizeCorrelationId(
+                (Array.isArray(header) ? header[0] : header) ?? q.get("correlation_id") ?? undefined,
+            );
             (req as FastifyRequest & { cid?: string }).cid = cid;
             void reply.header("Correlation-Id", cid);
             const p = req.url.split("?")[0];
@@ -191,16 +241,22 @@ export class EngineServer {
                     return;
                 case "503":
                     this.count(req.method, "(fault:503)", 503);
-                    return reply.code(503).type("text/html; charset=iso-8859-1")
-                        .send("<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>");
+                    return reply
+                        .code(503)
+                        .type("text/html; charset=iso-8859-1")
+                        .send(
+                            "<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>",
+                        );
                 case "lock409": {
                     const segs = p.slice(API_ROOT.length).split("/").filter(Boolean);
                     if (segs[0] && /^v\d+$/.test(segs[0])) segs.shift();
                     const m = this.router.match(req.method, segs);
                     const w = actionWords(req.method, m.template ?? p);
                     this.count(req.method, "(fault:lock409)", 409);
-                    const doc = render(responseFormat(req.headers.accept) ?? "json", "fault",
-                        { detail: `[${texts.locked(w.action, w.type)}]`, reason: "Operation Failed" });
+                    const doc = render(responseFormat(req.headers.accept) ?? "json", "fault", {
+                        detail: `[${texts.locked(w.action, w.type)}]`,
+                        reason: "Operation Failed",
+                    });
                     return reply.code(409).type(doc.contentType).send(doc.text);
                 }
                 case "expireToken": {
@@ -246,14 +302,23 @@ export class EngineServer {
         const resources = ["ca-certificate", "qemu-ca-certificate", "engine-certificate"];
         const formats = ["X509-PEM", "X509-PEM-CA", "OPENSSH-PUBKEY"];
         if (!resource || !resources.includes(resource) || !formats.includes(format)) {
-            return reply.code(400).type("text/plain").send(`Invalid resource '${resource ?? ""}' or format '${format}'. ` +
-                `Valid resources: ${resources.join(", ")}; valid formats: ${formats.join(", ")}.`);
+            return reply
+                .code(400)
+                .type("text/plain")
+                .send(
+                    `Invalid resource '${resource ?? ""}' or format '${format}'. ` +
+                        `Valid resources: ${resources.join(", ")}; valid formats: ${formats.join(", ")}.`,
+                );
         }
         if (format === "OPENSSH-PUBKEY") {
-            return reply.type("text/plain").send(`${resource === "engine-certificate" ? this.pki.engineSshPub : this.pki.caSshPub}\n`);
+            return reply
+                .type("text/plain")
+                .send(`${resource === "engine-certificate" ? this.pki.engineSshPub : this.pki.caSshPub}\n`);
         }
         const pem = resource === "engine-certificate" ? this.pki.certPem : this.pki.caPem;
-        return reply.type(format === "X509-PEM-CA" ? "application/x-x509-ca-cert" : "application/x-x509-cert").send(pem);
+        return reply
+            .type(format === "X509-PEM-CA" ? "application/x-x509-ca-cert" : "application/x-x509-cert")
+            .send(pem);
     }
 
     private userByName(name: string): User | undefined {
@@ -272,41 +337,69 @@ export class EngineServer {
         const fail = (code: string, message: string) => {
             this.stats.ssoFailures++;
             this.count(req.method, "/ovirt-engine/sso/oauth/token", 400);
-            return reply.code(400).type(JSON_CONTENT_TYPE).send(JSON.stringify(appScope
-                ? { error_code: code, error: message } : { error: code, error_description: message }));
+            return reply
+                .code(400)
+                .type(JSON_CONTENT_TYPE)
+                .send(
+                    JSON.stringify(
+                        appScope ? { error_code: code, error: message } : { error: code, error_description: message },
+                    ),
+                );
         };
         if (!scope) return fail("invalid_request", "The request is missing a required parameter: scope.");
-        if (!appScope) return fail("invalid_scope", `The requested scope '${scope}' is invalid. Scope ovirt-app-api is required.`);
+        if (!appScope)
+            return fail("invalid_scope", `The requested scope '${scope}' is invalid. Scope ovirt-app-api is required.`);
         const grant = p.get("grant_type");
         if (!grant) return fail("invalid_request", "The request is missing a required parameter: grant_type.");
-        if (grant !== "password") return fail("unsupported_grant_type", "The authorization grant type is not supported by the authorization server.");
+        if (grant !== "password")
+            return fail(
+                "unsupported_grant_type",
+                "The authorization grant type is not supported by the authorization server.",
+            );
         const username = p.get("username");
         const password = p.get("password");
-        if (!username || password === null) return fail("invalid_request", "The request is missing a required parameter: username, password.");
+        if (!username || password === null)
+            return fail("invalid_request", "The request is missing a required parameter: username, password.");
         const u = this.userByName(username);
         if (!u || !this.checkPassword(u, password)) {
-            return fail("access_denied", `Cannot authenticate user '${username}': The username or password is incorrect..`);
+            return fail(
+                "access_denied",
+                `Cannot authenticate user '${username}': The username or password is incorrect..`,
+            );
         }
         if (u.disabled) {
-            return fail("access_denied", `Cannot authenticate user '${username}': The user account is disabled or locked, please contact your system administrator.`);
+            return fail(
+                "access_denied",
+                `Cannot authenticate user '${username}': The user account is disabled or locked, please contact your system administrator.`,
+            );
         }
         const token = randomBytes(48).toString("base64url");
         const exp = Date.now() + this.opts.tokenTtlSeconds * 1000;
         this.tokens.set(token, { user: u, exp });
         this.stats.ssoLogins++;
         this.count(req.method, "/ovirt-engine/sso/oauth/token", 200);
-        return reply.code(200).type(JSON_CONTENT_TYPE).send(JSON.stringify({ access_token: token, scope: "ovirt-app-api", exp: String(exp), token_type: "bearer" }));
+        return reply
+            .code(200)
+            .type(JSON_CONTENT_TYPE)
+            .send(
+                JSON.stringify({ access_token: token, scope: "ovirt-app-api", exp: String(exp), token_type: "bearer" }),
+            );
     }
 
     private authenticate(req: FastifyRequest, reply: FastifyReply): User | undefined {
         const auth = String(req.headers.authorization ?? "");
         const now = Date.now();
-        const persistent = String(req.headers.prefer ?? "").toLowerCase().includes("persistent-auth");
+        const persistent = String(req.headers.prefer ?? "")
+            .toLowerCase()
+            .includes("persistent-auth");
         if (/^bearer /i.test(auth)) {
             const t = auth.slice(7).trim();
             const s = this.tokens.get(t);
             if (!s) return undefined;
-            if (s.exp <= now) { this.tokens.delete(t); return undefined; }
+            if (s.exp <= now) {
+                this.tokens.delete(t);
+                return undefined;
+            }
             return s.user;
         }
         if (/^basic /i.test(auth)) {
@@ -326,7 +419,7 @@ export class EngineServer {
         if (cookie) {
             const s = this.sessions.get(cookie[1]);
             if (!s || s.exp <= now) return undefined;
-            if (!persistent) this.sessions.delete(cookie[1]);      // a request without Prefer: persistent-auth ends the session
+            if (!persistent) this.sessions.delete(cookie[1]); // a request without Prefer: persistent-auth ends the session
             return s.user;
         }
         return undefined;
@@ -335,15 +428,25 @@ export class EngineServer {
     private async api(req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
         const receivedAt = Date.now();
         const url = new URL(req.url, "http://x");
-        let segs = url.pathname.slice(API_ROOT.length).split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+        let segs = url.pathname
+            .slice(API_ROOT.length)
+            .split("/")
+            .filter(Boolean)
+            .map((s) => decodeURIComponent(s));
         let base = API_ROOT;
         const method = req.method.toUpperCase();
         // version: URL prefix, else the Version header, else the default (4); anything else is a bare 400
         if (segs[0] && /^v\d+$/i.test(segs[0])) {
-            if (segs[0].toLowerCase() !== "v4") { this.count(method, "(bad version)", 400); return reply.code(400).send(); }
+            if (segs[0].toLowerCase() !== "v4") {
+                this.count(method, "(bad version)", 400);
+                return reply.code(400).send();
+            }
             segs = segs.slice(1);
             base = `${API_ROOT}/v4`;
-        } else if (req.headers.version !== undefined && !["4", "v4"].includes(String(req.headers.version).trim().toLowerCase())) {
+        } else if (
+            req.headers.version !== undefined &&
+            !["4", "v4"].includes(String(req.headers.version).trim().toLowerCase())
+        ) {
             this.count(method, "(bad version)", 400);
             return reply.code(400).send();
         }
@@ -364,14 +467,24 @@ export class EngineServer {
         const send = (r: ApiResponse, root?: string) => {
             this.count(method, statKey, r.status);
             this.requestLog.push({ at: receivedAt, method, path: url.pathname, status: r.status });
-            if (this.requestLog.length > REQUEST_LOG_LIMIT) this.requestLog.splice(0, this.requestLog.length - REQUEST_LOG_LIMIT);
+            if (this.requestLog.length > REQUEST_LOG_LIMIT)
+                this.requestLog.splice(0, this.requestLog.length - REQUEST_LOG_LIMIT);
             if (r.headers) for (const [k, v] of Object.entries(r.headers)) void reply.header(k, v);
             if (r.body === undefined) return reply.code(r.status).send();
-            const name = root ?? (segs.length === 0 ? "api" : isActionResult(r.body) ? "action" : entityElement(match.template ?? ""));
+            const name =
+                root ??
+                (segs.length === 0 ? "api" : isActionResult(r.body) ? "action" : entityElement(match.template ?? ""));
             const doc = render(format, name, r.body);
             return reply.code(r.status).type(doc.contentType).send(doc.text);
         };
-        const fault = (f: EngineFault) => send({ status: f.status, body: f.detail !== undefined ? { detail: f.detail, reason: f.reason } : { reason: f.reason } }, "fault");
+        const fault = (f: EngineFault) =>
+            send(
+                {
+                    status: f.status,
+                    body: f.detail !== undefined ? { detail: f.detail, reason: f.reason } : { reason: f.reason },
+                },
+                "fault",
+            );
         try {
             this.model.tick();
             const view = { base, model: this.model, follow: parseFollow(url.searchParams.get("follow") ?? undefined) };
@@ -390,24 +503,44 @@ export class EngineServer {
                 const bodyFormat = requestFormat(ct, req.body);
                 if (!bodyFormat) {
                     this.count(method, statKey, 415);
-                    return reply.code(415).send();           // no provider @Consumes this media type (JAX-RS)
+                    return reply.code(415).send(); // no provider @Consumes this media type (JAX-RS)
                 }
                 try {
                     body = readBody(bodyFormat, req.body);
                 } catch (e) {
                     if (e instanceof XmlSyntaxError) {
                         // restapi IOExceptionMapper + UsageFinder: 400 with this reason and a link to the usage
-                        return fault(new EngineFault(400, "Request syntactically incorrect.",
-                            `For correct usage, see: ${this.origin(req)}/ovirt-engine/apidoc`));
+                        return fault(
+                            new EngineFault(
+                                400,
+                                "Request syntactically incorrect.",
+                                `For correct usage, see: ${this.origin(req)}/ovirt-engine/apidoc`,
+                            ),
+                        );
                     }
-                    return fault(new EngineFault(400, "Operation Failed", `Failed to parse the request body as JSON: ${(e as Error).message}`));
+                    return fault(
+                        new EngineFault(
+                            400,
+                            "Operation Failed",
+                            `Failed to parse the request body as JSON: ${(e as Error).message}`,
+                        ),
+                    );
                 }
             }
             const cid = (req as FastifyRequest & { cid?: string }).cid ?? sanitizeCorrelationId(undefined);
-            const areq: ApiRequest = { method, params: match.params, query: url.searchParams, body, headers: req.headers,
-                ctx: { correlationId: cid }, view, origin: this.origin(req) };
+            const areq: ApiRequest = {
+                method,
+                params: match.params,
+                query: url.searchParams,
+                body,
+                headers: req.headers,
+                ctx: { correlationId: cid },
+                view,
+                origin: this.origin(req),
+            };
             let res = await match.route.handler(areq);
-            if (res.status === 201 && expectations(req.headers).has(BLOCKING_EXPECTATION)) res = await this.settled(res, areq);
+            if (res.status === 201 && expectations(req.headers).has(BLOCKING_EXPECTATION))
+                res = await this.settled(res, areq);
             return send(res);
         } catch (e) {
             if (e instanceof NotFound) return send({ status: 404 });
@@ -428,7 +561,8 @@ export class EngineServer {
         const segs = href.slice(areq.view.base.length).split("/").filter(Boolean);
         const get = this.router.match("GET", segs);
         if (!get.route) return res;
-        const locked = (r: ApiResponse) => ["image_locked", "locked"].includes(String((r.body as { status?: unknown } | undefined)?.status));
+        const locked = (r: ApiResponse) =>
+            ["image_locked", "locked"].includes(String((r.body as { status?: unknown } | undefined)?.status));
         const deadline = Date.now() + SETTLE_TIMEOUT_MS;
         let current = res;
         while (locked(current) && Date.now() < deadline) {
@@ -445,60 +579,137 @@ export class EngineServer {
 
     private adminRoutes(): void {
         const app = this.app;
-        const json = (reply: FastifyReply, code: number, v: unknown) => reply.code(code).type(JSON_CONTENT_TYPE).send(JSON.stringify(v, null, 2));
+        const json = (reply: FastifyReply, code: number, v: unknown) =>
+            reply
+                .code(code)
+                .type(JSON_CONTENT_TYPE)
+                .send(JSON.stringify(v, null, 2));
         const parse = (req: FastifyRequest): Record<string, unknown> => {
             if (typeof req.body !== "string" || !req.body.trim()) return {};
             const v = JSON.parse(req.body) as unknown;
             if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error("body must be a JSON object");
             return v as Record<string, unknown>;
         };
-        const guard = (fn: (req: FastifyRequest, reply: FastifyReply) => unknown) => async (req: FastifyRequest, reply: FastifyReply) => {
-            try {
-                return await fn(req, reply);
-            } catch (e) {
-                if (e instanceof NotFound) return json(reply, 404, { error: e.message });
-                return json(reply, 400, { error: (e as Error).message });
-            }
-        };
-        app.get("/__admin", guard((_q, reply) => json(reply, 200, { endpoints: [
-            "GET /__admin/stats", "GET /__admin/inventory", "GET /__admin/history?id=<entity id>[@<dc id>]", "POST /__admin/reset",
-            "GET|POST|DELETE /__admin/faults", "POST /__admin/expire-tokens", "POST /__admin/mutate", "GET /__admin/latency",
-            "GET /__admin/requests[?since=<epoch ms>][&path=<regex>]",
-        ] })));
-        app.get("/__admin/requests", guard((req, reply) => {
-            const q = new URL(req.url, "http://x").searchParams;
-            const since = Number(q.get("since") ?? 0);
-            const re = q.get("path") ? new RegExp(q.get("path")!) : undefined;
-            return json(reply, 200, this.requestLog.filter((r) => r.at >= since && (!re || re.test(r.path))));
-        }));
-        app.get("/__admin/stats", guard((_q, reply) => json(reply, 200, { ...this.stats, tokens: this.tokens.size, faultHits: this.faults.hits.length })));
-        app.get("/__admin/inventory", guard((_q, reply) => { this.model.tick(); return json(reply, 200, this.model.state); }));
-        app.get("/__admin/history", guard((req, reply) => {
-            this.model.tick();
-            const id = new URL(req.url, "http://x").searchParams.get("id") ?? "";
-            return json(reply, 200, this.model.state.history[id] ?? []);
-        }));
-        app.get("/__admin/latency", guard((_q, reply) => json(reply, 200, { profile: this.opts.latency, table: LATENCY_PROFILES[this.opts.latency] })));
-        app.post("/__admin/reset", guard((_q, reply) => { this.reset(); return json(reply, 200, { status: "reset" }); }));
-        app.post("/__admin/expire-tokens", guard((_q, reply) => json(reply, 200, { expired: this.expireTokens() })));
-        app.get("/__admin/faults", guard((_q, reply) => json(reply, 200, { seed: this.faults.seed, rules: this.faults.list(), hits: this.faults.hits })));
-        app.post("/__admin/faults", guard((req, reply) => {
-            const b = parse(req);
-            const rules = validateRules(b.rules ?? [], "rules");
-            const seed = b.seed === undefined ? this.faults.seed : Number(b.seed);
-            if (!Number.isInteger(seed)) throw new Error(`seed: got ${JSON.stringify(b.seed)}, use an integer`);
-            this.faults.set(rules, seed);
-            return json(reply, 200, { seed, rules: this.faults.list() });
-        }));
-        app.delete("/__admin/faults", guard((_q, reply) => { this.faults.set([], this.faults.seed); return json(reply, 200, { rules: [] }); }));
-        app.post("/__admin/mutate", guard((req, reply) => {
-            const b = parse(req);
-            const kind = String(b.kind ?? "") as keyof State;
-            const set = b.set && typeof b.set === "object" ? b.set as Record<string, unknown> : undefined;
-            const e = this.model.mutate(kind, b.id as string | undefined, b.name as string | undefined, set, b.delete === true);
-            this.persist();
-            return json(reply, 200, e);
-        }));
+        const guard =
+            (fn: (req: FastifyRequest, reply: FastifyReply) => unknown) =>
+            async (req: FastifyRequest, reply: FastifyReply) => {
+                try {
+                    return await fn(req, reply);
+                } catch (e) {
+                    if (e instanceof NotFound) return json(reply, 404, { error: e.message });
+                    return json(reply, 400, { error: (e as Error).message });
+                }
+            };
+        app.get(
+            "/__admin",
+            guard((_q, reply) =>
+                json(reply, 200, {
+                    endpoints: [
+                        "GET /__admin/stats",
+                        "GET /__admin/inventory",
+                        "GET /__admin/history?id=<entity id>[@<dc id>]",
+                        "POST /__admin/reset",
+                        "GET|POST|DELETE /__admin/faults",
+                        "POST /__admin/expire-tokens",
+                        "POST /__admin/mutate",
+                        "GET /__admin/latency",
+                        "GET /__admin/requests[?since=<epoch ms>][&path=<regex>]",
+                    ],
+                }),
+            ),
+        );
+        app.get(
+            "/__admin/requests",
+            guard((req, reply) => {
+                const q = new URL(req.url, "http://x").searchParams;
+                const since = Number(q.get("since") ?? 0);
+                const re = q.get("path") ? new RegExp(q.get("path")!) : undefined;
+                return json(
+                    reply,
+                    200,
+                    this.requestLog.filter((r) => r.at >= since && (!re || re.test(r.path))),
+                );
+            }),
+        );
+        app.get(
+            "/__admin/stats",
+            guard((_q, reply) =>
+                json(reply, 200, { ...this.stats, tokens: this.tokens.size, faultHits: this.faults.hits.length }),
+            ),
+        );
+        app.get(
+            "/__admin/inventory",
+            guard((_q, reply) => {
+                this.model.tick();
+                return json(reply, 200, this.model.state);
+            }),
+        );
+        app.get(
+            "/__admin/history",
+            guard((req, reply) => {
+                this.model.tick();
+                const id = new URL(req.url, "http://x").searchParams.get("id") ?? "";
+                return json(reply, 200, this.model.state.history[id] ?? []);
+            }),
+        );
+        app.get(
+            "/__admin/latency",
+            guard((_q, reply) =>
+                json(reply, 200, { profile: this.opts.latency, table: LATENCY_PROFILES[this.opts.latency] }),
+            ),
+        );
+        app.post(
+            "/__admin/reset",
+            guard((_q, reply) => {
+                this.reset();
+                return json(reply, 200, { status: "reset" });
+            }),
+        );
+        app.post(
+            "/__admin/expire-tokens",
+            guard((_q, reply) => json(reply, 200, { expired: this.expireTokens() })),
+        );
+        app.get(
+            "/__admin/faults",
+            guard((_q, reply) =>
+                json(reply, 200, { seed: this.faults.seed, rules: this.faults.list(), hits: this.faults.hits }),
+            ),
+        );
+        app.post(
+            "/__admin/faults",
+            guard((req, reply) => {
+                const b = parse(req);
+                const rules = validateRules(b.rules ?? [], "rules");
+                const seed = b.seed === undefined ? this.faults.seed : Number(b.seed);
+                if (!Number.isInteger(seed)) throw new Error(`seed: got ${JSON.stringify(b.seed)}, use an integer`);
+                this.faults.set(rules, seed);
+                return json(reply, 200, { seed, rules: this.faults.list() });
+            }),
+        );
+        app.delete(
+            "/__admin/faults",
+            guard((_q, reply) => {
+                this.faults.set([], this.faults.seed);
+                return json(reply, 200, { rules: [] });
+            }),
+        );
+        app.post(
+            "/__admin/mutate",
+            guard((req, reply) => {
+                const b = parse(req);
+                const kind = String(b.kind ?? "") as keyof State;
+                const set = b.set && typeof b.set === "object" ? (b.set as Record<string, unknown>) : undefined;
+                const e = this.model.mutate(
+                    kind,
+                    b.id as string | undefined,
+                    b.name as string | undefined,
+                    set,
+                    b.delete === true,
+                );
+                this.persist();
+                return json(reply, 200, e);
+            }),
+        );
     }
 
     async listen(): Promise<string> {

@@ -32,7 +32,13 @@
  * Anything else that names an oVirt type (a static name in the map, a `del`, a loop of another shape, the oVirt
  * loops not next to each other) is not recognised: {@link rewriteGenerator} throws and the caller writes nothing.
  */
-import { BOSKOS_HEADER, OVIRT_BOSKOS_TYPES, OvirtBoskosInput, contiguousRuns, renderGeneratorSnippet } from "./render/boskos";
+import {
+    BOSKOS_HEADER,
+    OVIRT_BOSKOS_TYPES,
+    OvirtBoskosInput,
+    contiguousRuns,
+    renderGeneratorSnippet,
+} from "./render/boskos";
 
 /** Where the generator lives in a release checkout (the Makefile's `boskos-config` target runs it there). */
 export const GENERATOR_DIR = "core-services/prow/02_config";
@@ -50,16 +56,30 @@ export interface GeneratorLeases {
 /** A generator that is not of the recognised shape; the message names what and how to proceed. */
 export class UnrecognisedGeneratorError extends Error {}
 
-const STEM = { [OVIRT_BOSKOS_TYPES.install]: "ovirt-", [OVIRT_BOSKOS_TYPES.upgrade]: "ovirt-upgrade-" } as Record<string, string>;
+const STEM = { [OVIRT_BOSKOS_TYPES.install]: "ovirt-", [OVIRT_BOSKOS_TYPES.upgrade]: "ovirt-upgrade-" } as Record<
+    string,
+    string
+>;
 
 const EMPTY_ENTRY = (type: string) => new RegExp(`^([ \\t]*)'${type}'\\s*:\\s*\\{\\s*\\},[ \\t]*$`, "m");
-const POOL_ENTRY = new RegExp(`'${OVIRT_BOSKOS_TYPES.clusterbot}'\\s*:\\s*\\{\\s*'default'\\s*:\\s*(\\d+)\\s*,?\\s*\\},`);
+const POOL_ENTRY = new RegExp(
+    `'${OVIRT_BOSKOS_TYPES.clusterbot}'\\s*:\\s*\\{\\s*'default'\\s*:\\s*(\\d+)\\s*,?\\s*\\},`,
+);
 /** One lease loop: `for i in range(a, b):` and its single body line, both lines complete. */
-const LOOP = /^for i in range\(\s*(\d+)\s*,\s*(\d+)\s*\):[ \t]*\n[ \t]+CONFIG\['(ovirt-[a-z-]+)'\]\['(ovirt-[a-z-]*)\{\}'\.format\(i\)\] = 1[ \t]*\n/gm;
+const LOOP =
+    /^for i in range\(\s*(\d+)\s*,\s*(\d+)\s*\):[ \t]*\n[ \t]+CONFIG\['(ovirt-[a-z-]+)'\]\['(ovirt-[a-z-]*)\{\}'\.format\(i\)\] = 1[ \t]*\n/gm;
 /** Anything left naming an oVirt boskos type or name in code after the recognised parts are taken out. */
 const OVIRT_LEFT = /'ovirt-|ovirt-(quota|upgrade-quota|clusterbot-quota)-slice/;
 /** Marks of the upstream rendering (the dynamic pool by `default`, PyYAML, the header). */
-const RENDER_MARKS = ["sorted(CONFIG.items())", "'default'", "min-count", "max-count", "yaml.dump(", "_boskos.yaml", BOSKOS_HEADER];
+const RENDER_MARKS = [
+    "sorted(CONFIG.items())",
+    "'default'",
+    "min-count",
+    "max-count",
+    "yaml.dump(",
+    "_boskos.yaml",
+    BOSKOS_HEADER,
+];
 
 interface Span {
     readonly start: number;
@@ -87,15 +107,22 @@ function refuse(problem: string): never {
 function parse(text: string): Parsed {
     if (!/^CONFIG = \{/m.test(text)) refuse("no `CONFIG = {` map");
     const missingMarks = RENDER_MARKS.filter((m) => !text.includes(m));
-    if (missingMarks.length) refuse(`it does not render _boskos.yaml the upstream way (missing: ${missingMarks.join(", ")})`);
+    if (missingMarks.length)
+        refuse(`it does not render _boskos.yaml the upstream way (missing: ${missingMarks.join(", ")})`);
 
     const single = (re: RegExp, what: string): RegExpExecArray => {
         const all = [...text.matchAll(new RegExp(re.source, `${re.flags.replace("g", "")}g`))];
         if (all.length !== 1) refuse(`${all.length === 0 ? "no" : `${all.length}`} ${what}`);
         return all[0] as RegExpExecArray;
     };
-    const install = single(EMPTY_ENTRY(OVIRT_BOSKOS_TYPES.install), `\`'${OVIRT_BOSKOS_TYPES.install}': {},\` entry in CONFIG`);
-    const upgrade = single(EMPTY_ENTRY(OVIRT_BOSKOS_TYPES.upgrade), `\`'${OVIRT_BOSKOS_TYPES.upgrade}': {},\` entry in CONFIG`);
+    const install = single(
+        EMPTY_ENTRY(OVIRT_BOSKOS_TYPES.install),
+        `\`'${OVIRT_BOSKOS_TYPES.install}': {},\` entry in CONFIG`,
+    );
+    const upgrade = single(
+        EMPTY_ENTRY(OVIRT_BOSKOS_TYPES.upgrade),
+        `\`'${OVIRT_BOSKOS_TYPES.upgrade}': {},\` entry in CONFIG`,
+    );
     const poolMatches = [...text.matchAll(new RegExp(POOL_ENTRY.source, "g"))];
     if (poolMatches.length > 1) refuse(`${poolMatches.length} '${OVIRT_BOSKOS_TYPES.clusterbot}' entries`);
     const poolMatch = poolMatches[0];
@@ -118,7 +145,8 @@ function parse(text: string): Parsed {
         loopSpans.push({ start: m.index!, end: m.index! + whole.length });
     }
     for (let i = 1; i < loopSpans.length; i++) {
-        if (text.slice(loopSpans[i - 1].end, loopSpans[i].start).trim() !== "") refuse("the oVirt loops are not next to each other");
+        if (text.slice(loopSpans[i - 1].end, loopSpans[i].start).trim() !== "")
+            refuse("the oVirt loops are not next to each other");
     }
 
     // Nothing else may name an oVirt type: it would change the entries behind this tool's back.
@@ -135,18 +163,30 @@ function parse(text: string): Parsed {
         at = s.end;
     }
     rest += text.slice(at);
-    const code = rest.split("\n").map((l) => l.replace(/^\s*#.*$/, "")).join("\n");
+    const code = rest
+        .split("\n")
+        .map((l) => l.replace(/^\s*#.*$/, ""))
+        .join("\n");
     const left = OVIRT_LEFT.exec(code);
     if (left) {
         const line = code.slice(0, left.index).split("\n").length;
-        refuse(`an oVirt name outside the recognised entries and loops (near line ${line} of what is left: ${JSON.stringify(code.split("\n")[line - 1].trim())})`);
+        refuse(
+            `an oVirt name outside the recognised entries and loops (near line ${line} of what is left: ${JSON.stringify(code.split("\n")[line - 1].trim())})`,
+        );
     }
 
-    const poolDigits = poolMatch ? poolMatch.index! + poolMatch[0].indexOf(poolMatch[1], poolMatch[0].indexOf("'default'")) : -1;
+    const poolDigits = poolMatch
+        ? poolMatch.index! + poolMatch[0].indexOf(poolMatch[1], poolMatch[0].indexOf("'default'"))
+        : -1;
     return {
         leases: leases.sort((a, b) => a - b),
         upgradeLeases: upgradeLeases.sort((a, b) => a - b),
-        ...(poolMatch ? { clusterbotPoolSize: Number(poolMatch[1]), pool: { start: poolDigits, end: poolDigits + poolMatch[1].length } } : {}),
+        ...(poolMatch
+            ? {
+                  clusterbotPoolSize: Number(poolMatch[1]),
+                  pool: { start: poolDigits, end: poolDigits + poolMatch[1].length },
+              }
+            : {}),
         ...(loopSpans.length ? { loops: { start: loopSpans[0].start, end: loopSpans[loopSpans.length - 1].end } } : {}),
         upgradeEntry: { start: upgrade.index!, end: upgrade.index! + upgrade[0].length, indent: upgrade[1] },
     };
@@ -158,7 +198,8 @@ export function readGenerator(text: string): GeneratorLeases {
     return { leases, upgradeLeases, ...(clusterbotPoolSize !== undefined ? { clusterbotPoolSize } : {}) };
 }
 
-const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
+const sameNumbers = (a: readonly number[], b: readonly number[]) =>
+    a.length === b.length && a.every((n, i) => n === b[i]);
 
 /**
  * The generator with its oVirt part declaring `want`: the loops rewritten (one `range` per contiguous run, in place
@@ -169,7 +210,9 @@ export function rewriteGenerator(text: string, want: OvirtBoskosInput): string {
     const have = parse(text);
     const pool = want.clusterbotPoolSize ?? 3;
     const leases = contiguousRuns(want.leases).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
-    const upgradeLeases = contiguousRuns(want.upgradeLeases).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
+    const upgradeLeases = contiguousRuns(want.upgradeLeases).flatMap(([a, b]) =>
+        Array.from({ length: b - a + 1 }, (_, i) => a + i),
+    );
     const loopsSame = sameNumbers(have.leases, leases) && sameNumbers(have.upgradeLeases, upgradeLeases);
     const edits: { span: Span; text: string }[] = [];
     if (!loopsSame) {

@@ -27,7 +27,14 @@ import {
     optionsOf,
 } from "./configSchema";
 import { blockSize, cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
-import { AddressingScheme, DEFAULT_NAMING, NamingScheme, expandPattern, leaseNumberRange, leaseSubnet } from "./leaseModel";
+import {
+    AddressingScheme,
+    DEFAULT_NAMING,
+    NamingScheme,
+    expandPattern,
+    leaseNumberRange,
+    leaseSubnet,
+} from "./leaseModel";
 
 export { CONFIG_KEYS } from "./configSchema";
 export type { ConfigKeySpec, ConfigKeyType } from "./configSchema";
@@ -35,7 +42,11 @@ export type { ConfigKeySpec, ConfigKeyType } from "./configSchema";
 export const PROJECT = "ovirt-ci";
 
 /** A validated value: frozen all the way down. */
-export type Frozen<T> = T extends (infer E)[] ? readonly Frozen<E>[] : T extends object ? { readonly [K in keyof T]: Frozen<T[K]> } : T;
+export type Frozen<T> = T extends (infer E)[]
+    ? readonly Frozen<E>[]
+    : T extends object
+      ? { readonly [K in keyof T]: Frozen<T[K]> }
+      : T;
 
 /** One oVirt host to register. */
 export type HostSpec = Frozen<Static<typeof HostSchema>>;
@@ -57,7 +68,13 @@ export type VaultSettings = Frozen<Static<typeof VaultSchema>>;
 export type CiProfileSettings = Frozen<Static<typeof CiProfileSchema>>;
 
 /** The secret keys: never in the validated model, read with `requireSecret` (tests/unit/configDocs.spec.ts checks this list against the schema). */
-export const SECRET_KEYS = ["enginePassword", "hostRootPassword", "pullSecret", "sshPublicKey", "sshPrivateKey"] as const;
+export const SECRET_KEYS = [
+    "enginePassword",
+    "hostRootPassword",
+    "pullSecret",
+    "sshPublicKey",
+    "sshPrivateKey",
+] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 /** The validated, non-secret configuration: every non-secret key of the schema, plus the capacity computation. */
@@ -94,8 +111,14 @@ export interface LoadedConfig extends OvirtCiConfig {
 // Defaults, derived from the schema (for code that builds a config, e.g. scripts/local.ts)
 
 export const DEFAULT_FOOTPRINT = Object.freeze(defaultOf(ClusterFootprintSchema)) as ClusterFootprint;
-export const DEFAULT_PROXY_VM = Object.freeze(defaultOf(ProxyVmSchema)) as Omit<ProxyVmSettings, "connection" | "externalAddress" | "externalPrefixLength" | "externalGateway">;
-export const DEFAULT_UPGRADE_STORAGE = Object.freeze(defaultOf(UpgradeStorageSchema)) as Omit<UpgradeStorageSettings, "nfsServer">;
+export const DEFAULT_PROXY_VM = Object.freeze(defaultOf(ProxyVmSchema)) as Omit<
+    ProxyVmSettings,
+    "connection" | "externalAddress" | "externalPrefixLength" | "externalGateway"
+>;
+export const DEFAULT_UPGRADE_STORAGE = Object.freeze(defaultOf(UpgradeStorageSchema)) as Omit<
+    UpgradeStorageSettings,
+    "nfsServer"
+>;
 export const DEFAULT_VAULT = Object.freeze(defaultOf(VaultSchema)) as VaultSettings;
 export const DEFAULT_CI_PROFILE = Object.freeze(defaultOf(CiProfileSchema)) as CiProfileSettings;
 
@@ -163,7 +186,8 @@ export function suggest(name: string, known: readonly string[]): string | undefi
     let best: string | undefined;
     let bestScore = Infinity;
     for (const candidate of known) {
-        const score = candidate.toLowerCase() === name.toLowerCase() ? 0 : distance(name.toLowerCase(), candidate.toLowerCase());
+        const score =
+            candidate.toLowerCase() === name.toLowerCase() ? 0 : distance(name.toLowerCase(), candidate.toLowerCase());
         if (score < bestScore) {
             bestScore = score;
             best = candidate;
@@ -201,7 +225,12 @@ class Problems {
 function readString(p: Problems, key: string, v: unknown, dflt?: string): string | undefined {
     if (v === undefined || v === null) {
         if (dflt === undefined) {
-            p.add(key, v, "is required", `set it: pulumi config set ${key.includes(".") ? "--path " : ""}${key} <value>`);
+            p.add(
+                key,
+                v,
+                "is required",
+                `set it: pulumi config set ${key.includes(".") ? "--path " : ""}${key} <value>`,
+            );
         }
         return dflt;
     }
@@ -212,7 +241,12 @@ function readString(p: Problems, key: string, v: unknown, dflt?: string): string
     return v;
 }
 
-function readInt(p: Problems, key: string, v: unknown, opts: { dflt?: number; min?: number; max?: number; what?: string }): number | undefined {
+function readInt(
+    p: Problems,
+    key: string,
+    v: unknown,
+    opts: { dflt?: number; min?: number; max?: number; what?: string },
+): number | undefined {
     if (v === undefined || v === null) {
         if (opts.dflt === undefined) {
             p.add(key, v, "is required", `set it to ${opts.what ?? "an integer"}`);
@@ -226,7 +260,12 @@ function readInt(p: Problems, key: string, v: unknown, opts: { dflt?: number; mi
         return undefined;
     }
     if (opts.min !== undefined && n < opts.min) {
-        p.add(key, v, `must be at least ${opts.min}${opts.min === 1 ? " (non-positive values are meaningless)" : ""}`, `set it to ${what} ≥ ${opts.min}`);
+        p.add(
+            key,
+            v,
+            `must be at least ${opts.min}${opts.min === 1 ? " (non-positive values are meaningless)" : ""}`,
+            `set it to ${what} ≥ ${opts.min}`,
+        );
         return undefined;
     }
     if (opts.max !== undefined && n > opts.max) {
@@ -261,7 +300,12 @@ function parseJsonText(v: unknown): unknown {
     return v;
 }
 
-function readObject(p: Problems, key: string, v: unknown, known: readonly string[]): Record<string, unknown> | undefined {
+function readObject(
+    p: Problems,
+    key: string,
+    v: unknown,
+    known: readonly string[],
+): Record<string, unknown> | undefined {
     v = parseJsonText(v);
     if (v === undefined || v === null) {
         return {};
@@ -289,7 +333,12 @@ function readScalar(p: Problems, key: string, schema: TSchema, v: unknown, requi
         case "string":
             return readString(p, key, v, o.default as string | undefined);
         case "integer":
-            return readInt(p, key, v, { dflt: o.default as number | undefined, min: o.minimum, max: o.maximum, what: o.what });
+            return readInt(p, key, v, {
+                dflt: o.default as number | undefined,
+                min: o.minimum,
+                max: o.maximum,
+                what: o.what,
+            });
         case "boolean":
             return readBool(p, key, v, o.default as boolean);
         default:
@@ -303,7 +352,13 @@ function isScalar(schema: TSchema): boolean {
 }
 
 /** Reads every scalar property of `object` from `raw` (except `skip`); objects and lists are the caller's. */
-function readScalars(p: Problems, path: string, object: TObject, raw: Record<string, unknown>, skip: readonly string[] = []): Record<string, unknown> {
+function readScalars(
+    p: Problems,
+    path: string,
+    object: TObject,
+    raw: Record<string, unknown>,
+    skip: readonly string[] = [],
+): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [name, schema] of Object.entries(object.properties)) {
         if (isScalar(schema) && !skip.includes(name)) {
@@ -314,7 +369,13 @@ function readScalars(p: Problems, path: string, object: TObject, raw: Record<str
 }
 
 /** Reads a section: the map itself (unknown keys reported against the schema's properties), then its scalars. */
-function readSection(p: Problems, key: string, object: TObject, v: unknown, skip: readonly string[] = []): Record<string, unknown> | undefined {
+function readSection(
+    p: Problems,
+    key: string,
+    object: TObject,
+    v: unknown,
+    skip: readonly string[] = [],
+): Record<string, unknown> | undefined {
     const raw = readObject(p, key, v, Object.keys(object.properties));
     return raw && { ...raw, ...readScalars(p, key, object, raw, skip) };
 }
@@ -326,7 +387,8 @@ function intOptions(schema: TSchema): { min?: number; max?: number; what?: strin
 }
 
 const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const HOST_NAME =
+    /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const OVIRT_NAME = /^[A-Za-z0-9_.-]{1,50}$/;
 
 function isHostOrIp(v: string): boolean {
@@ -344,7 +406,12 @@ function readLeaseSet(p: Problems, key: string, v: unknown, allowEmpty: boolean)
     }
     const items = Array.isArray(v) ? v : v === undefined || v === null ? undefined : [v];
     if (items === undefined) {
-        p.add(key, v, "is required", `set it, e.g. pulumi config set --path ${key}.from 10 && pulumi config set --path ${key}.to 23`);
+        p.add(
+            key,
+            v,
+            "is required",
+            `set it, e.g. pulumi config set --path ${key}.from 10 && pulumi config set --path ${key}.to 23`,
+        );
         return undefined;
     }
     const ranges: { from: number; to: number; label: string }[] = [];
@@ -371,7 +438,12 @@ function readLeaseSet(p: Problems, key: string, v: unknown, allowEmpty: boolean)
                 return;
             }
             if (from > to) {
-                p.add(at, item, `is an empty range (from ${from} > to ${to})`, `swap the bounds: {from: ${to}, to: ${from}}`);
+                p.add(
+                    at,
+                    item,
+                    `is an empty range (from ${from} > to ${to})`,
+                    `swap the bounds: {from: ${to}, to: ${from}}`,
+                );
                 ok = false;
                 return;
             }
@@ -405,7 +477,9 @@ function readLeaseSet(p: Problems, key: string, v: unknown, allowEmpty: boolean)
     if (!ok) {
         return undefined;
     }
-    const numbers = ranges.flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i)).sort((x, y) => x - y);
+    const numbers = ranges
+        .flatMap((r) => Array.from({ length: r.to - r.from + 1 }, (_, i) => r.from + i))
+        .sort((x, y) => x - y);
     if (numbers.length === 0 && !allowEmpty) {
         p.add(key, v, "is empty: at least one install lease is needed", "set e.g. {from: 10, to: 23}");
         return undefined;
@@ -455,7 +529,9 @@ export function checkCapacity(input: CapacityInput): CapacityReport {
     const memoryCapacityMiB = Math.floor(
         (input.hosts.reduce((s, h) => s + h.memoryGiB * 1024, 0) * input.memoryOvercommitPercent) / 100,
     );
-    const vcpuCapacity = Math.floor((input.hosts.reduce((s, h) => s + h.cpuCores, 0) * input.cpuOvercommitPercent) / 100);
+    const vcpuCapacity = Math.floor(
+        (input.hosts.reduce((s, h) => s + h.cpuCores, 0) * input.cpuOvercommitPercent) / 100,
+    );
     const reservedMemory = input.reservedMemoryMiB ?? 0;
     const reservedVcpus = input.reservedVcpus ?? 0;
     const memoryDemandMiB = input.leaseCount * perLeaseMemory + reservedMemory;
@@ -473,7 +549,16 @@ export function checkCapacity(input: CapacityInput): CapacityReport {
         `need ${memoryDemandMiB} MiB and ${vcpuDemand} vCPUs; ${input.hosts.length} hosts offer ${memoryCapacityMiB} MiB ` +
         `(at ${input.memoryOvercommitPercent}% memory overcommit) and ${vcpuCapacity} vCPUs ` +
         `(at ${input.cpuOvercommitPercent}%); at most ${maxLeases} leases fit`;
-    return { fits, leaseCount: input.leaseCount, maxLeases, memoryCapacityMiB, memoryDemandMiB, vcpuCapacity, vcpuDemand, summary };
+    return {
+        fits,
+        leaseCount: input.leaseCount,
+        maxLeases,
+        memoryCapacityMiB,
+        memoryDemandMiB,
+        vcpuCapacity,
+        vcpuDemand,
+        summary,
+    };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -502,7 +587,14 @@ function checkEngineUrl(p: Problems, s: string | undefined, allowHttp: boolean):
         );
         return undefined;
     }
-    if (url.username || url.password || url.search || url.hash || !s.endsWith("/ovirt-engine/api") || url.pathname !== "/ovirt-engine/api") {
+    if (
+        url.username ||
+        url.password ||
+        url.search ||
+        url.hash ||
+        !s.endsWith("/ovirt-engine/api") ||
+        url.pathname !== "/ovirt-engine/api"
+    ) {
         p.add(
             "engineUrl",
             s,
@@ -519,21 +611,41 @@ function checkEngineAccess(p: Problems, f: Record<string, unknown>): void {
     f.engineUrl = checkEngineUrl(p, f.engineUrl as string | undefined, f.engineAllowHttp as boolean);
     const user = f.engineUsername as string | undefined;
     if (user !== undefined && !/^[^@\s]+@[^@\s]+$/.test(user)) {
-        p.add("engineUsername", user, "must be user@domain (the engine's profile suffix)", 'write e.g. "admin@internal"');
+        p.add(
+            "engineUsername",
+            user,
+            "must be user@domain (the engine's profile suffix)",
+            'write e.g. "admin@internal"',
+        );
     }
     const caPem = f.engineCaPem as string | undefined;
     if (caPem && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(caPem)) {
-        p.add("engineCaPem", `${caPem.slice(0, 40)}…`, "is not a PEM certificate", "paste the engine CA from https://<engine>/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA");
+        p.add(
+            "engineCaPem",
+            `${caPem.slice(0, 40)}…`,
+            "is not a PEM certificate",
+            "paste the engine CA from https://<engine>/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA",
+        );
     }
     if (caPem && f.engineInsecure) {
-        p.add("engineInsecure", true, "contradicts engineCaPem (a CA is given, yet verification is off)", "set engineInsecure: false, or drop engineCaPem");
+        p.add(
+            "engineInsecure",
+            true,
+            "contradicts engineCaPem (a CA is given, yet verification is off)",
+            "set engineInsecure: false, or drop engineCaPem",
+        );
     }
 }
 
 /** An engine object name as the engine accepts it; undefined (and a problem) when not. */
 function checkName(p: Problems, key: string, s: string | undefined, what: string): string | undefined {
     if (s !== undefined && !OVIRT_NAME.test(s)) {
-        p.add(key, s, `is not a valid ${what} name (letters, digits, "_", "-", ".", at most 50 characters)`, `use the ${what} name exactly as the engine shows it`);
+        p.add(
+            key,
+            s,
+            `is not a valid ${what} name (letters, digits, "_", "-", ".", at most 50 characters)`,
+            `use the ${what} name exactly as the engine shows it`,
+        );
         return undefined;
     }
     return s;
@@ -543,11 +655,21 @@ function checkName(p: Problems, key: string, s: string | undefined, what: string
 function checkNames(p: Problems, f: Record<string, unknown>): void {
     const baseDomain = f.baseDomain as string | undefined;
     if (baseDomain !== undefined && !DNS_NAME.test(baseDomain)) {
-        p.add("baseDomain", baseDomain, "is not a lowercase DNS domain (no trailing dot, no scheme)", 'write e.g. "gcp.devcluster.openshift.com"');
+        p.add(
+            "baseDomain",
+            baseDomain,
+            "is not a lowercase DNS domain (no trailing dot, no scheme)",
+            'write e.g. "gcp.devcluster.openshift.com"',
+        );
     }
     f.dataCenter = checkName(p, "dataCenter", f.dataCenter as string | undefined, "data center");
     f.cluster = checkName(p, "cluster", f.cluster as string | undefined, "cluster");
-    f.mainStorageDomain = checkName(p, "mainStorageDomain", f.mainStorageDomain as string | undefined, "storage domain");
+    f.mainStorageDomain = checkName(
+        p,
+        "mainStorageDomain",
+        f.mainStorageDomain as string | undefined,
+        "storage domain",
+    );
     const ovn = f.ovnProviderName as string | undefined;
     if (ovn !== undefined && !ovn.trim()) {
         p.add("ovnProviderName", ovn, "is empty", `use "${String(optionsOf(S.ovnProviderName).default)}"`);
@@ -557,10 +679,20 @@ function checkNames(p: Problems, f: Record<string, unknown>): void {
 }
 
 /** An OVN provider API root (docs/ovn.md): empty = derived from the engine URL, so absent from the model. */
-function checkOvnUrl(p: Problems, f: Record<string, unknown>, key: "ovnAuthUrl" | "ovnNetworkUrl", defaultPort: number): void {
+function checkOvnUrl(
+    p: Problems,
+    f: Record<string, unknown>,
+    key: "ovnAuthUrl" | "ovnNetworkUrl",
+    defaultPort: number,
+): void {
     const url = f[key] as string | undefined;
     if (url && !/^https?:\/\/[^/\s]+\/v2\.0$/.test(url)) {
-        p.add(key, url, "is not the OVN provider's API root", `write https://<engine-fqdn>:${defaultPort}/v2.0, or leave it empty for that default`);
+        p.add(
+            key,
+            url,
+            "is not the OVN provider's API root",
+            `write https://<engine-fqdn>:${defaultPort}/v2.0, or leave it empty for that default`,
+        );
     }
     if (!url) f[key] = undefined;
 }
@@ -575,11 +707,21 @@ function validateAddressing(p: Problems, v: unknown): AddressingScheme | undefin
     const pool = f.subnetPool as string | undefined;
     const poolCidr = pool === undefined ? undefined : parseIpv4Cidr(pool);
     if (pool !== undefined && !poolCidr) {
-        p.add(key("subnetPool"), pool, `is not a valid IPv4 CIDR: it ${explainBadCidr(pool)}`, "write the network address and prefix, e.g. 192.168.0.0/16");
+        p.add(
+            key("subnetPool"),
+            pool,
+            `is not a valid IPv4 CIDR: it ${explainBadCidr(pool)}`,
+            "write the network address and prefix, e.g. 192.168.0.0/16",
+        );
     }
     const prefix = f.subnetPrefixLength as number | undefined;
     if (poolCidr && prefix !== undefined && prefix < poolCidr.prefixLength) {
-        p.add(key("subnetPrefixLength"), prefix, `is shorter than the pool's /${poolCidr.prefixLength}: a lease subnet cannot be larger than the pool`, `use a prefix length between ${poolCidr.prefixLength} and 30`);
+        p.add(
+            key("subnetPrefixLength"),
+            prefix,
+            `is shorter than the pool's /${poolCidr.prefixLength}: a lease subnet cannot be larger than the pool`,
+            `use a prefix length between ${poolCidr.prefixLength} and 30`,
+        );
     }
     checkHostOffsets(p, f, prefix);
     const leaseTime = f.dhcpLeaseTime as string | undefined;
@@ -588,12 +730,24 @@ function validateAddressing(p: Problems, v: unknown): AddressingScheme | undefin
     }
     const machine = f.machineNetworkCidr as string | undefined;
     if (machine !== undefined && !parseIpv4Cidr(machine)) {
-        p.add(key("machineNetworkCidr"), machine, `is not a valid IPv4 CIDR: it ${explainBadCidr(machine)}`, "write e.g. 192.168.0.0/16");
+        p.add(
+            key("machineNetworkCidr"),
+            machine,
+            `is not a valid IPv4 CIDR: it ${explainBadCidr(machine)}`,
+            "write e.g. 192.168.0.0/16",
+        );
     }
     return p.list.length > before ? undefined : (Object.freeze(pick(f, S.addressing)) as AddressingScheme);
 }
 
-const HOST_OFFSET_KEYS = ["gatewayHost", "dhcpFirstHost", "dhcpLastHost", "apiVipHost", "dnsVipHost", "ingressVipHost"] as const;
+const HOST_OFFSET_KEYS = [
+    "gatewayHost",
+    "dhcpFirstHost",
+    "dhcpLastHost",
+    "apiVipHost",
+    "dnsVipHost",
+    "ingressVipHost",
+] as const;
 
 /** Every host offset inside its subnet; a non-empty DHCP range; the gateway and VIPs distinct and outside it. */
 function checkHostOffsets(p: Problems, f: Record<string, unknown>, prefix: number | undefined): void {
@@ -602,16 +756,28 @@ function checkHostOffsets(p: Problems, f: Record<string, unknown>, prefix: numbe
     for (const name of HOST_OFFSET_KEYS) {
         const n = f[name] as number | undefined;
         if (n !== undefined && size !== undefined && (n < 1 || n > size - 2)) {
-            p.add(key(name), n, `is outside its /${prefix} subnet (usable host offsets are 1..${size - 2})`, `choose an offset between 1 and ${size - 2}`);
+            p.add(
+                key(name),
+                n,
+                `is outside its /${prefix} subnet (usable host offsets are 1..${size - 2})`,
+                `choose an offset between 1 and ${size - 2}`,
+            );
             f[name] = undefined;
         }
     }
     const first = f.dhcpFirstHost as number | undefined;
     const last = f.dhcpLastHost as number | undefined;
     if (first !== undefined && last !== undefined && first > last) {
-        p.add(key("dhcpFirstHost"), first, `is above dhcpLastHost ${last}: the DHCP range is empty`, "make dhcpFirstHost ≤ dhcpLastHost");
+        p.add(
+            key("dhcpFirstHost"),
+            first,
+            `is above dhcpLastHost ${last}: the DHCP range is empty`,
+            "make dhcpFirstHost ≤ dhcpLastHost",
+        );
     }
-    const fixed = (["gatewayHost", "apiVipHost", "dnsVipHost", "ingressVipHost"] as const).map((name) => [name, f[name] as number | undefined] as const);
+    const fixed = (["gatewayHost", "apiVipHost", "dnsVipHost", "ingressVipHost"] as const).map(
+        (name) => [name, f[name] as number | undefined] as const,
+    );
     for (let i = 0; i < fixed.length; i++) {
         const [name, n] = fixed[i];
         if (n === undefined) {
@@ -619,18 +785,32 @@ function checkHostOffsets(p: Problems, f: Record<string, unknown>, prefix: numbe
         }
         for (let j = i + 1; j < fixed.length; j++) {
             if (fixed[j][1] === n) {
-                p.add(key(fixed[j][0]), n, `is the same host offset as ${name}`, "give the gateway and each VIP its own address");
+                p.add(
+                    key(fixed[j][0]),
+                    n,
+                    `is the same host offset as ${name}`,
+                    "give the gateway and each VIP its own address",
+                );
             }
         }
         if (first !== undefined && last !== undefined && n >= first && n <= last) {
-            p.add(key(name), n, `lies inside the DHCP range ${first}..${last}; DHCP could hand it to a VM`, "move it outside the DHCP range");
+            p.add(
+                key(name),
+                n,
+                `lies inside the DHCP range ${first}..${last}; DHCP could hand it to a VM`,
+                "move it outside the DHCP range",
+            );
         }
     }
 }
 
 /** The declared fields of `object` from `f` (dropping raw non-scalar values and absent optional ones). */
 function pick(f: Record<string, unknown>, object: TObject): Record<string, unknown> {
-    return Object.fromEntries(Object.keys(object.properties).filter((name) => f[name] !== undefined).map((name) => [name, f[name]]));
+    return Object.fromEntries(
+        Object.keys(object.properties)
+            .filter((name) => f[name] !== undefined)
+            .map((name) => [name, f[name]]),
+    );
 }
 
 function validateNaming(p: Problems, v: unknown): NamingScheme | undefined {
@@ -642,7 +822,12 @@ function validateNaming(p: Problems, v: unknown): NamingScheme | undefined {
     for (const name of Object.keys(DEFAULT_NAMING) as (keyof NamingScheme)[]) {
         const s = f[name] as string | undefined;
         if (s !== undefined && !s.includes("{n}") && !s.includes("{nn}")) {
-            p.add(`naming.${name}`, s, "does not contain {n}: every lease would get the same name", `add the lease number, e.g. "${DEFAULT_NAMING[name]}"`);
+            p.add(
+                `naming.${name}`,
+                s,
+                "does not contain {n}: every lease would get the same name",
+                `add the lease number, e.g. "${DEFAULT_NAMING[name]}"`,
+            );
             f[name] = undefined;
         }
     }
@@ -657,16 +842,31 @@ function validateNaming(p: Problems, v: unknown): NamingScheme | undefined {
                 'remove the dash, e.g. "ovirt{n}"',
             );
         } else if (!/^[a-z][a-z0-9]*$/.test(sample)) {
-            p.add("naming.clusterName", clusterName, `gives ${JSON.stringify(sample)}, not a lowercase DNS label without "-" or ";"`, 'use lowercase letters and digits only, e.g. "ovirt{n}"');
+            p.add(
+                "naming.clusterName",
+                clusterName,
+                `gives ${JSON.stringify(sample)}, not a lowercase DNS label without "-" or ";"`,
+                'use lowercase letters and digits only, e.g. "ovirt{n}"',
+            );
         }
     }
     const networkName = f.networkName as string | undefined;
     if (networkName !== undefined && !OVIRT_NAME.test(expandPattern(networkName, 10))) {
-        p.add("naming.networkName", networkName, "gives an invalid oVirt network name", 'use letters, digits, "_", "-", ".", e.g. "ovn-vmnet-{n}"');
+        p.add(
+            "naming.networkName",
+            networkName,
+            "gives an invalid oVirt network name",
+            'use letters, digits, "_", "-", ".", e.g. "ovn-vmnet-{n}"',
+        );
     }
     const interfaceName = f.interfaceName as string | undefined;
     if (interfaceName !== undefined && !/^[a-z][a-z0-9_-]{0,10}$/.test(expandPattern(interfaceName, 10))) {
-        p.add("naming.interfaceName", interfaceName, "gives an invalid Linux interface name (at most 15 characters with the lease number)", 'use a short prefix, e.g. "vmnet{n}"');
+        p.add(
+            "naming.interfaceName",
+            interfaceName,
+            "gives an invalid Linux interface name (at most 15 characters with the lease number)",
+            'use a short prefix, e.g. "vmnet{n}"',
+        );
     }
     return p.list.length > before ? undefined : (Object.freeze(pick(f, S.naming)) as NamingScheme);
 }
@@ -693,7 +893,12 @@ function validateHosts(p: Problems, v: unknown): HostSpec[] | undefined {
         const name = checkName(p, `${at}.name`, f.name as string | undefined, "host");
         const address = f.address as string | undefined;
         if (address !== undefined && !isHostOrIp(address)) {
-            p.add(`${at}.address`, address, "is neither an IPv4 address nor a host name", "write the host's FQDN or IPv4 address");
+            p.add(
+                `${at}.address`,
+                address,
+                "is neither an IPv4 address nor a host name",
+                "write the host's FQDN or IPv4 address",
+            );
         }
         const { cpuCores, memoryGiB } = f as { cpuCores?: number; memoryGiB?: number };
         if (name !== undefined && address !== undefined && cpuCores !== undefined && memoryGiB !== undefined) {
@@ -708,10 +913,18 @@ function validateHosts(p: Problems, v: unknown): HostSpec[] | undefined {
 function checkUniqueHosts(p: Problems, hosts: readonly HostSpec[]): void {
     const seen = new Map<string, number>();
     hosts.forEach((h, i) => {
-        for (const [field, value] of [["name", h.name], ["address", h.address.toLowerCase()]] as const) {
+        for (const [field, value] of [
+            ["name", h.name],
+            ["address", h.address.toLowerCase()],
+        ] as const) {
             const id = `${field}:${value}`;
             if (seen.has(id)) {
-                p.add(`hosts[${i}].${field}`, value, `duplicates hosts[${seen.get(id)}].${field}`, "give every host its own name and address");
+                p.add(
+                    `hosts[${i}].${field}`,
+                    value,
+                    `duplicates hosts[${seen.get(id)}].${field}`,
+                    "give every host its own name and address",
+                );
             } else {
                 seen.set(id, i);
             }
@@ -727,7 +940,12 @@ function validateFootprint(p: Problems, v: unknown): ClusterFootprint | undefine
 
 const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
-function validateProxyVm(p: Problems, v: unknown, addressing: AddressingScheme | undefined, leaseNumbers: readonly number[] | undefined): ProxyVmSettings | undefined {
+function validateProxyVm(
+    p: Problems,
+    v: unknown,
+    addressing: AddressingScheme | undefined,
+    leaseNumbers: readonly number[] | undefined,
+): ProxyVmSettings | undefined {
     const before = p.list.length;
     const key = (n: string) => `proxyVm.${n}`;
     const f = readSection(p, "proxyVm", S.proxyVm, v, ["externalAddress", "externalPrefixLength", "externalGateway"]);
@@ -738,7 +956,12 @@ function validateProxyVm(p: Problems, v: unknown, addressing: AddressingScheme |
     f.managementNetwork = checkName(p, key("managementNetwork"), f.managementNetwork as string | undefined, "network");
     const externalInterface = f.externalInterface as string | undefined;
     if (externalInterface !== undefined && !/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/.test(externalInterface)) {
-        p.add(key("externalInterface"), externalInterface, "is not a Linux interface name", 'write the guest NIC name, e.g. "eth0"');
+        p.add(
+            key("externalInterface"),
+            externalInterface,
+            "is not a Linux interface name",
+            'write the guest NIC name, e.g. "eth0"',
+        );
     }
     const sshUser = f.sshUser as string | undefined;
     if (sshUser !== undefined && !LINUX_USER.test(sshUser)) {
@@ -746,14 +969,29 @@ function validateProxyVm(p: Problems, v: unknown, addressing: AddressingScheme |
     }
     const statsUser = f.statsUser as string | undefined;
     if (statsUser !== undefined && !/^[A-Za-z0-9_.-]{1,32}$/.test(statsUser)) {
-        p.add(key("statsUser"), statsUser, "is not a simple user name (HAProxy's stats auth takes user:password unquoted)", 'use letters and digits, e.g. "admin"');
+        p.add(
+            key("statsUser"),
+            statsUser,
+            "is not a simple user name (HAProxy's stats auth takes user:password unquoted)",
+            'use letters and digits, e.g. "admin"',
+        );
     }
     f.dnsServers = readDnsServers(p, f.dnsServers);
     Object.assign(f, readExternalAddress(p, f, addressing, leaseNumbers));
     checkServiceMode(p, f);
     const localDnsPort = f.localDnsPort as number | undefined;
-    if (localDnsPort !== undefined && leaseNumbers && leaseNumbers.length > 0 && localDnsPort + Math.max(...leaseNumbers) > 65535) {
-        p.add(key("localDnsPort"), localDnsPort, `plus the highest lease number ${Math.max(...leaseNumbers)} exceeds 65535 (lease N listens on localDnsPort + N)`, "use a lower base port, e.g. 15300");
+    if (
+        localDnsPort !== undefined &&
+        leaseNumbers &&
+        leaseNumbers.length > 0 &&
+        localDnsPort + Math.max(...leaseNumbers) > 65535
+    ) {
+        p.add(
+            key("localDnsPort"),
+            localDnsPort,
+            `plus the highest lease number ${Math.max(...leaseNumbers)} exceeds 65535 (lease N listens on localDnsPort + N)`,
+            "use a lower base port, e.g. 15300",
+        );
     }
     f.localHaproxyPorts = readLocalHaproxyPorts(p, f.localHaproxyPorts);
     f.connection = readConnection(p, f.connection);
@@ -769,11 +1007,21 @@ function validateProxyVm(p: Problems, v: unknown, addressing: AddressingScheme |
 function checkProtectedNames(p: Problems, f: Record<string, unknown>): void {
     const name = f.name as string | undefined;
     if (name !== undefined && !(PROTECTED_VM_NAMES as readonly string[]).includes(name)) {
-        p.add("proxyVm.name", name, "is not spared by the CI cleanup job, which deletes every other VM older than 5 hours (ci-contract.md section 8)", `use "proxy-vm" (or change the upstream exclusion list first)`);
+        p.add(
+            "proxyVm.name",
+            name,
+            "is not spared by the CI cleanup job, which deletes every other VM older than 5 hours (ci-contract.md section 8)",
+            `use "proxy-vm" (or change the upstream exclusion list first)`,
+        );
     }
     const template = f.template as string | undefined;
     if (template !== undefined && !(PROTECTED_TEMPLATES as readonly string[]).includes(template)) {
-        p.add("proxyVm.template", template, "would be deleted by the CI cleanup job, which spares only the templates Blank and centos-7 (ci-contract.md section 8)", 'use "centos-7" (or change the upstream exclusion list first)');
+        p.add(
+            "proxyVm.template",
+            template,
+            "would be deleted by the CI cleanup job, which spares only the templates Blank and centos-7 (ci-contract.md section 8)",
+            'use "centos-7" (or change the upstream exclusion list first)',
+        );
     }
 }
 
@@ -790,32 +1038,67 @@ function readDnsServers(p: Problems, v: unknown): string[] | undefined {
 }
 
 /** A static external address comes with its prefix length and gateway, on one network, outside the lease networks. */
-function readExternalAddress(p: Problems, raw: Record<string, unknown>, addressing: AddressingScheme | undefined, leaseNumbers: readonly number[] | undefined): Record<string, unknown> {
+function readExternalAddress(
+    p: Problems,
+    raw: Record<string, unknown>,
+    addressing: AddressingScheme | undefined,
+    leaseNumbers: readonly number[] | undefined,
+): Record<string, unknown> {
     const key = (n: string) => `proxyVm.${n}`;
     if (raw.externalAddress === undefined || raw.externalAddress === "") {
         if (raw.externalPrefixLength !== undefined || raw.externalGateway !== undefined) {
-            p.add(key("externalAddress"), raw.externalAddress, "is missing while externalPrefixLength/externalGateway are set", "set externalAddress too, or remove the other two for DHCP");
+            p.add(
+                key("externalAddress"),
+                raw.externalAddress,
+                "is missing while externalPrefixLength/externalGateway are set",
+                "set externalAddress too, or remove the other two for DHCP",
+            );
         }
         return { externalAddress: undefined, externalPrefixLength: undefined, externalGateway: undefined };
     }
     let externalAddress = readString(p, key("externalAddress"), raw.externalAddress);
     if (externalAddress !== undefined && !isIpv4(externalAddress)) {
-        p.add(key("externalAddress"), externalAddress, "is not an IPv4 address", "write the address only, e.g. 203.0.113.10, and the prefix in externalPrefixLength");
+        p.add(
+            key("externalAddress"),
+            externalAddress,
+            "is not an IPv4 address",
+            "write the address only, e.g. 203.0.113.10, and the prefix in externalPrefixLength",
+        );
         externalAddress = undefined;
     }
-    const externalPrefixLength = readInt(p, key("externalPrefixLength"), raw.externalPrefixLength, intOptions(S.proxyVm.properties.externalPrefixLength));
+    const externalPrefixLength = readInt(
+        p,
+        key("externalPrefixLength"),
+        raw.externalPrefixLength,
+        intOptions(S.proxyVm.properties.externalPrefixLength),
+    );
     const externalGateway = readString(p, key("externalGateway"), raw.externalGateway);
     if (externalGateway !== undefined && !isIpv4(externalGateway)) {
-        p.add(key("externalGateway"), externalGateway, "is not an IPv4 address", "write the gateway of the external network");
+        p.add(
+            key("externalGateway"),
+            externalGateway,
+            "is not an IPv4 address",
+            "write the gateway of the external network",
+        );
     } else if (externalAddress && externalGateway && externalPrefixLength !== undefined) {
         if (!cidrContains(networkOf(externalAddress, externalPrefixLength), externalGateway)) {
-            p.add(key("externalGateway"), externalGateway, `is outside the external network of ${externalAddress}/${externalPrefixLength}`, "use a gateway on the external address's network");
+            p.add(
+                key("externalGateway"),
+                externalGateway,
+                `is outside the external network of ${externalAddress}/${externalPrefixLength}`,
+                "use a gateway on the external address's network",
+            );
         }
     }
     if (externalAddress && addressing && leaseNumbers) {
         const machine = parseIpv4Cidr(addressing.machineNetworkCidr);
         if (machine && cidrContains(machine, externalAddress)) {
-            p.add(key("externalAddress"), externalAddress, `lies inside the lease machine network ${addressing.machineNetworkCidr}`, "use an address outside the lease networks");
+            p.add(
+                key("externalAddress"),
+                externalAddress,
+                `lies inside the lease machine network ${addressing.machineNetworkCidr}`,
+                "use an address outside the lease networks",
+            );
         }
     }
     return { externalAddress, externalPrefixLength, externalGateway };
@@ -825,15 +1108,35 @@ function readExternalAddress(p: Problems, raw: Record<string, unknown>, addressi
 function checkServiceMode(p: Problems, f: Record<string, unknown>): void {
     const key = (n: string) => `proxyVm.${n}`;
     const rootDir = f.rootDir as string | undefined;
-    if (rootDir !== undefined && (!/^\/[A-Za-z0-9_./-]*$/.test(rootDir) || /(^|\/)\.\.?(\/|$)/.test(rootDir) || (rootDir !== "/" && rootDir.endsWith("/")))) {
-        p.add(key("rootDir"), rootDir, "is not an absolute directory path of letters, digits, '_', '.', '-' and '/' (no trailing '/', no '.' or '..' parts)", 'use "/" for the real VM, or a sandbox directory such as "/tmp/ovirt-ci-proxy"');
+    if (
+        rootDir !== undefined &&
+        (!/^\/[A-Za-z0-9_./-]*$/.test(rootDir) ||
+            /(^|\/)\.\.?(\/|$)/.test(rootDir) ||
+            (rootDir !== "/" && rootDir.endsWith("/")))
+    ) {
+        p.add(
+            key("rootDir"),
+            rootDir,
+            "is not an absolute directory path of letters, digits, '_', '.', '-' and '/' (no trailing '/', no '.' or '..' parts)",
+            'use "/" for the real VM, or a sandbox directory such as "/tmp/ovirt-ci-proxy"',
+        );
     }
     const serviceMode = f.serviceMode as string | undefined;
     if (serviceMode !== undefined && !literalsOf(S.proxyVm.properties.serviceMode)!.includes(serviceMode)) {
-        p.add(key("serviceMode"), serviceMode, 'must be "systemd" (the real proxy VM) or "local" (a sandbox: plain processes, loopback ports)', 'use "systemd" or "local"');
+        p.add(
+            key("serviceMode"),
+            serviceMode,
+            'must be "systemd" (the real proxy VM) or "local" (a sandbox: plain processes, loopback ports)',
+            'use "systemd" or "local"',
+        );
     }
     if (serviceMode === "local" && rootDir === "/") {
-        p.add(key("rootDir"), rootDir, 'is "/" while serviceMode is "local": a sandbox would write into the target\'s /etc', 'set rootDir to a sandbox directory, e.g. "/tmp/ovirt-ci-proxy"');
+        p.add(
+            key("rootDir"),
+            rootDir,
+            'is "/" while serviceMode is "local": a sandbox would write into the target\'s /etc',
+            'set rootDir to a sandbox directory, e.g. "/tmp/ovirt-ci-proxy"',
+        );
     }
 }
 
@@ -846,7 +1149,12 @@ function readLocalHaproxyPorts(p: Problems, v: unknown): LocalHaproxyPorts | und
     const ports = pick(f, S.proxyVm.properties.localHaproxyPorts) as Record<keyof LocalHaproxyPorts, number>;
     const values = Object.values(ports);
     if (new Set(values).size !== values.length) {
-        p.add("proxyVm.localHaproxyPorts", ports, "uses one port twice", "give api, https, http and stats distinct ports");
+        p.add(
+            "proxyVm.localHaproxyPorts",
+            ports,
+            "uses one port twice",
+            "give api, https, http and stats distinct ports",
+        );
         return undefined;
     }
     return Object.freeze(ports);
@@ -862,7 +1170,12 @@ function readConnection(p: Problems, v: unknown): ProxyConnectionSettings | unde
     }
     const host = f.host as string | undefined;
     if (host !== undefined && !isHostOrIp(host)) {
-        p.add("proxyVm.connection.host", host, "is neither an IPv4 address nor a host name", "write the SSH target's address, e.g. 127.0.0.1 for a local sandbox");
+        p.add(
+            "proxyVm.connection.host",
+            host,
+            "is neither an IPv4 address nor a host name",
+            "write the SSH target's address, e.g. 127.0.0.1 for a local sandbox",
+        );
     }
     const user = f.user as string | undefined;
     if (user !== undefined && !LINUX_USER.test(user)) {
@@ -871,7 +1184,11 @@ function readConnection(p: Problems, v: unknown): ProxyConnectionSettings | unde
     return Object.freeze(pick(f, S.proxyVm.properties.connection));
 }
 
-function validateUpgradeStorage(p: Problems, v: unknown, hasUpgradeLeases: boolean): UpgradeStorageSettings | undefined {
+function validateUpgradeStorage(
+    p: Problems,
+    v: unknown,
+    hasUpgradeLeases: boolean,
+): UpgradeStorageSettings | undefined {
     const before = p.list.length;
     const f = readSection(p, "upgradeStorage", S.upgradeStorage, v, ["nfsServer"]);
     if (!f) {
@@ -881,31 +1198,61 @@ function validateUpgradeStorage(p: Problems, v: unknown, hasUpgradeLeases: boole
     if (f.nfsServer !== undefined || hasUpgradeLeases) {
         const s = readString(p, "upgradeStorage.nfsServer", f.nfsServer);
         if (s !== undefined && !isHostOrIp(s)) {
-            p.add("upgradeStorage.nfsServer", s, "is neither an IPv4 address nor a host name", "write the NFS server's FQDN or address, without a path");
+            p.add(
+                "upgradeStorage.nfsServer",
+                s,
+                "is neither an IPv4 address nor a host name",
+                "write the NFS server's FQDN or address, without a path",
+            );
         }
         nfsServer = s ?? "";
     }
     for (const name of ["exportPathPattern", "storageDomainNamePattern"] as const) {
         const s = f[name] as string | undefined;
         if (s !== undefined && !s.includes("{n}") && !s.includes("{nn}")) {
-            p.add(`upgradeStorage.${name}`, s, "does not contain {n}: every upgrade lease would share it", `add the lease number, e.g. "${DEFAULT_UPGRADE_STORAGE[name]}"`);
+            p.add(
+                `upgradeStorage.${name}`,
+                s,
+                "does not contain {n}: every upgrade lease would share it",
+                `add the lease number, e.g. "${DEFAULT_UPGRADE_STORAGE[name]}"`,
+            );
             f[name] = undefined;
         }
     }
     const exportPathPattern = f.exportPathPattern as string | undefined;
-    if (exportPathPattern !== undefined && (!exportPathPattern.startsWith("/") || exportPathPattern.endsWith("/") || /\s|:/.test(exportPathPattern))) {
-        p.add("upgradeStorage.exportPathPattern", exportPathPattern, "is not an absolute export path (starts with /, no trailing /, no spaces or colons)", 'write e.g. "/exports/ovirt-upgrade-{n}"');
+    if (
+        exportPathPattern !== undefined &&
+        (!exportPathPattern.startsWith("/") || exportPathPattern.endsWith("/") || /\s|:/.test(exportPathPattern))
+    ) {
+        p.add(
+            "upgradeStorage.exportPathPattern",
+            exportPathPattern,
+            "is not an absolute export path (starts with /, no trailing /, no spaces or colons)",
+            'write e.g. "/exports/ovirt-upgrade-{n}"',
+        );
     }
     const storageDomainNamePattern = f.storageDomainNamePattern as string | undefined;
     if (storageDomainNamePattern !== undefined && !OVIRT_NAME.test(expandPattern(storageDomainNamePattern, 1))) {
-        p.add("upgradeStorage.storageDomainNamePattern", storageDomainNamePattern, "gives an invalid storage domain name", 'use letters, digits, "_", "-", ".", e.g. "ovirt-upgrade-{n}"');
+        p.add(
+            "upgradeStorage.storageDomainNamePattern",
+            storageDomainNamePattern,
+            "gives an invalid storage domain name",
+            'use letters, digits, "_", "-", ".", e.g. "ovirt-upgrade-{n}"',
+        );
     }
     const nfsVersion = f.nfsVersion as string | undefined;
     const versions = literalsOf(S.upgradeStorage.properties.nfsVersion)!;
     if (nfsVersion !== undefined && !versions.includes(nfsVersion)) {
-        p.add("upgradeStorage.nfsVersion", nfsVersion, "is not an oVirt NFS version", `use one of ${versions.join(", ")}`);
+        p.add(
+            "upgradeStorage.nfsVersion",
+            nfsVersion,
+            "is not an oVirt NFS version",
+            `use one of ${versions.join(", ")}`,
+        );
     }
-    return p.list.length > before ? undefined : (Object.freeze({ ...pick(f, S.upgradeStorage), nfsServer }) as UpgradeStorageSettings);
+    return p.list.length > before
+        ? undefined
+        : (Object.freeze({ ...pick(f, S.upgradeStorage), nfsServer }) as UpgradeStorageSettings);
 }
 
 function validateVault(p: Problems, v: unknown): VaultSettings | undefined {
@@ -914,23 +1261,52 @@ function validateVault(p: Problems, v: unknown): VaultSettings | undefined {
     if (!f) {
         return undefined;
     }
-    const { mount, path, targetNamespace, targetName, targetClusters } = f as Partial<Record<keyof VaultSettings, string>>;
+    const { mount, path, targetNamespace, targetName, targetClusters } = f as Partial<
+        Record<keyof VaultSettings, string>
+    >;
     if (mount !== undefined && !/^[A-Za-z0-9_-]+$/.test(mount)) {
         p.add("vault.mount", mount, "is not a single mount name (no slashes)", 'use "kv"');
     }
     if (path !== undefined && (!/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/.test(path) || path.startsWith("data/"))) {
-        p.add("vault.path", path, "is not a KV v2 item path relative to the mount (no leading or trailing slash, no data/ prefix)", `use "${DEFAULT_VAULT.path}"`);
+        p.add(
+            "vault.path",
+            path,
+            "is not a KV v2 item path relative to the mount (no leading or trailing slash, no data/ prefix)",
+            `use "${DEFAULT_VAULT.path}"`,
+        );
     }
     // The CI's Vault proxy refuses sync values that are not DNS-1123 labels (≤ 63 characters; each namespace of the list):
     // openshift/ci-tools cmd/vault-subpath-proxy/kv_update_transport.go.
-    if (targetNamespace !== undefined && (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(,[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(targetNamespace) || targetNamespace.split(",").some((n) => n.length > 63))) {
-        p.add("vault.targetNamespace", targetNamespace, "is not a namespace or comma-separated list of namespaces", 'use "ci"');
+    if (
+        targetNamespace !== undefined &&
+        (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(,[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(targetNamespace) ||
+            targetNamespace.split(",").some((n) => n.length > 63))
+    ) {
+        p.add(
+            "vault.targetNamespace",
+            targetNamespace,
+            "is not a namespace or comma-separated list of namespaces",
+            'use "ci"',
+        );
     }
-    if (targetName !== undefined && (!/^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(targetName) || targetName.length > 63)) {
-        p.add("vault.targetName", targetName, "must be cluster-secrets-<profile>, a DNS-1123 label of at most 63 characters (ci-contract.md section 2.1)", `use "${DEFAULT_VAULT.targetName}"`);
+    if (
+        targetName !== undefined &&
+        (!/^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(targetName) || targetName.length > 63)
+    ) {
+        p.add(
+            "vault.targetName",
+            targetName,
+            "must be cluster-secrets-<profile>, a DNS-1123 label of at most 63 characters (ci-contract.md section 2.1)",
+            `use "${DEFAULT_VAULT.targetName}"`,
+        );
     }
     if (targetClusters && !/^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$/.test(targetClusters)) {
-        p.add("vault.targetClusters", targetClusters, "is not a comma-separated list of build cluster names", 'write e.g. "build01,build02", or leave it empty for all clusters');
+        p.add(
+            "vault.targetClusters",
+            targetClusters,
+            "is not a comma-separated list of build cluster names",
+            'write e.g. "build01,build02", or leave it empty for all clusters',
+        );
     }
     return p.list.length > before ? undefined : (Object.freeze(pick(f, S.vault)) as VaultSettings);
 }
@@ -955,14 +1331,23 @@ function checkLeasesFitAddressing(p: Problems, addressing: AddressingScheme, lea
         } else if (range) {
             const subnet = parseIpv4Cidr(leaseSubnet(n, addressing))!;
             if (!cidrContains(machine, subnet)) {
-                p.add("addressing.machineNetworkCidr", addressing.machineNetworkCidr, `does not contain lease ovirt-${n}'s subnet ${subnet.cidr}`, "use a machine network that covers every lease subnet, e.g. 192.168.0.0/16");
+                p.add(
+                    "addressing.machineNetworkCidr",
+                    addressing.machineNetworkCidr,
+                    `does not contain lease ovirt-${n}'s subnet ${subnet.cidr}`,
+                    "use a machine network that covers every lease subnet, e.g. 192.168.0.0/16",
+                );
             }
         }
     }
 }
 
 /** The capacity guard: the leases fit the hosts, unless capacityOverride accepts the excess. */
-function checkLeasesFitHosts(p: Problems, f: Record<string, unknown>, c: { hosts?: HostSpec[]; footprint?: ClusterFootprint; leases?: number[]; proxyVm?: ProxyVmSettings }): CapacityReport | undefined {
+function checkLeasesFitHosts(
+    p: Problems,
+    f: Record<string, unknown>,
+    c: { hosts?: HostSpec[]; footprint?: ClusterFootprint; leases?: number[]; proxyVm?: ProxyVmSettings },
+): CapacityReport | undefined {
     const memoryOvercommitPercent = f.memoryOvercommitPercent as number | undefined;
     const cpuOvercommitPercent = f.cpuOvercommitPercent as number | undefined;
     if (!c.hosts || !c.footprint || !c.leases || !memoryOvercommitPercent || !cpuOvercommitPercent) {
@@ -999,7 +1384,11 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
     for (const [key, value] of Object.entries(raw)) {
         values[key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : key] = value;
     }
-    p.unknownKeys("", values, CONFIG_KEYS.map((s) => s.key));
+    p.unknownKeys(
+        "",
+        values,
+        CONFIG_KEYS.map((s) => s.key),
+    );
     const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !SECRET_KEY_SET.has(key)));
     const f = readScalars(p, "", ConfigSchema, plain, SECRET_KEYS);
     checkEngineAccess(p, f);
@@ -1018,7 +1407,11 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
     const upgradeStorage = validateUpgradeStorage(p, values.upgradeStorage, (upgradeLeases?.length ?? 0) > 0);
     const vault = validateVault(p, values.vault);
     const ciProfile = validateCiProfile(p, values.ciProfile);
-    const capacity = checkLeasesFitHosts(p, { ...f, leases: values.leases }, { hosts, footprint: clusterFootprint, leases, proxyVm });
+    const capacity = checkLeasesFitHosts(
+        p,
+        { ...f, leases: values.leases },
+        { hosts, footprint: clusterFootprint, leases, proxyVm },
+    );
     const removeLeasesInUse = readRemoveLeasesInUse(p, values.removeLeasesInUse, leases);
 
     if (p.list.length > 0) {
@@ -1048,7 +1441,11 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
  * `removeLeasesInUse`: install lease names the config removes (a lease still declared makes no sense there, it
  * would silently apply to a later scale-down).
  */
-function readRemoveLeasesInUse(p: Problems, v: unknown, leaseNumbers: readonly number[] | undefined): string[] | undefined {
+function readRemoveLeasesInUse(
+    p: Problems,
+    v: unknown,
+    leaseNumbers: readonly number[] | undefined,
+): string[] | undefined {
     const key = "removeLeasesInUse";
     v = parseJsonText(v);
     if (v === undefined || v === null) return [];
@@ -1058,7 +1455,12 @@ function readRemoveLeasesInUse(p: Problems, v: unknown, leaseNumbers: readonly n
     }
     const declared = v.filter((x: string) => leaseNumbers?.includes(Number(x.slice("ovirt-".length))));
     if (declared.length > 0) {
-        p.add(key, v, `names leases the config still declares (${declared.join(", ")}); the override is for leases being removed`, "remove those names from removeLeasesInUse");
+        p.add(
+            key,
+            v,
+            `names leases the config still declares (${declared.join(", ")}); the override is for leases being removed`,
+            "remove those names from removeLeasesInUse",
+        );
         return undefined;
     }
     return v as string[];
@@ -1068,8 +1470,10 @@ function secretShape(v: string): string {
     return `[secret, ${v.length} characters${/[\r\n]/.test(v) ? ", with line breaks" : ""}]`;
 }
 
-const SSH_PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
-const SSH_PRIVATE_KEY = /^-----BEGIN (OPENSSH|RSA|EC|DSA)? ?PRIVATE KEY-----\r?\n[\s\S]+\n-----END (OPENSSH|RSA|EC|DSA)? ?PRIVATE KEY-----\s*$/;
+const SSH_PUBLIC_KEY =
+    /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+const SSH_PRIVATE_KEY =
+    /^-----BEGIN (OPENSSH|RSA|EC|DSA)? ?PRIVATE KEY-----\r?\n[\s\S]+\n-----END (OPENSSH|RSA|EC|DSA)? ?PRIVATE KEY-----\s*$/;
 
 /**
  * Validates the secret values (present ones; missing ones are reported by the caller). Problems never carry the
@@ -1079,21 +1483,40 @@ const SSH_PRIVATE_KEY = /^-----BEGIN (OPENSSH|RSA|EC|DSA)? ?PRIVATE KEY-----\r?\
  */
 export function validateSecretValues(values: Record<string, unknown>, wantPullSecret = true): ConfigProblem[] {
     const out: ConfigProblem[] = [];
-    const add = (key: string, v: string, problem: string, fix: string) => out.push({ key, value: secretShape(v), problem, fix });
-    const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : values[k] === undefined ? undefined : String(values[k]));
+    const add = (key: string, v: string, problem: string, fix: string) =>
+        out.push({ key, value: secretShape(v), problem, fix });
+    const str = (k: string) =>
+        typeof values[k] === "string" ? (values[k] as string) : values[k] === undefined ? undefined : String(values[k]);
     const pw = str("enginePassword");
     if (pw !== undefined) {
-        if (pw === "") add("enginePassword", pw, "is empty", "run: pulumi config set --secret enginePassword (it prompts)");
+        if (pw === "")
+            add("enginePassword", pw, "is empty", "run: pulumi config set --secret enginePassword (it prompts)");
         // eslint-disable-next-line no-control-regex
-        else if (/[\x00-\x1f\x7f]/.test(pw)) add("enginePassword", pw, "contains a control character (line break, tab, NUL, ...), which no engine login accepts", "set it again without the trailing newline: pulumi config set --secret enginePassword (it prompts)");
+        else if (/[\x00-\x1f\x7f]/.test(pw))
+            add(
+                "enginePassword",
+                pw,
+                "contains a control character (line break, tab, NUL, ...), which no engine login accepts",
+                "set it again without the trailing newline: pulumi config set --secret enginePassword (it prompts)",
+            );
     }
     const pub = str("sshPublicKey");
     if (pub !== undefined && !SSH_PUBLIC_KEY.test(pub.replace(/\r?\n$/, ""))) {
-        add("sshPublicKey", pub, "is not one OpenSSH public key line (type, base64 key, optional comment; a line break would authorize a second key)", "run: pulumi config set --secret sshPublicKey < id_ed25519.pub");
+        add(
+            "sshPublicKey",
+            pub,
+            "is not one OpenSSH public key line (type, base64 key, optional comment; a line break would authorize a second key)",
+            "run: pulumi config set --secret sshPublicKey < id_ed25519.pub",
+        );
     }
     const priv = str("sshPrivateKey");
     if (priv !== undefined && !SSH_PRIVATE_KEY.test(priv)) {
-        add("sshPrivateKey", priv, "is not a PEM or OpenSSH private key block (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)", "run: pulumi config set --secret sshPrivateKey < id_ed25519");
+        add(
+            "sshPrivateKey",
+            priv,
+            "is not a PEM or OpenSSH private key block (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)",
+            "run: pulumi config set --secret sshPrivateKey < id_ed25519",
+        );
     }
     const ps = str("pullSecret");
     if (ps !== undefined && wantPullSecret) {
@@ -1105,7 +1528,12 @@ export function validateSecretValues(values: Record<string, unknown>, wantPullSe
         }
         const auths = parsed && typeof parsed === "object" ? (parsed as { auths?: unknown }).auths : undefined;
         if (!auths || typeof auths !== "object" || Array.isArray(auths)) {
-            add("pullSecret", ps, 'is not a pull secret: JSON of the form {"auths": {"<registry>": {"auth": "..."}}}', "run: pulumi config set --secret pullSecret < pull-secret.json (the file from console.redhat.com)");
+            add(
+                "pullSecret",
+                ps,
+                'is not a pull secret: JSON of the form {"auths": {"<registry>": {"auth": "..."}}}',
+                "run: pulumi config set --secret pullSecret < pull-secret.json (the file from console.redhat.com)",
+            );
         }
     }
     return out;
@@ -1117,7 +1545,12 @@ export function validateSecretValues(values: Record<string, unknown>, wantPullSe
  */
 function hideUnknownValue(problem: ConfigProblem): ConfigProblem {
     const known = CONFIG_KEYS.some((k) => k.key === problem.key) || /[.[]/.test(problem.key);
-    return known || problem.value === undefined ? problem : { ...problem, value: `[not shown: an unknown key may hold a secret; ${String(problem.value).length} characters]` };
+    return known || problem.value === undefined
+        ? problem
+        : {
+              ...problem,
+              value: `[not shown: an unknown key may hold a secret; ${String(problem.value).length} characters]`,
+          };
 }
 
 /**
@@ -1153,7 +1586,12 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
     for (const spec of CONFIG_KEYS.filter((s) => s.secret)) {
         const needed = spec.key === "pullSecret" ? wantPullSecret : spec.required;
         if (needed && !present.has(spec.key)) {
-            problems.push({ key: spec.key, value: undefined, problem: "is required (secret)", fix: `run: pulumi config set --secret ${spec.key} <value>` });
+            problems.push({
+                key: spec.key,
+                value: undefined,
+                problem: "is required (secret)",
+                fix: `run: pulumi config set --secret ${spec.key} <value>`,
+            });
         }
     }
     problems.push(...validateSecretValues(secretValues, wantPullSecret));
@@ -1165,7 +1603,9 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
     }
     if (settings.engineInsecure) {
         // every run, not only when a provider happens to talk to the engine (a no-change up makes no engine call)
-        pulumi.log.warn(`engineInsecure is true: TLS certificate verification of the oVirt engine ${settings.engineUrl} is DISABLED. Set ovirt-ci:engineCaPem to the engine CA and remove engineInsecure.`);
+        pulumi.log.warn(
+            `engineInsecure is true: TLS certificate verification of the oVirt engine ${settings.engineUrl} is DISABLED. Set ovirt-ci:engineCaPem to the engine CA and remove engineInsecure.`,
+        );
     }
     return Object.freeze({
         ...settings,

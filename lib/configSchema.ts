@@ -342,14 +342,18 @@ export const ConfigSchema = Type.Object({
         description:
             "OVN port security of every lease network and the proxy's ports on them (the CI contract: off; docs/ovn.md)",
     }),
-    ovnAuthUrl: Type.Optional(Type.String({
-        default: "",
-        description: "The OVN provider's Identity v2.0 root; empty = https://<engine host>:35357/v2.0",
-    })),
-    ovnNetworkUrl: Type.Optional(Type.String({
-        default: "",
-        description: "The OVN provider's Networking v2.0 root; empty = https://<engine host>:9696/v2.0",
-    })),
+    ovnAuthUrl: Type.Optional(
+        Type.String({
+            default: "",
+            description: "The OVN provider's Identity v2.0 root; empty = https://<engine host>:35357/v2.0",
+        }),
+    ),
+    ovnNetworkUrl: Type.Optional(
+        Type.String({
+            default: "",
+            description: "The OVN provider's Networking v2.0 root; empty = https://<engine host>:9696/v2.0",
+        }),
+    ),
     leases: leaseSet(
         "Install lease numbers: {from: 10, to: 23}, [10, 11, 12], or [{from: 10, to: 14}, {from: 20, to: 23}]; empty, overlapping and duplicate entries are rejected",
     ),

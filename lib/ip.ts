@@ -78,7 +78,10 @@ export function netmask(prefixLength: number): string {
 /** True when `inner` (an address or a CIDR) lies entirely inside `outer`. */
 export function cidrContains(outer: Ipv4Cidr, inner: Ipv4Cidr | string): boolean {
     const [address, prefixLength] = typeof inner === "string" ? [inner, 32] : [inner.network, inner.prefixLength];
-    return prefixLength >= outer.prefixLength && ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parse(outer.network), outer.prefixLength);
+    return (
+        prefixLength >= outer.prefixLength &&
+        ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parse(outer.network), outer.prefixLength)
+    );
 }
 
 /** The `index`-th address of a network (0 = the network address). */

@@ -120,7 +120,9 @@ export function leaseSubnet(n: number, addressing: AddressingScheme): string {
     const pool = parseIpv4Cidr(addressing.subnetPool);
     const range = leaseNumberRange(addressing);
     if (!pool || !range) {
-        throw new Error(`invalid addressing scheme: subnetPool ${addressing.subnetPool}, /${addressing.subnetPrefixLength}`);
+        throw new Error(
+            `invalid addressing scheme: subnetPool ${addressing.subnetPool}, /${addressing.subnetPrefixLength}`,
+        );
     }
     if (!Number.isInteger(n) || n < range.min || n > range.max) {
         throw new Error(
@@ -139,7 +141,9 @@ export function lease(n: number, scheme: LeaseScheme): LeaseInfo {
     const subnet = parseIpv4Cidr(subnetText)!;
     const machineNetwork = parseIpv4Cidr(addressing.machineNetworkCidr);
     if (!machineNetwork || !cidrContains(machineNetwork, subnet)) {
-        throw new Error(`lease ${n}: subnet ${subnetText} is outside machineNetworkCidr ${addressing.machineNetworkCidr}`);
+        throw new Error(
+            `lease ${n}: subnet ${subnetText} is outside machineNetworkCidr ${addressing.machineNetworkCidr}`,
+        );
     }
     const host = (offset: number) => hostAddress(subnet, offset);
     const clusterName = expandPattern(naming.clusterName, n);

@@ -14,7 +14,9 @@ import type { NetworkUsage, StorageDomainUsage } from "../providers/ovirt/usage"
 /** A name pattern (`ovn-vmnet-{n}`) as a matcher returning the lease number, or undefined. */
 export function patternNumber(pattern: string): (name: string) => number | undefined {
     const parts = pattern.split(/(\{nn?\})/);
-    const re = new RegExp(`^${parts.map((p) => (p === "{n}" ? "([1-9][0-9]*|0)" : p === "{nn}" ? "([0-9]{2,})" : p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")}$`);
+    const re = new RegExp(
+        `^${parts.map((p) => (p === "{n}" ? "([1-9][0-9]*|0)" : p === "{nn}" ? "([0-9]{2,})" : p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("")}$`,
+    );
     return (name: string) => {
         const m = re.exec(name);
         if (!m) return undefined;
@@ -48,7 +50,10 @@ export interface GuardResult {
 }
 
 /** Selectors of the engine objects to inspect: lease objects the config does not declare. */
-export function removedObjectSelectors(g: GuardSettings): { network: (name: string) => boolean; storageDomain: (name: string) => boolean } {
+export function removedObjectSelectors(g: GuardSettings): {
+    network: (name: string) => boolean;
+    storageDomain: (name: string) => boolean;
+} {
     const net = patternNumber(g.networkNamePattern);
     const sd = patternNumber(g.storageDomainNamePattern);
     return {
@@ -63,10 +68,14 @@ export function removedObjectSelectors(g: GuardSettings): { network: (name: stri
     };
 }
 
-const list = (xs: readonly string[], max = 10) => xs.slice(0, max).join(", ") + (xs.length > max ? ` and ${xs.length - max} more` : "");
+const list = (xs: readonly string[], max = 10) =>
+    xs.slice(0, max).join(", ") + (xs.length > max ? ` and ${xs.length - max} more` : "");
 
 /** Decides on the removed lease objects found on the engine (already selected by {@link removedObjectSelectors}). */
-export function judgeScaleDown(g: GuardSettings, usage: { networks: readonly NetworkUsage[]; storageDomains: readonly StorageDomainUsage[] }): GuardResult {
+export function judgeScaleDown(
+    g: GuardSettings,
+    usage: { networks: readonly NetworkUsage[]; storageDomains: readonly StorageDomainUsage[] },
+): GuardResult {
     const refusals: string[] = [];
     const warnings: string[] = [];
     const net = patternNumber(g.networkNamePattern);

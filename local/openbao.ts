@@ -50,7 +50,13 @@ export async function freePort(): Promise<number> {
     });
 }
 
-async function baoRequest(address: string, token: string, method: string, p: string, body?: unknown): Promise<Response> {
+async function baoRequest(
+    address: string,
+    token: string,
+    method: string,
+    p: string,
+    body?: unknown,
+): Promise<Response> {
     return fetch(`${address}/v1/${p}`, {
         method,
         headers: { "X-Vault-Token": token, "Content-Type": "application/json" },
@@ -65,7 +71,13 @@ export async function startOpenBao(opts: OpenBaoOptions = {}): Promise<RunningOp
     const address = `http://127.0.0.1:${port}`;
     const child: ChildProcess = spawn(
         baoBinary(),
-        ["server", "-dev", `-dev-root-token-id=${token}`, `-dev-listen-address=127.0.0.1:${port}`, "-dev-no-store-token"],
+        [
+            "server",
+            "-dev",
+            `-dev-root-token-id=${token}`,
+            `-dev-listen-address=127.0.0.1:${port}`,
+            "-dev-no-store-token",
+        ],
         { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, HOME: os.tmpdir() } },
     );
     let output = "";
@@ -91,11 +103,15 @@ export async function startOpenBao(opts: OpenBaoOptions = {}): Promise<RunningOp
             } catch {
                 // not listening yet
             }
-            if (Date.now() > deadline) throw new Error(`OpenBao did not answer on ${address} within 30 s:\n${output.slice(-2000)}`);
+            if (Date.now() > deadline)
+                throw new Error(`OpenBao did not answer on ${address} within 30 s:\n${output.slice(-2000)}`);
             await new Promise((r) => setTimeout(r, 100));
         }
         for (const mount of opts.kvMounts ?? ["kv"]) {
-            const res = await baoRequest(address, token, "POST", `sys/mounts/${mount}`, { type: "kv", options: { version: "2" } });
+            const res = await baoRequest(address, token, "POST", `sys/mounts/${mount}`, {
+                type: "kv",
+                options: { version: "2" },
+            });
             if (!res.ok) throw new Error(`enabling KV v2 at ${mount}/ failed: HTTP ${res.status} ${await res.text()}`);
         }
     } catch (e) {
@@ -119,15 +135,22 @@ export const CI_COLLECTION_POLICY = "secret-collection-manager-managed-ovirt";
 export async function ciCollectionToken(bao: { address: string; token: string }, ttl = "768h"): Promise<string> {
     const policy = fs.readFileSync(CI_COLLECTION_POLICY_FILE, "utf8");
     const put = await baoRequest(bao.address, bao.token, "PUT", `sys/policies/acl/${CI_COLLECTION_POLICY}`, { policy });
-    if (!put.ok) throw new Error(`storing the policy ${CI_COLLECTION_POLICY} on ${bao.address} failed: HTTP ${put.status} ${await put.text()}`);
+    if (!put.ok)
+        throw new Error(
+            `storing the policy ${CI_COLLECTION_POLICY} on ${bao.address} failed: HTTP ${put.status} ${await put.text()}`,
+        );
     const res = await baoRequest(bao.address, bao.token, "POST", "auth/token/create", {
         policies: [CI_COLLECTION_POLICY],
         ttl,
         display_name: "ovirt-ci-collection",
     });
-    if (!res.ok) throw new Error(`creating a token with the policy ${CI_COLLECTION_POLICY} on ${bao.address} failed: HTTP ${res.status} ${await res.text()}`);
+    if (!res.ok)
+        throw new Error(
+            `creating a token with the policy ${CI_COLLECTION_POLICY} on ${bao.address} failed: HTTP ${res.status} ${await res.text()}`,
+        );
     const body = (await res.json()) as { auth?: { client_token?: string } };
-    if (!body.auth?.client_token) throw new Error(`creating a token on ${bao.address}: the answer has no auth.client_token`);
+    if (!body.auth?.client_token)
+        throw new Error(`creating a token on ${bao.address}: the answer has no auth.client_token`);
     return body.auth.client_token;
 }
 
@@ -135,7 +158,10 @@ export async function ciCollectionToken(bao: { address: string; token: string },
  * The CI collection token kept in `file` (mode 0600) while the server still knows it (`auth/token/lookup-self`);
  * a new one otherwise (a restarted dev server forgets its tokens). Reusing it keeps the stack config unchanged.
  */
-export async function reusableCiCollectionToken(bao: { address: string; token: string }, file: string): Promise<string> {
+export async function reusableCiCollectionToken(
+    bao: { address: string; token: string },
+    file: string,
+): Promise<string> {
     if (fs.existsSync(file)) {
         const kept = fs.readFileSync(file, "utf8").trim();
         const self = await baoRequest(bao.address, kept, "GET", "auth/token/lookup-self");
@@ -147,7 +173,11 @@ export async function reusableCiCollectionToken(bao: { address: string; token: s
 }
 
 /** Reads a KV v2 item (`.data.data`), or undefined when it does not exist. */
-export async function readKv(bao: { address: string; token: string }, mount: string, name: string): Promise<Record<string, string> | undefined> {
+export async function readKv(
+    bao: { address: string; token: string },
+    mount: string,
+    name: string,
+): Promise<Record<string, string> | undefined> {
     const res = await baoRequest(bao.address, bao.token, "GET", `${mount}/data/${name}`);
     if (res.status === 404) return undefined;
     if (!res.ok) throw new Error(`reading ${mount}/${name} failed: HTTP ${res.status}`);
@@ -156,7 +186,12 @@ export async function readKv(bao: { address: string; token: string }, mount: str
 }
 
 /** Writes a KV v2 item. */
-export async function writeKv(bao: { address: string; token: string }, mount: string, name: string, data: Record<string, string>): Promise<void> {
+export async function writeKv(
+    bao: { address: string; token: string },
+    mount: string,
+    name: string,
+    data: Record<string, string>,
+): Promise<void> {
     const res = await baoRequest(bao.address, bao.token, "POST", `${mount}/data/${name}`, { data });
     if (!res.ok) throw new Error(`writing ${mount}/${name} failed: HTTP ${res.status} ${await res.text()}`);
 }

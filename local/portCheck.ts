@@ -24,12 +24,24 @@ export interface NeededPort {
 }
 
 /** The ports `local` mode needs for these settings and leases. */
-export function neededPorts(localHaproxyPorts: Record<string, number>, localDnsPort: number, leaseNumbers: readonly number[]): NeededPort[] {
+export function neededPorts(
+    localHaproxyPorts: Record<string, number>,
+    localDnsPort: number,
+    leaseNumbers: readonly number[],
+): NeededPort[] {
     const out: NeededPort[] = Object.entries(localHaproxyPorts).map(([name, port]) => ({
-        port, protocols: ["tcp"], setting: `ovirt-ci:proxyVm.localHaproxyPorts.${name}`, what: `HAProxy's ${name} frontend`,
+        port,
+        protocols: ["tcp"],
+        setting: `ovirt-ci:proxyVm.localHaproxyPorts.${name}`,
+        what: `HAProxy's ${name} frontend`,
     }));
     for (const n of leaseNumbers) {
-        out.push({ port: localDnsPort + n, protocols: ["tcp", "udp"], setting: "ovirt-ci:proxyVm.localDnsPort", what: `dnsmasq of ovirt-${n} (localDnsPort + ${n})` });
+        out.push({
+            port: localDnsPort + n,
+            protocols: ["tcp", "udp"],
+            setting: "ovirt-ci:proxyVm.localDnsPort",
+            what: `dnsmasq of ovirt-${n} (localDnsPort + ${n})`,
+        });
     }
     return out;
 }
@@ -108,7 +120,8 @@ export function sandboxPids(rootDir: string): Set<number> {
     const out = new Set<number>();
     if (!fs.existsSync(runDir)) return out;
     for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith(".pid"))) {
-        for (const tok of fs.readFileSync(path.join(runDir, f), "utf8").split(/\s+/)) if (/^\d+$/.test(tok)) out.add(Number(tok));
+        for (const tok of fs.readFileSync(path.join(runDir, f), "utf8").split(/\s+/))
+            if (/^\d+$/.test(tok)) out.add(Number(tok));
     }
     return out;
 }
@@ -136,7 +149,10 @@ export async function localPortProblems(ports: readonly NeededPort[], rootDir: s
             // fds costs ≈ 15 ms per port (0.7 s of a 20-lease preview's CPU when every lease's dnsmasq runs)
             if (holders(inodes, ours).length > 0) continue;
             const pids = holders(inodes);
-            const who = pids.length > 0 ? ` by ${pids.map((pid) => `pid ${pid} (${commandOf(pid)})`).join(", ")}` : " by another process (not visible to this user)";
+            const who =
+                pids.length > 0
+                    ? ` by ${pids.map((pid) => `pid ${pid} (${commandOf(pid)})`).join(", ")}`
+                    : " by another process (not visible to this user)";
             problems.push(
                 `port ${p.port}/${proto} on 127.0.0.1, needed for ${p.what}, is in use${who}. ` +
                     `Fix: stop that process, or choose another port with ${p.setting} (pulumi config set --path '${p.setting}' <port>)`,
@@ -154,7 +170,9 @@ export async function localPortProblems(ports: readonly NeededPort[], rootDir: s
  */
 export function ephemeralPortLow(): number {
     try {
-        return Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+        return (
+            Number(fs.readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768
+        );
     } catch {
         return 32768;
     }
@@ -172,5 +190,7 @@ export async function freeDnsBase(leaseNumbers: readonly number[], rootDir: stri
         const base = low + Math.floor(Math.random() * (high - low));
         if ((await localPortProblems(neededPorts({}, base, leaseNumbers), rootDir)).length === 0) return base;
     }
-    throw new Error(`no free range of loopback ports for the dnsmasq of leases up to ${maxLease} below port ${ephemeralPortLow()} (50 tries); free some (ss -lntu) and re-run`);
+    throw new Error(
+        `no free range of loopback ports for the dnsmasq of leases up to ${maxLease} below port ${ephemeralPortLow()} (50 tries); free some (ss -lntu) and re-run`,
+    );
 }

@@ -64,13 +64,16 @@ export function sshdArgs(files: Pick<SshdFiles, "configFile" | "logFile">): [str
  * 127.0.0.1:`port` into `dir`. Used by {@link startSshd} and by the long-lived sshd of `npm run up:local`.
  */
 export function prepareSshd(dir: string, port: number, opts: SshdOptions = {}): SshdFiles {
-    if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: run scripts/setup.sh (Debian package openssh-server)`);
+    if (!fs.existsSync(SSHD))
+        throw new Error(`${SSHD} is missing: run scripts/setup.sh (Debian package openssh-server)`);
     // sshd insists on its privilege separation directory even when it never drops privileges.
     if (!fs.existsSync("/run/sshd")) fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
     fs.mkdirSync(dir, { recursive: true });
     const keygen = (file: string, comment: string) => {
         if (fs.existsSync(path.join(dir, file))) return;
-        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path.join(dir, file)], { stdio: "ignore" });
+        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", path.join(dir, file)], {
+            stdio: "ignore",
+        });
     };
     keygen("host_ed25519", "ovirt-ci-test-host");
     keygen("client_ed25519", "ovirt-ci-test-client");
@@ -117,7 +120,8 @@ export function prepareSshd(dir: string, port: number, opts: SshdOptions = {}): 
 
 /** Starts sshd; rejects with its log when it does not accept connections within 10 s. */
 export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
-    if (!fs.existsSync(SSHD)) throw new Error(`${SSHD} is missing: run scripts/setup.sh (Debian package openssh-server)`);
+    if (!fs.existsSync(SSHD))
+        throw new Error(`${SSHD} is missing: run scripts/setup.sh (Debian package openssh-server)`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-sshd-"));
     const port = await freePort();
     const files = prepareSshd(dir, port, opts);
@@ -139,7 +143,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
         for (;;) {
             if (child.exitCode !== null) throw new Error(`sshd exited with code ${child.exitCode}:\n${log()}`);
             if (await sshBanner("127.0.0.1", port)) break;
-            if (Date.now() > deadline) throw new Error(`sshd did not answer on 127.0.0.1:${port} within 10 s:\n${log()}`);
+            if (Date.now() > deadline)
+                throw new Error(`sshd did not answer on 127.0.0.1:${port} within 10 s:\n${log()}`);
             await new Promise((r) => setTimeout(r, 100));
         }
     } catch (e) {

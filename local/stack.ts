@@ -63,7 +63,12 @@ export interface LocalStackConfig {
 
 /** The pull secret of the local stack: valid JSON of the right shape, obviously not a credential. */
 export const FAKE_PULL_SECRET = JSON.stringify({
-    auths: { "registry.invalid": { auth: Buffer.from("not-a-real-user:not-a-real-pull-secret").toString("base64"), email: "nobody@example.invalid" } },
+    auths: {
+        "registry.invalid": {
+            auth: Buffer.from("not-a-real-user:not-a-real-pull-secret").toString("base64"),
+            email: "nobody@example.invalid",
+        },
+    },
 });
 
 /** Base domain of the local lease clusters (`.test` is reserved for testing: never resolvable publicly). */
@@ -136,5 +141,7 @@ export async function applyLocalStackConfig(stack: Stack, cfg: LocalStackConfig)
     const settings = await ws.stackSettings(stack.name);
     settings.config = { ...cfg.plain };
     await ws.saveStackSettings(stack.name, settings);
-    await stack.setAllConfig(Object.fromEntries(Object.entries(cfg.secrets).map(([k, v]) => [k, { value: v, secret: true }])));
+    await stack.setAllConfig(
+        Object.fromEntries(Object.entries(cfg.secrets).map(([k, v]) => [k, { value: v, secret: true }])),
+    );
 }

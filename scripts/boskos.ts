@@ -51,14 +51,22 @@ function parseArgs(argv: readonly string[]): Options {
             console.log(USAGE);
             process.exit(0);
         }
-        if (!["--stack", "--config", "--check", "--release"].includes(flag) || value === undefined || value.startsWith("--")) {
-            throw new Error(`${flag === undefined ? "missing argument" : `unexpected argument ${JSON.stringify(flag)}`}\n${USAGE}`);
+        if (
+            !["--stack", "--config", "--check", "--release"].includes(flag) ||
+            value === undefined ||
+            value.startsWith("--")
+        ) {
+            throw new Error(
+                `${flag === undefined ? "missing argument" : `unexpected argument ${JSON.stringify(flag)}`}\n${USAGE}`,
+            );
         }
         o[flag.slice(2) as keyof Options] = value;
         i++;
     }
     if (o.stack && o.config && !o.check) {
-        throw new Error(`--stack and --config go together only with --check (then --config is the stack's next config)\n${USAGE}`);
+        throw new Error(
+            `--stack and --config go together only with --check (then --config is the stack's next config)\n${USAGE}`,
+        );
     }
     if (o.check && o.release) {
         throw new Error(`--check and --release exclude each other\n${USAGE}`);
@@ -70,10 +78,15 @@ function parseArgs(argv: readonly string[]): Options {
 export function entriesFromStack(stack: string): BoskosEntry[] {
     let text: string;
     try {
-        text = execFileSync("pulumi", ["stack", "output", "boskos", "--json", "--stack", stack], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        text = execFileSync("pulumi", ["stack", "output", "boskos", "--json", "--stack", stack], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
     } catch (e) {
         const err = e as { stderr?: string; message: string };
-        throw new Error(`pulumi stack output boskos --stack ${stack} failed: ${(err.stderr ?? err.message).trim()}`, { cause: e });
+        throw new Error(`pulumi stack output boskos --stack ${stack} failed: ${(err.stderr ?? err.message).trim()}`, {
+            cause: e,
+        });
     }
     const value = JSON.parse(text) as unknown;
     if (!Array.isArray(value) || value.length === 0) {
@@ -97,7 +110,9 @@ function programEntries(leases: readonly number[], upgradeLeases: readonly numbe
 
 /** Lease numbers back from names, for the generator snippet. */
 function numbers(entries: readonly BoskosEntry[], type: string, stem: string): number[] {
-    return (entries.find((e) => e.type === type)?.names ?? []).map((n) => Number(n.slice(stem.length))).filter(Number.isInteger);
+    return (entries.find((e) => e.type === type)?.names ?? [])
+        .map((n) => Number(n.slice(stem.length)))
+        .filter(Number.isInteger);
 }
 
 /**
@@ -112,7 +127,9 @@ export function orderDifferences(expected: readonly BoskosEntry[], actual: reado
         if (!w.names || !h?.names || w.names.length !== h.names.length) continue;
         const sameSet = new Set([...w.names, ...h.names]).size === w.names.length;
         if (sameSet && w.names.some((n, i) => h.names![i] !== n)) {
-            diffs.push(`${w.type}: the names are not in generate-boskos.py's order (sorted as plain strings: ${w.names.join(", ")}); the file was edited by hand, regenerate it with make boskos-config`);
+            diffs.push(
+                `${w.type}: the names are not in generate-boskos.py's order (sorted as plain strings: ${w.names.join(", ")}); the file was edited by hand, regenerate it with make boskos-config`,
+            );
         }
     }
     return diffs;
@@ -122,15 +139,23 @@ export function orderDifferences(expected: readonly BoskosEntry[], actual: reado
  * Leases the stack has deployed, its next config no longer declares (the next `up` removes them), and `listed`
  * (the boskos file) still hands out: one warning line each.
  */
-export function pendingRemovalWarnings(deployed: readonly BoskosEntry[], next: readonly BoskosEntry[], listed: readonly BoskosEntry[], stack: string): string[] {
+export function pendingRemovalWarnings(
+    deployed: readonly BoskosEntry[],
+    next: readonly BoskosEntry[],
+    listed: readonly BoskosEntry[],
+    stack: string,
+): string[] {
     const names = (list: readonly BoskosEntry[]) => new Set(list.flatMap((e) => e.names ?? []));
     const keep = names(next);
     const inBoskos = names(listed);
     return [...names(deployed)]
         .filter((n) => !keep.has(n) && inBoskos.has(n))
         .sort()
-        .map((n) => `stack ${stack} is about to remove ${n} (deployed, no longer in its config), but boskos still lists it: ` +
-            `take ${n} out of boskos first (generate-boskos.py, make boskos-config), wait until no job holds it, then run up`);
+        .map(
+            (n) =>
+                `stack ${stack} is about to remove ${n} (deployed, no longer in its config), but boskos still lists it: ` +
+                `take ${n} out of boskos first (generate-boskos.py, make boskos-config), wait until no job holds it, then run up`,
+        );
 }
 
 /** The generator's inputs back from entries. */
@@ -146,7 +171,9 @@ function generatorInput(entries: readonly BoskosEntry[]): OvirtBoskosInput {
 function release(dir: string, entries: readonly BoskosEntry[], source: string): number {
     const change = updateRelease(path.resolve(dir), generatorInput(entries), source);
     if (!change.changedFiles.length) {
-        console.log(`${dir}: generate-boskos.py and _boskos.yaml already hold the oVirt leases of ${source}; nothing changed`);
+        console.log(
+            `${dir}: generate-boskos.py and _boskos.yaml already hold the oVirt leases of ${source}; nothing changed`,
+        );
         return 0;
     }
     console.log(`${dir}: changed ${change.changedFiles.join(", ")}\n\n${change.diff}`);
@@ -168,8 +195,13 @@ export function main(argv: readonly string[]): number {
     }
     const actual = parseOvirtBoskosEntries(fs.readFileSync(o.check, "utf8"));
     const diffs = [...compareBoskosEntries(entries, actual), ...orderDifferences(entries, actual)];
-    const nextConfig = o.stack ? (o.config ?? (fs.existsSync(`Pulumi.${o.stack}.yaml`) ? `Pulumi.${o.stack}.yaml` : undefined)) : undefined;
-    const warnings = o.stack && nextConfig ? pendingRemovalWarnings(entries, entriesFromConfig(path.resolve(nextConfig)), actual, o.stack) : [];
+    const nextConfig = o.stack
+        ? (o.config ?? (fs.existsSync(`Pulumi.${o.stack}.yaml`) ? `Pulumi.${o.stack}.yaml` : undefined))
+        : undefined;
+    const warnings =
+        o.stack && nextConfig
+            ? pendingRemovalWarnings(entries, entriesFromConfig(path.resolve(nextConfig)), actual, o.stack)
+            : [];
     for (const w of warnings) console.log(`warning: ${w}`);
     const snippet = renderGeneratorSnippet(generatorInput(entries));
     if (diffs.length === 0) {
@@ -179,7 +211,9 @@ export function main(argv: readonly string[]): number {
         for (const d of diffs) console.log(`  - ${d}`);
         console.log(`\nexpected entries:\n${rendered}`);
     }
-    console.log(`generate-boskos.py (CONFIG entries):\n${snippet.configEntries}\ngenerate-boskos.py (loops):\n${snippet.loops}`);
+    console.log(
+        `generate-boskos.py (CONFIG entries):\n${snippet.configEntries}\ngenerate-boskos.py (loops):\n${snippet.loops}`,
+    );
     return diffs.length === 0 && warnings.length === 0 ? 0 : 1;
 }
 

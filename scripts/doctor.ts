@@ -13,14 +13,22 @@
 import * as path from "node:path";
 import { ContextError, DoctorContext, loadContext, stackEnvironment } from "./lib/doctor/context";
 import { boskosChecks } from "./lib/doctor/boskos";
-import { EngineFacts, findStorageDomain, leaseEngineChecks, proxyVmCheck, readEngineFacts, upgradeEngineCheck } from "./lib/doctor/engine";
+import {
+    EngineFacts,
+    findStorageDomain,
+    leaseEngineChecks,
+    proxyVmCheck,
+    readEngineFacts,
+    upgradeEngineCheck,
+} from "./lib/doctor/engine";
 import { upgradeLeases as deriveUpgradeLeases } from "../lib/leaseModel";
 import { proxyChecks } from "./lib/doctor/proxy";
 import { CheckResult, EXIT, exitCode, fail, formatResult, summary } from "./lib/doctor/report";
 import { expectedProfile, readProfileItem, vaultChecks } from "./lib/doctor/vault";
 
 const ROOT = path.resolve(__dirname, "..");
-const USAGE = "usage: npm run doctor -- [--stack <name>] [--cwd <project dir>] [--boskos <release checkout or _boskos.yaml>] [ovirt-NN|ovirt-upgrade-N ...]";
+const USAGE =
+    "usage: npm run doctor -- [--stack <name>] [--cwd <project dir>] [--boskos <release checkout or _boskos.yaml>] [ovirt-NN|ovirt-upgrade-N ...]";
 
 interface Options {
     stack: string;
@@ -39,7 +47,8 @@ function parseArgs(argv: readonly string[]): Options {
         }
         if (a.startsWith("--")) {
             const v = argv[++i];
-            if (!["--stack", "--cwd", "--boskos"].includes(a) || v === undefined || v.startsWith("--")) throw new ContextError(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
+            if (!["--stack", "--cwd", "--boskos"].includes(a) || v === undefined || v.startsWith("--"))
+                throw new ContextError(`unexpected argument ${JSON.stringify(a)}\n${USAGE}`);
             if (a === "--stack") o.stack = v;
             else if (a === "--cwd") o.cwd = path.resolve(v);
             else o.boskos = v;
@@ -72,7 +81,11 @@ export async function runChecks(ctx: DoctorContext, boskos: string | undefined):
         ...ctx.undeclared.map((name) => ({
             subject: name,
             check: "stack.declared",
-            ...fail(`${name} declared by stack ${ctx.stack}`, "not declared (not in ovirt-ci:leases / upgradeLeases)", `add it to Pulumi.${ctx.stack}.yaml and run up, or check the name`),
+            ...fail(
+                `${name} declared by stack ${ctx.stack}`,
+                "not declared (not in ovirt-ci:leases / upgradeLeases)",
+                `add it to Pulumi.${ctx.stack}.yaml and run up, or check the name`,
+            ),
         })),
         await proxyVmCheck(ctx, facts),
         ...(await vaultChecks(ctx, item, expected)),
@@ -81,7 +94,15 @@ export async function runChecks(ctx: DoctorContext, boskos: string | undefined):
     results.push(...(await proxyChecks(ctx)));
     for (const u of ctx.upgradeLeases) results.push(await upgradeEngineCheck(ctx, facts, u));
     results.push(...(await boskosChecks(ctx, boskos)));
-    const order = [...new Set(["proxy", "profile", ...ctx.leases.map((l) => l.name), ...ctx.upgradeLeases.map((u) => u.name), ...ctx.undeclared])];
+    const order = [
+        ...new Set([
+            "proxy",
+            "profile",
+            ...ctx.leases.map((l) => l.name),
+            ...ctx.upgradeLeases.map((u) => u.name),
+            ...ctx.undeclared,
+        ]),
+    ];
     return results.sort((a, b) => order.indexOf(a.subject) - order.indexOf(b.subject));
 }
 

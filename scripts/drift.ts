@@ -17,7 +17,14 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { ovnDrift } from "./drift/ovnPortSecurity";
-import { ExportedResource, SECRET_V2, VaultDriftResult, checkVaultItems, itemDrifted, renderVaultDrift } from "./vaultDrift";
+import {
+    ExportedResource,
+    SECRET_V2,
+    VaultDriftResult,
+    checkVaultItems,
+    itemDrifted,
+    renderVaultDrift,
+} from "./vaultDrift";
 
 export const EXIT = Object.freeze({ clean: 0, drift: 1, failed: 2 });
 
@@ -95,7 +102,11 @@ function same(a: unknown, b: unknown): boolean {
 function canonical(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(canonical);
     if (v && typeof v === "object") {
-        return Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+        return Object.fromEntries(
+            Object.keys(v as object)
+                .sort()
+                .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+        );
     }
     return v;
 }
@@ -139,7 +150,9 @@ export function analyzePreview(digest: PreviewDigest, stack: string): DriftRepor
             const found = main.oldState.inputs ?? {};
             const expected = main.newState.inputs ?? {};
             const was = before?.inputs ?? found;
-            const keys = [...new Set([...Object.keys(found), ...Object.keys(expected)])].filter((k) => !INTERNAL_KEYS.has(k)).sort();
+            const keys = [...new Set([...Object.keys(found), ...Object.keys(expected)])]
+                .filter((k) => !INTERNAL_KEYS.has(k))
+                .sort();
             for (const k of keys) {
                 if (same(found[k], expected[k])) continue;
                 fields.push({
@@ -184,9 +197,10 @@ export function renderReport(r: DriftReport): string {
         lines.push(`  ${o.type} ${o.name} (${o.ops.join(", ")})`);
         if (o.summary) lines.push(`    ${o.summary}`);
         for (const f of o.fields) {
-            const why = f.cause === "engine"
-                ? "changed outside Pulumi"
-                : `not applied yet: the last up recorded ${show(f.recorded)}`;
+            const why =
+                f.cause === "engine"
+                    ? "changed outside Pulumi"
+                    : `not applied yet: the last up recorded ${show(f.recorded)}`;
             lines.push(`    ${f.field}: expected ${show(f.expected)}, found ${show(f.found)} (${why})`);
         }
     }
@@ -211,7 +225,8 @@ export function failureReason(digest: PreviewDigest | undefined, stderr: string)
             if (/^error: /.test(l.trim())) msgs.add(l.trim().replace(/^error: /, ""));
         }
     }
-    if (msgs.size === 0) msgs.add(stderr.trim().split("\n").slice(-5).join("\n") || "pulumi preview failed without a message");
+    if (msgs.size === 0)
+        msgs.add(stderr.trim().split("\n").slice(-5).join("\n") || "pulumi preview failed without a message");
     return [...msgs].join("\n  ");
 }
 
@@ -227,11 +242,15 @@ function parseArgs(argv: readonly string[]): Options {
     let json = false;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
-        if (a === "--json") { json = true; continue; }
+        if (a === "--json") {
+            json = true;
+            continue;
+        }
         if (a === "--help" || a === "-h") throw new HelpRequested(USAGE);
         const v = argv[i + 1];
         if ((a === "--stack" || a === "--cwd") && v !== undefined && !v.startsWith("--")) {
-            if (a === "--stack") stack = v; else cwd = path.resolve(v);
+            if (a === "--stack") stack = v;
+            else cwd = path.resolve(v);
             i++;
             continue;
         }
@@ -244,9 +263,17 @@ function parseArgs(argv: readonly string[]): Options {
 class UsageError extends Error {}
 class HelpRequested extends Error {}
 
-function run(cmd: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string; error?: NodeJS.ErrnoException }> {
+function run(
+    cmd: string,
+    args: string[],
+    cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string; error?: NodeJS.ErrnoException }> {
     return new Promise((resolve) => {
-        const child = spawn(cmd, args, { cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" } });
+        const child = spawn(cmd, args, {
+            cwd,
+            stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -257,7 +284,11 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number |
 }
 
 /** Runs the check; returns the exit code. `out`/`err` receive the report and the failure message. */
-export async function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+    argv: readonly string[],
+    out: (s: string) => void = (s) => process.stdout.write(s),
+    err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
     let o: Options;
     try {
         o = parseArgs(argv);
@@ -273,12 +304,24 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
         err(`drift: the check of stack ${o.stack} failed (exit 2):\n  ${why}\n`);
         return EXIT.failed;
     };
-    const args = ["preview", "--refresh", "--expect-no-changes", "--json", "--non-interactive", "--stack", o.stack, "--cwd", o.cwd];
+    const args = [
+        "preview",
+        "--refresh",
+        "--expect-no-changes",
+        "--json",
+        "--non-interactive",
+        "--stack",
+        o.stack,
+        "--cwd",
+        o.cwd,
+    ];
     const r = await run("pulumi", args, o.cwd);
     if (r.error) {
-        return fail(r.error.code === "ENOENT"
-            ? `the pulumi CLI is not on PATH (run scripts/setup.sh, then source scripts/lib/env.sh)`
-            : `cannot run pulumi in ${o.cwd}: ${r.error.message}`);
+        return fail(
+            r.error.code === "ENOENT"
+                ? `the pulumi CLI is not on PATH (run scripts/setup.sh, then source scripts/lib/env.sh)`
+                : `cannot run pulumi in ${o.cwd}: ${r.error.message}`,
+        );
     }
     let digest: PreviewDigest | undefined;
     try {
@@ -296,8 +339,13 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     let ovn: DriftObject[];
     try {
         ovn = await ovnDrift(digest.steps, async () => {
-            const c = await run("pulumi", ["config", "--show-secrets", "--json", "--stack", o.stack, "--cwd", o.cwd], o.cwd);
-            if (c.code !== 0) throw new Error(`pulumi config of stack ${o.stack} failed: ${c.stderr.trim().split("\n").pop() ?? ""}`);
+            const c = await run(
+                "pulumi",
+                ["config", "--show-secrets", "--json", "--stack", o.stack, "--cwd", o.cwd],
+                o.cwd,
+            );
+            if (c.code !== 0)
+                throw new Error(`pulumi config of stack ${o.stack} failed: ${c.stderr.trim().split("\n").pop() ?? ""}`);
             return c.stdout;
         });
     } catch (e) {
@@ -311,7 +359,11 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     // Vault items: Pulumi cannot see their drift (scripts/vaultDrift.ts).
     const vault = await vaultItemsDrift(digest, o);
     if (vault.failed) return fail(vault.failed);
-    out(o.json ? `${JSON.stringify({ ...report, vault: vault.items }, null, 2)}\n` : renderReport(report) + renderVaultDrift(vault.items));
+    out(
+        o.json
+            ? `${JSON.stringify({ ...report, vault: vault.items }, null, 2)}\n`
+            : renderReport(report) + renderVaultDrift(vault.items),
+    );
     return report.drifted.length === 0 && !vault.items.some(itemDrifted) ? EXIT.clean : EXIT.drift;
 }
 
@@ -329,7 +381,8 @@ async function vaultItemsDrift(digest: PreviewDigest, o: Options): Promise<Vault
     } catch {
         resources = undefined;
     }
-    if (r.code !== 0 || !Array.isArray(resources)) return { items: [], failed: `pulumi stack export of ${o.stack} failed: ${failureReason(undefined, r.stderr)}` };
+    if (r.code !== 0 || !Array.isArray(resources))
+        return { items: [], failed: `pulumi stack export of ${o.stack} failed: ${failureReason(undefined, r.stderr)}` };
     const c = await run("pulumi", ["config", "--json", "--show-secrets", "--stack", o.stack, "--cwd", o.cwd], o.cwd);
     let config: Record<string, { value?: string }> = {};
     try {
@@ -337,7 +390,11 @@ async function vaultItemsDrift(digest: PreviewDigest, o: Options): Promise<Vault
     } catch {
         return { items: [], failed: `pulumi config of ${o.stack} failed: ${failureReason(undefined, c.stderr)}` };
     }
-    const vaultConfig = Object.fromEntries(["address", "token", "namespace"].flatMap((k) => (typeof config[`vault:${k}`]?.value === "string" ? [[k, config[`vault:${k}`].value]] : [])));
+    const vaultConfig = Object.fromEntries(
+        ["address", "token", "namespace"].flatMap((k) =>
+            typeof config[`vault:${k}`]?.value === "string" ? [[k, config[`vault:${k}`].value]] : [],
+        ),
+    );
     return checkVaultItems(resources, vaultConfig);
 }
 

@@ -49,7 +49,9 @@ function onPath(bin: string): boolean {
 }
 
 function requireTools(): void {
-    const missing = ["pulumi", "pulumi-language-nodejs", "bao", "dnsmasq", "haproxy", "ssh-keygen"].filter((b) => !onPath(b) && !fs.existsSync(`/usr/sbin/${b}`));
+    const missing = ["pulumi", "pulumi-language-nodejs", "bao", "dnsmasq", "haproxy", "ssh-keygen"].filter(
+        (b) => !onPath(b) && !fs.existsSync(`/usr/sbin/${b}`),
+    );
     if (!fs.existsSync("/usr/sbin/sshd")) missing.push("sshd");
     if (missing.length) throw new StepError("toolchain", `missing: ${missing.join(", ")}`, SETUP_FIX);
 }
@@ -86,7 +88,13 @@ async function ports(): Promise<Ports> {
     const f = file("ports.json");
     const known = fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f, "utf8")) as Partial<Ports>) : {};
     const out: Ports = { engine: 0, ovnAuth: 0, ovnNetwork: 0, openbao: 0, sshd: 0 };
-    const daemon: Record<keyof Ports, string> = { engine: "engine", ovnAuth: "engine", ovnNetwork: "engine", openbao: "openbao", sshd: "sshd" };
+    const daemon: Record<keyof Ports, string> = {
+        engine: "engine",
+        ovnAuth: "engine",
+        ovnNetwork: "engine",
+        openbao: "openbao",
+        sshd: "sshd",
+    };
     for (const k of Object.keys(out) as (keyof Ports)[]) {
         const p = known[k];
         // A known port is kept when its daemon runs (it is busy then) or when it is free.
@@ -112,17 +120,32 @@ async function waitHealthy(name: string, pid: number, check: () => Promise<boole
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
         if (!alive(pid)) {
-            throw new StepError(name, `exited right after the start; last lines of .local/logs/${name}.log:\n${tail(name)}`, `fix what the log says, then re-run; ${SETUP_FIX} if a tool is missing`);
+            throw new StepError(
+                name,
+                `exited right after the start; last lines of .local/logs/${name}.log:\n${tail(name)}`,
+                `fix what the log says, then re-run; ${SETUP_FIX} if a tool is missing`,
+            );
         }
         if (await check().catch(() => false)) return;
         await sleep(200);
     }
-    throw new StepError(name, `not healthy after ${seconds} s; last lines of .local/logs/${name}.log:\n${tail(name)}`, "npm run down:local, then npm run up:local");
+    throw new StepError(
+        name,
+        `not healthy after ${seconds} s; last lines of .local/logs/${name}.log:\n${tail(name)}`,
+        "npm run down:local, then npm run up:local",
+    );
 }
 
 function tail(name: string): string {
     const f = path.join(LOGS, `${name}.log`);
-    return fs.existsSync(f) ? fs.readFileSync(f, "utf8").split("\n").slice(-15).map((l) => `    ${l}`).join("\n") : "    (no log)";
+    return fs.existsSync(f)
+        ? fs
+              .readFileSync(f, "utf8")
+              .split("\n")
+              .slice(-15)
+              .map((l) => `    ${l}`)
+              .join("\n")
+        : "    (no log)";
 }
 
 /** Reuses a running, healthy daemon or starts one. */
@@ -133,7 +156,11 @@ async function ensureDaemon(name: string, check: () => Promise<boolean>, start: 
             say(`${name}: running (pid ${pid})`);
             return;
         }
-        throw new StepError(name, `pid ${pid} (from .local/${name}.pid) runs but does not answer`, `npm run down:local (stops it), then npm run up:local; or kill ${pid}`);
+        throw new StepError(
+            name,
+            `pid ${pid} (from .local/${name}.pid) runs but does not answer`,
+            `npm run down:local (stops it), then npm run up:local; or kill ${pid}`,
+        );
     }
     const started = start();
     await waitHealthy(name, started, check);
@@ -166,23 +193,44 @@ const LOCAL_LEASES = [10, 11, 12];
  * by the sandbox's own haproxy/dnsmasq; otherwise, before any resource is created, new free ones, saying which port
  * was taken by whom. Kept in `file` so the stack config stays stable from run to run.
  */
-export async function chooseProxyPorts(file: string, sandboxDir: string, log: (msg: string) => void = say): Promise<ProxyPorts> {
-    const known = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as { proxy?: ProxyPorts }).proxy : undefined;
-    let chosen: ProxyPorts = known ?? { localDnsPort: DEFAULT_PROXY_VM.localDnsPort, localHaproxyPorts: { ...DEFAULT_PROXY_VM.localHaproxyPorts } };
-    const problems = await localPortProblems(neededPorts({ ...chosen.localHaproxyPorts }, chosen.localDnsPort, LOCAL_LEASES), sandboxDir);
+export async function chooseProxyPorts(
+    file: string,
+    sandboxDir: string,
+    log: (msg: string) => void = say,
+): Promise<ProxyPorts> {
+    const known = fs.existsSync(file)
+        ? (JSON.parse(fs.readFileSync(file, "utf8")) as { proxy?: ProxyPorts }).proxy
+        : undefined;
+    let chosen: ProxyPorts = known ?? {
+        localDnsPort: DEFAULT_PROXY_VM.localDnsPort,
+        localHaproxyPorts: { ...DEFAULT_PROXY_VM.localHaproxyPorts },
+    };
+    const problems = await localPortProblems(
+        neededPorts({ ...chosen.localHaproxyPorts }, chosen.localDnsPort, LOCAL_LEASES),
+        sandboxDir,
+    );
     if (problems.length > 0) {
         for (const p of problems) log(`proxy sandbox: ${p.replace(/ Fix: .*$/, "")}`);
-        chosen = { localDnsPort: await freeDnsBase(LOCAL_LEASES, sandboxDir).catch((e: Error) => {
-            throw new StepError("proxy sandbox", e.message, "free some loopback ports (ss -lntu), then re-run");
-        }), localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() } };
-        log(`proxy sandbox: using free ports instead: HAProxy ${JSON.stringify(chosen.localHaproxyPorts)}, DNS of lease N on ${chosen.localDnsPort} + N ` +
-            `(kept in ${path.relative(ROOT, file)}; delete its "proxy" entry to try the defaults again)`);
+        chosen = {
+            localDnsPort: await freeDnsBase(LOCAL_LEASES, sandboxDir).catch((e: Error) => {
+                throw new StepError("proxy sandbox", e.message, "free some loopback ports (ss -lntu), then re-run");
+            }),
+            localHaproxyPorts: {
+                api: await freePort(),
+                https: await freePort(),
+                http: await freePort(),
+                stats: await freePort(),
+            },
+        };
+        log(
+            `proxy sandbox: using free ports instead: HAProxy ${JSON.stringify(chosen.localHaproxyPorts)}, DNS of lease N on ${chosen.localDnsPort} + N ` +
+                `(kept in ${path.relative(ROOT, file)}; delete its "proxy" entry to try the defaults again)`,
+        );
     }
     const all = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
     fs.writeFileSync(file, `${JSON.stringify({ ...all, proxy: chosen }, null, 2)}\n`);
     return chosen;
 }
-
 
 async function services(): Promise<LocalServices> {
     requireTools();
@@ -194,33 +242,68 @@ async function services(): Promise<LocalServices> {
     await ensureDaemon(
         "engine",
         // healthy = the engine and its OVN provider answer (an emulator started by an older checkout has no OVN ports)
-        async () => fs.existsSync(caFile) && (await httpsGet(`${engineUrl}/__admin/stats`, fs.readFileSync(caFile, "utf8"))).status === 200 &&
+        async () =>
+            fs.existsSync(caFile) &&
+            (await httpsGet(`${engineUrl}/__admin/stats`, fs.readFileSync(caFile, "utf8"))).status === 200 &&
             (await httpsGet(`https://127.0.0.1:${p.ovnAuth}/v2.0/`, fs.readFileSync(caFile, "utf8"))).status === 200,
-        () => spawnDaemon("engine", process.execPath, [
-            "-r", require.resolve("ts-node/register/transpile-only"), path.join(ROOT, "emulator/cli.ts"),
-            "--port", String(p.engine), "--state", file("engine-state.json"), "--latency", "fast",
-            "--ovn-auth-port", String(p.ovnAuth), "--ovn-network-port", String(p.ovnNetwork),
-        ]),
+        () =>
+            spawnDaemon("engine", process.execPath, [
+                "-r",
+                require.resolve("ts-node/register/transpile-only"),
+                path.join(ROOT, "emulator/cli.ts"),
+                "--port",
+                String(p.engine),
+                "--state",
+                file("engine-state.json"),
+                "--latency",
+                "fast",
+                "--ovn-auth-port",
+                String(p.ovnAuth),
+                "--ovn-network-port",
+                String(p.ovnNetwork),
+            ]),
     );
 
     const tokenFile = file("openbao-token");
-    if (!fs.existsSync(tokenFile)) fs.writeFileSync(tokenFile, `local-${randomBytes(12).toString("hex")}\n`, { mode: 0o600 });
+    if (!fs.existsSync(tokenFile))
+        fs.writeFileSync(tokenFile, `local-${randomBytes(12).toString("hex")}\n`, { mode: 0o600 });
     const token = fs.readFileSync(tokenFile, "utf8").trim();
     const baoAddress = `http://127.0.0.1:${p.openbao}`;
     await ensureDaemon(
         "openbao",
         async () => (await fetch(`${baoAddress}/v1/sys/health`)).ok,
-        () => spawnDaemon("openbao", "bao", ["server", "-dev", `-dev-root-token-id=${token}`, `-dev-listen-address=127.0.0.1:${p.openbao}`, "-dev-no-store-token"], {
-            ...process.env,
-            HOME: LOCAL,
-        }),
+        () =>
+            spawnDaemon(
+                "openbao",
+                "bao",
+                [
+                    "server",
+                    "-dev",
+                    `-dev-root-token-id=${token}`,
+                    `-dev-listen-address=127.0.0.1:${p.openbao}`,
+                    "-dev-no-store-token",
+                ],
+                {
+                    ...process.env,
+                    HOME: LOCAL,
+                },
+            ),
     );
     // The dev server keeps everything in memory: (re-)enable the KV v2 mount the CI's Vault has.
     const headers = { "X-Vault-Token": token, "Content-Type": "application/json" };
     const mounts = (await (await fetch(`${baoAddress}/v1/sys/mounts`, { headers })).json()) as Record<string, unknown>;
     if (!("kv/" in mounts) && !("kv/" in ((mounts.data as Record<string, unknown>) ?? {}))) {
-        const res = await fetch(`${baoAddress}/v1/sys/mounts/kv`, { method: "POST", headers, body: JSON.stringify({ type: "kv", options: { version: "2" } }) });
-        if (!res.ok) throw new StepError("openbao", `enabling KV v2 at kv/ failed: HTTP ${res.status} ${await res.text()}`, "npm run down:local, then npm run up:local");
+        const res = await fetch(`${baoAddress}/v1/sys/mounts/kv`, {
+            method: "POST",
+            headers,
+            body: JSON.stringify({ type: "kv", options: { version: "2" } }),
+        });
+        if (!res.ok)
+            throw new StepError(
+                "openbao",
+                `enabling KV v2 at kv/ failed: HTTP ${res.status} ${await res.text()}`,
+                "npm run down:local, then npm run up:local",
+            );
     }
 
     // The program runs with the CI secret collection's least-privilege token, not the root token
@@ -245,9 +328,22 @@ async function services(): Promise<LocalServices> {
     fs.mkdirSync(SANDBOX, { recursive: true });
     const proxyPorts = await chooseProxyPorts(file("ports.json"), SANDBOX);
     return {
-        engine: { apiUrl: `${engineUrl}/ovirt-engine/api`, ovnAuthUrl: `https://127.0.0.1:${p.ovnAuth}/v2.0`, ovnNetworkUrl: `https://127.0.0.1:${p.ovnNetwork}/v2.0`, caPem: fs.readFileSync(caFile, "utf8"), username: ADMIN_USER, password: DEFAULT_ADMIN_PASSWORD },
+        engine: {
+            apiUrl: `${engineUrl}/ovirt-engine/api`,
+            ovnAuthUrl: `https://127.0.0.1:${p.ovnAuth}/v2.0`,
+            ovnNetworkUrl: `https://127.0.0.1:${p.ovnNetwork}/v2.0`,
+            caPem: fs.readFileSync(caFile, "utf8"),
+            username: ADMIN_USER,
+            password: DEFAULT_ADMIN_PASSWORD,
+        },
         vault: { address: baoAddress, token: collectionToken },
-        sshd: { host: "127.0.0.1", port: p.sshd, user: sshdFiles.user, privateKeyPem: sshdFiles.privateKeyPem, publicKey: sshdFiles.publicKey },
+        sshd: {
+            host: "127.0.0.1",
+            port: p.sshd,
+            user: sshdFiles.user,
+            privateKeyPem: sshdFiles.privateKeyPem,
+            publicKey: sshdFiles.publicKey,
+        },
         sandboxDir: SANDBOX,
         ...proxyPorts,
     };
@@ -329,7 +425,8 @@ function stackPassphrase(create: boolean): string | undefined {
 function pulumiFix(message: string, again: string): string {
     return /currently locked/.test(message)
         ? "another pulumi run holds the stack: wait for it, then `npm run recover` (it names the run holding the lock and " +
-              "removes the lock once that run is gone), then " + again
+              "removes the lock once that run is gone), then " +
+              again
         : `read the error above; fix it and re-run ${again} (it is idempotent)`;
 }
 
@@ -341,13 +438,25 @@ async function up(): Promise<void> {
     const pass = stackPassphrase(true)!;
     const stack = await openStack(pass);
     await applyLocalStackConfig(stack, localStackConfig(svc));
-    say(`stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend ${fileBackendUrl(STATE_DIR)})`);
+    say(
+        `stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend ${fileBackendUrl(STATE_DIR)})`,
+    );
     const result = await stack.up({ refresh: true, onOutput: stream }).catch((e: Error) => {
-        throw new StepError("pulumi up", e.message.split("\n").slice(-25).join("\n"), pulumiFix(e.message, "npm run up:local"));
+        throw new StepError(
+            "pulumi up",
+            e.message.split("\n").slice(-25).join("\n"),
+            pulumiFix(e.message, "npm run up:local"),
+        );
     });
-    const outputs = Object.fromEntries(Object.entries(result.outputs).filter(([k]) => k !== "boskos").map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
+    const outputs = Object.fromEntries(
+        Object.entries(result.outputs)
+            .filter(([k]) => k !== "boskos")
+            .map(([k, v]) => [k, v.secret ? "[secret]" : v.value]),
+    );
     process.stdout.write(`\n=== stack outputs\n${JSON.stringify(outputs, null, 2)}\n`);
-    process.stdout.write(`\n=== _boskos.yaml (ovirt entries)\n${renderBoskosFile(result.outputs.boskos.value as BoskosEntry[])}`);
+    process.stdout.write(
+        `\n=== _boskos.yaml (ovirt entries)\n${renderBoskosFile(result.outputs.boskos.value as BoskosEntry[])}`,
+    );
     process.stdout.write(
         `\n=== done in ${Math.round((Date.now() - t0) / 1000)} s. Poke at it: docs/local.md; ` +
             `dig @127.0.0.1 -p ${svc.localDnsPort + 10} api.ovirt10.ovirt-ci.test; tear down: npm run down:local\n`,
@@ -362,7 +471,11 @@ async function down(): Promise<void> {
         await applyLocalStackConfig(stack, localStackConfig(svc));
         say(`stack ${STACK}: pulumi destroy --yes`);
         await stack.destroy({ onOutput: stream }).catch((e: Error) => {
-            throw new StepError("pulumi destroy", e.message.split("\n").slice(-25).join("\n"), pulumiFix(e.message, "npm run down:local"));
+            throw new StepError(
+                "pulumi destroy",
+                e.message.split("\n").slice(-25).join("\n"),
+                pulumiFix(e.message, "npm run down:local"),
+            );
         });
         await stack.workspace.removeStack(STACK);
         say(`stack ${STACK}: removed`);
@@ -372,7 +485,8 @@ async function down(): Promise<void> {
     stopSandboxProcesses();
     for (const name of ["sshd", "openbao", "engine"]) await stopDaemon(name);
     if (fs.existsSync(LOCAL)) {
-        for (const e of fs.readdirSync(LOCAL)) if (e !== "logs") fs.rmSync(path.join(LOCAL, e), { recursive: true, force: true });
+        for (const e of fs.readdirSync(LOCAL))
+            if (e !== "logs") fs.rmSync(path.join(LOCAL, e), { recursive: true, force: true });
     }
     fs.rmSync(path.join(ROOT, `Pulumi.${STACK}.yaml`), { force: true });
     say("down: daemons stopped, .local/ cleared (logs kept in .local/logs/)");
@@ -397,7 +511,7 @@ if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => (process.exitCode = code),
         (e: Error) => {
-            process.stderr.write(`\n[local] FAILED: ${e instanceof StepError ? e.message : e.stack ?? e.message}\n`);
+            process.stderr.write(`\n[local] FAILED: ${e instanceof StepError ? e.message : (e.stack ?? e.message)}\n`);
             process.exitCode = 1;
         },
     );

@@ -22,15 +22,26 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import {
-    SIDECAR_SUFFIX, StackFiles, clearStaleLocks, fileBackendDir, fileBackendUrl, repairSidecars, stackFiles, stackLocks,
+    SIDECAR_SUFFIX,
+    StackFiles,
+    clearStaleLocks,
+    fileBackendDir,
+    fileBackendUrl,
+    repairSidecars,
+    stackFiles,
+    stackLocks,
 } from "./lib/fileBackend";
 
 const ROOT = path.resolve(__dirname, "..");
-const USAGE = "usage: npm run recover [-- --stack <name>] [--cwd <project dir>] [--yes]   (default: the stack local of the local default)";
+const USAGE =
+    "usage: npm run recover [-- --stack <name>] [--cwd <project dir>] [--yes]   (default: the stack local of the local default)";
 
 /** A state the operator must resolve; the message names it, the fix says how. */
 export class RecoverError extends Error {
-    constructor(problem: string, readonly fix: string) {
+    constructor(
+        problem: string,
+        readonly fix: string,
+    ) {
         super(problem);
     }
 }
@@ -71,13 +82,26 @@ function pulumi(o: RecoverOptions, args: string[]): Promise<CliRun> {
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("error", (e: NodeJS.ErrnoException) =>
-            reject(e.code === "ENOENT" ? new RecoverError("the pulumi CLI is not on PATH", "run scripts/setup.sh, then source scripts/lib/env.sh") : e),
+            reject(
+                e.code === "ENOENT"
+                    ? new RecoverError(
+                          "the pulumi CLI is not on PATH",
+                          "run scripts/setup.sh, then source scripts/lib/env.sh",
+                      )
+                    : e,
+            ),
         );
         child.on("close", (code) => resolve({ code, stdout, stderr }));
     });
 }
 
-const lastLines = (r: CliRun, n = 12) => `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-n).map((l) => `    ${l}`).join("\n");
+const lastLines = (r: CliRun, n = 12) =>
+    `${r.stdout}\n${r.stderr}`
+        .trim()
+        .split("\n")
+        .slice(-n)
+        .map((l) => `    ${l}`)
+        .join("\n");
 
 /** A pending operation as the checkpoint records it. */
 interface PendingOperation {
@@ -98,16 +122,33 @@ function readCheckpoint(file: string): ReadCheckpoint {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (e) {
-        return { ok: false, error: (e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (e as Error).message, resources: 0, pending: [] };
+        return {
+            ok: false,
+            error: (e as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : (e as Error).message,
+            resources: 0,
+            pending: [],
+        };
     }
     try {
-        const v = JSON.parse(text) as { version?: unknown; checkpoint?: { latest?: { resources?: unknown[]; pending_operations?: PendingOperation[] } } };
+        const v = JSON.parse(text) as {
+            version?: unknown;
+            checkpoint?: { latest?: { resources?: unknown[]; pending_operations?: PendingOperation[] } };
+        };
         if (typeof v?.version !== "number" || typeof v.checkpoint !== "object" || v.checkpoint === null) {
             return { ok: false, error: "not a checkpoint (no version and checkpoint keys)", resources: 0, pending: [] };
         }
-        return { ok: true, resources: v.checkpoint.latest?.resources?.length ?? 0, pending: v.checkpoint.latest?.pending_operations ?? [] };
+        return {
+            ok: true,
+            resources: v.checkpoint.latest?.resources?.length ?? 0,
+            pending: v.checkpoint.latest?.pending_operations ?? [],
+        };
     } catch (e) {
-        return { ok: false, error: text.length === 0 ? "empty" : `not JSON (${(e as Error).message})`, resources: 0, pending: [] };
+        return {
+            ok: false,
+            error: text.length === 0 ? "empty" : `not JSON (${(e as Error).message})`,
+            resources: 0,
+            pending: [],
+        };
     }
 }
 
@@ -126,7 +167,12 @@ function backups(f: StackFiles, stack: string): Backup[] {
         if (!fs.existsSync(dir)) return;
         for (const n of fs.readdirSync(dir)) {
             const m = re.exec(n);
-            if (m) out.push({ file: path.join(dir, n), atMs: Number(BigInt(m[1]) / 1_000_000n), read: readCheckpoint(path.join(dir, n)) });
+            if (m)
+                out.push({
+                    file: path.join(dir, n),
+                    atMs: Number(BigInt(m[1]) / 1_000_000n),
+                    read: readCheckpoint(path.join(dir, n)),
+                });
         }
     };
     const esc = stack.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -146,9 +192,19 @@ function updatesSince(f: StackFiles, stack: string, sinceMs: number): string[] {
         const atMs = Number(BigInt(m[1]) / 1_000_000n);
         if (atMs <= sinceMs) continue;
         try {
-            const h = JSON.parse(fs.readFileSync(path.join(f.historyDir, n), "utf8")) as { kind?: string; result?: string; resourceChanges?: Record<string, number> };
-            const changes = Object.entries(h.resourceChanges ?? {}).filter(([k]) => k !== "same").map(([k, v]) => `${k} ${v}`).join(", ");
-            out.push({ atMs, line: `${new Date(atMs).toISOString()} ${h.kind ?? "?"} (${h.result ?? "?"})${changes ? `: ${changes}` : ""}` });
+            const h = JSON.parse(fs.readFileSync(path.join(f.historyDir, n), "utf8")) as {
+                kind?: string;
+                result?: string;
+                resourceChanges?: Record<string, number>;
+            };
+            const changes = Object.entries(h.resourceChanges ?? {})
+                .filter(([k]) => k !== "same")
+                .map(([k, v]) => `${k} ${v}`)
+                .join(", ");
+            out.push({
+                atMs,
+                line: `${new Date(atMs).toISOString()} ${h.kind ?? "?"} (${h.result ?? "?"})${changes ? `: ${changes}` : ""}`,
+            });
         } catch {
             out.push({ atMs, line: `${new Date(atMs).toISOString()} (unreadable record ${n})` });
         }
@@ -168,13 +224,22 @@ function checkLocks(dir: string, project: string, o: RecoverOptions): void {
     for (const l of stackLocks(dir, project, o.stack)) {
         const rel = path.relative(dir, l.file);
         if (l.holder === "live") {
-            throw new RecoverError(`a pulumi run on this machine holds the stack ${o.stack}: pid ${l.pid} (${l.username}, since ${l.timestamp}; lock ${rel})`, `wait for it to end, or stop it (kill ${l.pid}), then run npm run recover again; nothing was changed`);
+            throw new RecoverError(
+                `a pulumi run on this machine holds the stack ${o.stack}: pid ${l.pid} (${l.username}, since ${l.timestamp}; lock ${rel})`,
+                `wait for it to end, or stop it (kill ${l.pid}), then run npm run recover again; nothing was changed`,
+            );
         }
         if (l.holder === "elsewhere") {
-            throw new RecoverError(`a pulumi run on another machine holds the stack ${o.stack}: ${l.username}@${l.hostname} pid ${l.pid} since ${l.timestamp} (lock ${rel})`, `make sure that run has ended, then \`pulumi cancel --yes --stack ${o.stack}\` and npm run recover again; nothing was changed`);
+            throw new RecoverError(
+                `a pulumi run on another machine holds the stack ${o.stack}: ${l.username}@${l.hostname} pid ${l.pid} since ${l.timestamp} (lock ${rel})`,
+                `make sure that run has ended, then \`pulumi cancel --yes --stack ${o.stack}\` and npm run recover again; nothing was changed`,
+            );
         }
         if (l.holder === "unreadable") {
-            throw new RecoverError(`the lock ${rel} of the stack ${o.stack} is not the CLI's lock JSON (pid, hostname)`, `make sure no pulumi run uses the stack, then remove ${l.file} and run npm run recover again; nothing was changed`);
+            throw new RecoverError(
+                `the lock ${rel} of the stack ${o.stack} is not the CLI's lock JSON (pid, hostname)`,
+                `make sure no pulumi run uses the stack, then remove ${l.file} and run npm run recover again; nothing was changed`,
+            );
         }
     }
 }
@@ -192,9 +257,14 @@ function restoreCheckpoint(dir: string, f: StackFiles, o: RecoverOptions, damage
         );
     }
     const exists = fs.existsSync(f.checkpoint);
-    o.log(`stack ${o.stack}: the checkpoint ${rel(f.checkpoint)} does not parse: ${damaged.error}${exists ? ` (${fs.statSync(f.checkpoint).size} bytes, written ${fs.statSync(f.checkpoint).mtime.toISOString()})` : ""}`);
-    for (const b of all.slice(0, all.indexOf(chosen))) o.log(`  newer copy ${rel(b.file)} does not parse either: ${b.read.error}`);
-    o.log(`  newest copy that parses: ${rel(chosen.file)}, written ${new Date(chosen.atMs).toISOString()}, ${chosen.read.resources} resources, ${chosen.read.pending.length} pending operations`);
+    o.log(
+        `stack ${o.stack}: the checkpoint ${rel(f.checkpoint)} does not parse: ${damaged.error}${exists ? ` (${fs.statSync(f.checkpoint).size} bytes, written ${fs.statSync(f.checkpoint).mtime.toISOString()})` : ""}`,
+    );
+    for (const b of all.slice(0, all.indexOf(chosen)))
+        o.log(`  newer copy ${rel(b.file)} does not parse either: ${b.read.error}`);
+    o.log(
+        `  newest copy that parses: ${rel(chosen.file)}, written ${new Date(chosen.atMs).toISOString()}, ${chosen.read.resources} resources, ${chosen.read.pending.length} pending operations`,
+    );
     const lost = updatesSince(f, o.stack, chosen.atMs);
     o.log(
         lost.length
@@ -202,10 +272,19 @@ function restoreCheckpoint(dir: string, f: StackFiles, o: RecoverOptions, damage
             : "  what restoring it loses: no update is recorded after it (the damaged file held at most the steps of the run that was interrupted)",
     );
     if (!o.yes) {
-        throw new RecoverError(`restoring the checkpoint of ${o.stack} from ${rel(chosen.file)} needs your confirmation`, "read what it loses above, then run npm run recover -- --yes (add your --stack); nothing was changed");
+        throw new RecoverError(
+            `restoring the checkpoint of ${o.stack} from ${rel(chosen.file)} needs your confirmation`,
+            "read what it loses above, then run npm run recover -- --yes (add your --stack); nothing was changed",
+        );
     }
     if (exists) {
-        const keep = path.join(dir, ".pulumi", "damaged", path.basename(path.dirname(f.checkpoint)), `${o.stack}.${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+        const keep = path.join(
+            dir,
+            ".pulumi",
+            "damaged",
+            path.basename(path.dirname(f.checkpoint)),
+            `${o.stack}.${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+        );
         fs.mkdirSync(path.dirname(keep), { recursive: true });
         fs.copyFileSync(f.checkpoint, keep);
         o.log(`  kept the damaged checkpoint as ${rel(keep)}`);
@@ -218,10 +297,16 @@ function restoreCheckpoint(dir: string, f: StackFiles, o: RecoverOptions, damage
 }
 
 /** Step 4: pending operations cleared by a refresh; what is left is named with the fix. */
-async function clearPending(o: RecoverOptions, pending: PendingOperation[], reread: () => Promise<PendingOperation[]>): Promise<void> {
+async function clearPending(
+    o: RecoverOptions,
+    pending: PendingOperation[],
+    reread: () => Promise<PendingOperation[]>,
+): Promise<void> {
     o.log(`stack ${o.stack}: ${pending.length} pending operation(s) from an interrupted run:`);
     for (const p of pending) o.log(`  ${p.type} ${p.resource.urn}`);
-    o.log(`stack ${o.stack}: pulumi refresh --yes --skip-preview --clear-pending-creates (reads the engine; drops the creates the run had started: the next up adopts those objects by name)`);
+    o.log(
+        `stack ${o.stack}: pulumi refresh --yes --skip-preview --clear-pending-creates (reads the engine; drops the creates the run had started: the next up adopts those objects by name)`,
+    );
     const r = await pulumi(o, ["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
     if (r.code !== 0) {
         throw new RecoverError(
@@ -235,7 +320,7 @@ async function clearPending(o: RecoverOptions, pending: PendingOperation[], rere
     if (left.length) {
         throw new RecoverError(
             `stack ${o.stack}: ${left.length} pending operation(s) that a refresh does not clear (an interrupted update or delete): ${left.map((p) => `${p.type} ${p.resource.urn}`).join("; ")}`,
-            "check each object on the engine, then drop them: docs/operator.md, \"After an interrupted up\", step 4",
+            'check each object on the engine, then drop them: docs/operator.md, "After an interrupted up", step 4',
         );
     }
     o.log(`stack ${o.stack}: no pending operation left`);
@@ -247,14 +332,20 @@ function projectName(workDir: string): string {
     try {
         name = (YAML.parse(fs.readFileSync(file, "utf8")) as { name?: unknown })?.name;
     } catch (e) {
-        throw new RecoverError(`cannot read the project file ${file}: ${(e as Error).message}`, "run npm run recover in the project directory, or pass --cwd <project dir>");
+        throw new RecoverError(
+            `cannot read the project file ${file}: ${(e as Error).message}`,
+            "run npm run recover in the project directory, or pass --cwd <project dir>",
+        );
     }
-    if (typeof name !== "string" || !name) throw new RecoverError(`${file} has no project name`, "give it `name: <project>`");
+    if (typeof name !== "string" || !name)
+        throw new RecoverError(`${file} has no project name`, "give it `name: <project>`");
     return name;
 }
 
 /** Exports the stack through the CLI (the proof that it reads); the parsed deployment. */
-async function exportStack(o: RecoverOptions): Promise<{ pending_operations?: PendingOperation[]; resources?: unknown[] }> {
+async function exportStack(
+    o: RecoverOptions,
+): Promise<{ pending_operations?: PendingOperation[]; resources?: unknown[] }> {
     const r = await pulumi(o, ["stack", "export"]);
     let parsed: { deployment?: { pending_operations?: PendingOperation[]; resources?: unknown[] } } | undefined;
     try {
@@ -267,7 +358,7 @@ async function exportStack(o: RecoverOptions): Promise<{ pending_operations?: Pe
             `the CLI cannot read the stack ${o.stack} (pulumi stack export, exit ${r.code}):\n${lastLines(r)}`,
             fileBackendDir(o.env.PULUMI_BACKEND_URL, o.workDir)
                 ? "read the error above (npm run recover repaired what it knows: locks, sidecars, the checkpoint)"
-                : "on a bucket, restore the previous version of the checkpoint object: docs/operator.md, \"The ci stack's state\"",
+                : 'on a bucket, restore the previous version of the checkpoint object: docs/operator.md, "The ci stack\'s state"',
         );
     }
     return parsed.deployment;
@@ -278,17 +369,28 @@ export async function recover(o: RecoverOptions): Promise<RecoverResult> {
     const actions: string[] = [];
     const project = projectName(o.workDir);
     const url = o.env.PULUMI_BACKEND_URL ?? process.env.PULUMI_BACKEND_URL;
-    if (!url) throw new RecoverError("no backend: PULUMI_BACKEND_URL is not set", "export PULUMI_BACKEND_URL (the stack's backend), or run without it for the local default");
+    if (!url)
+        throw new RecoverError(
+            "no backend: PULUMI_BACKEND_URL is not set",
+            "export PULUMI_BACKEND_URL (the stack's backend), or run without it for the local default",
+        );
     const dir = fileBackendDir(url, o.workDir);
     let pending: PendingOperation[];
     if (dir) {
-        if (!/[?&]metadata=skip(&|$)/.test(url)) o.log(`note: ${url} lacks ?metadata=skip: runs with it rewrite sidecars, and a kill then can make the stack unreadable; use ${fileBackendUrl(dir)}`);
+        if (!/[?&]metadata=skip(&|$)/.test(url))
+            o.log(
+                `note: ${url} lacks ?metadata=skip: runs with it rewrite sidecars, and a kill then can make the stack unreadable; use ${fileBackendUrl(dir)}`,
+            );
         const f = stackFiles(dir, project, o.stack);
         if (!fs.existsSync(f.checkpoint) && !fs.existsSync(f.bak) && !fs.existsSync(f.historyDir)) {
-            throw new RecoverError(`no stack ${o.stack} of project ${project} in the backend ${dir}`, "check --stack and PULUMI_BACKEND_URL (`pulumi stack ls`)");
+            throw new RecoverError(
+                `no stack ${o.stack} of project ${project} in the backend ${dir}`,
+                "check --stack and PULUMI_BACKEND_URL (`pulumi stack ls`)",
+            );
         }
         checkLocks(dir, project, o);
-        for (const s of repairSidecars(dir, (m) => o.log(`stack ${o.stack}: ${m}`))) actions.push(`sidecar ${path.relative(dir, s)}`);
+        for (const s of repairSidecars(dir, (m) => o.log(`stack ${o.stack}: ${m}`)))
+            actions.push(`sidecar ${path.relative(dir, s)}`);
         for (const pid of clearStaleLocks(dir, o.stack, o.log, project)) actions.push(`lock of dead pid ${pid}`);
         let cp = readCheckpoint(f.checkpoint);
         if (!cp.ok) {
@@ -302,15 +404,23 @@ export async function recover(o: RecoverOptions): Promise<RecoverResult> {
         }
         await exportStack(o);
     } else {
-        o.log(`stack ${o.stack}: backend ${url.replace(/\/\/[^@/]*@/, "//[credentials]@")} is not a file backend: locks and the checkpoint object are checked through the CLI (docs/operator.md)`);
+        o.log(
+            `stack ${o.stack}: backend ${url.replace(/\/\/[^@/]*@/, "//[credentials]@")} is not a file backend: locks and the checkpoint object are checked through the CLI (docs/operator.md)`,
+        );
         pending = (await exportStack(o)).pending_operations ?? [];
         if (pending.length) {
             await clearPending(o, pending, async () => (await exportStack(o)).pending_operations ?? []);
             actions.push("refresh --clear-pending-creates");
         }
     }
-    const checked = dir ? "no lock, no damaged sidecar, the checkpoint parses, no pending operation" : "the checkpoint reads, no pending operation; a lock on the bucket is named by the next up";
-    o.log(actions.length ? `stack ${o.stack}: recovered (${actions.join("; ")}); now ${checked}. Next: pulumi up` : `stack ${o.stack}: nothing to recover (${checked}); nothing was changed`);
+    const checked = dir
+        ? "no lock, no damaged sidecar, the checkpoint parses, no pending operation"
+        : "the checkpoint reads, no pending operation; a lock on the bucket is named by the next up";
+    o.log(
+        actions.length
+            ? `stack ${o.stack}: recovered (${actions.join("; ")}); now ${checked}. Next: pulumi up`
+            : `stack ${o.stack}: nothing to recover (${checked}); nothing was changed`,
+    );
     return { actions };
 }
 
@@ -337,7 +447,10 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 /** The CLI: the local default's backend and passphrase unless the environment names others. */
-export async function main(argv: readonly string[], log: (msg: string) => void = (m) => process.stdout.write(`[recover] ${m}\n`)): Promise<number> {
+export async function main(
+    argv: readonly string[],
+    log: (msg: string) => void = (m) => process.stdout.write(`[recover] ${m}\n`),
+): Promise<number> {
     let a: Args;
     try {
         a = parseArgs(argv);
@@ -348,7 +461,8 @@ export async function main(argv: readonly string[], log: (msg: string) => void =
     const env: Record<string, string | undefined> = {};
     if (!process.env.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = fileBackendUrl(path.join(ROOT, ".pulumi-state"));
     const passFile = path.join(ROOT, ".local", "passphrase");
-    if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE && fs.existsSync(passFile)) env.PULUMI_CONFIG_PASSPHRASE_FILE = passFile;
+    if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE && fs.existsSync(passFile))
+        env.PULUMI_CONFIG_PASSPHRASE_FILE = passFile;
     try {
         await recover({ stack: a.stack, workDir: a.cwd, env, yes: a.yes, log });
         return 0;

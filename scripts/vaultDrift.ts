@@ -56,18 +56,30 @@ const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const digest = (v: string) => createHash("sha256").update(v).digest("hex");
 
 /** Compares by digest: keys the program writes that Vault lacks, holds with another value, or holds besides. */
-export function compareItem(expected: Record<string, string>, found: Record<string, unknown>): Pick<VaultItemDrift, "missing" | "changed" | "extra"> {
+export function compareItem(
+    expected: Record<string, string>,
+    found: Record<string, unknown>,
+): Pick<VaultItemDrift, "missing" | "changed" | "extra"> {
     const foundText = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
-    const missing = Object.keys(expected).filter((k) => !(k in found)).sort();
-    const changed = Object.keys(expected).filter((k) => k in found && digest(expected[k]) !== digest(foundText(found[k]))).sort();
-    const extra = Object.keys(found).filter((k) => !(k in expected)).sort();
+    const missing = Object.keys(expected)
+        .filter((k) => !(k in found))
+        .sort();
+    const changed = Object.keys(expected)
+        .filter((k) => k in found && digest(expected[k]) !== digest(foundText(found[k])))
+        .sort();
+    const extra = Object.keys(found)
+        .filter((k) => !(k in expected))
+        .sort();
     return { missing, changed, extra };
 }
 
 /** An error of this check: the message names the thing, the bad value and the fix; never a token or a value. */
 export class VaultCheckError extends Error {}
 
-async function call(access: VaultAccess, apiPath: string): Promise<{ status: number; body: { data?: Record<string, unknown> | null; errors?: string[] } | undefined }> {
+async function call(
+    access: VaultAccess,
+    apiPath: string,
+): Promise<{ status: number; body: { data?: Record<string, unknown> | null; errors?: string[] } | undefined }> {
     const headers: Record<string, string> = { "X-Vault-Token": access.token, "X-Vault-Request": "true" };
     if (access.namespace) headers["X-Vault-Namespace"] = access.namespace;
     let res: Response;
@@ -75,7 +87,9 @@ async function call(access: VaultAccess, apiPath: string): Promise<{ status: num
         res = await fetch(`${access.address.replace(/\/+$/, "")}/v1/${apiPath}`, { headers });
     } catch (e) {
         const cause = (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
-        throw new VaultCheckError(`Vault at ${access.address} is unreachable (GET /v1/${apiPath}: ${cause}); check vault:address and the network`);
+        throw new VaultCheckError(
+            `Vault at ${access.address} is unreachable (GET /v1/${apiPath}: ${cause}); check vault:address and the network`,
+        );
     }
     const text = await res.text();
     let body;
@@ -91,10 +105,15 @@ async function call(access: VaultAccess, apiPath: string): Promise<{ status: num
  * Reads `<mount>/data/<name>`: the data, or how it is missing. A refused read is told apart: a token Vault does not
  * know (or that expired) fails its own lookup; a valid token without `read` on the path names that capability.
  */
-export async function readItem(access: VaultAccess, mount: string, name: string): Promise<{ found: VaultItemDrift["found"]; data: Record<string, unknown> }> {
+export async function readItem(
+    access: VaultAccess,
+    mount: string,
+    name: string,
+): Promise<{ found: VaultItemDrift["found"]; data: Record<string, unknown> }> {
     const apiPath = `${mount}/data/${name}`;
     const r = await call(access, apiPath);
-    if (r.status === 200) return { found: "present", data: (r.body?.data?.data as Record<string, unknown> | null) ?? {} };
+    if (r.status === 200)
+        return { found: "present", data: (r.body?.data?.data as Record<string, unknown> | null) ?? {} };
     if (r.status === 404) return { found: r.body?.data ? "soft-deleted" : "absent", data: {} };
     const why = r.body?.errors?.join("; ") || `HTTP ${r.status}`;
     if (r.status === 403) {
@@ -129,15 +148,30 @@ export type VaultConfig = Readonly<Partial<Record<"address" | "token" | "namespa
  * The Vault connection: the stack's current config (what the next `up` uses), else the item's provider inputs as the
  * last `up` recorded them, else the environment (as the provider falls back).
  */
-export function accessFor(resources: readonly ExportedResource[], item: ExportedResource, config: VaultConfig = {}, env: NodeJS.ProcessEnv = process.env): VaultAccess {
+export function accessFor(
+    resources: readonly ExportedResource[],
+    item: ExportedResource,
+    config: VaultConfig = {},
+    env: NodeJS.ProcessEnv = process.env,
+): VaultAccess {
     const ref = item.provider ?? "";
     const cut = ref.lastIndexOf("::");
     const provider = resources.find((r) => r.urn === ref.slice(0, cut) && r.id === ref.slice(cut + 2))?.inputs ?? {};
     const address = config.address ?? plainString(provider.address) ?? env.VAULT_ADDR ?? env.BAO_ADDR;
     const token = config.token ?? plainString(provider.token) ?? env.VAULT_TOKEN ?? env.BAO_TOKEN;
-    const namespace = plainString(item.inputs?.namespace) ?? config.namespace ?? plainString(provider.namespace) ?? env.VAULT_NAMESPACE;
-    if (!address) throw new VaultCheckError("no Vault address for the drift check: set vault:address in the stack config (or VAULT_ADDR)");
-    if (!token) throw new VaultCheckError(`no Vault token for ${address}: set it with pulumi config set --secret vault:token (or VAULT_TOKEN)`);
+    const namespace =
+        plainString(item.inputs?.namespace) ??
+        config.namespace ??
+        plainString(provider.namespace) ??
+        env.VAULT_NAMESPACE;
+    if (!address)
+        throw new VaultCheckError(
+            "no Vault address for the drift check: set vault:address in the stack config (or VAULT_ADDR)",
+        );
+    if (!token)
+        throw new VaultCheckError(
+            `no Vault token for ${address}: set it with pulumi config set --secret vault:token (or VAULT_TOKEN)`,
+        );
     return { address, token, ...(namespace ? { namespace } : {}) };
 }
 
@@ -145,7 +179,11 @@ export function accessFor(resources: readonly ExportedResource[], item: Exported
  * Compares every Vault item of an exported stack (`--show-secrets`: plain secrets, kept in memory) with Vault; only
  * key names leave this function.
  */
-export async function checkVaultItems(resources: readonly ExportedResource[], config: VaultConfig = {}, env: NodeJS.ProcessEnv = process.env): Promise<VaultDriftResult> {
+export async function checkVaultItems(
+    resources: readonly ExportedResource[],
+    config: VaultConfig = {},
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<VaultDriftResult> {
     const items: VaultItemDrift[] = [];
     try {
         for (const r of resources) {
@@ -155,12 +193,21 @@ export async function checkVaultItems(resources: readonly ExportedResource[], co
             const itemName = plainString(r.inputs?.name);
             const dataJson = plainString(r.inputs?.dataJson);
             if (!mount || !itemName || dataJson === undefined) {
-                throw new VaultCheckError(`the state has no data of Vault item ${name} (mount, name or dataJson missing); run pulumi up first`);
+                throw new VaultCheckError(
+                    `the state has no data of Vault item ${name} (mount, name or dataJson missing); run pulumi up first`,
+                );
             }
             const expected = JSON.parse(dataJson) as Record<string, unknown>;
-            const expectedText = Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+            const expectedText = Object.fromEntries(
+                Object.entries(expected).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+            );
             const got = await readItem(accessFor(resources, r, config, env), mount, itemName);
-            items.push({ name, path: `${mount}/${itemName}`, found: got.found, ...compareItem(expectedText, got.data) });
+            items.push({
+                name,
+                path: `${mount}/${itemName}`,
+                found: got.found,
+                ...compareItem(expectedText, got.data),
+            });
         }
     } catch (e) {
         if (e instanceof VaultCheckError) return { items, failed: e.message };
@@ -177,8 +224,13 @@ export function itemDrifted(i: VaultItemDrift): boolean {
 /** Report lines (key names only); empty when the stack has no item. */
 export function renderVaultDrift(items: readonly VaultItemDrift[]): string {
     const drifted = items.filter(itemDrifted);
-    if (drifted.length === 0) return items.length ? `drift: ${items.length} Vault item${items.length === 1 ? "" : "s"}: every key as the last up wrote it\n` : "";
-    const lines = [`drift: ${drifted.length} Vault item${drifted.length === 1 ? "" : "s"} drifted (compared by digest; values are never shown)`];
+    if (drifted.length === 0)
+        return items.length
+            ? `drift: ${items.length} Vault item${items.length === 1 ? "" : "s"}: every key as the last up wrote it\n`
+            : "";
+    const lines = [
+        `drift: ${drifted.length} Vault item${drifted.length === 1 ? "" : "s"} drifted (compared by digest; values are never shown)`,
+    ];
     for (const i of drifted) {
         lines.push(`  ${SECRET_V2} ${i.name} (${i.path})`);
         if (i.found === "absent") lines.push("    the item is missing from Vault");
@@ -187,6 +239,9 @@ export function renderVaultDrift(items: readonly VaultItemDrift[]): string {
         if (i.changed.length) lines.push(`    changed keys: ${i.changed.join(", ")}`);
         if (i.extra.length) lines.push(`    extra keys: ${i.extra.join(", ")}`);
     }
-    lines.push("", "Fix: a plain `pulumi up` cannot see this either; `pulumi up --replace <urn of the item>` writes it again.");
+    lines.push(
+        "",
+        "Fix: a plain `pulumi up` cannot see this either; `pulumi up --replace <urn of the item>` writes it again.",
+    );
     return `${lines.join("\n")}\n`;
 }

@@ -22,17 +22,35 @@ export abstract class ClusterKind extends EngineCore {
         const cpu = obj(b.cpu);
         const v = obj(b.version);
         const mgmt = this.state.networks.find((n) => n.dataCenterId === dc.id && n.name === "ovirtmgmt");
-        const c: Cluster = { id: this.newId(), name: name!, description: str(b.description) ?? "", comment: str(b.comment),
-            dataCenterId: dc.id, cpuType: str(cpu?.type) ?? "Intel Cascadelake Server Family",
+        const c: Cluster = {
+            id: this.newId(),
+            name: name!,
+            description: str(b.description) ?? "",
+            comment: str(b.comment),
+            dataCenterId: dc.id,
+            cpuType: str(cpu?.type) ?? "Intel Cascadelake Server Family",
             architecture: enumValue(cpu?.architecture, "cpu.architecture", ARCHITECTURES) ?? "x86_64",
-            version: { major: int(v?.major, "version.major") ?? dc.version.major, minor: int(v?.minor, "version.minor") ?? dc.version.minor },
+            version: {
+                major: int(v?.major, "version.major") ?? dc.version.major,
+                minor: int(v?.minor, "version.minor") ?? dc.version.minor,
+            },
             networks: mgmt ? [{ networkId: mgmt.id, required: true, display: true }] : [],
-            memoryOverCommitPercent: int(obj(obj(b.memory_policy)?.over_commit)?.percent, "memory_policy.over_commit.percent") ?? 100,
+            memoryOverCommitPercent:
+                int(obj(obj(b.memory_policy)?.over_commit)?.percent, "memory_policy.over_commit.percent") ?? 100,
             ballooningEnabled: bool(b.ballooning_enabled, "ballooning_enabled") ?? true,
-            threadsAsCores: bool(b.threads_as_cores, "threads_as_cores") ?? false, firewallType: "firewalld",
-            switchType: "legacy", biosType: str(b.bios_type) ?? "q35_ovmf" };
+            threadsAsCores: bool(b.threads_as_cores, "threads_as_cores") ?? false,
+            firewallType: "firewalld",
+            switchType: "legacy",
+            biosType: str(b.bios_type) ?? "q35_ovmf",
+        };
         this.state.clusters.push(c);
-        this.event(EVENT.clusterAdded, "normal", `Cluster ${c.name} was added by admin@internal-authz`, { clusterId: c.id, dataCenterId: dc.id }, ctx.correlationId);
+        this.event(
+            EVENT.clusterAdded,
+            "normal",
+            `Cluster ${c.name} was added by admin@internal-authz`,
+            { clusterId: c.id, dataCenterId: dc.id },
+            ctx.correlationId,
+        );
         this.doneJob(`Adding new Cluster ${c.name} to Data Center ${dc.name}`, ctx);
         return c;
     }
@@ -49,11 +67,19 @@ export abstract class ClusterKind extends EngineCore {
 
     removeCluster(id: string, ctx: Ctx): Job {
         const c = this.cluster(id);
-        if (this.state.hosts.some((h) => h.clusterId === id)) throw conflict("Cannot remove Cluster. Host Cluster contains one or more Hosts.");
-        if (this.state.vms.some((v) => v.clusterId === id)) throw conflict("Cannot remove Cluster. Host Cluster contains one or more VMs.");
+        if (this.state.hosts.some((h) => h.clusterId === id))
+            throw conflict("Cannot remove Cluster. Host Cluster contains one or more Hosts.");
+        if (this.state.vms.some((v) => v.clusterId === id))
+            throw conflict("Cannot remove Cluster. Host Cluster contains one or more VMs.");
         this.state.clusters = this.state.clusters.filter((x) => x.id !== id);
         this.state.affinityGroups = this.state.affinityGroups.filter((g) => g.clusterId !== id);
-        this.event(EVENT.clusterRemoved, "normal", `Cluster ${c.name} was removed by admin@internal-authz`, {}, ctx.correlationId);
+        this.event(
+            EVENT.clusterRemoved,
+            "normal",
+            `Cluster ${c.name} was removed by admin@internal-authz`,
+            {},
+            ctx.correlationId,
+        );
         return this.doneJob(`Removing Cluster ${c.name}`, ctx);
     }
 
@@ -87,7 +113,9 @@ export abstract class ClusterKind extends EngineCore {
         const c = this.cluster(clusterId);
         const n = this.clusterNetwork(clusterId, networkId).network;
         if (n.usages.includes("management")) {
-            throw conflict("Cannot detach Network from Cluster. The Management Network ('ovirtmgmt') is mandatory and cannot be removed.");
+            throw conflict(
+                "Cannot detach Network from Cluster. The Management Network ('ovirtmgmt') is mandatory and cannot be removed.",
+            );
         }
         c.networks = c.networks.filter((x) => x.networkId !== networkId);
         this.engine.recheckHosts(clusterId);

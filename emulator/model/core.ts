@@ -10,8 +10,22 @@ import { Obj, RefInput, str } from "./input";
 import type { Step } from "./lifecycle";
 import { SEED_IDS } from "./seed";
 import type {
-    AffinityGroup, Cluster, DataCenter, Disk, EngineEvent, Host, Job, Network, OpenStackNetworkProvider, Pending, State,
-    StorageDomain, Tag, Template, Vm, VnicProfile,
+    AffinityGroup,
+    Cluster,
+    DataCenter,
+    Disk,
+    EngineEvent,
+    Host,
+    Job,
+    Network,
+    OpenStackNetworkProvider,
+    Pending,
+    State,
+    StorageDomain,
+    Tag,
+    Template,
+    Vm,
+    VnicProfile,
 } from "./types";
 import type { EngineModel } from "./engine";
 import type { EventSeverity } from "./events";
@@ -110,8 +124,12 @@ export abstract class EngineCore {
             for (let i = 0; i < this.state.pending.length; i++) {
                 const p = this.state.pending[i];
                 if (p.due > now) continue;
-                if (best < 0 || p.due < this.state.pending[best].due ||
-                    (p.due === this.state.pending[best].due && p.seq < this.state.pending[best].seq)) best = i;
+                if (
+                    best < 0 ||
+                    p.due < this.state.pending[best].due ||
+                    (p.due === this.state.pending[best].due && p.seq < this.state.pending[best].seq)
+                )
+                    best = i;
             }
             if (best < 0) break;
             const [p] = this.state.pending.splice(best, 1);
@@ -187,8 +205,17 @@ export abstract class EngineCore {
 
     startJob(description: string, ctx: Ctx): Job {
         const t = this.now();
-        const job: Job = { id: this.newId(), description, status: "started", startTime: t, lastUpdated: t, external: false,
-            autoCleared: true, correlationId: ctx.correlationId, ownerId: SEED_IDS.admin };
+        const job: Job = {
+            id: this.newId(),
+            description,
+            status: "started",
+            startTime: t,
+            lastUpdated: t,
+            external: false,
+            autoCleared: true,
+            correlationId: ctx.correlationId,
+            ownerId: SEED_IDS.admin,
+        };
         this.state.jobs.push(job);
         if (this.state.jobs.length > JOB_LIMIT) this.state.jobs.splice(0, this.state.jobs.length - JOB_LIMIT);
         this.dirty = true;
@@ -215,10 +242,28 @@ export abstract class EngineCore {
         return { ...extra, jobId: job.id, correlationId: ctx.correlationId };
     }
 
-    event(code: number, severity: EventSeverity, description: string, refs: Partial<EngineEvent> = {}, correlationId?: string): EngineEvent {
+    event(
+        code: number,
+        severity: EventSeverity,
+        description: string,
+        refs: Partial<EngineEvent> = {},
+        correlationId?: string,
+    ): EngineEvent {
         const index = ++this.state.counters.event;
-        const ev: EngineEvent = { id: String(index), index, code, severity, time: this.now(), description, origin: "oVirt",
-            customId: -1, floodRate: 30, logOnHost: false, correlationId, ...refs };
+        const ev: EngineEvent = {
+            id: String(index),
+            index,
+            code,
+            severity,
+            time: this.now(),
+            description,
+            origin: "oVirt",
+            customId: -1,
+            floodRate: 30,
+            logOnHost: false,
+            correlationId,
+            ...refs,
+        };
         this.state.events.push(ev);
         if (this.state.events.length > EVENT_LIMIT) this.state.events.splice(0, this.state.events.length - EVENT_LIMIT);
         this.dirty = true;
@@ -233,19 +278,45 @@ export abstract class EngineCore {
         return e;
     }
 
-    dataCenter(id: string): DataCenter { return EngineCore.by(this.state.dataCenters, id, "data center"); }
-    cluster(id: string): Cluster { return EngineCore.by(this.state.clusters, id, "cluster"); }
-    host(id: string): Host { return EngineCore.by(this.state.hosts, id, "host"); }
-    storageDomain(id: string): StorageDomain { return EngineCore.by(this.state.storageDomains, id, "storage domain"); }
-    network(id: string): Network { return EngineCore.by(this.state.networks, id, "network"); }
-    vnicProfile(id: string): VnicProfile { return EngineCore.by(this.state.vnicProfiles, id, "vnic profile"); }
-    template(id: string): Template { return EngineCore.by(this.state.templates, id, "template"); }
-    vm(id: string): Vm { return EngineCore.by(this.state.vms, id, "vm"); }
-    disk(id: string): Disk { return EngineCore.by(this.state.disks, id, "disk"); }
-    tag(id: string): Tag { return EngineCore.by(this.state.tags, id, "tag"); }
-    job(id: string): Job { return EngineCore.by(this.state.jobs, id, "job"); }
-    provider(id: string): OpenStackNetworkProvider { return EngineCore.by(this.state.providers, id, "provider"); }
-    eventById(id: string): EngineEvent { return EngineCore.by(this.state.events, id, "event"); }
+    dataCenter(id: string): DataCenter {
+        return EngineCore.by(this.state.dataCenters, id, "data center");
+    }
+    cluster(id: string): Cluster {
+        return EngineCore.by(this.state.clusters, id, "cluster");
+    }
+    host(id: string): Host {
+        return EngineCore.by(this.state.hosts, id, "host");
+    }
+    storageDomain(id: string): StorageDomain {
+        return EngineCore.by(this.state.storageDomains, id, "storage domain");
+    }
+    network(id: string): Network {
+        return EngineCore.by(this.state.networks, id, "network");
+    }
+    vnicProfile(id: string): VnicProfile {
+        return EngineCore.by(this.state.vnicProfiles, id, "vnic profile");
+    }
+    template(id: string): Template {
+        return EngineCore.by(this.state.templates, id, "template");
+    }
+    vm(id: string): Vm {
+        return EngineCore.by(this.state.vms, id, "vm");
+    }
+    disk(id: string): Disk {
+        return EngineCore.by(this.state.disks, id, "disk");
+    }
+    tag(id: string): Tag {
+        return EngineCore.by(this.state.tags, id, "tag");
+    }
+    job(id: string): Job {
+        return EngineCore.by(this.state.jobs, id, "job");
+    }
+    provider(id: string): OpenStackNetworkProvider {
+        return EngineCore.by(this.state.providers, id, "provider");
+    }
+    eventById(id: string): EngineEvent {
+        return EngineCore.by(this.state.events, id, "event");
+    }
 
     affinityGroup(clusterId: string, id: string): AffinityGroup {
         const g = this.state.affinityGroups.find((x) => x.id === id && x.clusterId === clusterId);
@@ -254,7 +325,12 @@ export abstract class EngineCore {
     }
 
     /** Resolves `{id}` or `{name}`; an unknown referenced entity is a 400 (not the 404 of the addressed entity). */
-    resolve<T extends { id: string; name: string }>(list: T[], r: RefInput | undefined, type: string, scope?: (e: T) => boolean): T | undefined {
+    resolve<T extends { id: string; name: string }>(
+        list: T[],
+        r: RefInput | undefined,
+        type: string,
+        scope?: (e: T) => boolean,
+    ): T | undefined {
         if (!r) return undefined;
         const cands = scope ? list.filter(scope) : list;
         const e = r.id ? cands.find((x) => x.id === r.id) : cands.find((x) => x.name === r.name);
@@ -278,7 +354,13 @@ export abstract class EngineCore {
     }
 
     /** 409 with the generic ACTION_TYPE_FAILED_NAME_ALREADY_USED text when another entity has the name. */
-    assertNameFree(list: Array<{ id: string; name: string }>, name: string, action: string, type: string, exceptId?: string): void {
+    assertNameFree(
+        list: Array<{ id: string; name: string }>,
+        name: string,
+        action: string,
+        type: string,
+        exceptId?: string,
+    ): void {
         this.assertNameUnused(list, name, texts.nameInUse(action, type), exceptId);
     }
 
@@ -291,9 +373,17 @@ export abstract class EngineCore {
      * The `name`, `description` and `comment` of an update, in the engine's order: a new name must be free among
      * `list` (else 409 with `nameInUse`, the kind's own text).
      */
-    updateNaming(e: { id: string; name: string; description?: string; comment?: string }, b: Obj, list: Array<{ id: string; name: string }>, nameInUse: string): void {
+    updateNaming(
+        e: { id: string; name: string; description?: string; comment?: string },
+        b: Obj,
+        list: Array<{ id: string; name: string }>,
+        nameInUse: string,
+    ): void {
         const name = str(b.name);
-        if (name && name !== e.name) { this.assertNameUnused(list, name, nameInUse, e.id); e.name = name; }
+        if (name && name !== e.name) {
+            this.assertNameUnused(list, name, nameInUse, e.id);
+            e.name = name;
+        }
         if (b.description !== undefined) e.description = str(b.description);
         if (b.comment !== undefined) e.comment = str(b.comment);
     }
@@ -301,9 +391,16 @@ export abstract class EngineCore {
     // ---------------------------------------------------------------- admin
 
     /** Drift for tests: change fields of an entity behind the client's back (or delete it). */
-    mutate(kind: keyof State, id: string | undefined, name: string | undefined, set: Obj | undefined, del: boolean): unknown {
+    mutate(
+        kind: keyof State,
+        id: string | undefined,
+        name: string | undefined,
+        set: Obj | undefined,
+        del: boolean,
+    ): unknown {
         const list = this.state[kind];
-        if (!Array.isArray(list) || kind === "installableHosts" || kind === "pending") throw inputValidation(`unknown kind ${String(kind)}`);
+        if (!Array.isArray(list) || kind === "installableHosts" || kind === "pending")
+            throw inputValidation(`unknown kind ${String(kind)}`);
         const items = list as Array<{ id: string; name?: string }>;
         const e = items.find((x) => (id !== undefined && x.id === id) || (name !== undefined && x.name === name));
         if (!e) throw new NotFound(`${String(kind)} ${id ?? name}`);

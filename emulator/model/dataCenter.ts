@@ -15,7 +15,14 @@ import type { StorageDomainStatus } from "./storageDomain";
 import type { DataCenter, Job } from "./types";
 
 /** StoragePoolStatus.java, in its order, as DataCenterMapper names them. */
-export const DATA_CENTER_STATUSES = ["uninitialized", "up", "maintenance", "not_operational", "problematic", "contend"] as const;
+export const DATA_CENTER_STATUSES = [
+    "uninitialized",
+    "up",
+    "maintenance",
+    "not_operational",
+    "problematic",
+    "contend",
+] as const;
 export type DataCenterStatus = (typeof DATA_CENTER_STATUSES)[number];
 
 /** Storage format versions: common/…/StorageFormatType.java (V1…V5). */
@@ -32,13 +39,21 @@ const MASTER_IN_MAINTENANCE: readonly StorageDomainStatus[] = ["maintenance", "p
  * of them changes (`refreshDcStatus`): the steps below are those rules, in the order they are tried.
  */
 export const DATA_CENTER_LIFECYCLE = {
-    add: { to: "uninitialized", job: "done at once", source: "bll/storage/pool/AddEmptyStoragePoolCommand.java: Uninitialized" },
+    add: {
+        to: "uninitialized",
+        job: "done at once",
+        source: "bll/storage/pool/AddEmptyStoragePoolCommand.java: Uninitialized",
+    },
     noMaster: {
         to: ["up", "uninitialized"],
-        source: "no master domain (yet): up while any attached domain is active, else uninitialized (emulator's reading of " +
+        source:
+            "no master domain (yet): up while any attached domain is active, else uninitialized (emulator's reading of " +
             "bll/storage/pool/StoragePoolStatusHandler.java)",
     },
-    masterActive: { to: "up", source: "bll/storage/domain/ActivateStorageDomainCommand.java: the pool is Up with its master" },
+    masterActive: {
+        to: "up",
+        source: "bll/storage/domain/ActivateStorageDomainCommand.java: the pool is Up with its master",
+    },
     masterInMaintenance: {
         to: "maintenance",
         source: "bll/storage/domain/DeactivateStorageDomainCommand.java: deactivating the last master moves the pool to Maintenance",
@@ -56,14 +71,27 @@ export abstract class DataCenterKind extends EngineCore {
         if (!name) throw incomplete("DataCenter", ["name"]);
         this.assertNameUnused(this.state.dataCenters, name, texts.dataCenterNameInUse("create"));
         const v = obj(b.version);
-        const dc: DataCenter = { id: this.newId(), name, description: str(b.description) ?? "", comment: str(b.comment),
-            local: bool(b.local, "local") ?? false, status: DATA_CENTER_LIFECYCLE.add.to,
+        const dc: DataCenter = {
+            id: this.newId(),
+            name,
+            description: str(b.description) ?? "",
+            comment: str(b.comment),
+            local: bool(b.local, "local") ?? false,
+            status: DATA_CENTER_LIFECYCLE.add.to,
             version: { major: int(v?.major, "version.major") ?? 4, minor: int(v?.minor, "version.minor") ?? 7 },
             storageFormat: enumValue(b.storage_format, "storage_format", STORAGE_FORMATS) ?? "v5",
-            quotaMode: enumValue(b.quota_mode, "quota_mode", QUOTA_MODES) ?? "disabled", macPoolId: SEED_IDS.macPool };
+            quotaMode: enumValue(b.quota_mode, "quota_mode", QUOTA_MODES) ?? "disabled",
+            macPoolId: SEED_IDS.macPool,
+        };
         this.state.dataCenters.push(dc);
         this.recordHistory(dc.id, dc.status);
-        this.event(EVENT.dcAdded, "normal", `Data Center ${name} was added by admin@internal-authz.`, { dataCenterId: dc.id }, ctx.correlationId);
+        this.event(
+            EVENT.dcAdded,
+            "normal",
+            `Data Center ${name} was added by admin@internal-authz.`,
+            { dataCenterId: dc.id },
+            ctx.correlationId,
+        );
         this.doneJob(`Adding new Data Center ${name}`, ctx);
         return dc;
     }
@@ -72,7 +100,11 @@ export abstract class DataCenterKind extends EngineCore {
         const dc = this.dataCenter(id);
         this.updateNaming(dc, b, this.state.dataCenters, texts.dataCenterNameInUse("update"));
         const v = obj(b.version);
-        if (v) dc.version = { major: int(v.major, "version.major") ?? dc.version.major, minor: int(v.minor, "version.minor") ?? dc.version.minor };
+        if (v)
+            dc.version = {
+                major: int(v.major, "version.major") ?? dc.version.major,
+                minor: int(v.minor, "version.minor") ?? dc.version.minor,
+            };
         this.doneJob(`Updating Data Center ${dc.name}`, ctx);
         this.dirty = true;
         return dc;
@@ -82,7 +114,9 @@ export abstract class DataCenterKind extends EngineCore {
         const dc = this.dataCenter(id);
         const attached = this.state.storageDomains.filter((s) => s.attachments.some((a) => a.dataCenterId === id));
         if (!force && attached.some((s) => this.engine.attachmentOf(s, id).status !== "maintenance")) {
-            throw conflict("Cannot remove Data Center. There are attached Storage Domains that are not in Maintenance status.");
+            throw conflict(
+                "Cannot remove Data Center. There are attached Storage Domains that are not in Maintenance status.",
+            );
         }
         if (!force && this.state.vms.some((v) => this.clusterDc(v.clusterId) === id)) {
             throw conflict("Cannot remove Data Center. Data Center contains VMs.");
@@ -98,7 +132,13 @@ export abstract class DataCenterKind extends EngineCore {
         this.state.vnicProfiles = this.state.vnicProfiles.filter((p) => !nets.includes(p.networkId));
         for (const c of this.state.clusters) c.networks = c.networks.filter((cn) => !nets.includes(cn.networkId));
         this.state.dataCenters = this.state.dataCenters.filter((d) => d.id !== id);
-        this.event(EVENT.dcRemoved, "normal", `Data Center ${dc.name} was removed by admin@internal-authz.`, {}, ctx.correlationId);
+        this.event(
+            EVENT.dcRemoved,
+            "normal",
+            `Data Center ${dc.name} was removed by admin@internal-authz.`,
+            {},
+            ctx.correlationId,
+        );
         return this.doneJob(`Removing Data Center ${dc.name}`, ctx);
     }
 
@@ -106,11 +146,14 @@ export abstract class DataCenterKind extends EngineCore {
     refreshDcStatus(dcId: string): void {
         const dc = this.state.dataCenters.find((d) => d.id === dcId);
         if (!dc) return;
-        const atts = this.state.storageDomains.flatMap((s) => s.attachments.filter((a) => a.dataCenterId === dcId).map((a) => ({ s, a })));
+        const atts = this.state.storageDomains.flatMap((s) =>
+            s.attachments.filter((a) => a.dataCenterId === dcId).map((a) => ({ s, a })),
+        );
         const L = DATA_CENTER_LIFECYCLE;
         let status: DataCenterStatus;
         const master = atts.find(({ s }) => s.master);
-        if (atts.length === 0 || !master) status = atts.some(({ a }) => a.status === "active") ? L.noMaster.to[0] : L.noMaster.to[1];
+        if (atts.length === 0 || !master)
+            status = atts.some(({ a }) => a.status === "active") ? L.noMaster.to[0] : L.noMaster.to[1];
         else if (master.a.status === "active") status = L.masterActive.to;
         else if (isOneOf(MASTER_IN_MAINTENANCE, master.a.status)) status = L.masterInMaintenance.to;
         else status = dc.status === "uninitialized" ? L.masterElse.to[1] : L.masterElse.to[0];

@@ -31,7 +31,9 @@ export const DISK_LIFECYCLE = {
         source: "bll/AddVmCommand.java / AddVmTemplateCommand.java: the copied image is Locked until the copy ends (vm.created, template.ok)",
     },
     add: {
-        to: "locked", job: "started", next: { op: "disk.ok", after: "diskCopy" },
+        to: "locked",
+        job: "started",
+        next: { op: "disk.ok", after: "diskCopy" },
         source: "bll/storage/disk/AddDiskCommand.java: Locked while the volume is created",
     },
     "disk.ok": { to: "ok", job: "finished", source: "AddDiskCommand.java endSuccessfully: OK" },
@@ -59,8 +61,12 @@ export abstract class DiskKind extends EngineCore {
         const job = this.startJob(`Attaching Disk to VM ${vm.name}`, ctx);
         if (str(d.id)) {
             disk = this.resolve(this.state.disks, { id: str(d.id) }, "Disk")!;
-            if (vm.diskAttachments.some((x) => x.diskId === disk.id)) throw conflict("Cannot attach Virtual Disk. The disk is already attached to VM.");
-            if (disk.vmId && !disk.shareable) throw conflict(`Cannot attach Virtual Disk. The disk is already attached to VM ${this.state.vms.find((v) => v.id === disk.vmId)?.name ?? disk.vmId}.`);
+            if (vm.diskAttachments.some((x) => x.diskId === disk.id))
+                throw conflict("Cannot attach Virtual Disk. The disk is already attached to VM.");
+            if (disk.vmId && !disk.shareable)
+                throw conflict(
+                    `Cannot attach Virtual Disk. The disk is already attached to VM ${this.state.vms.find((v) => v.id === disk.vmId)?.name ?? disk.vmId}.`,
+                );
             if (!accepts(L.attach, disk.status)) throw conflict(texts.disksLocked("attach", "Virtual Disk", disk.name));
             disk.vmId = vm.id;
             this.endJob(job.id);
@@ -68,20 +74,49 @@ export abstract class DiskKind extends EngineCore {
             const size = int(d.provisioned_size, "disk.provisioned_size", true);
             const format = enumValue(d.format, "disk.format", DISK_FORMATS);
             const sdRef = ref(wrappedList(d.storage_domains, "storage_domain")?.[0]);
-            requireFields("DiskAttachment", { "disk.provisionedSize": size, "disk.format": format, "disk.storageDomains.id": sdRef });
+            requireFields("DiskAttachment", {
+                "disk.provisionedSize": size,
+                "disk.format": format,
+                "disk.storageDomains.id": sdRef,
+            });
             const sd = this.resolve(this.state.storageDomains, sdRef, "StorageDomain")!;
-            if (!sd.attachments.some((a) => a.status === "active")) throw conflict(texts.sdWrongState("add", sd.attachments[0]?.status ?? sd.status));
-            disk = { id: this.newId(), name: str(d.name) ?? str(d.alias) ?? `${vm.name}_Disk${vm.diskAttachments.length + 1}`,
-                description: str(d.description), status: L.add.to, provisionedSize: size!, actualSize: 0, totalSize: 0, format: format!,
-                sparse: bool(d.sparse, "disk.sparse") ?? format === "cow", storageDomainId: sd.id, storageType: "image",
-                shareable: bool(d.shareable, "disk.shareable") ?? false, wipeAfterDelete: false, contentType: "data", vmId: vm.id };
+            if (!sd.attachments.some((a) => a.status === "active"))
+                throw conflict(texts.sdWrongState("add", sd.attachments[0]?.status ?? sd.status));
+            disk = {
+                id: this.newId(),
+                name: str(d.name) ?? str(d.alias) ?? `${vm.name}_Disk${vm.diskAttachments.length + 1}`,
+                description: str(d.description),
+                status: L.add.to,
+                provisionedSize: size!,
+                actualSize: 0,
+                totalSize: 0,
+                format: format!,
+                sparse: bool(d.sparse, "disk.sparse") ?? format === "cow",
+                storageDomainId: sd.id,
+                storageType: "image",
+                shareable: bool(d.shareable, "disk.shareable") ?? false,
+                wipeAfterDelete: false,
+                contentType: "data",
+                vmId: vm.id,
+            };
             this.state.disks.push(disk);
             this.recordHistory(disk.id, disk.status);
-            this.event(EVENT.diskAdded, "normal", `Add-Disk operation of '${disk.name}' was initiated by admin@internal-authz.`, { vmId: vm.id }, ctx.correlationId);
+            this.event(
+                EVENT.diskAdded,
+                "normal",
+                `Add-Disk operation of '${disk.name}' was initiated by admin@internal-authz.`,
+                { vmId: vm.id },
+                ctx.correlationId,
+            );
             this.scheduleNext(disk.id, L.add, this.flow(job, ctx));
         }
-        const da: DiskAttachment = { diskId: disk.id, interface: iface, bootable: bool(b.bootable, "bootable") ?? false,
-            active: bool(b.active, "active") ?? true, readOnly: bool(b.read_only, "read_only") ?? false };
+        const da: DiskAttachment = {
+            diskId: disk.id,
+            interface: iface,
+            bootable: bool(b.bootable, "bootable") ?? false,
+            active: bool(b.active, "active") ?? true,
+            readOnly: bool(b.read_only, "read_only") ?? false,
+        };
         if (da.bootable && vm.diskAttachments.some((x) => x.bootable)) {
             throw conflict("Cannot attach Virtual Disk. The VM already has a bootable disk.");
         }
@@ -92,10 +127,13 @@ export abstract class DiskKind extends EngineCore {
     removeDiskAttachment(vmId: string, diskId: string, detachOnly: boolean, ctx: Ctx): Job {
         const vm = this.vm(vmId);
         const da = this.diskAttachment(vm, diskId);
-        if (isOneOf(VM_RUNNING, vm.status) && da.active) throw conflict(texts.vmWrongState("detach", "Virtual Disk", vm.status));
+        if (isOneOf(VM_RUNNING, vm.status) && da.active)
+            throw conflict(texts.vmWrongState("detach", "Virtual Disk", vm.status));
         vm.diskAttachments = vm.diskAttachments.filter((x) => x.diskId !== diskId);
-        if (detachOnly) { const d = this.state.disks.find((x) => x.id === diskId); if (d) d.vmId = undefined; }
-        else this.state.disks = this.state.disks.filter((x) => x.id !== diskId);
+        if (detachOnly) {
+            const d = this.state.disks.find((x) => x.id === diskId);
+            if (d) d.vmId = undefined;
+        } else this.state.disks = this.state.disks.filter((x) => x.id !== diskId);
         return this.doneJob(`Detaching Disk from VM ${vm.name}`, ctx);
     }
 
@@ -104,7 +142,8 @@ export abstract class DiskKind extends EngineCore {
         if (!accepts(L.remove, d.status)) throw conflict(texts.disksLocked("remove", "Virtual Disk", d.name));
         if (d.templateId) throw conflict("Cannot remove Virtual Disk. The disk belongs to a Template.");
         const vm = this.state.vms.find((v) => v.id === d.vmId);
-        if (vm && isOneOf(VM_RUNNING, vm.status)) throw conflict(texts.vmWrongState("remove", "Virtual Disk", vm.status));
+        if (vm && isOneOf(VM_RUNNING, vm.status))
+            throw conflict(texts.vmWrongState("remove", "Virtual Disk", vm.status));
         if (vm) vm.diskAttachments = vm.diskAttachments.filter((x) => x.diskId !== id);
         this.state.disks = this.state.disks.filter((x) => x.id !== id);
         return this.doneJob(`Removing Disk ${d.name}`, ctx);

@@ -23,14 +23,36 @@ export type { ActionResult, Ctx } from "./core";
 
 /** Every kind's operations, in one list: their methods become EngineModel's. */
 const KINDS = [
-    DataCenterKind, ClusterKind, HostKind, StorageDomainKind, NetworkKind, TemplateKind, VmKind, DiskKind, TagKind,
-    AffinityGroupKind, EventKind, JobKind,
+    DataCenterKind,
+    ClusterKind,
+    HostKind,
+    StorageDomainKind,
+    NetworkKind,
+    TemplateKind,
+    VmKind,
+    DiskKind,
+    TagKind,
+    AffinityGroupKind,
+    EventKind,
+    JobKind,
 ] as const;
 
 // The kinds' methods, typed on EngineModel (declaration merging: the class below gets them at run time from KINDS).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface EngineModel extends DataCenterKind, ClusterKind, HostKind, StorageDomainKind, NetworkKind, TemplateKind,
-    VmKind, DiskKind, TagKind, AffinityGroupKind, EventKind, JobKind {}
+export interface EngineModel
+    extends
+        DataCenterKind,
+        ClusterKind,
+        HostKind,
+        StorageDomainKind,
+        NetworkKind,
+        TemplateKind,
+        VmKind,
+        DiskKind,
+        TagKind,
+        AffinityGroupKind,
+        EventKind,
+        JobKind {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class EngineModel extends EngineCore {
@@ -38,7 +60,11 @@ export class EngineModel extends EngineCore {
         super(state, latency, onSettled);
         // every clock step of every kind's lifecycle table, by its persisted name
         this.ops = {
-            ...this.hostSteps(), ...this.storageDomainSteps(), ...this.templateSteps(), ...this.vmSteps(), ...this.diskSteps(),
+            ...this.hostSteps(),
+            ...this.storageDomainSteps(),
+            ...this.templateSteps(),
+            ...this.vmSteps(),
+            ...this.diskSteps(),
         };
     }
 
@@ -51,7 +77,8 @@ export class EngineModel extends EngineCore {
 for (const kind of KINDS) {
     for (const [name, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(kind.prototype))) {
         if (name === "constructor") continue;
-        if (Object.prototype.hasOwnProperty.call(EngineModel.prototype, name)) throw new Error(`engine model: ${name} is defined by two kinds`);
+        if (Object.prototype.hasOwnProperty.call(EngineModel.prototype, name))
+            throw new Error(`engine model: ${name} is defined by two kinds`);
         Object.defineProperty(EngineModel.prototype, name, descriptor);
     }
 }

@@ -14,7 +14,9 @@ export class EngineFault extends Error {
 
 /** 404 with an empty body. */
 export class NotFound extends Error {
-    constructor(readonly what: string) { super(`not found: ${what}`); }
+    constructor(readonly what: string) {
+        super(`not found: ${what}`);
+    }
 }
 
 /** Backend validation failure with HTTP 409 (wrong state, name in use, locked). Detail is wrapped in `[...]`. */
@@ -34,7 +36,9 @@ export function incomplete(type: string, fields: string[], action = "add"): Engi
 
 /** Throws `incomplete` naming, in their order, the mandatory attributes in `fields` that are missing (undefined or ""). */
 export function requireFields(type: string, fields: Record<string, unknown>): void {
-    const missing = Object.entries(fields).filter(([, v]) => v === undefined || v === "").map(([k]) => k);
+    const missing = Object.entries(fields)
+        .filter(([, v]) => v === undefined || v === "")
+        .map(([k]) => k);
     if (missing.length) throw incomplete(type, missing);
 }
 
@@ -55,7 +59,10 @@ export function entityNotFound(type: string, key: string): EngineFault {
 
 /** `image_locked` → `Image Locked`: how the engine prints a status enum inside messages. */
 export function statusWords(status: string): string {
-    return status.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
+    return status
+        .split("_")
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join(" ");
 }
 
 /**
@@ -93,7 +100,8 @@ export const texts = {
         `Cannot remove Host. The following VMs are set to run specifically only on this Host: ${vmNames}.\nIn order to remove Host, you need to remove the association between the VMs and the Host (Using Edit VM properties).`,
     locked: (action: string, type: string) =>
         `Cannot ${action} ${type}. Related operation is currently in progress. Please try again later.`,
-    vmLocked: (action: string, type: string) => `Cannot ${action} ${type}: VM is locked. Please try again in a few minutes.`,
+    vmLocked: (action: string, type: string) =>
+        `Cannot ${action} ${type}: VM is locked. Please try again in a few minutes.`,
     disksLocked: (action: string, type: string, aliases: string) =>
         `Cannot ${action} ${type}: The following disks are locked: ${aliases}. Please try again in a few minutes.`,
     vmWrongState: (action: string, type: string, status: string) =>
@@ -106,9 +114,11 @@ export const texts = {
     hostWrongState: (action: string, status: string) =>
         `Cannot ${action} Host. Operation can be performed only when Host status is ${statusWords(status)}.`,
     /** ERROR_CANNOT_DETACH_LAST_STORAGE_DOMAIN (StorageDomainCommandBase; the key has no action or type): 409. */
-    masterDetach: "Cannot detach the master Storage Domain from the Data Center while there are other storage domains attached to it.\n-Please try to activate another Storage Domain in the Data Center.",
+    masterDetach:
+        "Cannot detach the master Storage Domain from the Data Center while there are other storage domains attached to it.\n-Please try to activate another Storage Domain in the Data Center.",
     /** VMT_CANNOT_REMOVE_DETECTED_DERIVED_VM (RemoveVmTemplateCommand, names joined by ","): 409. */
-    templateInUse: (vmNames: string) => `Cannot delete Template. Template is being used by the following VMs: ${vmNames}.`,
+    templateInUse: (vmNames: string) =>
+        `Cannot delete Template. Template is being used by the following VMs: ${vmNames}.`,
     /** NETWORK_INTERFACE_NAME_ALREADY_IN_USE (VmHandler; no action or type): 409. */
     nicNameInUse: "Network interface name is already in use",
     /** VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL: 409. */

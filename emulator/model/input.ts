@@ -40,7 +40,11 @@ export function int(v: unknown, attr: string, wide = false): number | undefined 
     const r = wide ? INT64 : INT32;
     const n = BigInt(s);
     if (n < r.min || n > r.max) {
-        throw new EngineFault(400, "Value out of range", `The value ${s} of attribute '${attr}' is outside of range ${r.min} to ${r.max}.`);
+        throw new EngineFault(
+            400,
+            "Value out of range",
+            `The value ${s} of attribute '${attr}' is outside of range ${r.min} to ${r.max}.`,
+        );
     }
     return Number(n);
 }
@@ -52,7 +56,10 @@ export function num(v: unknown, attr: string): number | undefined {
     return n;
 }
 
-export interface RefInput { id?: string; name?: string }
+export interface RefInput {
+    id?: string;
+    name?: string;
+}
 
 export function ref(v: unknown): RefInput | undefined {
     const o = obj(v);

@@ -16,8 +16,15 @@ export type SearchKeys<T> = Record<string, SearchKey<T> | ((e: T) => SearchValue
 
 export class SearchError extends Error {}
 
-interface Token { kind: "word" | "quoted" | "op"; text: string }
-interface Clause { key?: string; op: string; value: string }
+interface Token {
+    kind: "word" | "quoted" | "op";
+    text: string;
+}
+interface Clause {
+    key?: string;
+    op: string;
+    value: string;
+}
 type Expr = { or: Clause[][] };
 
 const OPS = ["!=", "<=", ">=", "=", "<", ">"];
@@ -27,7 +34,10 @@ function tokenize(q: string): Token[] {
     let i = 0;
     while (i < q.length) {
         const c = q[i];
-        if (/\s/.test(c)) { i++; continue; }
+        if (/\s/.test(c)) {
+            i++;
+            continue;
+        }
         if (c === '"') {
             const end = q.indexOf('"', i + 1);
             if (end < 0) throw new SearchError(`unterminated quote in "${q}"`);
@@ -36,7 +46,11 @@ function tokenize(q: string): Token[] {
             continue;
         }
         const op = OPS.find((o) => q.startsWith(o, i));
-        if (op) { out.push({ kind: "op", text: op }); i += op.length; continue; }
+        if (op) {
+            out.push({ kind: "op", text: op });
+            i += op.length;
+            continue;
+        }
         let j = i;
         while (j < q.length && !/\s/.test(q[j]) && q[j] !== '"' && !OPS.some((o) => q.startsWith(o, j))) j++;
         out.push({ kind: "word", text: q.slice(i, j) });
@@ -45,11 +59,16 @@ function tokenize(q: string): Token[] {
     return out;
 }
 
-interface Parsed { expr: Expr; sortBy?: string; desc: boolean; page?: number }
+interface Parsed {
+    expr: Expr;
+    sortBy?: string;
+    desc: boolean;
+    page?: number;
+}
 
 function parse(q: string): Parsed {
     let text = q.trim();
-    const prefix = /^[A-Za-z]+\s*:\s*/.exec(text);           // "Vms: name=x" (the web UI's form)
+    const prefix = /^[A-Za-z]+\s*:\s*/.exec(text); // "Vms: name=x" (the web UI's form)
     if (prefix) text = text.slice(prefix[0].length);
     const toks = tokenize(text);
     const res: Parsed = { expr: { or: [[]] }, desc: false };
@@ -63,7 +82,10 @@ function parse(q: string): Parsed {
             res.sortBy = f.text.toLowerCase();
             i += 2;
             if (isWord(toks[i], "asc")) i++;
-            else if (isWord(toks[i], "desc")) { res.desc = true; i++; }
+            else if (isWord(toks[i], "desc")) {
+                res.desc = true;
+                i++;
+            }
             continue;
         }
         if (isWord(t, "page")) {
@@ -73,8 +95,15 @@ function parse(q: string): Parsed {
             i += 2;
             continue;
         }
-        if (isWord(t, "and")) { i++; continue; }
-        if (isWord(t, "or")) { res.expr.or.push([]); i++; continue; }
+        if (isWord(t, "and")) {
+            i++;
+            continue;
+        }
+        if (isWord(t, "or")) {
+            res.expr.or.push([]);
+            i++;
+            continue;
+        }
         if (t.kind === "op") throw new SearchError(`unexpected "${t.text}"`);
         const next = toks[i + 1];
         const current = res.expr.or[res.expr.or.length - 1];
@@ -84,7 +113,7 @@ function parse(q: string): Parsed {
             current.push({ key: t.text.toLowerCase(), op: next.text, value: v.text });
             i += 3;
         } else {
-            current.push({ op: "=", value: t.text });            // free text: matched against the name
+            current.push({ op: "=", value: t.text }); // free text: matched against the name
             i++;
         }
     }
@@ -92,17 +121,26 @@ function parse(q: string): Parsed {
 }
 
 function wildcard(pattern: string, caseSensitive: boolean): RegExp {
-    const esc = pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+    const esc = pattern
+        .split("*")
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join(".*");
     return new RegExp(`^${esc}$`, caseSensitive ? "" : "i");
 }
 
-function compare(actual: string | number | boolean | undefined, c: Clause, rank: readonly string[] | undefined, cs: boolean): boolean {
+function compare(
+    actual: string | number | boolean | undefined,
+    c: Clause,
+    rank: readonly string[] | undefined,
+    cs: boolean,
+): boolean {
     if (actual === undefined) return c.op === "!=";
     if (c.op === "=" || c.op === "!=") {
         const m = wildcard(c.value, cs).test(String(actual));
         return c.op === "=" ? m : !m;
     }
-    let a: number; let b: number;
+    let a: number;
+    let b: number;
     if (rank) {
         a = rank.indexOf(String(actual).toLowerCase());
         b = rank.indexOf(c.value.toLowerCase());
@@ -112,10 +150,14 @@ function compare(actual: string | number | boolean | undefined, c: Clause, rank:
     }
     if (Number.isNaN(a) || Number.isNaN(b)) return false;
     switch (c.op) {
-        case "<": return a < b;
-        case ">": return a > b;
-        case "<=": return a <= b;
-        default: return a >= b;
+        case "<":
+            return a < b;
+        case ">":
+            return a > b;
+        case "<=":
+            return a <= b;
+        default:
+            return a >= b;
     }
 }
 
@@ -138,19 +180,30 @@ export function search<T>(items: readonly T[], query: string, keys: SearchKeys<T
     };
     const nameKey = keys.name ? "name" : Object.keys(keys)[0];
     const clauses = p.expr.or.map((and) => and.map((c) => ({ c, s: spec(c.key ?? nameKey) })));
-    let out = items.filter((e) => clauses.some((and) => and.every(({ c, s }) => {
-        const v = s.get(e);
-        if (Array.isArray(v)) {
-            return c.op === "!=" ? v.every((x) => compare(x, c, s.rank, caseSensitive)) : v.some((x) => compare(x, c, s.rank, caseSensitive));
-        }
-        return compare(v, c, s.rank, caseSensitive);
-    })));
+    let out = items.filter((e) =>
+        clauses.some((and) =>
+            and.every(({ c, s }) => {
+                const v = s.get(e);
+                if (Array.isArray(v)) {
+                    return c.op === "!="
+                        ? v.every((x) => compare(x, c, s.rank, caseSensitive))
+                        : v.some((x) => compare(x, c, s.rank, caseSensitive));
+                }
+                return compare(v, c, s.rank, caseSensitive);
+            }),
+        ),
+    );
     if (p.sortBy) {
         const s = spec(p.sortBy);
-        const val = (e: T) => { const v = s.get(e); return Array.isArray(v) ? v[0] : v; };
+        const val = (e: T) => {
+            const v = s.get(e);
+            return Array.isArray(v) ? v[0] : v;
+        };
         out = [...out].sort((x, y) => {
-            const a = val(x); const b = val(y);
-            const r = typeof a === "number" && typeof b === "number" ? a - b : String(a ?? "").localeCompare(String(b ?? ""));
+            const a = val(x);
+            const b = val(y);
+            const r =
+                typeof a === "number" && typeof b === "number" ? a - b : String(a ?? "").localeCompare(String(b ?? ""));
             return p.desc ? -r : r;
         });
     }

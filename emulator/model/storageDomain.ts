@@ -8,7 +8,16 @@
  */
 import { EngineCore, correlationOf, jobOf } from "./core";
 import type { ActionResult, Ctx, StepHandler } from "./core";
-import { EngineFault, NotFound, conflict, entityNotFound, incomplete, statusWords, requireFields, texts } from "./errors";
+import {
+    EngineFault,
+    NotFound,
+    conflict,
+    entityNotFound,
+    incomplete,
+    statusWords,
+    requireFields,
+    texts,
+} from "./errors";
 import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str } from "./input";
 import { ClockStep, Lifecycle, Step, accepts, isOneOf } from "./lifecycle";
@@ -20,14 +29,32 @@ const GiB = 1024 ** 3;
 
 /** StorageDomainStatus.java, in its order, as StorageDomainMapper names them. */
 export const STORAGE_DOMAIN_STATUSES = [
-    "unknown", "unattached", "active", "inactive", "locked", "maintenance", "preparing_for_maintenance", "detaching", "activating",
+    "unknown",
+    "unattached",
+    "active",
+    "inactive",
+    "locked",
+    "maintenance",
+    "preparing_for_maintenance",
+    "detaching",
+    "activating",
 ] as const;
 export type StorageDomainStatus = (typeof STORAGE_DOMAIN_STATUSES)[number];
 
 /** Storage domain types: common/…/StorageDomainType.java as the REST API names them. */
 export const STORAGE_DOMAIN_TYPES = ["data", "iso", "export", "image", "volume", "managed_block_storage"] as const;
 /** Storage types: common/…/storage/StorageType.java as the REST API names them. */
-export const STORAGE_TYPES = ["iscsi", "fcp", "nfs", "localfs", "posixfs", "glusterfs", "glance", "cinder", "managed_block_storage"] as const;
+export const STORAGE_TYPES = [
+    "iscsi",
+    "fcp",
+    "nfs",
+    "localfs",
+    "posixfs",
+    "glusterfs",
+    "glance",
+    "cinder",
+    "managed_block_storage",
+] as const;
 /** NFS versions: common/…/NfsVersion.java as the REST API names them. */
 export const NFS_VERSIONS = ["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"] as const;
 
@@ -37,55 +64,75 @@ export const STORAGE_DOMAIN_BUSY: readonly StorageDomainStatus[] = ["locked", "a
 /** Storage domain lifecycle: actions (no dot) and clock steps (`sd.…`, persisted in `State.pending`). */
 export const STORAGE_DOMAIN_LIFECYCLE = {
     add: {
-        to: "unattached", job: "done at once",
+        to: "unattached",
+        job: "done at once",
         source: "bll/storage/domain/AddNFSStorageDomainCommand.java (AddStorageDomainCommand): created within the call (sdCreate)",
     },
     attach: {
-        to: "locked", job: "started", next: { op: "sd.attach.maintenance", after: "sdLocked" },
+        to: "locked",
+        job: "started",
+        next: { op: "sd.attach.maintenance", after: "sdLocked" },
         source: "bll/storage/domain/AttachStorageDomainToPoolCommand.java: the pool map is Locked while connecting",
     },
     "sd.attach.maintenance": {
-        to: "maintenance", next: { op: "sd.activating", after: "sdMaintenanceToActivating" },
+        to: "maintenance",
+        next: { op: "sd.activating", after: "sdMaintenanceToActivating" },
         source: "AttachStorageDomainToPoolCommand.java: Maintenance once attached, then activated (activate=true by default)",
     },
     "sd.activating": {
-        to: "activating", next: { op: "sd.active", after: "sdActivating" },
+        to: "activating",
+        next: { op: "sd.active", after: "sdActivating" },
         source: "bll/storage/domain/ActivateStorageDomainCommand.java: Activating",
     },
     activate: {
-        from: ["inactive", "unknown", "maintenance", "preparing_for_maintenance"], to: "activating", job: "started",
+        from: ["inactive", "unknown", "maintenance", "preparing_for_maintenance"],
+        to: "activating",
+        job: "started",
         next: { op: "sd.active", after: "sdActivating" },
         source: "bll/storage/domain/ActivateStorageDomainCommand.java (StorageDomainValidator: not in process)",
     },
     "sd.active": {
-        to: "active", job: "finished",
+        to: "active",
+        job: "finished",
         source: "ActivateStorageDomainCommand.java: Active; the first active data domain of the pool becomes its master",
     },
     deactivate: {
-        from: ["active", "inactive", "unknown"], to: "locked", job: "started", next: { op: "sd.preparing", after: "sdLocked" },
+        from: ["active", "inactive", "unknown"],
+        to: "locked",
+        job: "started",
+        next: { op: "sd.preparing", after: "sdLocked" },
         source: "bll/storage/domain/DeactivateStorageDomainCommand.java: Locked while the OVF store is updated",
     },
     "sd.preparing": {
-        to: "preparing_for_maintenance", next: { op: "sd.maintenance", after: "sdPreparingForMaintenance" },
+        to: "preparing_for_maintenance",
+        next: { op: "sd.maintenance", after: "sdPreparingForMaintenance" },
         source: "DeactivateStorageDomainCommand.java: PreparingForMaintenance",
     },
     "sd.maintenance": {
-        to: "maintenance", job: "finished",
+        to: "maintenance",
+        job: "finished",
         source: "DeactivateStorageDomainCommand.java: Maintenance; a master hands the role to another active data domain",
     },
     detach: {
-        from: ["maintenance"], to: "detaching", job: "started", next: { op: "sd.detached", after: "sdDetaching" },
+        from: ["maintenance"],
+        to: "detaching",
+        job: "started",
+        next: { op: "sd.detached", after: "sdDetaching" },
         source: "bll/storage/domain/DetachStorageDomainFromPoolCommand.java: Detaching",
     },
     "sd.detached": {
-        to: "unattached", job: "finished",
+        to: "unattached",
+        job: "finished",
         source: "DetachStorageDomainFromPoolCommand.java: the pool map is removed; unattached when no pool is left",
     },
     destroy: {
         from: ["maintenance", "unknown", "inactive"],
         source: "bll/storage/domain/ForceRemoveStorageDomainCommand.java (`destroy=true`): every attachment in one of these",
     },
-    remove: { from: ["unattached"], source: "bll/storage/domain/RemoveStorageDomainCommand.java: only an unattached domain" },
+    remove: {
+        from: ["unattached"],
+        source: "bll/storage/domain/RemoveStorageDomainCommand.java: only an unattached domain",
+    },
 } as const satisfies Lifecycle<StorageDomainStatus>;
 
 const L = STORAGE_DOMAIN_LIFECYCLE;
@@ -98,17 +145,19 @@ export abstract class StorageDomainKind extends EngineCore {
         return a;
     }
 
-
     async addStorageDomain(b: Obj, ctx: Ctx): Promise<StorageDomain> {
         const name = str(b.name);
         const type = enumValue(b.type, "type", STORAGE_DOMAIN_TYPES);
         const storage = obj(b.storage);
-        const stype = enumValue(storage?.type, "storage.type",
-            STORAGE_TYPES);
+        const stype = enumValue(storage?.type, "storage.type", STORAGE_TYPES);
         const hRef = ref(b.host);
         requireFields("StorageDomain", { type, "storage.type": stype, "host.id|name": hRef });
         if (stype === "nfs") {
-            requireFields("StorageDomain", { name, "storage.address": str(storage?.address), "storage.path": str(storage?.path) });
+            requireFields("StorageDomain", {
+                name,
+                "storage.address": str(storage?.address),
+                "storage.path": str(storage?.path),
+            });
         }
         const host = this.resolve(this.state.hosts, hRef, "Host")!;
         const sdName = name ?? `${stype}-${this.newId().slice(0, 8)}`;
@@ -120,23 +169,51 @@ export abstract class StorageDomainKind extends EngineCore {
             throw conflict("Cannot add Storage Connection. Storage connection already exists.");
         }
         const job = this.startJob(`Adding ${statusWords(stype!)} Storage Domain ${sdName}`, ctx);
-        await new Promise((r) => setTimeout(r, this.latency.sdCreate));   // the engine creates the domain within the call
-        if (this.state.storageDomains.some((s) => s.name === sdName)) { this.endJob(job.id, "failed"); throw conflict(texts.storageDomainNameInUse("add")); }
-        const sd: StorageDomain = { id: this.newId(), name: sdName, description: str(b.description) ?? "", comment: str(b.comment),
-            type: type!, storageType: stype!, address, path, nfsVersion: enumValue(storage?.nfs_version, "storage.nfs_version", NFS_VERSIONS) ?? (stype === "nfs" ? "auto" : undefined),
-            mountOptions: str(storage?.mount_options), nfsTimeo: int(storage?.nfs_timeo, "storage.nfs_timeo"),
+        await new Promise((r) => setTimeout(r, this.latency.sdCreate)); // the engine creates the domain within the call
+        if (this.state.storageDomains.some((s) => s.name === sdName)) {
+            this.endJob(job.id, "failed");
+            throw conflict(texts.storageDomainNameInUse("add"));
+        }
+        const sd: StorageDomain = {
+            id: this.newId(),
+            name: sdName,
+            description: str(b.description) ?? "",
+            comment: str(b.comment),
+            type: type!,
+            storageType: stype!,
+            address,
+            path,
+            nfsVersion:
+                enumValue(storage?.nfs_version, "storage.nfs_version", NFS_VERSIONS) ??
+                (stype === "nfs" ? "auto" : undefined),
+            mountOptions: str(storage?.mount_options),
+            nfsTimeo: int(storage?.nfs_timeo, "storage.nfs_timeo"),
             nfsRetrans: int(storage?.nfs_retrans, "storage.nfs_retrans"),
             storageFormat: enumValue(b.storage_format, "storage_format", STORAGE_FORMATS) ?? "v5",
-            available: 600 * GiB, used: 4 * GiB, committed: 0, master: false, externalStatus: "ok",
+            available: 600 * GiB,
+            used: 4 * GiB,
+            committed: 0,
+            master: false,
+            externalStatus: "ok",
             wipeAfterDelete: bool(b.wipe_after_delete, "wipe_after_delete") ?? false,
-            discardAfterDelete: bool(b.discard_after_delete, "discard_after_delete") ?? false, backup: bool(b.backup, "backup") ?? false,
+            discardAfterDelete: bool(b.discard_after_delete, "discard_after_delete") ?? false,
+            backup: bool(b.backup, "backup") ?? false,
             warningLowSpaceIndicator: int(b.warning_low_space_indicator, "warning_low_space_indicator") ?? 10,
             criticalSpaceActionBlocker: int(b.critical_space_action_blocker, "critical_space_action_blocker") ?? 5,
-            blockSize: int(b.block_size, "block_size") ?? 512, attachments: [], status: L.add.to };
+            blockSize: int(b.block_size, "block_size") ?? 512,
+            attachments: [],
+            status: L.add.to,
+        };
         this.state.storageDomains.push(sd);
         this.recordHistory(sd.id, sd.status);
         this.endJob(job.id);
-        this.event(EVENT.sdAdded, "normal", `Storage Domain ${sd.name} was added by admin@internal-authz`, { storageDomainId: sd.id }, ctx.correlationId);
+        this.event(
+            EVENT.sdAdded,
+            "normal",
+            `Storage Domain ${sd.name} was added by admin@internal-authz`,
+            { storageDomainId: sd.id },
+            ctx.correlationId,
+        );
         return sd;
     }
 
@@ -145,8 +222,10 @@ export abstract class StorageDomainKind extends EngineCore {
         this.updateNaming(sd, b, this.state.storageDomains, texts.storageDomainNameInUse("update"));
         sd.wipeAfterDelete = bool(b.wipe_after_delete, "wipe_after_delete") ?? sd.wipeAfterDelete;
         sd.discardAfterDelete = bool(b.discard_after_delete, "discard_after_delete") ?? sd.discardAfterDelete;
-        sd.warningLowSpaceIndicator = int(b.warning_low_space_indicator, "warning_low_space_indicator") ?? sd.warningLowSpaceIndicator;
-        sd.criticalSpaceActionBlocker = int(b.critical_space_action_blocker, "critical_space_action_blocker") ?? sd.criticalSpaceActionBlocker;
+        sd.warningLowSpaceIndicator =
+            int(b.warning_low_space_indicator, "warning_low_space_indicator") ?? sd.warningLowSpaceIndicator;
+        sd.criticalSpaceActionBlocker =
+            int(b.critical_space_action_blocker, "critical_space_action_blocker") ?? sd.criticalSpaceActionBlocker;
         this.doneJob(`Updating Storage Domain ${sd.name}`, ctx);
         this.dirty = true;
         return sd;
@@ -161,7 +240,7 @@ export abstract class StorageDomainKind extends EngineCore {
             if (!q.host) throw new EngineFault(400, "host parameter is missing");
             const host = this.state.hosts.find((h) => h.id === q.host || h.name === q.host);
             if (!host) throw entityNotFound("Host", q.host);
-            if (sd.attachments.length) throw conflict(texts.sdWrongState("remove", sd.attachments[0].status));   // L.remove
+            if (sd.attachments.length) throw conflict(texts.sdWrongState("remove", sd.attachments[0].status)); // L.remove
             if (sd.status === "locked") throw conflict(texts.locked("remove", "Storage"));
             if (host.status !== "up") throw conflict(texts.hostNotUp("remove", host.name));
         }
@@ -171,7 +250,13 @@ export abstract class StorageDomainKind extends EngineCore {
         }
         this.state.storageDomains = this.state.storageDomains.filter((s) => s.id !== id);
         this.state.disks = this.state.disks.filter((d) => d.storageDomainId !== id || d.vmId || d.templateId);
-        this.event(EVENT.sdRemoved, "normal", `Storage Domain ${sd.name} was removed by admin@internal-authz`, {}, ctx.correlationId);
+        this.event(
+            EVENT.sdRemoved,
+            "normal",
+            `Storage Domain ${sd.name} was removed by admin@internal-authz`,
+            {},
+            ctx.correlationId,
+        );
         return this.doneJob(`Removing Storage Domain ${sd.name}`, ctx);
     }
 
@@ -180,8 +265,10 @@ export abstract class StorageDomainKind extends EngineCore {
         const r = ref(b);
         if (!r) throw incomplete("StorageDomain", ["id|name"]);
         const sd = this.resolve(this.state.storageDomains, r, "StorageDomain")!;
-        if (sd.attachments.some((a) => a.dataCenterId === dcId)) throw conflict(texts.sdWrongState("attach", this.attachmentOf(sd, dcId).status));
-        if (sd.attachments.length && sd.type === "data") throw conflict("Cannot attach Storage. Storage Domain is already attached to a Data Center.");
+        if (sd.attachments.some((a) => a.dataCenterId === dcId))
+            throw conflict(texts.sdWrongState("attach", this.attachmentOf(sd, dcId).status));
+        if (sd.attachments.length && sd.type === "data")
+            throw conflict("Cannot attach Storage. Storage Domain is already attached to a Data Center.");
         if (sd.status === "locked") throw conflict(texts.locked("attach", "Storage"));
         if (sd.storageFormat === "v5" && (dc.version.major < 4 || (dc.version.major === 4 && dc.version.minor < 3))) {
             throw conflict("Cannot attach Storage. Storage Domain format V5 is illegal.");
@@ -213,12 +300,22 @@ export abstract class StorageDomainKind extends EngineCore {
         const a = this.attachmentOf(sd, dcId);
         if (isOneOf(STORAGE_DOMAIN_BUSY, a.status)) throw conflict(texts.locked("deactivate", "Storage"));
         if (!accepts(L.deactivate, a.status)) throw conflict(texts.sdWrongState("deactivate", a.status));
-        const running = this.state.vms.filter((v) => isOneOf(VM_RUNNING, v.status) &&
-            v.diskAttachments.some((da) => this.state.disks.find((d) => d.id === da.diskId)?.storageDomainId === sd.id));
+        const running = this.state.vms.filter(
+            (v) =>
+                isOneOf(VM_RUNNING, v.status) &&
+                v.diskAttachments.some(
+                    (da) => this.state.disks.find((d) => d.id === da.diskId)?.storageDomainId === sd.id,
+                ),
+        );
         if (running.length) {
-            throw conflict(`Cannot deactivate Storage. The following VMs are running with disks on the Storage Domain: ${running.map((v) => v.name).join(", ")}.`);
+            throw conflict(
+                `Cannot deactivate Storage. The following VMs are running with disks on the Storage Domain: ${running.map((v) => v.name).join(", ")}.`,
+            );
         }
-        const job = this.startJob(`Deactivating Storage Domain ${sd.name} in Data Center ${this.dataCenter(dcId).name}`, ctx);
+        const job = this.startJob(
+            `Deactivating Storage Domain ${sd.name} in Data Center ${this.dataCenter(dcId).name}`,
+            ctx,
+        );
         this.moveAttachment(sd, dcId, L.deactivate, this.flow(job, ctx, { dcId }));
         return { job };
     }
@@ -229,11 +326,19 @@ export abstract class StorageDomainKind extends EngineCore {
         const a = this.attachmentOf(sd, dcId);
         if (isOneOf(STORAGE_DOMAIN_BUSY, a.status)) throw conflict(texts.locked("detach", "Storage"));
         if (!accepts(L.detach, a.status)) throw conflict(texts.sdWrongState("detach", a.status));
-        const others = this.state.storageDomains.filter((s) => s.id !== sd.id && s.attachments.some((x) => x.dataCenterId === dcId));
+        const others = this.state.storageDomains.filter(
+            (s) => s.id !== sd.id && s.attachments.some((x) => x.dataCenterId === dcId),
+        );
         if (sd.master && others.length) {
             throw conflict(texts.masterDetach);
         }
-        if (!sd.master && sd.type === "data" && !this.state.storageDomains.some((s) => s.master && s.attachments.some((x) => x.dataCenterId === dcId && x.status === "active"))) {
+        if (
+            !sd.master &&
+            sd.type === "data" &&
+            !this.state.storageDomains.some(
+                (s) => s.master && s.attachments.some((x) => x.dataCenterId === dcId && x.status === "active"),
+            )
+        ) {
             throw conflict(texts.sdInaccessible("detach"));
         }
         const job = this.startJob(`Detaching Storage Domain ${sd.name} from Data Center ${dc.name}`, ctx);
@@ -270,12 +375,22 @@ export abstract class StorageDomainKind extends EngineCore {
             "sd.active": (id, a) => {
                 const sd = this.storageDomain(id);
                 const dcId = String(a.dcId);
-                if (sd.type === "data" && !this.state.storageDomains.some((s) => s.master && s.attachments.some((x) => x.dataCenterId === dcId))) {
+                if (
+                    sd.type === "data" &&
+                    !this.state.storageDomains.some(
+                        (s) => s.master && s.attachments.some((x) => x.dataCenterId === dcId),
+                    )
+                ) {
                     sd.master = true;
                 }
                 this.setAttachment(sd, dcId, L["sd.active"].to);
-                this.event(EVENT.sdActivated, "normal", `Storage Domain ${sd.name} (Data Center ${this.dataCenter(dcId).name}) was activated by admin@internal-authz`,
-                    { storageDomainId: id, dataCenterId: dcId }, correlationOf(a));
+                this.event(
+                    EVENT.sdActivated,
+                    "normal",
+                    `Storage Domain ${sd.name} (Data Center ${this.dataCenter(dcId).name}) was activated by admin@internal-authz`,
+                    { storageDomainId: id, dataCenterId: dcId },
+                    correlationOf(a),
+                );
                 this.endJob(jobOf(a));
             },
             "sd.preparing": (id, a) => {
@@ -286,13 +401,25 @@ export abstract class StorageDomainKind extends EngineCore {
                 const sd = this.storageDomain(id);
                 const dcId = String(a.dcId);
                 if (sd.master) {
-                    const heir = this.state.storageDomains.find((s) => s.id !== id && s.type === "data" &&
-                        s.attachments.some((x) => x.dataCenterId === dcId && x.status === "active"));
-                    if (heir) { sd.master = false; heir.master = true; }
+                    const heir = this.state.storageDomains.find(
+                        (s) =>
+                            s.id !== id &&
+                            s.type === "data" &&
+                            s.attachments.some((x) => x.dataCenterId === dcId && x.status === "active"),
+                    );
+                    if (heir) {
+                        sd.master = false;
+                        heir.master = true;
+                    }
                 }
                 this.setAttachment(sd, dcId, L["sd.maintenance"].to);
-                this.event(EVENT.sdDeactivated, "normal", `Storage Domain ${sd.name} (Data Center ${this.dataCenter(dcId).name}) was deactivated and has moved to 'Maintenance' after it finished copying its OVF.`,
-                    { storageDomainId: id, dataCenterId: dcId }, correlationOf(a));
+                this.event(
+                    EVENT.sdDeactivated,
+                    "normal",
+                    `Storage Domain ${sd.name} (Data Center ${this.dataCenter(dcId).name}) was deactivated and has moved to 'Maintenance' after it finished copying its OVF.`,
+                    { storageDomainId: id, dataCenterId: dcId },
+                    correlationOf(a),
+                );
                 this.endJob(jobOf(a));
             },
             "sd.detached": (id, a) => {
@@ -303,8 +430,13 @@ export abstract class StorageDomainKind extends EngineCore {
                 this.recordHistory(`${sd.id}@${dcId}`, "detached");
                 this.setStatus(sd, sd.attachments.length ? sd.attachments[0].status : L["sd.detached"].to);
                 this.engine.refreshDcStatus(dcId);
-                this.event(EVENT.sdDetached, "normal", `Storage Domain ${sd.name} was detached from Data Center ${this.dataCenter(dcId).name} by admin@internal-authz`,
-                    { storageDomainId: id, dataCenterId: dcId }, correlationOf(a));
+                this.event(
+                    EVENT.sdDetached,
+                    "normal",
+                    `Storage Domain ${sd.name} was detached from Data Center ${this.dataCenter(dcId).name} by admin@internal-authz`,
+                    { storageDomainId: id, dataCenterId: dcId },
+                    correlationOf(a),
+                );
                 this.endJob(jobOf(a));
             },
         };

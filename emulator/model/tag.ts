@@ -14,9 +14,20 @@ export abstract class TagKind extends EngineCore {
         this.assertNameUnused(this.state.tags, name, texts.tagNameInUse);
         const pRef = ref(b.parent);
         const parent = pRef ? this.resolve(this.state.tags, pRef, "Tag") : undefined;
-        const t: Tag = { id: this.newId(), name, description: str(b.description), parentId: parent?.id ?? SEED_IDS.rootTag };
+        const t: Tag = {
+            id: this.newId(),
+            name,
+            description: str(b.description),
+            parentId: parent?.id ?? SEED_IDS.rootTag,
+        };
         this.state.tags.push(t);
-        this.event(EVENT.tagAdded, "normal", `New Tag ${name} was created by admin@internal-authz.`, {}, ctx.correlationId);
+        this.event(
+            EVENT.tagAdded,
+            "normal",
+            `New Tag ${name} was created by admin@internal-authz.`,
+            {},
+            ctx.correlationId,
+        );
         this.doneJob(`Adding Tag ${name}`, ctx);
         return t;
     }
@@ -24,7 +35,10 @@ export abstract class TagKind extends EngineCore {
     updateTag(id: string, b: Obj, ctx: Ctx): Tag {
         const t = this.tag(id);
         const name = str(b.name);
-        if (name && name !== t.name) { this.assertNameUnused(this.state.tags, name, texts.tagNameInUse, id); t.name = name; }
+        if (name && name !== t.name) {
+            this.assertNameUnused(this.state.tags, name, texts.tagNameInUse, id);
+            t.name = name;
+        }
         if (b.description !== undefined) t.description = str(b.description);
         this.doneJob(`Updating Tag ${t.name}`, ctx);
         this.dirty = true;
@@ -37,7 +51,11 @@ export abstract class TagKind extends EngineCore {
         const gone = new Set([id]);
         for (let changed = true; changed;) {
             changed = false;
-            for (const x of this.state.tags) if (x.parentId && gone.has(x.parentId) && !gone.has(x.id)) { gone.add(x.id); changed = true; }
+            for (const x of this.state.tags)
+                if (x.parentId && gone.has(x.parentId) && !gone.has(x.id)) {
+                    gone.add(x.id);
+                    changed = true;
+                }
         }
         this.state.tags = this.state.tags.filter((x) => !gone.has(x.id));
         for (const v of this.state.vms) v.tagIds = v.tagIds.filter((x) => !gone.has(x));

@@ -15,8 +15,22 @@ import type { Disk, Host, Initialization, Job, Nic, Vm } from "./types";
 
 /** VMStatus.java, in its order, as VmMapper names them (ImageIllegal has no case in VmMapper; kept under the engine's name). */
 export const VM_STATUSES = [
-    "unassigned", "down", "up", "powering_up", "paused", "migrating", "unknown", "not_responding", "wait_for_launch",
-    "reboot_in_progress", "saving_state", "restoring_state", "suspended", "image_illegal", "image_locked", "powering_down",
+    "unassigned",
+    "down",
+    "up",
+    "powering_up",
+    "paused",
+    "migrating",
+    "unknown",
+    "not_responding",
+    "wait_for_launch",
+    "reboot_in_progress",
+    "saving_state",
+    "restoring_state",
+    "suspended",
+    "image_illegal",
+    "image_locked",
+    "powering_down",
 ] as const;
 export type VmStatus = (typeof VM_STATUSES)[number];
 
@@ -35,32 +49,45 @@ export const NIC_INTERFACES = ["virtio", "e1000", "rtl8139", "pci_passthrough", 
 /** VM lifecycle: actions (no dot) and clock steps (`vm.…`, persisted in `State.pending`). */
 export const VM_LIFECYCLE = {
     add: {
-        to: "image_locked", job: "started", next: { op: "vm.created", after: "diskCopy" },
+        to: "image_locked",
+        job: "started",
+        next: { op: "vm.created", after: "diskCopy" },
         source: "bll/AddVmCommand.java: ImageLocked while the template's disks are copied (no disks: at once)",
     },
     "vm.created": { to: "down", job: "finished", source: "AddVmCommand.java endSuccessfully: Down, the disks OK" },
     start: {
-        from: ["down", "suspended"], to: "wait_for_launch", job: "started", next: { op: "vm.poweringUp", after: "vmWaitForLaunch" },
+        from: ["down", "suspended"],
+        to: "wait_for_launch",
+        job: "started",
+        next: { op: "vm.poweringUp", after: "vmWaitForLaunch" },
         source: "bll/RunVmCommand.java (RunVmValidator): WaitForLaunch on the chosen host",
     },
     "vm.poweringUp": {
-        to: "powering_up", next: { op: "vm.up", after: "vmPoweringUp" },
+        to: "powering_up",
+        next: { op: "vm.up", after: "vmPoweringUp" },
         source: "vdsbroker/…/monitoring/VmAnalyzer.java: the host reports PoweringUp",
     },
     "vm.up": {
-        to: "up", job: "finished", next: { op: "vm.guestAgent", after: "vmGuestAgent" },
+        to: "up",
+        job: "finished",
+        next: { op: "vm.guestAgent", after: "vmGuestAgent" },
         source: "VmAnalyzer: Up (USER_RUN_VM)",
     },
     "vm.guestAgent": {
-        from: ["up"], to: "up",
+        from: ["up"],
+        to: "up",
         source: "the guest agent's report (devices, addresses, FQDN) a while after Up; ignored once the VM is no longer up",
     },
     stop: {
-        from: [...VM_RUNNING, "suspended"], job: "started", next: { op: "vm.down", after: "vmStop" },
+        from: [...VM_RUNNING, "suspended"],
+        job: "started",
+        next: { op: "vm.down", after: "vmStop" },
         source: "bll/StopVmCommand.java (power off): the status stays until the host reports Down",
     },
     shutdown: {
-        from: VM_RUNNING.filter((s) => s !== "powering_down"), to: "powering_down", job: "started",
+        from: VM_RUNNING.filter((s) => s !== "powering_down"),
+        to: "powering_down",
+        job: "started",
         next: { op: "vm.down", after: "vmPoweringDown" },
         source: "bll/ShutdownVmCommand.java: PoweringDown until the guest is down",
     },
@@ -69,8 +96,16 @@ export const VM_LIFECYCLE = {
         from: ["unassigned", "down", "image_illegal", "image_locked"],
         source: "bll/RemoveVmCommand.java validate (a Suspended VM gets its own text)",
     },
-    makeTemplate: { from: ["down"], to: "image_locked", source: "bll/AddVmTemplateCommand.java: the source VM is ImageLocked" },
-    templateMade: { from: ["image_locked"], to: "down", source: "AddVmTemplateCommand.java endSuccessfully: the VM back to Down" },
+    makeTemplate: {
+        from: ["down"],
+        to: "image_locked",
+        source: "bll/AddVmTemplateCommand.java: the source VM is ImageLocked",
+    },
+    templateMade: {
+        from: ["image_locked"],
+        to: "down",
+        source: "AddVmTemplateCommand.java endSuccessfully: the VM back to Down",
+    },
 } as const satisfies Lifecycle<VmStatus>;
 
 const L = VM_LIFECYCLE;
@@ -82,13 +117,33 @@ export abstract class VmKind extends EngineCore {
         const nics = wrappedList(i.nic_configurations, "nic_configuration")?.map((x) => {
             const n = obj(x) ?? {};
             const ip = obj(n.ip);
-            return { name: str(n.name), onBoot: bool(n.on_boot, "on_boot"), bootProtocol: str(n.boot_protocol)?.toLowerCase(),
-                ip: ip ? { address: str(ip.address), netmask: str(ip.netmask), gateway: str(ip.gateway), version: str(ip.version)?.toLowerCase() } : undefined };
+            return {
+                name: str(n.name),
+                onBoot: bool(n.on_boot, "on_boot"),
+                bootProtocol: str(n.boot_protocol)?.toLowerCase(),
+                ip: ip
+                    ? {
+                          address: str(ip.address),
+                          netmask: str(ip.netmask),
+                          gateway: str(ip.gateway),
+                          version: str(ip.version)?.toLowerCase(),
+                      }
+                    : undefined,
+            };
         });
-        return { hostName: str(i.host_name), customScript: str(i.custom_script), userName: str(i.user_name),
-            rootPassword: str(i.root_password), authorizedSshKeys: str(i.authorized_ssh_keys), dnsServers: str(i.dns_servers),
-            dnsSearch: str(i.dns_search), timezone: str(i.timezone), regenerateSshKeys: bool(i.regenerate_ssh_keys, "regenerate_ssh_keys"),
-            nicConfigurations: nics, cloudInitNetworkProtocol: str(i.cloud_init_network_protocol) };
+        return {
+            hostName: str(i.host_name),
+            customScript: str(i.custom_script),
+            userName: str(i.user_name),
+            rootPassword: str(i.root_password),
+            authorizedSshKeys: str(i.authorized_ssh_keys),
+            dnsServers: str(i.dns_servers),
+            dnsSearch: str(i.dns_search),
+            timezone: str(i.timezone),
+            regenerateSshKeys: bool(i.regenerate_ssh_keys, "regenerate_ssh_keys"),
+            nicConfigurations: nics,
+            cloudInitNetworkProtocol: str(i.cloud_init_network_protocol),
+        };
     }
 
     protected applyVmFields(vm: Vm, b: Obj): void {
@@ -130,7 +185,8 @@ export abstract class VmKind extends EngineCore {
         vm.stateless = bool(b.stateless, "stateless") ?? vm.stateless;
         const pp = obj(b.placement_policy);
         if (pp) {
-            vm.placementAffinity = enumValue(pp.affinity, "placement_policy.affinity", VM_AFFINITIES) ?? vm.placementAffinity;
+            vm.placementAffinity =
+                enumValue(pp.affinity, "placement_policy.affinity", VM_AFFINITIES) ?? vm.placementAffinity;
             const hosts = wrappedList(pp.hosts, "host");
             if (hosts) vm.placementHostIds = hosts.map((h) => this.resolve(this.state.hosts, ref(h), "Host")!.id);
         }
@@ -144,22 +200,51 @@ export abstract class VmKind extends EngineCore {
         const tRef = ref(b.template);
         requireFields("Vm", { name, "cluster.id|name": cRef, "template.id|name": tRef });
         if (name!.length > 255 || !/^[\w.\-+]+$/u.test(name!)) {
-            throw badParameter("Cannot add VM. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_', '-', '.' are allowed.");
+            throw badParameter(
+                "Cannot add VM. The given name contains special characters. Only lower-case and upper-case letters, numbers, '_', '-', '.' are allowed.",
+            );
         }
         const cluster = this.resolve(this.state.clusters, cRef, "Cluster")!;
         const tpl = this.resolve(this.state.templates, tRef, "Template")!;
         this.assertNameFree(this.state.vms, name!, "add", "VM");
         if (tpl.status === "locked") throw conflict(texts.locked("add", "VM"));
         const t = this.now();
-        const vm: Vm = { id: this.newId(), name: name!, clusterId: cluster.id, templateId: tpl.id, status: L.add.to,
-            memory: tpl.memory, memoryGuaranteed: tpl.memory, memoryMax: tpl.memory * 4, ballooning: true, sockets: tpl.sockets,
-            cores: tpl.cores, threads: tpl.threads, osType: tpl.osType, bootDevices: [...tpl.bootDevices], type: tpl.type,
-            highAvailability: tpl.highAvailability, haPriority: 0, deleteProtected: false, stateless: tpl.stateless,
-            placementAffinity: "migratable", placementHostIds: [], initialized: false, nics: [], diskAttachments: [], tagIds: [],
-            creationTime: t, guestDevices: [], runOnce: false };
+        const vm: Vm = {
+            id: this.newId(),
+            name: name!,
+            clusterId: cluster.id,
+            templateId: tpl.id,
+            status: L.add.to,
+            memory: tpl.memory,
+            memoryGuaranteed: tpl.memory,
+            memoryMax: tpl.memory * 4,
+            ballooning: true,
+            sockets: tpl.sockets,
+            cores: tpl.cores,
+            threads: tpl.threads,
+            osType: tpl.osType,
+            bootDevices: [...tpl.bootDevices],
+            type: tpl.type,
+            highAvailability: tpl.highAvailability,
+            haPriority: 0,
+            deleteProtected: false,
+            stateless: tpl.stateless,
+            placementAffinity: "migratable",
+            placementHostIds: [],
+            initialized: false,
+            nics: [],
+            diskAttachments: [],
+            tagIds: [],
+            creationTime: t,
+            guestDevices: [],
+            runOnce: false,
+        };
         const memGiven = b.memory !== undefined;
         this.applyVmFields(vm, b);
-        if (memGiven && !obj(b.memory_policy)) { vm.memoryGuaranteed = vm.memory; vm.memoryMax = vm.memory * 4; }
+        if (memGiven && !obj(b.memory_policy)) {
+            vm.memoryGuaranteed = vm.memory;
+            vm.memoryMax = vm.memory * 4;
+        }
         const overrides = wrappedList(b.disk_attachments, "disk_attachment") ?? [];
         const job = this.startJob(`Creating VM ${vm.name} from Template ${tpl.name} in Cluster ${cluster.name}`, ctx);
         for (const da of tpl.diskAttachments) {
@@ -169,17 +254,35 @@ export abstract class VmKind extends EngineCore {
             const ovDisk = obj(ov?.disk);
             const sdRef = ref(wrappedList(ovDisk?.storage_domains, "storage_domain")?.[0]);
             const sd = sdRef ? this.resolve(this.state.storageDomains, sdRef, "StorageDomain")! : undefined;
-            const copy: Disk = { ...src, id: this.newId(), name: src.name.replace(tpl.name, vm.name), status: DISK_LIFECYCLE.copy.to, templateId: undefined,
-                vmId: vm.id, storageDomainId: sd?.id ?? src.storageDomainId,
-                format: enumValue(ovDisk?.format, "disk.format", DISK_FORMATS) ?? src.format };
+            const copy: Disk = {
+                ...src,
+                id: this.newId(),
+                name: src.name.replace(tpl.name, vm.name),
+                status: DISK_LIFECYCLE.copy.to,
+                templateId: undefined,
+                vmId: vm.id,
+                storageDomainId: sd?.id ?? src.storageDomainId,
+                format: enumValue(ovDisk?.format, "disk.format", DISK_FORMATS) ?? src.format,
+            };
             this.state.disks.push(copy);
             vm.diskAttachments.push({ ...da, diskId: copy.id });
         }
         this.state.vms.push(vm);
         this.recordHistory(vm.id, vm.status);
-        this.event(EVENT.vmAdded, "normal", `VM ${vm.name} creation was initiated by admin@internal-authz.`, { vmId: vm.id, clusterId: cluster.id }, ctx.correlationId);
+        this.event(
+            EVENT.vmAdded,
+            "normal",
+            `VM ${vm.name} creation was initiated by admin@internal-authz.`,
+            { vmId: vm.id, clusterId: cluster.id },
+            ctx.correlationId,
+        );
         // no disks to copy: created at once
-        this.schedule(vm.diskAttachments.length ? this.latency[L.add.next.after] : 0, L.add.next.op, vm.id, this.flow(job, ctx));
+        this.schedule(
+            vm.diskAttachments.length ? this.latency[L.add.next.after] : 0,
+            L.add.next.op,
+            vm.id,
+            this.flow(job, ctx),
+        );
         return vm;
     }
 
@@ -187,7 +290,10 @@ export abstract class VmKind extends EngineCore {
         const vm = this.vm(id);
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("update", "VM"));
         const name = str(b.name);
-        if (name && name !== vm.name) { this.assertNameFree(this.state.vms, name, "update", "VM", id); vm.name = name; }
+        if (name && name !== vm.name) {
+            this.assertNameFree(this.state.vms, name, "update", "VM", id);
+            vm.name = name;
+        }
         this.applyVmFields(vm, b);
         this.doneJob(`Editing VM ${vm.name} properties`, ctx);
         this.dirty = true;
@@ -201,28 +307,49 @@ export abstract class VmKind extends EngineCore {
 
     protected pickHost(vm: Vm): Host {
         const hosts = this.state.hosts.filter((h) => h.clusterId === vm.clusterId && h.status === "up");
-        let cands = vm.placementAffinity === "pinned" && vm.placementHostIds.length ? hosts.filter((h) => vm.placementHostIds.includes(h.id)) : hosts;
+        let cands =
+            vm.placementAffinity === "pinned" && vm.placementHostIds.length
+                ? hosts.filter((h) => vm.placementHostIds.includes(h.id))
+                : hosts;
         const reasons: string[] = [];
-        for (const g of this.state.affinityGroups.filter((x) => x.clusterId === vm.clusterId && x.vmIds.includes(vm.id) && x.vmsRule.enabled && x.vmsRule.enforcing)) {
-            const peers = this.state.vms.filter((v) => v.id !== vm.id && g.vmIds.includes(v.id) && v.hostId && isOneOf(VM_RUNNING, v.status));
+        for (const g of this.state.affinityGroups.filter(
+            (x) => x.clusterId === vm.clusterId && x.vmIds.includes(vm.id) && x.vmsRule.enabled && x.vmsRule.enforcing,
+        )) {
+            const peers = this.state.vms.filter(
+                (v) => v.id !== vm.id && g.vmIds.includes(v.id) && v.hostId && isOneOf(VM_RUNNING, v.status),
+            );
             const peerHosts = new Set(peers.map((p) => p.hostId!));
             const before = cands.length;
-            cands = g.vmsRule.positive ? (peerHosts.size ? cands.filter((h) => peerHosts.has(h.id)) : cands) : cands.filter((h) => !peerHosts.has(h.id));
-            if (cands.length < before) reasons.push(`The host did not satisfy internal filter VmAffinityGroups because it did not match positive or negative affinity rules of group ${g.name}.`);
+            cands = g.vmsRule.positive
+                ? peerHosts.size
+                    ? cands.filter((h) => peerHosts.has(h.id))
+                    : cands
+                : cands.filter((h) => !peerHosts.has(h.id));
+            if (cands.length < before)
+                reasons.push(
+                    `The host did not satisfy internal filter VmAffinityGroups because it did not match positive or negative affinity rules of group ${g.name}.`,
+                );
         }
         if (!cands.length) {
-            const why = hosts.length ? reasons.join(", ") || "The host did not satisfy internal filter PinToHost." : "There are no hosts to use. Check that the cluster contains at least one host in Up state.";
-            throw conflict(`Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:, ${why}`);
+            const why = hosts.length
+                ? reasons.join(", ") || "The host did not satisfy internal filter PinToHost."
+                : "There are no hosts to use. Check that the cluster contains at least one host in Up state.";
+            throw conflict(
+                `Cannot run VM. There is no host that satisfies current scheduling constraints. See below for details:, ${why}`,
+            );
         }
         // least loaded host first
-        const load = (h: Host) => this.state.vms.filter((v) => v.hostId === h.id && isOneOf(VM_RUNNING, v.status)).length;
+        const load = (h: Host) =>
+            this.state.vms.filter((v) => v.hostId === h.id && isOneOf(VM_RUNNING, v.status)).length;
         return [...cands].sort((a, b2) => load(a) - load(b2))[0];
     }
 
     startVm(id: string, b: Obj, ctx: Ctx): ActionResult {
         const vm = this.vm(id);
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("run", "VM"));
-        const locked = vm.diskAttachments.map((da) => this.state.disks.find((d) => d.id === da.diskId)).filter((d) => d?.status === DISK_LIFECYCLE.copy.to);
+        const locked = vm.diskAttachments
+            .map((da) => this.state.disks.find((d) => d.id === da.diskId))
+            .filter((d) => d?.status === DISK_LIFECYCLE.copy.to);
         if (locked.length) throw conflict(texts.disksLocked("run", "VM", locked.map((d) => d!.name).join(", ")));
         if (isOneOf(VM_RUNNING, vm.status)) throw conflict(texts.vmRunning("run"));
         if (!accepts(L.start, vm.status)) throw conflict(texts.vmWrongState("run", "VM", vm.status));
@@ -231,10 +358,20 @@ export abstract class VmKind extends EngineCore {
         const runInit = this.readInitialization(obj(b.vm)?.initialization);
         const useCloudInit = bool(b.use_cloud_init, "use_cloud_init") ?? false;
         vm.runOnce = !!runInit || useCloudInit;
-        if (runInit) vm.initialization = { ...(vm.initialization ?? {}), ...Object.fromEntries(Object.entries(runInit).filter(([, v]) => v !== undefined)) };
+        if (runInit)
+            vm.initialization = {
+                ...(vm.initialization ?? {}),
+                ...Object.fromEntries(Object.entries(runInit).filter(([, v]) => v !== undefined)),
+            };
         const job = this.startJob(`Launching VM ${vm.name}`, ctx);
         vm.hostId = host.id;
-        this.event(EVENT.vmStarted, "normal", `VM ${vm.name} was started by admin@internal-authz (Host: ${host.name}).`, { vmId: vm.id, hostId: host.id }, ctx.correlationId);
+        this.event(
+            EVENT.vmStarted,
+            "normal",
+            `VM ${vm.name} was started by admin@internal-authz (Host: ${host.name}).`,
+            { vmId: vm.id, hostId: host.id },
+            ctx.correlationId,
+        );
         this.advance(vm, L.start, this.flow(job, ctx));
         return { job };
     }
@@ -245,7 +382,13 @@ export abstract class VmKind extends EngineCore {
         if (!accepts(L.stop, vm.status)) throw conflict(texts.vmNotRunning("stop"));
         const job = this.startJob(`Stopping VM ${vm.name}`, ctx);
         this.cancelPending(vm.id);
-        this.event(EVENT.vmStopped, "normal", `VM ${vm.name} powered off by admin@internal-authz (Host: ${this.hostName(vm.hostId)}).`, { vmId: vm.id }, ctx.correlationId);
+        this.event(
+            EVENT.vmStopped,
+            "normal",
+            `VM ${vm.name} powered off by admin@internal-authz (Host: ${this.hostName(vm.hostId)}).`,
+            { vmId: vm.id },
+            ctx.correlationId,
+        );
         this.scheduleNext(vm.id, L.stop, this.flow(job, ctx, { reason: "stop" }));
         return { job };
     }
@@ -257,7 +400,13 @@ export abstract class VmKind extends EngineCore {
         if (!accepts(L.shutdown, vm.status)) throw conflict(texts.vmNotRunning("shutdown"));
         const job = this.startJob(`Shutting down VM ${vm.name}`, ctx);
         this.cancelPending(vm.id);
-        this.event(EVENT.vmShutdown, "normal", `VM shutdown initiated by admin@internal-authz on VM ${vm.name} (Host: ${this.hostName(vm.hostId)}).`, { vmId: vm.id }, ctx.correlationId);
+        this.event(
+            EVENT.vmShutdown,
+            "normal",
+            `VM shutdown initiated by admin@internal-authz on VM ${vm.name} (Host: ${this.hostName(vm.hostId)}).`,
+            { vmId: vm.id },
+            ctx.correlationId,
+        );
         this.advance(vm, L.shutdown, this.flow(job, ctx, { reason: "shutdown" }));
         return { job };
     }
@@ -270,7 +419,10 @@ export abstract class VmKind extends EngineCore {
         this.cancelPending(vm.id);
         this.state.vms = this.state.vms.filter((x) => x.id !== id);
         const diskIds = vm.diskAttachments.map((d) => d.diskId);
-        if (q.detachOnly) for (const d of this.state.disks) { if (d.vmId === id) d.vmId = undefined; }
+        if (q.detachOnly)
+            for (const d of this.state.disks) {
+                if (d.vmId === id) d.vmId = undefined;
+            }
         else this.state.disks = this.state.disks.filter((d) => !diskIds.includes(d.id));
         for (const g of this.state.affinityGroups) g.vmIds = g.vmIds.filter((x) => x !== id);
         this.event(EVENT.vmRemoved, "normal", `VM ${vm.name} was successfully removed.`, {}, ctx.correlationId);
@@ -304,13 +456,28 @@ export abstract class VmKind extends EngineCore {
             throw conflict("Cannot add Interface. The Network does not exist in the Data Center of the VM.");
         }
         const mac = str(obj(b.mac)?.address)?.toLowerCase() ?? this.nextMac();
-        if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) throw badParameter("Cannot add Interface. MAC address format is invalid.");
-        if (this.state.vms.some((v) => v.nics.some((n) => n.mac === mac))) throw conflict("Cannot add Interface. The MAC address is already in use.");
-        const nic: Nic = { id: this.newId(), name, interface: enumValue(b.interface, "interface", NIC_INTERFACES) ?? "virtio",
-            mac, plugged: bool(b.plugged, "plugged") ?? true, linked: bool(b.linked, "linked") ?? true, vnicProfileId: profile?.id };
+        if (!/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac))
+            throw badParameter("Cannot add Interface. MAC address format is invalid.");
+        if (this.state.vms.some((v) => v.nics.some((n) => n.mac === mac)))
+            throw conflict("Cannot add Interface. The MAC address is already in use.");
+        const nic: Nic = {
+            id: this.newId(),
+            name,
+            interface: enumValue(b.interface, "interface", NIC_INTERFACES) ?? "virtio",
+            mac,
+            plugged: bool(b.plugged, "plugged") ?? true,
+            linked: bool(b.linked, "linked") ?? true,
+            vnicProfileId: profile?.id,
+        };
         vm.nics.push(nic);
-        if (accepts(L["vm.guestAgent"], vm.status)) this.scheduleNext(vm.id, L["vm.up"]);   // the agent reports the new NIC
-        this.event(EVENT.nicAdded, "normal", `Interface ${nic.name} (VirtIO) was added to VM ${vm.name}.`, { vmId: vm.id }, ctx.correlationId);
+        if (accepts(L["vm.guestAgent"], vm.status)) this.scheduleNext(vm.id, L["vm.up"]); // the agent reports the new NIC
+        this.event(
+            EVENT.nicAdded,
+            "normal",
+            `Interface ${nic.name} (VirtIO) was added to VM ${vm.name}.`,
+            { vmId: vm.id },
+            ctx.correlationId,
+        );
         this.doneJob(`Adding Network Interface ${nic.name} to VM ${vm.name}`, ctx);
         return nic;
     }
@@ -336,7 +503,9 @@ export abstract class VmKind extends EngineCore {
         const vm = this.vm(vmId);
         const nic = this.nic(vmId, nicId);
         if (isOneOf(VM_RUNNING, vm.status) && nic.plugged) {
-            throw conflict("Cannot remove Interface. The interface is plugged into a running VM. Please unplug it first.");
+            throw conflict(
+                "Cannot remove Interface. The interface is plugged into a running VM. Please unplug it first.",
+            );
         }
         vm.nics = vm.nics.filter((n) => n.id !== nicId);
         vm.guestDevices = vm.guestDevices.filter((g) => g.mac !== nic.mac);
@@ -348,9 +517,18 @@ export abstract class VmKind extends EngineCore {
         return {
             "vm.created": (id, a) => {
                 const vm = this.vm(id);
-                for (const da of vm.diskAttachments) { const d = this.state.disks.find((x) => x.id === da.diskId); if (d && d.status === DISK_LIFECYCLE.copy.to) d.status = DISK_LIFECYCLE["disk.ok"].to; }
+                for (const da of vm.diskAttachments) {
+                    const d = this.state.disks.find((x) => x.id === da.diskId);
+                    if (d && d.status === DISK_LIFECYCLE.copy.to) d.status = DISK_LIFECYCLE["disk.ok"].to;
+                }
                 this.setStatus(vm, L["vm.created"].to);
-                this.event(EVENT.vmAddFinished, "normal", `VM ${vm.name} creation has been completed.`, { vmId: id }, correlationOf(a));
+                this.event(
+                    EVENT.vmAddFinished,
+                    "normal",
+                    `VM ${vm.name} creation has been completed.`,
+                    { vmId: id },
+                    correlationOf(a),
+                );
                 this.endJob(jobOf(a));
             },
             "vm.poweringUp": (id, a) => {
@@ -361,7 +539,13 @@ export abstract class VmKind extends EngineCore {
                 this.setStatus(vm, L["vm.up"].to);
                 vm.startTime = this.now();
                 vm.initialized = true;
-                this.event(EVENT.vmUp, "normal", `VM ${vm.name} started on Host ${this.hostName(vm.hostId)}`, { vmId: id, hostId: vm.hostId }, correlationOf(a));
+                this.event(
+                    EVENT.vmUp,
+                    "normal",
+                    `VM ${vm.name} started on Host ${this.hostName(vm.hostId)}`,
+                    { vmId: id, hostId: vm.hostId },
+                    correlationOf(a),
+                );
                 this.endJob(jobOf(a));
                 this.scheduleNext(id, L["vm.up"]);
             },
@@ -369,9 +553,13 @@ export abstract class VmKind extends EngineCore {
                 const vm = this.vm(id);
                 if (!accepts(L["vm.guestAgent"], vm.status)) return;
                 vm.fqdn = vm.initialization?.hostName ?? vm.name;
-                vm.guestDevices = vm.nics.filter((n) => n.plugged && n.linked).map((n, i) => ({
-                    name: `eth${i}`, mac: n.mac, ips: [{ address: this.guestIp(vm, n, i), version: "v4" }],
-                }));
+                vm.guestDevices = vm.nics
+                    .filter((n) => n.plugged && n.linked)
+                    .map((n, i) => ({
+                        name: `eth${i}`,
+                        mac: n.mac,
+                        ips: [{ address: this.guestIp(vm, n, i), version: "v4" }],
+                    }));
             },
             "vm.down": (id, a) => {
                 const vm = this.vm(id);
@@ -383,7 +571,13 @@ export abstract class VmKind extends EngineCore {
                 vm.fqdn = undefined;
                 vm.startTime = undefined;
                 vm.runOnce = false;
-                this.event(EVENT.vmDown, "normal", `VM ${vm.name} is down. Exit message: User shut down from within the guest`, { vmId: id }, correlationOf(a));
+                this.event(
+                    EVENT.vmDown,
+                    "normal",
+                    `VM ${vm.name} is down. Exit message: User shut down from within the guest`,
+                    { vmId: id },
+                    correlationOf(a),
+                );
                 this.endJob(jobOf(a));
             },
         };

@@ -32,7 +32,10 @@ export const OVN_DEVICE_OWNER = "oVirt";
 
 /** A refusal as the provider answers it: HTTP status and its message (the body is built by the server). */
 export class OvnError extends Error {
-    constructor(readonly status: number, message: string) {
+    constructor(
+        readonly status: number,
+        message: string,
+    ) {
         super(message);
     }
 }
@@ -45,7 +48,11 @@ function requireBool(attr: string, v: unknown): void {
 }
 
 export class OvnModel {
-    constructor(private readonly engine: EngineModel, private readonly providerName: string, private readonly initial: () => OvnState) {}
+    constructor(
+        private readonly engine: EngineModel,
+        private readonly providerName: string,
+        private readonly initial: () => OvnState,
+    ) {}
 
     /** The OVN state inside the engine's state (created on first use, e.g. after a reset). */
     get state(): OvnState {
@@ -76,8 +83,13 @@ export class OvnModel {
             if (ovn.networks.some((x) => x.engineNetworkId === n.id)) continue;
             const net = n as typeof n & { externalId?: string };
             net.externalId ??= randomUUID();
-            ovn.networks.push({ id: net.externalId, name: n.name, portSecurityEnabled: ovn.portSecurityDefault,
-                mtu: n.mtu || OVN_DEFAULT_MTU, engineNetworkId: n.id });
+            ovn.networks.push({
+                id: net.externalId,
+                name: n.name,
+                portSecurityEnabled: ovn.portSecurityDefault,
+                mtu: n.mtu || OVN_DEFAULT_MTU,
+                engineNetworkId: n.id,
+            });
             changed = true;
         }
         // ports: one per plugged NIC of a running VM whose profile is on a provider network
@@ -95,9 +107,18 @@ export class OvnModel {
                 }
                 if (!nic.plugged || !VM_RUNNING.includes(vm.status)) continue;
                 if (existing) ovn.ports = ovn.ports.filter((p) => p !== existing);
-                ovn.ports.push({ id: randomUUID(), name: nic.name, networkId: net.id, macAddress: nic.mac, deviceId: vm.id,
-                    deviceOwner: OVN_DEVICE_OWNER, portSecurityEnabled: net.portSecurityEnabled,
-                    securityGroups: net.portSecurityEnabled ? [ovn.defaultSecurityGroupId] : [], adminStateUp: true, nicId: nic.id });
+                ovn.ports.push({
+                    id: randomUUID(),
+                    name: nic.name,
+                    networkId: net.id,
+                    macAddress: nic.mac,
+                    deviceId: vm.id,
+                    deviceOwner: OVN_DEVICE_OWNER,
+                    portSecurityEnabled: net.portSecurityEnabled,
+                    securityGroups: net.portSecurityEnabled ? [ovn.defaultSecurityGroupId] : [],
+                    adminStateUp: true,
+                    nicId: nic.id,
+                });
                 wanted.add(nic.id);
                 changed = true;
             }
@@ -111,13 +132,30 @@ export class OvnModel {
     // ------------------------------------------------------------------ views (NetworkMapper / PortMapper.row2rest)
 
     networkView(n: OvnNetwork): Json {
-        return { id: n.id, name: n.name, tenant_id: OVN_TENANT_ID, status: "ACTIVE", port_security_enabled: n.portSecurityEnabled, mtu: n.mtu };
+        return {
+            id: n.id,
+            name: n.name,
+            tenant_id: OVN_TENANT_ID,
+            status: "ACTIVE",
+            port_security_enabled: n.portSecurityEnabled,
+            mtu: n.mtu,
+        };
     }
 
     portView(p: OvnPort): Json {
-        return { id: p.id, name: p.name, network_id: p.networkId, security_groups: [...p.securityGroups],
-            port_security_enabled: p.portSecurityEnabled, tenant_id: OVN_TENANT_ID, fixed_ips: [], admin_state_up: p.adminStateUp,
-            device_id: p.deviceId, device_owner: p.deviceOwner, mac_address: p.macAddress };
+        return {
+            id: p.id,
+            name: p.name,
+            network_id: p.networkId,
+            security_groups: [...p.securityGroups],
+            port_security_enabled: p.portSecurityEnabled,
+            tenant_id: OVN_TENANT_ID,
+            fixed_ips: [],
+            admin_state_up: p.adminStateUp,
+            device_id: p.deviceId,
+            device_owner: p.deviceOwner,
+            mac_address: p.macAddress,
+        };
     }
 
     network(id: string): OvnNetwork {
@@ -180,13 +218,15 @@ export class OvnModel {
     static filter(items: Json[], query: URLSearchParams): Json[] {
         const filters: Array<[string, string]> = [];
         for (const key of new Set(query.keys())) {
-            const v = query.getAll(key).find((x) => x !== "");      // parse_qs drops blank values; the first value counts
+            const v = query.getAll(key).find((x) => x !== ""); // parse_qs drops blank values; the first value counts
             if (v !== undefined && !OVN_FILTER_EXCEPTIONS.includes(key)) filters.push([key, v]);
         }
-        return items.filter((item) => filters.every(([k, v]) => {
-            const e = item[k];
-            // booleans compare lower-cased; anything else only equals the query string if it is that string
-            return typeof e === "boolean" ? String(e) === v.toLowerCase() : e === v;
-        }));
+        return items.filter((item) =>
+            filters.every(([k, v]) => {
+                const e = item[k];
+                // booleans compare lower-cased; anything else only equals the query string if it is that string
+                return typeof e === "boolean" ? String(e) === v.toLowerCase() : e === v;
+            }),
+        );
     }
 }

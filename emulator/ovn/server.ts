@@ -42,11 +42,26 @@ export interface OvnServerOptions {
 }
 
 interface OvnStats {
-    requests: Record<string, number>; statuses: Record<string, number>; total: number; tokens: number; tokenFailures: number;
-    unauthorized: number; forbidden: number; faultsInjected: number;
+    requests: Record<string, number>;
+    statuses: Record<string, number>;
+    total: number;
+    tokens: number;
+    tokenFailures: number;
+    unauthorized: number;
+    forbidden: number;
+    faultsInjected: number;
 }
 
-const freshStats = (): OvnStats => ({ requests: {}, statuses: {}, total: 0, tokens: 0, tokenFailures: 0, unauthorized: 0, forbidden: 0, faultsInjected: 0 });
+const freshStats = (): OvnStats => ({
+    requests: {},
+    statuses: {},
+    total: 0,
+    tokens: 0,
+    tokenFailures: 0,
+    unauthorized: 0,
+    forbidden: 0,
+    faultsInjected: 0,
+});
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The provider's error body (base_handler.py ERROR_MESSAGE through BaseHTTPRequestHandler.send_error). */
@@ -54,7 +69,12 @@ function errorBody(status: number, message: string): string {
     return JSON.stringify({ error: { message, code: status, title: STATUS_CODES[status] ?? "Error" } });
 }
 
-type Handler = (req: FastifyRequest, segs: string[], query: URLSearchParams, body: Record<string, unknown> | undefined) => Promise<{ status: number; body?: unknown }>;
+type Handler = (
+    req: FastifyRequest,
+    segs: string[],
+    query: URLSearchParams,
+    body: Record<string, unknown> | undefined,
+) => Promise<{ status: number; body?: unknown }>;
 
 export class OvnServer {
     readonly model: OvnModel;
@@ -64,9 +84,15 @@ export class OvnServer {
     authUrl = "";
     networkUrl = "";
 
-    constructor(private readonly engine: EngineServer, readonly opts: OvnServerOptions) {
+    constructor(
+        private readonly engine: EngineServer,
+        readonly opts: OvnServerOptions,
+    ) {
         this.model = new OvnModel(engine.model, opts.providerName ?? "ovirt-provider-ovn", () => ({
-            portSecurityDefault: opts.portSecurityDefault, defaultSecurityGroupId: OVN_DEFAULT_SECURITY_GROUP_ID, networks: [], ports: [],
+            portSecurityDefault: opts.portSecurityDefault,
+            defaultSecurityGroupId: OVN_DEFAULT_SECURITY_GROUP_ID,
+            networks: [],
+            ports: [],
         }));
         this.auth = this.app("keystone", (req, segs, _q, body) => this.identity(req, segs, body));
         this.network = this.app("neutron", (req, segs, q, body) => this.networking(req, segs, q, body));
@@ -76,28 +102,47 @@ export class OvnServer {
     /** One fastify app serving JSON under `/<version>/...` (the provider drops the first path element). */
     private app(service: string, handle: Handler): FastifyInstance {
         const insecure = this.engine.opts.insecureHttp;
-        const app = Fastify({ logger: false, forceCloseConnections: true,
-            ...(insecure ? {} : { https: { key: this.engine.pki.keyPem, cert: this.engine.pki.certPem } }) } as Record<string, unknown>) as unknown as FastifyInstance;
+        const app = Fastify({
+            logger: false,
+            forceCloseConnections: true,
+            ...(insecure ? {} : { https: { key: this.engine.pki.keyPem, cert: this.engine.pki.certPem } }),
+        } as Record<string, unknown>) as unknown as FastifyInstance;
         app.removeAllContentTypeParsers();
         app.addContentTypeParser("*", { parseAs: "string" }, (_req, b, done) => done(null, b));
         app.all("/*", async (req, reply) => {
             const url = new URL(req.url, "http://x");
-            const segs = url.pathname.replace(/\.json$/i, "").split("/").filter(Boolean).map((s) => decodeURIComponent(s)).slice(1);
+            const segs = url.pathname
+                .replace(/\.json$/i, "")
+                .split("/")
+                .filter(Boolean)
+                .map((s) => decodeURIComponent(s))
+                .slice(1);
             const template = `${service} ${req.method} /${segs.map((s, i) => (i % 2 === 1 ? "{id}" : s)).join("/")}`;
             const send = (status: number, body?: unknown, type = "application/json") => {
                 this.stats.total++;
                 this.stats.requests[template] = (this.stats.requests[template] ?? 0) + 1;
                 this.stats.statuses[status] = (this.stats.statuses[status] ?? 0) + 1;
                 if (body === undefined) return reply.code(status).send();
-                return reply.code(status).type(type).send(typeof body === "string" ? body : JSON.stringify(body));
+                return reply
+                    .code(status)
+                    .type(type)
+                    .send(typeof body === "string" ? body : JSON.stringify(body));
             };
             const rule = this.engine.faults.decide(req.method, url.pathname);
             if (rule) {
                 this.stats.faultsInjected++;
                 if (rule.kind === "slow") await sleep(rule.delayMs ?? 1000);
-                if (rule.kind === "reset") { reply.hijack(); req.raw.socket.destroy(); return reply; }
+                if (rule.kind === "reset") {
+                    reply.hijack();
+                    req.raw.socket.destroy();
+                    return reply;
+                }
                 if (rule.kind === "503") {
-                    return send(503, "<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>", "text/html");
+                    return send(
+                        503,
+                        "<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>",
+                        "text/html",
+                    );
                 }
                 if (rule.kind === "expireToken") await this.logout(String(req.headers["x-auth-token"] ?? ""));
                 // lock409 is the engine's own conflict text: the provider has no such answer, so the rule does not apply
@@ -131,7 +176,12 @@ export class OvnServer {
     private async identity(req: FastifyRequest, segs: string[], body: Record<string, unknown> | undefined) {
         const path = segs.join("/");
         if (req.method === "GET" && path === "") {
-            return { status: 200, body: { versions: [{ status: "CURRENT", id: "v2.0", links: [{ href: `${this.authUrl}/`, rel: "self" }] }] } };
+            return {
+                status: 200,
+                body: {
+                    versions: [{ status: "CURRENT", id: "v2.0", links: [{ href: `${this.authUrl}/`, rel: "self" }] }],
+                },
+            };
         }
         if (path !== "tokens") throw new OvnError(404, `Incorrect path: ${req.url}`);
         if (req.method !== "POST") throw new OvnError(405, `Method not allowed: ${req.method}`);
@@ -151,23 +201,56 @@ export class OvnServer {
         this.validate(token);
         this.stats.tokens++;
         const expires = new Date(Date.now() + OVN_TOKEN_TIMEOUT_SECONDS * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
-        const endpoint = (url: string, id: string) => ({ adminURL: url, internalURL: url, publicURL: url, region: "RegionOne", id });
+        const endpoint = (url: string, id: string) => ({
+            adminURL: url,
+            internalURL: url,
+            publicURL: url,
+            region: "RegionOne",
+            id,
+        });
         // OpenStack Identity v2.0 answers a created token with 200, not 201 (keystone_responses.py post_tokens)
-        return { status: 200, body: { access: {
-            token: { id: token, expires },
-            user: { username: "admin", roles_links: [], id: "", roles: [{ name: "admin" }], name: "admin" },
-            serviceCatalog: [
-                { endpoints: [endpoint(`${this.networkUrl}/`, "00000000000000000000000000000001")], endpoints_links: [], type: "network", name: "neutron" },
-                { endpoints: [endpoint(`${this.authUrl}/`, "00000000000000000000000000000002")], endpoints_links: [], type: "identity", name: "keystone" },
-            ],
-        } } };
+        return {
+            status: 200,
+            body: {
+                access: {
+                    token: { id: token, expires },
+                    user: { username: "admin", roles_links: [], id: "", roles: [{ name: "admin" }], name: "admin" },
+                    serviceCatalog: [
+                        {
+                            endpoints: [endpoint(`${this.networkUrl}/`, "00000000000000000000000000000001")],
+                            endpoints_links: [],
+                            type: "network",
+                            name: "neutron",
+                        },
+                        {
+                            endpoints: [endpoint(`${this.authUrl}/`, "00000000000000000000000000000002")],
+                            endpoints_links: [],
+                            type: "identity",
+                            name: "keystone",
+                        },
+                    ],
+                },
+            },
+        };
     }
 
     /** The provider's SSO login at the engine (sso.py `_get_sso_token`); an SSO error is its 401. */
     private async login(username: string, password: string): Promise<string> {
-        const res = await this.engine.app.inject({ method: "POST", url: "/ovirt-engine/sso/oauth/token",
-            headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded", [INTERNAL_CALL_HEADER]: this.engine.internalCallKey },
-            payload: new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api ovirt-ext=token-info:validate", username, password }).toString() });
+        const res = await this.engine.app.inject({
+            method: "POST",
+            url: "/ovirt-engine/sso/oauth/token",
+            headers: {
+                Accept: "application/json",
+                "Content-Type": "application/x-www-form-urlencoded",
+                [INTERNAL_CALL_HEADER]: this.engine.internalCallKey,
+            },
+            payload: new URLSearchParams({
+                grant_type: "password",
+                scope: "ovirt-app-api ovirt-ext=token-info:validate",
+                username,
+                password,
+            }).toString(),
+        });
         let b: Record<string, unknown>;
         try {
             b = JSON.parse(res.body || "{}") as Record<string, unknown>;
@@ -182,37 +265,81 @@ export class OvnServer {
     }
 
     private async logout(token: string): Promise<void> {
-        await this.engine.app.inject({ method: "POST", url: "/ovirt-engine/services/sso-logout", payload: new URLSearchParams({ token }).toString(),
-            headers: { "Content-Type": "application/x-www-form-urlencoded", [INTERNAL_CALL_HEADER]: this.engine.internalCallKey } });
+        await this.engine.app.inject({
+            method: "POST",
+            url: "/ovirt-engine/services/sso-logout",
+            payload: new URLSearchParams({ token }).toString(),
+            headers: {
+                "Content-Type": "application/x-www-form-urlencoded",
+                [INTERNAL_CALL_HEADER]: this.engine.internalCallKey,
+            },
+        });
     }
 
     /** authorization_by_username.py: an inactive token is 401, another user's is 403. */
     private validate(token: string): void {
         const user = this.engine.tokenUser(token);
-        if (!user) { this.stats.unauthorized++; throw new OvnError(401, "Token is not active."); }
-        if (user.userName !== OVN_ADMIN_USER) { this.stats.forbidden++; throw new OvnError(403, ""); }
+        if (!user) {
+            this.stats.unauthorized++;
+            throw new OvnError(401, "Token is not active.");
+        }
+        if (user.userName !== OVN_ADMIN_USER) {
+            this.stats.forbidden++;
+            throw new OvnError(403, "");
+        }
     }
 
     // ------------------------------------------------------------------ Networking v2.0 (neutron_responses.py)
 
-    private async networking(req: FastifyRequest, segs: string[], query: URLSearchParams, body: Record<string, unknown> | undefined) {
+    private async networking(
+        req: FastifyRequest,
+        segs: string[],
+        query: URLSearchParams,
+        body: Record<string, unknown> | undefined,
+    ) {
         const m = this.model;
         const [kind, id, extra] = segs;
         if (segs.length === 0 && req.method === "GET") {
             this.validate(String(req.headers["x-auth-token"] ?? ""));
-            return { status: 200, body: { versions: [{ status: "CURRENT", id: "v2.0", links: [{ href: `${this.networkUrl}/`, rel: "self" }] }] } };
+            return {
+                status: 200,
+                body: {
+                    versions: [
+                        { status: "CURRENT", id: "v2.0", links: [{ href: `${this.networkUrl}/`, rel: "self" }] },
+                    ],
+                },
+            };
         }
-        if (!["networks", "ports"].includes(kind ?? "") || extra !== undefined) throw new OvnError(404, `Incorrect path: ${req.url}`);
+        if (!["networks", "ports"].includes(kind ?? "") || extra !== undefined)
+            throw new OvnError(404, `Incorrect path: ${req.url}`);
         const allowed = id === undefined ? ["GET"] : ["GET", "PUT"];
         if (!allowed.includes(req.method)) throw new OvnError(405, `Method not allowed: ${req.method}`);
         this.validate(String(req.headers["x-auth-token"] ?? ""));
         m.sync();
         if (kind === "networks") {
-            if (id === undefined) return { status: 200, body: { networks: OvnModel.filter(m.state.networks.map((n) => m.networkView(n)), query) } };
+            if (id === undefined)
+                return {
+                    status: 200,
+                    body: {
+                        networks: OvnModel.filter(
+                            m.state.networks.map((n) => m.networkView(n)),
+                            query,
+                        ),
+                    },
+                };
             if (req.method === "GET") return { status: 200, body: { network: m.networkView(m.network(id)) } };
             return { status: 200, body: { network: m.networkView(m.updateNetwork(id, this.entity(body, "network"))) } };
         }
-        if (id === undefined) return { status: 200, body: { ports: OvnModel.filter(m.state.ports.map((p) => m.portView(p)), query) } };
+        if (id === undefined)
+            return {
+                status: 200,
+                body: {
+                    ports: OvnModel.filter(
+                        m.state.ports.map((p) => m.portView(p)),
+                        query,
+                    ),
+                },
+            };
         if (req.method === "GET") return { status: 200, body: { port: m.portView(m.port(id)) } };
         return { status: 200, body: { port: m.portView(m.updatePort(id, this.entity(body, "port"))) } };
     }
@@ -227,9 +354,16 @@ export class OvnServer {
     // ------------------------------------------------------------------ admin (on the engine's port)
 
     private adminRoutes(): void {
-        const json = (reply: FastifyReply, v: unknown) => reply.code(200).type("application/json").send(JSON.stringify(v, null, 2));
+        const json = (reply: FastifyReply, v: unknown) =>
+            reply
+                .code(200)
+                .type("application/json")
+                .send(JSON.stringify(v, null, 2));
         this.engine.app.get("/__admin/ovn/stats", async (_q, reply) => json(reply, this.stats));
-        this.engine.app.get("/__admin/ovn/inventory", async (_q, reply) => { this.model.sync(); return json(reply, this.model.state); });
+        this.engine.app.get("/__admin/ovn/inventory", async (_q, reply) => {
+            this.model.sync();
+            return json(reply, this.model.state);
+        });
     }
 
     /** Counters back to zero (the engine's reset replaces the OVN state with the rest of its state). */

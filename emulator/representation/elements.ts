@@ -7,10 +7,24 @@ import { Collection, Node } from "./tree";
 
 /** The element of the entities a collection path segment serves. */
 const SEGMENT_ELEMENTS: Readonly<Record<string, string>> = {
-    affinitygroups: "affinity_group", clusters: "cluster", datacenters: "data_center", diskattachments: "disk_attachment",
-    disks: "disk", events: "event", hosts: "host", jobs: "job", networks: "network", nics: "nic",
-    openstacknetworkproviders: "openstack_network_provider", reporteddevices: "reported_device", steps: "step",
-    storagedomains: "storage_domain", tags: "tag", templates: "template", vms: "vm", vnicprofiles: "vnic_profile",
+    affinitygroups: "affinity_group",
+    clusters: "cluster",
+    datacenters: "data_center",
+    diskattachments: "disk_attachment",
+    disks: "disk",
+    events: "event",
+    hosts: "host",
+    jobs: "job",
+    networks: "network",
+    nics: "nic",
+    openstacknetworkproviders: "openstack_network_provider",
+    reporteddevices: "reported_device",
+    steps: "step",
+    storagedomains: "storage_domain",
+    tags: "tag",
+    templates: "template",
+    vms: "vm",
+    vnicprofiles: "vnic_profile",
 };
 
 /** Paths where the same segment serves another type: the networks of an external provider are `OpenStackNetwork`s. */
@@ -36,7 +50,18 @@ export function entityElement(template: string): string {
  * AbstractBackendActionableResource.actionStatus). Faults are written by the fault path, never through here.
  */
 export function isActionResult(body: Node | Collection): boolean {
-    if (body instanceof Collection || typeof body !== "object" || body === null || Array.isArray(body) || body instanceof Date) return false;
+    if (
+        body instanceof Collection ||
+        typeof body !== "object" ||
+        body === null ||
+        Array.isArray(body) ||
+        body instanceof Date
+    )
+        return false;
     const o = body as Record<string, unknown>;
-    return o.href === undefined && typeof o.status === "string" && (o.job !== undefined || o.fault !== undefined || Object.keys(o).length === 1);
+    return (
+        o.href === undefined &&
+        typeof o.status === "string" &&
+        (o.job !== undefined || o.fault !== undefined || Object.keys(o).length === 1)
+    );
 }

@@ -15,12 +15,16 @@ import { XML_CONTENT_TYPE, collectionToXml, fromXml, toXml } from "./xml";
 export type Format = "xml" | "json";
 
 /** In the order of the engine's `@Produces`: the first one wins a tie. */
-const PRODUCED: ReadonlyArray<[string, Format]> = [[XML_CONTENT_TYPE, "xml"], [JSON_CONTENT_TYPE, "json"]];
+const PRODUCED: ReadonlyArray<[string, Format]> = [
+    [XML_CONTENT_TYPE, "xml"],
+    [JSON_CONTENT_TYPE, "json"],
+];
 
 /** The response format for an `Accept` header, or `undefined` when the client accepts neither (406). */
 export function responseFormat(accept: string | undefined): Format | undefined {
-    const chosen = new Negotiator({ headers: { accept: accept === undefined || accept.trim() === "" ? "*/*" : accept } })
-        .mediaType(PRODUCED.map(([t]) => t));
+    const chosen = new Negotiator({
+        headers: { accept: accept === undefined || accept.trim() === "" ? "*/*" : accept },
+    }).mediaType(PRODUCED.map(([t]) => t));
     return PRODUCED.find(([t]) => t === chosen)?.[1];
 }
 
@@ -42,5 +46,8 @@ export function readBody(format: Format, body: string): unknown {
 /** A response document: `root` names the XML root element (JSON has none). */
 export function render(format: Format, root: string, body: Node | Collection): { contentType: string; text: string } {
     if (format === "json") return { contentType: JSON_CONTENT_TYPE, text: serialize(body) };
-    return { contentType: XML_CONTENT_TYPE, text: body instanceof Collection ? collectionToXml(body) : toXml(root, body) };
+    return {
+        contentType: XML_CONTENT_TYPE,
+        text: body instanceof Collection ? collectionToXml(body) : toXml(root, body),
+    };
 }

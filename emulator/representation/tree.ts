@@ -12,13 +12,22 @@ export class Dec {
 
 export class Wrapped {
     /** `keepEmpty`: written as `{}` when empty (followed links) instead of being omitted. */
-    constructor(readonly elem: string, readonly items: readonly Node[], readonly keepEmpty = false) {}
+    constructor(
+        readonly elem: string,
+        readonly items: readonly Node[],
+        readonly keepEmpty = false,
+    ) {}
 }
 
 export type Node = string | number | boolean | Date | Dec | Wrapped | readonly Node[] | NodeObject;
-export interface NodeObject { readonly [k: string]: Node | undefined }
+export interface NodeObject {
+    readonly [k: string]: Node | undefined;
+}
 
 /** A typed collection document (`{"vm": [...]}`). */
 export class Collection {
-    constructor(readonly elem: string, readonly items: readonly Node[]) {}
+    constructor(
+        readonly elem: string,
+        readonly items: readonly Node[],
+    ) {}
 }

@@ -25,7 +25,9 @@ const ATTRIBUTES = new Set(["id", "href", "rel"]);
 const ATTR = "@_";
 
 type XmlValue = string | XmlObject | XmlValue[];
-interface XmlObject { [k: string]: XmlValue }
+interface XmlObject {
+    [k: string]: XmlValue;
+}
 
 function scalar(n: Node): string | undefined {
     if (typeof n === "string") return n;
@@ -56,14 +58,21 @@ function content(n: Node): XmlValue {
         if (v === undefined) continue;
         if (v instanceof Wrapped && v.items.length === 0 && !v.keepEmpty) continue;
         const attr = scalar(v);
-        if (ATTRIBUTES.has(k) && attr !== undefined) { out[`${ATTR}${k}`] = attr; continue; }
+        if (ATTRIBUTES.has(k) && attr !== undefined) {
+            out[`${ATTR}${k}`] = attr;
+            continue;
+        }
         out[k] = Array.isArray(v) ? (v as readonly Node[]).map(content) : content(v);
     }
     return out;
 }
 
 const builder = new XMLBuilder({
-    ignoreAttributes: false, attributeNamePrefix: ATTR, format: true, indentBy: "    ", suppressEmptyNode: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: ATTR,
+    format: true,
+    indentBy: "    ",
+    suppressEmptyNode: true,
     processEntities: true,
 });
 
@@ -76,7 +85,10 @@ export function toXml(root: string, doc: Node): string {
 
 /** A collection document: `<vms><vm …/>…</vms>`; an empty collection is `<vms/>`. */
 export function collectionToXml(c: Collection): string {
-    return DECLARATION + emptyText(builder.build({ [pluralElement(c.elem)]: c.items.length ? { [c.elem]: c.items.map(content) } : "" }));
+    return (
+        DECLARATION +
+        emptyText(builder.build({ [pluralElement(c.elem)]: c.items.length ? { [c.elem]: c.items.map(content) } : "" }))
+    );
 }
 
 /**
@@ -90,8 +102,14 @@ export function pluralElement(elem: string): string {
 }
 
 const parser = new XMLParser({
-    ignoreAttributes: false, attributeNamePrefix: "", parseTagValue: false, parseAttributeValue: false,
-    ignoreDeclaration: true, ignorePiTags: true, trimValues: true, processEntities: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: "",
+    parseTagValue: false,
+    parseAttributeValue: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    trimValues: true,
+    processEntities: true,
 });
 
 /** Thrown for a body that is not well-formed XML. */

@@ -68,7 +68,8 @@ export function sortEntries(entries: readonly BoskosEntry[]): BoskosEntry[] {
 }
 
 const PLAIN = /^[a-z0-9][a-z0-9.-]*$/i;
-const YAML_SPECIAL = /^(y|n|yes|no|on|off|true|false|null|~|[-+]?\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|0x[0-9a-f]+|0o?[0-7]+)$/i;
+const YAML_SPECIAL =
+    /^(y|n|yes|no|on|off|true|false|null|~|[-+]?\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|0x[0-9a-f]+|0o?[0-7]+)$/i;
 
 /** Refuses a value that YAML would have to quote. */
 function assertPlain(value: string): void {
@@ -125,7 +126,10 @@ export function contiguousRuns(numbers: readonly number[]): [number, number][] {
  * The lines to put into `generate-boskos.py`: the `CONFIG` map entries and one `for i in range(...)` loop per
  * contiguous run of lease numbers (Python's `range` excludes its end).
  */
-export function renderGeneratorSnippet(input: OvirtBoskosInput): { readonly configEntries: string; readonly loops: string } {
+export function renderGeneratorSnippet(input: OvirtBoskosInput): {
+    readonly configEntries: string;
+    readonly loops: string;
+} {
     const pool = input.clusterbotPoolSize ?? 3;
     const configEntries = [
         `    '${OVIRT_BOSKOS_TYPES.install}': {},`,
@@ -153,7 +157,10 @@ export function parseOvirtBoskosEntries(text: string): BoskosEntry[] {
         throw new Error("not a boskos configuration: no resources list");
     }
     return doc.resources
-        .filter((r): r is Record<string, unknown> => !!r && typeof r === "object" && String((r as { type?: unknown }).type).startsWith("ovirt-"))
+        .filter(
+            (r): r is Record<string, unknown> =>
+                !!r && typeof r === "object" && String((r as { type?: unknown }).type).startsWith("ovirt-"),
+        )
         .map((r) => ({
             type: String(r.type),
             state: String(r.state),
@@ -179,7 +186,9 @@ export function compareBoskosEntries(expected: readonly BoskosEntry[], actual: r
             diffs.push(`${type}: state is ${h.state}, expected ${w.state}`);
         }
         if (h.minCount !== w.minCount || h.maxCount !== w.maxCount) {
-            diffs.push(`${type}: min-count/max-count are ${h.minCount}/${h.maxCount}, expected ${w.minCount}/${w.maxCount}`);
+            diffs.push(
+                `${type}: min-count/max-count are ${h.minCount}/${h.maxCount}, expected ${w.minCount}/${w.maxCount}`,
+            );
         }
         const wn = new Set(w.names ?? []);
         const hn = new Set(h.names ?? []);

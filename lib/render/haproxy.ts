@@ -12,7 +12,12 @@ import { LeaseInfo } from "../leaseModel";
 export interface HaproxyOptions {
     /** Address the frontends bind to. @default "*" */
     readonly bindAddress?: string;
-    readonly ports?: { readonly api?: number; readonly https?: number; readonly http?: number; readonly stats?: number };
+    readonly ports?: {
+        readonly api?: number;
+        readonly https?: number;
+        readonly http?: number;
+        readonly stats?: number;
+    };
     /** Statistics page user. */
     readonly statsUser: string;
     /** Statistics page password (generated; letters and digits). */
@@ -26,7 +31,9 @@ export const DEFAULT_HAPROXY_PORTS = Object.freeze({ api: 6443, https: 443, http
 /** Renders `haproxy.cfg`. */
 export function renderHaproxyConfig(leases: readonly LeaseInfo[], options: HaproxyOptions): string {
     if (!/^[A-Za-z0-9_.-]+$/.test(options.statsUser) || !/^[A-Za-z0-9_.~-]+$/.test(options.statsPassword)) {
-        throw new Error("HAProxy stats user and password must be letters, digits, '_', '.', '-' (no quoting in stats auth)");
+        throw new Error(
+            "HAProxy stats user and password must be letters, digits, '_', '.', '-' (no quoting in stats auth)",
+        );
     }
     const bind = options.bindAddress ?? "*";
     const ports = { ...DEFAULT_HAPROXY_PORTS, ...options.ports };
@@ -77,7 +84,9 @@ export function renderHaproxyConfig(leases: readonly LeaseInfo[], options: Hapro
         `    bind ${bind}:${ports.http}`,
         "    mode http",
         "    option httplog",
-        ...sorted.map((l) => `    use_backend apps-http-${l.name} if { req.hdr(host),field(1,:) -i -m end .${l.appsDomain} }`),
+        ...sorted.map(
+            (l) => `    use_backend apps-http-${l.name} if { req.hdr(host),field(1,:) -i -m end .${l.appsDomain} }`,
+        ),
     ];
     for (const l of sorted) {
         out.push(

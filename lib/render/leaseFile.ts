@@ -29,7 +29,6 @@ export const LEASE_FILE_KEYS = [
     "ovirt_storage_domain_id",
 ] as const;
 
-
 /** Throws unless `id` is a UUID: a missing id must never reach the file as `null` or `undefined`. */
 export function requireUuid(what: string, id: string): string {
     if (typeof id !== "string" || !isUuid(id)) {
@@ -60,7 +59,9 @@ export function renderLeaseFile(lease: LeaseInfo, ids: LeaseFileIds): string {
 
 /** Renders `ovirt-upgrade-N.json`: one key, the upgrade lease's own storage domain. */
 export function renderUpgradeLeaseFile(storageDomainId: string): string {
-    return toJsonFile({ ovirt_storage_domain_id: requireUuid("ovirt-upgrade lease file: ovirt_storage_domain_id", storageDomainId) });
+    return toJsonFile({
+        ovirt_storage_domain_id: requireUuid("ovirt-upgrade lease file: ovirt_storage_domain_id", storageDomainId),
+    });
 }
 
 /** {@link renderLeaseFile} over engine ids that are still Outputs. */
@@ -69,7 +70,9 @@ export function leaseFileOutput(
     clusterId: pulumi.Input<string>,
     storageDomainId: pulumi.Input<string>,
 ): pulumi.Output<string> {
-    return pulumi.all([clusterId, storageDomainId]).apply(([c, s]) => renderLeaseFile(lease, { clusterId: c, storageDomainId: s }));
+    return pulumi
+        .all([clusterId, storageDomainId])
+        .apply(([c, s]) => renderLeaseFile(lease, { clusterId: c, storageDomainId: s }));
 }
 
 /** {@link renderUpgradeLeaseFile} over a storage domain id that is still an Output. */

@@ -58,8 +58,14 @@ export interface OvirtApiError extends Error {
 }
 
 export interface OvirtApiErrorFields {
-    operation: string; method: string; path: string; httpStatus?: number; reason?: string; detail?: string;
-    code?: string; message?: string;
+    operation: string;
+    method: string;
+    path: string;
+    httpStatus?: number;
+    reason?: string;
+    detail?: string;
+    code?: string;
+    message?: string;
 }
 
 /**
@@ -67,9 +73,11 @@ export interface OvirtApiErrorFields {
  * classes into functions calling `Error.call(this)`, which yields objects that are not real Errors.
  */
 export function ovirtApiError(f: OvirtApiErrorFields): OvirtApiError {
-    const what = f.httpStatus !== undefined
-        ? `HTTP ${f.httpStatus}` + (f.reason || f.detail ? `: ${[f.reason, f.detail].filter(Boolean).join(": ")}` : "")
-        : `${f.code ?? "network error"}${f.message ? `: ${f.message}` : ""}`;
+    const what =
+        f.httpStatus !== undefined
+            ? `HTTP ${f.httpStatus}` +
+              (f.reason || f.detail ? `: ${[f.reason, f.detail].filter(Boolean).join(": ")}` : "")
+            : `${f.code ?? "network error"}${f.message ? `: ${f.message}` : ""}`;
     const err = new Error(`${f.operation}: ${f.method} ${f.path} failed: ${what}`) as Error & Record<string, unknown>;
     err.name = "OvirtApiError";
     err.operation = f.operation;
@@ -89,7 +97,9 @@ export function isOvirtApiError(e: unknown): e is OvirtApiError {
 }
 
 function apiError(e: unknown): OvirtApiError | undefined {
-    return typeof e === "object" && e !== null && (e as OvirtApiError).name === "OvirtApiError" ? (e as OvirtApiError) : undefined;
+    return typeof e === "object" && e !== null && (e as OvirtApiError).name === "OvirtApiError"
+        ? (e as OvirtApiError)
+        : undefined;
 }
 
 export function isNotFound(e: unknown): boolean {
@@ -99,12 +109,29 @@ export function isNotFound(e: unknown): boolean {
 /** Lock conflicts the engine asks to retry ("Related operation is currently in progress", "VM is locked", ...). */
 export function isLockConflict(e: unknown): boolean {
     const err = apiError(e);
-    return err?.httpStatus === 409 && /currently in progress|is locked|are locked|try again in a few minutes/i.test(`${err.detail ?? ""} ${err.reason ?? ""}`);
+    return (
+        err?.httpStatus === 409 &&
+        /currently in progress|is locked|are locked|try again in a few minutes/i.test(
+            `${err.detail ?? ""} ${err.reason ?? ""}`,
+        )
+    );
 }
 
 /** Network failures worth another try; TLS verification failures and bad URLs are not among them. */
-const TRANSIENT_NETWORK_CODES = ["ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "EHOSTUNREACH",
-    "ENETUNREACH", "ENETDOWN", "ERR_NETWORK", "ERR_SOCKET_CONNECTION_TIMEOUT", "UND_ERR_SOCKET"];
+const TRANSIENT_NETWORK_CODES = [
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "ECONNABORTED",
+    "ETIMEDOUT",
+    "EPIPE",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ENETDOWN",
+    "ERR_NETWORK",
+    "ERR_SOCKET_CONNECTION_TIMEOUT",
+    "UND_ERR_SOCKET",
+];
 
 /** Network error, 502/503/504, or a lock conflict: safe to retry for anything but a blind create. */
 export function isTransient(e: unknown): boolean {
@@ -129,7 +156,8 @@ export function isUnavailable(err: OvirtApiError): boolean {
 export function withEngineHint(ep: Pick<Endpoint, "apiUrl">, err: OvirtApiError): OvirtApiError {
     if (!isUnavailable(err) || /the oVirt engine .* is unreachable/.test(err.message)) return err;
     const e = err as unknown as { message: string };
-    e.message += `. The oVirt engine ${ep.apiUrl} is unreachable or unavailable: check that it runs (ovirt-engine service) and that this ` +
+    e.message +=
+        `. The oVirt engine ${ep.apiUrl} is unreachable or unavailable: check that it runs (ovirt-engine service) and that this ` +
         "machine reaches it, then run `pulumi up` again; it adopts by name what this run created";
     return err;
 }
@@ -172,18 +200,24 @@ export function resolveEndpoint(config?: ConfigSource): Endpoint {
         const fs: typeof import("node:fs") = require("node:fs");
         caPem = fs.readFileSync(env.OVIRT_ENGINE_CA_FILE, "utf8");
     }
-    const insecure = parseBoolSetting("ovirt-ci:engineInsecure / OVIRT_ENGINE_INSECURE",
-        cfg(config, "engineInsecure") ?? env.OVIRT_ENGINE_INSECURE);
+    const insecure = parseBoolSetting(
+        "ovirt-ci:engineInsecure / OVIRT_ENGINE_INSECURE",
+        cfg(config, "engineInsecure") ?? env.OVIRT_ENGINE_INSECURE,
+    );
     const missing: string[] = [];
     if (!rawUrl) missing.push("ovirt-ci:engineUrl (or OVIRT_ENGINE_URL)");
-    if (!password) missing.push("ovirt-ci:enginePassword (set it with `pulumi config set --secret`, or OVIRT_ENGINE_PASSWORD)");
+    if (!password)
+        missing.push("ovirt-ci:enginePassword (set it with `pulumi config set --secret`, or OVIRT_ENGINE_PASSWORD)");
     if (missing.length) throw new Error(`oVirt provider is not configured: missing ${missing.join(", ")}`);
     const apiUrl = rawUrl!.replace(/\/+$/, "");
     if (!/^https?:\/\/[^/]+\/ovirt-engine\/api$/.test(apiUrl)) {
-        throw new Error(`ovirt-ci:engineUrl must be the API root ending in /ovirt-engine/api, e.g. https://engine.lan/ovirt-engine/api; got ${JSON.stringify(rawUrl)}`);
+        throw new Error(
+            `ovirt-ci:engineUrl must be the API root ending in /ovirt-engine/api, e.g. https://engine.lan/ovirt-engine/api; got ${JSON.stringify(rawUrl)}`,
+        );
     }
     // the bounds and fallbacks are the ones the program's config check applies (./settings, lib/configSchema.ts)
-    const setting = (key: keyof typeof PROVIDER_INTEGER_SETTINGS) => parseProviderInteger(key, cfg(config, key) ?? env[PROVIDER_INTEGER_SETTINGS[key].env]);
+    const setting = (key: keyof typeof PROVIDER_INTEGER_SETTINGS) =>
+        parseProviderInteger(key, cfg(config, key) ?? env[PROVIDER_INTEGER_SETTINGS[key].env]);
     const attempts = setting("engineRetryAttempts");
     const baseMs = setting("engineRetryBaseMs");
     const timeout = setting("engineTimeoutSeconds");
@@ -206,7 +240,9 @@ export function resolveEndpoint(config?: ConfigSource): Endpoint {
 // ---------------------------------------------------------------------------------------------------------------
 // Per-process caches, created lazily on globalThis (never captured by closure serialization).
 
-interface TokenEntry { token: Promise<{ accessToken: string; expMs?: number }> }
+interface TokenEntry {
+    token: Promise<{ accessToken: string; expMs?: number }>;
+}
 interface ProcessCache {
     tokens: Map<string, TokenEntry>;
     agents: Map<string, unknown>;
@@ -271,7 +307,9 @@ export function httpsAgentFor(ep: Endpoint): unknown {
         if (ep.insecure) {
             if (!c.warnedInsecure.has(ep.apiUrl)) {
                 c.warnedInsecure.add(ep.apiUrl);
-                console.warn(`WARNING: oVirt engine ${ep.apiUrl}: TLS certificate verification is DISABLED (engineInsecure=true). Set ovirt-ci:engineCaPem instead.`);
+                console.warn(
+                    `WARNING: oVirt engine ${ep.apiUrl}: TLS certificate verification is DISABLED (engineInsecure=true). Set ovirt-ci:engineCaPem instead.`,
+                );
             }
             agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
         } else {
@@ -291,31 +329,49 @@ async function login(ep: Endpoint, operation: string): Promise<{ accessToken: st
     const path = "/ovirt-engine/sso/oauth/token";
     const op = `${operation} (login as ${ep.username})`;
     // a login is idempotent: transient failures (network, 502/503/504) are retried like any read
-    return withRetries(ep, async () => {
-        processCache().logins++;
-        let res: import("axios").AxiosResponse;
-        try {
-            res = await axios.post(`${engineBase(ep.apiUrl)}${path}`,
-                new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api", username: ep.username, password: ep.password }).toString(),
-                {
-                    httpsAgent: httpsAgentFor(ep) as import("node:https").Agent,
-                    headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-                    timeout: ep.requestTimeoutMs,
-                    validateStatus: () => true,
-                });
-        } catch (e) {
-            throw networkError(op, "POST", path, e);
-        }
-        const body = (res.data && typeof res.data === "object" ? res.data : {}) as Record<string, unknown>;
-        if (res.status === 200 && typeof body.access_token === "string") {
-            const exp = Number(body.exp);
-            return { accessToken: body.access_token, expMs: Number.isFinite(exp) && exp > 0 ? exp : undefined };
-        }
-        // SSO errors: {error_code, error} with scope ovirt-app-api, else {error, error_description}
-        const code = String(body.error_code ?? body.error ?? "");
-        const msg = String(body.error_code !== undefined ? body.error ?? "" : body.error_description ?? "");
-        throw ovirtApiError({ operation: op, method: "POST", path, httpStatus: res.status, reason: code || undefined, detail: msg || undefined });
-    }, isTransient);
+    return withRetries(
+        ep,
+        async () => {
+            processCache().logins++;
+            let res: import("axios").AxiosResponse;
+            try {
+                res = await axios.post(
+                    `${engineBase(ep.apiUrl)}${path}`,
+                    new URLSearchParams({
+                        grant_type: "password",
+                        scope: "ovirt-app-api",
+                        username: ep.username,
+                        password: ep.password,
+                    }).toString(),
+                    {
+                        httpsAgent: httpsAgentFor(ep) as import("node:https").Agent,
+                        headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+                        timeout: ep.requestTimeoutMs,
+                        validateStatus: () => true,
+                    },
+                );
+            } catch (e) {
+                throw networkError(op, "POST", path, e);
+            }
+            const body = (res.data && typeof res.data === "object" ? res.data : {}) as Record<string, unknown>;
+            if (res.status === 200 && typeof body.access_token === "string") {
+                const exp = Number(body.exp);
+                return { accessToken: body.access_token, expMs: Number.isFinite(exp) && exp > 0 ? exp : undefined };
+            }
+            // SSO errors: {error_code, error} with scope ovirt-app-api, else {error, error_description}
+            const code = String(body.error_code ?? body.error ?? "");
+            const msg = String(body.error_code !== undefined ? (body.error ?? "") : (body.error_description ?? ""));
+            throw ovirtApiError({
+                operation: op,
+                method: "POST",
+                path,
+                httpStatus: res.status,
+                reason: code || undefined,
+                detail: msg || undefined,
+            });
+        },
+        isTransient,
+    );
 }
 
 async function getToken(ep: Endpoint, operation: string): Promise<string> {
@@ -332,7 +388,9 @@ async function getToken(ep: Endpoint, operation: string): Promise<string> {
         entry = { token: login(ep, operation) };
         c.tokens.set(key, entry);
         const e = entry;
-        e.token.catch(() => { if (c.tokens.get(key) === e) c.tokens.delete(key); });
+        e.token.catch(() => {
+            if (c.tokens.get(key) === e) c.tokens.delete(key);
+        });
     }
     return (await entry.token).accessToken;
 }
@@ -356,7 +414,8 @@ function faultOf(data: unknown): { reason?: string; detail?: string } {
     if (!data || typeof data !== "object") return {};
     const body = data as Fault & { fault?: Fault };
     const f = body.fault && typeof body.fault === "object" ? body.fault : body;
-    const s = (v: unknown) => (v === undefined || v === null || v === "" ? undefined : typeof v === "string" ? v : JSON.stringify(v));
+    const s = (v: unknown) =>
+        v === undefined || v === null || v === "" ? undefined : typeof v === "string" ? v : JSON.stringify(v);
     return { reason: s(f.reason), detail: s(f.detail) };
 }
 
@@ -377,7 +436,11 @@ export interface RequestOptions {
     object?: string;
 }
 
-export interface ActionResult { status?: string; job?: { id?: string }; [k: string]: unknown }
+export interface ActionResult {
+    status?: string;
+    job?: { id?: string };
+    [k: string]: unknown;
+}
 
 /** One logical operation (create VM x, delete host y): one Correlation-Id, shared token, retries. */
 export interface Session {
@@ -415,7 +478,11 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
  * Not the `exponential-backoff` package: it offers only full jitter (a delay anywhere in [0, d], so two retries may
  * come at once) and never tells the chosen delay, which the retry log line states and the reliability tier reads.
  */
-export async function withRetries<T>(ep: Endpoint, attempt: () => Promise<T>, retryable: (e: OvirtApiError) => boolean): Promise<T> {
+export async function withRetries<T>(
+    ep: Endpoint,
+    attempt: () => Promise<T>,
+    retryable: (e: OvirtApiError) => boolean,
+): Promise<T> {
     for (let n = 0; ; n++) {
         try {
             return await attempt();
@@ -432,7 +499,11 @@ export async function withRetries<T>(ep: Endpoint, attempt: () => Promise<T>, re
 function newCorrelationId(operation: string): string {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { randomUUID }: typeof import("node:crypto") = require("node:crypto");
-    const prefix = operation.toLowerCase().replace(/[^0-9a-z]+/g, "-").replace(/^-|-$/g, "").slice(0, 11);
+    const prefix = operation
+        .toLowerCase()
+        .replace(/[^0-9a-z]+/g, "-")
+        .replace(/^-|-$/g, "")
+        .slice(0, 11);
     return `${prefix}-${randomUUID().replace(/-/g, "")}`.slice(0, 36);
 }
 
@@ -448,42 +519,67 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
         maxRedirects: 0,
     });
 
-    async function request(method: string, path: string, data: unknown, opts: RequestOptions = {}): Promise<{ status: number; data: unknown }> {
+    async function request(
+        method: string,
+        path: string,
+        data: unknown,
+        opts: RequestOptions = {},
+    ): Promise<{ status: number; data: unknown }> {
         const retry = opts.retry ?? true;
         const op = opts.object ? `${operation} (${opts.object})` : operation;
         let renewed = false;
         let sent = false; // a failed login has had its own retries
-        return withRetries(ep, async () => {
-            for (;;) {
-                sent = false;
-                const token = await getToken(ep, operation);
-                sent = true;
-                let res: import("axios").AxiosResponse;
-                try {
-                    res = await http.request({
-                        method, url: path, data: data === undefined ? undefined : JSON.stringify(data),
-                        params: opts.params,
-                        headers: { Authorization: `Bearer ${token}`, "Correlation-Id": correlationId },
+        return withRetries(
+            ep,
+            async () => {
+                for (;;) {
+                    sent = false;
+                    const token = await getToken(ep, operation);
+                    sent = true;
+                    let res: import("axios").AxiosResponse;
+                    try {
+                        res = await http.request({
+                            method,
+                            url: path,
+                            data: data === undefined ? undefined : JSON.stringify(data),
+                            params: opts.params,
+                            headers: { Authorization: `Bearer ${token}`, "Correlation-Id": correlationId },
+                        });
+                    } catch (e) {
+                        throw networkError(op, method, path, e);
+                    }
+                    if (res.status === 401 && !renewed) {
+                        // Tokens cannot be refreshed: log in again once (like the Python SDK), then give up.
+                        renewed = true;
+                        await invalidateToken(ep, token);
+                        continue;
+                    }
+                    if (res.status >= 300)
+                        throw ovirtApiError({
+                            operation: op,
+                            method,
+                            path,
+                            httpStatus: res.status,
+                            ...faultOf(res.data),
+                        });
+                    // axios hands over unparsable JSON as a string; a truncated list read as "nothing found" would
+                    // make createOrAdopt post a duplicate, so it is an error (not retried: the caller decides)
+                    // only a body that claims to be JSON: the PKI resource answers PEM text on purpose
+                    const claimsJson = /json/i.test(String(res.headers?.["content-type"] ?? ""));
+                    if (!(claimsJson && typeof res.data === "string" && res.data.trim() !== ""))
+                        return { status: res.status, data: res.data as unknown };
+                    throw ovirtApiError({
+                        operation: op,
+                        method,
+                        path,
+                        httpStatus: res.status,
+                        reason: "malformed response",
+                        detail: `the engine's answer is not valid JSON (${res.data.length} bytes, starting ${JSON.stringify(res.data.slice(0, 60))})`,
                     });
-                } catch (e) {
-                    throw networkError(op, method, path, e);
                 }
-                if (res.status === 401 && !renewed) {
-                    // Tokens cannot be refreshed: log in again once (like the Python SDK), then give up.
-                    renewed = true;
-                    await invalidateToken(ep, token);
-                    continue;
-                }
-                if (res.status >= 300) throw ovirtApiError({ operation: op, method, path, httpStatus: res.status, ...faultOf(res.data) });
-                // axios hands over unparsable JSON as a string; a truncated list read as "nothing found" would
-                // make createOrAdopt post a duplicate, so it is an error (not retried: the caller decides)
-                // only a body that claims to be JSON: the PKI resource answers PEM text on purpose
-                const claimsJson = /json/i.test(String(res.headers?.["content-type"] ?? ""));
-                if (!(claimsJson && typeof res.data === "string" && res.data.trim() !== "")) return { status: res.status, data: res.data as unknown };
-                throw ovirtApiError({ operation: op, method, path, httpStatus: res.status, reason: "malformed response",
-                    detail: `the engine's answer is not valid JSON (${res.data.length} bytes, starting ${JSON.stringify(res.data.slice(0, 60))})` });
-            }
-        }, (err) => sent && retry && isTransient(err));
+            },
+            (err) => sent && retry && isTransient(err),
+        );
     }
 
     const session: Session = {
@@ -512,7 +608,13 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
             const data = (res.data ?? {}) as ActionResult;
             if (data.status === "failed") {
                 const f = faultOf(data);
-                throw ovirtApiError({ operation: opts?.object ? `${operation} (${opts.object})` : operation, method: "POST", path, httpStatus: res.status, ...f });
+                throw ovirtApiError({
+                    operation: opts?.object ? `${operation} (${opts.object})` : operation,
+                    method: "POST",
+                    path,
+                    httpStatus: res.status,
+                    ...f,
+                });
             }
             return data;
         },
@@ -542,21 +644,35 @@ export async function openSession(ep: Endpoint, operation: string): Promise<Sess
  * that fails transiently is never re-sent blindly: the loop looks the object up again before another POST, and
  * a 409 "name in use" also resolves to the object found by name.
  */
-export async function createOrAdopt<T>(s: Session, what: string, find: () => Promise<T | undefined>, create: () => Promise<T>): Promise<{ obj: T; adopted: boolean }> {
+export async function createOrAdopt<T>(
+    s: Session,
+    what: string,
+    find: () => Promise<T | undefined>,
+    create: () => Promise<T>,
+): Promise<{ obj: T; adopted: boolean }> {
     let attemptedCreate = false;
     let creating = false;
-    const nameInUse = (e: OvirtApiError) => (e.httpStatus === 409 || e.httpStatus === 400) && /already (in use|exists)|name is already/i.test(`${e.detail ?? ""}`);
+    const nameInUse = (e: OvirtApiError) =>
+        (e.httpStatus === 409 || e.httpStatus === 400) &&
+        /already (in use|exists)|name is already/i.test(`${e.detail ?? ""}`);
     try {
-        return await withRetries(s.endpoint, async () => {
-            creating = false; // a failed lookup has had its own retries in the session
-            const existing = await find();
-            if (existing !== undefined) return { obj: existing, adopted: !attemptedCreate };
-            attemptedCreate = creating = true;
-            return { obj: await create(), adopted: false };
-        }, (e) => creating && (isTransient(e) || nameInUse(e)));
+        return await withRetries(
+            s.endpoint,
+            async () => {
+                creating = false; // a failed lookup has had its own retries in the session
+                const existing = await find();
+                if (existing !== undefined) return { obj: existing, adopted: !attemptedCreate };
+                attemptedCreate = creating = true;
+                return { obj: await create(), adopted: false };
+            },
+            (e) => creating && (isTransient(e) || nameInUse(e)),
+        );
     } catch (e) {
         if (creating && isOvirtApiError(e) && nameInUse(e)) {
-            throw new Error(`${what}: the engine says the name is in use, but no matching object was found: ${e.message}`, { cause: e });
+            throw new Error(
+                `${what}: the engine says the name is in use, but no matching object was found: ${e.message}`,
+                { cause: e },
+            );
         }
         throw e;
     }
@@ -584,7 +700,12 @@ export const POLL_INTERVAL_SHARE = 0.08;
  * Poll `fetch` until `done`. The interval grows with the elapsed time (`POLL_INTERVAL_SHARE` of it, between 50 ms
  * and 5 s), so a transition that took D is noticed within about 0.08·D, and a long wait does not hammer the engine.
  */
-export async function waitFor<T>(what: string, fetch: () => Promise<T>, done: (t: T) => boolean, opts: WaitOptions<T>): Promise<T> {
+export async function waitFor<T>(
+    what: string,
+    fetch: () => Promise<T>,
+    done: (t: T) => boolean,
+    opts: WaitOptions<T>,
+): Promise<T> {
     const start = Date.now();
     const minI = opts.minIntervalMs ?? 50;
     const maxI = opts.maxIntervalMs ?? 5000;
@@ -597,8 +718,11 @@ export async function waitFor<T>(what: string, fetch: () => Promise<T>, done: (t
         }
         const elapsed = Date.now() - start;
         if (elapsed >= opts.timeoutMs) {
-            throw new Error(`${what}: timed out after ${Math.round(elapsed / 1000)} s` + (opts.describe ? ` (last seen: ${opts.describe(t)})` : "") +
-                "; raise timeoutSeconds on the resource or ovirt-ci:engineTimeoutSeconds");
+            throw new Error(
+                `${what}: timed out after ${Math.round(elapsed / 1000)} s` +
+                    (opts.describe ? ` (last seen: ${opts.describe(t)})` : "") +
+                    "; raise timeoutSeconds on the resource or ovirt-ci:engineTimeoutSeconds",
+            );
         }
         const interval = Math.min(maxI, Math.max(minI, elapsed * POLL_INTERVAL_SHARE));
         await sleep(Math.min(interval, Math.max(0, opts.timeoutMs - elapsed)));
@@ -610,7 +734,13 @@ export function timeoutMs(ep: Endpoint, resourceSeconds: number | undefined, kin
     return 1000 * (resourceSeconds ?? ep.defaultTimeoutSeconds ?? kindDefaultSeconds);
 }
 
-export interface EngineEvent { index: number; severity: string; description: string; time?: number; code?: number }
+export interface EngineEvent {
+    index: number;
+    severity: string;
+    description: string;
+    time?: number;
+    code?: number;
+}
 
 /** The newest event index, used as a marker before a long operation. */
 export async function eventMarker(s: Session): Promise<number | undefined> {
@@ -624,14 +754,25 @@ export async function eventMarker(s: Session): Promise<number | undefined> {
 }
 
 /** WARNING/ERROR events since `marker` whose references or text match `match`, newest first, at most `max`. */
-export async function latestEvents(s: Session, marker: number | undefined, match: (e: Record<string, unknown>) => boolean, max = 5): Promise<EngineEvent[]> {
+export async function latestEvents(
+    s: Session,
+    marker: number | undefined,
+    match: (e: Record<string, unknown>) => boolean,
+    max = 5,
+): Promise<EngineEvent[]> {
     try {
         const body = await s.get("/events", { params: marker !== undefined ? { from: marker } : { max: 100 } });
         return decodeList(body, "event")
             .filter((e) => ["warning", "error", "alert"].includes(String(e.severity)))
             .filter(match)
             .slice(0, max)
-            .map((e) => ({ index: decodeInt(e.index), severity: String(e.severity), description: decodeString(e.description) ?? "", time: e.time as number | undefined, code: decodeInt(e.code) }));
+            .map((e) => ({
+                index: decodeInt(e.index),
+                severity: String(e.severity),
+                description: decodeString(e.description) ?? "",
+                time: e.time as number | undefined,
+                code: decodeInt(e.code),
+            }));
     } catch {
         return [];
     }

@@ -52,7 +52,10 @@ export function reqString(news: Record<string, unknown>, field: string, failures
     if (isUnknown(news[field])) return UNKNOWN;
     const v = news[field];
     if (typeof v !== "string" || v.trim() === "") {
-        failures.push({ property: field, reason: `${field} is required and must be a non-empty string${hint ? ` (${hint})` : ""}, got ${JSON.stringify(v)}` });
+        failures.push({
+            property: field,
+            reason: `${field} is required and must be a non-empty string${hint ? ` (${hint})` : ""}, got ${JSON.stringify(v)}`,
+        });
         return "";
     }
     return v.trim();
@@ -69,7 +72,12 @@ export function optString(news: Record<string, unknown>, field: string, failures
     return v;
 }
 
-export function optBool(news: Record<string, unknown>, field: string, failures: CheckFailure[], dflt: boolean): boolean {
+export function optBool(
+    news: Record<string, unknown>,
+    field: string,
+    failures: CheckFailure[],
+    dflt: boolean,
+): boolean {
     if (isUnknown(news[field])) return news[field] as never;
     const v = news[field];
     if (v === undefined || v === null) return dflt;
@@ -80,23 +88,42 @@ export function optBool(news: Record<string, unknown>, field: string, failures: 
     return v;
 }
 
-export function optInt(news: Record<string, unknown>, field: string, failures: CheckFailure[], min: number, max: number, dflt?: number): number | undefined {
+export function optInt(
+    news: Record<string, unknown>,
+    field: string,
+    failures: CheckFailure[],
+    min: number,
+    max: number,
+    dflt?: number,
+): number | undefined {
     if (isUnknown(news[field])) return news[field] as never;
     const v = news[field];
     if (v === undefined || v === null) return dflt;
     if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
-        failures.push({ property: field, reason: `${field} must be an integer ${min}..${max}, got ${JSON.stringify(v)}` });
+        failures.push({
+            property: field,
+            reason: `${field} must be an integer ${min}..${max}, got ${JSON.stringify(v)}`,
+        });
         return dflt;
     }
     return v;
 }
 
-export function optEnum<T extends string>(news: Record<string, unknown>, field: string, failures: CheckFailure[], allowed: readonly T[], dflt: T): T {
+export function optEnum<T extends string>(
+    news: Record<string, unknown>,
+    field: string,
+    failures: CheckFailure[],
+    allowed: readonly T[],
+    dflt: T,
+): T {
     if (isUnknown(news[field])) return news[field] as never;
     const v = news[field];
     if (v === undefined || v === null) return dflt;
     if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
-        failures.push({ property: field, reason: `${field} must be one of ${allowed.join(", ")}, got ${JSON.stringify(v)}` });
+        failures.push({
+            property: field,
+            reason: `${field} must be one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`,
+        });
         return dflt;
     }
     return v as T;
@@ -107,7 +134,10 @@ export function reqId(news: Record<string, unknown>, field: string, failures: Ch
     if (isUnknown(news[field])) return UNKNOWN;
     const v = news[field];
     if (typeof v !== "string" || !isUuid(v.trim())) {
-        failures.push({ property: field, reason: `${field} must be an engine id (UUID), e.g. from a lookup or another resource's id; got ${JSON.stringify(v)}` });
+        failures.push({
+            property: field,
+            reason: `${field} must be an engine id (UUID), e.g. from a lookup or another resource's id; got ${JSON.stringify(v)}`,
+        });
         return typeof v === "string" ? v : "";
     }
     return v.trim().toLowerCase();
@@ -119,10 +149,19 @@ export function optId(news: Record<string, unknown>, field: string, failures: Ch
 }
 
 /** oVirt entity names: 1..max characters of letters, digits, `-`, `_`, `.`. */
-export function reqName(news: Record<string, unknown>, field: string, failures: CheckFailure[], max = 50, pattern = /^[A-Za-z0-9_.-]+$/): string {
+export function reqName(
+    news: Record<string, unknown>,
+    field: string,
+    failures: CheckFailure[],
+    max = 50,
+    pattern = /^[A-Za-z0-9_.-]+$/,
+): string {
     const v = reqString(news, field, failures);
     if (v && !isUnknown(v) && (v.length > max || !pattern.test(v))) {
-        failures.push({ property: field, reason: `${field} must be 1..${max} characters of letters, digits, '-', '_' or '.', got ${JSON.stringify(v)}` });
+        failures.push({
+            property: field,
+            reason: `${field} must be 1..${max} characters of letters, digits, '-', '_' or '.', got ${JSON.stringify(v)}`,
+        });
     }
     return v;
 }
@@ -150,10 +189,18 @@ export function canonical(v: unknown): string {
     if (v === null || typeof v !== "object") return JSON.stringify(v);
     if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).filter((k) => o[k] !== undefined).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+        .filter((k) => o[k] !== undefined)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+        .join(",")}}`;
 }
 
-export function changedFields(olds: Record<string, unknown>, news: Record<string, unknown>, fields: readonly string[]): string[] {
+export function changedFields(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    fields: readonly string[],
+): string[] {
     return fields.filter((f) => canonical(olds[f]) !== canonical(news[f]));
 }
 
@@ -169,7 +216,11 @@ export function providerTextChanged(olds: Record<string, unknown>, news: Record<
 }
 
 /** True when `update` must rewrite the state although no field differs: another provider version or provider text. */
-export function staleState(olds: Record<string, unknown>, news: Record<string, unknown>, providerVersion: number): boolean {
+export function staleState(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    providerVersion: number,
+): boolean {
     return olds.providerVersion !== providerVersion || providerTextChanged(olds, news);
 }
 
@@ -177,8 +228,14 @@ export function staleState(olds: Record<string, unknown>, news: Record<string, u
  * Per-field diff: `replaceFields` force a replacement (`deleteBeforeReplace` when the engine enforces unique names),
  * `updateFields` update in place; a stale `providerVersion` or provider text is an in-place change so `update` rewrites it.
  */
-export function fieldDiff(olds: Record<string, unknown>, news: Record<string, unknown>, replaceFields: readonly string[],
-    updateFields: readonly string[], providerVersion: number, deleteBeforeReplace: boolean): pulumi.dynamic.DiffResult {
+export function fieldDiff(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    replaceFields: readonly string[],
+    updateFields: readonly string[],
+    providerVersion: number,
+    deleteBeforeReplace: boolean,
+): pulumi.dynamic.DiffResult {
     const replaces = changedFields(olds, news, replaceFields);
     const updates = changedFields(olds, news, updateFields);
     const stale = staleState(olds, news, providerVersion);

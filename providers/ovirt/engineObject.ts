@@ -21,9 +21,18 @@ import { decodeList, decodeString, refId, searchQuote } from "./representation";
 export const ENGINE_OBJECT_PROVIDER_VERSION = 1;
 
 /** What an {@link EngineObject} adopts. */
-export type EngineObjectKind = "dataCenter" | "cluster" | "storageDomain" | "ovnProvider" | "template" | "vnicProfile" | "caCertificate";
+export type EngineObjectKind =
+    "dataCenter" | "cluster" | "storageDomain" | "ovnProvider" | "template" | "vnicProfile" | "caCertificate";
 
-export const ENGINE_OBJECT_KINDS: readonly EngineObjectKind[] = ["dataCenter", "cluster", "storageDomain", "ovnProvider", "template", "vnicProfile", "caCertificate"];
+export const ENGINE_OBJECT_KINDS: readonly EngineObjectKind[] = [
+    "dataCenter",
+    "cluster",
+    "storageDomain",
+    "ovnProvider",
+    "template",
+    "vnicProfile",
+    "caCertificate",
+];
 
 /** An adopted engine object's fields: every one replaces (it is another object), never deleting first. */
 export const ENGINE_OBJECT = defineKind({
@@ -34,7 +43,10 @@ export const ENGINE_OBJECT = defineKind({
         /** What it adopts. */
         kind: required("replace", (news, field, failures): EngineObjectKind => {
             if (!ENGINE_OBJECT_KINDS.includes(news[field] as EngineObjectKind)) {
-                failures.push({ property: field, reason: `${field} must be one of ${ENGINE_OBJECT_KINDS.join(", ")}, got ${JSON.stringify(news[field])}` });
+                failures.push({
+                    property: field,
+                    reason: `${field} must be one of ${ENGINE_OBJECT_KINDS.join(", ")}, got ${JSON.stringify(news[field])}`,
+                });
             }
             return news[field] as EngineObjectKind;
         }),
@@ -42,7 +54,10 @@ export const ENGINE_OBJECT = defineKind({
         name: required("replace", (news, field, failures): string => {
             const v = news[field];
             if (typeof v !== "string" || v.trim() === "") {
-                failures.push({ property: field, reason: `${field} must be the object's engine name, got ${JSON.stringify(v)}` });
+                failures.push({
+                    property: field,
+                    reason: `${field} must be the object's engine name, got ${JSON.stringify(v)}`,
+                });
             }
             return (typeof v === "string" ? v.trim() : v) as string;
         }),
@@ -50,7 +65,9 @@ export const ENGINE_OBJECT = defineKind({
          * Data center the object must belong to: required for `vnicProfile` (the profile of the same-named network in
          * that data center), checked for `cluster` and `storageDomain` (attached there).
          */
-        dataCenterId: optional("replace", (news, field): string | undefined => (news[field] ? String(news[field]).toLowerCase() : undefined)),
+        dataCenterId: optional("replace", (news, field): string | undefined =>
+            news[field] ? String(news[field]).toLowerCase() : undefined,
+        ),
     },
     outputs: {
         /** Live status where the engine reports one (`up`, `active`, `ok`), else "". */
@@ -60,7 +77,10 @@ export const ENGINE_OBJECT = defineKind({
     },
     crossCheck: (inputs, failures) => {
         if (inputs.kind === "vnicProfile" && !inputs.dataCenterId) {
-            failures.push({ property: "dataCenterId", reason: "dataCenterId is required for a vNIC profile (network names repeat across data centers)" });
+            failures.push({
+                property: "dataCenterId",
+                reason: "dataCenterId is required for a vNIC profile (network names repeat across data centers)",
+            });
         }
     },
 });
@@ -73,7 +93,10 @@ type EngineObjectState = StateOf<typeof ENGINE_OBJECT>;
 const CA_PATH = "/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA";
 
 /** Finds the object by name; returns its id and state, or undefined. Throws on ambiguity. */
-async function findByName(p: EngineObjectProvider, inputs: EngineObjectInputs): Promise<{ id: string; status: string; pem: string } | undefined> {
+async function findByName(
+    p: EngineObjectProvider,
+    inputs: EngineObjectInputs,
+): Promise<{ id: string; status: string; pem: string } | undefined> {
     const what = `${inputs.kind} ${JSON.stringify(inputs.name)}`;
     const s = await p.session(`adopt ${what}`);
     if (inputs.kind === "caCertificate") {
@@ -86,7 +109,9 @@ async function findByName(p: EngineObjectProvider, inputs: EngineObjectInputs): 
     const one = (list: Record<string, unknown>[]): Record<string, unknown> | undefined => {
         const hit = list.filter((x) => x.name === inputs.name);
         if (hit.length > 1) {
-            throw new Error(`adopt ${what}: ${hit.length} objects have this name (ids ${hit.map((h) => h.id).join(", ")}); rename one on the engine`);
+            throw new Error(
+                `adopt ${what}: ${hit.length} objects have this name (ids ${hit.map((h) => h.id).join(", ")}); rename one on the engine`,
+            );
         }
         return hit[0];
     };
@@ -99,15 +124,21 @@ async function findByName(p: EngineObjectProvider, inputs: EngineObjectInputs): 
         case "cluster":
             obj = one(decodeList(await s.get("/clusters", search), "cluster"));
             if (obj && inputs.dataCenterId && refId(obj.data_center) !== inputs.dataCenterId) {
-                throw new Error(`adopt ${what}: the cluster belongs to data center ${refId(obj.data_center)}, not ${inputs.dataCenterId}; fix ovirt-ci:cluster or ovirt-ci:dataCenter`);
+                throw new Error(
+                    `adopt ${what}: the cluster belongs to data center ${refId(obj.data_center)}, not ${inputs.dataCenterId}; fix ovirt-ci:cluster or ovirt-ci:dataCenter`,
+                );
             }
             break;
         case "storageDomain":
             obj = one(decodeList(await s.get("/storagedomains", search), "storage_domain"));
             if (obj && inputs.dataCenterId) {
-                const attached = await s.find<Record<string, unknown>>(`/datacenters/${inputs.dataCenterId}/storagedomains/${obj.id}`);
+                const attached = await s.find<Record<string, unknown>>(
+                    `/datacenters/${inputs.dataCenterId}/storagedomains/${obj.id}`,
+                );
                 if (!attached) {
-                    throw new Error(`adopt ${what}: the storage domain is not attached to data center ${inputs.dataCenterId}; attach it, or fix ovirt-ci:mainStorageDomain`);
+                    throw new Error(
+                        `adopt ${what}: the storage domain is not attached to data center ${inputs.dataCenterId}; attach it, or fix ovirt-ci:mainStorageDomain`,
+                    );
                 }
                 return { id: String(obj.id), status: String(attached.status ?? ""), pem: "" };
             }
@@ -122,7 +153,9 @@ async function findByName(p: EngineObjectProvider, inputs: EngineObjectInputs): 
             if (!inputs.dataCenterId) {
                 throw new Error(`adopt ${what}: dataCenterId is required for a vNIC profile`);
             }
-            const net = decodeList(await s.get("/networks", search), "network").find((n) => n.name === inputs.name && refId(n.data_center) === inputs.dataCenterId);
+            const net = decodeList(await s.get("/networks", search), "network").find(
+                (n) => n.name === inputs.name && refId(n.data_center) === inputs.dataCenterId,
+            );
             if (!net) return undefined;
             obj = one(decodeList(await s.get(`/networks/${net.id}/vnicprofiles`), "vnic_profile"));
             break;
@@ -132,7 +165,11 @@ async function findByName(p: EngineObjectProvider, inputs: EngineObjectInputs): 
 }
 
 /** GETs the object by id; undefined when it is gone. */
-async function getById(p: EngineObjectProvider, id: string, inputs: EngineObjectInputs): Promise<{ name: string; status: string; pem: string } | undefined> {
+async function getById(
+    p: EngineObjectProvider,
+    id: string,
+    inputs: EngineObjectInputs,
+): Promise<{ name: string; status: string; pem: string } | undefined> {
     if (inputs.kind === "caCertificate") {
         const found = await findByName(p, inputs);
         return found && { name: inputs.name, status: "", pem: found.pem };
@@ -141,7 +178,9 @@ async function getById(p: EngineObjectProvider, id: string, inputs: EngineObject
     const path: Record<Exclude<EngineObjectKind, "caCertificate">, string> = {
         dataCenter: `/datacenters/${id}`,
         cluster: `/clusters/${id}`,
-        storageDomain: inputs.dataCenterId ? `/datacenters/${inputs.dataCenterId}/storagedomains/${id}` : `/storagedomains/${id}`,
+        storageDomain: inputs.dataCenterId
+            ? `/datacenters/${inputs.dataCenterId}/storagedomains/${id}`
+            : `/storagedomains/${id}`,
         ovnProvider: `/openstacknetworkproviders/${id}`,
         template: `/templates/${id}`,
         vnicProfile: `/vnicprofiles/${id}`,
@@ -157,10 +196,16 @@ export class EngineObjectProvider extends KindProvider<typeof ENGINE_OBJECT> {
     async create(inputs: EngineObjectInputs): Promise<pulumi.dynamic.CreateResult<EngineObjectState>> {
         const found = await findByName(this, inputs);
         if (!found) {
-            throw new Error(`adopt ${inputs.kind} ${JSON.stringify(inputs.name)}: not found on the engine` +
-                (inputs.dataCenterId ? ` (in data center ${inputs.dataCenterId})` : "") + "; this program adopts it and never creates it: create it on the engine or fix the name in the stack config");
+            throw new Error(
+                `adopt ${inputs.kind} ${JSON.stringify(inputs.name)}: not found on the engine` +
+                    (inputs.dataCenterId ? ` (in data center ${inputs.dataCenterId})` : "") +
+                    "; this program adopts it and never creates it: create it on the engine or fix the name in the stack config",
+            );
         }
-        return { id: found.id, outs: { ...inputs, status: found.status, pem: found.pem, providerVersion: ENGINE_OBJECT_PROVIDER_VERSION } };
+        return {
+            id: found.id,
+            outs: { ...inputs, status: found.status, pem: found.pem, providerVersion: ENGINE_OBJECT_PROVIDER_VERSION },
+        };
     }
 
     async read(id: string, props?: EngineObjectState): Promise<pulumi.dynamic.ReadResult<EngineObjectState>> {
@@ -170,9 +215,21 @@ export class EngineObjectProvider extends KindProvider<typeof ENGINE_OBJECT> {
         return this.found(id, { ...props, name: live.name, status: live.status, pem: live.pem });
     }
 
-    async update(id: string, olds: EngineObjectState, news: EngineObjectInputs): Promise<pulumi.dynamic.UpdateResult<EngineObjectState>> {
+    async update(
+        id: string,
+        olds: EngineObjectState,
+        news: EngineObjectInputs,
+    ): Promise<pulumi.dynamic.UpdateResult<EngineObjectState>> {
         const live = await getById(this, id, news);
-        return { outs: { ...olds, ...news, status: live?.status ?? olds.status, pem: live?.pem ?? olds.pem, providerVersion: ENGINE_OBJECT_PROVIDER_VERSION } };
+        return {
+            outs: {
+                ...olds,
+                ...news,
+                status: live?.status ?? olds.status,
+                pem: live?.pem ?? olds.pem,
+                providerVersion: ENGINE_OBJECT_PROVIDER_VERSION,
+            },
+        };
     }
 
     async delete(_id: string, _props: EngineObjectState): Promise<void> {

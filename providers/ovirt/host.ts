@@ -2,7 +2,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
 import { compact } from "./common";
-import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
+import {
+    ArgsOf,
+    InputsOf,
+    KindProvider,
+    StateOf,
+    defineKind,
+    is,
+    optional,
+    output,
+    required,
+    resourceClass,
+} from "./kind";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 import { PROVIDER_SECRET_SETTINGS } from "./settings";
 
@@ -46,7 +57,7 @@ function toState(h: Record<string, unknown>, inputs: HostInputs, adopted: boolea
         name: String(h.name),
         address: decodeString(h.address) ?? inputs.address,
         clusterId: refId(h.cluster) ?? inputs.clusterId,
-        description: inputs.description === undefined ? undefined : decodeString(h.description) ?? "",
+        description: inputs.description === undefined ? undefined : (decodeString(h.description) ?? ""),
         authMethod: inputs.authMethod,
         sshPort: inputs.sshPort,
         spmPriority: inputs.spmPriority === undefined ? undefined : decodeInt(spm.priority, inputs.spmPriority),
@@ -62,12 +73,25 @@ export async function findHostByName(s: Session, name: string): Promise<Record<s
     return decodeList(body, "host").find((h) => h.name === name);
 }
 
-async function hostFailure(s: Session, h: Record<string, unknown>, marker: number | undefined): Promise<string | undefined> {
+async function hostFailure(
+    s: Session,
+    h: Record<string, unknown>,
+    marker: number | undefined,
+): Promise<string | undefined> {
     const status = String(h.status);
     if (!FAILED.includes(status)) return undefined;
     const id = String(h.id);
-    const events = await latestEvents(s, marker, (e) => refId(e.host) === id || String(e.description ?? "").includes(String(h.name)));
-    return `host ${h.name} is ${status}` + (events.length ? `; latest engine events: ${events.map((e) => `[${e.severity}] ${e.description}`).join(" | ")}` : "; the engine logged no warning or error event for it");
+    const events = await latestEvents(
+        s,
+        marker,
+        (e) => refId(e.host) === id || String(e.description ?? "").includes(String(h.name)),
+    );
+    return (
+        `host ${h.name} is ${status}` +
+        (events.length
+            ? `; latest engine events: ${events.map((e) => `[${e.severity}] ${e.description}`).join(" | ")}`
+            : "; the engine logged no warning or error event for it")
+    );
 }
 
 export class HostProvider extends KindProvider<typeof HOST> {
@@ -76,9 +100,16 @@ export class HostProvider extends KindProvider<typeof HOST> {
     private rootPassword(): string {
         const { env } = PROVIDER_SECRET_SETTINGS.hostRootPassword;
         let v: string | undefined;
-        try { v = this.stackConfig?.get("ovirt-ci:hostRootPassword"); } catch { v = undefined; }
+        try {
+            v = this.stackConfig?.get("ovirt-ci:hostRootPassword");
+        } catch {
+            v = undefined;
+        }
         v = v || process.env[env];
-        if (!v) throw new Error(`Host authMethod "password" needs the root password in provider config ovirt-ci:hostRootPassword (pulumi config set --secret hostRootPassword) or env ${env}; or use authMethod "publickey"`);
+        if (!v)
+            throw new Error(
+                `Host authMethod "password" needs the root password in provider config ovirt-ci:hostRootPassword (pulumi config set --secret hostRootPassword) or env ${env}; or use authMethod "publickey"`,
+            );
         return v;
     }
 
@@ -91,18 +122,29 @@ export class HostProvider extends KindProvider<typeof HOST> {
     async create(inputs: HostInputs): Promise<pulumi.dynamic.CreateResult<HostState>> {
         const s = await this.session(`create Host ${inputs.name}`);
         const marker = await eventMarker(s);
-        const { obj, adopted } = await createOrAdopt(s, `Host ${inputs.name}`, () => findHostByName(s, inputs.name), () =>
-            s.add<Record<string, unknown>>("/hosts", {
-                name: inputs.name,
-                address: inputs.address,
-                description: inputs.description ?? "",
-                cluster: { id: inputs.clusterId },
-                ...(inputs.spmPriority !== undefined ? { spm: { priority: String(inputs.spmPriority) } } : {}),
-                ...this.authBody(inputs),
-            }, { params: { activate: "true", reboot: "false" } }));
+        const { obj, adopted } = await createOrAdopt(
+            s,
+            `Host ${inputs.name}`,
+            () => findHostByName(s, inputs.name),
+            () =>
+                s.add<Record<string, unknown>>(
+                    "/hosts",
+                    {
+                        name: inputs.name,
+                        address: inputs.address,
+                        description: inputs.description ?? "",
+                        cluster: { id: inputs.clusterId },
+                        ...(inputs.spmPriority !== undefined ? { spm: { priority: String(inputs.spmPriority) } } : {}),
+                        ...this.authBody(inputs),
+                    },
+                    { params: { activate: "true", reboot: "false" } },
+                ),
+        );
         const id = String(obj.id);
         if (adopted && refId(obj.cluster) !== inputs.clusterId) {
-            throw new Error(`create Host ${inputs.name}: a host with this name already exists in cluster ${refId(obj.cluster)}, not ${inputs.clusterId}`);
+            throw new Error(
+                `create Host ${inputs.name}: a host with this name already exists in cluster ${refId(obj.cluster)}, not ${inputs.clusterId}`,
+            );
         }
         let since = marker;
         if (adopted) {
@@ -122,20 +164,30 @@ export class HostProvider extends KindProvider<typeof HOST> {
         return { id, outs: compact(toState(h, inputs, adopted)) };
     }
 
-    private async waitUp(s: Session, id: string, inputs: HostInputs, marker: number | undefined): Promise<Record<string, unknown>> {
+    private async waitUp(
+        s: Session,
+        id: string,
+        inputs: HostInputs,
+        marker: number | undefined,
+    ): Promise<Record<string, unknown>> {
         let activated = false;
-        return waitFor(`Host ${inputs.name}: waiting for status up`, () => s.get(`/hosts/${id}`), (h) => h.status === "up", {
-            timeoutMs: timeoutMs(s.endpoint, inputs.timeoutSeconds, DEFAULT_TIMEOUT_S),
-            describe: (h) => String(h.status),
-            failed: async (h) => {
-                if (h.status === "maintenance" && !activated) {
-                    activated = true; // added with activate=false earlier, or deactivated: bring it up
-                    await s.action(`/hosts/${id}/activate`, {});
-                    return undefined;
-                }
-                return hostFailure(s, h, marker);
+        return waitFor(
+            `Host ${inputs.name}: waiting for status up`,
+            () => s.get(`/hosts/${id}`),
+            (h) => h.status === "up",
+            {
+                timeoutMs: timeoutMs(s.endpoint, inputs.timeoutSeconds, DEFAULT_TIMEOUT_S),
+                describe: (h) => String(h.status),
+                failed: async (h) => {
+                    if (h.status === "maintenance" && !activated) {
+                        activated = true; // added with activate=false earlier, or deactivated: bring it up
+                        await s.action(`/hosts/${id}/activate`, {});
+                        return undefined;
+                    }
+                    return hostFailure(s, h, marker);
+                },
             },
-        });
+        );
     }
 
     async read(id: string, old?: HostState): Promise<pulumi.dynamic.ReadResult<HostState>> {
@@ -148,8 +200,10 @@ export class HostProvider extends KindProvider<typeof HOST> {
 
     async update(id: string, olds: HostState, news: HostInputs): Promise<pulumi.dynamic.UpdateResult<HostState>> {
         const body: Record<string, unknown> = {};
-        if (news.description !== undefined && news.description !== (olds.description ?? "")) body.description = news.description;
-        if (news.spmPriority !== undefined && news.spmPriority !== olds.spmPriority) body.spm = { priority: String(news.spmPriority) };
+        if (news.description !== undefined && news.description !== (olds.description ?? ""))
+            body.description = news.description;
+        if (news.spmPriority !== undefined && news.spmPriority !== olds.spmPriority)
+            body.spm = { priority: String(news.spmPriority) };
         if (Object.keys(body).length === 0) return { outs: this.restamped(olds, news) };
         const s = await this.session(`update Host ${news.name}`);
         return { outs: compact(toState(await s.put(`/hosts/${id}`, body), news, olds.adopted)) };
@@ -162,14 +216,23 @@ export class HostProvider extends KindProvider<typeof HOST> {
         if (!h) return;
         if (!REMOVABLE.includes(String(h.status))) {
             if (h.status !== "preparing_for_maintenance") await s.action(`/hosts/${id}/deactivate`, {});
-            await waitFor(`Host ${props.name}: waiting for maintenance before removal`, () => s.find(`/hosts/${id}`),
-                (x) => x === undefined || x.status === "maintenance", {
+            await waitFor(
+                `Host ${props.name}: waiting for maintenance before removal`,
+                () => s.find(`/hosts/${id}`),
+                (x) => x === undefined || x.status === "maintenance",
+                {
                     timeoutMs: budget,
                     describe: (x) => String(x?.status),
-                });
+                },
+            );
         }
         if (!(await s.remove(`/hosts/${id}`))) return;
-        await waitFor(`Host ${props.name}: waiting for removal`, () => s.find(`/hosts/${id}`), (x) => x === undefined, { timeoutMs: budget });
+        await waitFor(
+            `Host ${props.name}: waiting for removal`,
+            () => s.find(`/hosts/${id}`),
+            (x) => x === undefined,
+            { timeoutMs: budget },
+        );
     }
 }
 

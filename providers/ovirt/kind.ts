@@ -10,7 +10,18 @@
 // needs `@pulumi/pulumi`) is built apart from the description and never referenced by a provider.
 import * as pulumi from "@pulumi/pulumi";
 import {
-    CheckFailure, OvirtProviderBase, compact, fieldDiff, optBool, optEnum, optId, optInt, optString, reqId, reqName, reqString,
+    CheckFailure,
+    OvirtProviderBase,
+    compact,
+    fieldDiff,
+    optBool,
+    optEnum,
+    optId,
+    optInt,
+    optString,
+    reqId,
+    reqName,
+    reqString,
 } from "./common";
 import { OvirtProviderStub } from "./stub";
 import type { OvirtKind } from "./runtime";
@@ -51,19 +62,37 @@ export function output<T>(): OutputField<T> {
 /** The common field checks of ./common, as field-table entries (same failure texts). */
 export const is = {
     /** An engine name: 1..max letters, digits, `-`, `_`, `.`. */
-    name: (max = 50): Checker<string> => (n, f, fl) => reqName(n, f, fl, max),
+    name:
+        (max = 50): Checker<string> =>
+        (n, f, fl) =>
+            reqName(n, f, fl, max),
     /** A non-empty string (trimmed); `hint` says what it should be. */
-    text: (hint = ""): Checker<string> => (n, f, fl) => reqString(n, f, fl, hint),
+    text:
+        (hint = ""): Checker<string> =>
+        (n, f, fl) =>
+            reqString(n, f, fl, hint),
     /** An engine id (UUID), lower-cased. */
     id: ((n, f, fl) => reqId(n, f, fl)) as Checker<string>,
     optId: ((n, f, fl) => optId(n, f, fl)) as Checker<string | undefined>,
     optText: ((n, f, fl) => optString(n, f, fl)) as Checker<string | undefined>,
-    bool: (dflt: boolean): Checker<boolean> => (n, f, fl) => optBool(n, f, fl, dflt),
+    bool:
+        (dflt: boolean): Checker<boolean> =>
+        (n, f, fl) =>
+            optBool(n, f, fl, dflt),
     /** An optional integer in min..max. */
-    int: (min: number, max: number): Checker<number | undefined> => (n, f, fl) => optInt(n, f, fl, min, max),
+    int:
+        (min: number, max: number): Checker<number | undefined> =>
+        (n, f, fl) =>
+            optInt(n, f, fl, min, max),
     /** An integer in min..max, `dflt` when absent. */
-    intOr: (min: number, max: number, dflt: number): Checker<number> => (n, f, fl) => optInt(n, f, fl, min, max, dflt) as number,
-    oneOf: <T extends string>(allowed: readonly T[], dflt: T): Checker<T> => (n, f, fl) => optEnum(n, f, fl, allowed, dflt),
+    intOr:
+        (min: number, max: number, dflt: number): Checker<number> =>
+        (n, f, fl) =>
+            optInt(n, f, fl, min, max, dflt) as number,
+    oneOf:
+        <T extends string>(allowed: readonly T[], dflt: T): Checker<T> =>
+        (n, f, fl) =>
+            optEnum(n, f, fl, allowed, dflt),
     /** `timeoutSeconds`: the overall wait, 1 s .. 24 h. */
     timeout: ((n, f, fl) => optInt(n, f, fl, 1, 24 * 3600)) as Checker<number | undefined>,
 };
@@ -88,7 +117,10 @@ export interface KindDescription<I extends InputTable = InputTable, O extends Ou
 }
 
 /** A described kind with what is derived from its field table. */
-export interface Kind<I extends InputTable = InputTable, O extends OutputTable = OutputTable> extends KindDescription<I, O> {
+export interface Kind<I extends InputTable = InputTable, O extends OutputTable = OutputTable> extends KindDescription<
+    I,
+    O
+> {
     readonly replaceFields: readonly string[];
     readonly updateFields: readonly string[];
 }
@@ -107,41 +139,55 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 type Checked<F> = F extends InputField<infer T> ? T : never;
 type Typed<F> = F extends OutputField<infer T> ? T : never;
 type UndefinedKeys<I extends InputTable> = { [K in keyof I]: undefined extends Checked<I[K]> ? K : never }[keyof I];
-type UndefinedOutputKeys<O extends OutputTable> = { [K in keyof O]: undefined extends Typed<O[K]> ? K : never }[keyof O];
-type OmittableKeys<I extends InputTable> = { [K in keyof I]: I[K] extends InputField<unknown, true> ? K : never }[keyof I];
+type UndefinedOutputKeys<O extends OutputTable> = {
+    [K in keyof O]: undefined extends Typed<O[K]> ? K : never;
+}[keyof O];
+type OmittableKeys<I extends InputTable> = {
+    [K in keyof I]: I[K] extends InputField<unknown, true> ? K : never;
+}[keyof I];
 type InputTableOf<D> = D extends Kind<infer I, OutputTable> ? I : never;
 type OutputTableOf<D> = D extends Kind<InputTable, infer O> ? O : never;
 
 /** What the program passes to the resource's constructor. */
 export type ArgsOf<D extends Kind> = Simplify<
-    { [K in Exclude<keyof InputTableOf<D>, OmittableKeys<InputTableOf<D>>>]: pulumi.Input<Exclude<Checked<InputTableOf<D>[K]>, undefined>> } &
-    { [K in OmittableKeys<InputTableOf<D>>]?: pulumi.Input<Exclude<Checked<InputTableOf<D>[K]>, undefined>> }
+    {
+        [K in Exclude<keyof InputTableOf<D>, OmittableKeys<InputTableOf<D>>>]: pulumi.Input<
+            Exclude<Checked<InputTableOf<D>[K]>, undefined>
+        >;
+    } & { [K in OmittableKeys<InputTableOf<D>>]?: pulumi.Input<Exclude<Checked<InputTableOf<D>[K]>, undefined>> }
 >;
 
 /** The checked inputs (`check`'s result, `create`'s and `update`'s argument). */
 export type InputsOf<D extends Kind> = Simplify<
-    { [K in Exclude<keyof InputTableOf<D>, UndefinedKeys<InputTableOf<D>>>]: Checked<InputTableOf<D>[K]> } &
-    { [K in UndefinedKeys<InputTableOf<D>>]?: Exclude<Checked<InputTableOf<D>[K]>, undefined> }
+    { [K in Exclude<keyof InputTableOf<D>, UndefinedKeys<InputTableOf<D>>>]: Checked<InputTableOf<D>[K]> } & {
+        [K in UndefinedKeys<InputTableOf<D>>]?: Exclude<Checked<InputTableOf<D>[K]>, undefined>;
+    }
 >;
 
 /** The state: the inputs as the engine has them, the outputs and the provider version. */
 export type StateOf<D extends Kind> = Simplify<
-    InputsOf<D> &
-    { [K in Exclude<keyof OutputTableOf<D>, UndefinedOutputKeys<OutputTableOf<D>>>]: Typed<OutputTableOf<D>[K]> } &
-    { [K in UndefinedOutputKeys<OutputTableOf<D>>]?: Exclude<Typed<OutputTableOf<D>[K]>, undefined> } &
-    { providerVersion: number }
+    InputsOf<D> & {
+        [K in Exclude<keyof OutputTableOf<D>, UndefinedOutputKeys<OutputTableOf<D>>>]: Typed<OutputTableOf<D>[K]>;
+    } & { [K in UndefinedOutputKeys<OutputTableOf<D>>]?: Exclude<Typed<OutputTableOf<D>[K]>, undefined> } & {
+        providerVersion: number;
+    }
 >;
 
 /** The resource's output properties. */
-export type OutputsOf<D extends Kind> = { readonly [K in keyof InputTableOf<D>]-?: pulumi.Output<Checked<InputTableOf<D>[K]>> } &
-    { readonly [K in keyof OutputTableOf<D>]-?: pulumi.Output<Typed<OutputTableOf<D>[K]>> } &
-    { readonly providerVersion: pulumi.Output<number> };
+export type OutputsOf<D extends Kind> = {
+    readonly [K in keyof InputTableOf<D>]-?: pulumi.Output<Checked<InputTableOf<D>[K]>>;
+} & { readonly [K in keyof OutputTableOf<D>]-?: pulumi.Output<Typed<OutputTableOf<D>[K]>> } & {
+    readonly providerVersion: pulumi.Output<number>;
+};
 
 /**
  * Base of every kind's provider: `check` runs the field table's checks in order (then `crossCheck`), `diff` is the
  * per-field diff of ./common with the table's replace and update fields. The kind adds create, read, update, delete.
  */
-export abstract class KindProvider<D extends Kind> extends OvirtProviderBase implements pulumi.dynamic.ResourceProvider<InputsOf<D>, StateOf<D>> {
+export abstract class KindProvider<D extends Kind>
+    extends OvirtProviderBase
+    implements pulumi.dynamic.ResourceProvider<InputsOf<D>, StateOf<D>>
+{
     /** The kind's description (a module-level constant of its file). */
     protected abstract readonly description: D;
 
@@ -156,7 +202,14 @@ export abstract class KindProvider<D extends Kind> extends OvirtProviderBase imp
 
     async diff(_id: string, olds: StateOf<D>, news: InputsOf<D>): Promise<pulumi.dynamic.DiffResult> {
         const d = this.description;
-        return fieldDiff(olds as never, news as never, d.replaceFields, d.updateFields, d.providerVersion, d.deleteBeforeReplace);
+        return fieldDiff(
+            olds as never,
+            news as never,
+            d.replaceFields,
+            d.updateFields,
+            d.providerVersion,
+            d.deleteBeforeReplace,
+        );
     }
 
     /** The inputs a state stands for (what `read` reports, so that a refresh shows drift as a diff). */

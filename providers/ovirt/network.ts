@@ -3,7 +3,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSource, createOrAdopt, isNotFound, Session } from "./client";
 import { compact } from "./common";
-import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
+import {
+    ArgsOf,
+    InputsOf,
+    KindProvider,
+    StateOf,
+    defineKind,
+    is,
+    optional,
+    output,
+    required,
+    resourceClass,
+} from "./kind";
 import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const NETWORK_PROVIDER_VERSION = 1;
@@ -35,13 +46,19 @@ export type NetworkArgs = ArgsOf<typeof NETWORK>;
 export type NetworkInputs = InputsOf<typeof NETWORK>;
 export type NetworkState = StateOf<typeof NETWORK>;
 
-function toState(n: Record<string, unknown>, inputs: NetworkInputs, clusterId: string | undefined, vnicProfileId: string, adopted: boolean): NetworkState {
+function toState(
+    n: Record<string, unknown>,
+    inputs: NetworkInputs,
+    clusterId: string | undefined,
+    vnicProfileId: string,
+    adopted: boolean,
+): NetworkState {
     return {
         name: String(n.name),
         dataCenterId: refId(n.data_center) ?? inputs.dataCenterId,
         externalProviderId: refId(n.external_provider) ?? "",
         clusterId,
-        description: inputs.description === undefined ? undefined : decodeString(n.description) ?? "",
+        description: inputs.description === undefined ? undefined : (decodeString(n.description) ?? ""),
         mtu: inputs.mtu === undefined ? undefined : decodeInt(n.mtu),
         vnicProfileId,
         adopted,
@@ -49,7 +66,11 @@ function toState(n: Record<string, unknown>, inputs: NetworkInputs, clusterId: s
     };
 }
 
-export async function findNetworkByName(s: Session, name: string, dataCenterId: string): Promise<Record<string, unknown> | undefined> {
+export async function findNetworkByName(
+    s: Session,
+    name: string,
+    dataCenterId: string,
+): Promise<Record<string, unknown> | undefined> {
     const body = await s.get("/networks", { params: { search: `name=${searchQuote(name)}` } });
     return decodeList(body, "network").find((n) => n.name === name && refId(n.data_center) === dataCenterId);
 }
@@ -62,8 +83,12 @@ async function profileOf(s: Session, networkId: string, name: string): Promise<s
 }
 
 async function assign(s: Session, clusterId: string, networkId: string): Promise<void> {
-    await createOrAdopt(s, `Network ${networkId} in cluster ${clusterId}`, () => s.find(`/clusters/${clusterId}/networks/${networkId}`),
-        () => s.add(`/clusters/${clusterId}/networks`, { id: networkId, required: "false" }));
+    await createOrAdopt(
+        s,
+        `Network ${networkId} in cluster ${clusterId}`,
+        () => s.find(`/clusters/${clusterId}/networks/${networkId}`),
+        () => s.add(`/clusters/${clusterId}/networks`, { id: networkId, required: "false" }),
+    );
 }
 
 async function unassign(s: Session, clusterId: string, networkId: string): Promise<void> {
@@ -75,23 +100,31 @@ export class NetworkProvider extends KindProvider<typeof NETWORK> {
 
     async create(inputs: NetworkInputs): Promise<pulumi.dynamic.CreateResult<NetworkState>> {
         const s = await this.session(`create Network ${inputs.name}`);
-        const { obj, adopted } = await createOrAdopt(s, `Network ${inputs.name}`, () => findNetworkByName(s, inputs.name, inputs.dataCenterId), () =>
-            s.add<Record<string, unknown>>("/networks", {
-                name: inputs.name,
-                description: inputs.description ?? "",
-                data_center: { id: inputs.dataCenterId },
-                usages: { usage: ["vm"] },
-                external_provider: { id: inputs.externalProviderId },
-                ...(inputs.mtu !== undefined ? { mtu: String(inputs.mtu) } : {}),
-            }));
+        const { obj, adopted } = await createOrAdopt(
+            s,
+            `Network ${inputs.name}`,
+            () => findNetworkByName(s, inputs.name, inputs.dataCenterId),
+            () =>
+                s.add<Record<string, unknown>>("/networks", {
+                    name: inputs.name,
+                    description: inputs.description ?? "",
+                    data_center: { id: inputs.dataCenterId },
+                    usages: { usage: ["vm"] },
+                    external_provider: { id: inputs.externalProviderId },
+                    ...(inputs.mtu !== undefined ? { mtu: String(inputs.mtu) } : {}),
+                }),
+        );
         const id = String(obj.id);
         if (adopted && refId(obj.external_provider) !== inputs.externalProviderId) {
-            throw new Error(`create Network ${inputs.name}: a network with this name exists in the data center but is not on external provider ${inputs.externalProviderId}; choose another name`);
+            throw new Error(
+                `create Network ${inputs.name}: a network with this name exists in the data center but is not on external provider ${inputs.externalProviderId}; choose another name`,
+            );
         }
         let n = obj;
         if (adopted) {
             const body: Record<string, unknown> = {};
-            if (inputs.description !== undefined && (decodeString(n.description) ?? "") !== inputs.description) body.description = inputs.description;
+            if (inputs.description !== undefined && (decodeString(n.description) ?? "") !== inputs.description)
+                body.description = inputs.description;
             if (inputs.mtu !== undefined && decodeInt(n.mtu) !== inputs.mtu) body.mtu = String(inputs.mtu);
             if (Object.keys(body).length) n = await s.put(`/networks/${id}`, body);
         }
@@ -115,10 +148,15 @@ export class NetworkProvider extends KindProvider<typeof NETWORK> {
         return this.found(id, st);
     }
 
-    async update(id: string, olds: NetworkState, news: NetworkInputs): Promise<pulumi.dynamic.UpdateResult<NetworkState>> {
+    async update(
+        id: string,
+        olds: NetworkState,
+        news: NetworkInputs,
+    ): Promise<pulumi.dynamic.UpdateResult<NetworkState>> {
         const s = await this.session(`update Network ${news.name}`);
         const body: Record<string, unknown> = {};
-        if (news.description !== undefined && news.description !== (olds.description ?? "")) body.description = news.description;
+        if (news.description !== undefined && news.description !== (olds.description ?? ""))
+            body.description = news.description;
         if (news.mtu !== undefined && news.mtu !== olds.mtu) body.mtu = String(news.mtu);
         let n: Record<string, unknown> | undefined;
         if (Object.keys(body).length) n = await s.put(`/networks/${id}`, body);
@@ -127,7 +165,17 @@ export class NetworkProvider extends KindProvider<typeof NETWORK> {
             if (news.clusterId) await assign(s, news.clusterId, id);
         }
         const live = n ?? (await s.get<Record<string, unknown>>(`/networks/${id}`));
-        return { outs: compact(toState(live, news, news.clusterId, olds.vnicProfileId || (await profileOf(s, id, news.name)), olds.adopted)) };
+        return {
+            outs: compact(
+                toState(
+                    live,
+                    news,
+                    news.clusterId,
+                    olds.vnicProfileId || (await profileOf(s, id, news.name)),
+                    olds.adopted,
+                ),
+            ),
+        };
     }
 
     async delete(id: string, props: NetworkState): Promise<void> {
@@ -141,7 +189,9 @@ export class NetworkProvider extends KindProvider<typeof NETWORK> {
             const lease = overriddenLease(this.stackConfig, props.description);
             if ((e as { httpStatus?: number }).httpStatus !== 409 || !lease) throw e;
             const removed = await removeNicsOnNetwork(s, id);
-            console.error(`ovirt-ci: removeLeasesInUse lists ${lease}: removed the NICs on ${props.name}: ${removed.join(", ") || "none"}`);
+            console.error(
+                `ovirt-ci: removeLeasesInUse lists ${lease}: removed the NICs on ${props.name}: ${removed.join(", ") || "none"}`,
+            );
             await s.remove(`/networks/${id}`);
         }
     }
@@ -171,7 +221,9 @@ export function overriddenLease(config: ConfigSource | undefined, description: s
 
 /** Unplugs and removes every VM NIC on the network's vNIC profiles; returns `vm/nic` names. */
 async function removeNicsOnNetwork(s: Session, networkId: string): Promise<string[]> {
-    const profiles = new Set(decodeList(await s.get(`/networks/${networkId}/vnicprofiles`), "vnic_profile").map((p) => String(p.id)));
+    const profiles = new Set(
+        decodeList(await s.get(`/networks/${networkId}/vnicprofiles`), "vnic_profile").map((p) => String(p.id)),
+    );
     const out: string[] = [];
     for (const vm of decodeList(await s.get("/vms", { params: { follow: "nics" } }), "vm")) {
         for (const nic of decodeList(vm.nics, "nic").filter((n) => profiles.has(refId(n.vnic_profile) ?? ""))) {

@@ -7,7 +7,16 @@
 // shortly before its `expires`).
 
 import {
-    ConfigSource, Endpoint, OvirtApiError, backoffDelay, httpsAgentFor, isTransient, isUnavailable, noteRetry, ovirtApiError, resolveEndpoint,
+    ConfigSource,
+    Endpoint,
+    OvirtApiError,
+    backoffDelay,
+    httpsAgentFor,
+    isTransient,
+    isUnavailable,
+    noteRetry,
+    ovirtApiError,
+    resolveEndpoint,
 } from "./client";
 
 /** Where the OVN provider answers, with the engine's credentials, CA and retry policy. */
@@ -36,7 +45,9 @@ function cfg(config: ConfigSource | undefined, key: string): string | undefined 
 function ovnUrl(key: string, env: string, value: string | undefined, dflt: string): string {
     const v = (value ?? dflt).replace(/\/+$/, "");
     if (!/^https?:\/\/[^/]+\/v2\.0$/.test(v)) {
-        throw new Error(`ovirt-ci:${key} (or ${env}) must be the OVN provider's root ending in /v2.0, e.g. ${dflt}; got ${JSON.stringify(value)}`);
+        throw new Error(
+            `ovirt-ci:${key} (or ${env}) must be the OVN provider's root ending in /v2.0, e.g. ${dflt}; got ${JSON.stringify(value)}`,
+        );
     }
     return v;
 }
@@ -51,8 +62,18 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
     const host = new URL(engine.apiUrl).hostname;
     const h = host.includes(":") ? `[${host}]` : host;
     return {
-        authUrl: ovnUrl("ovnAuthUrl", "OVIRT_OVN_AUTH_URL", cfg(config, "ovnAuthUrl") ?? process.env.OVIRT_OVN_AUTH_URL, `https://${h}:${OVN_DEFAULT_AUTH_PORT}/v2.0`),
-        networkUrl: ovnUrl("ovnNetworkUrl", "OVIRT_OVN_NETWORK_URL", cfg(config, "ovnNetworkUrl") ?? process.env.OVIRT_OVN_NETWORK_URL, `https://${h}:${OVN_DEFAULT_NETWORK_PORT}/v2.0`),
+        authUrl: ovnUrl(
+            "ovnAuthUrl",
+            "OVIRT_OVN_AUTH_URL",
+            cfg(config, "ovnAuthUrl") ?? process.env.OVIRT_OVN_AUTH_URL,
+            `https://${h}:${OVN_DEFAULT_AUTH_PORT}/v2.0`,
+        ),
+        networkUrl: ovnUrl(
+            "ovnNetworkUrl",
+            "OVIRT_OVN_NETWORK_URL",
+            cfg(config, "ovnNetworkUrl") ?? process.env.OVIRT_OVN_NETWORK_URL,
+            `https://${h}:${OVN_DEFAULT_NETWORK_PORT}/v2.0`,
+        ),
         engine,
     };
 }
@@ -60,13 +81,20 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
 /** Like the engine's hint (client.ts withEngineHint): a provider that is not there is named, with what to do. */
 function withOvnHint(url: string, err: OvirtApiError): OvirtApiError {
     if (!isUnavailable(err) || /the OVN provider .* is unreachable/.test(err.message)) return err;
-    (err as unknown as { message: string }).message += `. The OVN provider ${new URL(url).origin} (ovirt-provider-ovn, beside the oVirt engine) is unreachable or unavailable: ` +
+    (err as unknown as { message: string }).message +=
+        `. The OVN provider ${new URL(url).origin} (ovirt-provider-ovn, beside the oVirt engine) is unreachable or unavailable: ` +
         "check that it and the engine run and that this machine reaches them, then run `pulumi up` again";
     return err;
 }
 
-interface OvnToken { id: string; expiresMs?: number }
-interface OvnCache { tokens: Map<string, Promise<OvnToken>>; logins: number }
+interface OvnToken {
+    id: string;
+    expiresMs?: number;
+}
+interface OvnCache {
+    tokens: Map<string, Promise<OvnToken>>;
+    logins: number;
+}
 
 function ovnCache(): OvnCache {
     const key = Symbol.for("ovirt-ci.ovn.client.cache");
@@ -87,7 +115,10 @@ export function resetOvnCache(): void {
 
 /** The provider's error body `{"error": {"message", "code", "title"}}` as reason (title) and detail (message). */
 function errorOf(data: unknown): { reason?: string; detail?: string } {
-    const e = (data && typeof data === "object" ? (data as { error?: { message?: unknown; title?: unknown } }).error : undefined) ?? {};
+    const e =
+        (data && typeof data === "object"
+            ? (data as { error?: { message?: unknown; title?: unknown } }).error
+            : undefined) ?? {};
     const s = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
     return { reason: s(e.title), detail: s(e.message) };
 }
@@ -97,16 +128,32 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** One HTTP call with the engine's retry policy for transient failures (network, 502/503/504). */
-async function call(ep: OvnEndpoint, operation: string, method: string, url: string, data: unknown, headers: Record<string, string>): Promise<{ status: number; data: unknown }> {
+async function call(
+    ep: OvnEndpoint,
+    operation: string,
+    method: string,
+    url: string,
+    data: unknown,
+    headers: Record<string, string>,
+): Promise<{ status: number; data: unknown }> {
     const { default: axios } = await import("axios");
     const path = new URL(url).pathname;
     for (let attempt = 0; ; attempt++) {
         let err: OvirtApiError;
         try {
-            const res = await axios.request({ method, url, data: data === undefined ? undefined : JSON.stringify(data),
+            const res = await axios.request({
+                method,
+                url,
+                data: data === undefined ? undefined : JSON.stringify(data),
                 headers: { Accept: "application/json", "Content-Type": "application/json", ...headers },
-                httpsAgent: httpsAgentFor({ ...ep.engine, apiUrl: url.replace(/\/v2\.0.*$/, "") }) as import("node:https").Agent,
-                timeout: ep.engine.requestTimeoutMs, validateStatus: () => true, maxRedirects: 0 });
+                httpsAgent: httpsAgentFor({
+                    ...ep.engine,
+                    apiUrl: url.replace(/\/v2\.0.*$/, ""),
+                }) as import("node:https").Agent,
+                timeout: ep.engine.requestTimeoutMs,
+                validateStatus: () => true,
+                maxRedirects: 0,
+            });
             if (res.status < 300) return { status: res.status, data: res.data };
             err = ovirtApiError({ operation, method, path, httpStatus: res.status, ...errorOf(res.data) });
         } catch (e) {
@@ -123,12 +170,24 @@ async function call(ep: OvnEndpoint, operation: string, method: string, url: str
 
 async function login(ep: OvnEndpoint, operation: string): Promise<OvnToken> {
     ovnCache().logins++;
-    const res = await call(ep, `${operation} (OVN token for ${ep.engine.username})`, "POST", `${ep.authUrl}/tokens`,
-        { auth: { passwordCredentials: { username: ep.engine.username, password: ep.engine.password } } }, {});
+    const res = await call(
+        ep,
+        `${operation} (OVN token for ${ep.engine.username})`,
+        "POST",
+        `${ep.authUrl}/tokens`,
+        { auth: { passwordCredentials: { username: ep.engine.username, password: ep.engine.password } } },
+        {},
+    );
     const token = (res.data as { access?: { token?: { id?: unknown; expires?: unknown } } })?.access?.token;
     if (typeof token?.id !== "string") {
-        throw ovirtApiError({ operation, method: "POST", path: new URL(`${ep.authUrl}/tokens`).pathname, httpStatus: res.status,
-            reason: "malformed response", detail: "the OVN provider's token answer has no access.token.id" });
+        throw ovirtApiError({
+            operation,
+            method: "POST",
+            path: new URL(`${ep.authUrl}/tokens`).pathname,
+            httpStatus: res.status,
+            reason: "malformed response",
+            detail: "the OVN provider's token answer has no access.token.id",
+        });
     }
     const exp = typeof token.expires === "string" ? Date.parse(token.expires) : NaN;
     return { id: token.id, expiresMs: Number.isFinite(exp) ? exp : undefined };
@@ -150,7 +209,9 @@ async function token(ep: OvnEndpoint, operation: string, stale?: string): Promis
     if (!entry) {
         const fresh = login(ep, operation);
         c.tokens.set(key, fresh);
-        fresh.catch(() => { if (c.tokens.get(key) === fresh) c.tokens.delete(key); });
+        fresh.catch(() => {
+            if (c.tokens.get(key) === fresh) c.tokens.delete(key);
+        });
         entry = fresh;
     }
     return (await entry).id;
@@ -165,12 +226,18 @@ export interface OvnSession {
 }
 
 export function ovnSession(ep: OvnEndpoint, operation: string): OvnSession {
-    async function request(method: string, path: string, body?: unknown, params?: Record<string, string>): Promise<unknown> {
+    async function request(
+        method: string,
+        path: string,
+        body?: unknown,
+        params?: Record<string, string>,
+    ): Promise<unknown> {
         const qs = params && Object.keys(params).length ? `?${new URLSearchParams(params).toString()}` : "";
         let t = await token(ep, operation);
         for (let renewed = false; ; renewed = true) {
             try {
-                return (await call(ep, operation, method, `${ep.networkUrl}${path}${qs}`, body, { "X-Auth-Token": t })).data;
+                return (await call(ep, operation, method, `${ep.networkUrl}${path}${qs}`, body, { "X-Auth-Token": t }))
+                    .data;
             } catch (e) {
                 // an expired or revoked token: one new token, then give up (tokens cannot be refreshed)
                 if ((e as OvirtApiError).httpStatus !== 401 || renewed) throw e;
@@ -179,7 +246,8 @@ export function ovnSession(ep: OvnEndpoint, operation: string): OvnSession {
         }
     }
     return {
-        get: async <T>(path: string, params?: Record<string, string>) => (await request("GET", path, undefined, params)) as T,
+        get: async <T>(path: string, params?: Record<string, string>) =>
+            (await request("GET", path, undefined, params)) as T,
         find: async <T>(path: string) => {
             try {
                 return (await request("GET", path)) as T;
@@ -196,11 +264,20 @@ export function ovnSession(ep: OvnEndpoint, operation: string): OvnSession {
 // Reads shared by the resources, the drift check and other tools
 
 /** A provider network's port security. */
-export interface OvnNetworkInfo { id: string; name: string; portSecurityEnabled: boolean }
+export interface OvnNetworkInfo {
+    id: string;
+    name: string;
+    portSecurityEnabled: boolean;
+}
 /** A port's port security and what it belongs to. */
 export interface OvnPortInfo {
-    id: string; name: string; networkId: string; macAddress: string; deviceId: string;
-    portSecurityEnabled: boolean; securityGroups: string[];
+    id: string;
+    name: string;
+    networkId: string;
+    macAddress: string;
+    deviceId: string;
+    portSecurityEnabled: boolean;
+    securityGroups: string[];
 }
 
 export function networkInfo(n: Record<string, unknown>): OvnNetworkInfo {
@@ -209,25 +286,37 @@ export function networkInfo(n: Record<string, unknown>): OvnNetworkInfo {
 
 export function portInfo(p: Record<string, unknown>): OvnPortInfo {
     return {
-        id: String(p.id), name: String(p.name ?? ""), networkId: String(p.network_id ?? ""), macAddress: String(p.mac_address ?? "").toLowerCase(),
-        deviceId: String(p.device_id ?? ""), portSecurityEnabled: p.port_security_enabled === true,
+        id: String(p.id),
+        name: String(p.name ?? ""),
+        networkId: String(p.network_id ?? ""),
+        macAddress: String(p.mac_address ?? "").toLowerCase(),
+        deviceId: String(p.device_id ?? ""),
+        portSecurityEnabled: p.port_security_enabled === true,
         securityGroups: Array.isArray(p.security_groups) ? p.security_groups.map(String) : [],
     };
 }
 
 /** The provider network named `name`; fails naming it when none or several have the name. */
 export async function findOvnNetwork(s: OvnSession, name: string): Promise<OvnNetworkInfo> {
-    const list = ((await s.get<{ networks?: Record<string, unknown>[] }>("/networks", { name })).networks ?? []).filter((n) => n.name === name);
+    const list = ((await s.get<{ networks?: Record<string, unknown>[] }>("/networks", { name })).networks ?? []).filter(
+        (n) => n.name === name,
+    );
     if (list.length === 1) return networkInfo(list[0]);
     if (list.length > 1) {
-        throw new Error(`OVN network ${name}: ${list.length} networks on the OVN provider have this name (ids ${list.map((n) => n.id).join(", ")}); rename the others`);
+        throw new Error(
+            `OVN network ${name}: ${list.length} networks on the OVN provider have this name (ids ${list.map((n) => n.id).join(", ")}); rename the others`,
+        );
     }
-    throw new Error(`OVN network ${name}: not on the OVN provider (is the engine network on ovirt-provider-ovn, and the provider's API the one at the configured ovnNetworkUrl?)`);
+    throw new Error(
+        `OVN network ${name}: not on the OVN provider (is the engine network on ovirt-provider-ovn, and the provider's API the one at the configured ovnNetworkUrl?)`,
+    );
 }
 
 /** The ports of a provider network. */
 export async function listOvnPorts(s: OvnSession, networkId: string): Promise<OvnPortInfo[]> {
-    return ((await s.get<{ ports?: Record<string, unknown>[] }>("/ports", { network_id: networkId })).ports ?? []).map(portInfo);
+    return ((await s.get<{ ports?: Record<string, unknown>[] }>("/ports", { network_id: networkId })).ports ?? []).map(
+        portInfo,
+    );
 }
 
 /** Options of {@link readOvnPortSecurity}. */
@@ -241,7 +330,10 @@ export interface OvnReadOptions {
  * The port security of a network (by name, as the engine named it) and of every port on it, read through the OVN
  * provider's API. For tools (the drift check, the lease doctor): nothing is written.
  */
-export async function readOvnPortSecurity(networkName: string, opts: OvnReadOptions = {}): Promise<{ network: OvnNetworkInfo; ports: OvnPortInfo[] }> {
+export async function readOvnPortSecurity(
+    networkName: string,
+    opts: OvnReadOptions = {},
+): Promise<{ network: OvnNetworkInfo; ports: OvnPortInfo[] }> {
     const ep = opts.endpoint ?? resolveOvnEndpoint(opts.config);
     const s = ovnSession(ep, `read port security of OVN network ${networkName}`);
     const network = await findOvnNetwork(s, networkName);

@@ -8,8 +8,28 @@
 import * as pulumi from "@pulumi/pulumi";
 import { waitFor, timeoutMs } from "./client";
 import { CheckFailure, compact, isUnknown, reqString } from "./common";
-import { ArgsOf, InputsOf, Kind, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
-import { OvnEndpoint, OvnSession, findOvnNetwork, networkInfo, ovnSession, portInfo, resolveOvnEndpoint } from "./ovnClient";
+import {
+    ArgsOf,
+    InputsOf,
+    Kind,
+    KindProvider,
+    StateOf,
+    defineKind,
+    is,
+    optional,
+    output,
+    required,
+    resourceClass,
+} from "./kind";
+import {
+    OvnEndpoint,
+    OvnSession,
+    findOvnNetwork,
+    networkInfo,
+    ovnSession,
+    portInfo,
+    resolveOvnEndpoint,
+} from "./ovnClient";
 
 export const OVN_PORT_SECURITY_PROVIDER_VERSION = 1;
 
@@ -54,32 +74,63 @@ export class OvnNetworkPortSecurityProvider extends OvnProviderBase<typeof OVN_N
     protected readonly description = OVN_NETWORK_PORT_SECURITY;
 
     private async set(s: OvnSession, id: string, want: boolean): Promise<boolean> {
-        const r = await s.put<{ network?: Record<string, unknown> }>(`/networks/${id}`, { network: { port_security_enabled: want } });
+        const r = await s.put<{ network?: Record<string, unknown> }>(`/networks/${id}`, {
+            network: { port_security_enabled: want },
+        });
         return networkInfo(r.network ?? {}).portSecurityEnabled;
     }
 
-    async create(inputs: OvnNetworkPortSecurityInputs): Promise<pulumi.dynamic.CreateResult<OvnNetworkPortSecurityState>> {
+    async create(
+        inputs: OvnNetworkPortSecurityInputs,
+    ): Promise<pulumi.dynamic.CreateResult<OvnNetworkPortSecurityState>> {
         const s = this.ovn(`set port security of OVN network ${inputs.networkName}`);
         const n = await findOvnNetwork(s, inputs.networkName);
-        const live = n.portSecurityEnabled === inputs.portSecurityEnabled ? n.portSecurityEnabled : await this.set(s, n.id, inputs.portSecurityEnabled);
-        return { id: n.id, outs: compact({ ...inputs, portSecurityEnabled: live, providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION }) };
+        const live =
+            n.portSecurityEnabled === inputs.portSecurityEnabled
+                ? n.portSecurityEnabled
+                : await this.set(s, n.id, inputs.portSecurityEnabled);
+        return {
+            id: n.id,
+            outs: compact({
+                ...inputs,
+                portSecurityEnabled: live,
+                providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION,
+            }),
+        };
     }
 
-    async read(id: string, old?: OvnNetworkPortSecurityState): Promise<pulumi.dynamic.ReadResult<OvnNetworkPortSecurityState>> {
+    async read(
+        id: string,
+        old?: OvnNetworkPortSecurityState,
+    ): Promise<pulumi.dynamic.ReadResult<OvnNetworkPortSecurityState>> {
         const props = old ?? ({} as OvnNetworkPortSecurityState);
         const s = this.ovn(`read port security of OVN network ${props.networkName ?? id}`);
         const n = await s.find<{ network?: Record<string, unknown> }>(`/networks/${id}`);
         if (!n?.network) return { id: undefined };
         const live = networkInfo(n.network);
-        return this.found(id, { ...props, networkName: props.networkName ?? live.name, portSecurityEnabled: live.portSecurityEnabled });
+        return this.found(id, {
+            ...props,
+            networkName: props.networkName ?? live.name,
+            portSecurityEnabled: live.portSecurityEnabled,
+        });
     }
 
-    async update(id: string, olds: OvnNetworkPortSecurityState, news: OvnNetworkPortSecurityInputs): Promise<pulumi.dynamic.UpdateResult<OvnNetworkPortSecurityState>> {
+    async update(
+        id: string,
+        olds: OvnNetworkPortSecurityState,
+        news: OvnNetworkPortSecurityInputs,
+    ): Promise<pulumi.dynamic.UpdateResult<OvnNetworkPortSecurityState>> {
         let live = olds.portSecurityEnabled;
         if (news.portSecurityEnabled !== olds.portSecurityEnabled) {
-            live = await this.set(this.ovn(`set port security of OVN network ${news.networkName}`), id, news.portSecurityEnabled);
+            live = await this.set(
+                this.ovn(`set port security of OVN network ${news.networkName}`),
+                id,
+                news.portSecurityEnabled,
+            );
         }
-        return { outs: compact({ ...news, portSecurityEnabled: live, providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION }) };
+        return {
+            outs: compact({ ...news, portSecurityEnabled: live, providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION }),
+        };
     }
 
     async delete(_id: string, _props: OvnNetworkPortSecurityState): Promise<void> {
@@ -107,7 +158,11 @@ function nicMac(news: Record<string, unknown>, field: string, failures: CheckFai
     let mac = reqString(news, field, failures, "the VM NIC's MAC, e.g. 56:6f:1a:2b:00:01");
     if (!isUnknown(mac)) {
         mac = mac.toLowerCase();
-        if (mac && !MAC_RE.test(mac)) failures.push({ property: field, reason: `${field} must be a MAC like 56:6f:1a:2b:00:01, got ${JSON.stringify(news[field])}` });
+        if (mac && !MAC_RE.test(mac))
+            failures.push({
+                property: field,
+                reason: `${field} must be a MAC like 56:6f:1a:2b:00:01, got ${JSON.stringify(news[field])}`,
+            });
     }
     return mac;
 }
@@ -145,7 +200,9 @@ export class OvnPortSecurityProvider extends OvnProviderBase<typeof OVN_PORT_SEC
     protected readonly description = OVN_PORT_SECURITY;
 
     private async set(s: OvnSession, id: string, want: boolean): Promise<boolean> {
-        const r = await s.put<{ port?: Record<string, unknown> }>(`/ports/${id}`, { port: { port_security_enabled: want } });
+        const r = await s.put<{ port?: Record<string, unknown> }>(`/ports/${id}`, {
+            port: { port_security_enabled: want },
+        });
         return portInfo(r.port ?? {}).portSecurityEnabled;
     }
 
@@ -153,30 +210,79 @@ export class OvnPortSecurityProvider extends OvnProviderBase<typeof OVN_PORT_SEC
         const what = `OVN port ${inputs.macAddress} on network ${inputs.networkName}`;
         const s = this.ovn(`set port security of ${what}`);
         const n = await findOvnNetwork(s, inputs.networkName);
-        const port = await waitFor(what, async () => ((await s.get<{ ports?: Record<string, unknown>[] }>("/ports", { network_id: n.id, mac_address: inputs.macAddress })).ports ?? []).map(portInfo)[0],
+        const port = await waitFor(
+            what,
+            async () =>
+                (
+                    (
+                        await s.get<{ ports?: Record<string, unknown>[] }>("/ports", {
+                            network_id: n.id,
+                            mac_address: inputs.macAddress,
+                        })
+                    ).ports ?? []
+                ).map(portInfo)[0],
             (p) => p !== undefined,
-            { timeoutMs: timeoutMs(this.endpoint(), inputs.timeoutSeconds, PORT_WAIT_SECONDS),
-                describe: () => "no port with this MAC yet; the engine allocates it when the VM runs with the NIC plugged" });
+            {
+                timeoutMs: timeoutMs(this.endpoint(), inputs.timeoutSeconds, PORT_WAIT_SECONDS),
+                describe: () =>
+                    "no port with this MAC yet; the engine allocates it when the VM runs with the NIC plugged",
+            },
+        );
         const p = port!;
-        const live = p.portSecurityEnabled === inputs.portSecurityEnabled ? p.portSecurityEnabled : await this.set(s, p.id, inputs.portSecurityEnabled);
-        return { id: p.id, outs: compact({ ...inputs, portSecurityEnabled: live, portName: p.name, deviceId: p.deviceId, providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION }) };
+        const live =
+            p.portSecurityEnabled === inputs.portSecurityEnabled
+                ? p.portSecurityEnabled
+                : await this.set(s, p.id, inputs.portSecurityEnabled);
+        return {
+            id: p.id,
+            outs: compact({
+                ...inputs,
+                portSecurityEnabled: live,
+                portName: p.name,
+                deviceId: p.deviceId,
+                providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION,
+            }),
+        };
     }
 
     async read(id: string, old?: OvnPortSecurityState): Promise<pulumi.dynamic.ReadResult<OvnPortSecurityState>> {
         const props = old ?? ({} as OvnPortSecurityState);
-        const s = this.ovn(`read port security of OVN port ${props.macAddress ?? id} on network ${props.networkName ?? "?"}`);
+        const s = this.ovn(
+            `read port security of OVN port ${props.macAddress ?? id} on network ${props.networkName ?? "?"}`,
+        );
         const r = await s.find<{ port?: Record<string, unknown> }>(`/ports/${id}`);
         if (!r?.port) return { id: undefined };
         const live = portInfo(r.port);
-        return this.found(id, { ...props, macAddress: props.macAddress ?? live.macAddress, portSecurityEnabled: live.portSecurityEnabled, portName: live.name, deviceId: live.deviceId });
+        return this.found(id, {
+            ...props,
+            macAddress: props.macAddress ?? live.macAddress,
+            portSecurityEnabled: live.portSecurityEnabled,
+            portName: live.name,
+            deviceId: live.deviceId,
+        });
     }
 
-    async update(id: string, olds: OvnPortSecurityState, news: OvnPortSecurityInputs): Promise<pulumi.dynamic.UpdateResult<OvnPortSecurityState>> {
+    async update(
+        id: string,
+        olds: OvnPortSecurityState,
+        news: OvnPortSecurityInputs,
+    ): Promise<pulumi.dynamic.UpdateResult<OvnPortSecurityState>> {
         let live = olds.portSecurityEnabled;
         if (news.portSecurityEnabled !== olds.portSecurityEnabled) {
-            live = await this.set(this.ovn(`set port security of OVN port ${news.macAddress} on network ${news.networkName}`), id, news.portSecurityEnabled);
+            live = await this.set(
+                this.ovn(`set port security of OVN port ${news.macAddress} on network ${news.networkName}`),
+                id,
+                news.portSecurityEnabled,
+            );
         }
-        return { outs: compact({ ...olds, ...news, portSecurityEnabled: live, providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION }) };
+        return {
+            outs: compact({
+                ...olds,
+                ...news,
+                portSecurityEnabled: live,
+                providerVersion: OVN_PORT_SECURITY_PROVIDER_VERSION,
+            }),
+        };
     }
 
     async delete(_id: string, _props: OvnPortSecurityState): Promise<void> {

@@ -28,6 +28,9 @@ export const OVIRT_KINDS = Object.keys(PROVIDERS) as OvirtKind[];
 /** A fresh, unconfigured provider of `kind`. */
 export function createOvirtProvider(kind: string): InstanceType<(typeof PROVIDERS)[OvirtKind]> {
     const ctor = (PROVIDERS as Record<string, (typeof PROVIDERS)[OvirtKind]>)[kind];
-    if (!ctor) throw new Error(`oVirt provider: unknown kind ${JSON.stringify(kind)} in the state; this checkout knows ${OVIRT_KINDS.join(", ")} (is it older than the state?)`);
+    if (!ctor)
+        throw new Error(
+            `oVirt provider: unknown kind ${JSON.stringify(kind)} in the state; this checkout knows ${OVIRT_KINDS.join(", ")} (is it older than the state?)`,
+        );
     return new ctor();
 }

@@ -4,7 +4,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, timeoutMs, waitFor } from "./client";
 import { CheckFailure, compact, isUnknown, reqString } from "./common";
-import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
+import {
+    ArgsOf,
+    InputsOf,
+    KindProvider,
+    StateOf,
+    defineKind,
+    is,
+    optional,
+    output,
+    required,
+    resourceClass,
+} from "./kind";
 import { decodeBool, decodeInt, decodeList, decodeString, refId, searchQuote } from "./representation";
 
 export const STORAGE_DOMAIN_PROVIDER_VERSION = 1;
@@ -18,7 +29,11 @@ function exportPath(news: Record<string, unknown>, field: string, failures: Chec
     let path = reqString(news, field, failures, "the absolute export path, e.g. /exports/data");
     if (path && !isUnknown(path)) {
         path = path.replace(/(.)\/+$/, "$1");
-        if (!path.startsWith("/")) failures.push({ property: field, reason: `${field} must be an absolute path starting with /, got ${JSON.stringify(path)}` });
+        if (!path.startsWith("/"))
+            failures.push({
+                property: field,
+                reason: `${field} must be an absolute path starting with /, got ${JSON.stringify(path)}`,
+            });
     }
     return path;
 }
@@ -27,7 +42,10 @@ function exportPath(news: Record<string, unknown>, field: string, failures: Chec
 function nfsServer(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string {
     const address = reqString(news, field, failures, "the NFS server's FQDN or IP");
     if (address && !isUnknown(address) && /[/:\s]/.test(address) && !/^\[?[0-9a-f:]+\]?$/i.test(address)) {
-        failures.push({ property: field, reason: `${field} must be a host name or IP without scheme or path, got ${JSON.stringify(address)}` });
+        failures.push({
+            property: field,
+            reason: `${field} must be a host name or IP without scheme or path, got ${JSON.stringify(address)}`,
+        });
     }
     return address;
 }
@@ -73,7 +91,13 @@ export type StorageDomainState = StateOf<typeof STORAGE_DOMAIN>;
 
 const TRANSIENT = ["locked", "activating", "preparing_for_maintenance", "detaching", "mixed"];
 
-function toState(sd: Record<string, unknown>, inputs: StorageDomainInputs, status: string, dataCenterId: string, adopted: boolean): StorageDomainState {
+function toState(
+    sd: Record<string, unknown>,
+    inputs: StorageDomainInputs,
+    status: string,
+    dataCenterId: string,
+    adopted: boolean,
+): StorageDomainState {
     const st = (sd.storage ?? {}) as Record<string, unknown>;
     return {
         name: String(sd.name),
@@ -82,8 +106,9 @@ function toState(sd: Record<string, unknown>, inputs: StorageDomainInputs, statu
         nfsAddress: decodeString(st.address) ?? inputs.nfsAddress,
         nfsPath: (decodeString(st.path) ?? inputs.nfsPath).replace(/(.)\/+$/, "$1"),
         nfsVersion: (decodeString(st.nfs_version) as StorageDomainInputs["nfsVersion"]) ?? inputs.nfsVersion,
-        storageFormat: (decodeString(sd.storage_format) as StorageDomainInputs["storageFormat"]) ?? inputs.storageFormat,
-        description: inputs.description === undefined ? undefined : decodeString(sd.description) ?? "",
+        storageFormat:
+            (decodeString(sd.storage_format) as StorageDomainInputs["storageFormat"]) ?? inputs.storageFormat,
+        description: inputs.description === undefined ? undefined : (decodeString(sd.description) ?? ""),
         active: status === "active",
         formatOnDelete: inputs.formatOnDelete,
         timeoutSeconds: inputs.timeoutSeconds,
@@ -109,23 +134,37 @@ function attachmentPath(dc: string, sd: string): string {
 function explainDisks(e: unknown, name: string): unknown {
     const err = e as OvirtApiError;
     if (err?.httpStatus && /disk|image|template|vm/i.test(`${err.detail ?? ""}`)) {
-        return new Error(`StorageDomain ${name} cannot be removed while it holds disks (of VMs or templates); remove or move them first. Engine said: ${err.message}`);
+        return new Error(
+            `StorageDomain ${name} cannot be removed while it holds disks (of VMs or templates); remove or move them first. Engine said: ${err.message}`,
+        );
     }
     return e;
 }
 
-async function waitAttachment(s: Session, name: string, dc: string, sd: string, target: string, budgetMs: number): Promise<Record<string, unknown> | undefined> {
-    return waitFor(`StorageDomain ${name}: waiting for ${target} in data center ${dc}`, () => s.find(attachmentPath(dc, sd)),
-        (a) => (target === "detached" ? a === undefined : a?.status === target), {
+async function waitAttachment(
+    s: Session,
+    name: string,
+    dc: string,
+    sd: string,
+    target: string,
+    budgetMs: number,
+): Promise<Record<string, unknown> | undefined> {
+    return waitFor(
+        `StorageDomain ${name}: waiting for ${target} in data center ${dc}`,
+        () => s.find(attachmentPath(dc, sd)),
+        (a) => (target === "detached" ? a === undefined : a?.status === target),
+        {
             timeoutMs: budgetMs,
             describe: (a) => (a ? String(a.status) : "detached"),
             failed: (a) => {
                 if (target === "detached" || !a) return a ? undefined : `the domain is no longer attached`;
                 const st = String(a.status);
-                if (st === "unknown" || (st === "inactive" && target !== "inactive")) return `the domain went ${st} (check the storage server and the hosts' access to it)`;
+                if (st === "unknown" || (st === "inactive" && target !== "inactive"))
+                    return `the domain went ${st} (check the storage server and the hosts' access to it)`;
                 return undefined;
             },
-        });
+        },
+    );
 }
 
 export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
@@ -134,47 +173,98 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
     async create(inputs: StorageDomainInputs): Promise<pulumi.dynamic.CreateResult<StorageDomainState>> {
         const s = await this.session(`create StorageDomain ${inputs.name}`);
         const budget = timeoutMs(s.endpoint, inputs.timeoutSeconds, DEFAULT_TIMEOUT_S);
-        const { obj, adopted } = await createOrAdopt(s, `StorageDomain ${inputs.name}`, () => findStorageDomainByName(s, inputs.name), () =>
-            s.add<Record<string, unknown>>("/storagedomains", {
-                name: inputs.name,
-                type: "data",
-                description: inputs.description ?? "",
-                host: { id: inputs.hostId },
-                storage: { type: "nfs", address: inputs.nfsAddress, path: inputs.nfsPath, nfs_version: inputs.nfsVersion },
-                storage_format: inputs.storageFormat,
-            }));
+        const { obj, adopted } = await createOrAdopt(
+            s,
+            `StorageDomain ${inputs.name}`,
+            () => findStorageDomainByName(s, inputs.name),
+            () =>
+                s.add<Record<string, unknown>>("/storagedomains", {
+                    name: inputs.name,
+                    type: "data",
+                    description: inputs.description ?? "",
+                    host: { id: inputs.hostId },
+                    storage: {
+                        type: "nfs",
+                        address: inputs.nfsAddress,
+                        path: inputs.nfsPath,
+                        nfs_version: inputs.nfsVersion,
+                    },
+                    storage_format: inputs.storageFormat,
+                }),
+        );
         const id = String(obj.id);
         if (adopted) {
             const st = (obj.storage ?? {}) as Record<string, unknown>;
-            if (st.type !== "nfs" || st.address !== inputs.nfsAddress || String(st.path).replace(/(.)\/+$/, "$1") !== inputs.nfsPath) {
-                throw new Error(`create StorageDomain ${inputs.name}: a domain with this name already exists on ${st.type} ${st.address}:${st.path}, not nfs ${inputs.nfsAddress}:${inputs.nfsPath}; choose another name`);
+            if (
+                st.type !== "nfs" ||
+                st.address !== inputs.nfsAddress ||
+                String(st.path).replace(/(.)\/+$/, "$1") !== inputs.nfsPath
+            ) {
+                throw new Error(
+                    `create StorageDomain ${inputs.name}: a domain with this name already exists on ${st.type} ${st.address}:${st.path}, not nfs ${inputs.nfsAddress}:${inputs.nfsPath}; choose another name`,
+                );
             }
         }
         const a = await this.ensureAttached(s, inputs, id, budget);
         const sd = await s.get(`/storagedomains/${id}`);
-        return { id, outs: compact(toState({ ...sd, ...pickFacts(a) }, inputs, String(a?.status ?? "unattached"), inputs.dataCenterId, adopted)) };
+        return {
+            id,
+            outs: compact(
+                toState(
+                    { ...sd, ...pickFacts(a) },
+                    inputs,
+                    String(a?.status ?? "unattached"),
+                    inputs.dataCenterId,
+                    adopted,
+                ),
+            ),
+        };
     }
 
     /** Attach to inputs.dataCenterId (unless attached) and bring to active/maintenance per inputs.active. */
-    private async ensureAttached(s: Session, inputs: StorageDomainInputs, id: string, budget: number): Promise<Record<string, unknown> | undefined> {
+    private async ensureAttached(
+        s: Session,
+        inputs: StorageDomainInputs,
+        id: string,
+        budget: number,
+    ): Promise<Record<string, unknown> | undefined> {
         const dc = inputs.dataCenterId;
         let attachedNow = false;
-        await createOrAdopt(s, `StorageDomain ${inputs.name} attachment`, () => s.find(attachmentPath(dc, id)), async () => {
-            attachedNow = true;
-            return s.add<Record<string, unknown>>(`/datacenters/${dc}/storagedomains`, { id });
-        });
+        await createOrAdopt(
+            s,
+            `StorageDomain ${inputs.name} attachment`,
+            () => s.find(attachmentPath(dc, id)),
+            async () => {
+                attachedNow = true;
+                return s.add<Record<string, unknown>>(`/datacenters/${dc}/storagedomains`, { id });
+            },
+        );
         // wait out transient states; a fresh attach activates by itself (locked → maintenance → activating →
         // active), so there `maintenance` is transient too
-        const a: Record<string, unknown> | undefined = await waitFor(`StorageDomain ${inputs.name}: waiting for the attachment to settle`, () => s.find(attachmentPath(dc, id)),
-            (x) => x === undefined || (!TRANSIENT.includes(String(x.status)) && !(attachedNow && x.status === "maintenance")), {
-                timeoutMs: budget, describe: (x) => String(x?.status),
-                failed: (x) => (x?.status === "unknown" ? "the domain went unknown (check the storage server)" : undefined),
-            });
+        const a: Record<string, unknown> | undefined = await waitFor(
+            `StorageDomain ${inputs.name}: waiting for the attachment to settle`,
+            () => s.find(attachmentPath(dc, id)),
+            (x) =>
+                x === undefined ||
+                (!TRANSIENT.includes(String(x.status)) && !(attachedNow && x.status === "maintenance")),
+            {
+                timeoutMs: budget,
+                describe: (x) => String(x?.status),
+                failed: (x) =>
+                    x?.status === "unknown" ? "the domain went unknown (check the storage server)" : undefined,
+            },
+        );
         if (!a) throw new Error(`create StorageDomain ${inputs.name}: the attachment to data center ${dc} disappeared`);
         return this.ensureActivation(s, inputs, id, a, budget);
     }
 
-    private async ensureActivation(s: Session, inputs: StorageDomainInputs, id: string, a: Record<string, unknown>, budget: number): Promise<Record<string, unknown> | undefined> {
+    private async ensureActivation(
+        s: Session,
+        inputs: StorageDomainInputs,
+        id: string,
+        a: Record<string, unknown>,
+        budget: number,
+    ): Promise<Record<string, unknown> | undefined> {
         const dc = inputs.dataCenterId;
         const status = String(a.status);
         if (inputs.active && status !== "active") {
@@ -193,8 +283,12 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
         let a = await s.find(attachmentPath(dc, id));
         if (!a) return;
         if (TRANSIENT.includes(String(a.status))) {
-            a = await waitFor(`StorageDomain ${name}: waiting out ${a.status}`, () => s.find(attachmentPath(dc, id)),
-                (x) => x === undefined || !TRANSIENT.includes(String(x.status)), { timeoutMs: budget, describe: (x) => String(x?.status) });
+            a = await waitFor(
+                `StorageDomain ${name}: waiting out ${a.status}`,
+                () => s.find(attachmentPath(dc, id)),
+                (x) => x === undefined || !TRANSIENT.includes(String(x.status)),
+                { timeoutMs: budget, describe: (x) => String(x?.status) },
+            );
             if (!a) return;
         }
         if (a.status === "active") {
@@ -205,7 +299,9 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
             }
             await waitAttachment(s, name, dc, id, "maintenance", budget);
         } else if (a.status !== "maintenance") {
-            throw new Error(`delete StorageDomain ${name}: it is ${a.status} in data center ${dc}; only an active or maintenance domain can be detached (fix the storage, then retry)`);
+            throw new Error(
+                `delete StorageDomain ${name}: it is ${a.status} in data center ${dc}; only an active or maintenance domain can be detached (fix the storage, then retry)`,
+            );
         }
         try {
             await s.remove(attachmentPath(dc, id));
@@ -234,7 +330,11 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
         return this.found(id, toState(sd, props, status, dcId, props.adopted ?? false));
     }
 
-    async update(id: string, olds: StorageDomainState, news: StorageDomainInputs): Promise<pulumi.dynamic.UpdateResult<StorageDomainState>> {
+    async update(
+        id: string,
+        olds: StorageDomainState,
+        news: StorageDomainInputs,
+    ): Promise<pulumi.dynamic.UpdateResult<StorageDomainState>> {
         const s = await this.session(`update StorageDomain ${news.name}`);
         const budget = timeoutMs(s.endpoint, news.timeoutSeconds, DEFAULT_TIMEOUT_S);
         if (news.description !== undefined && news.description !== (olds.description ?? "")) {
@@ -245,7 +345,17 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
         }
         const a = await this.ensureAttached(s, news, id, budget);
         const sd = await s.get(`/storagedomains/${id}`);
-        return { outs: compact(toState({ ...sd, ...pickFacts(a) }, news, String(a?.status ?? "unattached"), news.dataCenterId, olds.adopted)) };
+        return {
+            outs: compact(
+                toState(
+                    { ...sd, ...pickFacts(a) },
+                    news,
+                    String(a?.status ?? "unattached"),
+                    news.dataCenterId,
+                    olds.adopted,
+                ),
+            ),
+        };
     }
 
     async delete(id: string, props: StorageDomainState): Promise<void> {
@@ -255,19 +365,35 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
         if (!sd) return;
         const disks = decodeList(await s.find(`/storagedomains/${id}/disks`), "disk");
         if (disks.length > 0) {
-            throw new Error(`delete StorageDomain ${props.name}: it holds ${disks.length} disk(s) (${disks.slice(0, 5).map((d) => d.alias ?? d.name ?? d.id).join(", ")}); remove the VMs/templates/disks on it first`);
+            throw new Error(
+                `delete StorageDomain ${props.name}: it holds ${disks.length} disk(s) (${disks
+                    .slice(0, 5)
+                    .map((d) => d.alias ?? d.name ?? d.id)
+                    .join(", ")}); remove the VMs/templates/disks on it first`,
+            );
         }
-        const dcs = new Set(decodeList(sd.data_centers, "data_center").map((d) => refId(d)).filter((x): x is string => !!x));
+        const dcs = new Set(
+            decodeList(sd.data_centers, "data_center")
+                .map((d) => refId(d))
+                .filter((x): x is string => !!x),
+        );
         if (props.dataCenterId) dcs.add(props.dataCenterId);
         for (const dc of dcs) await this.detach(s, props.name, dc, id, budget);
         const host = await this.upHost(s, props.hostId);
         try {
-            const removed = await s.remove(`/storagedomains/${id}`, { params: { host, format: props.formatOnDelete === false ? "false" : "true" } });
+            const removed = await s.remove(`/storagedomains/${id}`, {
+                params: { host, format: props.formatOnDelete === false ? "false" : "true" },
+            });
             if (!removed) return;
         } catch (e) {
             throw explainDisks(e, props.name);
         }
-        await waitFor(`StorageDomain ${props.name}: waiting for removal`, () => s.find(`/storagedomains/${id}`), (x) => x === undefined, { timeoutMs: budget });
+        await waitFor(
+            `StorageDomain ${props.name}: waiting for removal`,
+            () => s.find(`/storagedomains/${id}`),
+            (x) => x === undefined,
+            { timeoutMs: budget },
+        );
     }
 
     /** An up host for the remove: the domain's own host when up, else the first up host. */
@@ -276,8 +402,13 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
             const h = await s.find(`/hosts/${preferred}`);
             if (h?.status === "up") return preferred;
         }
-        const up = decodeList(await s.get("/hosts", { params: { search: "status=up" } }), "host").filter((h) => h.status === "up");
-        if (!up.length) throw new Error(`delete StorageDomain: no host is up; the engine needs an up host to remove (and format) a storage domain. Activate a host and retry`);
+        const up = decodeList(await s.get("/hosts", { params: { search: "status=up" } }), "host").filter(
+            (h) => h.status === "up",
+        );
+        if (!up.length)
+            throw new Error(
+                `delete StorageDomain: no host is up; the engine needs an up host to remove (and format) a storage domain. Activate a host and retry`,
+            );
         return String(up[0].id);
     }
 }

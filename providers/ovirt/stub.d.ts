@@ -3,7 +3,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { OvirtKind } from "./runtime";
 
 /** The provider interface every oVirt kind implements (the optional methods of `pulumi.dynamic.ResourceProvider`). */
-type LoadedProvider = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">> & {
+type LoadedProvider = Required<
+    Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" | "create" | "read" | "update" | "delete">
+> & {
     configure(req: pulumi.dynamic.ConfigureRequest): Promise<void>;
 };
 

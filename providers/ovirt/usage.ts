@@ -35,26 +35,44 @@ export interface UsageQuery {
  * The networks and storage domains of the data center that `query` selects, each with what uses it. Costs 3 GETs
  * when nothing is selected, plus one per selected network and storage domain and one for the VMs.
  */
-export async function readUsage(query: UsageQuery, opts?: LookupOptions): Promise<{ networks: NetworkUsage[]; storageDomains: StorageDomainUsage[] }> {
+export async function readUsage(
+    query: UsageQuery,
+    opts?: LookupOptions,
+): Promise<{ networks: NetworkUsage[]; storageDomains: StorageDomainUsage[] }> {
     const dc = await lookupDataCenter(query.dataCenter, opts);
     const s = await lookupSession(`usage of the lease objects in data center ${query.dataCenter}`, opts);
-    const nets = decodeList(await s.get(`/datacenters/${dc.id}/networks`), "network").filter((n) => query.network(String(n.name)));
-    const sds = decodeList(await s.get(`/datacenters/${dc.id}/storagedomains`), "storage_domain").filter((d) => query.storageDomain(String(d.name)));
+    const nets = decodeList(await s.get(`/datacenters/${dc.id}/networks`), "network").filter((n) =>
+        query.network(String(n.name)),
+    );
+    const sds = decodeList(await s.get(`/datacenters/${dc.id}/storagedomains`), "storage_domain").filter((d) =>
+        query.storageDomain(String(d.name)),
+    );
 
     const networks: NetworkUsage[] = [];
     if (nets.length > 0) {
         const vms = decodeList(await s.get("/vms", { params: { follow: "nics" } }), "vm");
         for (const n of nets) {
-            const profiles = new Set(decodeList(await s.get(`/networks/${n.id}/vnicprofiles`), "vnic_profile").map((p) => String(p.id)));
-            const users = vms.filter((vm) => decodeList(vm.nics, "nic").some((nic) => profiles.has(refId(nic.vnic_profile) ?? "")));
-            networks.push({ id: String(n.id), name: String(n.name), description: decodeString(n.description) ?? "", vms: users.map((v) => String(v.name)).sort() });
+            const profiles = new Set(
+                decodeList(await s.get(`/networks/${n.id}/vnicprofiles`), "vnic_profile").map((p) => String(p.id)),
+            );
+            const users = vms.filter((vm) =>
+                decodeList(vm.nics, "nic").some((nic) => profiles.has(refId(nic.vnic_profile) ?? "")),
+            );
+            networks.push({
+                id: String(n.id),
+                name: String(n.name),
+                description: decodeString(n.description) ?? "",
+                vms: users.map((v) => String(v.name)).sort(),
+            });
         }
     }
     const storageDomains: StorageDomainUsage[] = [];
     for (const d of sds) {
         const disks = decodeList(await s.get(`/storagedomains/${d.id}/disks`), "disk");
         storageDomains.push({
-            id: String(d.id), name: String(d.name), description: decodeString(d.description) ?? "",
+            id: String(d.id),
+            name: String(d.name),
+            description: decodeString(d.description) ?? "",
             disks: disks.map((x) => String(x.alias ?? x.name ?? x.id)).sort(),
         });
     }

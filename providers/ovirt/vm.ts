@@ -4,7 +4,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
 import { CheckFailure, compact, hasUnknown } from "./common";
-import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
+import {
+    ArgsOf,
+    InputsOf,
+    KindProvider,
+    StateOf,
+    defineKind,
+    is,
+    optional,
+    output,
+    required,
+    resourceClass,
+} from "./kind";
 import { decodeBool, decodeInt, decodeList, decodeString, MiB, refId, searchQuote } from "./representation";
 
 export const VM_PROVIDER_VERSION = 1;
@@ -98,7 +109,7 @@ function toState(vm: Record<string, unknown>, inputs: VmInputs, adopted: boolean
         osType: inputs.osType === undefined ? undefined : decodeString(((vm.os ?? {}) as Record<string, unknown>).type),
         highAvailability: decodeBool(ha.enabled),
         deleteProtected: decodeBool(vm.delete_protected),
-        description: inputs.description === undefined ? undefined : decodeString(vm.description) ?? "",
+        description: inputs.description === undefined ? undefined : (decodeString(vm.description) ?? ""),
         cloudInit: inputs.cloudInit,
         started: RUNNING.includes(status),
         timeoutSeconds: inputs.timeoutSeconds,
@@ -124,7 +135,16 @@ function initializationBody(ci: CloudInit): Record<string, unknown> {
                 name: n.name,
                 on_boot: n.onBoot === false ? "false" : "true",
                 boot_protocol: n.bootProtocol,
-                ...(n.bootProtocol === "static" ? { ip: { address: n.address, netmask: n.netmask, ...(n.gateway ? { gateway: n.gateway } : {}), version: "v4" } } : {}),
+                ...(n.bootProtocol === "static"
+                    ? {
+                          ip: {
+                              address: n.address,
+                              netmask: n.netmask,
+                              ...(n.gateway ? { gateway: n.gateway } : {}),
+                              version: "v4",
+                          },
+                      }
+                    : {}),
             })),
         };
     }
@@ -146,44 +166,77 @@ function checkCloudInit(v: unknown, failures: CheckFailure[]): CloudInit | undef
     if (v === undefined || v === null) return undefined;
     if (hasUnknown(v)) return v as CloudInit; // preview with computed values: checked again before create
     if (typeof v !== "object" || Array.isArray(v)) {
-        failures.push({ property: "cloudInit", reason: "cloudInit must be an object {hostName, userName, authorizedSshKeys, customScript, dnsServers, nicConfigurations}" });
+        failures.push({
+            property: "cloudInit",
+            reason: "cloudInit must be an object {hostName, userName, authorizedSshKeys, customScript, dnsServers, nicConfigurations}",
+        });
         return undefined;
     }
     const c = v as Record<string, unknown>;
     const known = ["hostName", "userName", "authorizedSshKeys", "customScript", "dnsServers", "nicConfigurations"];
     for (const k of Object.keys(c)) {
         if (!known.includes(k)) {
-            failures.push({ property: `cloudInit.${k}`, reason: `unknown cloudInit field ${k}` + (/pass/i.test(k) ? " (passwords are not accepted as resource inputs: use authorizedSshKeys)" : `; known: ${known.join(", ")}`) });
+            failures.push({
+                property: `cloudInit.${k}`,
+                reason:
+                    `unknown cloudInit field ${k}` +
+                    (/pass/i.test(k)
+                        ? " (passwords are not accepted as resource inputs: use authorizedSshKeys)"
+                        : `; known: ${known.join(", ")}`),
+            });
         }
     }
     const out: CloudInit = {};
     for (const k of ["hostName", "userName", "authorizedSshKeys", "customScript"] as const) {
         if (c[k] === undefined) continue;
-        if (typeof c[k] !== "string") failures.push({ property: `cloudInit.${k}`, reason: `cloudInit.${k} must be a string` });
+        if (typeof c[k] !== "string")
+            failures.push({ property: `cloudInit.${k}`, reason: `cloudInit.${k} must be a string` });
         else out[k] = c[k] as string;
     }
     if (c.dnsServers !== undefined) {
         if (!Array.isArray(c.dnsServers) || c.dnsServers.some((d) => typeof d !== "string" || !IPV4.test(d))) {
-            failures.push({ property: "cloudInit.dnsServers", reason: "cloudInit.dnsServers must be a list of IPv4 addresses" });
+            failures.push({
+                property: "cloudInit.dnsServers",
+                reason: "cloudInit.dnsServers must be a list of IPv4 addresses",
+            });
         } else out.dnsServers = c.dnsServers as string[];
     }
     if (c.nicConfigurations !== undefined) {
         if (!Array.isArray(c.nicConfigurations)) {
-            failures.push({ property: "cloudInit.nicConfigurations", reason: "cloudInit.nicConfigurations must be a list" });
+            failures.push({
+                property: "cloudInit.nicConfigurations",
+                reason: "cloudInit.nicConfigurations must be a list",
+            });
         } else {
             out.nicConfigurations = c.nicConfigurations.map((raw, i) => {
                 const n = (raw ?? {}) as Record<string, unknown>;
                 const p = `cloudInit.nicConfigurations[${i}]`;
                 const bp = n.bootProtocol ?? (n.address ? "static" : "dhcp");
-                if (typeof n.name !== "string" || !n.name) failures.push({ property: `${p}.name`, reason: `${p}.name is required (the guest interface, e.g. eth0)` });
-                if (!["static", "dhcp", "none"].includes(String(bp))) failures.push({ property: `${p}.bootProtocol`, reason: `${p}.bootProtocol must be static, dhcp or none` });
+                if (typeof n.name !== "string" || !n.name)
+                    failures.push({
+                        property: `${p}.name`,
+                        reason: `${p}.name is required (the guest interface, e.g. eth0)`,
+                    });
+                if (!["static", "dhcp", "none"].includes(String(bp)))
+                    failures.push({
+                        property: `${p}.bootProtocol`,
+                        reason: `${p}.bootProtocol must be static, dhcp or none`,
+                    });
                 if (bp === "static") {
                     for (const f of ["address", "netmask"] as const) {
-                        if (typeof n[f] !== "string" || !IPV4.test(n[f] as string)) failures.push({ property: `${p}.${f}`, reason: `${p}.${f} must be an IPv4 address for a static configuration, got ${JSON.stringify(n[f])}` });
+                        if (typeof n[f] !== "string" || !IPV4.test(n[f] as string))
+                            failures.push({
+                                property: `${p}.${f}`,
+                                reason: `${p}.${f} must be an IPv4 address for a static configuration, got ${JSON.stringify(n[f])}`,
+                            });
                     }
-                    if (n.gateway !== undefined && (typeof n.gateway !== "string" || !IPV4.test(n.gateway))) failures.push({ property: `${p}.gateway`, reason: `${p}.gateway must be an IPv4 address` });
+                    if (n.gateway !== undefined && (typeof n.gateway !== "string" || !IPV4.test(n.gateway)))
+                        failures.push({ property: `${p}.gateway`, reason: `${p}.gateway must be an IPv4 address` });
                 }
-                const r: NicConfiguration = { name: String(n.name ?? ""), bootProtocol: bp as NicConfiguration["bootProtocol"] };
+                const r: NicConfiguration = {
+                    name: String(n.name ?? ""),
+                    bootProtocol: bp as NicConfiguration["bootProtocol"],
+                };
                 if (n.address !== undefined) r.address = String(n.address);
                 if (n.netmask !== undefined) r.netmask = String(n.netmask);
                 if (n.gateway !== undefined) r.gateway = String(n.gateway);
@@ -207,22 +260,32 @@ export class VmProvider extends KindProvider<typeof VM> {
         const s = await this.session(`create Vm ${inputs.name}`);
         const budget = timeoutMs(s.endpoint, inputs.timeoutSeconds, DEFAULT_TIMEOUT_S);
         const marker = await eventMarker(s);
-        const { obj, adopted } = await createOrAdopt(s, `Vm ${inputs.name}`, () => findVmByName(s, inputs.name), () =>
-            s.add<Record<string, unknown>>("/vms", {
-                name: inputs.name,
-                description: inputs.description ?? "",
-                cluster: { id: inputs.clusterId },
-                template: { id: inputs.templateId },
-                ...(inputs.memoryMiB !== undefined ? memoryBody(inputs.memoryMiB) : {}),
-                ...(inputs.cpuCores !== undefined ? cpuBody(inputs.cpuCores) : {}),
-                ...(inputs.osType ? { os: { type: inputs.osType } } : {}),
-                high_availability: { enabled: inputs.highAvailability ? "true" : "false", ...(inputs.highAvailability ? { priority: "1" } : {}) },
-                delete_protected: inputs.deleteProtected ? "true" : "false",
-                ...(inputs.cloudInit ? { initialization: initializationBody(inputs.cloudInit) } : {}),
-            }));
+        const { obj, adopted } = await createOrAdopt(
+            s,
+            `Vm ${inputs.name}`,
+            () => findVmByName(s, inputs.name),
+            () =>
+                s.add<Record<string, unknown>>("/vms", {
+                    name: inputs.name,
+                    description: inputs.description ?? "",
+                    cluster: { id: inputs.clusterId },
+                    template: { id: inputs.templateId },
+                    ...(inputs.memoryMiB !== undefined ? memoryBody(inputs.memoryMiB) : {}),
+                    ...(inputs.cpuCores !== undefined ? cpuBody(inputs.cpuCores) : {}),
+                    ...(inputs.osType ? { os: { type: inputs.osType } } : {}),
+                    high_availability: {
+                        enabled: inputs.highAvailability ? "true" : "false",
+                        ...(inputs.highAvailability ? { priority: "1" } : {}),
+                    },
+                    delete_protected: inputs.deleteProtected ? "true" : "false",
+                    ...(inputs.cloudInit ? { initialization: initializationBody(inputs.cloudInit) } : {}),
+                }),
+        );
         const id = String(obj.id);
         if (adopted && refId(obj.cluster) !== inputs.clusterId) {
-            throw new Error(`create Vm ${inputs.name}: a VM with this name already exists in cluster ${refId(obj.cluster)}, not ${inputs.clusterId}; choose another name`);
+            throw new Error(
+                `create Vm ${inputs.name}: a VM with this name already exists in cluster ${refId(obj.cluster)}, not ${inputs.clusterId}; choose another name`,
+            );
         }
         let vm = await this.waitSettled(s, id, inputs.name, budget);
         if (adopted) vm = await this.reconcile(s, id, vm, inputs, budget, marker);
@@ -233,29 +296,68 @@ export class VmProvider extends KindProvider<typeof VM> {
 
     /** Wait out image_locked (template disks being copied) and other transient states. */
     private waitSettled(s: Session, id: string, name: string, budget: number): Promise<Record<string, unknown>> {
-        return waitFor(`Vm ${name}: waiting for the disks to be ready`, () => s.get(`/vms/${id}`),
-            (vm) => !["image_locked", "powering_down", "saving_state", "restoring_state", "migrating", "wait_for_launch", "powering_up", "reboot_in_progress"].includes(String(vm.status)),
-            { timeoutMs: budget, describe: (vm) => String(vm.status) });
+        return waitFor(
+            `Vm ${name}: waiting for the disks to be ready`,
+            () => s.get(`/vms/${id}`),
+            (vm) =>
+                ![
+                    "image_locked",
+                    "powering_down",
+                    "saving_state",
+                    "restoring_state",
+                    "migrating",
+                    "wait_for_launch",
+                    "powering_up",
+                    "reboot_in_progress",
+                ].includes(String(vm.status)),
+            { timeoutMs: budget, describe: (vm) => String(vm.status) },
+        );
     }
 
-    private async start(s: Session, id: string, name: string, budget: number, marker: number | undefined): Promise<Record<string, unknown>> {
+    private async start(
+        s: Session,
+        id: string,
+        name: string,
+        budget: number,
+        marker: number | undefined,
+    ): Promise<Record<string, unknown>> {
         const cur = await s.get(`/vms/${id}`);
         if (cur.status === "up") return cur;
         if (!RUNNING.includes(String(cur.status))) await s.action(`/vms/${id}/start`, {});
         let polls = 0;
-        return waitFor(`Vm ${name}: waiting for status up`, () => s.get(`/vms/${id}`), (vm) => vm.status === "up", {
-            timeoutMs: budget,
-            describe: (vm) => String(vm.status),
-            failed: async (vm) => {
-                polls++;
-                if (!["down", "not_responding", "unknown", "paused"].includes(String(vm.status)) || polls < 3) return undefined;
-                const events = await latestEvents(s, marker, (e) => refId(e.vm) === id || String(e.description ?? "").includes(name));
-                return `VM is ${vm.status} after start` + (events.length ? `; latest engine events: ${events.map((e) => `[${e.severity}] ${e.description}`).join(" | ")}` : "");
+        return waitFor(
+            `Vm ${name}: waiting for status up`,
+            () => s.get(`/vms/${id}`),
+            (vm) => vm.status === "up",
+            {
+                timeoutMs: budget,
+                describe: (vm) => String(vm.status),
+                failed: async (vm) => {
+                    polls++;
+                    if (!["down", "not_responding", "unknown", "paused"].includes(String(vm.status)) || polls < 3)
+                        return undefined;
+                    const events = await latestEvents(
+                        s,
+                        marker,
+                        (e) => refId(e.vm) === id || String(e.description ?? "").includes(name),
+                    );
+                    return (
+                        `VM is ${vm.status} after start` +
+                        (events.length
+                            ? `; latest engine events: ${events.map((e) => `[${e.severity}] ${e.description}`).join(" | ")}`
+                            : "")
+                    );
+                },
             },
-        });
+        );
     }
 
-    private async stop(s: Session, id: string, name: string, budget: number): Promise<Record<string, unknown> | undefined> {
+    private async stop(
+        s: Session,
+        id: string,
+        name: string,
+        budget: number,
+    ): Promise<Record<string, unknown> | undefined> {
         let vm = await s.find(`/vms/${id}`);
         if (!vm) return undefined;
         if (vm.status === "image_locked") vm = await this.waitSettled(s, id, name, budget);
@@ -267,8 +369,12 @@ export class VmProvider extends KindProvider<typeof VM> {
                 const again = await s.find(`/vms/${id}`);
                 if (!again || !REMOVABLE.includes(String(again.status))) throw e;
             }
-            return waitFor(`Vm ${name}: waiting for status down`, () => s.find(`/vms/${id}`), (x) => x === undefined || REMOVABLE.includes(String(x.status)),
-                { timeoutMs: budget, describe: (x) => String(x?.status) });
+            return waitFor(
+                `Vm ${name}: waiting for status down`,
+                () => s.find(`/vms/${id}`),
+                (x) => x === undefined || REMOVABLE.includes(String(x.status)),
+                { timeoutMs: budget, describe: (x) => String(x?.status) },
+            );
         }
         return vm;
     }
@@ -279,8 +385,12 @@ export class VmProvider extends KindProvider<typeof VM> {
         // without a NIC (e.g. NICs come from VmNic resources created after the VM) no address can appear
         if (decodeList(await s.get(`/vms/${id}/nics`), "nic").length === 0) return [];
         try {
-            const vm = await waitFor(`Vm ${id}: waiting for guest IP addresses`, () => s.get(`/vms/${id}`, { params: { follow: "reported_devices" } }),
-                (x) => reportedIps(x).length > 0, { timeoutMs: seconds * 1000, minIntervalMs: 100 });
+            const vm = await waitFor(
+                `Vm ${id}: waiting for guest IP addresses`,
+                () => s.get(`/vms/${id}`, { params: { follow: "reported_devices" } }),
+                (x) => reportedIps(x).length > 0,
+                { timeoutMs: seconds * 1000, minIntervalMs: 100 },
+            );
             return reportedIps(vm);
         } catch {
             return []; // bounded wait: no agent yet is not an error; a later refresh picks the addresses up
@@ -288,18 +398,39 @@ export class VmProvider extends KindProvider<typeof VM> {
     }
 
     /** Bring an adopted VM to the inputs (mutable fields, power state). */
-    private async reconcile(s: Session, id: string, vm: Record<string, unknown>, inputs: VmInputs, budget: number, marker: number | undefined): Promise<Record<string, unknown>> {
+    private async reconcile(
+        s: Session,
+        id: string,
+        vm: Record<string, unknown>,
+        inputs: VmInputs,
+        budget: number,
+        marker: number | undefined,
+    ): Promise<Record<string, unknown>> {
         const cur = toState(vm, inputs, true, []);
         return this.apply(s, id, cur, inputs, budget, marker);
     }
 
-    private async apply(s: Session, id: string, olds: VmState, news: VmInputs, budget: number, marker: number | undefined): Promise<Record<string, unknown>> {
+    private async apply(
+        s: Session,
+        id: string,
+        olds: VmState,
+        news: VmInputs,
+        budget: number,
+        marker: number | undefined,
+    ): Promise<Record<string, unknown>> {
         const body: Record<string, unknown> = {};
-        if (news.description !== undefined && news.description !== (olds.description ?? "")) body.description = news.description;
-        if (news.highAvailability !== olds.highAvailability) body.high_availability = { enabled: news.highAvailability ? "true" : "false", ...(news.highAvailability ? { priority: "1" } : {}) };
-        if (news.deleteProtected !== olds.deleteProtected) body.delete_protected = news.deleteProtected ? "true" : "false";
+        if (news.description !== undefined && news.description !== (olds.description ?? ""))
+            body.description = news.description;
+        if (news.highAvailability !== olds.highAvailability)
+            body.high_availability = {
+                enabled: news.highAvailability ? "true" : "false",
+                ...(news.highAvailability ? { priority: "1" } : {}),
+            };
+        if (news.deleteProtected !== olds.deleteProtected)
+            body.delete_protected = news.deleteProtected ? "true" : "false";
         const hw: Record<string, unknown> = {};
-        if (news.memoryMiB !== undefined && news.memoryMiB !== olds.memoryMiB) Object.assign(hw, memoryBody(news.memoryMiB));
+        if (news.memoryMiB !== undefined && news.memoryMiB !== olds.memoryMiB)
+            Object.assign(hw, memoryBody(news.memoryMiB));
         if (news.cpuCores !== undefined && news.cpuCores !== olds.cpuCores) Object.assign(hw, cpuBody(news.cpuCores));
         if (Object.keys(body).length) await s.put(`/vms/${id}`, body);
         if (Object.keys(hw).length) {
@@ -310,7 +441,8 @@ export class VmProvider extends KindProvider<typeof VM> {
         const cur = await s.get(`/vms/${id}`);
         const running = RUNNING.includes(String(cur.status));
         if (news.started && cur.status !== "up") return this.start(s, id, news.name, budget, marker);
-        if (!news.started && (running || cur.status === "powering_down")) return (await this.stop(s, id, news.name, budget)) ?? cur;
+        if (!news.started && (running || cur.status === "powering_down"))
+            return (await this.stop(s, id, news.name, budget)) ?? cur;
         return cur;
     }
 
@@ -328,7 +460,11 @@ export class VmProvider extends KindProvider<typeof VM> {
         const budget = timeoutMs(s.endpoint, news.timeoutSeconds, DEFAULT_TIMEOUT_S);
         const marker = await eventMarker(s);
         const vm = await this.apply(s, id, olds, news, budget, marker);
-        const ips = news.started ? (olds.ipAddresses?.length && vm.status === "up" && olds.status === "up" ? olds.ipAddresses : await this.waitIps(s, id, news.ipWaitSeconds)) : [];
+        const ips = news.started
+            ? olds.ipAddresses?.length && vm.status === "up" && olds.status === "up"
+                ? olds.ipAddresses
+                : await this.waitIps(s, id, news.ipWaitSeconds)
+            : [];
         return { outs: compact(toState(vm, news, olds.adopted, ips)) };
     }
 
@@ -340,7 +476,12 @@ export class VmProvider extends KindProvider<typeof VM> {
         if (decodeBool(vm.delete_protected)) await s.put(`/vms/${id}`, { delete_protected: "false" });
         if (!(await this.stop(s, id, props.name, budget))) return;
         if (!(await s.remove(`/vms/${id}`))) return;
-        await waitFor(`Vm ${props.name}: waiting for removal`, () => s.find(`/vms/${id}`), (x) => x === undefined, { timeoutMs: budget });
+        await waitFor(
+            `Vm ${props.name}: waiting for removal`,
+            () => s.find(`/vms/${id}`),
+            (x) => x === undefined,
+            { timeoutMs: budget },
+        );
     }
 }
 

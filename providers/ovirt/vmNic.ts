@@ -2,7 +2,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, waitFor } from "./client";
 import { CheckFailure, compact, isUnknown, optString } from "./common";
-import { ArgsOf, InputsOf, KindProvider, StateOf, defineKind, is, optional, output, required, resourceClass } from "./kind";
+import {
+    ArgsOf,
+    InputsOf,
+    KindProvider,
+    StateOf,
+    defineKind,
+    is,
+    optional,
+    output,
+    required,
+    resourceClass,
+} from "./kind";
 import { decodeBool, decodeList, decodeString, refId } from "./representation";
 
 export const VM_NIC_PROVIDER_VERSION = 1;
@@ -13,7 +24,10 @@ export const NIC_INTERFACES = ["virtio", "e1000", "rtl8139", "pci_passthrough", 
 function requestedMac(news: Record<string, unknown>, field: string, failures: CheckFailure[]): string | undefined {
     const mac = optString(news, field, failures)?.trim().toLowerCase();
     if (mac !== undefined && !isUnknown(mac) && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(mac)) {
-        failures.push({ property: field, reason: `${field} must look like 56:6f:1a:2b:3c:4d, got ${JSON.stringify(news[field])}` });
+        failures.push({
+            property: field,
+            reason: `${field} must look like 56:6f:1a:2b:3c:4d, got ${JSON.stringify(news[field])}`,
+        });
         return undefined;
     }
     return mac;
@@ -74,14 +88,18 @@ function toState(n: Record<string, unknown>, inputs: VmNicInputs): VmNicState {
 
 /** The addresses the guest agent reports on the device with this MAC. */
 async function nicIps(s: Session, vmId: string, mac: string): Promise<string[]> {
-    return nicReportedIps(await s.get<Record<string, unknown>>(`/vms/${vmId}`, { params: { follow: "reported_devices" } }), mac);
+    return nicReportedIps(
+        await s.get<Record<string, unknown>>(`/vms/${vmId}`, { params: { follow: "reported_devices" } }),
+        mac,
+    );
 }
 
 /** The addresses in the followed `reported_devices` of a VM or NIC representation, on the device with this MAC. */
 export function nicReportedIps(o: Record<string, unknown>, mac: string): string[] {
     const ips: string[] = [];
     for (const d of decodeList(o.reported_devices, "reported_device")) {
-        if (decodeString(((d.mac ?? {}) as Record<string, unknown>).address)?.toLowerCase() !== mac.toLowerCase()) continue;
+        if (decodeString(((d.mac ?? {}) as Record<string, unknown>).address)?.toLowerCase() !== mac.toLowerCase())
+            continue;
         for (const ip of decodeList(d.ips, "ip")) if (ip.address) ips.push(String(ip.address));
     }
     return ips;
@@ -91,10 +109,15 @@ export function nicReportedIps(o: Record<string, unknown>, mac: string): string[
 async function waitNicIps(s: Session, vmId: string, mac: string, seconds: number): Promise<string[]> {
     if (seconds <= 0 || !mac) return [];
     try {
-        return await waitFor(`VmNic ${mac}: waiting for guest IP addresses`, () => nicIps(s, vmId, mac), (ips) => ips.length > 0, {
-            timeoutMs: seconds * 1000,
-            minIntervalMs: 100,
-        });
+        return await waitFor(
+            `VmNic ${mac}: waiting for guest IP addresses`,
+            () => nicIps(s, vmId, mac),
+            (ips) => ips.length > 0,
+            {
+                timeoutMs: seconds * 1000,
+                minIntervalMs: 100,
+            },
+        );
     } catch {
         return [];
     }
@@ -110,20 +133,32 @@ export class VmNicProvider extends KindProvider<typeof VM_NIC> {
 
     async create(inputs: VmNicInputs): Promise<pulumi.dynamic.CreateResult<VmNicState>> {
         const s = await this.session(`create VmNic ${inputs.name} on VM ${inputs.vmId}`);
-        const { obj, adopted } = await createOrAdopt(s, `VmNic ${inputs.name}`, () => findNic(s, inputs.vmId, inputs.name), () =>
-            s.add<Record<string, unknown>>(`/vms/${inputs.vmId}/nics`, {
-                name: inputs.name,
-                interface: inputs.interface,
+        const { obj, adopted } = await createOrAdopt(
+            s,
+            `VmNic ${inputs.name}`,
+            () => findNic(s, inputs.vmId, inputs.name),
+            () =>
+                s.add<Record<string, unknown>>(`/vms/${inputs.vmId}/nics`, {
+                    name: inputs.name,
+                    interface: inputs.interface,
+                    vnic_profile: { id: inputs.vnicProfileId },
+                    linked: inputs.linked ? "true" : "false",
+                    ...(inputs.macAddress ? { mac: { address: inputs.macAddress } } : {}),
+                }),
+        );
+        let n = obj;
+        if (
+            adopted &&
+            (refId(n.vnic_profile) !== inputs.vnicProfileId || decodeBool(n.linked, true) !== inputs.linked)
+        ) {
+            n = await s.put(`/vms/${inputs.vmId}/nics/${n.id}`, {
                 vnic_profile: { id: inputs.vnicProfileId },
                 linked: inputs.linked ? "true" : "false",
-                ...(inputs.macAddress ? { mac: { address: inputs.macAddress } } : {}),
-            }));
-        let n = obj;
-        if (adopted && (refId(n.vnic_profile) !== inputs.vnicProfileId || decodeBool(n.linked, true) !== inputs.linked)) {
-            n = await s.put(`/vms/${inputs.vmId}/nics/${n.id}`, { vnic_profile: { id: inputs.vnicProfileId }, linked: inputs.linked ? "true" : "false" });
+            });
         }
         const st = toState(n, inputs);
-        if (inputs.ipWaitSeconds !== undefined) st.ipAddresses = await waitNicIps(s, inputs.vmId, st.mac, inputs.ipWaitSeconds);
+        if (inputs.ipWaitSeconds !== undefined)
+            st.ipAddresses = await waitNicIps(s, inputs.vmId, st.mac, inputs.ipWaitSeconds);
         return { id: String(n.id), outs: compact(st) };
     }
 
@@ -131,7 +166,10 @@ export class VmNicProvider extends KindProvider<typeof VM_NIC> {
         const props = old ?? ({} as VmNicState);
         const s = await this.session(`read VmNic ${props.name ?? id}`);
         // With ipWaitSeconds the NIC's reported devices come in the same GET (one GET per no-op read).
-        const n = await s.find(`/vms/${props.vmId}/nics/${id}`, props.ipWaitSeconds !== undefined ? { params: { follow: "reported_devices" } } : undefined);
+        const n = await s.find(
+            `/vms/${props.vmId}/nics/${id}`,
+            props.ipWaitSeconds !== undefined ? { params: { follow: "reported_devices" } } : undefined,
+        );
         if (!n) return { id: undefined };
         const st = toState(n, props);
         if (props.ipWaitSeconds !== undefined) st.ipAddresses = nicReportedIps(n, st.mac);
@@ -144,7 +182,12 @@ export class VmNicProvider extends KindProvider<typeof VM_NIC> {
         if (news.linked !== olds.linked) body.linked = news.linked ? "true" : "false";
         if (!Object.keys(body).length) return { outs: this.restamped(olds, news) };
         const s = await this.session(`update VmNic ${news.name} on VM ${news.vmId}`);
-        return { outs: compact({ ...toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news), ipAddresses: olds.ipAddresses }) };
+        return {
+            outs: compact({
+                ...toState(await s.put(`/vms/${news.vmId}/nics/${id}`, body), news),
+                ipAddresses: olds.ipAddresses,
+            }),
+        };
     }
 
     async delete(id: string, props: VmNicState): Promise<void> {

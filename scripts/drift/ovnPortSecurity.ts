@@ -12,7 +12,12 @@ import type { DriftObject } from "../drift";
 import { ConfigSource } from "../../providers/ovirt/client";
 import { OvnEndpoint, listOvnPorts, ovnSession, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 
-interface Step { op: string; urn: string; oldState?: { type?: string; id?: string; inputs?: Record<string, unknown> }; newState?: { type?: string; id?: string; inputs?: Record<string, unknown> } }
+interface Step {
+    op: string;
+    urn: string;
+    oldState?: { type?: string; id?: string; inputs?: Record<string, unknown> };
+    newState?: { type?: string; id?: string; inputs?: Record<string, unknown> };
+}
 
 /** What the OVN check looks at: each lease network with the flag the program wants, and the ports resources own. */
 export interface OvnTargets {
@@ -41,7 +46,12 @@ export function ovnTargets(steps: readonly Step[]): OvnTargets {
         if (st.type === PORT_TYPE) for (const id of [s.oldState?.id, s.newState?.id]) if (id) managedPortIds.add(id);
     }
     for (const name of deleted) networks.delete(name);
-    return { networks: [...networks].map(([name, portSecurityEnabled]) => ({ name, portSecurityEnabled })).sort((a, b) => a.name.localeCompare(b.name)), managedPortIds };
+    return {
+        networks: [...networks]
+            .map(([name, portSecurityEnabled]) => ({ name, portSecurityEnabled }))
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        managedPortIds,
+    };
 }
 
 /** Ports on the target networks whose flag differs from the network's declared one and that no resource manages. */
@@ -50,13 +60,26 @@ export async function ovnPortDrift(targets: OvnTargets, endpoint: OvnEndpoint): 
     const s = ovnSession(endpoint, "drift check of OVN port security");
     for (const n of targets.networks) {
         // a network gone from the provider is its resource's drift (the refresh reports it missing), not a port's
-        const network = (await s.get<{ networks?: Record<string, unknown>[] }>("/networks", { name: n.name })).networks?.find((x) => x.name === n.name);
+        const network = (
+            await s.get<{ networks?: Record<string, unknown>[] }>("/networks", { name: n.name })
+        ).networks?.find((x) => x.name === n.name);
         if (!network) continue;
         for (const p of await listOvnPorts(s, String(network.id))) {
             if (targets.managedPortIds.has(p.id) || p.portSecurityEnabled === n.portSecurityEnabled) continue;
             out.push({
-                type: "OVN port", name: `${n.name} ${p.name} (MAC ${p.macAddress}, VM ${p.deviceId || "none"}, port ${p.id})`, urn: `ovn-port:${p.id}`, ops: ["check"],
-                fields: [{ field: "port_security_enabled", expected: n.portSecurityEnabled, found: p.portSecurityEnabled, recorded: undefined, cause: "engine" }],
+                type: "OVN port",
+                name: `${n.name} ${p.name} (MAC ${p.macAddress}, VM ${p.deviceId || "none"}, port ${p.id})`,
+                urn: `ovn-port:${p.id}`,
+                ops: ["check"],
+                fields: [
+                    {
+                        field: "port_security_enabled",
+                        expected: n.portSecurityEnabled,
+                        found: p.portSecurityEnabled,
+                        recorded: undefined,
+                        cause: "engine",
+                    },
+                ],
             });
         }
     }
@@ -66,10 +89,12 @@ export async function ovnPortDrift(targets: OvnTargets, endpoint: OvnEndpoint): 
 /** The stack config as a ConfigSource (values of `pulumi config --show-secrets --json`). */
 export function configSource(json: string): ConfigSource {
     const parsed = JSON.parse(json) as Record<string, { value?: unknown }>;
-    return { get: (k: string) => {
-        const v = parsed[k]?.value;
-        return v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v);
-    } };
+    return {
+        get: (k: string) => {
+            const v = parsed[k]?.value;
+            return v === undefined || v === null ? undefined : typeof v === "string" ? v : JSON.stringify(v);
+        },
+    };
 }
 
 /**

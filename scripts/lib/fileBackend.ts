@@ -30,7 +30,10 @@ export const SIDECAR_SUFFIX = ".attrs";
 
 /** The `file://` backend URL of a directory: fileblob writes no sidecar (the crash window closed). */
 export function fileBackendUrl(dir: string): string {
-    if (!path.isAbsolute(dir)) throw new Error(`file backend: the directory must be an absolute path; got ${JSON.stringify(dir)}. Fix: path.resolve() it first`);
+    if (!path.isAbsolute(dir))
+        throw new Error(
+            `file backend: the directory must be an absolute path; got ${JSON.stringify(dir)}. Fix: path.resolve() it first`,
+        );
     return `file://${dir}?metadata=skip`;
 }
 
@@ -94,20 +97,21 @@ function walk(dir: string, out: string[] = []): string[] {
 
 /** Every sidecar under the backend's `.pulumi/` (none when every run used {@link fileBackendUrl}). */
 export function sidecars(dir: string): string[] {
-    return walk(path.join(dir, ".pulumi")).filter((f) => f.endsWith(SIDECAR_SUFFIX)).sort();
+    return walk(path.join(dir, ".pulumi"))
+        .filter((f) => f.endsWith(SIDECAR_SUFFIX))
+        .sort();
 }
 
 /** Sidecars under the backend's `.pulumi/` that fileblob cannot decode (empty from the crash window, or not JSON). */
 export function damagedSidecars(dir: string): string[] {
-    return sidecars(dir)
-        .filter((f) => {
-            try {
-                const v: unknown = JSON.parse(fs.readFileSync(f, "utf8"));
-                return typeof v !== "object" || v === null || Array.isArray(v);
-            } catch {
-                return true;
-            }
-        });
+    return sidecars(dir).filter((f) => {
+        try {
+            const v: unknown = JSON.parse(fs.readFileSync(f, "utf8"));
+            return typeof v !== "object" || v === null || Array.isArray(v);
+        } catch {
+            return true;
+        }
+    });
 }
 
 /**
@@ -119,7 +123,9 @@ export function repairSidecars(dir: string, log: (msg: string) => void): string[
     for (const f of damaged) {
         const size = fs.statSync(f).size;
         fs.rmSync(f, { force: true });
-        log(`removed the damaged sidecar ${path.relative(dir, f)} (${size} bytes, ${size === 0 ? "empty: a run was killed while rewriting it" : "not JSON"}); the CLI reads ${path.basename(f, SIDECAR_SUFFIX)} without it`);
+        log(
+            `removed the damaged sidecar ${path.relative(dir, f)} (${size} bytes, ${size === 0 ? "empty: a run was killed while rewriting it" : "not JSON"}); the CLI reads ${path.basename(f, SIDECAR_SUFFIX)} without it`,
+        );
     }
     return damaged;
 }
@@ -151,8 +157,15 @@ export function stackLocks(dir: string, project: string, stack: string): StackLo
             } catch {
                 return { file, holder: "unreadable" };
             }
-            if (typeof lock?.pid !== "number" || typeof lock.hostname !== "string") return { file, holder: "unreadable" };
-            const info = { file, pid: lock.pid, hostname: lock.hostname, username: String(lock.username ?? ""), timestamp: String(lock.timestamp ?? "") };
+            if (typeof lock?.pid !== "number" || typeof lock.hostname !== "string")
+                return { file, holder: "unreadable" };
+            const info = {
+                file,
+                pid: lock.pid,
+                hostname: lock.hostname,
+                username: String(lock.username ?? ""),
+                timestamp: String(lock.timestamp ?? ""),
+            };
             if (lock.hostname !== os.hostname()) return { ...info, holder: "elsewhere" };
             return { ...info, holder: alive(lock.pid) ? "live" : "dead" };
         });
@@ -162,12 +175,19 @@ export function stackLocks(dir: string, project: string, stack: string): StackLo
  * Removes the locks of the stack left by a pulumi run that was killed on this machine (its pid is gone); a live
  * run's lock and another machine's stay (pulumi then says the stack is locked). Returns the dead runs' pids.
  */
-export function clearStaleLocks(dir: string, stack: string, log: (msg: string) => void, project = "ovirt-ci"): number[] {
+export function clearStaleLocks(
+    dir: string,
+    stack: string,
+    log: (msg: string) => void,
+    project = "ovirt-ci",
+): number[] {
     const removed: number[] = [];
     for (const lock of stackLocks(dir, project, stack).filter((l) => l.holder === "dead")) {
         fs.rmSync(lock.file, { force: true });
         fs.rmSync(`${lock.file}${SIDECAR_SUFFIX}`, { force: true });
-        log(`stack ${stack}: removed the lock of a pulumi run that was killed (pid ${lock.pid}, ${lock.timestamp}); resources it was creating are adopted by name`);
+        log(
+            `stack ${stack}: removed the lock of a pulumi run that was killed (pid ${lock.pid}, ${lock.timestamp}); resources it was creating are adopted by name`,
+        );
         removed.push(lock.pid!);
     }
     return removed;

@@ -17,22 +17,44 @@ export function clientsDir(): string {
     return dir;
 }
 
-export interface Run { code: number | null; stdout: string; stderr: string; ms: number }
+export interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    ms: number;
+}
 
 /** Runs a program of the clients' environment; resolves with its exit code and output (never rejects on exit code). */
-export function runClient(program: string, args: string[], env: Record<string, string>, timeoutMs = 300_000): Promise<Run> {
+export function runClient(
+    program: string,
+    args: string[],
+    env: Record<string, string>,
+    timeoutMs = 300_000,
+): Promise<Run> {
     const dir = clientsDir();
     const started = Date.now();
     return new Promise((resolve, reject) => {
         const child = spawn(path.join(dir, "bin", program), args, {
-            env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH ?? ""}`, ...env }, stdio: ["ignore", "pipe", "pipe"],
+            env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH ?? ""}`, ...env },
+            stdio: ["ignore", "pipe", "pipe"],
         });
-        let stdout = ""; let stderr = "";
-        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
-        child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => {
+            stdout += d.toString();
+        });
+        child.stderr.on("data", (d: Buffer) => {
+            stderr += d.toString();
+        });
         const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-        child.on("error", (e) => { clearTimeout(timer); reject(e); });
-        child.on("close", (code) => { clearTimeout(timer); resolve({ code, stdout, stderr, ms: Date.now() - started }); });
+        child.on("error", (e) => {
+            clearTimeout(timer);
+            reject(e);
+        });
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code, stdout, stderr, ms: Date.now() - started });
+        });
     });
 }
 
@@ -42,21 +64,42 @@ export function connectionEnv(e: RunningEngine): Record<string, string> {
 }
 
 /** One JSON report line per step, as tests/clients/*.py print them. */
-export interface StepReport { step: string; ok: boolean; error?: string; [k: string]: unknown }
+export interface StepReport {
+    step: string;
+    ok: boolean;
+    error?: string;
+    [k: string]: unknown;
+}
 
 export function steps(out: string): StepReport[] {
-    return out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as StepReport);
+    return out
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as StepReport);
 }
 
 /** The counters of an ansible-playbook run's play recap (`localhost : ok=6 changed=0 …`); undefined when it has none. */
 export function playRecap(out: string): Record<string, number> | undefined {
     const line = /^localhost\s+:\s+(.*)$/m.exec(out);
     if (!line) return undefined;
-    return Object.fromEntries(line[1].trim().split(/\s+/).map((kv) => { const [k, v] = kv.split("="); return [k, Number(v)]; }));
+    return Object.fromEntries(
+        line[1]
+            .trim()
+            .split(/\s+/)
+            .map((kv) => {
+                const [k, v] = kv.split("=");
+                return [k, Number(v)];
+            }),
+    );
 }
 
 /** The environment ansible-playbook runs with: quiet, no colour, its temporary and home directories under `dir`. */
 export function ansibleEnv(dir: string): Record<string, string> {
-    return { ANSIBLE_LOCALHOST_WARNING: "false", ANSIBLE_INVENTORY_UNPARSED_WARNING: "false", ANSIBLE_NOCOLOR: "1",
-        ANSIBLE_LOCAL_TEMP: path.join(dir, "tmp"), ANSIBLE_HOME: path.join(dir, "home") };
+    return {
+        ANSIBLE_LOCALHOST_WARNING: "false",
+        ANSIBLE_INVENTORY_UNPARSED_WARNING: "false",
+        ANSIBLE_NOCOLOR: "1",
+        ANSIBLE_LOCAL_TEMP: path.join(dir, "tmp"),
+        ANSIBLE_HOME: path.join(dir, "home"),
+    };
 }

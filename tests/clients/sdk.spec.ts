@@ -9,28 +9,58 @@ const SCRIPT = path.join(__dirname, "sdk_lifecycle.py");
 describe("clients: the official oVirt Python SDK (ovirtsdk4, unmodified) against the emulator", function () {
     this.timeout(600_000);
     let e: RunningEngine;
-    before(async () => { e = await start({ latency: "fast" }); });
+    before(async () => {
+        e = await start({ latency: "fast" });
+    });
     after(async () => e.stop());
 
     it("connects through SSO, builds and tears down every lifecycle, and sees the engine's refusals", async () => {
         const run = await runClient("python", [SCRIPT], {
-            ...connectionEnv(e), OVIRT_PREFIX: "sdk",
+            ...connectionEnv(e),
+            OVIRT_PREFIX: "sdk",
             OVIRT_HOST_ADDRESS: "baremetal05.ocp-on-ovirt.gcp.devcluster.openshift.com",
-            OVIRT_NFS_ADDRESS: "nfs.sdk.test", OVIRT_NFS_PATH: "/exports/sdk",
+            OVIRT_NFS_ADDRESS: "nfs.sdk.test",
+            OVIRT_NFS_PATH: "/exports/sdk",
         });
         const report = steps(run.stdout);
         const failed = report.find((s) => !s.ok);
         assert.equal(run.code, 0, `the SDK script failed at ${failed?.step}: ${failed?.error}\n${run.stderr}`);
-        assert.deepEqual(report.map((s) => s.step), [
-            "api", "list and follow", "refused: duplicate data center name", "data center and cluster", "host up",
-            "storage domain active", "refused: detach an active storage domain", "storage domain removed", "OVN network",
-            "refused: duplicate VM name", "vm up", "refused: remove a running VM", "affinity group, tag, event", "vm removed",
-            "cleaned up",
-        ]);
+        assert.deepEqual(
+            report.map((s) => s.step),
+            [
+                "api",
+                "list and follow",
+                "refused: duplicate data center name",
+                "data center and cluster",
+                "host up",
+                "storage domain active",
+                "refused: detach an active storage domain",
+                "storage domain removed",
+                "OVN network",
+                "refused: duplicate VM name",
+                "vm up",
+                "refused: remove a running VM",
+                "affinity group, tag, event",
+                "vm removed",
+                "cleaned up",
+            ],
+        );
         // nothing the script made is left behind, and the emulator saw the SDK's XML (no JSON Accept) requests
         const inv = e.server.model.state;
-        for (const list of [inv.dataCenters, inv.clusters, inv.hosts, inv.storageDomains, inv.networks, inv.vms, inv.tags, inv.affinityGroups]) {
-            assert.deepEqual((list as Array<{ name: string }>).filter((x) => x.name.startsWith("sdk-")).map((x) => x.name), []);
+        for (const list of [
+            inv.dataCenters,
+            inv.clusters,
+            inv.hosts,
+            inv.storageDomains,
+            inv.networks,
+            inv.vms,
+            inv.tags,
+            inv.affinityGroups,
+        ]) {
+            assert.deepEqual(
+                (list as Array<{ name: string }>).filter((x) => x.name.startsWith("sdk-")).map((x) => x.name),
+                [],
+            );
         }
         assert.ok(inv.events.some((ev) => ev.origin === "sdk" && ev.description === "sdk lifecycle"));
     });
@@ -43,7 +73,10 @@ describe("clients: the official oVirt Python SDK (ovirtsdk4, unmodified) against
         ].join("\n");
         const run = await runClient("python", ["-c", code], connectionEnv(e));
         assert.equal(run.code, 0, run.stderr);
-        assert.match(run.stdout, /^AUTH Error during SSO authentication access_denied : Cannot authenticate user 'admin@internal': The username or password is incorrect/m);
+        assert.match(
+            run.stdout,
+            /^AUTH Error during SSO authentication access_denied : Cannot authenticate user 'admin@internal': The username or password is incorrect/m,
+        );
     });
 
     it("refuses a CA the engine's certificate does not chain to", async () => {

@@ -16,7 +16,13 @@ import { startEngine, RunningEngine } from "../../emulator";
 import type { State } from "../../emulator/model/types";
 import { startOpenBao, freePort, ciCollectionToken, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
-import { LocalServices, LocalStackConfig, LocalStackOptions, applyLocalStackConfig, localStackConfig } from "../../local/stack";
+import {
+    LocalServices,
+    LocalStackConfig,
+    LocalStackOptions,
+    applyLocalStackConfig,
+    localStackConfig,
+} from "../../local/stack";
 import { readOvnPortSecurity, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
@@ -27,10 +33,21 @@ export const repoRoot = path.resolve(__dirname, "../..");
 /** Fails (never skips) naming the missing tool and the fix. */
 export function requireTools(): void {
     requirePulumiCli();
-    const missing = ["bao", "dnsmasq", "haproxy", "dig", "ssh-keygen", "pulumi-language-nodejs", "pulumi-resource-vault", "pulumi-resource-command", "pulumi-resource-random"]
-        .filter((t) => !onPath(t) && !fs.existsSync(`/usr/sbin/${t}`));
+    const missing = [
+        "bao",
+        "dnsmasq",
+        "haproxy",
+        "dig",
+        "ssh-keygen",
+        "pulumi-language-nodejs",
+        "pulumi-resource-vault",
+        "pulumi-resource-command",
+        "pulumi-resource-random",
+    ].filter((t) => !onPath(t) && !fs.existsSync(`/usr/sbin/${t}`));
     if (missing.length) {
-        throw new Error(`missing on PATH: ${missing.join(", ")}; run scripts/setup.sh, then \`source scripts/lib/env.sh\` (scripts/test.sh does both)`);
+        throw new Error(
+            `missing on PATH: ${missing.join(", ")}; run scripts/setup.sh, then \`source scripts/lib/env.sh\` (scripts/test.sh does both)`,
+        );
     }
 }
 
@@ -44,19 +61,24 @@ export interface E2eServices {
     stop(): Promise<void>;
 }
 
-
 /**
  * Starts the services. `maxLease`: the highest lease number a stack on them may use (lease N's dnsmasq answers on
  * localDnsPort + N; default 20). `engineStatePath`: the emulator persists its inventory there (so a test can stop it
  * and start it again from that state).
  */
-export async function startServices(opts: { latency?: "instant" | "fast" | "realistic"; maxLease?: number; engineStatePath?: string } = {}): Promise<E2eServices> {
+export async function startServices(
+    opts: { latency?: "instant" | "fast" | "realistic"; maxLease?: number; engineStatePath?: string } = {},
+): Promise<E2eServices> {
     requireTools();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-e2e-"));
     const started: { stop(): Promise<void> }[] = [];
     try {
         // A distinctive password, so the secret checks cannot pass by accident.
-        const engine = await startEngine({ latency: opts.latency ?? "fast", adminPassword: `e2e-engine-${randomUUID().slice(0, 13)}`, statePath: opts.engineStatePath });
+        const engine = await startEngine({
+            latency: opts.latency ?? "fast",
+            adminPassword: `e2e-engine-${randomUUID().slice(0, 13)}`,
+            statePath: opts.engineStatePath,
+        });
         started.push(engine);
         const bao = await startOpenBao({ kvMounts: ["kv"] });
         started.push(bao);
@@ -65,13 +87,34 @@ export async function startServices(opts: { latency?: "instant" | "fast" | "real
         const sandboxDir = path.join(tmp, "proxy");
         fs.mkdirSync(sandboxDir);
         const local: LocalServices = {
-            engine: { apiUrl: engine.apiUrl, ovnAuthUrl: engine.ovnAuthUrl, ovnNetworkUrl: engine.ovnNetworkUrl, caPem: engine.caPem, username: engine.username, password: engine.password },
+            engine: {
+                apiUrl: engine.apiUrl,
+                ovnAuthUrl: engine.ovnAuthUrl,
+                ovnNetworkUrl: engine.ovnNetworkUrl,
+                caPem: engine.caPem,
+                username: engine.username,
+                password: engine.password,
+            },
             // The CI secret collection's least-privilege token, as production has (not the dev server's root token).
             vault: { address: bao.address, token: await ciCollectionToken(bao) },
-            sshd: { host: sshd.host, port: sshd.port, user: sshd.user, privateKeyPem: sshd.privateKeyPem, publicKey: sshd.publicKey },
+            sshd: {
+                host: sshd.host,
+                port: sshd.port,
+                user: sshd.user,
+                privateKeyPem: sshd.privateKeyPem,
+                publicKey: sshd.publicKey,
+            },
             sandboxDir,
-            localDnsPort: await freeDnsBase(Array.from({ length: opts.maxLease ?? 20 }, (_, i) => i + 1), sandboxDir),
-            localHaproxyPorts: { api: await freePort(), https: await freePort(), http: await freePort(), stats: await freePort() },
+            localDnsPort: await freeDnsBase(
+                Array.from({ length: opts.maxLease ?? 20 }, (_, i) => i + 1),
+                sandboxDir,
+            ),
+            localHaproxyPorts: {
+                api: await freePort(),
+                https: await freePort(),
+                http: await freePort(),
+                stats: await freePort(),
+            },
         };
         const stop = async () => {
             killSandboxProcesses(sandboxDir);
@@ -130,7 +173,10 @@ export async function programStack(
     fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), YAML.stringify(project));
     // The program's ts-node options come from the project directory's tsconfig.json (the nodejs language host runs
     // the program there); without one it would type-check the program on every run, unlike the repository's own.
-    fs.writeFileSync(path.join(workDir, "tsconfig.json"), JSON.stringify({ extends: path.join(repoRoot, "tsconfig.json") }));
+    fs.writeFileSync(
+        path.join(workDir, "tsconfig.json"),
+        JSON.stringify({ extends: path.join(repoRoot, "tsconfig.json") }),
+    );
     const stackName = `e2e-${randomUUID().slice(0, 8)}`;
     const env = {
         PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
@@ -154,7 +200,10 @@ export async function programStack(
 }
 
 /** The local stack config with plain values and secrets overridden (`undefined` removes a plain key). */
-export function withExtra(cfg: LocalStackConfig, extra: { plain?: Record<string, unknown>; secrets?: Record<string, string> }): LocalStackConfig {
+export function withExtra(
+    cfg: LocalStackConfig,
+    extra: { plain?: Record<string, unknown>; secrets?: Record<string, string> },
+): LocalStackConfig {
     const plain = { ...cfg.plain, ...extra.plain };
     for (const [k, v] of Object.entries(plain)) if (v === undefined) delete plain[k];
     return { plain, secrets: { ...cfg.secrets, ...extra.secrets } };
@@ -172,7 +221,11 @@ export interface CliRun {
  * Runs `pulumi <args> --stack <stack>` in the stack's work directory with its environment, as its own process group
  * (so `kill(-pid)` reaches the CLI, the language host and every plugin). `started` gets the child at once.
  */
-export function pulumiCli(t: E2eStack, args: string[], opts: { started?: (child: ChildProcess) => void } = {}): Promise<CliRun> {
+export function pulumiCli(
+    t: E2eStack,
+    args: string[],
+    opts: { started?: (child: ChildProcess) => void } = {},
+): Promise<CliRun> {
     return new Promise((resolve, reject) => {
         const child = spawn("pulumi", [...args, "--stack", t.stack.name, "--non-interactive", "--color", "never"], {
             cwd: t.workDir,
@@ -204,7 +257,11 @@ function adminGet(engine: RunningEngine, what: string): Promise<unknown> {
             let body = "";
             res.setEncoding("utf8");
             res.on("data", (d) => (body += d));
-            res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`GET /__admin/${what}: HTTP ${res.statusCode}`))));
+            res.on("end", () =>
+                res.statusCode === 200
+                    ? resolve(JSON.parse(body))
+                    : reject(new Error(`GET /__admin/${what}: HTTP ${res.statusCode}`)),
+            );
         });
         req.on("error", reject);
     });
@@ -221,10 +278,17 @@ export async function ovnStats(engine: RunningEngine): Promise<{ requests: Recor
 }
 
 /** Port security of a network and its ports, read through the emulator's OVN provider API like any client would. */
-export async function ovnPortSecurity(engine: RunningEngine, networkName: string): ReturnType<typeof readOvnPortSecurity> {
+export async function ovnPortSecurity(
+    engine: RunningEngine,
+    networkName: string,
+): ReturnType<typeof readOvnPortSecurity> {
     const cfg: Record<string, string> = {
-        "ovirt-ci:engineUrl": engine.apiUrl, "ovirt-ci:engineUsername": engine.username, "ovirt-ci:enginePassword": engine.password,
-        "ovirt-ci:engineCaPem": engine.caPem, "ovirt-ci:ovnAuthUrl": engine.ovnAuthUrl, "ovirt-ci:ovnNetworkUrl": engine.ovnNetworkUrl,
+        "ovirt-ci:engineUrl": engine.apiUrl,
+        "ovirt-ci:engineUsername": engine.username,
+        "ovirt-ci:enginePassword": engine.password,
+        "ovirt-ci:engineCaPem": engine.caPem,
+        "ovirt-ci:ovnAuthUrl": engine.ovnAuthUrl,
+        "ovirt-ci:ovnNetworkUrl": engine.ovnNetworkUrl,
     };
     return readOvnPortSecurity(networkName, { endpoint: resolveOvnEndpoint({ get: (k) => cfg[k] }) });
 }
@@ -247,7 +311,9 @@ export { alive } from "../../scripts/lib/fileBackend";
 
 /** `dig +short @127.0.0.1 -p <port> <name>` */
 export function dig(port: number, name: string): string {
-    return execFileSync("dig", ["+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", String(port), name], { encoding: "utf8" }).trim();
+    return execFileSync("dig", ["+short", "+time=2", "+tries=2", "@127.0.0.1", "-p", String(port), name], {
+        encoding: "utf8",
+    }).trim();
 }
 
 /** Every file of a directory tree (path relative to it, text). */

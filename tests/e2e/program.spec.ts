@@ -12,14 +12,31 @@ import { readKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
 import { connectionEnv, runClient } from "../clients/helpers";
 import {
-    E2eServices, E2eStack, EngineStats, alive, dig, engineStats, inventory, ovnPortSecurity, ovnStats, programStack, startServices, treeFiles,
+    E2eServices,
+    E2eStack,
+    EngineStats,
+    alive,
+    dig,
+    engineStats,
+    inventory,
+    ovnPortSecurity,
+    ovnStats,
+    programStack,
+    startServices,
+    treeFiles,
 } from "./helpers";
 
 const ITEM = "selfservice/ovirt/cluster-secrets-ovirt";
 const SDK_INVENTORY = path.join(__dirname, "..", "clients", "sdk_inventory.py");
 const LEASE_KEYS = [
-    "cluster_name", "machine_network_cidr", "ovirt_apivip", "ovirt_cluster_id", "ovirt_dnsvip", "ovirt_ingressvip",
-    "ovirt_network_name", "ovirt_storage_domain_id",
+    "cluster_name",
+    "machine_network_cidr",
+    "ovirt_apivip",
+    "ovirt_cluster_id",
+    "ovirt_dnsvip",
+    "ovirt_ingressvip",
+    "ovirt_network_name",
+    "ovirt_storage_domain_id",
 ];
 const seedNames = (() => {
     const s = defaultSeed();
@@ -30,10 +47,17 @@ const seedNames = (() => {
 function owned(inv: State) {
     const vm = inv.vms.find((v) => v.name === "proxy-vm");
     return {
-        networks: Object.fromEntries(inv.networks.filter((n) => !seedNames.networks.has(n.id)).map((n) => [n.name, n.id])),
+        networks: Object.fromEntries(
+            inv.networks.filter((n) => !seedNames.networks.has(n.id)).map((n) => [n.name, n.id]),
+        ),
         nics: Object.fromEntries((vm?.nics ?? []).map((n) => [n.name, n.id])),
         storageDomains: Object.fromEntries(
-            inv.storageDomains.filter((d) => !seedNames.sds.has(d.id)).map((d) => [d.name, { id: d.id, status: d.attachments.map((a) => `${a.dataCenterId}:${a.status}`).join(",") }]),
+            inv.storageDomains
+                .filter((d) => !seedNames.sds.has(d.id))
+                .map((d) => [
+                    d.name,
+                    { id: d.id, status: d.attachments.map((a) => `${a.dataCenterId}:${a.status}`).join(",") },
+                ]),
         ),
         vm: vm && { id: vm.id, status: vm.status },
     };
@@ -51,12 +75,19 @@ async function assertPortSecurityOff(s: E2eServices, leases: number[]): Promise<
         const { network, ports } = await ovnPortSecurity(s.engine, `ovn-vmnet-${n}`);
         assert.equal(network.portSecurityEnabled, false, `ovn-vmnet-${n} has port security off`);
         const mac = proxy.nics.find((x) => x.name === `vmnet${n}`)!.mac;
-        assert.deepEqual(ports.map((p) => [p.macAddress, p.deviceId, p.portSecurityEnabled]), [[mac, proxy.id, false]], `ovn-vmnet-${n}: the proxy's port, off`);
+        assert.deepEqual(
+            ports.map((p) => [p.macAddress, p.deviceId, p.portSecurityEnabled]),
+            [[mac, proxy.id, false]],
+            `ovn-vmnet-${n}: the proxy's port, off`,
+        );
     }
 }
 /** API writes (SSO logins are POSTs too, but change nothing). */
 const apiWrites = (s: EngineStats) =>
-    s.writes - Object.entries(s.requests).filter(([k]) => /sso|services\/sso-logout/.test(k) && !k.startsWith("GET")).reduce((a, [, v]) => a + v, 0);
+    s.writes -
+    Object.entries(s.requests)
+        .filter(([k]) => /sso|services\/sso-logout/.test(k) && !k.startsWith("GET"))
+        .reduce((a, [, v]) => a + v, 0);
 
 describe("end to end: the program on the local embedded default (real Pulumi CLI)", function () {
     this.timeout(600_000);
@@ -76,7 +107,8 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
 
     const sandbox = () => s.local.sandboxDir;
     const vaultItem = () => readKv(s.bao, "kv", ITEM);
-    const leaseConfig = (leases: { from: number; to: number } | number[]) => programStack(s, { leases, upgradeLeases: { from: 1, to: 2 } });
+    const leaseConfig = (leases: { from: number; to: number } | number[]) =>
+        programStack(s, { leases, upgradeLeases: { from: 1, to: 2 } });
 
     before(async () => {
         s = await startServices();
@@ -94,25 +126,53 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
     it("1. up with 3 leases and 2 upgrade leases: engine objects, the Vault item, lease files, DNS answers", async () => {
         // The first preview (every engine id, MAC and the proxy connection still unknown) plans the whole graph.
         const preview = await timed("first preview", () => t.stack.preview());
-        assert.deepEqual(preview.changeSummary, { create: 42 }, "3 leases × 6 + 2 upgrade leases × 2 + 20 fixed resources (incl. the stack)");
-        for (const n of [10, 11, 12]) assert.match(preview.stdout, new RegExp(`OvnNetworkPortSecurity\\s+ovirt-${n}-port-security`), "the preview shows port security per lease");
+        assert.deepEqual(
+            preview.changeSummary,
+            { create: 42 },
+            "3 leases × 6 + 2 upgrade leases × 2 + 20 fixed resources (incl. the stack)",
+        );
+        for (const n of [10, 11, 12])
+            assert.match(
+                preview.stdout,
+                new RegExp(`OvnNetworkPortSecurity\\s+ovirt-${n}-port-security`),
+                "the preview shows port security per lease",
+            );
         const up = await timed("up", () => t.stack.up({ refresh: true }));
         assert.deepEqual(up.summary.resourceChanges, { create: 42 });
         assert.equal(up.summary.result, "succeeded");
         // What the state records: the proxy VM waits for the hosts (it needs one up to start), its template and
         // network lookups do not; every dynamic resource stores the small provider stub (docs/provider.md).
-        const resources = (await t.stack.exportStack()).deployment.resources as Array<{ urn: string; type: string; dependencies?: string[]; outputs?: Record<string, unknown> }>;
+        const resources = (await t.stack.exportStack()).deployment.resources as Array<{
+            urn: string;
+            type: string;
+            dependencies?: string[];
+            outputs?: Record<string, unknown>;
+        }>;
         const deps = (name: string) => resources.find((r) => r.urn.endsWith(`::${name}`))!.dependencies ?? [];
         const hostUrns = resources.filter((r) => r.type === "pulumi-nodejs:dynamic/ovirt:Host").map((r) => r.urn);
         assert.equal(hostUrns.length, 2);
         for (const h of hostUrns) assert.ok(deps("proxy-vm").includes(h), `proxy-vm depends on ${h}`);
-        for (const lookup of ["proxy-template", "proxy-management-profile"]) assert.ok(!deps(lookup).some((d) => hostUrns.includes(d)), `${lookup} does not wait for the hosts`);
-        const providerSizes = resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => [r.urn.replace(/.*::/, ""), JSON.stringify(r.outputs?.__provider ?? "").length] as const);
-        assert.equal(providerSizes.length, 24, "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities), 2 storage domains");
-        assert.ok(providerSizes.every(([, n]) => n > 100 && n < 8_000), `every dynamic resource stores the stub: ${JSON.stringify(providerSizes)}`);
+        for (const lookup of ["proxy-template", "proxy-management-profile"])
+            assert.ok(!deps(lookup).some((d) => hostUrns.includes(d)), `${lookup} does not wait for the hosts`);
+        const providerSizes = resources
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+            .map((r) => [r.urn.replace(/.*::/, ""), JSON.stringify(r.outputs?.__provider ?? "").length] as const);
+        assert.equal(
+            providerSizes.length,
+            24,
+            "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities), 2 storage domains",
+        );
+        assert.ok(
+            providerSizes.every(([, n]) => n > 100 && n < 8_000),
+            `every dynamic resource stores the stub: ${JSON.stringify(providerSizes)}`,
+        );
         await assertPortSecurityOff(s, [10, 11, 12]);
         // the network's flag was off before the proxy's NIC existed: its port was created off, nothing corrected it
-        assert.equal((await ovnStats(s.engine)).requests["neutron PUT /ports/{id}"], undefined, "no port needed a correction");
+        assert.equal(
+            (await ovnStats(s.engine)).requests["neutron PUT /ports/{id}"],
+            undefined,
+            "no port needed a correction",
+        );
         const inv = await inventory(s.engine);
         afterUp = owned(inv);
         assert.deepEqual(Object.keys(afterUp.networks).sort(), ["ovn-vmnet-10", "ovn-vmnet-11", "ovn-vmnet-12"]);
@@ -124,11 +184,20 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         });
         assert.equal(afterUp.vm?.status, "up", "proxy-vm runs");
         const proxyVm = inv.vms.find((v) => v.name === "proxy-vm")!;
-        assert.equal(proxyVm.nics[0].name, "nic1", "the external NIC is the VM's first NIC (eth0, configured by cloud-init)");
-        const nic1Ips = proxyVm.guestDevices.find((d) => d.mac === proxyVm.nics[0].mac)?.ips.map((i) => i.address) ?? [];
+        assert.equal(
+            proxyVm.nics[0].name,
+            "nic1",
+            "the external NIC is the VM's first NIC (eth0, configured by cloud-init)",
+        );
+        const nic1Ips =
+            proxyVm.guestDevices.find((d) => d.mac === proxyVm.nics[0].mac)?.ips.map((i) => i.address) ?? [];
         assert.ok(nic1Ips.length > 0, "the guest agent reports nic1's address");
         assert.equal(up.outputs.proxy.value.address, nic1Ips[0], "the first up knows the proxy's DHCP address");
-        assert.deepEqual([...new Set(up.outputs.dnsRecords.value.map((r: { value: string }) => r.value))], [nic1Ips[0]], "the DNS records point at it");
+        assert.deepEqual(
+            [...new Set(up.outputs.dnsRecords.value.map((r: { value: string }) => r.value))],
+            [nic1Ips[0]],
+            "the DNS records point at it",
+        );
         assert.equal(inv.vms.length, 1, "no other VM");
         for (const n of [10, 11, 12]) {
             const nic = inv.vms[0].nics.find((x) => x.name === `vmnet${n}`)!;
@@ -139,13 +208,26 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const item = await vaultItem();
         assert.ok(item, "the Vault item exists");
         assert.deepEqual(Object.keys(item).sort(), [
-            "ovirt-10.json", "ovirt-11.json", "ovirt-12.json", "ovirt-upgrade-1.json", "ovirt-upgrade-2.json", "ovirt.conf",
-            "pull-secret", "secretsync/target-name", "secretsync/target-namespace", "send-event-to-ovirt.sh", "ssh-privatekey", "ssh-publickey",
+            "ovirt-10.json",
+            "ovirt-11.json",
+            "ovirt-12.json",
+            "ovirt-upgrade-1.json",
+            "ovirt-upgrade-2.json",
+            "ovirt.conf",
+            "pull-secret",
+            "secretsync/target-name",
+            "secretsync/target-namespace",
+            "send-event-to-ovirt.sh",
+            "ssh-privatekey",
+            "ssh-publickey",
         ]);
         for (const n of [10, 11, 12]) {
             const lease = JSON.parse(item[`ovirt-${n}.json`]) as Record<string, unknown>;
             assert.deepEqual(Object.keys(lease).sort(), LEASE_KEYS, `ovirt-${n}.json has exactly the eight keys`);
-            assert.ok(Object.values(lease).every((v) => typeof v === "string"), "every value is a string");
+            assert.ok(
+                Object.values(lease).every((v) => typeof v === "string"),
+                "every value is a string",
+            );
             assert.deepEqual(lease, {
                 cluster_name: `ovirt${n}`,
                 ovirt_network_name: `ovn-vmnet-${n}`,
@@ -158,7 +240,9 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             });
         }
         for (const m of [1, 2]) {
-            assert.deepEqual(JSON.parse(item[`ovirt-upgrade-${m}.json`]), { ovirt_storage_domain_id: afterUp.storageDomains[`ovirt-upgrade-${m}`].id });
+            assert.deepEqual(JSON.parse(item[`ovirt-upgrade-${m}.json`]), {
+                ovirt_storage_domain_id: afterUp.storageDomains[`ovirt-upgrade-${m}`].id,
+            });
         }
         assert.equal(item["pull-secret"], FAKE_PULL_SECRET);
         assert.equal(item["ssh-privatekey"], s.sshd.privateKeyPem);
@@ -168,30 +252,58 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
 
         for (const n of [10, 11, 12]) {
             const port = s.local.localDnsPort + n;
-            assert.equal(dig(port, `api.ovirt${n}.${LOCAL_BASE_DOMAIN}`), ip(n, 30), `lease ${n}'s dnsmasq answers the API name`);
-            assert.equal(dig(port, `console-openshift-console.apps.ovirt${n}.${LOCAL_BASE_DOMAIN}`), ip(n, 32), "and any *.apps name");
+            assert.equal(
+                dig(port, `api.ovirt${n}.${LOCAL_BASE_DOMAIN}`),
+                ip(n, 30),
+                `lease ${n}'s dnsmasq answers the API name`,
+            );
+            assert.equal(
+                dig(port, `console-openshift-console.apps.ovirt${n}.${LOCAL_BASE_DOMAIN}`),
+                ip(n, 32),
+                "and any *.apps name",
+            );
         }
         assert.deepEqual(up.outputs.boskos.value.map((e: { type: string }) => e.type).sort(), [
-            "ovirt-clusterbot-quota-slice", "ovirt-quota-slice", "ovirt-upgrade-quota-slice",
+            "ovirt-clusterbot-quota-slice",
+            "ovirt-quota-slice",
+            "ovirt-upgrade-quota-slice",
         ]);
     });
 
     it("1b. the official Python SDK, reading the engine on its own, sees what the program built", async () => {
-        const run = await runClient("python", [SDK_INVENTORY], { ...connectionEnv(s.engine), OVIRT_CLUSTER: "OCP-45", OVIRT_PROXY_VM: "proxy-vm" });
+        const run = await runClient("python", [SDK_INVENTORY], {
+            ...connectionEnv(s.engine),
+            OVIRT_CLUSTER: "OCP-45",
+            OVIRT_PROXY_VM: "proxy-vm",
+        });
         assert.equal(run.code, 0, run.stderr);
         const seen = JSON.parse(run.stdout) as {
-            networks: Record<string, { provider: string | null; profiles: string[]; in_cluster: boolean; required: boolean | null }>;
-            proxy: { status: string } | null; nics: Record<string, string | null>;
-            storage_domains: Record<string, { type: string; path: string; statuses: string[] }>; hosts: Record<string, string>;
+            networks: Record<
+                string,
+                { provider: string | null; profiles: string[]; in_cluster: boolean; required: boolean | null }
+            >;
+            proxy: { status: string } | null;
+            nics: Record<string, string | null>;
+            storage_domains: Record<string, { type: string; path: string; statuses: string[] }>;
+            hosts: Record<string, string>;
         };
         for (const n of [10, 11, 12]) {
-            assert.deepEqual(seen.networks[`ovn-vmnet-${n}`], { provider: "ovirt-provider-ovn", profiles: [`ovn-vmnet-${n}`], in_cluster: true, required: false });
+            assert.deepEqual(seen.networks[`ovn-vmnet-${n}`], {
+                provider: "ovirt-provider-ovn",
+                profiles: [`ovn-vmnet-${n}`],
+                in_cluster: true,
+                required: false,
+            });
             assert.equal(seen.nics[`vmnet${n}`], `ovn-vmnet-${n}`, `the proxy NIC vmnet${n} is on ovn-vmnet-${n}`);
         }
         assert.deepEqual(Object.keys(seen.nics).sort(), ["nic1", "vmnet10", "vmnet11", "vmnet12"]);
         assert.equal(seen.proxy?.status, "up");
         for (const m of [1, 2]) {
-            assert.deepEqual(seen.storage_domains[`ovirt-upgrade-${m}`]?.statuses, ["active"], `ovirt-upgrade-${m} is attached and active`);
+            assert.deepEqual(
+                seen.storage_domains[`ovirt-upgrade-${m}`]?.statuses,
+                ["active"],
+                `ovirt-upgrade-${m} is attached and active`,
+            );
             assert.equal(seen.storage_domains[`ovirt-upgrade-${m}`]?.type, "nfs");
         }
         const inv = await inventory(s.engine);
@@ -203,7 +315,10 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const ovnBefore = await ovnStats(s.engine);
         const up = await timed("no-change up", () => t.stack.up({ refresh: true }));
         const after = await engineStats(s.engine);
-        const ovnWrites = (x: { requests: Record<string, number> }) => Object.entries(x.requests).filter(([k]) => / PUT /.test(k)).reduce((a, [, v]) => a + v, 0);
+        const ovnWrites = (x: { requests: Record<string, number> }) =>
+            Object.entries(x.requests)
+                .filter(([k]) => / PUT /.test(k))
+                .reduce((a, [, v]) => a + v, 0);
         assert.equal(ovnWrites(await ovnStats(s.engine)), ovnWrites(ovnBefore), "no write to the OVN provider either");
         assert.deepEqual(up.summary.resourceChanges, { same: up.summary.resourceChanges!.same });
         assert.equal(apiWrites(after), apiWrites(before), `no API write: ${JSON.stringify(after.requests)}`);
@@ -214,16 +329,30 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         await leaseConfigOn(t, { from: 10, to: 14 });
         const up = await timed("scale to 5", () => t.stack.up());
         const c = up.summary.resourceChanges!;
-        assert.deepEqual({ create: c.create, update: c.update, replace: c.replace, delete: c.delete }, {
-            create: 12, update: 2, replace: undefined, delete: undefined,
-        }, `2 × (Lease, network, its port security, NIC, its port security, command) created; proxy-haproxy and ci-profile-item updated: ${JSON.stringify(c)}`);
+        assert.deepEqual(
+            { create: c.create, update: c.update, replace: c.replace, delete: c.delete },
+            {
+                create: 12,
+                update: 2,
+                replace: undefined,
+                delete: undefined,
+            },
+            `2 × (Lease, network, its port security, NIC, its port security, command) created; proxy-haproxy and ci-profile-item updated: ${JSON.stringify(c)}`,
+        );
         await assertPortSecurityOff(s, [10, 11, 12, 13, 14]);
         const now = owned(await inventory(s.engine));
         for (const n of [10, 11, 12]) {
-            assert.equal(now.networks[`ovn-vmnet-${n}`], afterUp.networks[`ovn-vmnet-${n}`], `ovn-vmnet-${n} kept its id`);
+            assert.equal(
+                now.networks[`ovn-vmnet-${n}`],
+                afterUp.networks[`ovn-vmnet-${n}`],
+                `ovn-vmnet-${n} kept its id`,
+            );
             assert.equal(now.nics[`vmnet${n}`], afterUp.nics[`vmnet${n}`], `vmnet${n} kept its id`);
         }
-        assert.deepEqual(Object.keys(now.networks).sort(), [10, 11, 12, 13, 14].map((n) => `ovn-vmnet-${n}`));
+        assert.deepEqual(
+            Object.keys(now.networks).sort(),
+            [10, 11, 12, 13, 14].map((n) => `ovn-vmnet-${n}`),
+        );
         assert.equal(now.vm?.id, afterUp.vm?.id, "the proxy VM is the same");
         assert.deepEqual(now.storageDomains, afterUp.storageDomains);
         const item = (await vaultItem())!;
@@ -232,26 +361,54 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             assert.equal(dig(s.local.localDnsPort + n, `api.ovirt${n}.${LOCAL_BASE_DOMAIN}`), ip(n, 30));
         }
         dnsmasqPids = Object.fromEntries(
-            [10, 11, 12, 13, 14].map((n) => [n, Number(fs.readFileSync(path.join(sandbox(), "run", `dnsmasq-ovirt-${n}.pid`), "utf8"))]),
+            [10, 11, 12, 13, 14].map((n) => [
+                n,
+                Number(fs.readFileSync(path.join(sandbox(), "run", `dnsmasq-ovirt-${n}.pid`), "utf8")),
+            ]),
         );
-        assert.ok(Object.values(dnsmasqPids).every((p) => alive(p)), "every lease's dnsmasq runs");
+        assert.ok(
+            Object.values(dnsmasqPids).every((p) => alive(p)),
+            "every lease's dnsmasq runs",
+        );
     });
 
     it("4. scale to 2: exactly the removed leases' objects, keys and dnsmasq processes are gone", async () => {
         await leaseConfigOn(t, [10, 11]);
         const up = await timed("scale to 2", () => t.stack.up());
         const c = up.summary.resourceChanges!;
-        assert.deepEqual({ create: c.create, update: c.update, replace: c.replace, delete: c.delete }, {
-            create: undefined, update: 2, replace: undefined, delete: 18,
-        }, JSON.stringify(c));
+        assert.deepEqual(
+            { create: c.create, update: c.update, replace: c.replace, delete: c.delete },
+            {
+                create: undefined,
+                update: 2,
+                replace: undefined,
+                delete: 18,
+            },
+            JSON.stringify(c),
+        );
         const now = owned(await inventory(s.engine));
-        assert.deepEqual(now.networks, { "ovn-vmnet-10": afterUp.networks["ovn-vmnet-10"], "ovn-vmnet-11": afterUp.networks["ovn-vmnet-11"] });
-        assert.deepEqual(now.nics, { nic1: afterUp.nics.nic1, vmnet10: afterUp.nics.vmnet10, vmnet11: afterUp.nics.vmnet11 });
+        assert.deepEqual(now.networks, {
+            "ovn-vmnet-10": afterUp.networks["ovn-vmnet-10"],
+            "ovn-vmnet-11": afterUp.networks["ovn-vmnet-11"],
+        });
+        assert.deepEqual(now.nics, {
+            nic1: afterUp.nics.nic1,
+            vmnet10: afterUp.nics.vmnet10,
+            vmnet11: afterUp.nics.vmnet11,
+        });
         const item = (await vaultItem())!;
-        assert.deepEqual(Object.keys(item).filter((k) => /^ovirt-\d+\.json$/.test(k)).sort(), ["ovirt-10.json", "ovirt-11.json"]);
+        assert.deepEqual(
+            Object.keys(item)
+                .filter((k) => /^ovirt-\d+\.json$/.test(k))
+                .sort(),
+            ["ovirt-10.json", "ovirt-11.json"],
+        );
         for (const n of [12, 13, 14]) {
             assert.equal(alive(dnsmasqPids[n]), false, `lease ${n}'s dnsmasq is stopped`);
-            assert.ok(!fs.existsSync(path.join(sandbox(), "etc/dnsmasq-leases", `ovirt-${n}.conf`)), `ovirt-${n}.conf removed`);
+            assert.ok(
+                !fs.existsSync(path.join(sandbox(), "etc/dnsmasq-leases", `ovirt-${n}.conf`)),
+                `ovirt-${n}.conf removed`,
+            );
         }
         for (const n of [10, 11]) assert.ok(alive(dnsmasqPids[n]), `lease ${n}'s dnsmasq still runs (not restarted)`);
     });
@@ -261,10 +418,22 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const { default: axios } = await import("axios");
         const https = await import("node:https");
         const httpsAgent = new https.Agent({ ca: s.engine.caPem });
-        const tok = await axios.post(`${s.engine.ovnAuthUrl}/tokens`, { auth: { passwordCredentials: { username: s.engine.username, password: s.engine.password } } }, { httpsAgent });
+        const tok = await axios.post(
+            `${s.engine.ovnAuthUrl}/tokens`,
+            { auth: { passwordCredentials: { username: s.engine.username, password: s.engine.password } } },
+            { httpsAgent },
+        );
         const headers = { "X-Auth-Token": tok.data.access.token.id };
-        await axios.put(`${s.engine.ovnNetworkUrl}/networks/${network.id}`, { network: { port_security_enabled: true } }, { httpsAgent, headers });
-        await axios.put(`${s.engine.ovnNetworkUrl}/ports/${ports[0].id}`, { port: { port_security_enabled: true } }, { httpsAgent, headers });
+        await axios.put(
+            `${s.engine.ovnNetworkUrl}/networks/${network.id}`,
+            { network: { port_security_enabled: true } },
+            { httpsAgent, headers },
+        );
+        await axios.put(
+            `${s.engine.ovnNetworkUrl}/ports/${ports[0].id}`,
+            { port: { port_security_enabled: true } },
+            { httpsAgent, headers },
+        );
         const up = await timed("drift up", () => t.stack.up({ refresh: true }));
         assert.equal(up.summary.resourceChanges!.update, 2, JSON.stringify(up.summary.resourceChanges));
         await assertPortSecurityOff(s, [10, 11]);
@@ -273,7 +442,10 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
     it("5. neither `preview --diff` output nor the state holds a secret value", async () => {
         await leaseConfigOn(t, [10, 11, 12]); // a pending change, so the diff shows the profile item and haproxy
         const preview = await timed("preview --diff", () => t.stack.preview({ diff: true }));
-        assert.ok(/ci-profile-item/.test(preview.stdout) && /proxy-haproxy/.test(preview.stdout), "the diff shows the changing resources");
+        assert.ok(
+            /ci-profile-item/.test(preview.stdout) && /proxy-haproxy/.test(preview.stdout),
+            "the diff shows the changing resources",
+        );
         const haproxyCfg = fs.readFileSync(path.join(sandbox(), "etc/haproxy/haproxy.cfg"), "utf8");
         const statsPassword = /stats auth [^:\s]+:(\S+)/.exec(haproxyCfg)?.[1];
         assert.ok(statsPassword && statsPassword.length >= 16, "the generated stats password is in haproxy.cfg");
@@ -285,13 +457,21 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             "the pull secret's auth": JSON.parse(FAKE_PULL_SECRET).auths["registry.invalid"].auth,
             "the stats password": statsPassword,
             ...Object.fromEntries(
-                s.sshd.privateKeyPem.split("\n").filter((l) => l && !l.startsWith("-----")).map((l, i) => [`line ${i + 1} of the ssh private key`, l]),
+                s.sshd.privateKeyPem
+                    .split("\n")
+                    .filter((l) => l && !l.startsWith("-----"))
+                    .map((l, i) => [`line ${i + 1} of the ssh private key`, l]),
             ),
         };
         // exportStack() runs `pulumi stack export --show-secrets`: secrets come back decrypted, inside their secret
         // envelopes. Outside an envelope no secret may appear; `pulumi stack export` (no flag) must hold none at all.
         const exported = JSON.stringify(withoutSecretEnvelopes(await t.stack.exportStack()));
-        const plainExport = execFileSync("pulumi", ["stack", "export", "--stack", t.stack.name], { cwd: t.workDir, env: { ...process.env, ...t.env }, encoding: "utf8", maxBuffer: 64 << 20 });
+        const plainExport = execFileSync("pulumi", ["stack", "export", "--stack", t.stack.name], {
+            cwd: t.workDir,
+            env: { ...process.env, ...t.env },
+            encoding: "utf8",
+            maxBuffer: 64 << 20,
+        });
         const texts: [string, string][] = [
             ["preview --diff output", preview.stdout + preview.stderr],
             ["exportStack() outside secret envelopes", exported],
@@ -307,13 +487,19 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
     });
 
     it("6. destroy leaves the engine with its seed inventory and removes the Vault item", async () => {
-        const pids = fs.readdirSync(path.join(sandbox(), "run")).filter((f) => f.endsWith(".pid"))
+        const pids = fs
+            .readdirSync(path.join(sandbox(), "run"))
+            .filter((f) => f.endsWith(".pid"))
             .map((f) => Number(fs.readFileSync(path.join(sandbox(), "run", f), "utf8")));
         await timed("destroy", () => t.stack.destroy());
         assert.deepEqual(comparable(await inventory(s.engine)), comparable(defaultSeed()));
         assert.equal(await vaultItem(), undefined, "the Vault item is gone");
         assert.deepEqual(pids.filter(alive), [], "dnsmasq and haproxy are stopped");
-        assert.deepEqual(treeFiles(sandbox()).map(([f]) => f), [], "the sandbox holds no file");
+        assert.deepEqual(
+            treeFiles(sandbox()).map(([f]) => f),
+            [],
+            "the sandbox holds no file",
+        );
     });
 });
 
@@ -327,15 +513,27 @@ async function leaseConfigOn(t: E2eStack, leases: { from: number; to: number } |
 
 /** The deployment with every secret envelope (`{"4dabf18193072939515e22adb298388d": ..., plaintext}`) replaced. */
 function withoutSecretEnvelopes(x: unknown): unknown {
-    return JSON.parse(JSON.stringify(x), (_k, v) => (v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? "[secret]" : v));
+    return JSON.parse(JSON.stringify(x), (_k, v) =>
+        v && typeof v === "object" && "4dabf18193072939515e22adb298388d" in v ? "[secret]" : v,
+    );
 }
 
 /** The inventory's entities without what time and counters change (events, jobs, history, clocks). */
 function comparable(inv: State) {
-    const strip = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v) => (/^(creationTime|startedAt)$/.test(k) ? undefined : v)));
+    const strip = (x: unknown): unknown =>
+        JSON.parse(JSON.stringify(x, (k, v) => (/^(creationTime|startedAt)$/.test(k) ? undefined : v)));
     return strip({
-        dataCenters: inv.dataCenters, clusters: inv.clusters, hosts: inv.hosts, storageDomains: inv.storageDomains, networks: inv.networks,
-        vnicProfiles: inv.vnicProfiles, providers: inv.providers, templates: inv.templates, vms: inv.vms, disks: inv.disks,
-        affinityGroups: inv.affinityGroups, tags: inv.tags,
+        dataCenters: inv.dataCenters,
+        clusters: inv.clusters,
+        hosts: inv.hosts,
+        storageDomains: inv.storageDomains,
+        networks: inv.networks,
+        vnicProfiles: inv.vnicProfiles,
+        providers: inv.providers,
+        templates: inv.templates,
+        vms: inv.vms,
+        disks: inv.disks,
+        affinityGroups: inv.affinityGroups,
+        tags: inv.tags,
     });
 }

@@ -4,7 +4,9 @@ import { SEED, api, raw, start, waitStatus } from "./helpers";
 
 describe("emulator: admin endpoint", () => {
     let e: RunningEngine;
-    before(async () => { e = await start(); });
+    before(async () => {
+        e = await start();
+    });
     after(async () => e.stop());
 
     it("counts requests per method and path template, SSO logins, reads and writes; reset zeroes them and restores the seed", async () => {
@@ -32,9 +34,17 @@ describe("emulator: admin endpoint", () => {
 
     it("mutate changes an entity behind the client's back (drift) or deletes it", async () => {
         const c = await api(e);
-        const vm = await c.post("/vms", { name: "drifter", cluster: { id: SEED.ciCluster }, template: { id: SEED.blank } });
+        const vm = await c.post("/vms", {
+            name: "drifter",
+            cluster: { id: SEED.ciCluster },
+            template: { id: SEED.blank },
+        });
         await waitStatus(c, `/vms/${vm.data.id}`, "down");
-        const m = await raw(e).post("/__admin/mutate", { kind: "vms", name: "drifter", set: { memory: 2 * 1024 ** 3, description: "changed" } });
+        const m = await raw(e).post("/__admin/mutate", {
+            kind: "vms",
+            name: "drifter",
+            set: { memory: 2 * 1024 ** 3, description: "changed" },
+        });
         assert.equal(m.status, 200);
         const after = await c.get(`/vms/${vm.data.id}`);
         assert.equal(after.data.memory, String(2 * 1024 ** 3));
@@ -42,16 +52,33 @@ describe("emulator: admin endpoint", () => {
         await raw(e).post("/__admin/mutate", { kind: "vms", id: vm.data.id, delete: true });
         assert.equal((await c.get(`/vms/${vm.data.id}`)).status, 404);
         assert.equal((await raw(e).post("/__admin/mutate", { kind: "vms", id: "nope", set: {} })).status, 404);
-        assert.equal((await raw(e).post("/__admin/mutate", "{bad", { headers: { "Content-Type": "application/json" }, transformRequest: [(d) => d] })).status, 400);
+        assert.equal(
+            (
+                await raw(e).post("/__admin/mutate", "{bad", {
+                    headers: { "Content-Type": "application/json" },
+                    transformRequest: [(d) => d],
+                })
+            ).status,
+            400,
+        );
     });
 
     it("never crashes on hostile input", async () => {
         const c = await api(e);
-        for (const body of ["[]", "null", "\"str\"", "{\"name\": {\"nested\": 1}}", "{\"name\":\"x\",\"cluster\":5,\"template\":[]}"]) {
+        for (const body of [
+            "[]",
+            "null",
+            '"str"',
+            '{"name": {"nested": 1}}',
+            '{"name":"x","cluster":5,"template":[]}',
+        ]) {
             const r = await c.post("/vms", body, { transformRequest: [(d) => d] });
             assert.ok(r.status >= 400 && r.status < 500, `${body} → ${r.status} ${JSON.stringify(r.data)}`);
         }
-        assert.equal((await c.post(`/vms/${SEED.blank}/start`, "garbage", { transformRequest: [(d) => d] })).status, 400);
+        assert.equal(
+            (await c.post(`/vms/${SEED.blank}/start`, "garbage", { transformRequest: [(d) => d] })).status,
+            400,
+        );
         assert.equal((await c.get("/vms?max=abc")).status, 400);
         assert.equal((await c.get("/vms?search=%22unterminated")).status, 400);
         assert.equal((await c.get("/%E0%A4%A")).status, 400, "malformed URL encoding");

@@ -4,9 +4,13 @@ import { api, raw, start } from "./helpers";
 
 describe("emulator: fault injection", () => {
     let e: RunningEngine;
-    before(async () => { e = await start(); });
+    before(async () => {
+        e = await start();
+    });
     after(async () => e.stop());
-    afterEach(async () => { await raw(e).delete("/__admin/faults"); });
+    afterEach(async () => {
+        await raw(e).delete("/__admin/faults");
+    });
 
     async function statuses(n: number): Promise<number[]> {
         const c = await api(e);
@@ -42,17 +46,26 @@ describe("emulator: fault injection", () => {
 
     it("reset destroys the socket; slow delays; lock409 gives the engine's lock text; expireToken forces a 401", async () => {
         const c = await api(e);
-        await raw(e).post("/__admin/faults", { rules: [{ method: "GET", path: "^/ovirt-engine/api/hosts$", kind: "reset" }] });
+        await raw(e).post("/__admin/faults", {
+            rules: [{ method: "GET", path: "^/ovirt-engine/api/hosts$", kind: "reset" }],
+        });
         await assert.rejects(c.get("/hosts"), /socket hang up|ECONNRESET/);
-        await raw(e).post("/__admin/faults", { rules: [{ path: "^/ovirt-engine/api/clusters$", kind: "slow", delayMs: 150 }] });
+        await raw(e).post("/__admin/faults", {
+            rules: [{ path: "^/ovirt-engine/api/clusters$", kind: "slow", delayMs: 150 }],
+        });
         const t0 = Date.now();
         assert.equal((await c.get("/clusters")).status, 200);
         assert.ok(Date.now() - t0 >= 140);
         await raw(e).post("/__admin/faults", { rules: [{ method: "POST", path: "/start$", kind: "lock409" }] });
         const lk = await c.post("/vms/11111111-2222-3333-4444-555555555555/start", {});
         assert.equal(lk.status, 409);
-        assert.deepEqual(lk.data, { reason: "Operation Failed", detail: "[Cannot run VM. Related operation is currently in progress. Please try again later.]" });
-        await raw(e).post("/__admin/faults", { rules: [{ path: "^/ovirt-engine/api/tags$", kind: "expireToken", times: 1 }] });
+        assert.deepEqual(lk.data, {
+            reason: "Operation Failed",
+            detail: "[Cannot run VM. Related operation is currently in progress. Please try again later.]",
+        });
+        await raw(e).post("/__admin/faults", {
+            rules: [{ path: "^/ovirt-engine/api/tags$", kind: "expireToken", times: 1 }],
+        });
         assert.equal((await c.get("/tags")).status, 401);
         assert.equal((await c.get("/datacenters")).status, 401, "the token stays expired");
     });

@@ -17,13 +17,26 @@ export function agent(e: RunningEngine): https.Agent {
 
 /** Raw client: verifies TLS against the emulator's CA; never throws on HTTP status. */
 export function raw(e: RunningEngine): AxiosInstance {
-    return axios.create({ baseURL: e.url, httpsAgent: agent(e), validateStatus: () => true, timeout: 10_000, transitional: { silentJSONParsing: true } });
+    return axios.create({
+        baseURL: e.url,
+        httpsAgent: agent(e),
+        validateStatus: () => true,
+        timeout: 10_000,
+        transitional: { silentJSONParsing: true },
+    });
 }
 
 export async function token(e: RunningEngine): Promise<string> {
-    const r = await raw(e).post("/ovirt-engine/sso/oauth/token",
-        new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api", username: e.username, password: e.password }),
-        { headers: { Accept: "application/json" } });
+    const r = await raw(e).post(
+        "/ovirt-engine/sso/oauth/token",
+        new URLSearchParams({
+            grant_type: "password",
+            scope: "ovirt-app-api",
+            username: e.username,
+            password: e.password,
+        }),
+        { headers: { Accept: "application/json" } },
+    );
     if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.data)}`);
     return r.data.access_token as string;
 }
@@ -32,12 +45,25 @@ export async function token(e: RunningEngine): Promise<string> {
 export async function api(e: RunningEngine): Promise<AxiosInstance> {
     const t = await token(e);
     return axios.create({
-        baseURL: e.apiUrl, httpsAgent: agent(e), validateStatus: () => true, timeout: 10_000,
-        headers: { Authorization: `Bearer ${t}`, Accept: "application/json", "Content-Type": "application/json", Version: "4" },
+        baseURL: e.apiUrl,
+        httpsAgent: agent(e),
+        validateStatus: () => true,
+        timeout: 10_000,
+        headers: {
+            Authorization: `Bearer ${t}`,
+            Accept: "application/json",
+            "Content-Type": "application/json",
+            Version: "4",
+        },
     });
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 5000, everyMs = 10): Promise<T> {
+export async function waitFor<T>(
+    what: string,
+    fn: () => Promise<T | undefined>,
+    timeoutMs = 5000,
+    everyMs = 10,
+): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
         const v = await fn();
@@ -47,11 +73,20 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined>,
     }
 }
 
-export async function waitStatus(c: AxiosInstance, url: string, status: string, timeoutMs = 5000): Promise<AxiosResponse> {
-    return waitFor(`${url} to be ${status}`, async () => {
-        const r = await c.get(url);
-        return r.status === 200 && r.data.status === status ? r : undefined;
-    }, timeoutMs);
+export async function waitStatus(
+    c: AxiosInstance,
+    url: string,
+    status: string,
+    timeoutMs = 5000,
+): Promise<AxiosResponse> {
+    return waitFor(
+        `${url} to be ${status}`,
+        async () => {
+            const r = await c.get(url);
+            return r.status === 200 && r.data.status === status ? r : undefined;
+        },
+        timeoutMs,
+    );
 }
 
 export async function history(e: RunningEngine, id: string): Promise<string[]> {
@@ -72,4 +107,6 @@ export const SEED = {
 };
 
 /** Operation Failed fault detail in brackets. */
-export function failed(detail: string) { return { reason: "Operation Failed", detail: `[${detail}]` }; }
+export function failed(detail: string) {
+    return { reason: "Operation Failed", detail: `[${detail}]` };
+}

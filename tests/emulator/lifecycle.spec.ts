@@ -6,13 +6,19 @@ import { SEED, api, failed, history, raw, start, waitFor, waitStatus } from "./h
 describe("emulator: lifecycles (instant latency)", () => {
     let e: RunningEngine;
     let c: AxiosInstance;
-    before(async () => { e = await start(); c = await api(e); });
+    before(async () => {
+        e = await start();
+        c = await api(e);
+    });
     after(async () => e.stop());
     beforeEach(async () => e.reset());
 
     async function addHost(name: string, address: string, q = "") {
-        const r = await c.post(`/hosts${q}`, { name, address, cluster: { name: "OCP-45" }, ssh: { authentication_method: "publickey", port: "22" } },
-            { headers: { "Correlation-Id": `add-${name}` } });
+        const r = await c.post(
+            `/hosts${q}`,
+            { name, address, cluster: { name: "OCP-45" }, ssh: { authentication_method: "publickey", port: "22" } },
+            { headers: { "Correlation-Id": `add-${name}` } },
+        );
         assert.equal(r.status, 201, JSON.stringify(r.data));
         assert.equal(r.data.status, "installing");
         return r.data.id as string;
@@ -44,11 +50,17 @@ describe("emulator: lifecycles (instant latency)", () => {
             await waitStatus(c, `/hosts/${id}`, "up");
             const rm = await c.delete(`/hosts/${id}`);
             assert.equal(rm.status, 409);
-            assert.deepEqual(rm.data, failed("Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first."));
+            assert.deepEqual(
+                rm.data,
+                failed("Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first."),
+            );
             const act = await c.post(`/hosts/${id}/activate`, {});
             assert.equal(act.status, 409);
             assert.equal(act.data.status, "failed");
-            assert.equal(act.data.fault.detail, "[Cannot activate Host. Operation can be performed only when Host status is Maintenance.]");
+            assert.equal(
+                act.data.fault.detail,
+                "[Cannot activate Host. Operation can be performed only when Host status is Maintenance.]",
+            );
             const d = await c.post(`/hosts/${id}/deactivate`, {});
             assert.equal(d.status, 200);
             assert.equal(d.data.status, "complete");
@@ -58,7 +70,10 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.deepEqual((await history(e, id)).slice(-2), ["preparing_for_maintenance", "maintenance"]);
             const again = await c.post(`/hosts/${id}/deactivate`, {});
             assert.equal(again.status, 409);
-            assert.equal(again.data.fault.detail, "[Cannot maintenance Host. Operation can be performed only when Host status is Up.]");
+            assert.equal(
+                again.data.fault.detail,
+                "[Cannot maintenance Host. Operation can be performed only when Host status is Up.]",
+            );
             assert.equal((await c.post(`/hosts/${id}/activate`, {})).status, 200);
             await waitStatus(c, `/hosts/${id}`, "up");
             await c.post(`/hosts/${id}/deactivate`, {});
@@ -78,7 +93,12 @@ describe("emulator: lifecycles (instant latency)", () => {
 
         it("refuses a duplicate name with 409 and missing fields with Incomplete parameters", async () => {
             await addHost("dup", SEED.baremetal(9));
-            const r = await c.post("/hosts", { name: "dup", address: SEED.baremetal(10), cluster: { id: SEED.ciCluster }, root_password: "x" });
+            const r = await c.post("/hosts", {
+                name: "dup",
+                address: SEED.baremetal(10),
+                cluster: { id: SEED.ciCluster },
+                root_password: "x",
+            });
             assert.equal(r.status, 409);
             assert.match(r.data.detail, /^\[Cannot add Host\. The Host name is already in use/);
             const inc = await c.post("/hosts", { name: "x" });
@@ -87,8 +107,13 @@ describe("emulator: lifecycles (instant latency)", () => {
     });
 
     describe("storage domains", () => {
-        const nfs = (name: string) => ({ name, type: "data", host: { name: "baremetal04" }, storage_format: "v5",
-            storage: { type: "nfs", address: "nfs.example.lan", path: `/exports/${name}`, nfs_version: "auto" } });
+        const nfs = (name: string) => ({
+            name,
+            type: "data",
+            host: { name: "baremetal04" },
+            storage_format: "v5",
+            storage: { type: "nfs", address: "nfs.example.lan", path: `/exports/${name}`, nfs_version: "auto" },
+        });
 
         it("create → unattached; attach locked → maintenance → activating → active; deactivate; detach; remove", async () => {
             const r = await c.post("/storagedomains", nfs("upgrade-1"));
@@ -103,31 +128,50 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.deepEqual(await history(e, `${id}@${SEED.ciDc}`), ["locked", "maintenance", "activating", "active"]);
             const top = await c.get(`/storagedomains/${id}`);
             assert.equal(top.data.status, undefined, "top-level status is omitted once attached");
-            assert.deepEqual(top.data.data_centers.data_center.map((d: { id: string }) => d.id), [SEED.ciDc]);
+            assert.deepEqual(
+                top.data.data_centers.data_center.map((d: { id: string }) => d.id),
+                [SEED.ciDc],
+            );
             assert.equal(top.data.master, "false", "the seed NFS domain stays master");
 
             const det = await c.delete(`/datacenters/${SEED.ciDc}/storagedomains/${id}`);
             assert.equal(det.status, 409);
-            assert.deepEqual(det.data, failed("Cannot detach Storage. The relevant Storage Domain's status is Active."));
+            assert.deepEqual(
+                det.data,
+                failed("Cannot detach Storage. The relevant Storage Domain's status is Active."),
+            );
             const rmAttached = await c.delete(`/storagedomains/${id}?host=baremetal04`);
             assert.equal(rmAttached.status, 409);
-            assert.deepEqual(rmAttached.data, failed("Cannot remove Storage. The relevant Storage Domain's status is Active."));
+            assert.deepEqual(
+                rmAttached.data,
+                failed("Cannot remove Storage. The relevant Storage Domain's status is Active."),
+            );
 
             const d = await c.post(`/datacenters/${SEED.ciDc}/storagedomains/${id}/deactivate`, {});
             assert.equal(d.status, 200);
             assert.equal(d.data.storage_domain.id, id);
             await waitStatus(c, `/datacenters/${SEED.ciDc}/storagedomains/${id}`, "maintenance");
-            assert.deepEqual((await history(e, `${id}@${SEED.ciDc}`)).slice(-3), ["locked", "preparing_for_maintenance", "maintenance"]);
+            assert.deepEqual((await history(e, `${id}@${SEED.ciDc}`)).slice(-3), [
+                "locked",
+                "preparing_for_maintenance",
+                "maintenance",
+            ]);
             const a2 = await c.post(`/datacenters/${SEED.ciDc}/storagedomains/${id}/activate`, {});
             assert.equal(a2.status, 200);
             await waitStatus(c, `/datacenters/${SEED.ciDc}/storagedomains/${id}`, "active");
             const a3 = await c.post(`/datacenters/${SEED.ciDc}/storagedomains/${id}/activate`, {});
             assert.equal(a3.status, 409);
-            assert.deepEqual(a3.data, { status: "failed", fault: failed("Cannot activate Storage. The relevant Storage Domain's status is Active.") });
+            assert.deepEqual(a3.data, {
+                status: "failed",
+                fault: failed("Cannot activate Storage. The relevant Storage Domain's status is Active."),
+            });
             await c.post(`/datacenters/${SEED.ciDc}/storagedomains/${id}/deactivate`, { force: "true" });
             await waitStatus(c, `/datacenters/${SEED.ciDc}/storagedomains/${id}`, "maintenance");
             assert.equal((await c.delete(`/datacenters/${SEED.ciDc}/storagedomains/${id}`)).status, 200);
-            await waitFor("detach", async () => (await c.get(`/datacenters/${SEED.ciDc}/storagedomains/${id}`)).status === 404 || undefined);
+            await waitFor(
+                "detach",
+                async () => (await c.get(`/datacenters/${SEED.ciDc}/storagedomains/${id}`)).status === 404 || undefined,
+            );
             assert.equal((await c.get(`/storagedomains/${id}`)).data.status, "unattached");
 
             const noHost = await c.delete(`/storagedomains/${id}`);
@@ -140,14 +184,27 @@ describe("emulator: lifecycles (instant latency)", () => {
         });
 
         it("the first domain initialises a data center: master, DC up", async () => {
-            const dc = await c.post("/datacenters", { name: "fresh", local: "false", version: { major: "4", minor: "7" } });
+            const dc = await c.post("/datacenters", {
+                name: "fresh",
+                local: "false",
+                version: { major: "4", minor: "7" },
+            });
             assert.equal(dc.data.status, "uninitialized");
-            const cl = await c.post("/clusters", { name: "fresh", data_center: { id: dc.data.id }, cpu: { type: "Intel Cascadelake Server Family", architecture: "x86_64" } });
+            const cl = await c.post("/clusters", {
+                name: "fresh",
+                data_center: { id: dc.data.id },
+                cpu: { type: "Intel Cascadelake Server Family", architecture: "x86_64" },
+            });
             assert.equal(cl.status, 201);
             const sd = await c.post("/storagedomains", nfs("fresh-sd"));
             const noHostInDc = await c.post(`/datacenters/${dc.data.id}/storagedomains`, { id: sd.data.id });
             assert.equal(noHostInDc.status, 409);
-            const h = await c.post("/hosts", { name: "bm01", address: SEED.baremetal(1), cluster: { id: cl.data.id }, root_password: "x" });
+            const h = await c.post("/hosts", {
+                name: "bm01",
+                address: SEED.baremetal(1),
+                cluster: { id: cl.data.id },
+                root_password: "x",
+            });
             await waitStatus(c, `/hosts/${h.data.id}`, "up");
             await c.post(`/datacenters/${dc.data.id}/storagedomains`, { id: sd.data.id });
             await waitStatus(c, `/datacenters/${dc.data.id}/storagedomains/${sd.data.id}`, "active");
@@ -157,7 +214,11 @@ describe("emulator: lifecycles (instant latency)", () => {
 
         it("destroy removes the record without a host; host must be up to remove", async () => {
             const sd = await c.post("/storagedomains", nfs("destroy-me"));
-            const h = await c.post("/hosts", { name: "bm02", address: SEED.baremetal(2), cluster: { id: SEED.ciCluster }, root_password: "x" }, { params: { activate: "false" } });
+            const h = await c.post(
+                "/hosts",
+                { name: "bm02", address: SEED.baremetal(2), cluster: { id: SEED.ciCluster }, root_password: "x" },
+                { params: { activate: "false" } },
+            );
             await waitStatus(c, `/hosts/${h.data.id}`, "maintenance");
             const down = await c.delete(`/storagedomains/${sd.data.id}?host=bm02`);
             assert.equal(down.status, 409);
@@ -171,36 +232,83 @@ describe("emulator: lifecycles (instant latency)", () => {
         it("OVN network with a same-named vNIC profile, assigned to the cluster as not required", async () => {
             const prov = await c.get("/openstacknetworkproviders");
             assert.equal(prov.data.openstack_network_provider[0].name, "ovirt-provider-ovn");
-            const n = await c.post("/networks", { name: "ovn-vmnet-12", data_center: { id: SEED.ciDc }, usages: { usage: ["vm"] }, external_provider: { id: SEED.ovn } });
+            const n = await c.post("/networks", {
+                name: "ovn-vmnet-12",
+                data_center: { id: SEED.ciDc },
+                usages: { usage: ["vm"] },
+                external_provider: { id: SEED.ovn },
+            });
             assert.equal(n.status, 201);
             assert.equal(n.data.external_provider.id, SEED.ovn);
             assert.deepEqual(n.data.usages, { usage: ["vm"] });
-            const profiles = (await c.get("/vnicprofiles")).data.vnic_profile.filter((p: { network: { id: string } }) => p.network.id === n.data.id);
-            assert.deepEqual(profiles.map((p: { name: string }) => p.name), ["ovn-vmnet-12"]);
+            const profiles = (await c.get("/vnicprofiles")).data.vnic_profile.filter(
+                (p: { network: { id: string } }) => p.network.id === n.data.id,
+            );
+            assert.deepEqual(
+                profiles.map((p: { name: string }) => p.name),
+                ["ovn-vmnet-12"],
+            );
             assert.equal((await c.get(`/networks/${n.data.id}/vnicprofiles`)).data.vnic_profile.length, 1);
             const cn = await c.post(`/clusters/${SEED.ciCluster}/networks`, { id: n.data.id, required: "false" });
             assert.equal(cn.status, 201);
             assert.equal(cn.data.required, "false");
             assert.equal((await c.get(`/clusters/${SEED.ciCluster}/networks/${n.data.id}`)).data.required, "false");
-            assert.equal((await c.get(`/openstacknetworkproviders/${SEED.ovn}/networks`)).data.openstack_network.length, 1);
+            assert.equal(
+                (await c.get(`/openstacknetworkproviders/${SEED.ovn}/networks`)).data.openstack_network.length,
+                1,
+            );
             const dup = await c.post("/networks", { name: "ovn-vmnet-12", data_center: { id: SEED.ciDc } });
             assert.equal(dup.status, 409);
             assert.equal((await c.delete(`/clusters/${SEED.ciCluster}/networks/${n.data.id}`)).status, 200);
             assert.equal((await c.delete(`/networks/${n.data.id}`)).status, 200);
-            assert.deepEqual((await c.get(`/vnicprofiles`)).data.vnic_profile.filter((p: { network: { id: string } }) => p.network.id === n.data.id), []);
+            assert.deepEqual(
+                (await c.get(`/vnicprofiles`)).data.vnic_profile.filter(
+                    (p: { network: { id: string } }) => p.network.id === n.data.id,
+                ),
+                [],
+            );
         });
     });
 
     describe("VMs", () => {
         async function proxyVm(name = "proxy-vm") {
-            const r = await c.post("/vms", {
-                name, cluster: { id: SEED.ciCluster }, template: { name: "centos-stream-9" }, memory: String(8 * 1024 ** 3),
-                cpu: { topology: { sockets: "2", cores: "2", threads: "1" } }, os: { type: "rhel_9x64" }, type: "server",
-                high_availability: { enabled: "true", priority: "1" }, placement_policy: { affinity: "migratable" },
-                initialization: { host_name: "proxy", user_name: "root", authorized_ssh_keys: "ssh-ed25519 AAAA test", custom_script: "#cloud-config\n",
-                    dns_servers: "8.8.8.8", nic_configurations: { nic_configuration: [{ name: "eth0", on_boot: "true", boot_protocol: "static",
-                        ip: { address: "10.1.2.3", netmask: "255.255.255.0", gateway: "10.1.2.1", version: "v4" } }] } },
-            }, { headers: { "Correlation-Id": `vm-${name}` } });
+            const r = await c.post(
+                "/vms",
+                {
+                    name,
+                    cluster: { id: SEED.ciCluster },
+                    template: { name: "centos-stream-9" },
+                    memory: String(8 * 1024 ** 3),
+                    cpu: { topology: { sockets: "2", cores: "2", threads: "1" } },
+                    os: { type: "rhel_9x64" },
+                    type: "server",
+                    high_availability: { enabled: "true", priority: "1" },
+                    placement_policy: { affinity: "migratable" },
+                    initialization: {
+                        host_name: "proxy",
+                        user_name: "root",
+                        authorized_ssh_keys: "ssh-ed25519 AAAA test",
+                        custom_script: "#cloud-config\n",
+                        dns_servers: "8.8.8.8",
+                        nic_configurations: {
+                            nic_configuration: [
+                                {
+                                    name: "eth0",
+                                    on_boot: "true",
+                                    boot_protocol: "static",
+                                    ip: {
+                                        address: "10.1.2.3",
+                                        netmask: "255.255.255.0",
+                                        gateway: "10.1.2.1",
+                                        version: "v4",
+                                    },
+                                },
+                            ],
+                        },
+                    },
+                },
+                { headers: { "Correlation-Id": `vm-${name}` } },
+            );
             assert.equal(r.status, 201, JSON.stringify(r.data));
             return r;
         }
@@ -219,16 +327,27 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.equal(das.data.disk_attachment[0].bootable, "true");
             const disk = await c.get(`/disks/${das.data.disk_attachment[0].disk.id}`);
             assert.equal(disk.data.status, "ok");
-            const dup = await c.post("/vms", { name: "proxy-vm", cluster: { id: SEED.ciCluster }, template: { id: SEED.blank } });
+            const dup = await c.post("/vms", {
+                name: "proxy-vm",
+                cluster: { id: SEED.ciCluster },
+                template: { id: SEED.blank },
+            });
             assert.equal(dup.status, 409);
-            assert.deepEqual(dup.data, failed("Cannot add VM. The VM name is already in use, please choose a unique name and try again."));
+            assert.deepEqual(
+                dup.data,
+                failed("Cannot add VM. The VM name is already in use, please choose a unique name and try again."),
+            );
         });
 
         it("start → wait_for_launch → powering_up → up, then the guest agent reports addresses; stop; shutdown; remove", async () => {
             const r = await proxyVm();
             const id = r.data.id as string;
             await waitStatus(c, `/vms/${id}`, "down");
-            const nic = await c.post(`/vms/${id}/nics`, { name: "nic1", interface: "virtio", vnic_profile: { id: "c1a45000-0000-4000-8000-000000000032" } });
+            const nic = await c.post(`/vms/${id}/nics`, {
+                name: "nic1",
+                interface: "virtio",
+                vnic_profile: { id: "c1a45000-0000-4000-8000-000000000032" },
+            });
             assert.equal(nic.status, 201);
             const st = await c.post(`/vms/${id}/start`, {});
             assert.equal(st.status, 200);
@@ -269,7 +388,12 @@ describe("emulator: lifecycles (instant latency)", () => {
             await c.put(`/vms/${id}`, { delete_protected: "true" });
             const prot = await c.delete(`/vms/${id}`);
             assert.equal(prot.status, 409);
-            assert.deepEqual(prot.data, failed("Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first."));
+            assert.deepEqual(
+                prot.data,
+                failed(
+                    "Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.",
+                ),
+            );
             await c.put(`/vms/${id}`, { delete_protected: "false" });
             const del = await c.delete(`/vms/${id}`);
             assert.equal(del.status, 200);
@@ -280,7 +404,11 @@ describe("emulator: lifecycles (instant latency)", () => {
         });
 
         it("refuses to start without a bootable disk, and refuses a suspended VM's removal", async () => {
-            const r = await c.post("/vms", { name: "diskless", cluster: { id: SEED.ciCluster }, template: { id: SEED.blank } });
+            const r = await c.post("/vms", {
+                name: "diskless",
+                cluster: { id: SEED.ciCluster },
+                template: { id: SEED.blank },
+            });
             await waitStatus(c, `/vms/${r.data.id}`, "down");
             const st = await c.post(`/vms/${r.data.id}/start`, {});
             assert.equal(st.status, 409);
@@ -288,7 +416,10 @@ describe("emulator: lifecycles (instant latency)", () => {
             await raw(e).post("/__admin/mutate", { kind: "vms", id: r.data.id, set: { status: "suspended" } });
             const rm = await c.delete(`/vms/${r.data.id}`);
             assert.equal(rm.status, 409);
-            assert.deepEqual(rm.data, failed("Cannot remove VM that its state is not down.\n-Please stop the VM first."));
+            assert.deepEqual(
+                rm.data,
+                failed("Cannot remove VM that its state is not down.\n-Please stop the VM first."),
+            );
         });
 
         it("refuses operations on a locked VM and attaching disks while image_locked", async () => {
@@ -296,18 +427,42 @@ describe("emulator: lifecycles (instant latency)", () => {
             await waitStatus(c, `/vms/${r.data.id}`, "down");
             await raw(e).post("/__admin/mutate", { kind: "vms", id: r.data.id, set: { status: "image_locked" } });
             const st = await c.post(`/vms/${r.data.id}/start`, {});
-            assert.deepEqual(st.data, { status: "failed", fault: failed("Cannot run VM: VM is locked. Please try again in a few minutes.") });
-            const da = await c.post(`/vms/${r.data.id}/diskattachments`, { interface: "virtio_scsi", bootable: "false", active: "true",
-                disk: { provisioned_size: String(1024 ** 3), format: "cow", storage_domains: { storage_domain: [{ id: SEED.nfs }] } } });
+            assert.deepEqual(st.data, {
+                status: "failed",
+                fault: failed("Cannot run VM: VM is locked. Please try again in a few minutes."),
+            });
+            const da = await c.post(`/vms/${r.data.id}/diskattachments`, {
+                interface: "virtio_scsi",
+                bootable: "false",
+                active: "true",
+                disk: {
+                    provisioned_size: String(1024 ** 3),
+                    format: "cow",
+                    storage_domains: { storage_domain: [{ id: SEED.nfs }] },
+                },
+            });
             assert.equal(da.status, 409);
             assert.deepEqual(da.data, failed("Cannot attach Virtual Disk because the VM is in Image Locked status."));
         });
 
         it("adds a new disk through a disk attachment: disk locked → ok", async () => {
-            const r = await c.post("/vms", { name: "with-disk", cluster: { id: SEED.ciCluster }, template: { id: SEED.blank } });
+            const r = await c.post("/vms", {
+                name: "with-disk",
+                cluster: { id: SEED.ciCluster },
+                template: { id: SEED.blank },
+            });
             await waitStatus(c, `/vms/${r.data.id}`, "down");
-            const da = await c.post(`/vms/${r.data.id}/diskattachments`, { interface: "virtio_scsi", bootable: "true", active: "true",
-                disk: { name: "data", provisioned_size: String(10 * 1024 ** 3), format: "cow", storage_domains: { storage_domain: [{ id: SEED.nfs }] } } });
+            const da = await c.post(`/vms/${r.data.id}/diskattachments`, {
+                interface: "virtio_scsi",
+                bootable: "true",
+                active: "true",
+                disk: {
+                    name: "data",
+                    provisioned_size: String(10 * 1024 ** 3),
+                    format: "cow",
+                    storage_domains: { storage_domain: [{ id: SEED.nfs }] },
+                },
+            });
             assert.equal(da.status, 201, JSON.stringify(da.data));
             await waitStatus(c, `/disks/${da.data.disk.id}`, "ok");
             assert.equal((await c.get(`/disks/${da.data.disk.id}`)).data.provisioned_size, String(10 * 1024 ** 3));
@@ -317,23 +472,35 @@ describe("emulator: lifecycles (instant latency)", () => {
         it("enforcing negative affinity keeps two members off the only host", async () => {
             const a = await proxyVm("aff-a");
             const b = await proxyVm("aff-b");
-            const g = await c.post(`/clusters/${SEED.ciCluster}/affinitygroups`, { name: "spread", priority: "1.0", vms_rule: { enabled: "true", positive: "false", enforcing: "true" } });
+            const g = await c.post(`/clusters/${SEED.ciCluster}/affinitygroups`, {
+                name: "spread",
+                priority: "1.0",
+                vms_rule: { enabled: "true", positive: "false", enforcing: "true" },
+            });
             assert.equal(g.status, 201);
             assert.equal(g.data.priority, 1);
             assert.equal(g.data.vms_rule.enforcing, "true");
             for (const v of [a, b]) {
-                const m = await c.post(`/clusters/${SEED.ciCluster}/affinitygroups/${g.data.id}/vms`, { id: v.data.id });
+                const m = await c.post(`/clusters/${SEED.ciCluster}/affinitygroups/${g.data.id}/vms`, {
+                    id: v.data.id,
+                });
                 assert.equal(m.status, 200);
                 assert.equal(m.data.id, v.data.id);
             }
-            assert.equal((await c.get(`/clusters/${SEED.ciCluster}/affinitygroups/${g.data.id}`)).data.vms.vm.length, 2);
+            assert.equal(
+                (await c.get(`/clusters/${SEED.ciCluster}/affinitygroups/${g.data.id}`)).data.vms.vm.length,
+                2,
+            );
             await waitStatus(c, `/vms/${a.data.id}`, "down");
             await waitStatus(c, `/vms/${b.data.id}`, "down");
             assert.equal((await c.post(`/vms/${a.data.id}/start`, {})).status, 200);
             const second = await c.post(`/vms/${b.data.id}/start`, {});
             assert.equal(second.status, 409);
             assert.match(second.data.fault.detail, /There is no host that satisfies current scheduling constraints/);
-            assert.equal((await c.delete(`/clusters/${SEED.ciCluster}/affinitygroups/${g.data.id}/vms/${b.data.id}`)).status, 200);
+            assert.equal(
+                (await c.delete(`/clusters/${SEED.ciCluster}/affinitygroups/${g.data.id}/vms/${b.data.id}`)).status,
+                200,
+            );
             assert.equal((await c.post(`/vms/${b.data.id}/start`, {})).status, 200);
             assert.equal((await c.delete(`/clusters/${SEED.ciCluster}/affinitygroups/${g.data.id}`)).status, 200);
         });
@@ -342,7 +509,11 @@ describe("emulator: lifecycles (instant latency)", () => {
             const t = await c.post("/tags", { name: "ci", description: "CI" });
             const child = await c.post("/tags", { name: "ci-child", parent: { name: "ci" } });
             assert.equal(child.data.parent.id, t.data.id);
-            const vm = await c.post("/vms", { name: "tagged", cluster: { id: SEED.ciCluster }, template: { id: SEED.blank } });
+            const vm = await c.post("/vms", {
+                name: "tagged",
+                cluster: { id: SEED.ciCluster },
+                template: { id: SEED.blank },
+            });
             const vt = await c.post(`/vms/${vm.data.id}/tags`, { name: "ci" });
             assert.equal(vt.status, 201);
             assert.equal((await c.get(`/vms/${vm.data.id}/tags`)).data.tag[0].name, "ci");
@@ -359,7 +530,11 @@ describe("emulator: lifecycles (instant latency)", () => {
             const atts = (await c.get(`/templates/${t.data.template[0].id}/diskattachments`)).data.disk_attachment;
             assert.equal(atts.length, 1);
             assert.equal(atts[0].bootable, "true");
-            const vm = await c.post("/vms", { name: "from-centos-7", cluster: { id: SEED.ciCluster }, template: { name: "centos-7" } });
+            const vm = await c.post("/vms", {
+                name: "from-centos-7",
+                cluster: { id: SEED.ciCluster },
+                template: { name: "centos-7" },
+            });
             assert.equal(vm.status, 201);
             await waitStatus(c, `/vms/${vm.data.id}`, "down");
             assert.equal((await c.post(`/vms/${vm.data.id}/start`, {})).status, 200);
@@ -376,7 +551,11 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.equal(t.data.status, "locked");
             await waitStatus(c, `/templates/${t.data.id}`, "ok");
             assert.equal((await c.get(`/templates/${t.data.id}/diskattachments`)).data.disk_attachment.length, 1);
-            const inUse = await c.post("/vms", { name: "child", cluster: { id: SEED.ciCluster }, template: { id: t.data.id } });
+            const inUse = await c.post("/vms", {
+                name: "child",
+                cluster: { id: SEED.ciCluster },
+                template: { id: t.data.id },
+            });
             assert.equal(inUse.status, 201);
             assert.equal((await c.delete(`/templates/${t.data.id}`)).status, 409);
             assert.equal((await c.delete(`/templates/${SEED.blank}`)).status, 409);
@@ -388,23 +567,41 @@ describe("emulator: lifecycles (instant latency)", () => {
             const all = await c.get("/events");
             assert.ok(all.data.event.length >= 1, "at least one event always exists");
             const marker = Number((await c.get("/events?max=1")).data.event[0].index);
-            const ev = { description: "lease ovirt-12 acquired", severity: "normal", origin: "openshift-ci", custom_id: "4711", cluster: { id: SEED.ciCluster } };
+            const ev = {
+                description: "lease ovirt-12 acquired",
+                severity: "normal",
+                origin: "openshift-ci",
+                custom_id: "4711",
+                cluster: { id: SEED.ciCluster },
+            };
             const r = await c.post("/events", ev);
             assert.equal(r.status, 201);
             assert.equal(r.data.custom_id, "4711");
             assert.equal(typeof r.data.time, "number");
             const dup = await c.post("/events", ev);
             assert.equal(dup.status, 400);
-            assert.deepEqual(dup.data, { reason: "Operation Failed", detail: "[=Cannot add External Event. External Event with this custom id already exists.]" });
+            assert.deepEqual(dup.data, {
+                reason: "Operation Failed",
+                detail: "[=Cannot add External Event. External Event with this custom id already exists.]",
+            });
             const bad = await c.post("/events", { ...ev, origin: "OVIRT", custom_id: "1" });
             assert.equal(bad.status, 400);
             assert.equal(bad.data.detail, "[Cannot add External Event. Illegal Origin for External Event : OVIRT]");
             await c.post("/events", { ...ev, custom_id: "4712", severity: "warning" });
             const since = await c.get(`/events?from=${marker}`);
-            assert.deepEqual(since.data.event.map((x: { custom_id: string }) => x.custom_id), ["4712", "4711"]);
+            assert.deepEqual(
+                since.data.event.map((x: { custom_id: string }) => x.custom_id),
+                ["4712", "4711"],
+            );
             const s = await c.get(`/events?search=${encodeURIComponent("origin=openshift-ci and severity>normal")}`);
-            assert.deepEqual(s.data.event.map((x: { custom_id: string }) => x.custom_id), ["4712"]);
-            assert.equal((await c.get(`/events?search=${encodeURIComponent("custom_event_id=4711")}`)).data.event.length, 1);
+            assert.deepEqual(
+                s.data.event.map((x: { custom_id: string }) => x.custom_id),
+                ["4712"],
+            );
+            assert.equal(
+                (await c.get(`/events?search=${encodeURIComponent("custom_event_id=4711")}`)).data.event.length,
+                1,
+            );
             const inc = await c.post("/events", { description: "x" });
             assert.equal(inc.data.reason, "Incomplete parameters");
         });
@@ -416,7 +613,10 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.equal(evs.data.event[0].correlation_id, "corr-1");
             const jobs = await c.get("/jobs?search=correlation_id%3Dcorr-1");
             assert.equal(jobs.data.job.length, 1);
-            assert.equal((await c.get(`/jobs/${jobs.data.job[0].id}`)).data.description, "Adding new Data Center corr-dc");
+            assert.equal(
+                (await c.get(`/jobs/${jobs.data.job[0].id}`)).data.description,
+                "Adding new Data Center corr-dc",
+            );
             assert.equal((await c.get("/jobs?search=status%3Dfinished")).status, 400);
             assert.deepEqual((await c.get("/jobs?search=correlation_id%3Dnone")).data, {});
         });

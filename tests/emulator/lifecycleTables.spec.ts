@@ -26,14 +26,21 @@ describe("emulator: lifecycle tables", () => {
     for (const { kind, statuses, table } of TABLES) {
         it(`${kind}: every status it names is one of the kind's, and each step cites its source`, () => {
             for (const s of statusesNamed(table)) assert.ok(statuses.includes(s), `${kind} table names status ${s}`);
-            for (const [name, step] of Object.entries(table)) assert.ok(step.source.length > 10, `${kind} step ${name} has a source`);
+            for (const [name, step] of Object.entries(table))
+                assert.ok(step.source.length > 10, `${kind} step ${name} has a source`);
         });
 
         it(`${kind}: every next step is a clock step of the same table, after a latency the profiles define`, () => {
             for (const [name, step] of Object.entries(table)) {
                 if (!step.next) continue;
-                assert.ok(step.next.op in table && step.next.op.includes("."), `${kind} step ${name} → ${step.next.op}`);
-                assert.ok(step.next.after === "none" || step.next.after in LATENCY_PROFILES.instant, `${kind} step ${name} after ${step.next.after}`);
+                assert.ok(
+                    step.next.op in table && step.next.op.includes("."),
+                    `${kind} step ${name} → ${step.next.op}`,
+                );
+                assert.ok(
+                    step.next.after === "none" || step.next.after in LATENCY_PROFILES.instant,
+                    `${kind} step ${name} after ${step.next.after}`,
+                );
             }
         });
     }
@@ -44,12 +51,32 @@ describe("emulator: lifecycle tables", () => {
     });
 
     it("a VM runs in every status but those of VMStatus.isNotRunning() and unassigned", () => {
-        assert.deepEqual([...VM_RUNNING].sort(), ["migrating", "not_responding", "paused", "powering_down", "powering_up",
-            "reboot_in_progress", "restoring_state", "saving_state", "unknown", "up", "wait_for_launch"]);
+        assert.deepEqual([...VM_RUNNING].sort(), [
+            "migrating",
+            "not_responding",
+            "paused",
+            "powering_down",
+            "powering_up",
+            "reboot_in_progress",
+            "restoring_state",
+            "saving_state",
+            "unknown",
+            "up",
+            "wait_for_launch",
+        ]);
     });
 
     it("every kind's method lands on the model once", () => {
-        for (const m of ["addHost", "attachStorageDomain", "startVm", "addDiskAttachment", "addTag", "addAffinityGroup", "addExternalEvent", "endExternalJob"]) {
+        for (const m of [
+            "addHost",
+            "attachStorageDomain",
+            "startVm",
+            "addDiskAttachment",
+            "addTag",
+            "addAffinityGroup",
+            "addExternalEvent",
+            "endExternalJob",
+        ]) {
             assert.equal(typeof (model as unknown as Record<string, unknown>)[m], "function", m);
         }
     });

@@ -7,11 +7,17 @@ import { SEED, agent, api, raw, start, waitStatus } from "./helpers";
 describe("emulator: OVN provider API (instant latency)", () => {
     let e: RunningEngine;
     let c: AxiosInstance;
-    before(async () => { e = await start(); });
+    before(async () => {
+        e = await start();
+    });
     after(async () => e.stop());
-    beforeEach(async () => { await e.reset(); c = await api(e); });     // a fresh token: one test expires every token
+    beforeEach(async () => {
+        await e.reset();
+        c = await api(e);
+    }); // a fresh token: one test expires every token
 
-    const ovn = (base: string) => axios.create({ baseURL: base, httpsAgent: agent(e), validateStatus: () => true, timeout: 10_000 });
+    const ovn = (base: string) =>
+        axios.create({ baseURL: base, httpsAgent: agent(e), validateStatus: () => true, timeout: 10_000 });
 
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed body of arbitrary shape, read by path in assertions
     async function ovnToken(password = e.password): Promise<{ status: number; data: Record<string, any> }> {
@@ -21,12 +27,21 @@ describe("emulator: OVN provider API (instant latency)", () => {
     async function neutron(): Promise<AxiosInstance> {
         const t = await ovnToken();
         assert.equal(t.status, 200, JSON.stringify(t.data));
-        return axios.create({ baseURL: e.ovnNetworkUrl, httpsAgent: agent(e), validateStatus: () => true, timeout: 10_000,
-            headers: { "X-Auth-Token": t.data.access.token.id } });
+        return axios.create({
+            baseURL: e.ovnNetworkUrl,
+            httpsAgent: agent(e),
+            validateStatus: () => true,
+            timeout: 10_000,
+            headers: { "X-Auth-Token": t.data.access.token.id },
+        });
     }
 
     async function addOvnNetwork(name: string): Promise<string> {
-        const r = await c.post("/networks", { name, data_center: { id: SEED.ciDc }, external_provider: { id: SEED.ovn } });
+        const r = await c.post("/networks", {
+            name,
+            data_center: { id: SEED.ciDc },
+            external_provider: { id: SEED.ovn },
+        });
         assert.equal(r.status, 201, JSON.stringify(r.data));
         return r.data.id as string;
     }
@@ -61,7 +76,9 @@ describe("emulator: OVN provider API (instant latency)", () => {
             assert.equal(network.endpoints[0].publicURL, `${e.ovnNetworkUrl}/`);
             // the provider logs in at the engine's SSO: one more login there, and the token works on the engine too
             assert.equal((await raw(e).get("/__admin/stats")).data.ssoLogins, logins + 1);
-            const root = await raw(e).get("/ovirt-engine/api", { headers: { Authorization: `Bearer ${r.data.access.token.id}`, Accept: "application/json" } });
+            const root = await raw(e).get("/ovirt-engine/api", {
+                headers: { Authorization: `Bearer ${r.data.access.token.id}`, Accept: "application/json" },
+            });
             assert.equal(root.status, 200);
         });
 
@@ -70,7 +87,10 @@ describe("emulator: OVN provider API (instant latency)", () => {
             assert.equal(bad.status, 401);
             assert.equal(bad.data.error.code, 401);
             assert.equal(bad.data.error.title, "Unauthorized");
-            assert.match(bad.data.error.message, /^Error during SSO authentication .*username or password is incorrect/);
+            assert.match(
+                bad.data.error.message,
+                /^Error during SSO authentication .*username or password is incorrect/,
+            );
             const empty = await ovn(e.ovnAuthUrl).post("/tokens", { nothing: true });
             assert.equal(empty.status, 400);
             assert.equal(empty.data.error.message, "'auth'");
@@ -80,7 +100,10 @@ describe("emulator: OVN provider API (instant latency)", () => {
             const n = await neutron();
             assert.equal((await n.get("/networks")).status, 200);
             assert.equal((await ovn(e.ovnNetworkUrl).get("/networks")).status, 401);
-            assert.equal((await ovn(e.ovnNetworkUrl).get("/networks", { headers: { "X-Auth-Token": "nope" } })).status, 401);
+            assert.equal(
+                (await ovn(e.ovnNetworkUrl).get("/networks", { headers: { "X-Auth-Token": "nope" } })).status,
+                401,
+            );
             await raw(e).post("/__admin/expire-tokens");
             const r = await n.get("/networks");
             assert.equal(r.status, 401);
@@ -111,7 +134,10 @@ describe("emulator: OVN provider API (instant latency)", () => {
             assert.equal((await n.get("/networks?mtu=1442")).data.networks.length, 0);
             // removing the engine network removes it from the provider
             assert.equal((await c.delete(`/networks/${id}`)).status, 200);
-            assert.deepEqual((await n.get("/networks")).data.networks.map((x: { name: string }) => x.name), ["ovn-vmnet-11"]);
+            assert.deepEqual(
+                (await n.get("/networks")).data.networks.map((x: { name: string }) => x.name),
+                ["ovn-vmnet-11"],
+            );
         });
 
         it("a NIC of a running VM is a port; it keeps the network's flag of its creation (no cascade)", async () => {
@@ -150,7 +176,11 @@ describe("emulator: OVN provider API (instant latency)", () => {
 
         it("a NIC of a VM that does not run has no port until the VM starts", async () => {
             const netId = await addOvnNetwork("ovn-vmnet-13");
-            const r = await c.post("/vms", { name: "idle", cluster: { name: "OCP-45" }, template: { name: "centos-stream-9" } });
+            const r = await c.post("/vms", {
+                name: "idle",
+                cluster: { name: "OCP-45" },
+                template: { name: "centos-stream-9" },
+            });
             await waitStatus(c, `/vms/${r.data.id}`, "down");
             await addNic(r.data.id, "nic1", netId);
             const n = await neutron();
@@ -180,7 +210,9 @@ describe("emulator: OVN provider API (instant latency)", () => {
         it("fault rules of the engine apply to the OVN paths; the admin counts requests; reset empties it", async () => {
             await addOvnNetwork("ovn-vmnet-15");
             const n = await neutron();
-            await raw(e).post("/__admin/faults", { rules: [{ method: "GET", path: "^/v2.0/networks$", kind: "503", times: 1 }] });
+            await raw(e).post("/__admin/faults", {
+                rules: [{ method: "GET", path: "^/v2.0/networks$", kind: "503", times: 1 }],
+            });
             assert.equal((await n.get("/networks")).status, 503);
             assert.equal((await n.get("/networks")).status, 200);
             // the provider's own login at the engine's SSO is the emulator calling itself: engine-path rules skip it
@@ -192,7 +224,10 @@ describe("emulator: OVN provider API (instant latency)", () => {
             assert.equal(stats.faultsInjected, 1);
             assert.equal(stats.tokens, 2);
             const inv = (await raw(e).get("/__admin/ovn/inventory")).data;
-            assert.deepEqual(inv.networks.map((x: { name: string }) => x.name), ["ovn-vmnet-15"]);
+            assert.deepEqual(
+                inv.networks.map((x: { name: string }) => x.name),
+                ["ovn-vmnet-15"],
+            );
             assert.equal(inv.portSecurityDefault, true);
             await e.reset();
             assert.deepEqual((await n.get("/networks")).data.networks, []);

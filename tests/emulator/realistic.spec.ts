@@ -15,21 +15,35 @@ describe("emulator: latency profiles", () => {
 
     describe("realistic: intermediate states are observable and refuse operations", () => {
         let e: RunningEngine;
-        before(async () => { e = await start({ latency: "realistic" }); });
+        before(async () => {
+            e = await start({ latency: "realistic" });
+        });
         after(async () => e.stop());
 
         it("a fresh VM is image_locked and refuses start/remove-disk/attach with the engine texts", async () => {
             const c = await api(e);
-            const vm = await c.post("/vms", { name: "slow", cluster: { id: SEED.ciCluster }, template: { name: "centos-stream-9" } });
+            const vm = await c.post("/vms", {
+                name: "slow",
+                cluster: { id: SEED.ciCluster },
+                template: { name: "centos-stream-9" },
+            });
             assert.equal(vm.data.status, "image_locked");
             assert.equal((await c.get(`/vms/${vm.data.id}`)).data.status, "image_locked");
             const st = await c.post(`/vms/${vm.data.id}/start`, {});
             assert.equal(st.status, 409);
             assert.equal(st.data.fault.detail, "[Cannot run VM: VM is locked. Please try again in a few minutes.]");
-            const h = await c.post("/hosts", { name: "slowhost", address: SEED.baremetal(5), cluster: { id: SEED.ciCluster }, root_password: "x" });
+            const h = await c.post("/hosts", {
+                name: "slowhost",
+                address: SEED.baremetal(5),
+                cluster: { id: SEED.ciCluster },
+                root_password: "x",
+            });
             const rm = await c.delete(`/hosts/${h.data.id}`);
             assert.equal(rm.status, 409);
-            assert.deepEqual(rm.data.detail, "[Cannot remove Host. Related operation is currently in progress. Please try again later.]");
+            assert.deepEqual(
+                rm.data.detail,
+                "[Cannot remove Host. Related operation is currently in progress. Please try again later.]",
+            );
             const job = await c.get(`/jobs?search=correlation_id%3D${h.headers["correlation-id"]}`);
             assert.equal(job.data.job[0].status, "started", "the add job stays started until the install ends");
         });
@@ -37,18 +51,37 @@ describe("emulator: latency profiles", () => {
 
     describe("fast: transitions settle on the clock without requests", () => {
         let e: RunningEngine;
-        before(async () => { e = await start({ latency: "fast" }); });
+        before(async () => {
+            e = await start({ latency: "fast" });
+        });
         after(async () => e.stop());
 
         it("VM create and start pass through every state", async () => {
             const c = await api(e);
-            const vm = await c.post("/vms", { name: "quick", cluster: { id: SEED.ciCluster }, template: { name: "centos-stream-9" } });
+            const vm = await c.post("/vms", {
+                name: "quick",
+                cluster: { id: SEED.ciCluster },
+                template: { name: "centos-stream-9" },
+            });
             await waitStatus(c, `/vms/${vm.data.id}`, "down", 3000);
             await c.post(`/vms/${vm.data.id}/start`, {});
             const t0 = Date.now();
-            await waitFor("up without polling the VM", async () => ((await history(e, vm.data.id)).includes("up") ? true : undefined), 3000, 20);
-            assert.ok(Date.now() - t0 >= LATENCY_PROFILES.fast.vmWaitForLaunch + LATENCY_PROFILES.fast.vmPoweringUp - 5);
-            assert.deepEqual(await history(e, vm.data.id), ["image_locked", "down", "wait_for_launch", "powering_up", "up"]);
+            await waitFor(
+                "up without polling the VM",
+                async () => ((await history(e, vm.data.id)).includes("up") ? true : undefined),
+                3000,
+                20,
+            );
+            assert.ok(
+                Date.now() - t0 >= LATENCY_PROFILES.fast.vmWaitForLaunch + LATENCY_PROFILES.fast.vmPoweringUp - 5,
+            );
+            assert.deepEqual(await history(e, vm.data.id), [
+                "image_locked",
+                "down",
+                "wait_for_launch",
+                "powering_up",
+                "up",
+            ]);
         });
     });
 });

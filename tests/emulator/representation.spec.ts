@@ -7,23 +7,41 @@ import { SEED, api, raw, start } from "./helpers";
 describe("emulator: representation and protocol", () => {
     let e: RunningEngine;
     let c: AxiosInstance;
-    before(async () => { e = await start(); c = await api(e); });
+    before(async () => {
+        e = await start();
+        c = await api(e);
+    });
     after(async () => e.stop());
 
     it("verifies TLS against the emulator CA, and fails without it", async () => {
         const ok = await raw(e).get("/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA");
         assert.equal(ok.status, 200);
         assert.equal(ok.data, e.caPem);
-        await assert.rejects(axios.get(`${e.url}/ovirt-engine/services/pki-resource?resource=ca-certificate`), /self.signed|unable to verify|certificate/i);
+        await assert.rejects(
+            axios.get(`${e.url}/ovirt-engine/services/pki-resource?resource=ca-certificate`),
+            /self.signed|unable to verify|certificate/i,
+        );
     });
 
     it("serves the PKI resources and refuses bad values with 400", async () => {
         const r = raw(e);
-        assert.match((await r.get("/ovirt-engine/services/pki-resource?resource=ca-certificate")).data, /BEGIN CERTIFICATE/);
-        assert.match((await r.get("/ovirt-engine/services/pki-resource?resource=engine-certificate&format=X509-PEM")).data, /BEGIN CERTIFICATE/);
-        assert.match((await r.get("/ovirt-engine/services/pki-resource?resource=engine-certificate&format=OPENSSH-PUBKEY")).data, /^ssh-rsa AAAA/);
+        assert.match(
+            (await r.get("/ovirt-engine/services/pki-resource?resource=ca-certificate")).data,
+            /BEGIN CERTIFICATE/,
+        );
+        assert.match(
+            (await r.get("/ovirt-engine/services/pki-resource?resource=engine-certificate&format=X509-PEM")).data,
+            /BEGIN CERTIFICATE/,
+        );
+        assert.match(
+            (await r.get("/ovirt-engine/services/pki-resource?resource=engine-certificate&format=OPENSSH-PUBKEY")).data,
+            /^ssh-rsa AAAA/,
+        );
         assert.equal((await r.get("/ovirt-engine/services/pki-resource?resource=nope")).status, 400);
-        assert.equal((await r.get("/ovirt-engine/services/pki-resource?resource=ca-certificate&format=DER")).status, 400);
+        assert.equal(
+            (await r.get("/ovirt-engine/services/pki-resource?resource=ca-certificate&format=DER")).status,
+            400,
+        );
     });
 
     it("API root has product_info, special_objects, summary and links", async () => {
@@ -41,7 +59,10 @@ describe("emulator: representation and protocol", () => {
         assert.equal(r.data.id, SEED.ciDc);
         assert.equal(r.data.local, "false");
         assert.deepEqual(r.data.version, { major: "4", minor: "7" });
-        assert.deepEqual(r.data.mac_pool, { href: `/ovirt-engine/api/macpools/${r.data.mac_pool.id}`, id: r.data.mac_pool.id });
+        assert.deepEqual(r.data.mac_pool, {
+            href: `/ovirt-engine/api/macpools/${r.data.mac_pool.id}`,
+            id: r.data.mac_pool.id,
+        });
         const t = await c.get(`/templates/${SEED.proxyTemplate}`);
         assert.equal(t.data.memory, String(4 * 1024 ** 3));
         assert.equal(typeof t.data.creation_time, "number");
@@ -82,7 +103,12 @@ describe("emulator: representation and protocol", () => {
         const bad = await c.post("/vms", "{not json", { transformRequest: [(d) => d] });
         assert.equal(bad.status, 400);
         assert.ok(bad.data.reason);
-        const range = await c.post("/vms", { name: "x", cluster: { id: SEED.ciCluster }, template: { id: SEED.blank }, memory: "99999999999999999999" });
+        const range = await c.post("/vms", {
+            name: "x",
+            cluster: { id: SEED.ciCluster },
+            template: { id: SEED.blank },
+            memory: "99999999999999999999",
+        });
         assert.equal(range.status, 400);
         assert.equal(range.data.reason, "Value out of range");
     });
@@ -98,12 +124,24 @@ describe("emulator: representation and protocol", () => {
     });
 
     it("echoes Correlation-Id: sanitized, cut to 36 characters, generated when absent", async () => {
-        assert.equal((await c.get("/datacenters", { headers: { "Correlation-Id": "abc-123_x" } })).headers["correlation-id"], "abc-123_x");
-        assert.equal((await c.get("/datacenters", { headers: { "Correlation-Id": "a b!c$d" } })).headers["correlation-id"], "abcd");
-        assert.equal((await c.get("/datacenters", { headers: { "Correlation-Id": "x".repeat(50) } })).headers["correlation-id"], "x".repeat(36));
+        assert.equal(
+            (await c.get("/datacenters", { headers: { "Correlation-Id": "abc-123_x" } })).headers["correlation-id"],
+            "abc-123_x",
+        );
+        assert.equal(
+            (await c.get("/datacenters", { headers: { "Correlation-Id": "a b!c$d" } })).headers["correlation-id"],
+            "abcd",
+        );
+        assert.equal(
+            (await c.get("/datacenters", { headers: { "Correlation-Id": "x".repeat(50) } })).headers["correlation-id"],
+            "x".repeat(36),
+        );
         assert.match((await c.get("/datacenters")).headers["correlation-id"], /^[0-9a-f-]{36}$/);
         assert.equal((await c.get("/datacenters?correlation_id=from-query")).headers["correlation-id"], "from-query");
-        assert.equal((await c.get("/vms/not-a-uuid", { headers: { "Correlation-Id": "on-error" } })).headers["correlation-id"], "on-error");
+        assert.equal(
+            (await c.get("/vms/not-a-uuid", { headers: { "Correlation-Id": "on-error" } })).headers["correlation-id"],
+            "on-error",
+        );
     });
 
     it("version: /v4 prefix puts v4 in hrefs; an unsupported version is a bare 400", async () => {
@@ -118,20 +156,33 @@ describe("emulator: representation and protocol", () => {
     });
 
     it("search: name=, quotes, wildcard, and, case-insensitive, cross keys; max; follow=nics", async () => {
-        const names = async (u: string) => ((await c.get(u)).data.data_center ?? []).map((d: { name: string }) => d.name).sort();
+        const names = async (u: string) =>
+            ((await c.get(u)).data.data_center ?? []).map((d: { name: string }) => d.name).sort();
         assert.deepEqual(await names("/datacenters?search=name%3DOCP-45"), ["OCP-45"]);
         assert.deepEqual(await names(`/datacenters?search=${encodeURIComponent('name="ocp-45"')}`), ["OCP-45"]);
         assert.deepEqual(await names("/datacenters?search=name%3DOC*"), ["OCP-45"]);
-        assert.deepEqual(await names(`/datacenters?search=${encodeURIComponent("name=OCP* and status=up")}`), ["OCP-45"]);
-        assert.deepEqual(await names(`/datacenters?search=${encodeURIComponent("name=OCP* and status=maintenance")}`), []);
+        assert.deepEqual(await names(`/datacenters?search=${encodeURIComponent("name=OCP* and status=up")}`), [
+            "OCP-45",
+        ]);
+        assert.deepEqual(
+            await names(`/datacenters?search=${encodeURIComponent("name=OCP* and status=maintenance")}`),
+            [],
+        );
         assert.deepEqual(await names(`/datacenters?search=${encodeURIComponent("storage=nfs-ovirt45")}`), ["OCP-45"]);
         const hosts = await c.get(`/hosts?search=${encodeURIComponent("cluster=OCP-45 and status=up")}`);
         assert.equal(hosts.data.host.length, 1);
         const nets = await c.get(`/networks?search=${encodeURIComponent("datacenter=OCP-45")}`);
-        assert.deepEqual(nets.data.network.map((n: { name: string }) => n.name), ["ovirtmgmt"]);
+        assert.deepEqual(
+            nets.data.network.map((n: { name: string }) => n.name),
+            ["ovirtmgmt"],
+        );
         assert.equal((await c.get("/datacenters?max=1")).data.data_center.length, 1);
         assert.equal((await c.get(`/datacenters?search=${encodeURIComponent("bogus_key=1")}`)).status, 400);
-        const vm = await c.post("/vms", { name: "follow-vm", cluster: { id: SEED.ciCluster }, template: { id: SEED.blank } });
+        const vm = await c.post("/vms", {
+            name: "follow-vm",
+            cluster: { id: SEED.ciCluster },
+            template: { id: SEED.blank },
+        });
         await c.post(`/vms/${vm.data.id}/nics`, { name: "nic1", interface: "virtio" });
         const f = await c.get(`/vms?search=name%3Dfollow-vm&follow=nics`);
         assert.equal(f.data.vm[0].nics.nic[0].name, "nic1");

@@ -6,7 +6,11 @@ import { XMLParser } from "fast-xml-parser";
 import type { RunningEngine } from "../../emulator";
 import { SEED, agent, api, start } from "./helpers";
 
-interface Reply { status: number; headers: IncomingHttpHeaders; data: string }
+interface Reply {
+    status: number;
+    headers: IncomingHttpHeaders;
+    data: string;
+}
 
 /** Parses a response the way a strict reader does: attributes kept apart (`@_id`), every value a string. */
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, parseAttributeValue: false });
@@ -22,17 +26,31 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
         e = await start({ latency: "fast" });
         json = await api(e);
         const auth = String(json.defaults.headers.Authorization);
-        bare = (method, path, body, headers = {}) => new Promise<Reply>((resolve, reject) => {
-            const req = https.request(`${e.apiUrl}${path}`, {
-                method, agent: agent(e),
-                headers: { Authorization: auth, ...(body ? { "Content-Type": "application/xml" } : {}), ...headers },
-            }, (res) => {
-                let data = "";
-                res.setEncoding("utf8").on("data", (d: string) => { data += d; }).on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, data }));
+        bare = (method, path, body, headers = {}) =>
+            new Promise<Reply>((resolve, reject) => {
+                const req = https.request(
+                    `${e.apiUrl}${path}`,
+                    {
+                        method,
+                        agent: agent(e),
+                        headers: {
+                            Authorization: auth,
+                            ...(body ? { "Content-Type": "application/xml" } : {}),
+                            ...headers,
+                        },
+                    },
+                    (res) => {
+                        let data = "";
+                        res.setEncoding("utf8")
+                            .on("data", (d: string) => {
+                                data += d;
+                            })
+                            .on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, data }));
+                    },
+                );
+                req.on("error", reject);
+                req.end(body);
             });
-            req.on("error", reject);
-            req.end(body);
-        });
     });
     after(async () => e.stop());
 
@@ -43,9 +61,13 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
         assert.match(none.data, /^<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?>\n<data_centers>/);
         const star = await bare("GET", "/datacenters", undefined, { Accept: "*/*" });
         assert.match(String(star.headers["content-type"]), /^application\/xml/);
-        const axiosDefault = await bare("GET", "/datacenters", undefined, { Accept: "application/json, text/plain, */*" });
+        const axiosDefault = await bare("GET", "/datacenters", undefined, {
+            Accept: "application/json, text/plain, */*",
+        });
         assert.match(String(axiosDefault.headers["content-type"]), /^application\/json/);
-        const weighted = await bare("GET", "/datacenters", undefined, { Accept: "application/json;q=0.5, application/xml" });
+        const weighted = await bare("GET", "/datacenters", undefined, {
+            Accept: "application/json;q=0.5, application/xml",
+        });
         assert.match(String(weighted.headers["content-type"]), /^application\/xml/);
         assert.equal((await bare("GET", "/datacenters", undefined, { Accept: "text/plain" })).status, 406);
     });
@@ -56,17 +78,27 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
         assert.equal(dc["@_href"], `/ovirt-engine/api/datacenters/${SEED.ciDc}`);
         assert.equal(dc.local, "false");
         assert.equal(dc.version.major, "4");
-        assert.ok(dc.link.some((l: Record<string, string>) => l["@_rel"] === "clusters" && l["@_href"].endsWith("/clusters")));
+        assert.ok(
+            dc.link.some((l: Record<string, string>) => l["@_rel"] === "clusters" && l["@_href"].endsWith("/clusters")),
+        );
         assert.ok(dc.actions.link.some((l: Record<string, string>) => l["@_rel"] === "setmaster"));
         assert.equal(dc.supported_versions.version.length, 6);
     });
 
-    it("writes an empty string as <a></a> (the SDK reads it as \"\"; <a/> would be None) and a host's power management", async () => {
+    it('writes an empty string as <a></a> (the SDK reads it as ""; <a/> would be None) and a host\'s power management', async () => {
         const hosts = await bare("GET", "/hosts");
-        assert.match(hosts.data, /<custom_kernel_cmdline><\/custom_kernel_cmdline>/, "the host's os.custom_kernel_cmdline, empty");
+        assert.match(
+            hosts.data,
+            /<custom_kernel_cmdline><\/custom_kernel_cmdline>/,
+            "the host's os.custom_kernel_cmdline, empty",
+        );
         assert.doesNotMatch(hosts.data, /<custom_kernel_cmdline\/>/);
         const host = [xml(hosts).hosts.host].flat()[0];
-        assert.deepEqual(host.power_management, { automatic_pm_enabled: "true", enabled: "false", kdump_detection: "true" });
+        assert.deepEqual(host.power_management, {
+            automatic_pm_enabled: "true",
+            enabled: "false",
+            kdump_detection: "true",
+        });
         assert.match((await bare("GET", "/vms")).data, /<vms\/>/, "an empty collection is still <vms/>");
     });
 
@@ -76,17 +108,31 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
         assert.match(rootDoc.api.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, "xs:dateTime as JAXB prints it");
         assert.ok(xml(await bare("GET", `/clusters/${SEED.ciCluster}/networks`)).networks);
         assert.ok(xml(await bare("GET", `/datacenters/${SEED.ciDc}/storagedomains/${SEED.nfs}`)).storage_domain);
-        assert.ok(xml(await bare("GET", `/openstacknetworkproviders/${SEED.ovn}/networks`)).openstack_networks !== undefined);
+        assert.ok(
+            xml(await bare("GET", `/openstacknetworkproviders/${SEED.ovn}/networks`)).openstack_networks !== undefined,
+        );
         assert.equal(xml(await bare("GET", "/vms")).vms, "", "an empty collection is an empty element");
     });
 
     it("reads XML bodies, answers 201 with Location, writes faults and removal results", async () => {
-        const add = await bare("POST", "/tags", "<tag><name>xml-tag</name><description>a&lt;b &amp; \"c\"</description></tag>");
+        const add = await bare(
+            "POST",
+            "/tags",
+            '<tag><name>xml-tag</name><description>a&lt;b &amp; "c"</description></tag>',
+        );
         assert.equal(add.status, 201);
-        assert.match(add.data, /<description>a&lt;b &amp; &quot;c&quot;<\/description>/, "special characters escaped on the way out");
+        assert.match(
+            add.data,
+            /<description>a&lt;b &amp; &quot;c&quot;<\/description>/,
+            "special characters escaped on the way out",
+        );
         const tag = xml(add).tag;
         assert.equal(tag.name, "xml-tag");
-        assert.equal(e.server.model.state.tags.find((t) => t.name === "xml-tag")?.description, 'a<b & "c"', "and read unescaped");
+        assert.equal(
+            e.server.model.state.tags.find((t) => t.name === "xml-tag")?.description,
+            'a<b & "c"',
+            "and read unescaped",
+        );
         assert.equal(add.headers.location, `${e.url}${tag["@_href"]}`);
         const dup = await bare("POST", "/tags", "<tag><name>xml-tag</name></tag>");
         assert.equal(dup.status, 409);
@@ -99,7 +145,10 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
     });
 
     it("refuses malformed XML and DTDs with the engine's usage fault", async () => {
-        for (const body of ["<tag><name>x</name>", '<!DOCTYPE tag [<!ENTITY x SYSTEM "file:///etc/passwd">]><tag><name>&x;</name></tag>']) {
+        for (const body of [
+            "<tag><name>x</name>",
+            '<!DOCTYPE tag [<!ENTITY x SYSTEM "file:///etc/passwd">]><tag><name>&x;</name></tag>',
+        ]) {
             const r = await bare("POST", "/tags", body);
             assert.equal(r.status, 400);
             assert.equal(xml(r).fault.reason, "Request syntactically incorrect.");
@@ -122,7 +171,9 @@ describe("emulator: XML and content negotiation (engine restapi, Python SDK)", (
         const waited = await bare("POST", "/vms", body, { "X-Ovirt-Expect": "201-created" });
         assert.equal(waited.status, 201);
         assert.equal(xml(waited).vm.status, "down");
-        const gone = await bare("DELETE", `/vms/${xml(waited).vm["@_id"]}`, undefined, { "X-Ovirt-Expect": "202-accepted" });
+        const gone = await bare("DELETE", `/vms/${xml(waited).vm["@_id"]}`, undefined, {
+            "X-Ovirt-Expect": "202-accepted",
+        });
         assert.equal(gone.status, 202);
     });
 });

@@ -15,6 +15,10 @@ const CHILD = path.join(__dirname, "legacyProviderTextChild.js");
 
 /** Whole-provider texts of `kinds`, keyed by kind (one child process for all of them). */
 export function legacyProviderTexts(kinds: readonly string[]): Record<string, string> {
-    const out = execFileSync(process.execPath, [CHILD, repoRoot, ...kinds], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024, env: process.env });
+    const out = execFileSync(process.execPath, [CHILD, repoRoot, ...kinds], {
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+        env: process.env,
+    });
     return JSON.parse(out) as Record<string, string>;
 }

@@ -15,7 +15,9 @@ export function requirePulumiCli(): string {
     try {
         return execFileSync("pulumi", ["version"], { encoding: "utf8" }).trim();
     } catch {
-        throw new Error("the Pulumi CLI is not on PATH: run scripts/setup.sh, then `source scripts/lib/env.sh` (the README's test command does both)");
+        throw new Error(
+            "the Pulumi CLI is not on PATH: run scripts/setup.sh, then `source scripts/lib/env.sh` (the README's test command does both)",
+        );
     }
 }
 

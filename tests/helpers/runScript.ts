@@ -15,7 +15,11 @@ export interface ScriptRun {
 }
 
 /** `node -r ts-node/register/transpile-only <script> <args>` from the repository root, with `env` added to this process's. */
-export function runScript(script: string, args: readonly string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+export function runScript(
+    script: string,
+    args: readonly string[],
+    env: Record<string, string> = {},
+): Promise<ScriptRun> {
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", script, ...args], {
             cwd: root,

@@ -17,16 +17,32 @@ const root = path.resolve(__dirname, "../..");
 
 /** `npm run boskos -- <args>` from the repository root. */
 export function boskos(args: readonly string[], env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
-    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], { cwd: root, encoding: "utf8", env });
+    return spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], {
+        cwd: root,
+        encoding: "utf8",
+        env,
+    });
 }
 
 /** Pulumi.ci.yaml with other lease sets (and optionally more config lines), written as `dir/Pulumi.<name>.yaml`. */
-export function config(dir: string, name: string, leases: string, upgradeLeases = "{from: 1, to: 6}", extra = ""): string {
+export function config(
+    dir: string,
+    name: string,
+    leases: string,
+    upgradeLeases = "{from: 1, to: 6}",
+    extra = "",
+): string {
     const ci = fs.readFileSync(path.join(root, "Pulumi.ci.yaml"), "utf8");
     const text = ci
         .replace(/ {2}ovirt-ci:leases:\n {4}from: \d+\n {4}to: \d+\n/, `  ovirt-ci:leases: ${leases}\n${extra}`)
-        .replace(/ {2}ovirt-ci:upgradeLeases:\n {4}from: \d+\n {4}to: \d+\n/, `  ovirt-ci:upgradeLeases: ${upgradeLeases}\n`);
-    assert.ok(text.includes(`ovirt-ci:leases: ${leases}`), "Pulumi.ci.yaml's leases block changed shape: adjust this test");
+        .replace(
+            / {2}ovirt-ci:upgradeLeases:\n {4}from: \d+\n {4}to: \d+\n/,
+            `  ovirt-ci:upgradeLeases: ${upgradeLeases}\n`,
+        );
+    assert.ok(
+        text.includes(`ovirt-ci:leases: ${leases}`),
+        "Pulumi.ci.yaml's leases block changed shape: adjust this test",
+    );
     const file = path.join(dir, `Pulumi.${name}.yaml`);
     fs.writeFileSync(file, text);
     return file;
@@ -38,7 +54,8 @@ export function fixtureGenerator(opts: { ovirtLoops?: string; clusterbot?: boole
         opts.ovirtLoops ??
         "for i in range(10, 15):\n    CONFIG['ovirt-quota-slice']['ovirt-{}'.format(i)] = 1\n\n" +
             "for i in range(1,7):\n    CONFIG['ovirt-upgrade-quota-slice']['ovirt-upgrade-{}'.format(i)] = 1\n";
-    const clusterbot = opts.clusterbot === false ? "" : "    'ovirt-clusterbot-quota-slice': {\n        'default': 3,\n    },\n";
+    const clusterbot =
+        opts.clusterbot === false ? "" : "    'ovirt-clusterbot-quota-slice': {\n        'default': 3,\n    },\n";
     return `#!/usr/bin/env python3
 
 import yaml
@@ -100,7 +117,10 @@ with open('_boskos.yaml', 'w') as f:
 export function writeReleaseTree(dir: string, python: string, generator = fixtureGenerator()): void {
     const cfgDir = path.join(dir, GENERATOR_DIR);
     fs.mkdirSync(cfgDir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "Makefile"), "boskos-config:\n\tcd core-services/prow/02_config && ./generate-boskos.py\n.PHONY: boskos-config\n");
+    fs.writeFileSync(
+        path.join(dir, "Makefile"),
+        "boskos-config:\n\tcd core-services/prow/02_config && ./generate-boskos.py\n.PHONY: boskos-config\n",
+    );
     fs.writeFileSync(path.join(cfgDir, "generate-boskos.py"), generator, { mode: 0o755 });
     const r = spawnSync(python, ["generate-boskos.py"], { cwd: cfgDir, encoding: "utf8" });
     if (r.status !== 0) throw new Error(`fixture generator failed: ${r.error?.message ?? r.stderr}`);

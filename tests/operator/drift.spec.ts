@@ -29,7 +29,13 @@ describe("npm run drift (real CLI, engine emulator)", function () {
     const projectYaml = fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8");
     const start = async () => {
         // A state file, so the engine restarted after the "stopped" case still has the objects to destroy.
-        e = await startEngine({ latency: "fast", port, ovnAuthPort, ovnNetworkPort, statePath: path.join(tmp, "engine.json") });
+        e = await startEngine({
+            latency: "fast",
+            port,
+            ovnAuthPort,
+            ovnNetworkPort,
+            statePath: path.join(tmp, "engine.json"),
+        });
         port = Number(new URL(e.url).port);
         ovnAuthPort = Number(new URL(e.ovnAuthUrl).port);
         ovnNetworkPort = Number(new URL(e.ovnNetworkUrl).port);
@@ -60,7 +66,11 @@ describe("npm run drift (real CLI, engine emulator)", function () {
             await e?.stop();
             fs.rmSync(tmp, { recursive: true, force: true });
         }
-        assert.equal(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"), projectYaml, "the project's Pulumi.yaml must not change");
+        assert.equal(
+            fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"),
+            projectYaml,
+            "the project's Pulumi.yaml must not change",
+        );
     });
 
     it("exit 0 after up; 1 with object, field, expected and found after a change behind Pulumi's back; 0 after up --refresh", async () => {
@@ -77,15 +87,40 @@ describe("npm run drift (real CLI, engine emulator)", function () {
         const r = await drift(t!);
         assert.equal(r.status, 1, r.stdout + r.stderr);
         assert.match(r.stdout, /2 objects drifted/);
-        assert.ok(r.stdout.includes("pulumi-nodejs:dynamic/ovirt:Network spare (update)\n    description: expected \"managed by pulumi\", found \"edited in the UI\" (changed outside Pulumi)\n"), r.stdout);
-        assert.ok(r.stdout.includes("pulumi-nodejs:dynamic/ovirt:Network net (update)\n    description: expected \"lease network (drift test)\", found \"hand edit\" (changed outside Pulumi)\n"), r.stdout);
-        assert.ok(!r.stdout.includes(e!.password) && !r.stderr.includes(e!.password), "the engine password leaked into the report");
+        assert.ok(
+            r.stdout.includes(
+                'pulumi-nodejs:dynamic/ovirt:Network spare (update)\n    description: expected "managed by pulumi", found "edited in the UI" (changed outside Pulumi)\n',
+            ),
+            r.stdout,
+        );
+        assert.ok(
+            r.stdout.includes(
+                'pulumi-nodejs:dynamic/ovirt:Network net (update)\n    description: expected "lease network (drift test)", found "hand edit" (changed outside Pulumi)\n',
+            ),
+            r.stdout,
+        );
+        assert.ok(
+            !r.stdout.includes(e!.password) && !r.stderr.includes(e!.password),
+            "the engine password leaked into the report",
+        );
 
         const json = await drift(t!, "--json");
         assert.equal(json.status, 1);
-        const report = JSON.parse(json.stdout) as { drifted: { type: string; name: string; fields: { field: string; expected: unknown; found: unknown; cause: string }[] }[] };
+        const report = JSON.parse(json.stdout) as {
+            drifted: {
+                type: string;
+                name: string;
+                fields: { field: string; expected: unknown; found: unknown; cause: string }[];
+            }[];
+        };
         assert.deepEqual(report.drifted.find((o) => o.name === "spare")?.fields, [
-            { field: "description", expected: "managed by pulumi", found: "edited in the UI", recorded: "managed by pulumi", cause: "engine" },
+            {
+                field: "description",
+                expected: "managed by pulumi",
+                found: "edited in the UI",
+                recorded: "managed by pulumi",
+                cause: "engine",
+            },
         ]);
 
         // The documented fix: up --refresh re-applies the program.
@@ -99,24 +134,57 @@ describe("npm run drift (real CLI, engine emulator)", function () {
         const { default: axios } = await import("axios");
         const https = await import("node:https");
         const httpsAgent = new https.Agent({ ca: e!.caPem });
-        const sso = await axios.post(`${e!.url}/ovirt-engine/sso/oauth/token`,
-            new URLSearchParams({ grant_type: "password", scope: "ovirt-app-api", username: e!.username, password: e!.password }), { httpsAgent, headers: { Accept: "application/json" } });
-        const api = axios.create({ baseURL: e!.apiUrl, httpsAgent, headers: { Authorization: `Bearer ${sso.data.access_token}`, Accept: "application/json", Version: "4" } });
-        const until = async (vm: string, status: string) => { while ((await api.get(`/vms/${vm}`)).data.status !== status) await new Promise((r) => setTimeout(r, 20)); };
+        const sso = await axios.post(
+            `${e!.url}/ovirt-engine/sso/oauth/token`,
+            new URLSearchParams({
+                grant_type: "password",
+                scope: "ovirt-app-api",
+                username: e!.username,
+                password: e!.password,
+            }),
+            { httpsAgent, headers: { Accept: "application/json" } },
+        );
+        const api = axios.create({
+            baseURL: e!.apiUrl,
+            httpsAgent,
+            headers: { Authorization: `Bearer ${sso.data.access_token}`, Accept: "application/json", Version: "4" },
+        });
+        const until = async (vm: string, status: string) => {
+            while ((await api.get(`/vms/${vm}`)).data.status !== status) await new Promise((r) => setTimeout(r, 20));
+        };
         // an installer-like VM on the network: its port is no resource's
-        const vm = (await api.post("/vms", { name: "installer-vm", cluster: { name: "OCP-45" }, template: { name: "centos-stream-9" } })).data.id as string;
+        const vm = (
+            await api.post("/vms", {
+                name: "installer-vm",
+                cluster: { name: "OCP-45" },
+                template: { name: "centos-stream-9" },
+            })
+        ).data.id as string;
         await until(vm, "down");
         const networkId = (await t!.stack.outputs()).networkId.value as string;
         const profile = (await api.get(`/networks/${networkId}/vnicprofiles`)).data.vnic_profile[0].id;
-        const mac = (await api.post(`/vms/${vm}/nics`, { name: "nic1", vnic_profile: { id: profile } })).data.mac.address as string;
+        const mac = (await api.post(`/vms/${vm}/nics`, { name: "nic1", vnic_profile: { id: profile } })).data.mac
+            .address as string;
         await api.post(`/vms/${vm}/start`, {});
         await until(vm, "up");
         try {
-            const tok = await axios.post(`${e!.ovnAuthUrl}/tokens`, { auth: { passwordCredentials: { username: e!.username, password: e!.password } } }, { httpsAgent });
-            const ovn = axios.create({ baseURL: e!.ovnNetworkUrl, httpsAgent, headers: { "X-Auth-Token": tok.data.access.token.id } });
+            const tok = await axios.post(
+                `${e!.ovnAuthUrl}/tokens`,
+                { auth: { passwordCredentials: { username: e!.username, password: e!.password } } },
+                { httpsAgent },
+            );
+            const ovn = axios.create({
+                baseURL: e!.ovnNetworkUrl,
+                httpsAgent,
+                headers: { "X-Auth-Token": tok.data.access.token.id },
+            });
             const net = (await ovn.get("/networks", { params: { name: "ovn-drift" } })).data.networks[0];
             const ports = (await ovn.get("/ports", { params: { network_id: net.id } })).data.ports;
-            assert.deepEqual(ports.map((p: { port_security_enabled: boolean }) => p.port_security_enabled), [false], "the port was made after the network's flag was off");
+            assert.deepEqual(
+                ports.map((p: { port_security_enabled: boolean }) => p.port_security_enabled),
+                [false],
+                "the port was made after the network's flag was off",
+            );
             assert.equal((await drift(t!)).status, 0, "a port that follows the network is no drift");
 
             await ovn.put(`/networks/${net.id}`, { network: { port_security_enabled: true } });
@@ -124,9 +192,22 @@ describe("npm run drift (real CLI, engine emulator)", function () {
             const r = await drift(t!);
             assert.equal(r.status, 1, r.stdout + r.stderr);
             assert.match(r.stdout, /2 objects drifted/);
-            assert.ok(r.stdout.includes("pulumi-nodejs:dynamic/ovirt:OvnNetworkPortSecurity net-port-security (update)\n    portSecurityEnabled: expected false, found true (changed outside Pulumi)\n"), r.stdout);
-            assert.ok(r.stdout.includes(`OVN port ovn-drift nic1 (MAC ${mac}, VM ${vm}, port ${ports[0].id}) (check)\n    port_security_enabled: expected false, found true (changed outside Pulumi)\n`), r.stdout);
-            assert.ok(!r.stdout.includes(e!.password) && !r.stderr.includes(e!.password), "the engine password leaked into the report");
+            assert.ok(
+                r.stdout.includes(
+                    "pulumi-nodejs:dynamic/ovirt:OvnNetworkPortSecurity net-port-security (update)\n    portSecurityEnabled: expected false, found true (changed outside Pulumi)\n",
+                ),
+                r.stdout,
+            );
+            assert.ok(
+                r.stdout.includes(
+                    `OVN port ovn-drift nic1 (MAC ${mac}, VM ${vm}, port ${ports[0].id}) (check)\n    port_security_enabled: expected false, found true (changed outside Pulumi)\n`,
+                ),
+                r.stdout,
+            );
+            assert.ok(
+                !r.stdout.includes(e!.password) && !r.stderr.includes(e!.password),
+                "the engine password leaked into the report",
+            );
 
             const fix = await t!.stack.up({ refresh: true });
             assert.equal(fix.summary.resourceChanges?.update, 1, "the network's flag is the program's again");
@@ -144,7 +225,10 @@ describe("npm run drift (real CLI, engine emulator)", function () {
         await admin.remove("networks", outputs.spareId.value as string);
         const r = await drift(t!);
         assert.equal(r.status, 1, r.stdout + r.stderr);
-        assert.match(r.stdout, /pulumi-nodejs:dynamic\/ovirt:Network spare \(create\)\n {4}missing on the engine: deleted outside Pulumi/);
+        assert.match(
+            r.stdout,
+            /pulumi-nodejs:dynamic\/ovirt:Network spare \(create\)\n {4}missing on the engine: deleted outside Pulumi/,
+        );
         assert.match(r.stdout, /1 object drifted/);
     });
 

@@ -23,7 +23,10 @@ describe("Vault item drift: comparison and report", () => {
         assert.match(text, /changed keys: b\n/);
         assert.match(text, /extra keys: d\n/);
         assert.ok(!/two|"2"|"4"/.test(text), "no value in the report");
-        assert.match(renderVaultDrift([{ name: "i", path: "kv/x", found: "present", missing: [], changed: [], extra: [] }]), /every key as the last up wrote it/);
+        assert.match(
+            renderVaultDrift([{ name: "i", path: "kv/x", found: "present", missing: [], changed: [], extra: [] }]),
+            /every key as the last up wrote it/,
+        );
     });
 });
 
@@ -32,7 +35,11 @@ describe("npm run drift: the Vault item (real CLI, OpenBao, least-privilege toke
     let bao: RunningOpenBao;
     let t: ThrowawayStack;
     let token: string;
-    const data = { "ovirt.conf": "OVIRT_URL=https://engine\nPASSWORD=drift-pw-5ad1\n", "pull-secret": '{"auths":{}}', "secretsync/target-name": "cluster-secrets-ovirt" };
+    const data = {
+        "ovirt.conf": "OVIRT_URL=https://engine\nPASSWORD=drift-pw-5ad1\n",
+        "pull-secret": '{"auths":{}}',
+        "secretsync/target-name": "cluster-secrets-ovirt",
+    };
 
     before(async () => {
         bao = await startOpenBao({ kvMounts: ["kv"] });
@@ -55,7 +62,8 @@ describe("npm run drift: the Vault item (real CLI, OpenBao, least-privilege toke
     });
 
     const noValues = (text: string) => {
-        for (const v of ["drift-pw-5ad1", "hand-edited-9e", "extra-value-77", token, bao.token]) assert.ok(!text.includes(v), `the output shows a value or token: ${v}`);
+        for (const v of ["drift-pw-5ad1", "hand-edited-9e", "extra-value-77", token, bao.token])
+            assert.ok(!text.includes(v), `the output shows a value or token: ${v}`);
     };
 
     it("exit 0 when Vault holds what the last up wrote; 1 naming changed, missing and extra keys after a hand edit; 1 when the item is gone", async () => {
@@ -63,7 +71,11 @@ describe("npm run drift: the Vault item (real CLI, OpenBao, least-privilege toke
         assert.equal(clean.status, 0, clean.stdout + clean.stderr);
         assert.match(clean.stdout, /1 Vault item: every key as the last up wrote it/);
 
-        const edited: Record<string, string> = { ...data, "ovirt.conf": "hand-edited-9e", "insights-live.yaml": "extra-value-77" };
+        const edited: Record<string, string> = {
+            ...data,
+            "ovirt.conf": "hand-edited-9e",
+            "insights-live.yaml": "extra-value-77",
+        };
         delete edited["pull-secret"];
         await writeKv(bao, "kv", ITEM, edited);
         const r = await drift(t);
@@ -75,11 +87,16 @@ describe("npm run drift: the Vault item (real CLI, OpenBao, least-privilege toke
         noValues(r.stdout + r.stderr);
 
         // What the report's fix says: replacing the item writes it again.
-        const urn = (await t.stack.exportStack()).deployment.resources.find((x: { type: string }) => x.type === "vault:kv/secretV2:SecretV2").urn as string;
+        const urn = (await t.stack.exportStack()).deployment.resources.find(
+            (x: { type: string }) => x.type === "vault:kv/secretV2:SecretV2",
+        ).urn as string;
         await t.stack.up({ replace: [urn] });
         assert.equal((await drift(t)).status, 0, "up --replace of the item restores it");
 
-        await fetch(`${bao.address}/v1/kv/metadata/${ITEM}`, { method: "DELETE", headers: { "X-Vault-Token": bao.token } });
+        await fetch(`${bao.address}/v1/kv/metadata/${ITEM}`, {
+            method: "DELETE",
+            headers: { "X-Vault-Token": bao.token },
+        });
         const gone = await drift(t);
         assert.equal(gone.status, 1, gone.stdout + gone.stderr);
         assert.match(gone.stdout, /the item is missing from Vault/);

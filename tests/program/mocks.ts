@@ -104,7 +104,10 @@ export async function drain(): Promise<void> {
 const programPath = path.join(__dirname, "..", "..", "index.ts");
 
 /** Runs `index.ts` afresh with the given config; returns its exports and the registrations of this run. */
-export async function runProgram(config: Record<string, string>, secretKeys: string[]): Promise<{ exports: Record<string, unknown>; regs: Registration[] }> {
+export async function runProgram(
+    config: Record<string, string>,
+    secretKeys: string[],
+): Promise<{ exports: Record<string, unknown>; regs: Registration[] }> {
     registrations.length = 0;
     await useProgramMocks(config, secretKeys);
     delete require.cache[require.resolve(programPath)];

@@ -5,7 +5,8 @@ const SECRETS = {
     "ovirt-ci:enginePassword": "engine-Pa$$word",
     "ovirt-ci:pullSecret": '{"auths":{"quay.io":{"auth":"c2VjcmV0"}}}',
     "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAAC3NzaMockPublicKey ci@ovirt",
-    "ovirt-ci:sshPrivateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nMockPrivateKeyBody\n-----END OPENSSH PRIVATE KEY-----\n",
+    "ovirt-ci:sshPrivateKey":
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nMockPrivateKeyBody\n-----END OPENSSH PRIVATE KEY-----\n",
 };
 
 function config(leases: number[], extra: Record<string, unknown> = {}): Record<string, string> {
@@ -38,7 +39,8 @@ function script(command: unknown): string {
     assert.ok(m, `not a wrapped script: ${String(command).slice(0, 60)}`);
     return m[1].replaceAll("'\\''", "'");
 }
-const run = (leases: number[], extra: Record<string, unknown> = {}) => runProgram(config(leases, extra), Object.keys(SECRETS));
+const run = (leases: number[], extra: Record<string, unknown> = {}) =>
+    runProgram(config(leases, extra), Object.keys(SECRETS));
 
 const DYN = (kind: string) => `pulumi-nodejs:dynamic/ovirt:${kind}`;
 const CMD = "command:remote:Command";
@@ -106,7 +108,11 @@ describe("the program (index.ts under mocks)", function () {
     });
 
     it("registers exactly the resource graph of 3 leases, 2 upgrade leases and 2 hosts", () => {
-        const expected = sortedKeys([...FIXED, ...[10, 11, 12].flatMap(leaseResources), ...[1, 2].flatMap(upgradeResources)]);
+        const expected = sortedKeys([
+            ...FIXED,
+            ...[10, 11, 12].flatMap(leaseResources),
+            ...[1, 2].flatMap(upgradeResources),
+        ]);
         assert.deepEqual(small.regs.map(key).sort(), expected);
         assert.equal(small.regs.length, expected.length, "no resource registered twice");
     });
@@ -114,66 +120,195 @@ describe("the program (index.ts under mocks)", function () {
     it("adopts the engine objects by name, read-only", () => {
         const eo = (name: string) => byName(small.regs, name).inputs;
         assert.deepEqual(pick(eo("engine-data-center"), ["kind", "name"]), { kind: "dataCenter", name: "OCP-45" });
-        assert.deepEqual(pick(eo("engine-cluster"), ["kind", "name", "dataCenterId"]), { kind: "cluster", name: "OCP-45", dataCenterId: uuidOf("engine-data-center") });
-        assert.deepEqual(pick(eo("engine-main-storage-domain"), ["kind", "name", "dataCenterId"]), { kind: "storageDomain", name: "nfs-ovirt45", dataCenterId: uuidOf("engine-data-center") });
-        assert.deepEqual(pick(eo("engine-ovn-provider"), ["kind", "name"]), { kind: "ovnProvider", name: "ovirt-provider-ovn" });
+        assert.deepEqual(pick(eo("engine-cluster"), ["kind", "name", "dataCenterId"]), {
+            kind: "cluster",
+            name: "OCP-45",
+            dataCenterId: uuidOf("engine-data-center"),
+        });
+        assert.deepEqual(pick(eo("engine-main-storage-domain"), ["kind", "name", "dataCenterId"]), {
+            kind: "storageDomain",
+            name: "nfs-ovirt45",
+            dataCenterId: uuidOf("engine-data-center"),
+        });
+        assert.deepEqual(pick(eo("engine-ovn-provider"), ["kind", "name"]), {
+            kind: "ovnProvider",
+            name: "ovirt-provider-ovn",
+        });
         assert.deepEqual(pick(eo("proxy-template"), ["kind", "name"]), { kind: "template", name: "centos-7" });
-        assert.deepEqual(pick(eo("proxy-management-profile"), ["kind", "name", "dataCenterId"]), { kind: "vnicProfile", name: "ovirtmgmt", dataCenterId: uuidOf("engine-data-center") });
+        assert.deepEqual(pick(eo("proxy-management-profile"), ["kind", "name", "dataCenterId"]), {
+            kind: "vnicProfile",
+            name: "ovirtmgmt",
+            dataCenterId: uuidOf("engine-data-center"),
+        });
     });
 
     it("passes the key inputs: hosts, proxy VM, networks, NICs, storage domains, Vault item", () => {
         const cluster = uuidOf("engine-cluster");
-        assert.deepEqual(pick(byName(small.regs, "hosts-bm01").inputs, ["name", "address", "clusterId", "authMethod"]), { name: "bm01", address: "bm01.example.com", clusterId: cluster, authMethod: "publickey" });
+        assert.deepEqual(
+            pick(byName(small.regs, "hosts-bm01").inputs, ["name", "address", "clusterId", "authMethod"]),
+            { name: "bm01", address: "bm01.example.com", clusterId: cluster, authMethod: "publickey" },
+        );
         const vm = byName(small.regs, "proxy-vm").inputs;
-        assert.deepEqual(pick(vm, ["name", "clusterId", "templateId", "highAvailability", "deleteProtected", "memoryMiB", "cpuCores", "started"]), {
-            name: "proxy-vm", clusterId: cluster, templateId: uuidOf("proxy-template"), highAvailability: true, deleteProtected: true, memoryMiB: 4096, cpuCores: 2, started: true,
-        });
+        assert.deepEqual(
+            pick(vm, [
+                "name",
+                "clusterId",
+                "templateId",
+                "highAvailability",
+                "deleteProtected",
+                "memoryMiB",
+                "cpuCores",
+                "started",
+            ]),
+            {
+                name: "proxy-vm",
+                clusterId: cluster,
+                templateId: uuidOf("proxy-template"),
+                highAvailability: true,
+                deleteProtected: true,
+                memoryMiB: 4096,
+                cpuCores: 2,
+                started: true,
+            },
+        );
         const ci = vm.cloudInit as Record<string, unknown>;
         assert.equal(ci.authorizedSshKeys, SECRETS["ovirt-ci:sshPublicKey"]);
-        assert.deepEqual(ci.nicConfigurations, [{ name: "eth0", bootProtocol: "static", address: "203.0.113.10", netmask: "255.255.255.0", gateway: "203.0.113.1", onBoot: true }]);
-        assert.deepEqual(pick(byName(small.regs, "proxy-external-nic").inputs, ["vmId", "name", "vnicProfileId"]), { vmId: uuidOf("proxy-vm"), name: "nic1", vnicProfileId: uuidOf("proxy-management-profile") });
+        assert.deepEqual(ci.nicConfigurations, [
+            {
+                name: "eth0",
+                bootProtocol: "static",
+                address: "203.0.113.10",
+                netmask: "255.255.255.0",
+                gateway: "203.0.113.1",
+                onBoot: true,
+            },
+        ]);
+        assert.deepEqual(pick(byName(small.regs, "proxy-external-nic").inputs, ["vmId", "name", "vnicProfileId"]), {
+            vmId: uuidOf("proxy-vm"),
+            name: "nic1",
+            vnicProfileId: uuidOf("proxy-management-profile"),
+        });
         for (const n of [10, 11, 12]) {
-            assert.deepEqual(pick(byName(small.regs, `ovirt-${n}-network`).inputs, ["name", "dataCenterId", "externalProviderId", "clusterId"]), {
-                name: `ovn-vmnet-${n}`, dataCenterId: uuidOf("engine-data-center"), externalProviderId: uuidOf("engine-ovn-provider"), clusterId: cluster,
-            });
-            assert.deepEqual(pick(byName(small.regs, `ovirt-${n}-proxy-nic`).inputs, ["vmId", "name", "vnicProfileId"]), {
-                vmId: uuidOf("proxy-vm"), name: `vmnet${n}`, vnicProfileId: uuidOf(`ovirt-${n}-network-profile`),
-            });
+            assert.deepEqual(
+                pick(byName(small.regs, `ovirt-${n}-network`).inputs, [
+                    "name",
+                    "dataCenterId",
+                    "externalProviderId",
+                    "clusterId",
+                ]),
+                {
+                    name: `ovn-vmnet-${n}`,
+                    dataCenterId: uuidOf("engine-data-center"),
+                    externalProviderId: uuidOf("engine-ovn-provider"),
+                    clusterId: cluster,
+                },
+            );
+            assert.deepEqual(
+                pick(byName(small.regs, `ovirt-${n}-proxy-nic`).inputs, ["vmId", "name", "vnicProfileId"]),
+                {
+                    vmId: uuidOf("proxy-vm"),
+                    name: `vmnet${n}`,
+                    vnicProfileId: uuidOf(`ovirt-${n}-network-profile`),
+                },
+            );
             // port security off on the network and on the proxy's port (ci-contract.md 12.1)
-            assert.deepEqual(pick(byName(small.regs, `ovirt-${n}-port-security`).inputs, ["networkName", "networkId", "portSecurityEnabled"]), {
-                networkName: `ovn-vmnet-${n}`, networkId: uuidOf(`ovirt-${n}-network`), portSecurityEnabled: false,
-            });
-            assert.deepEqual(pick(byName(small.regs, `ovirt-${n}-proxy-port-security`).inputs, ["networkName", "macAddress", "portSecurityEnabled"]), {
-                networkName: `ovn-vmnet-${n}`, macAddress: macOf(`ovirt-${n}-proxy-nic`), portSecurityEnabled: false,
-            });
+            assert.deepEqual(
+                pick(byName(small.regs, `ovirt-${n}-port-security`).inputs, [
+                    "networkName",
+                    "networkId",
+                    "portSecurityEnabled",
+                ]),
+                {
+                    networkName: `ovn-vmnet-${n}`,
+                    networkId: uuidOf(`ovirt-${n}-network`),
+                    portSecurityEnabled: false,
+                },
+            );
+            assert.deepEqual(
+                pick(byName(small.regs, `ovirt-${n}-proxy-port-security`).inputs, [
+                    "networkName",
+                    "macAddress",
+                    "portSecurityEnabled",
+                ]),
+                {
+                    networkName: `ovn-vmnet-${n}`,
+                    macAddress: macOf(`ovirt-${n}-proxy-nic`),
+                    portSecurityEnabled: false,
+                },
+            );
             const cmd = byName(small.regs, `ovirt-${n}-proxy-config`).inputs;
             assert.match(script(cmd.create), new RegExp(`/etc/dnsmasq-leases/ovirt-${n}\\.conf`));
             assert.ok(String(cmd.create).includes(`ip addr replace 192.168.2${n}.1/24 dev`), "gateway address");
             assert.ok(String(cmd.create).includes(macOf(`ovirt-${n}-proxy-nic`)), "finds the NIC by its MAC");
-            assert.ok(String(cmd.create).startsWith("sudo -n sh -c "), "systemd mode with the centos user runs under sudo");
+            assert.ok(
+                String(cmd.create).startsWith("sudo -n sh -c "),
+                "systemd mode with the centos user runs under sudo",
+            );
             assert.match(script(cmd.delete), new RegExp(`systemctl disable --now 'dnsmasq@ovirt-${n}.service'`));
-            assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user", "privateKey"]), { host: "203.0.113.10", port: 22, user: "centos", privateKey: SECRETS["ovirt-ci:sshPrivateKey"] });
+            assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user", "privateKey"]), {
+                host: "203.0.113.10",
+                port: 22,
+                user: "centos",
+                privateKey: SECRETS["ovirt-ci:sshPrivateKey"],
+            });
         }
         for (const n of [1, 2]) {
-            assert.deepEqual(pick(byName(small.regs, `ovirt-upgrade-${n}-storage-domain`).inputs, ["name", "dataCenterId", "hostId", "nfsAddress", "nfsPath", "nfsVersion", "active"]), {
-                name: `ovirt-upgrade-${n}`, dataCenterId: uuidOf("engine-data-center"), hostId: uuidOf("hosts-bm01"), nfsAddress: "nfs.example.com", nfsPath: `/exports/ovirt-upgrade-${n}`, nfsVersion: "auto", active: true,
-            });
+            assert.deepEqual(
+                pick(byName(small.regs, `ovirt-upgrade-${n}-storage-domain`).inputs, [
+                    "name",
+                    "dataCenterId",
+                    "hostId",
+                    "nfsAddress",
+                    "nfsPath",
+                    "nfsVersion",
+                    "active",
+                ]),
+                {
+                    name: `ovirt-upgrade-${n}`,
+                    dataCenterId: uuidOf("engine-data-center"),
+                    hostId: uuidOf("hosts-bm01"),
+                    nfsAddress: "nfs.example.com",
+                    nfsPath: `/exports/ovirt-upgrade-${n}`,
+                    nfsVersion: "auto",
+                    active: true,
+                },
+            );
         }
         // The HAProxy file goes on stdin (it holds the stats password); the script text holds no secret.
         const haproxyCmd = byName(small.regs, "proxy-haproxy").inputs;
         const haproxy = String(haproxyCmd.stdin);
-        for (const n of [10, 11, 12]) assert.ok(haproxy.includes(`use_backend api-ovirt-${n} if { req_ssl_sni -i api.ovirt${n}.example.com }`));
+        for (const n of [10, 11, 12])
+            assert.ok(haproxy.includes(`use_backend api-ovirt-${n} if { req_ssl_sni -i api.ovirt${n}.example.com }`));
         assert.ok(haproxy.includes(`stats auth admin:${STATS_PASSWORD}`));
-        assert.ok(!String(haproxyCmd.create).includes(STATS_PASSWORD) && !String(haproxyCmd.delete).includes(STATS_PASSWORD), "no password in the script text");
+        assert.ok(
+            !String(haproxyCmd.create).includes(STATS_PASSWORD) && !String(haproxyCmd.delete).includes(STATS_PASSWORD),
+            "no password in the script text",
+        );
         const item = byName(small.regs, "ci-profile-item").inputs;
-        assert.deepEqual(pick(item, ["mount", "name"]), { mount: "kv", name: "selfservice/ovirt/cluster-secrets-ovirt" });
+        assert.deepEqual(pick(item, ["mount", "name"]), {
+            mount: "kv",
+            name: "selfservice/ovirt/cluster-secrets-ovirt",
+        });
     });
 
     it("writes every profile file into the Vault item, the lease files byte for byte", () => {
-        const data = JSON.parse(String(byName(small.regs, "ci-profile-item").inputs.dataJson)) as Record<string, string>;
+        const data = JSON.parse(String(byName(small.regs, "ci-profile-item").inputs.dataJson)) as Record<
+            string,
+            string
+        >;
         assert.deepEqual(Object.keys(data).sort(), [
-            "ovirt-10.json", "ovirt-11.json", "ovirt-12.json", "ovirt-upgrade-1.json", "ovirt-upgrade-2.json", "ovirt.conf", "pull-secret",
-            "secretsync/target-name", "secretsync/target-namespace", "send-event-to-ovirt.sh", "ssh-privatekey", "ssh-publickey",
+            "ovirt-10.json",
+            "ovirt-11.json",
+            "ovirt-12.json",
+            "ovirt-upgrade-1.json",
+            "ovirt-upgrade-2.json",
+            "ovirt.conf",
+            "pull-secret",
+            "secretsync/target-name",
+            "secretsync/target-namespace",
+            "send-event-to-ovirt.sh",
+            "ssh-privatekey",
+            "ssh-publickey",
         ]);
         const cluster = uuidOf("engine-cluster");
         const sd = uuidOf("engine-main-storage-domain");
@@ -182,8 +317,17 @@ describe("the program (index.ts under mocks)", function () {
             `{\n  "cluster_name": "ovirt10",\n  "ovirt_network_name": "ovn-vmnet-10",\n  "ovirt_apivip": "192.168.210.30",\n  "ovirt_dnsvip": "192.168.210.31",\n` +
                 `  "ovirt_ingressvip": "192.168.210.32",\n  "machine_network_cidr": "192.168.0.0/16",\n  "ovirt_cluster_id": "${cluster}",\n  "ovirt_storage_domain_id": "${sd}"\n}\n`,
         );
-        assert.equal(data["ovirt-12.json"], data["ovirt-10.json"].replaceAll("10", "12").replace(cluster.replaceAll("10", "12"), cluster).replace(sd.replaceAll("10", "12"), sd));
-        assert.equal(data["ovirt-upgrade-2.json"], `{\n  "ovirt_storage_domain_id": "${uuidOf("ovirt-upgrade-2-storage-domain")}"\n}\n`);
+        assert.equal(
+            data["ovirt-12.json"],
+            data["ovirt-10.json"]
+                .replaceAll("10", "12")
+                .replace(cluster.replaceAll("10", "12"), cluster)
+                .replace(sd.replaceAll("10", "12"), sd),
+        );
+        assert.equal(
+            data["ovirt-upgrade-2.json"],
+            `{\n  "ovirt_storage_domain_id": "${uuidOf("ovirt-upgrade-2-storage-domain")}"\n}\n`,
+        );
         assert.ok(data["ovirt.conf"].includes("OVIRT_ENGINE_PASSWORD='engine-Pa$$word'\n"));
         assert.ok(data["ovirt.conf"].includes(`OVIRT_ENGINE_STORAGE_DOMAIN_ID='${sd}'\n`));
         assert.ok(!data["ovirt.conf"].includes("OVIRT_ENGINE_CLUSTER_ID"));
@@ -194,23 +338,46 @@ describe("the program (index.ts under mocks)", function () {
 
     it("exports boskos, leases, upgrade storage domain ids, DNS records, engine ids, the Vault path and the proxy", () => {
         const e = small.exports;
-        assert.deepEqual(Object.keys(e).sort(), ["boskos", "dnsRecords", "engine", "leases", "proxy", "upgradeStorageDomainIds", "vaultItemPath"]);
+        assert.deepEqual(Object.keys(e).sort(), [
+            "boskos",
+            "dnsRecords",
+            "engine",
+            "leases",
+            "proxy",
+            "upgradeStorageDomainIds",
+            "vaultItemPath",
+        ]);
         assert.deepEqual(e.boskos, [
             { type: "ovirt-clusterbot-quota-slice", state: "free", minCount: 3, maxCount: 3 },
             { type: "ovirt-quota-slice", state: "free", names: ["ovirt-10", "ovirt-11", "ovirt-12"] },
             { type: "ovirt-upgrade-quota-slice", state: "free", names: ["ovirt-upgrade-1", "ovirt-upgrade-2"] },
         ]);
         assert.deepEqual((e.leases as unknown[])[0], {
-            name: "ovirt-10", clusterName: "ovirt10", network: "ovn-vmnet-10", subnet: "192.168.210.0/24", gateway: "192.168.210.1",
+            name: "ovirt-10",
+            clusterName: "ovirt10",
+            network: "ovn-vmnet-10",
+            subnet: "192.168.210.0/24",
+            gateway: "192.168.210.1",
             vips: { api: "192.168.210.30", dns: "192.168.210.31", ingress: "192.168.210.32" },
             fqdn: { api: "api.ovirt10.example.com", apps: "*.apps.ovirt10.example.com" },
         });
-        assert.deepEqual(e.upgradeStorageDomainIds, { "ovirt-upgrade-1": uuidOf("ovirt-upgrade-1-storage-domain"), "ovirt-upgrade-2": uuidOf("ovirt-upgrade-2-storage-domain") });
+        assert.deepEqual(e.upgradeStorageDomainIds, {
+            "ovirt-upgrade-1": uuidOf("ovirt-upgrade-1-storage-domain"),
+            "ovirt-upgrade-2": uuidOf("ovirt-upgrade-2-storage-domain"),
+        });
         assert.equal((e.dnsRecords as unknown[]).length, 6);
-        assert.deepEqual((e.dnsRecords as unknown[])[1], { name: "*.apps.ovirt10.example.com.", type: "A", ttl: 300, value: "203.0.113.10", lease: "ovirt-10" });
+        assert.deepEqual((e.dnsRecords as unknown[])[1], {
+            name: "*.apps.ovirt10.example.com.",
+            type: "A",
+            ttl: 300,
+            value: "203.0.113.10",
+            lease: "ovirt-10",
+        });
         assert.deepEqual(e.engine, {
-            dataCenterId: uuidOf("engine-data-center"), clusterId: uuidOf("engine-cluster"),
-            mainStorageDomainId: uuidOf("engine-main-storage-domain"), ovnProviderId: uuidOf("engine-ovn-provider"),
+            dataCenterId: uuidOf("engine-data-center"),
+            clusterId: uuidOf("engine-cluster"),
+            mainStorageDomainId: uuidOf("engine-main-storage-domain"),
+            ovnProviderId: uuidOf("engine-ovn-provider"),
         });
         assert.equal(e.vaultItemPath, "kv/selfservice/ovirt/cluster-secrets-ovirt");
         assert.deepEqual(e.proxy, { address: "203.0.113.10", vmId: uuidOf("proxy-vm") });
@@ -225,14 +392,31 @@ describe("the program (index.ts under mocks)", function () {
         assert.ok(!exported.includes(STATS_PASSWORD) && !exported.includes(CA_PEM));
         // Rendered files nest the value in JSON text (dataJson) or shell quoting (commands): search every encoding.
         const holders = (needle: string) => {
-            const forms = [needle, JSON.stringify(needle).slice(1, -1), JSON.stringify(JSON.stringify(needle).slice(1, -1)).slice(1, -1)];
-            return small.regs.filter((r) => forms.some((f) => JSON.stringify(r.inputs).includes(f))).map((r) => r.name).sort();
+            const forms = [
+                needle,
+                JSON.stringify(needle).slice(1, -1),
+                JSON.stringify(JSON.stringify(needle).slice(1, -1)).slice(1, -1),
+            ];
+            return small.regs
+                .filter((r) => forms.some((f) => JSON.stringify(r.inputs).includes(f)))
+                .map((r) => r.name)
+                .sort();
         };
         assert.deepEqual(holders(SECRETS["ovirt-ci:enginePassword"]), ["ci-profile-item"]);
         assert.deepEqual(holders(SECRETS["ovirt-ci:pullSecret"]), ["ci-profile-item"]);
-        assert.deepEqual(holders(SECRETS["ovirt-ci:sshPrivateKey"]), ["ci-profile-item", "ovirt-10-proxy-config", "ovirt-11-proxy-config", "ovirt-12-proxy-config", "proxy-haproxy", "proxy-setup"]);
+        assert.deepEqual(holders(SECRETS["ovirt-ci:sshPrivateKey"]), [
+            "ci-profile-item",
+            "ovirt-10-proxy-config",
+            "ovirt-11-proxy-config",
+            "ovirt-12-proxy-config",
+            "proxy-haproxy",
+            "proxy-setup",
+        ]);
         assert.deepEqual(holders(STATS_PASSWORD), ["proxy-haproxy"]);
-        const secretInputs = small.regs.filter((r) => r.secretInputs.length > 0).map((r) => `${r.name}: ${r.secretInputs.join(",")}`).sort();
+        const secretInputs = small.regs
+            .filter((r) => r.secretInputs.length > 0)
+            .map((r) => `${r.name}: ${r.secretInputs.join(",")}`)
+            .sort();
         assert.deepEqual(secretInputs, [
             "ci-profile-item: dataJson",
             "ovirt-10-proxy-config: connection",
@@ -256,8 +440,16 @@ describe("the program (index.ts under mocks)", function () {
             changed: [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k)).sort(),
         });
         const shared = [`${CMD} proxy-haproxy`, "vault:kv/secretV2:SecretV2 ci-profile-item"].sort();
-        assert.deepEqual(diff(three, five), { added: sortedKeys([...leaseResources(13), ...leaseResources(14)]), removed: [], changed: shared });
-        assert.deepEqual(diff(five, two), { added: [], removed: sortedKeys([12, 13, 14].flatMap(leaseResources)), changed: shared });
+        assert.deepEqual(diff(three, five), {
+            added: sortedKeys([...leaseResources(13), ...leaseResources(14)]),
+            removed: [],
+            changed: shared,
+        });
+        assert.deepEqual(diff(five, two), {
+            added: [],
+            removed: sortedKeys([12, 13, 14].flatMap(leaseResources)),
+            changed: shared,
+        });
     });
 
     it("ovnPortSecurity: true keeps port security on for the network and the proxy's port", async () => {
@@ -285,7 +477,12 @@ describe("the program (index.ts under mocks)", function () {
     it("fails before registering anything when the leases do not fit the hosts (capacity guard)", async () => {
         await assert.rejects(
             run([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]),
-            (e: Error) => e.name === "ConfigError" && /ovirt-ci:leases: are more than the hosts can hold: 10 leases .* at most 3 leases fit/.test(e.message) && /capacityOverride: true/.test(e.message),
+            (e: Error) =>
+                e.name === "ConfigError" &&
+                /ovirt-ci:leases: are more than the hosts can hold: 10 leases .* at most 3 leases fit/.test(
+                    e.message,
+                ) &&
+                /capacityOverride: true/.test(e.message),
         );
         const overridden = await run([10, 11, 12, 13, 14, 15, 16, 17, 18, 19], { capacityOverride: true });
         assert.equal(overridden.regs.filter((r) => r.type === "ovirt-ci:lease:Lease").length, 10);
@@ -293,15 +490,29 @@ describe("the program (index.ts under mocks)", function () {
 
     it("drives a local sandbox: rootDir paths, loopback ports, plain processes, no sudo", async () => {
         const local = await run([10, 11], {
-            proxyVm: { serviceMode: "local", rootDir: "/tmp/ovirt-ci-proxy", connection: { host: "127.0.0.1", port: 2222, user: "ci" }, localDnsPort: 25300 },
+            proxyVm: {
+                serviceMode: "local",
+                rootDir: "/tmp/ovirt-ci-proxy",
+                connection: { host: "127.0.0.1", port: 2222, user: "ci" },
+                localDnsPort: 25300,
+            },
         });
         const cmd = byName(local.regs, "ovirt-11-proxy-config").inputs;
-        assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user"]), { host: "127.0.0.1", port: 2222, user: "ci" });
+        assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user"]), {
+            host: "127.0.0.1",
+            port: 2222,
+            user: "ci",
+        });
         assert.ok(String(cmd.create).startsWith("sh -c "));
         const create = script(cmd.create);
         assert.ok(create.includes("/tmp/ovirt-ci-proxy/etc/dnsmasq-leases/ovirt-11.conf"));
         assert.ok(create.includes("port=25311") && create.includes("listen-address=127.0.0.1"));
-        assert.ok(!/\nip addr replace|systemctl|\nnft -f/.test(create.replace(/<<'OVIRT_CI_EOF_7f3a'[\s\S]*?OVIRT_CI_EOF_7f3a/g, "")), "network changes are only recorded");
+        assert.ok(
+            !/\nip addr replace|systemctl|\nnft -f/.test(
+                create.replace(/<<'OVIRT_CI_EOF_7f3a'[\s\S]*?OVIRT_CI_EOF_7f3a/g, ""),
+            ),
+            "network changes are only recorded",
+        );
         assert.ok(String(byName(local.regs, "proxy-haproxy").inputs.stdin).includes("bind 127.0.0.1:16443"));
         assert.deepEqual(local.exports.proxy, { address: "10.0.0.5", vmId: uuidOf("proxy-vm") });
     });

@@ -3,7 +3,17 @@
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { DEFAULT_RETRY, Endpoint, OvirtApiError, createOrAdopt, loginCount, openSession, resetProcessCache, resolveEndpoint, waitFor } from "../../providers/ovirt/client";
+import {
+    DEFAULT_RETRY,
+    Endpoint,
+    OvirtApiError,
+    createOrAdopt,
+    loginCount,
+    openSession,
+    resetProcessCache,
+    resolveEndpoint,
+    waitFor,
+} from "../../providers/ovirt/client";
 
 const PASSWORD = "client-spec-Pa55word";
 
@@ -18,8 +28,15 @@ describe("oVirt API client", () => {
     let validToken = "";
 
     function ep(over: Partial<Endpoint> = {}): Endpoint {
-        return { apiUrl: `${url}/ovirt-engine/api`, username: "admin@internal", password: PASSWORD, insecure: false,
-            retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 }, requestTimeoutMs: 5000, ...over };
+        return {
+            apiUrl: `${url}/ovirt-engine/api`,
+            username: "admin@internal",
+            password: PASSWORD,
+            insecure: false,
+            retry: { attempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+            requestTimeoutMs: 5000,
+            ...over,
+        };
     }
 
     function json(res: http.ServerResponse, status: number, body: unknown): void {
@@ -36,10 +53,18 @@ describe("oVirt API client", () => {
                 if (req.url === "/ovirt-engine/sso/oauth/token") {
                     const form = new URLSearchParams(body);
                     if (form.get("password") !== PASSWORD || form.get("scope") !== "ovirt-app-api") {
-                        return json(res, 400, { error_code: "access_denied", error: "Cannot authenticate user 'admin@internal': The username or password is incorrect." });
+                        return json(res, 400, {
+                            error_code: "access_denied",
+                            error: "Cannot authenticate user 'admin@internal': The username or password is incorrect.",
+                        });
                     }
                     validToken = `tok-${++tokenSeq}`;
-                    return json(res, 200, { access_token: validToken, token_type: "bearer", scope: "", exp: String(Date.now() + 3600_000) });
+                    return json(res, 200, {
+                        access_token: validToken,
+                        token_type: "bearer",
+                        scope: "",
+                        exp: String(Date.now() + 3600_000),
+                    });
                 }
                 if (req.headers.authorization !== `Bearer ${validToken}`) return json(res, 401, undefined);
                 handler(req, body, res);
@@ -90,7 +115,11 @@ describe("oVirt API client", () => {
         handler = (req, _b, res) => {
             n++;
             if (n === 1) return json(res, 503, undefined);
-            if (n === 2) return json(res, 409, { reason: "Operation Failed", detail: "[Cannot stop VM. Related operation is currently in progress. Please try again later.]" });
+            if (n === 2)
+                return json(res, 409, {
+                    reason: "Operation Failed",
+                    detail: "[Cannot stop VM. Related operation is currently in progress. Please try again later.]",
+                });
             if (n === 3) return void req.socket.destroy();
             json(res, 200, { status: "complete" });
         };
@@ -102,7 +131,10 @@ describe("oVirt API client", () => {
 
     it("gives up after the bounded number of attempts", async () => {
         let n = 0;
-        handler = (_q, _b, res) => { n++; json(res, 503, undefined); };
+        handler = (_q, _b, res) => {
+            n++;
+            json(res, 503, undefined);
+        };
         const s = await openSession(ep(), "read Vm a");
         await assert.rejects(s.get("/vms/1"), (e: OvirtApiError) => e.httpStatus === 503);
         assert.equal(n, 4);
@@ -124,9 +156,12 @@ describe("oVirt API client", () => {
         assert.equal(posts, 1);
         created = false;
         posts = 0;
-        const { obj, adopted } = await createOrAdopt(s, "Vm a",
+        const { obj, adopted } = await createOrAdopt(
+            s,
+            "Vm a",
             async () => (await s.get<{ vm?: Array<{ id: string }> }>("/vms")).vm?.[0],
-            () => s.add("/vms", { name: "a" }));
+            () => s.add("/vms", { name: "a" }),
+        );
         assert.equal(posts, 1);
         assert.equal(obj.id, "42");
         assert.equal(adopted, false, "made by this create");
@@ -134,13 +169,23 @@ describe("oVirt API client", () => {
 
     it("maps bare faults and action-wrapped faults; errors name the operation and never hold secrets", async () => {
         handler = (req, _b, res) => {
-            if (req.method === "DELETE") return json(res, 409, { reason: "Operation Failed", detail: "[Cannot remove VM. VM is running.]" });
-            json(res, 409, { status: "failed", fault: { reason: "Operation Failed", detail: "[Cannot start VM. Operation can be performed only when Host status is Up.]" } });
+            if (req.method === "DELETE")
+                return json(res, 409, { reason: "Operation Failed", detail: "[Cannot remove VM. VM is running.]" });
+            json(res, 409, {
+                status: "failed",
+                fault: {
+                    reason: "Operation Failed",
+                    detail: "[Cannot start VM. Operation can be performed only when Host status is Up.]",
+                },
+            });
         };
         const s = await openSession(ep(), "delete Vm worker-0");
         await assert.rejects(s.remove("/vms/1"), (e: OvirtApiError) => {
             assert.equal(e.name, "OvirtApiError");
-            assert.equal(e.message, "delete Vm worker-0: DELETE /vms/1 failed: HTTP 409: Operation Failed: [Cannot remove VM. VM is running.]");
+            assert.equal(
+                e.message,
+                "delete Vm worker-0: DELETE /vms/1 failed: HTTP 409: Operation Failed: [Cannot remove VM. VM is running.]",
+            );
             assert.ok(!JSON.stringify(e).includes(validToken) && !e.message.includes(validToken));
             assert.ok(!JSON.stringify(e).includes(PASSWORD));
             return true;
@@ -153,7 +198,10 @@ describe("oVirt API client", () => {
     });
 
     it("404 is undefined for find and false for remove", async () => {
-        handler = (_q, _b, res) => { res.writeHead(404); res.end(); };
+        handler = (_q, _b, res) => {
+            res.writeHead(404);
+            res.end();
+        };
         const s = await openSession(ep(), "delete Tag x");
         assert.equal(await s.find("/tags/1"), undefined);
         assert.equal(await s.remove("/tags/1"), false);
@@ -161,13 +209,24 @@ describe("oVirt API client", () => {
 
     it("a 404 for a parameter of a DELETE (an unknown host) is an error while the object still reads", async () => {
         handler = (req, _b, res) => {
-            if (req.method === "DELETE") return json(res, 404, { reason: "Operation Failed", detail: "Entity not found: nope" });
+            if (req.method === "DELETE")
+                return json(res, 404, { reason: "Operation Failed", detail: "Entity not found: nope" });
             json(res, 200, { id: "7", name: "ovirt-upgrade-1" });
         };
         const s = await openSession(ep(), "delete StorageDomain ovirt-upgrade-1");
-        await assert.rejects(s.remove("/storagedomains/7", { params: { host: "nope" } }), (e: OvirtApiError) => e.httpStatus === 404 && /Entity not found: nope/.test(e.message));
-        handler = (_q, _b, res) => { res.writeHead(404); res.end(); };
-        assert.equal(await s.remove("/storagedomains/7", { params: { host: "nope" } }), false, "gone for the GET too: already removed");
+        await assert.rejects(
+            s.remove("/storagedomains/7", { params: { host: "nope" } }),
+            (e: OvirtApiError) => e.httpStatus === 404 && /Entity not found: nope/.test(e.message),
+        );
+        handler = (_q, _b, res) => {
+            res.writeHead(404);
+            res.end();
+        };
+        assert.equal(
+            await s.remove("/storagedomains/7", { params: { host: "nope" } }),
+            false,
+            "gone for the GET too: already removed",
+        );
     });
 
     it("surfaces SSO errors without the password", async () => {
@@ -181,11 +240,23 @@ describe("oVirt API client", () => {
 
     it("waitFor notices a transition within about 8 % of its duration", async () => {
         const start = Date.now();
-        await waitFor("x", async () => Date.now() - start, (t) => t >= 1000, { timeoutMs: 5000 });
+        await waitFor(
+            "x",
+            async () => Date.now() - start,
+            (t) => t >= 1000,
+            { timeoutMs: 5000 },
+        );
         const overshoot = Date.now() - start - 1000;
         assert.ok(overshoot <= 80 + 25, `overshoot ${overshoot} ms`);
-        await assert.rejects(waitFor("Vm a: waiting for up", async () => "down", (t) => t === "up", { timeoutMs: 150, describe: (t) => t }),
-            /Vm a: waiting for up: timed out after 0 s \(last seen: down\)/);
+        await assert.rejects(
+            waitFor(
+                "Vm a: waiting for up",
+                async () => "down",
+                (t) => t === "up",
+                { timeoutMs: 150, describe: (t) => t },
+            ),
+            /Vm a: waiting for up: timed out after 0 s \(last seen: down\)/,
+        );
     });
 
     it("resolves the endpoint from config first, then the environment, and validates it", () => {
@@ -194,14 +265,26 @@ describe("oVirt API client", () => {
             process.env.OVIRT_ENGINE_URL = "https://env.example/ovirt-engine/api";
             process.env.OVIRT_ENGINE_PASSWORD = "envpw";
             delete process.env.OVIRT_ENGINE_USERNAME;
-            const cfg = { get: (k: string) => ({ "ovirt-ci:engineUrl": "https://cfg.example/ovirt-engine/api/", "ovirt-ci:engineInsecure": "true" } as Record<string, string>)[k] };
+            const cfg = {
+                get: (k: string) =>
+                    (
+                        ({
+                            "ovirt-ci:engineUrl": "https://cfg.example/ovirt-engine/api/",
+                            "ovirt-ci:engineInsecure": "true",
+                        }) as Record<string, string>
+                    )[k],
+            };
             const e = resolveEndpoint(cfg);
             assert.equal(e.apiUrl, "https://cfg.example/ovirt-engine/api");
             assert.equal(e.password, "envpw");
             assert.equal(e.username, "admin@internal");
             assert.equal(e.insecure, true);
             assert.deepEqual(e.retry, DEFAULT_RETRY);
-            const thrower = { get: () => { throw new Error("no config"); } };
+            const thrower = {
+                get: () => {
+                    throw new Error("no config");
+                },
+            };
             assert.equal(resolveEndpoint(thrower).apiUrl, "https://env.example/ovirt-engine/api");
             process.env.OVIRT_ENGINE_URL = "https://env.example/";
             assert.throws(() => resolveEndpoint(), /must be the API root ending in \/ovirt-engine\/api/);

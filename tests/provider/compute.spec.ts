@@ -19,12 +19,30 @@ describe("compute resources against the engine emulator", function () {
 
     async function stoppedVm(name: string): Promise<string> {
         const p = await configured(new VmProvider(), e);
-        const c = await p.create((await p.check({} as never, { name, clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.blankTemplate, started: false } as never)).inputs!);
+        const c = await p.create(
+            (
+                await p.check(
+                    {} as never,
+                    {
+                        name,
+                        clusterId: SEED_IDS.ciCluster,
+                        templateId: SEED_IDS.blankTemplate,
+                        started: false,
+                    } as never,
+                )
+            ).inputs!,
+        );
         return c.id;
     }
 
     describe("Network", () => {
-        const args = { name: "ovn-vmnet-1", dataCenterId: SEED_IDS.ciDc, externalProviderId: SEED_IDS.ovn, clusterId: SEED_IDS.ciCluster, description: "lease 1" };
+        const args = {
+            name: "ovn-vmnet-1",
+            dataCenterId: SEED_IDS.ciDc,
+            externalProviderId: SEED_IDS.ovn,
+            clusterId: SEED_IDS.ciCluster,
+            description: "lease 1",
+        };
 
         it("create on OVN with its vNIC profile and cluster assignment; one-GET read; drift; update; replace; delete", async () => {
             const p = await configured(new NetworkProvider(), e);
@@ -35,15 +53,22 @@ describe("compute resources against the engine emulator", function () {
             assert.equal(c.outs!.vnicProfileId, profile.id);
             assert.equal(profile.name, "ovn-vmnet-1");
             const cl = inv.clusters.find((x) => x.id === SEED_IDS.ciCluster)!;
-            assert.deepEqual((cl.networks as Array<Record<string, unknown>>).find((n) => n.networkId === c.id)?.required, false);
+            assert.deepEqual(
+                (cl.networks as Array<Record<string, unknown>>).find((n) => n.networkId === c.id)?.required,
+                false,
+            );
 
             const before = await admin.stats();
             const r = await p.read(c.id, c.outs);
-            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/clusters/{cluster}/networks/{network}`]: 1 });
+            assert.deepEqual(Admin.delta(before, await admin.stats()), {
+                [`GET ${API}/clusters/{cluster}/networks/{network}`]: 1,
+            });
             assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
 
             // drift: someone unassigned it from the cluster
-            await admin.mutate("clusters", SEED_IDS.ciCluster, { networks: (cl.networks as Array<Record<string, unknown>>).filter((n) => n.networkId !== c.id) });
+            await admin.mutate("clusters", SEED_IDS.ciCluster, {
+                networks: (cl.networks as Array<Record<string, unknown>>).filter((n) => n.networkId !== c.id),
+            });
             const drifted = await p.read(c.id, c.outs);
             assert.equal(drifted.props!.clusterId, undefined);
             const d = await p.diff(c.id, drifted.props!, inputs);
@@ -87,11 +112,29 @@ describe("compute resources against the engine emulator", function () {
 
     describe("Vm", () => {
         const args = {
-            name: "proxy-vm", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.proxyTemplate, memoryMiB: 2048, cpuCores: 2,
-            highAvailability: true, deleteProtected: true, osType: "rhel_9x64", ipWaitSeconds: 1,
+            name: "proxy-vm",
+            clusterId: SEED_IDS.ciCluster,
+            templateId: SEED_IDS.proxyTemplate,
+            memoryMiB: 2048,
+            cpuCores: 2,
+            highAvailability: true,
+            deleteProtected: true,
+            osType: "rhel_9x64",
+            ipWaitSeconds: 1,
             cloudInit: {
-                hostName: "proxy-vm", userName: "cloud-user", authorizedSshKeys: SSH_KEY, customScript: "#cloud-config\nruncmd: []\n",
-                nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: "192.168.201.20", netmask: "255.255.255.0", gateway: "192.168.201.1" }],
+                hostName: "proxy-vm",
+                userName: "cloud-user",
+                authorizedSshKeys: SSH_KEY,
+                customScript: "#cloud-config\nruncmd: []\n",
+                nicConfigurations: [
+                    {
+                        name: "eth0",
+                        bootProtocol: "static",
+                        address: "192.168.201.20",
+                        netmask: "255.255.255.0",
+                        gateway: "192.168.201.1",
+                    },
+                ],
             },
         };
 
@@ -108,11 +151,23 @@ describe("compute resources against the engine emulator", function () {
             const init = vm.initialization as Record<string, unknown>;
             assert.equal(init.hostName, "proxy-vm");
             assert.equal(init.authorizedSshKeys, SSH_KEY);
-            assert.deepEqual((init.nicConfigurations as Array<Record<string, unknown>>)[0].ip, { address: "192.168.201.20", netmask: "255.255.255.0", gateway: "192.168.201.1", version: "v4" });
+            assert.deepEqual((init.nicConfigurations as Array<Record<string, unknown>>)[0].ip, {
+                address: "192.168.201.20",
+                netmask: "255.255.255.0",
+                gateway: "192.168.201.1",
+                version: "v4",
+            });
 
             // a NIC makes the guest agent report an address; a refresh picks it up
             const nics = await configured(new VmNicProvider(), e);
-            await nics.create((await nics.check({} as never, { vmId: c.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!);
+            await nics.create(
+                (
+                    await nics.check(
+                        {} as never,
+                        { vmId: c.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never,
+                    )
+                ).inputs!,
+            );
             let ips: string[] = [];
             for (let i = 0; i < 50 && ips.length === 0; i++) {
                 ips = (await p.read(c.id, c.outs)).props!.ipAddresses;
@@ -138,7 +193,10 @@ describe("compute resources against the engine emulator", function () {
 
             const rep = await p.diff(c.id, u.outs!, { ...inputs, templateId: SEED_IDS.blankTemplate });
             assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["templateId"], true]);
-            const rep2 = await p.diff(c.id, u.outs!, { ...inputs, cloudInit: { ...inputs.cloudInit, hostName: "other" } });
+            const rep2 = await p.diff(c.id, u.outs!, {
+                ...inputs,
+                cloudInit: { ...inputs.cloudInit, hostName: "other" },
+            });
             assert.deepEqual(rep2.replaces, ["cloudInit"]);
 
             await p.delete(c.id, u.outs!);
@@ -151,7 +209,12 @@ describe("compute resources against the engine emulator", function () {
 
         it("update: started=false stops the VM, true starts it again", async () => {
             const p = await configured(new VmProvider(), e);
-            const inputs = (await p.check({} as never, { ...args, deleteProtected: false, cloudInit: undefined, ipWaitSeconds: 0 } as never)).inputs!;
+            const inputs = (
+                await p.check(
+                    {} as never,
+                    { ...args, deleteProtected: false, cloudInit: undefined, ipWaitSeconds: 0 } as never,
+                )
+            ).inputs!;
             const c = await p.create(inputs);
             const stopped = await p.update(c.id, c.outs!, { ...inputs, started: false });
             assert.equal(stopped.outs!.status, "down");
@@ -162,11 +225,23 @@ describe("compute resources against the engine emulator", function () {
 
         it("waits (bounded) for the guest agent's addresses once the VM has a NIC", async () => {
             const p = await configured(new VmProvider(), e);
-            const inputs = (await p.check({} as never, { ...args, deleteProtected: false, started: false, ipWaitSeconds: 10 } as never)).inputs!;
+            const inputs = (
+                await p.check(
+                    {} as never,
+                    { ...args, deleteProtected: false, started: false, ipWaitSeconds: 10 } as never,
+                )
+            ).inputs!;
             const c = await p.create(inputs);
             assert.deepEqual([c.outs!.status, c.outs!.ipAddresses], ["down", []]);
             const nics = await configured(new VmNicProvider(), e);
-            await nics.create((await nics.check({} as never, { vmId: c.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!);
+            await nics.create(
+                (
+                    await nics.check(
+                        {} as never,
+                        { vmId: c.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never,
+                    )
+                ).inputs!,
+            );
             const started = Date.now();
             const u = await p.update(c.id, c.outs!, { ...inputs, started: true });
             assert.deepEqual([u.outs!.status, u.outs!.ipAddresses], ["up", ["192.168.201.20"]]);
@@ -175,9 +250,17 @@ describe("compute resources against the engine emulator", function () {
 
         it("surfaces the engine's refusal to start a VM without a bootable disk", async () => {
             const p = await configured(new VmProvider(), e);
-            const inputs = (await p.check({} as never, { name: "diskless", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.blankTemplate } as never)).inputs!;
+            const inputs = (
+                await p.check(
+                    {} as never,
+                    { name: "diskless", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.blankTemplate } as never,
+                )
+            ).inputs!;
             await assert.rejects(p.create(inputs), (err: Error) => {
-                assert.match(err.message, /^create Vm diskless: POST \/vms\/[0-9a-f-]+\/start failed: HTTP 409: Operation Failed: \[Cannot run VM without at least one bootable disk\./);
+                assert.match(
+                    err.message,
+                    /^create Vm diskless: POST \/vms\/[0-9a-f-]+\/start failed: HTTP 409: Operation Failed: \[Cannot run VM without at least one bootable disk\./,
+                );
                 assert.ok(!err.message.includes(e.password));
                 return true;
             });
@@ -185,7 +268,8 @@ describe("compute resources against the engine emulator", function () {
 
         it("a re-run adopts the VM an interrupted run created and brings it up", async () => {
             const p = await configured(new VmProvider(), e);
-            const inputs = (await p.check({} as never, { ...args, deleteProtected: false, ipWaitSeconds: 0 } as never)).inputs!;
+            const inputs = (await p.check({} as never, { ...args, deleteProtected: false, ipWaitSeconds: 0 } as never))
+                .inputs!;
             await p.create({ ...inputs, started: false }); // interrupted before the start
             const again = await p.create(inputs);
             assert.equal(again.outs!.adopted, true);
@@ -198,9 +282,18 @@ describe("compute resources against the engine emulator", function () {
         it("create with a MAC output; one-GET read; drift; update profile; replace; delete", async () => {
             const vmId = await stoppedVm("nic-host");
             const net = await configured(new NetworkProvider(), e);
-            const n = await net.create((await net.check({} as never, { name: "ovn-vmnet-2", dataCenterId: SEED_IDS.ciDc, externalProviderId: SEED_IDS.ovn } as never)).inputs!);
+            const n = await net.create(
+                (
+                    await net.check(
+                        {} as never,
+                        { name: "ovn-vmnet-2", dataCenterId: SEED_IDS.ciDc, externalProviderId: SEED_IDS.ovn } as never,
+                    )
+                ).inputs!,
+            );
             const p = await configured(new VmNicProvider(), e);
-            const inputs = (await p.check({} as never, { vmId, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!;
+            const inputs = (
+                await p.check({} as never, { vmId, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)
+            ).inputs!;
             const c = await p.create(inputs);
             assert.match(c.outs!.mac, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
 
@@ -210,7 +303,9 @@ describe("compute resources against the engine emulator", function () {
             assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
 
             const vm = (await admin.inventory()).vms.find((v) => v.id === vmId)!;
-            await admin.mutate("vms", vmId, { nics: (vm.nics as Array<Record<string, unknown>>).map((x) => ({ ...x, linked: false })) });
+            await admin.mutate("vms", vmId, {
+                nics: (vm.nics as Array<Record<string, unknown>>).map((x) => ({ ...x, linked: false })),
+            });
             const drifted = await p.read(c.id, c.outs);
             assert.equal(drifted.props!.linked, false);
             assert.deepEqual((await p.diff(c.id, drifted.props!, inputs)).replaces, []);
@@ -235,19 +330,58 @@ describe("compute resources against the engine emulator", function () {
     describe("VmNic ipWaitSeconds", () => {
         it("a NIC added to a running VM reports the guest's address for its MAC (create waits, read refreshes); without it no output", async () => {
             const vms = await configured(new VmProvider(), e);
-            const vm = await vms.create((await vms.check({} as never, {
-                name: "nic-ip-vm", clusterId: SEED_IDS.ciCluster, templateId: SEED_IDS.centos7Template, started: true, ipWaitSeconds: 5,
-                cloudInit: { nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: "192.0.2.77", netmask: "255.255.255.0", gateway: "192.0.2.1", onBoot: true }] },
-            } as never)).inputs!);
+            const vm = await vms.create(
+                (
+                    await vms.check(
+                        {} as never,
+                        {
+                            name: "nic-ip-vm",
+                            clusterId: SEED_IDS.ciCluster,
+                            templateId: SEED_IDS.centos7Template,
+                            started: true,
+                            ipWaitSeconds: 5,
+                            cloudInit: {
+                                nicConfigurations: [
+                                    {
+                                        name: "eth0",
+                                        bootProtocol: "static",
+                                        address: "192.0.2.77",
+                                        netmask: "255.255.255.0",
+                                        gateway: "192.0.2.1",
+                                        onBoot: true,
+                                    },
+                                ],
+                            },
+                        } as never,
+                    )
+                ).inputs!,
+            );
             assert.deepEqual(vm.outs!.ipAddresses, [], "no NIC yet: the VM cannot know its address");
             const p = await configured(new VmNicProvider(), e);
-            const inputs = (await p.check({} as never, { vmId: vm.id, name: "nic1", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile, ipWaitSeconds: 30 } as never)).inputs!;
+            const inputs = (
+                await p.check(
+                    {} as never,
+                    {
+                        vmId: vm.id,
+                        name: "nic1",
+                        vnicProfileId: SEED_IDS.ovirtmgmtCiProfile,
+                        ipWaitSeconds: 30,
+                    } as never,
+                )
+            ).inputs!;
             const c = await p.create(inputs);
             assert.deepEqual(c.outs!.ipAddresses, ["192.0.2.77"]);
             const r = await p.read(c.id, c.outs);
             assert.deepEqual(r.props!.ipAddresses, ["192.0.2.77"]);
             assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
-            const plain = await p.create((await p.check({} as never, { vmId: vm.id, name: "nic2", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never)).inputs!);
+            const plain = await p.create(
+                (
+                    await p.check(
+                        {} as never,
+                        { vmId: vm.id, name: "nic2", vnicProfileId: SEED_IDS.ovirtmgmtCiProfile } as never,
+                    )
+                ).inputs!,
+            );
             assert.equal(plain.outs!.ipAddresses, undefined);
             assert.equal((await p.check({} as never, { ...inputs, ipWaitSeconds: -1 } as never)).failures?.length, 1);
         });

@@ -20,7 +20,12 @@ describe("infra resources against the engine emulator", function () {
     describe("EngineObject", () => {
         it("adopts the existing OCP-45 cluster by name; read is one GET; delete only forgets it", async () => {
             const p = await configured(new EngineObjectProvider(), e);
-            const inputs = (await p.check({} as never, { kind: "cluster", name: "OCP-45", dataCenterId: SEED_IDS.ciDc.toUpperCase() } as never)).inputs!;
+            const inputs = (
+                await p.check(
+                    {} as never,
+                    { kind: "cluster", name: "OCP-45", dataCenterId: SEED_IDS.ciDc.toUpperCase() } as never,
+                )
+            ).inputs!;
             assert.equal(inputs.dataCenterId, SEED_IDS.ciDc);
             const c = await p.create(inputs);
             assert.deepEqual([c.id, c.outs!.status, c.outs!.providerVersion], [SEED_IDS.ciCluster, "", 1]);
@@ -37,11 +42,24 @@ describe("infra resources against the engine emulator", function () {
 
         it("refuses a same-named cluster of another data center, and never creates a missing object", async () => {
             const p = await configured(new EngineObjectProvider(), e);
-            await assert.rejects(p.create((await p.check({} as never, { kind: "cluster", name: "OCP-45", dataCenterId: SEED_IDS.defaultDc } as never)).inputs!),
-                new RegExp(`adopt cluster "OCP-45": the cluster belongs to data center ${SEED_IDS.ciDc}, not ${SEED_IDS.defaultDc}; fix ovirt-ci:cluster or ovirt-ci:dataCenter`));
+            await assert.rejects(
+                p.create(
+                    (
+                        await p.check(
+                            {} as never,
+                            { kind: "cluster", name: "OCP-45", dataCenterId: SEED_IDS.defaultDc } as never,
+                        )
+                    ).inputs!,
+                ),
+                new RegExp(
+                    `adopt cluster "OCP-45": the cluster belongs to data center ${SEED_IDS.ciDc}, not ${SEED_IDS.defaultDc}; fix ovirt-ci:cluster or ovirt-ci:dataCenter`,
+                ),
+            );
             const writes = (await admin.stats()).writes;
-            await assert.rejects(p.create((await p.check({} as never, { kind: "cluster", name: "cl-new" } as never)).inputs!),
-                /adopt cluster "cl-new": not found on the engine; this program adopts it and never creates it/);
+            await assert.rejects(
+                p.create((await p.check({} as never, { kind: "cluster", name: "cl-new" } as never)).inputs!),
+                /adopt cluster "cl-new": not found on the engine; this program adopts it and never creates it/,
+            );
             assert.equal((await admin.stats()).writes, writes);
         });
     });
@@ -55,7 +73,9 @@ describe("infra resources against the engine emulator", function () {
             const c = await p.create(inputs);
             assert.equal(c.outs!.status, "up");
             const inv = await admin.inventory();
-            const hist = (inv.history as unknown as Record<string, Array<{ status: string }>>)[c.id].map((t) => t.status);
+            const hist = (inv.history as unknown as Record<string, Array<{ status: string }>>)[c.id].map(
+                (t) => t.status,
+            );
             assert.deepEqual(hist.slice(0, 3), ["installing", "initializing", "up"]);
 
             const before = await admin.stats();
@@ -83,16 +103,23 @@ describe("infra resources against the engine emulator", function () {
 
         it("fails with the status and the engine's latest events when the install fails", async () => {
             const p = await configured(new HostProvider(), e);
-            const inputs = (await p.check({} as never, { ...args, name: "host-bad", address: "nowhere.example.org" } as never)).inputs!;
+            const inputs = (
+                await p.check({} as never, { ...args, name: "host-bad", address: "nowhere.example.org" } as never)
+            ).inputs!;
             await assert.rejects(p.create(inputs), (err: Error) => {
-                assert.match(err.message, /Host host-bad: waiting for status up: host host-bad is (install_failed|non_responsive); latest engine events: \[(error|warning)\]/);
+                assert.match(
+                    err.message,
+                    /Host host-bad: waiting for status up: host host-bad is (install_failed|non_responsive); latest engine events: \[(error|warning)\]/,
+                );
                 return true;
             });
         });
 
         it("a re-run reinstalls a host whose install failed (once its cause is fixed)", async () => {
             const p = await configured(new HostProvider(), e);
-            const inputs = (await p.check({} as never, { ...args, name: "host-retry", address: "not-yet.example.org" } as never)).inputs!;
+            const inputs = (
+                await p.check({} as never, { ...args, name: "host-retry", address: "not-yet.example.org" } as never)
+            ).inputs!;
             await assert.rejects(p.create(inputs), /is (install_failed|non_responsive)/);
             const h = (await admin.inventory()).hosts.find((x) => x.name === "host-retry")!;
             await admin.mutate("hosts", String(h.id), { address: CI_BAREMETAL[2] }); // e.g. DNS fixed
@@ -115,7 +142,13 @@ describe("infra resources against the engine emulator", function () {
     });
 
     describe("StorageDomain", () => {
-        const args = { name: "sd-test", dataCenterId: SEED_IDS.ciDc, hostId: SEED_IDS.host1, nfsAddress: "nfs.lan", nfsPath: "/exports/sd-test/" };
+        const args = {
+            name: "sd-test",
+            dataCenterId: SEED_IDS.ciDc,
+            hostId: SEED_IDS.host1,
+            nfsAddress: "nfs.lan",
+            nfsPath: "/exports/sd-test/",
+        };
 
         it("create → unattached → attached → active; one-GET read; drift to maintenance is corrected; delete the engine's way", async () => {
             const p = await configured(new StorageDomainProvider(), e);
@@ -127,11 +160,18 @@ describe("infra resources against the engine emulator", function () {
 
             const before = await admin.stats();
             const r = await p.read(c.id, c.outs);
-            assert.deepEqual(Admin.delta(before, await admin.stats()), { [`GET ${API}/datacenters/{dc}/storagedomains/{sd}`]: 1 });
+            assert.deepEqual(Admin.delta(before, await admin.stats()), {
+                [`GET ${API}/datacenters/{dc}/storagedomains/{sd}`]: 1,
+            });
             assert.equal((await p.diff(c.id, r.props!, inputs)).changes, false);
 
             const sd = (await admin.inventory()).storageDomains.find((x) => x.id === c.id)!;
-            await admin.mutate("storageDomains", c.id, { attachments: (sd.attachments as Array<Record<string, unknown>>).map((a) => ({ ...a, status: "maintenance" })) });
+            await admin.mutate("storageDomains", c.id, {
+                attachments: (sd.attachments as Array<Record<string, unknown>>).map((a) => ({
+                    ...a,
+                    status: "maintenance",
+                })),
+            });
             const drifted = await p.read(c.id, c.outs);
             assert.equal(drifted.props!.status, "maintenance");
             const d = await p.diff(c.id, drifted.props!, inputs);
@@ -161,8 +201,10 @@ describe("infra resources against the engine emulator", function () {
             const d = await p.diff(c.id, c.outs!, moved);
             assert.deepEqual([d.changes, d.replaces], [true, []]);
             // the Default data center has no host: the engine refuses the attach, and says why
-            await assert.rejects(p.update(c.id, c.outs!, moved),
-                /update StorageDomain sd-move: POST \/datacenters\/5e0ac0a4-0d8c-11ee-9a2e-00163e000001\/storagedomains failed: HTTP 409: Operation Failed: \[Cannot attach Storage\. There is no active Host in the Data Center\.\]/);
+            await assert.rejects(
+                p.update(c.id, c.outs!, moved),
+                /update StorageDomain sd-move: POST \/datacenters\/5e0ac0a4-0d8c-11ee-9a2e-00163e000001\/storagedomains failed: HTTP 409: Operation Failed: \[Cannot attach Storage\. There is no active Host in the Data Center\.\]/,
+            );
             // the refresh shows where it is now (detached), and the next update puts it back
             const r = await p.read(c.id, c.outs);
             assert.deepEqual([r.props!.status, r.props!.dataCenterId, r.props!.active], ["unattached", "", false]);
@@ -172,8 +214,14 @@ describe("infra resources against the engine emulator", function () {
 
         it("refuses to delete a domain that holds disks, with a clear message", async () => {
             const p = await configured(new StorageDomainProvider(), e);
-            const props = { ...(await p.check({} as never, { ...args, name: "nfs-ovirt45" } as never)).inputs!, status: "active" } as never;
-            await assert.rejects(p.delete(SEED_IDS.nfs, props), /delete StorageDomain nfs-ovirt45: it holds 2 disk\(s\) \(centos-stream-9_Disk1, centos-7_Disk1\)/);
+            const props = {
+                ...(await p.check({} as never, { ...args, name: "nfs-ovirt45" } as never)).inputs!,
+                status: "active",
+            } as never;
+            await assert.rejects(
+                p.delete(SEED_IDS.nfs, props),
+                /delete StorageDomain nfs-ovirt45: it holds 2 disk\(s\) \(centos-stream-9_Disk1, centos-7_Disk1\)/,
+            );
         });
 
         it("active=false: attached, auto-activated, then deactivated; retries lock conflicts and 503s on actions and reads", async () => {
@@ -182,9 +230,15 @@ describe("infra resources against the engine emulator", function () {
                 { method: "GET", path: "/storagedomains/[^/]+$", kind: "503", times: 2 },
                 { method: "POST", path: "/activate$", kind: "lock409", times: 1 },
             ]);
-            const c = await p.create((await p.check({} as never, { ...args, name: "sd-faulty", active: false } as never)).inputs!);
+            const c = await p.create(
+                (await p.check({} as never, { ...args, name: "sd-faulty", active: false } as never)).inputs!,
+            );
             assert.equal(c.outs!.status, "maintenance");
-            assert.equal((await admin.stats()).requests[`POST ${API}/datacenters/{dc}/storagedomains/{sd}/deactivate`], 1, "auto-activated by the attach, then deactivated");
+            assert.equal(
+                (await admin.stats()).requests[`POST ${API}/datacenters/{dc}/storagedomains/{sd}/deactivate`],
+                1,
+                "auto-activated by the attach, then deactivated",
+            );
             const u = await p.update(c.id, c.outs!, { ...c.outs!, active: true });
             assert.equal(u.outs!.status, "active");
             const s = await admin.stats();

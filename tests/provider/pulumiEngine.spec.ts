@@ -29,7 +29,10 @@ function toolchain(): { PATH: string; pulumiRoot: string } {
     ];
     const p = [...dirs, process.env.PATH ?? ""].join(path.delimiter);
     const bin = p.split(path.delimiter).find((d) => fs.existsSync(path.join(d, "pulumi")));
-    if (!bin) throw new Error("the pulumi CLI is not installed: run scripts/setup.sh (or npm test, which sources scripts/lib/env.sh)");
+    if (!bin)
+        throw new Error(
+            "the pulumi CLI is not installed: run scripts/setup.sh (or npm test, which sources scripts/lib/env.sh)",
+        );
     return { PATH: p, pulumiRoot: path.dirname(bin) };
 }
 
@@ -48,8 +51,20 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         const ovirt = await import("../../providers/ovirt");
         const cluster = pulumi.output(ovirt.lookupCluster("OCP-45"));
         const dc = new ovirt.EngineObject("dc", { kind: "dataCenter", name: "OCP-45" });
-        const net = new ovirt.Network("net", { name: "ovn-engine-run", dataCenterId: dc.id, externalProviderId: SEED_IDS.ovn, clusterId: cluster.id, description: "managed" });
-        const vm = new ovirt.Vm("vm", { name: "engine-run-vm", clusterId: cluster.id, templateId: SEED_IDS.proxyTemplate, memoryMiB: 1024, ipWaitSeconds: 0 });
+        const net = new ovirt.Network("net", {
+            name: "ovn-engine-run",
+            dataCenterId: dc.id,
+            externalProviderId: SEED_IDS.ovn,
+            clusterId: cluster.id,
+            description: "managed",
+        });
+        const vm = new ovirt.Vm("vm", {
+            name: "engine-run-vm",
+            clusterId: cluster.id,
+            templateId: SEED_IDS.proxyTemplate,
+            memoryMiB: 1024,
+            ipWaitSeconds: 0,
+        });
         const nic = new ovirt.VmNic("nic", { vmId: vm.id, name: "nic1", vnicProfileId: net.vnicProfileId });
         return { networkId: net.id, mac: nic.mac, status: vm.status, profile: net.vnicProfileId };
     };
@@ -63,18 +78,28 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-provider-it-"));
         const workDir = path.join(tmp, "work"); // Pulumi.yaml and Pulumi.it.yaml go here, never into the repository
         fs.mkdirSync(workDir);
-        stack = await LocalWorkspace.createOrSelectStack({ stackName: "it", projectName: "ovirt-ci", program }, {
-            workDir,
-            pulumiCommand,
-            // main: the program (and the dynamic-provider host) must run where node_modules is (#5578)
-            projectSettings: { name: "ovirt-ci", runtime: "nodejs", main: repoRoot },
-            envVars: {
-                PATH, PULUMI_CONFIG_PASSPHRASE: "test", PULUMI_BACKEND_URL: fileBackendUrl(tmp), PULUMI_HOME: path.join(tmp, "home"),
-                PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-                // credentials must come from the stack config through configure(), not from the environment
-                OVIRT_ENGINE_URL: "", OVIRT_ENGINE_PASSWORD: "", OVIRT_ENGINE_CA_PEM: "", OVIRT_ENGINE_CA_FILE: "",
+        stack = await LocalWorkspace.createOrSelectStack(
+            { stackName: "it", projectName: "ovirt-ci", program },
+            {
+                workDir,
+                pulumiCommand,
+                // main: the program (and the dynamic-provider host) must run where node_modules is (#5578)
+                projectSettings: { name: "ovirt-ci", runtime: "nodejs", main: repoRoot },
+                envVars: {
+                    PATH,
+                    PULUMI_CONFIG_PASSPHRASE: "test",
+                    PULUMI_BACKEND_URL: fileBackendUrl(tmp),
+                    PULUMI_HOME: path.join(tmp, "home"),
+                    PULUMI_SKIP_UPDATE_CHECK: "true",
+                    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+                    // credentials must come from the stack config through configure(), not from the environment
+                    OVIRT_ENGINE_URL: "",
+                    OVIRT_ENGINE_PASSWORD: "",
+                    OVIRT_ENGINE_CA_PEM: "",
+                    OVIRT_ENGINE_CA_FILE: "",
+                },
             },
-        });
+        );
         await stack.setAllConfig({
             "ovirt-ci:engineUrl": { value: e.apiUrl },
             "ovirt-ci:enginePassword": { value: e.password, secret: true },
@@ -116,14 +141,20 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         assert.equal(pre.changeSummary.update, 2);
         const up2 = await stack.up({ onOutput: () => undefined });
         assert.equal(up2.summary.resourceChanges?.update, 1);
-        assert.equal((await admin.inventory()).networks.find((n) => n.id === up.outputs.networkId.value)?.description, "managed");
+        assert.equal(
+            (await admin.inventory()).networks.find((n) => n.id === up.outputs.networkId.value)?.description,
+            "managed",
+        );
 
         assert.equal(repoProject(), projectBefore, "the repository's Pulumi.yaml must not be touched");
         const down = await stack.destroy({ onOutput: () => undefined });
         assert.equal(down.summary.resourceChanges?.delete, 5);
         const after = await admin.inventory();
         assert.deepEqual([after.vms.length, after.networks.filter((n) => n.name === "ovn-engine-run").length], [0, 0]);
-        assert.ok(after.dataCenters.some((d) => d.id === SEED_IDS.ciDc), "the adopted data center is only forgotten");
+        assert.ok(
+            after.dataCenters.some((d) => d.id === SEED_IDS.ciDc),
+            "the adopted data center is only forgotten",
+        );
     });
 
     it("a state written before the stub (whole provider closure per resource): destroy runs it, up migrates it with no engine write", async () => {
@@ -131,11 +162,16 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         /** The stack's state with every dynamic resource's `__provider` replaced by its kind's whole closure. */
         const legacyState = async () => {
             const d = await stack.exportStack();
-            for (const r of (d.deployment.resources ?? []) as Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>) {
+            for (const r of (d.deployment.resources ?? []) as Array<{
+                type: string;
+                inputs?: Record<string, unknown>;
+                outputs?: Record<string, unknown>;
+            }>) {
                 const kind = /^pulumi-nodejs:dynamic\/ovirt:(\w+)$/.exec(r.type)?.[1];
                 if (!kind) continue;
                 if (!legacyText.has(kind)) legacyText.set(kind, legacyProviderTexts([kind])[kind]);
-                for (const props of [r.inputs, r.outputs]) if (props && "__provider" in props) props.__provider = legacyText.get(kind);
+                for (const props of [r.inputs, r.outputs])
+                    if (props && "__provider" in props) props.__provider = legacyText.get(kind);
             }
             return d;
         };
@@ -143,12 +179,17 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         const up = await stack.up({ onOutput: () => undefined });
         assert.equal(up.summary.result, "succeeded");
         const stubSize = fs.statSync(stateFile()).size;
-        const dynamic = ((await stack.exportStack()).deployment.resources as Array<{ type: string }>).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/ovirt:")).length;
+        const dynamic = ((await stack.exportStack()).deployment.resources as Array<{ type: string }>).filter((r) =>
+            r.type.startsWith("pulumi-nodejs:dynamic/ovirt:"),
+        ).length;
         assert.equal(dynamic, 4); // data center (adopted), network, VM, NIC (plus the stack itself)
 
         // destroy straight from the old form: delete runs the text stored in the state
         await stack.importStack(await legacyState());
-        assert.ok(fs.statSync(stateFile()).size > stubSize + dynamic * 2 * 20_000, "the legacy state carries the whole closures");
+        assert.ok(
+            fs.statSync(stateFile()).size > stubSize + dynamic * 2 * 20_000,
+            "the legacy state carries the whole closures",
+        );
         const down = await stack.destroy({ onOutput: () => undefined });
         assert.equal(down.summary.resourceChanges?.delete, 5);
         assert.equal((await admin.inventory()).vms.length, 0);
@@ -161,7 +202,11 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         const migrate = await stack.up({ onOutput: () => undefined });
         const after = await admin.stats();
         assert.deepEqual(migrate.summary.resourceChanges, { same: 1, update: dynamic });
-        assert.equal((after.writes - after.ssoLogins) - (before.writes - before.ssoLogins), 0, `API writes (SSO logins aside) during the migration: ${JSON.stringify(Admin.delta(before, after))}`);
+        assert.equal(
+            after.writes - after.ssoLogins - (before.writes - before.ssoLogins),
+            0,
+            `API writes (SSO logins aside) during the migration: ${JSON.stringify(Admin.delta(before, after))}`,
+        );
         const migrated = fs.statSync(stateFile()).size;
         assert.ok(migrated * 5 < legacySize, `state ${legacySize} → ${migrated} bytes`);
         const again = await stack.up({ onOutput: () => undefined });

@@ -1,7 +1,14 @@
 // Pure parts of the provider: representation decoding, check failures, diff replaces and providerVersion bumps.
 import * as assert from "node:assert/strict";
 import * as ovirt from "../../providers/ovirt";
-import { decodeBool, decodeInt, decodeList, decodeNumber, encodeBool, encodeInt } from "../../providers/ovirt/representation";
+import {
+    decodeBool,
+    decodeInt,
+    decodeList,
+    decodeNumber,
+    encodeBool,
+    encodeInt,
+} from "../../providers/ovirt/representation";
 
 const ID1 = "c1a45000-0000-4000-8000-000000000001";
 const ID2 = "c1a45000-0000-4000-8000-000000000002";
@@ -28,47 +35,118 @@ describe("representation", () => {
     });
 
     it("reads guest IPs from reported devices", () => {
-        assert.deepEqual(ovirt.reportedIps({ reported_devices: { reported_device: [{ ips: { ip: [{ address: "192.168.201.10", version: "v4" }] } }] } }), ["192.168.201.10"]);
+        assert.deepEqual(
+            ovirt.reportedIps({
+                reported_devices: {
+                    reported_device: [{ ips: { ip: [{ address: "192.168.201.10", version: "v4" }] } }],
+                },
+            }),
+            ["192.168.201.10"],
+        );
         assert.deepEqual(ovirt.reportedIps({}), []);
     });
 });
 
 describe("check", () => {
     it("names the field and the fix", async () => {
-        const r = await new ovirt.VmProvider().check({} as never, {
-            name: "bad name!", clusterId: "nope", templateId: ID1, memoryMiB: 12.5,
-            cloudInit: { rootPassword: "x", nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: "10.0.0.300" }] },
-        } as never);
+        const r = await new ovirt.VmProvider().check(
+            {} as never,
+            {
+                name: "bad name!",
+                clusterId: "nope",
+                templateId: ID1,
+                memoryMiB: 12.5,
+                cloudInit: {
+                    rootPassword: "x",
+                    nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: "10.0.0.300" }],
+                },
+            } as never,
+        );
         const props = r.failures!.map((f) => f.property).sort();
-        assert.deepEqual(props, ["cloudInit.nicConfigurations[0].address", "cloudInit.nicConfigurations[0].netmask", "cloudInit.rootPassword", "clusterId", "memoryMiB", "name"]);
-        assert.match(r.failures!.find((f) => f.property === "cloudInit.rootPassword")!.reason, /passwords are not accepted/);
+        assert.deepEqual(props, [
+            "cloudInit.nicConfigurations[0].address",
+            "cloudInit.nicConfigurations[0].netmask",
+            "cloudInit.rootPassword",
+            "clusterId",
+            "memoryMiB",
+            "name",
+        ]);
+        assert.match(
+            r.failures!.find((f) => f.property === "cloudInit.rootPassword")!.reason,
+            /passwords are not accepted/,
+        );
         assert.match(r.failures!.find((f) => f.property === "clusterId")!.reason, /engine id \(UUID\)/);
     });
 
     it("normalises inputs and fills defaults", async () => {
-        const r = await new ovirt.StorageDomainProvider().check({} as never, {
-            name: "sd1", dataCenterId: ID1.toUpperCase(), hostId: ID2, nfsAddress: "nfs.lan", nfsPath: "/exports/sd1//",
-        } as never);
+        const r = await new ovirt.StorageDomainProvider().check(
+            {} as never,
+            {
+                name: "sd1",
+                dataCenterId: ID1.toUpperCase(),
+                hostId: ID2,
+                nfsAddress: "nfs.lan",
+                nfsPath: "/exports/sd1//",
+            } as never,
+        );
         assert.deepEqual(r.failures, []);
-        assert.deepEqual(r.inputs, {
-            name: "sd1", dataCenterId: ID1, hostId: ID2, nfsAddress: "nfs.lan", nfsPath: "/exports/sd1", nfsVersion: "auto",
-            storageFormat: "v5", active: true, formatOnDelete: true,
-        }, "unset optional inputs are omitted (the provider host cannot send undefined)");
+        assert.deepEqual(
+            r.inputs,
+            {
+                name: "sd1",
+                dataCenterId: ID1,
+                hostId: ID2,
+                nfsAddress: "nfs.lan",
+                nfsPath: "/exports/sd1",
+                nfsVersion: "auto",
+                storageFormat: "v5",
+                active: true,
+                formatOnDelete: true,
+            },
+            "unset optional inputs are omitted (the provider host cannot send undefined)",
+        );
     });
 
     it("runs a kind's checks across fields after the fields' own", async () => {
-        const r = await new ovirt.EngineObjectProvider().check({} as never, { kind: "vnicProfile", name: " ovirtmgmt " } as never);
-        assert.deepEqual(r.failures, [{ property: "dataCenterId", reason: "dataCenterId is required for a vNIC profile (network names repeat across data centers)" }]);
+        const r = await new ovirt.EngineObjectProvider().check(
+            {} as never,
+            { kind: "vnicProfile", name: " ovirtmgmt " } as never,
+        );
+        assert.deepEqual(r.failures, [
+            {
+                property: "dataCenterId",
+                reason: "dataCenterId is required for a vNIC profile (network names repeat across data centers)",
+            },
+        ]);
         assert.deepEqual(r.inputs, { kind: "vnicProfile", name: "ovirtmgmt" });
     });
 });
 
 describe("diff", () => {
     const vmOld = {
-        name: "a", clusterId: ID1, templateId: ID2, highAvailability: false, deleteProtected: false, started: true, ipWaitSeconds: 120,
-        memoryMiB: 2048, status: "up", ipAddresses: [], adopted: false, providerVersion: ovirt.VM_PROVIDER_VERSION,
+        name: "a",
+        clusterId: ID1,
+        templateId: ID2,
+        highAvailability: false,
+        deleteProtected: false,
+        started: true,
+        ipWaitSeconds: 120,
+        memoryMiB: 2048,
+        status: "up",
+        ipAddresses: [],
+        adopted: false,
+        providerVersion: ovirt.VM_PROVIDER_VERSION,
     };
-    const vmNew = { name: "a", clusterId: ID1, templateId: ID2, highAvailability: false, deleteProtected: false, started: true, ipWaitSeconds: 120, memoryMiB: 2048 };
+    const vmNew = {
+        name: "a",
+        clusterId: ID1,
+        templateId: ID2,
+        highAvailability: false,
+        deleteProtected: false,
+        started: true,
+        ipWaitSeconds: 120,
+        memoryMiB: 2048,
+    };
 
     it("no change when inputs equal state", async () => {
         const d = await new ovirt.VmProvider().diff("x", vmOld as never, vmNew as never);
@@ -91,21 +169,45 @@ describe("diff", () => {
 
     it("reports an in-place change when the state holds another provider text (e.g. the whole closure before the stub)", async () => {
         const stub = "exports.handler = __f0; /* stub */";
-        const same = await new ovirt.VmProvider().diff("x", { ...vmOld, __provider: stub } as never, { ...vmNew, __provider: stub } as never);
+        const same = await new ovirt.VmProvider().diff(
+            "x",
+            { ...vmOld, __provider: stub } as never,
+            { ...vmNew, __provider: stub } as never,
+        );
         assert.equal(same.changes, false);
-        const old = await new ovirt.VmProvider().diff("x", { ...vmOld, __provider: "exports.handler = __f0; /* 50 kB */" } as never, { ...vmNew, __provider: stub } as never);
+        const old = await new ovirt.VmProvider().diff(
+            "x",
+            { ...vmOld, __provider: "exports.handler = __f0; /* 50 kB */" } as never,
+            { ...vmNew, __provider: stub } as never,
+        );
         assert.deepEqual([old.changes, old.replaces], [true, []]);
-        const adopted = await new ovirt.EngineObjectProvider().diff("x", { kind: "cluster", name: "c", providerVersion: 1, __provider: "old" } as never, { kind: "cluster", name: "c", __provider: stub } as never);
+        const adopted = await new ovirt.EngineObjectProvider().diff(
+            "x",
+            { kind: "cluster", name: "c", providerVersion: 1, __provider: "old" } as never,
+            { kind: "cluster", name: "c", __provider: stub } as never,
+        );
         assert.deepEqual([adopted.changes, adopted.replaces], [true, []]);
         // during a preview an unknown provider text is no reason for a change
-        const unknown = await new ovirt.VmProvider().diff("x", { ...vmOld, __provider: "old" } as never, { ...vmNew, __provider: ovirt.UNKNOWN } as never);
+        const unknown = await new ovirt.VmProvider().diff(
+            "x",
+            { ...vmOld, __provider: "old" } as never,
+            { ...vmNew, __provider: ovirt.UNKNOWN } as never,
+        );
         assert.equal(unknown.changes, false);
     });
 
     it("every resource replaces on name change", async () => {
-        const cases: Array<[{ diff: (id: string, o: never, n: never) => Promise<{ replaces?: string[] }> }, Record<string, unknown>]> = [
-            [new ovirt.HostProvider(), { name: "a", address: "h", clusterId: ID1, authMethod: "publickey", sshPort: 22 }],
-            [new ovirt.StorageDomainProvider(), { name: "a", hostId: ID1, nfsAddress: "n", nfsPath: "/p", nfsVersion: "auto", storageFormat: "v5" }],
+        const cases: Array<
+            [{ diff: (id: string, o: never, n: never) => Promise<{ replaces?: string[] }> }, Record<string, unknown>]
+        > = [
+            [
+                new ovirt.HostProvider(),
+                { name: "a", address: "h", clusterId: ID1, authMethod: "publickey", sshPort: 22 },
+            ],
+            [
+                new ovirt.StorageDomainProvider(),
+                { name: "a", hostId: ID1, nfsAddress: "n", nfsPath: "/p", nfsVersion: "auto", storageFormat: "v5" },
+            ],
             [new ovirt.NetworkProvider(), { name: "a", dataCenterId: ID1, externalProviderId: ID2 }],
             [new ovirt.VmNicProvider(), { name: "a", vmId: ID1, interface: "virtio" }],
             [new ovirt.VmProvider(), { name: "a", clusterId: ID1, templateId: ID2 }],
@@ -123,15 +225,50 @@ describe("kind descriptions", () => {
     // list to the other would replace (or stop replacing) objects of existing stacks.
     const expected: Record<ovirt.OvirtKind, { replaces: string[]; updates: string[]; deleteBeforeReplace: boolean }> = {
         EngineObject: { replaces: ["kind", "name", "dataCenterId"], updates: [], deleteBeforeReplace: false },
-        Host: { replaces: ["name", "address", "clusterId", "authMethod", "sshPort"], updates: ["description", "spmPriority", "timeoutSeconds"], deleteBeforeReplace: true },
-        Network: { replaces: ["name", "dataCenterId", "externalProviderId"], updates: ["clusterId", "description", "mtu"], deleteBeforeReplace: true },
-        OvnNetworkPortSecurity: { replaces: ["networkName", "networkId"], updates: ["portSecurityEnabled"], deleteBeforeReplace: false },
-        OvnPortSecurity: { replaces: ["networkName", "macAddress"], updates: ["portSecurityEnabled", "timeoutSeconds"], deleteBeforeReplace: false },
-        StorageDomain: { replaces: ["name", "nfsAddress", "nfsPath", "nfsVersion", "storageFormat"],
-            updates: ["dataCenterId", "hostId", "description", "active", "formatOnDelete", "timeoutSeconds"], deleteBeforeReplace: true },
-        Vm: { replaces: ["name", "clusterId", "templateId", "osType", "cloudInit"],
-            updates: ["memoryMiB", "cpuCores", "highAvailability", "deleteProtected", "description", "started", "timeoutSeconds", "ipWaitSeconds"], deleteBeforeReplace: true },
-        VmNic: { replaces: ["vmId", "name", "interface", "macAddress"], updates: ["vnicProfileId", "linked", "ipWaitSeconds"], deleteBeforeReplace: true },
+        Host: {
+            replaces: ["name", "address", "clusterId", "authMethod", "sshPort"],
+            updates: ["description", "spmPriority", "timeoutSeconds"],
+            deleteBeforeReplace: true,
+        },
+        Network: {
+            replaces: ["name", "dataCenterId", "externalProviderId"],
+            updates: ["clusterId", "description", "mtu"],
+            deleteBeforeReplace: true,
+        },
+        OvnNetworkPortSecurity: {
+            replaces: ["networkName", "networkId"],
+            updates: ["portSecurityEnabled"],
+            deleteBeforeReplace: false,
+        },
+        OvnPortSecurity: {
+            replaces: ["networkName", "macAddress"],
+            updates: ["portSecurityEnabled", "timeoutSeconds"],
+            deleteBeforeReplace: false,
+        },
+        StorageDomain: {
+            replaces: ["name", "nfsAddress", "nfsPath", "nfsVersion", "storageFormat"],
+            updates: ["dataCenterId", "hostId", "description", "active", "formatOnDelete", "timeoutSeconds"],
+            deleteBeforeReplace: true,
+        },
+        Vm: {
+            replaces: ["name", "clusterId", "templateId", "osType", "cloudInit"],
+            updates: [
+                "memoryMiB",
+                "cpuCores",
+                "highAvailability",
+                "deleteProtected",
+                "description",
+                "started",
+                "timeoutSeconds",
+                "ipWaitSeconds",
+            ],
+            deleteBeforeReplace: true,
+        },
+        VmNic: {
+            replaces: ["vmId", "name", "interface", "macAddress"],
+            updates: ["vnicProfileId", "linked", "ipWaitSeconds"],
+            deleteBeforeReplace: true,
+        },
     };
 
     it("every registered kind replaces and updates exactly the fields its states were written with", async () => {
@@ -140,14 +277,29 @@ describe("kind descriptions", () => {
             const d = (ovirt.createOvirtProvider(kind) as unknown as { description: ovirt.Kind }).description;
             assert.equal(d.kind, kind, "the description names the kind it is registered as");
             const want = expected[kind];
-            assert.deepEqual({ replaces: [...d.replaceFields].sort(), updates: [...d.updateFields].sort(), deleteBeforeReplace: d.deleteBeforeReplace },
-                { replaces: [...want.replaces].sort(), updates: [...want.updates].sort(), deleteBeforeReplace: want.deleteBeforeReplace }, kind);
+            assert.deepEqual(
+                {
+                    replaces: [...d.replaceFields].sort(),
+                    updates: [...d.updateFields].sort(),
+                    deleteBeforeReplace: d.deleteBeforeReplace,
+                },
+                {
+                    replaces: [...want.replaces].sort(),
+                    updates: [...want.updates].sort(),
+                    deleteBeforeReplace: want.deleteBeforeReplace,
+                },
+                kind,
+            );
             // and diff acts on them: each replace field alone replaces, each update field alone updates in place
             const p = ovirt.createOvirtProvider(kind);
             const olds = { providerVersion: d.providerVersion } as Record<string, unknown>;
             for (const f of want.replaces) {
                 const r = await p.diff("x", olds as never, { [f]: "changed" } as never);
-                assert.deepEqual([r.changes, r.replaces, r.deleteBeforeReplace], [true, [f], want.deleteBeforeReplace], `${kind}.${f}`);
+                assert.deepEqual(
+                    [r.changes, r.replaces, r.deleteBeforeReplace],
+                    [true, [f], want.deleteBeforeReplace],
+                    `${kind}.${f}`,
+                );
             }
             for (const f of want.updates) {
                 const r = await p.diff("x", olds as never, { [f]: "changed" } as never);
@@ -158,8 +310,14 @@ describe("kind descriptions", () => {
 
     it("the resource class carries the type token, the outputs and the stub of its kind", () => {
         const classes: Record<ovirt.OvirtKind, { provider: ovirt.OvirtProviderStub }> = {
-            EngineObject: ovirt.EngineObject, Host: ovirt.Host, Network: ovirt.Network, OvnNetworkPortSecurity: ovirt.OvnNetworkPortSecurity,
-            OvnPortSecurity: ovirt.OvnPortSecurity, StorageDomain: ovirt.StorageDomain, Vm: ovirt.Vm, VmNic: ovirt.VmNic,
+            EngineObject: ovirt.EngineObject,
+            Host: ovirt.Host,
+            Network: ovirt.Network,
+            OvnNetworkPortSecurity: ovirt.OvnNetworkPortSecurity,
+            OvnPortSecurity: ovirt.OvnPortSecurity,
+            StorageDomain: ovirt.StorageDomain,
+            Vm: ovirt.Vm,
+            VmNic: ovirt.VmNic,
         };
         for (const [kind, cls] of Object.entries(classes)) assert.equal(cls.provider.kind, kind);
     });
@@ -168,12 +326,35 @@ describe("kind descriptions", () => {
 describe("check during a preview", () => {
     it("passes unknown (not yet computed) inputs through without failures", async () => {
         const U = ovirt.UNKNOWN;
-        const cases: Array<[{ check: (o: never, n: never) => Promise<{ failures?: unknown[] }> }, Record<string, unknown>]> = [
-            [new ovirt.HostProvider(), { name: U, address: U, clusterId: U, spmPriority: U, sshPort: U, authMethod: U }],
-            [new ovirt.StorageDomainProvider(), { name: U, dataCenterId: U, hostId: U, nfsAddress: U, nfsPath: U, nfsVersion: U, active: U }],
+        const cases: Array<
+            [{ check: (o: never, n: never) => Promise<{ failures?: unknown[] }> }, Record<string, unknown>]
+        > = [
+            [
+                new ovirt.HostProvider(),
+                { name: U, address: U, clusterId: U, spmPriority: U, sshPort: U, authMethod: U },
+            ],
+            [
+                new ovirt.StorageDomainProvider(),
+                { name: U, dataCenterId: U, hostId: U, nfsAddress: U, nfsPath: U, nfsVersion: U, active: U },
+            ],
             [new ovirt.NetworkProvider(), { name: U, dataCenterId: U, externalProviderId: U, clusterId: U, mtu: U }],
-            [new ovirt.VmProvider(), { name: U, clusterId: U, templateId: U, memoryMiB: U, cpuCores: U, started: U,
-                cloudInit: { hostName: U, nicConfigurations: [{ name: "eth0", bootProtocol: "static", address: U, netmask: "255.255.255.0" }] } }],
+            [
+                new ovirt.VmProvider(),
+                {
+                    name: U,
+                    clusterId: U,
+                    templateId: U,
+                    memoryMiB: U,
+                    cpuCores: U,
+                    started: U,
+                    cloudInit: {
+                        hostName: U,
+                        nicConfigurations: [
+                            { name: "eth0", bootProtocol: "static", address: U, netmask: "255.255.255.0" },
+                        ],
+                    },
+                },
+            ],
             [new ovirt.VmNicProvider(), { vmId: U, name: "nic1", vnicProfileId: U, macAddress: U }],
             [new ovirt.EngineObjectProvider(), { kind: "vnicProfile", name: U, dataCenterId: U }],
             [new ovirt.OvnNetworkPortSecurityProvider(), { networkName: U, networkId: U, portSecurityEnabled: U }],

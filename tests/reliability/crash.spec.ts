@@ -12,7 +12,16 @@ import type { ChildProcess } from "node:child_process";
 import { readKv } from "../../local/openbao";
 import { sidecars } from "../../scripts/lib/fileBackend";
 import { recover } from "../../scripts/recover";
-import { E2eServices, E2eStack, apiWrites, engineStats, inventory, programStack, pulumiCli, startServices } from "../e2e/helpers";
+import {
+    E2eServices,
+    E2eStack,
+    apiWrites,
+    engineStats,
+    inventory,
+    programStack,
+    pulumiCli,
+    startServices,
+} from "../e2e/helpers";
 import { SOAK, census, desiredNames, figure, prng, showCensus } from "./helpers";
 
 const KILLS = SOAK ? 10 : 3;
@@ -54,16 +63,25 @@ describe(`reliability: pulumi up killed with SIGKILL at ${KILLS} seeded points, 
     const setShape = async (shape: Shape) => {
         const ws = t.stack.workspace;
         const settings = await ws.stackSettings(t.stack.name);
-        settings.config = { ...settings.config, "ovirt-ci:leases": shape.leases, "ovirt-ci:upgradeLeases": shape.upgradeLeases };
+        settings.config = {
+            ...settings.config,
+            "ovirt-ci:leases": shape.leases,
+            "ovirt-ci:upgradeLeases": shape.upgradeLeases,
+        };
         await ws.saveStackSettings(t.stack.name, settings);
     };
-    const upCli = (opts: { started?: (c: ChildProcess) => void } = {}) => pulumiCli(t, ["up", "--yes", "--skip-preview"], opts);
+    const upCli = (opts: { started?: (c: ChildProcess) => void } = {}) =>
+        pulumiCli(t, ["up", "--yes", "--skip-preview"], opts);
 
     before(async () => {
         s = await startServices();
         t = await programStack(s, BIG);
         // calibration: writes of seed → BIG, BIG → SMALL and SMALL → BIG, uninterrupted
-        for (const [name, shape] of [["seed→big", BIG], ["big→small", SMALL], ["small→big", BIG]] as const) {
+        for (const [name, shape] of [
+            ["seed→big", BIG],
+            ["big→small", SMALL],
+            ["small→big", BIG],
+        ] as const) {
             await setShape(shape);
             const w0 = apiWrites(await engineStats(s.engine));
             const r = await upCli();
@@ -88,7 +106,7 @@ describe(`reliability: pulumi up killed with SIGKILL at ${KILLS} seeded points, 
             const target = shape === BIG ? SMALL : BIG;
             const total = target === SMALL ? writesOf["big→small"] : writesOf["small→big"];
             // spread over the run: kill point k lands in the k-th of KILLS equal slices of the writes, seeded within it
-            const n = Math.max(1, Math.min(total - 1, Math.floor(((k % KILLS) + rnd()) / KILLS * total)));
+            const n = Math.max(1, Math.min(total - 1, Math.floor((((k % KILLS) + rnd()) / KILLS) * total)));
             await setShape(target);
             const w0 = apiWrites(await engineStats(s.engine));
             const t0 = Date.now();
@@ -114,15 +132,27 @@ describe(`reliability: pulumi up killed with SIGKILL at ${KILLS} seeded points, 
             })();
             const r = await run;
             await watcher;
-            assert.equal(r.signal, "SIGKILL", `kill point ${k + 1} (write ${n} of ${total}) was reached before the up ended: ${r.stdout.slice(-500)}`);
-            const pending = (JSON.parse((await pulumiCli(t, ["stack", "export"])).stdout).deployment.pending_operations ?? []).length;
+            assert.equal(
+                r.signal,
+                "SIGKILL",
+                `kill point ${k + 1} (write ${n} of ${total}) was reached before the up ended: ${r.stdout.slice(-500)}`,
+            );
+            const pending = (
+                JSON.parse((await pulumiCli(t, ["stack", "export"])).stdout).deployment.pending_operations ?? []
+            ).length;
 
             // the crash window of the backend's sidecars is closed: the killed run left none (scripts/lib/fileBackend.ts)
             assert.deepEqual(sidecars(t.backendDir), [], "no sidecar in the file backend");
 
             // the recovery, as docs/reliability.md tells operators: npm run recover, then up
             const said: string[] = [];
-            const rec = await recover({ stack: t.stack.name, workDir: t.workDir, env: t.env, yes: false, log: (m) => void said.push(m) });
+            const rec = await recover({
+                stack: t.stack.name,
+                workDir: t.workDir,
+                env: t.env,
+                yes: false,
+                log: (m) => void said.push(m),
+            });
             assert.ok(said.length > 0, "recover says what it found");
             const steps = [`recover (${rec.actions.join("; ") || "nothing to do"})`];
             const up = await upCli();
@@ -130,22 +160,48 @@ describe(`reliability: pulumi up killed with SIGKILL at ${KILLS} seeded points, 
             steps.push("up");
 
             const c = census(await inventory(s.engine), desiredNames(target.leases, target.upgradeLeases));
-            assert.deepEqual([c.duplicates, c.leaked, c.missing, c.seedLost], [[], [], [], []], `after crash ${k + 1}: ${showCensus(c)}`);
+            assert.deepEqual(
+                [c.duplicates, c.leaked, c.missing, c.seedLost],
+                [[], [], [], []],
+                `after crash ${k + 1}: ${showCensus(c)}`,
+            );
             const exported = JSON.parse((await pulumiCli(t, ["stack", "export"])).stdout);
             assert.deepEqual(exported.deployment.pending_operations ?? [], [], "no pending operation left");
             const item = (await readKv(s.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt"))!;
             const wantFiles = [
-                ...desiredNames(target.leases, target.upgradeLeases).networks.map((n) => n.replace("ovn-vmnet-", "ovirt-") + ".json"),
+                ...desiredNames(target.leases, target.upgradeLeases).networks.map(
+                    (n) => n.replace("ovn-vmnet-", "ovirt-") + ".json",
+                ),
                 ...desiredNames(target.leases, target.upgradeLeases).storageDomains.map((d) => `${d}.json`),
             ].sort();
-            assert.deepEqual(Object.keys(item).filter((f) => /^ovirt-.*\.json$/.test(f)).sort(), wantFiles, "the Vault item lists exactly the desired leases");
+            assert.deepEqual(
+                Object.keys(item)
+                    .filter((f) => /^ovirt-.*\.json$/.test(f))
+                    .sort(),
+                wantFiles,
+                "the Vault item lists exactly the desired leases",
+            );
             const again = await upCli();
             assert.match(again.stdout, /\d+ unchanged/, "a further up changes nothing");
             assert.doesNotMatch(again.stdout, /\+ \d+ to create|created|deleted|updated/, again.stdout);
-            results.push({ kill: k + 1, direction: target === SMALL ? "scale down" : "scale up", afterWrite: `${n}/${total}`, atSeconds: ((killedAt! - t0) / 1000).toFixed(1), pendingOps: pending, recovery: steps.join(" → ") });
+            results.push({
+                kill: k + 1,
+                direction: target === SMALL ? "scale down" : "scale up",
+                afterWrite: `${n}/${total}`,
+                atSeconds: ((killedAt! - t0) / 1000).toFixed(1),
+                pendingOps: pending,
+                recovery: steps.join(" → "),
+            });
             shape = target;
         }
-        figure("crash", { kills: KILLS, survived: results.length, seed: SEED, calibrationWrites: writesOf, duplicates: 0, orphans: 0 });
+        figure("crash", {
+            kills: KILLS,
+            survived: results.length,
+            seed: SEED,
+            calibrationWrites: writesOf,
+            duplicates: 0,
+            orphans: 0,
+        });
         for (const r of results) figure("crash point", r);
     });
 });

@@ -5,7 +5,17 @@
 // lines. Default: 6 leases + 2 upgrade leases; `npm run soak`: 20 + 6.
 import * as assert from "node:assert/strict";
 import { E2eServices, E2eStack, apiWrites, engineStats, inventory, programStack, startServices } from "../e2e/helpers";
-import { SMALL_FOOTPRINT, SOAK, adminCall, census, desiredNames, faultMix, figure, retryLines, showCensus } from "./helpers";
+import {
+    SMALL_FOOTPRINT,
+    SOAK,
+    adminCall,
+    census,
+    desiredNames,
+    faultMix,
+    figure,
+    retryLines,
+    showCensus,
+} from "./helpers";
 
 const LEASES = SOAK ? { from: 10, to: 29 } : { from: 10, to: 15 };
 const UPGRADES = SOAK ? { from: 1, to: 6 } : { from: 1, to: 2 };
@@ -18,7 +28,11 @@ describe(`reliability: up of ${LEASES.to - LEASES.from + 1} leases + ${UPGRADES.
 
     before(async () => {
         s = await startServices({ maxLease: LEASES.to });
-        t = await programStack(s, { leases: LEASES, upgradeLeases: UPGRADES }, { plain: { "ovirt-ci:clusterFootprint": SMALL_FOOTPRINT } });
+        t = await programStack(
+            s,
+            { leases: LEASES, upgradeLeases: UPGRADES },
+            { plain: { "ovirt-ci:clusterFootprint": SMALL_FOOTPRINT } },
+        );
     });
     after(async () => {
         try {
@@ -41,13 +55,22 @@ describe(`reliability: up of ${LEASES.to - LEASES.from + 1} leases + ${UPGRADES.
         assert.deepEqual([c.duplicates, c.leaked, c.missing, c.seedLost], [[], [], [], []], showCensus(c));
 
         const retries1 = retryLines(output).length;
-        const kinds = (st: typeof after1) => Object.fromEntries(
-            ["503", "reset", "lock409"].map((k) => [k, Object.entries(st.requests).filter(([key]) => key.endsWith(`(fault:${k})`)).reduce((a, [, v]) => a + v, 0)]),
-        );
+        const kinds = (st: typeof after1) =>
+            Object.fromEntries(
+                ["503", "reset", "lock409"].map((k) => [
+                    k,
+                    Object.entries(st.requests)
+                        .filter(([key]) => key.endsWith(`(fault:${k})`))
+                        .reduce((a, [, v]) => a + v, 0),
+                ]),
+            );
         assert.ok(after1.faultsInjected >= 5, `faults were injected: ${after1.faultsInjected}`);
         // every injected fault that reached the provider is retried (a fault on a create is followed by a lookup and
         // a retry too); the stand-in plugins never talk to the engine
-        assert.ok(retries1 >= 1 && retries1 <= after1.faultsInjected, `retries ${retries1} vs faults ${after1.faultsInjected}`);
+        assert.ok(
+            retries1 >= 1 && retries1 <= after1.faultsInjected,
+            `retries ${retries1} vs faults ${after1.faultsInjected}`,
+        );
 
         let output2 = "";
         const t1 = Date.now();
@@ -67,14 +90,27 @@ describe(`reliability: up of ${LEASES.to - LEASES.from + 1} leases + ${UPGRADES.
         const destroySeconds = (Date.now() - t2) / 1000;
         const c3 = census(await inventory(s.engine), desiredNames({ from: 1, to: 0 }, []));
         const after3 = await engineStats(s.engine);
-        assert.deepEqual([c3.duplicates, c3.leaked, c3.seedLost, c3.owned], [[], [], [], 0], `destroy leaves the seed: ${showCensus(c3)}`);
+        assert.deepEqual(
+            [c3.duplicates, c3.leaked, c3.seedLost, c3.owned],
+            [[], [], [], 0],
+            `destroy leaves the seed: ${showCensus(c3)}`,
+        );
 
         await adminCall(s.engine, "DELETE", "faults");
         figure("faults", {
-            leases: LEASES.to - LEASES.from + 1, upgradeLeases: UPGRADES.to, seed: FAULT_SEED,
-            requests: after3.reads + after3.writes, faultsInjected: after3.faultsInjected, byKind: kinds(after3),
-            retries: retries1 + retryLines(output2).length + retryLines(output3).length, duplicates: c2.duplicates.length, leaked: c2.leaked.length,
-            ownedObjects: c2.owned, upSeconds, secondUpSeconds: up2Seconds, destroySeconds,
+            leases: LEASES.to - LEASES.from + 1,
+            upgradeLeases: UPGRADES.to,
+            seed: FAULT_SEED,
+            requests: after3.reads + after3.writes,
+            faultsInjected: after3.faultsInjected,
+            byKind: kinds(after3),
+            retries: retries1 + retryLines(output2).length + retryLines(output3).length,
+            duplicates: c2.duplicates.length,
+            leaked: c2.leaked.length,
+            ownedObjects: c2.owned,
+            upSeconds,
+            secondUpSeconds: up2Seconds,
+            destroySeconds,
         });
     });
 });

@@ -81,10 +81,16 @@ export function census(inv: State, desired: ReturnType<typeof desiredNames>): Ce
         const liveIds = new Set(live.map((o) => o.id));
         if (kind === "vnicProfile" || kind === "network") {
             // names are unique per network / data center, not globally (every data center has an `ovirtmgmt`)
-            const scope = (o: Named) => (o as unknown as { networkId?: string; dataCenterId?: string });
-            dup(kind, live.map((o) => `${o.name}@${scope(o).networkId ?? scope(o).dataCenterId}`));
+            const scope = (o: Named) => o as unknown as { networkId?: string; dataCenterId?: string };
+            dup(
+                kind,
+                live.map((o) => `${o.name}@${scope(o).networkId ?? scope(o).dataCenterId}`),
+            );
         } else {
-            dup(kind, live.map((o) => o.name));
+            dup(
+                kind,
+                live.map((o) => o.name),
+            );
         }
         for (const o of live.filter((o) => !seedIds.has(o.id))) {
             out.owned++;
@@ -94,10 +100,14 @@ export function census(inv: State, desired: ReturnType<typeof desiredNames>): Ce
         for (const o of seeded) if (!liveIds.has(o.id)) out.seedLost.push(`${kind} ${o.name}`);
     }
     for (const vm of inv.vms) {
-        dup(`nic of ${vm.name}`, vm.nics.map((n) => n.name));
+        dup(
+            `nic of ${vm.name}`,
+            vm.nics.map((n) => n.name),
+        );
         if (vm.name === "proxy-vm") {
             for (const n of vm.nics) if (!desired.nics.includes(n.name)) out.leaked.push(`nic ${vm.name}/${n.name}`);
-            for (const n of desired.nics) if (!vm.nics.some((x) => x.name === n)) out.missing.push(`nic ${vm.name}/${n}`);
+            for (const n of desired.nics)
+                if (!vm.nics.some((x) => x.name === n)) out.missing.push(`nic ${vm.name}/${n}`);
         }
     }
     // disks: the seed's, plus exactly those attached to a live VM (the proxy VM's copy of its template's disk)
@@ -130,17 +140,34 @@ export function figure(name: string, values: Record<string, unknown>): void {
 }
 
 /** POST (or DELETE) JSON on the emulator's admin endpoint, verifying its CA. */
-export function adminCall(engine: { adminUrl: string; caPem: string }, method: "POST" | "DELETE", what: string, body?: unknown): Promise<unknown> {
+export function adminCall(
+    engine: { adminUrl: string; caPem: string },
+    method: "POST" | "DELETE",
+    what: string,
+    body?: unknown,
+): Promise<unknown> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const https: typeof import("node:https") = require("node:https");
     return new Promise((resolve, reject) => {
         const data = body === undefined ? "" : JSON.stringify(body);
-        const req = https.request(`${engine.adminUrl}/${what}`, { method, ca: engine.caPem, headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) } }, (res) => {
-            let text = "";
-            res.setEncoding("utf8");
-            res.on("data", (d) => (text += d));
-            res.on("end", () => (res.statusCode === 200 ? resolve(text ? JSON.parse(text) : undefined) : reject(new Error(`${method} /__admin/${what}: HTTP ${res.statusCode}: ${text}`))));
-        });
+        const req = https.request(
+            `${engine.adminUrl}/${what}`,
+            {
+                method,
+                ca: engine.caPem,
+                headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(data) },
+            },
+            (res) => {
+                let text = "";
+                res.setEncoding("utf8");
+                res.on("data", (d) => (text += d));
+                res.on("end", () =>
+                    res.statusCode === 200
+                        ? resolve(text ? JSON.parse(text) : undefined)
+                        : reject(new Error(`${method} /__admin/${what}: HTTP ${res.statusCode}: ${text}`)),
+                );
+            },
+        );
         req.on("error", reject);
         req.end(data);
     });

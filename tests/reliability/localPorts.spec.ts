@@ -29,13 +29,27 @@ describe("reliability: a taken local port is refused before any resource (real p
             const out = r.stdout + r.stderr;
             assert.notEqual(r.status, 0, out);
             assert.match(out, /ovirt-ci: refused before any change \(2 problems\)/);
-            assert.match(out, new RegExp(`port ${https}/tcp on 127\\.0\\.0\\.1, needed for HAProxy's https frontend, is in use by pid ${process.pid} .*Fix: stop that process, or choose another port with ovirt-ci:proxyVm\\.localHaproxyPorts\\.https`));
-            assert.match(out, new RegExp(`port ${dns}/tcp on 127\\.0\\.0\\.1, needed for dnsmasq of ovirt-11 \\(localDnsPort \\+ 11\\), is in use by pid ${process.pid} .*ovirt-ci:proxyVm\\.localDnsPort`));
+            assert.match(
+                out,
+                new RegExp(
+                    `port ${https}/tcp on 127\\.0\\.0\\.1, needed for HAProxy's https frontend, is in use by pid ${process.pid} .*Fix: stop that process, or choose another port with ovirt-ci:proxyVm\\.localHaproxyPorts\\.https`,
+                ),
+            );
+            assert.match(
+                out,
+                new RegExp(
+                    `port ${dns}/tcp on 127\\.0\\.0\\.1, needed for dnsmasq of ovirt-11 \\(localDnsPort \\+ 11\\), is in use by pid ${process.pid} .*ovirt-ci:proxyVm\\.localDnsPort`,
+                ),
+            );
             assert.doesNotMatch(out, /Address already in use/);
             assert.equal(apiWrites(await engineStats(ctx.s.engine)) - w0, 0, "no engine write");
             const c = census(await inventory(ctx.s.engine), desiredNames({ from: 1, to: 0 }, []));
             assert.equal(c.owned, 0, `nothing created: ${showCensus(c)}`);
-            assert.equal(await readKv(ctx.s.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt"), undefined, "no Vault item");
+            assert.equal(
+                await readKv(ctx.s.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt"),
+                undefined,
+                "no Vault item",
+            );
         } finally {
             for (const b of blockers) await new Promise((r) => b.close(r));
         }

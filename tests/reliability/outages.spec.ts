@@ -19,7 +19,17 @@ import * as path from "node:path";
 import { startEngine } from "../../emulator";
 import { ciCollectionToken, readKv, startOpenBao } from "../../local/openbao";
 import { prepareSshd, sshBanner, sshdArgs } from "../../local/sshd";
-import { E2eServices, E2eStack, apiWrites, dig, engineStats, inventory, programStack, pulumiCli, startServices } from "../e2e/helpers";
+import {
+    E2eServices,
+    E2eStack,
+    apiWrites,
+    dig,
+    engineStats,
+    inventory,
+    programStack,
+    pulumiCli,
+    startServices,
+} from "../e2e/helpers";
 import { adminCall, census, desiredNames, figure, setStackConfig, showCensus } from "./helpers";
 
 const ITEM = "selfservice/ovirt/cluster-secrets-ovirt";
@@ -48,14 +58,25 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
     /** The convergence checks every case ends with. */
     const converged = async (what: string) => {
         const c = census(await inventory(s.engine), desiredNames({ from: 10, to }, { from: 1, to: 1 }));
-        assert.deepEqual([c.duplicates, c.leaked, c.missing, c.seedLost], [[], [], [], []], `${what}: ${showCensus(c)}`);
-        const state = JSON.parse((await pulumiCli(t, ["stack", "export"])).stdout) as { deployment: { pending_operations?: unknown[] } };
+        assert.deepEqual(
+            [c.duplicates, c.leaked, c.missing, c.seedLost],
+            [[], [], [], []],
+            `${what}: ${showCensus(c)}`,
+        );
+        const state = JSON.parse((await pulumiCli(t, ["stack", "export"])).stdout) as {
+            deployment: { pending_operations?: unknown[] };
+        };
         assert.deepEqual(state.deployment.pending_operations ?? [], [], `${what}: no pending operation`);
         const again = await pulumiCli(t, ["preview", "--expect-no-changes"]);
         assert.equal(again.status, 0, `${what}: a further preview shows no change: ${again.stdout}${again.stderr}`);
         const item = await readKv(s.bao, "kv", ITEM);
-        assert.deepEqual(Object.keys(item ?? {}).filter((k) => /^ovirt-\d+\.json$/.test(k)).sort(),
-            Array.from({ length: to - 9 }, (_, i) => `ovirt-${10 + i}.json`).sort(), `${what}: the Vault item lists exactly the leases`);
+        assert.deepEqual(
+            Object.keys(item ?? {})
+                .filter((k) => /^ovirt-\d+\.json$/.test(k))
+                .sort(),
+            Array.from({ length: to - 9 }, (_, i) => `ovirt-${10 + i}.json`).sort(),
+            `${what}: the Vault item lists exactly the leases`,
+        );
         return c;
     };
 
@@ -101,9 +122,19 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
         const out = r.stdout + r.stderr;
         assert.notEqual(r.status, 0, out);
         // whichever call meets the stopped engine first: the engine's API or the OVN provider beside it (same process here)
-        assert.match(out, /ECONNREFUSED.*(The oVirt engine https:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api|The OVN provider https:\/\/127\.0\.0\.1:\d+ \(ovirt-provider-ovn, beside the oVirt engine\)) is unreachable or unavailable: check that .* then run `pulumi up` again/);
+        assert.match(
+            out,
+            /ECONNREFUSED.*(The oVirt engine https:\/\/127\.0\.0\.1:\d+\/ovirt-engine\/api|The OVN provider https:\/\/127\.0\.0\.1:\d+ \(ovirt-provider-ovn, beside the oVirt engine\)) is unreachable or unavailable: check that .* then run `pulumi up` again/,
+        );
         // the same engine again: same ports, CA, password, and the inventory it persisted
-        const engine = await startEngine({ port, ovnAuthPort, ovnNetworkPort, latency: "fast", adminPassword: s.engine.password, statePath: path.join(stateDir, "engine-state.json") });
+        const engine = await startEngine({
+            port,
+            ovnAuthPort,
+            ovnNetworkPort,
+            latency: "fast",
+            adminPassword: s.engine.password,
+            statePath: path.join(stateDir, "engine-state.json"),
+        });
         extra.push(engine);
         s.engine = engine;
         const r2 = await up();
@@ -128,7 +159,10 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
         const early = await up();
         const earlyOut = early.stdout + early.stderr;
         assert.notEqual(early.status, 0, earlyOut);
-        assert.match(earlyOut, /Vault at http:\/\/127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED.*\)\. Nothing was changed\. Fix: start Vault/);
+        assert.match(
+            earlyOut,
+            /Vault at http:\/\/127\.0\.0\.1:\d+ is unreachable \(.*ECONNREFUSED.*\)\. Nothing was changed\. Fix: start Vault/,
+        );
         assert.equal(apiWrites(await engineStats(s.engine)) - w0, 0, "nothing changed on the engine");
 
         await restartVault();
@@ -141,7 +175,12 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
         assert.notEqual(r.status, 0, out);
         // names Vault's address, the Vault API call and the refusal (the real provider's first call is its token lookup,
         // /v1/auth/token/lookup-self, so the path is any /v1/ one; the stand-in's words and the real plugin's both do)
-        assert.match(out, new RegExp(`127\\.0\\.0\\.1:${port}\\b.*/v1/.*(ECONNREFUSED|connection refused)|/v1/.*127\\.0\\.0\\.1:${port}\\b.*(ECONNREFUSED|connection refused)`));
+        assert.match(
+            out,
+            new RegExp(
+                `127\\.0\\.0\\.1:${port}\\b.*/v1/.*(ECONNREFUSED|connection refused)|/v1/.*127\\.0\\.0\\.1:${port}\\b.*(ECONNREFUSED|connection refused)`,
+            ),
+        );
         await restartVault();
         const r2 = await up(["--refresh"]);
         assert.equal(r2.status, 0, r2.stdout + r2.stderr);
@@ -161,13 +200,17 @@ describe("reliability: outages mid-up (Vault, the proxy's sshd, the engine, the 
         // names the SSH target and the refusal (the stand-in's words and the real plugin's both do)
         // (upstream pulumi-command: "after N failed attempts: … connect ECONNREFUSED <host>:<port>", the address after the refusal)
         const target = `127\\.0\\.0\\.1:${s.sshd.port}\\b`;
-        assert.match(out, new RegExp(`${target}.*(ECONNREFUSED|connection refused)|(ECONNREFUSED|connection refused).*${target}`));
+        assert.match(
+            out,
+            new RegExp(`${target}.*(ECONNREFUSED|connection refused)|(ECONNREFUSED|connection refused).*${target}`),
+        );
         // sshd back on the same port with the same keys
         const files = prepareSshd(s.sshd.dir, s.sshd.port);
         const [bin, args] = sshdArgs(files);
         const child: ChildProcess = spawn(bin, args, { stdio: "ignore" });
         extra.push({ stop: async () => void child.kill("SIGTERM") });
-        for (let i = 0; i < 100 && !(await sshBanner("127.0.0.1", s.sshd.port)); i++) await new Promise((res) => setTimeout(res, 100));
+        for (let i = 0; i < 100 && !(await sshBanner("127.0.0.1", s.sshd.port)); i++)
+            await new Promise((res) => setTimeout(res, 100));
         const r2 = await up();
         assert.equal(r2.status, 0, r2.stdout + r2.stderr);
         const c = await converged("D");

@@ -30,7 +30,13 @@ describe("reliability: the file backend survives any kill; npm run recover repai
         const said: string[] = [];
         const t0 = Date.now();
         try {
-            const r: RecoverResult = await recover({ stack: t.stack.name, workDir: t.workDir, env: t.env, yes, log: (m) => void said.push(m) });
+            const r: RecoverResult = await recover({
+                stack: t.stack.name,
+                workDir: t.workDir,
+                env: t.env,
+                yes,
+                log: (m) => void said.push(m),
+            });
             return { said: said.join("\n"), actions: r.actions, ms: Date.now() - t0 };
         } catch (e) {
             if (!(e instanceof RecoverError)) throw e;
@@ -40,10 +46,22 @@ describe("reliability: the file backend survives any kill; npm run recover repai
     /** `npm run recover -- --stack … --cwd …` as the operator runs it (scripts/recover.ts's own CLI). */
     const recoverCli = (): Promise<{ code: number | null; out: string }> =>
         new Promise((resolve, reject) => {
-            const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(repoRoot, "scripts/recover.ts"), "--stack", t.stack.name, "--cwd", t.workDir], {
-                env: { ...process.env, ...t.env },
-                stdio: ["ignore", "pipe", "pipe"],
-            });
+            const child = spawn(
+                process.execPath,
+                [
+                    "-r",
+                    require.resolve("ts-node/register/transpile-only"),
+                    path.join(repoRoot, "scripts/recover.ts"),
+                    "--stack",
+                    t.stack.name,
+                    "--cwd",
+                    t.workDir,
+                ],
+                {
+                    env: { ...process.env, ...t.env },
+                    stdio: ["ignore", "pipe", "pipe"],
+                },
+            );
             let out = "";
             child.stdout.on("data", (d: Buffer) => (out += d.toString()));
             child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -106,12 +124,23 @@ describe("reliability: the file backend survives any kill; npm run recover repai
     it("a live run's lock: recover stops, names the pid and changes nothing (exit 1)", async () => {
         const lock = path.join(files.lockDir, "live-run.json");
         fs.mkdirSync(files.lockDir, { recursive: true });
-        fs.writeFileSync(lock, JSON.stringify({ pid: process.pid, username: os.userInfo().username, hostname: os.hostname(), timestamp: new Date().toISOString() }));
+        fs.writeFileSync(
+            lock,
+            JSON.stringify({
+                pid: process.pid,
+                username: os.userInfo().username,
+                hostname: os.hostname(),
+                timestamp: new Date().toISOString(),
+            }),
+        );
         try {
             const before = tree();
             const r = await recoverCli();
             assert.equal(r.code, 1, r.out);
-            assert.match(r.out, new RegExp(`a pulumi run on this machine holds the stack ${t.stack.name}: pid ${process.pid}`));
+            assert.match(
+                r.out,
+                new RegExp(`a pulumi run on this machine holds the stack ${t.stack.name}: pid ${process.pid}`),
+            );
             assert.match(r.out, /fix: wait for it to end, or stop it .*nothing was changed/);
             assert.equal(tree(), before);
         } finally {
@@ -121,7 +150,15 @@ describe("reliability: the file backend survives any kill; npm run recover repai
 
     it("a killed run's lock: the CLI refuses the stack; recover removes the lock (npm run recover, exit 0)", async () => {
         const dead = spawnSync("true").pid!;
-        fs.writeFileSync(path.join(files.lockDir, "killed-run.json"), JSON.stringify({ pid: dead, username: os.userInfo().username, hostname: os.hostname(), timestamp: new Date().toISOString() }));
+        fs.writeFileSync(
+            path.join(files.lockDir, "killed-run.json"),
+            JSON.stringify({
+                pid: dead,
+                username: os.userInfo().username,
+                hostname: os.hostname(),
+                timestamp: new Date().toISOString(),
+            }),
+        );
         const locked = await cli(["up", "--yes", "--skip-preview"]);
         assert.notEqual(locked.status, 0);
         assert.match(locked.all, /currently locked/);
@@ -138,7 +175,12 @@ describe("reliability: the file backend survives any kill; npm run recover repai
         const latest = cp.checkpoint.latest;
         const net = latest.resources.find((r: { type: string }) => /:Network$/.test(r.type));
         assert.ok(net, "the stack has a network");
-        const ghost = { ...net, urn: net.urn.replace(/::([^:]+)$/, "::$1-interrupted"), id: undefined, outputs: undefined };
+        const ghost = {
+            ...net,
+            urn: net.urn.replace(/::([^:]+)$/, "::$1-interrupted"),
+            id: undefined,
+            outputs: undefined,
+        };
         latest.pending_operations = [{ resource: ghost, type: "creating" }];
         fs.writeFileSync(files.checkpoint, JSON.stringify(cp, null, 4));
         const r = await runRecover();
@@ -167,8 +209,18 @@ describe("reliability: the file backend survives any kill; npm run recover repai
             assert.match(String(asked.error?.message), /needs your confirmation/);
             assert.match(asked.error!.fix, /--yes/);
             assert.match(asked.said, /does not parse: not JSON/);
-            assert.match(asked.said, new RegExp(`newer copy \\.pulumi/backups/.*${newestBackup.replace(/\./g, "\\.")} does not parse either: empty`));
-            assert.match(asked.said, new RegExp(`newest copy that parses: \\.pulumi/history/.*\\.checkpoint\\.json, written .*, ${resources} resources`));
+            assert.match(
+                asked.said,
+                new RegExp(
+                    `newer copy \\.pulumi/backups/.*${newestBackup.replace(/\./g, "\\.")} does not parse either: empty`,
+                ),
+            );
+            assert.match(
+                asked.said,
+                new RegExp(
+                    `newest copy that parses: \\.pulumi/history/.*\\.checkpoint\\.json, written .*, ${resources} resources`,
+                ),
+            );
             assert.match(asked.said, /what restoring it loses: no update is recorded after it/);
             assert.equal(tree(), before, "nothing changed without --yes");
 
@@ -178,7 +230,11 @@ describe("reliability: the file backend survives any kill; npm run recover repai
             const damagedDir = path.join(t.backendDir, ".pulumi/damaged/ovirt-ci");
             const kept = fs.readdirSync(damagedDir);
             assert.equal(kept.length, 1);
-            assert.equal(fs.readFileSync(path.join(damagedDir, kept[0])).length, Math.floor(good.length / 2), "the damaged file is kept");
+            assert.equal(
+                fs.readFileSync(path.join(damagedDir, kept[0])).length,
+                Math.floor(good.length / 2),
+                "the damaged file is kept",
+            );
             await ok(["preview", "--expect-no-changes"]);
             timings.restoreMs = r.ms;
         } finally {
@@ -189,7 +245,9 @@ describe("reliability: the file backend survives any kill; npm run recover repai
     it("no copy parses: recover restores nothing and deletes nothing", async () => {
         const good = fs.readFileSync(files.checkpoint);
         const aside = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-aside-"));
-        const moved = [files.bak, files.historyDir, files.backupsDir].map((p, i) => [p, path.join(aside, String(i))] as const);
+        const moved = [files.bak, files.historyDir, files.backupsDir].map(
+            (p, i) => [p, path.join(aside, String(i))] as const,
+        );
         try {
             fs.writeFileSync(files.checkpoint, "");
             for (const [from, to] of moved) fs.renameSync(from, to);

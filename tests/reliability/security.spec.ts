@@ -9,7 +9,17 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { readKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET } from "../../local/stack";
-import { E2eServices, E2eStack, apiWrites, engineStats, inventory, programStack, pulumiCli, startServices, treeFiles } from "../e2e/helpers";
+import {
+    E2eServices,
+    E2eStack,
+    apiWrites,
+    engineStats,
+    inventory,
+    programStack,
+    pulumiCli,
+    startServices,
+    treeFiles,
+} from "../e2e/helpers";
 import { census, desiredNames, figure, showCensus } from "./helpers";
 
 const WARNING = /engineInsecure is true: TLS certificate verification of the oVirt engine \S+ is DISABLED/;
@@ -35,21 +45,52 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
 
     it("5a. a wrong engine CA is refused with a clear message, and nothing is created", async () => {
         const dir = fs.mkdtempSync(path.join(s.tmp, "ca-"));
-        execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=not the engine CA",
-            "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "ca.pem")], { stdio: "ignore" });
-        wrongCa = await programStack(s, {}, { plain: { "ovirt-ci:engineCaPem": fs.readFileSync(path.join(dir, "ca.pem"), "utf8") } });
+        execFileSync(
+            "openssl",
+            [
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=not the engine CA",
+                "-keyout",
+                path.join(dir, "key.pem"),
+                "-out",
+                path.join(dir, "ca.pem"),
+            ],
+            { stdio: "ignore" },
+        );
+        wrongCa = await programStack(
+            s,
+            {},
+            { plain: { "ovirt-ci:engineCaPem": fs.readFileSync(path.join(dir, "ca.pem"), "utf8") } },
+        );
         const w0 = apiWrites(await engineStats(s.engine));
         const r = await pulumiCli(wrongCa, ["up", "--yes", "--skip-preview"]);
         outputs.push(["wrong-CA up", r.stdout + r.stderr]);
         assert.notEqual(r.status, 0);
-        assert.match(r.stdout + r.stderr, /self[- ]signed certificate|unable to verify|certificate/i, "the error names the certificate problem");
+        assert.match(
+            r.stdout + r.stderr,
+            /self[- ]signed certificate|unable to verify|certificate/i,
+            "the error names the certificate problem",
+        );
         assert.equal(apiWrites(await engineStats(s.engine)) - w0, 0, "no engine write");
         const c = census(await inventory(s.engine), desiredNames({ from: 1, to: 0 }, []));
         assert.equal(c.owned, 0, `nothing created: ${showCensus(c)}`);
     });
 
     it("5b. engineInsecure: true (set explicitly) works and warns on each of two consecutive runs", async () => {
-        t = await programStack(s, {}, { plain: { "ovirt-ci:engineCaPem": undefined, "ovirt-ci:engineInsecure": true } });
+        t = await programStack(
+            s,
+            {},
+            { plain: { "ovirt-ci:engineCaPem": undefined, "ovirt-ci:engineInsecure": true } },
+        );
         for (const run of ["first up", "second (no-change) up"]) {
             const r = await pulumiCli(t, ["up", "--yes", "--skip-preview"]);
             outputs.push([run, r.stdout + r.stderr]);
@@ -60,10 +101,13 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
 
     it("6a. removing a lease never touches another lease's objects (ids and engine history unchanged)", async () => {
         const before = await inventory(s.engine);
-        const history = async (id: string) => JSON.stringify(await (await fetchAdmin(s, `history?id=${id}`)));
+        const history = async (id: string) => JSON.stringify(await await fetchAdmin(s, `history?id=${id}`));
         const keep = (inv: typeof before) => ({
             networks: inv.networks.filter((n) => /^ovn-vmnet-1[01]$/.test(n.name)).map((n) => [n.name, n.id]),
-            nics: inv.vms.find((v) => v.name === "proxy-vm")!.nics.filter((n) => n.name !== "vmnet12").map((n) => [n.name, n.id, n.mac]),
+            nics: inv.vms
+                .find((v) => v.name === "proxy-vm")!
+                .nics.filter((n) => n.name !== "vmnet12")
+                .map((n) => [n.name, n.id, n.mac]),
             sds: inv.storageDomains.filter((d) => /^ovirt-upgrade/.test(d.name)).map((d) => [d.name, d.id]),
         });
         const kept = keep(before);
@@ -73,18 +117,41 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
         outputs.push(["scale-down up", r.stdout + r.stderr]);
         assert.equal(r.status, 0, r.stdout + r.stderr);
         const after = await inventory(s.engine);
-        assert.deepEqual(keep(after), kept, "the remaining leases' networks, NICs (ids, MACs) and storage domains are unchanged");
-        assert.deepEqual(await Promise.all(kept.networks.map(([, id]) => history(id))), hist, "and their engine history too");
+        assert.deepEqual(
+            keep(after),
+            kept,
+            "the remaining leases' networks, NICs (ids, MACs) and storage domains are unchanged",
+        );
+        assert.deepEqual(
+            await Promise.all(kept.networks.map(([, id]) => history(id))),
+            hist,
+            "and their engine history too",
+        );
         const c = census(after, desiredNames({ from: 10, to: 11 }, { from: 1, to: 2 }));
         assert.deepEqual([c.duplicates, c.leaked, c.missing], [[], [], []], showCensus(c));
     });
 
     it("6b. an upgrade storage domain holding a disk is refused before any change, saying what to do; without the disk the up goes through", async () => {
-        const model = (s.engine.server as unknown as { model: { state: { disks: Record<string, unknown>[]; storageDomains: { id: string; name: string }[] } } }).model;
+        const model = (
+            s.engine.server as unknown as {
+                model: { state: { disks: Record<string, unknown>[]; storageDomains: { id: string; name: string }[] } };
+            }
+        ).model;
         const sd = model.state.storageDomains.find((d) => d.name === "ovirt-upgrade-2")!;
         model.state.disks.push({
-            id: "d15c0000-0000-4000-8000-00000000d15c", name: "left-behind-upgrade-disk", status: "ok", provisionedSize: 1 << 30, actualSize: 1 << 20, totalSize: 1 << 20,
-            format: "cow", sparse: true, storageDomainId: sd.id, storageType: "image", shareable: false, wipeAfterDelete: false, contentType: "data",
+            id: "d15c0000-0000-4000-8000-00000000d15c",
+            name: "left-behind-upgrade-disk",
+            status: "ok",
+            provisionedSize: 1 << 30,
+            actualSize: 1 << 20,
+            totalSize: 1 << 20,
+            format: "cow",
+            sparse: true,
+            storageDomainId: sd.id,
+            storageType: "image",
+            shareable: false,
+            wipeAfterDelete: false,
+            contentType: "data",
         });
         const before = await inventory(s.engine);
         await setConfig(t, { "ovirt-ci:upgradeLeases": [1] });
@@ -93,15 +160,32 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
         outputs.push(["refused scale-down up (the error)", r.stdout + r.stderr]);
         assert.notEqual(r.status, 0, "the up fails");
         // refused by the scale-down guard before any change (components/preflight.ts), not half-way by the delete
-        assert.match(r.stdout + r.stderr, /upgrade lease ovirt-upgrade-2 is still in use: its storage domain ovirt-upgrade-2 holds 1 disk\(s\): left-behind-upgrade-disk\. Nothing was changed\. Fix: take ovirt-upgrade-2 out of boskos first/);
+        assert.match(
+            r.stdout + r.stderr,
+            /upgrade lease ovirt-upgrade-2 is still in use: its storage domain ovirt-upgrade-2 holds 1 disk\(s\): left-behind-upgrade-disk\. Nothing was changed\. Fix: take ovirt-upgrade-2 out of boskos first/,
+        );
         assert.equal(apiWrites(await engineStats(s.engine)) - w0, 0, "no engine write");
         const item = await readKv(s.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt");
         assert.ok(item && "ovirt-upgrade-2.json" in item, "the Vault item still has ovirt-upgrade-2.json");
         const after = await inventory(s.engine);
-        assert.ok(after.storageDomains.some((d) => d.id === sd.id && d.attachments.some((a) => a.status === "active")), "ovirt-upgrade-2 still exists, attached and active");
-        assert.deepEqual(after.networks.map((n) => n.id).sort(), before.networks.map((n) => n.id).sort(), "no network removed");
-        assert.deepEqual(after.vms.map((v) => v.nics.map((n) => n.id)), before.vms.map((v) => v.nics.map((n) => n.id)), "no NIC removed");
-        assert.ok(after.disks.some((d) => d.name === "left-behind-upgrade-disk"), "the disk is kept");
+        assert.ok(
+            after.storageDomains.some((d) => d.id === sd.id && d.attachments.some((a) => a.status === "active")),
+            "ovirt-upgrade-2 still exists, attached and active",
+        );
+        assert.deepEqual(
+            after.networks.map((n) => n.id).sort(),
+            before.networks.map((n) => n.id).sort(),
+            "no network removed",
+        );
+        assert.deepEqual(
+            after.vms.map((v) => v.nics.map((n) => n.id)),
+            before.vms.map((v) => v.nics.map((n) => n.id)),
+            "no NIC removed",
+        );
+        assert.ok(
+            after.disks.some((d) => d.name === "left-behind-upgrade-disk"),
+            "the disk is kept",
+        );
         // the operator's way out: remove the disk, then the same up goes through
         model.state.disks = model.state.disks.filter((d) => d.name !== "left-behind-upgrade-disk");
         const r2 = await pulumiCli(t, ["up", "--yes", "--skip-preview"]);
@@ -125,7 +209,12 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
             "pull secret": FAKE_PULL_SECRET,
             "pull secret auth": JSON.parse(FAKE_PULL_SECRET).auths["registry.invalid"].auth,
             "HAProxy stats password": statsPassword,
-            ...Object.fromEntries(s.sshd.privateKeyPem.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----")).map((l, i) => [`ssh private key line ${i + 1}`, l])),
+            ...Object.fromEntries(
+                s.sshd.privateKeyPem
+                    .split("\n")
+                    .filter((l) => l.length > 20 && !l.startsWith("-----"))
+                    .map((l, i) => [`ssh private key line ${i + 1}`, l]),
+            ),
         };
         const plainExport = await pulumiCli(t, ["stack", "export"]);
         const texts: [string, string][] = [
@@ -139,7 +228,12 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
             for (const [where, text] of texts) if (text.includes(value)) found.push(`${what} in ${where}`);
         }
         assert.deepEqual(found, []);
-        figure("secrets", { secrets: Object.keys(secrets).length, texts: texts.length, bytesScanned: texts.reduce((a, [, x]) => a + x.length, 0), occurrences: found.length });
+        figure("secrets", {
+            secrets: Object.keys(secrets).length,
+            texts: texts.length,
+            bytesScanned: texts.reduce((a, [, x]) => a + x.length, 0),
+            occurrences: found.length,
+        });
     });
 });
 
@@ -154,10 +248,12 @@ function fetchAdmin(s: E2eServices, what: string): Promise<unknown> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const https: typeof import("node:https") = require("node:https");
     return new Promise((resolve, reject) => {
-        https.get(`${s.engine.adminUrl}/${what}`, { ca: s.engine.caPem }, (res) => {
-            let b = "";
-            res.on("data", (d) => (b += d));
-            res.on("end", () => resolve(JSON.parse(b)));
-        }).on("error", reject);
+        https
+            .get(`${s.engine.adminUrl}/${what}`, { ca: s.engine.caPem }, (res) => {
+                let b = "";
+                res.on("data", (d) => (b += d));
+                res.on("end", () => resolve(JSON.parse(b)));
+            })
+            .on("error", reject);
     });
 }

@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { alive, apiWrites, engineStats, inventory, pulumiCli } from "../e2e/helpers";
 import { census, desiredNames, figure, setStackConfig, showCensus, useProgramStack } from "./helpers";
 
-const LOCKED = /the stack is currently locked by 1 lock\(s\)\. Either wait for the other process\(es\) to end or delete the lock file with `pulumi cancel`/;
+const LOCKED =
+    /the stack is currently locked by 1 lock\(s\)\. Either wait for the other process\(es\) to end or delete the lock file with `pulumi cancel`/;
 
 describe("reliability: two operators at once (the stack lock)", function () {
     this.timeout(900_000);
@@ -60,7 +61,11 @@ describe("reliability: two operators at once (the stack lock)", function () {
         assert.match(refused.stdout + refused.stderr, LOCKED);
         assert.match(refused.stdout + refused.stderr, new RegExp(`\\(pid ${victim!.pid}\\)`), "names the dead pid");
 
-        for (const args of [["cancel", "--yes"], ["refresh", "--yes", "--clear-pending-creates"], ["up", "--yes", "--skip-preview"]]) {
+        for (const args of [
+            ["cancel", "--yes"],
+            ["refresh", "--yes", "--clear-pending-creates"],
+            ["up", "--yes", "--skip-preview"],
+        ]) {
             const r = await pulumiCli(ctx.t, args);
             assert.equal(r.status, 0, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
         }

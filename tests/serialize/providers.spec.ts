@@ -59,13 +59,25 @@ async function assertRunsFromText(p: Loaded): Promise<void> {
     process.env.OVIRT_ENGINE_URL = "https://127.0.0.1:9/ovirt-engine/api"; // nothing listens on port 9
     process.env.OVIRT_ENGINE_RETRY_ATTEMPTS = "1";
     try {
-        await p.configure({ config: { get: () => { throw new Error("no config sent"); } } });
-        await assert.rejects(p.read("00000000-0000-4000-8000-000000000001", { name: "x", clusterId: "00000000-0000-4000-8000-000000000002", vmId: "00000000-0000-4000-8000-000000000003" }),
+        await p.configure({
+            config: {
+                get: () => {
+                    throw new Error("no config sent");
+                },
+            },
+        });
+        await assert.rejects(
+            p.read("00000000-0000-4000-8000-000000000001", {
+                name: "x",
+                clusterId: "00000000-0000-4000-8000-000000000002",
+                vmId: "00000000-0000-4000-8000-000000000003",
+            }),
             (e: Error) => {
                 assert.match(e.message, /ECONNREFUSED/);
                 assert.ok(!e.message.includes(PASSWORD));
                 return true;
-            });
+            },
+        );
     } finally {
         process.env.OVIRT_ENGINE_URL = "https://engine-fixture.invalid:9/ovirt-engine/api";
         delete process.env.OVIRT_ENGINE_RETRY_ATTEMPTS;
@@ -104,9 +116,16 @@ describe("oVirt provider serialization", function () {
         it(`${kind} stub: no credential, no checkout path, under ${STUB_SIZE_CEILING} characters, runs from its text`, async () => {
             const text = await serialized(stub);
             assertNoCapture(text);
-            assert.ok(!text.includes(repoRoot), "the checkout's path was captured: the state would differ between checkouts");
+            assert.ok(
+                !text.includes(repoRoot),
+                "the checkout's path was captured: the state would differ between checkouts",
+            );
             assert.ok(text.length < STUB_SIZE_CEILING, `serialized size ${text.length}`);
-            assert.equal(text, await serialized(new ovirt.OvirtProviderStub(kind as ovirt.OvirtKind)), "the text depends on more than the kind");
+            assert.equal(
+                text,
+                await serialized(new ovirt.OvirtProviderStub(kind as ovirt.OvirtKind)),
+                "the text depends on more than the kind",
+            );
             await assertRunsFromText(load(text));
         });
     }
@@ -138,7 +157,10 @@ describe("oVirt provider serialization", function () {
             const p = load(await serialized(ovirt.vmProvider));
             await p.configure({ config: { get: () => undefined } });
             await assert.rejects(p.check({}, { name: "x" }), (e: Error) => {
-                assert.match(e.message, /oVirt provider \(Vm\): no ovirt-ci checkout \(providers\/ovirt\/runtime\.ts\) in ".*" or its parents; run pulumi from the ovirt-ci project directory, or set OVIRT_CI_PROJECT_DIR/);
+                assert.match(
+                    e.message,
+                    /oVirt provider \(Vm\): no ovirt-ci checkout \(providers\/ovirt\/runtime\.ts\) in ".*" or its parents; run pulumi from the ovirt-ci project directory, or set OVIRT_CI_PROJECT_DIR/,
+                );
                 return true;
             });
         });
@@ -147,11 +169,14 @@ describe("oVirt provider serialization", function () {
             process.chdir(os.tmpdir());
             process.env.OVIRT_CI_PROJECT_DIR = repoRoot;
             const p = load(await serialized(ovirt.engineObjectProvider));
-            const r = await p.check({}, { kind: "dataCenter", name: "t" }) as { failures: unknown[] };
+            const r = (await p.check({}, { kind: "dataCenter", name: "t" })) as { failures: unknown[] };
             assert.deepEqual(r.failures, []);
             process.env.OVIRT_CI_PROJECT_DIR = os.tmpdir();
             const q = load(await serialized(ovirt.engineObjectProvider));
-            await assert.rejects(q.check({}, { kind: "dataCenter", name: "t" }), /OVIRT_CI_PROJECT_DIR=".*" has no providers\/ovirt\/runtime\.ts; set it to an ovirt-ci checkout or unset it/);
+            await assert.rejects(
+                q.check({}, { kind: "dataCenter", name: "t" }),
+                /OVIRT_CI_PROJECT_DIR=".*" has no providers\/ovirt\/runtime\.ts; set it to an ovirt-ci checkout or unset it/,
+            );
         });
     });
 });

@@ -40,7 +40,10 @@ describe("toolchain smoke test (real Pulumi CLI)", function () {
 
     it("finds the language host and the dynamic-provider launcher on PATH", () => {
         assert.ok(onPath("pulumi-language-nodejs"), "pulumi-language-nodejs missing: run scripts/setup.sh");
-        assert.ok(onPath("pulumi-resource-pulumi-nodejs"), "pulumi-resource-pulumi-nodejs missing: run scripts/setup.sh");
+        assert.ok(
+            onPath("pulumi-resource-pulumi-nodejs"),
+            "pulumi-resource-pulumi-nodejs missing: run scripts/setup.sh",
+        );
     });
 
     it("runs Node 24 for the program", () => {
@@ -62,7 +65,11 @@ describe("toolchain smoke test (real Pulumi CLI)", function () {
 
             await t.stack.setConfig("message", { value: "changed" });
             const preview = await t.stack.preview({ diff: true });
-            assert.equal(preview.changeSummary.replace, 1, "a changed message replaces the dynamic resource (diff says replaces)");
+            assert.equal(
+                preview.changeSummary.replace,
+                1,
+                "a changed message replaces the dynamic resource (diff says replaces)",
+            );
         } finally {
             await t.dispose();
         }
@@ -79,7 +86,10 @@ describe("toolchain smoke test (real Pulumi CLI)", function () {
 
         it("serves a KV v2 mount at kv: write, read back over the HTTP API", async () => {
             await writeKv(bao, "kv", "selfservice/ovirt/smoke", { "ovirt-10.json": "{}\n", "pull-secret": "x-y-z" });
-            assert.deepEqual(await readKv(bao, "kv", "selfservice/ovirt/smoke"), { "ovirt-10.json": "{}\n", "pull-secret": "x-y-z" });
+            assert.deepEqual(await readKv(bao, "kv", "selfservice/ovirt/smoke"), {
+                "ovirt-10.json": "{}\n",
+                "pull-secret": "x-y-z",
+            });
             assert.equal(await readKv(bao, "kv", "selfservice/ovirt/absent"), undefined);
         });
     });
@@ -99,7 +109,9 @@ describe("toolchain smoke test (real Pulumi CLI)", function () {
                 const standins = missing.filter((p) => fs.existsSync(path.join(standinBin, p)));
                 console.log(
                     `      BLOCKED: ${missing.join(", ")} not built (their Go modules are not served; see scripts/setup.sh output)` +
-                        (standins.length ? `; local stand-ins exist for ${standins.join(", ")} (not counted here)` : ""),
+                        (standins.length
+                            ? `; local stand-ins exist for ${standins.join(", ")} (not counted here)`
+                            : ""),
                 );
                 this.skip();
             }
@@ -118,7 +130,11 @@ describe("toolchain smoke test (real Pulumi CLI)", function () {
                 assert.equal(up.summary.result, "succeeded");
                 assert.equal(up.outputs.said.value, "smoke-42");
                 const again = await t.stack.up();
-                assert.deepEqual(Object.keys(again.summary.resourceChanges ?? {}), ["same"], "a second up changes nothing");
+                assert.deepEqual(
+                    Object.keys(again.summary.resourceChanges ?? {}),
+                    ["same"],
+                    "a second up changes nothing",
+                );
                 const item = await readKv(bao, "kv", "smoke/item");
                 assert.equal(item?.said, "smoke-42");
                 assert.equal(item?.password.length, 24);

@@ -58,13 +58,23 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
             const replaced = await t.stack.up();
             assert.deepEqual(replaced.summary.resourceChanges, { same: 2, replace: 1 });
             assert.equal(replaced.outputs.remoteStdout.value, "hello-remote");
-            assert.deepEqual(log().slice(2), ["created gen=g2", "deleted prev=hello-updated"], "create the new one, then delete the old one");
+            assert.deepEqual(
+                log().slice(2),
+                ["created gen=g2", "deleted prev=hello-updated"],
+                "create the new one, then delete the old one",
+            );
 
             const pemBody = sshd.privateKeyPem.split("\n").filter((l) => l && !l.startsWith("-----"));
-            assertNotInState(t.backendDir, Object.fromEntries(pemBody.map((l, i) => [`line ${i + 1} of the private key`, l])));
+            assertNotInState(
+                t.backendDir,
+                Object.fromEntries(pemBody.map((l, i) => [`line ${i + 1} of the private key`, l])),
+            );
 
             await t.stack.setConfig("failLocal", { value: "true" });
-            const err = await t.stack.up().then(() => undefined, (e: Error) => e);
+            const err = await t.stack.up().then(
+                () => undefined,
+                (e: Error) => e,
+            );
             assert.ok(err, "a failing command fails the up");
             assert.match(String(err), /exit status 3: running .*:\n.*boom-on-stderr/s);
             await t.stack.removeConfig("failLocal");
@@ -85,7 +95,12 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
             assertNotInState(t.backendDir, { "the secret word": word });
 
             await t.stack.setConfig("failSecret", { value: "true" });
-            const err = String(await t.stack.up().then(() => "", (e: Error) => e));
+            const err = String(
+                await t.stack.up().then(
+                    () => "",
+                    (e: Error) => e,
+                ),
+            );
             assert.match(err, /exit status 4: running /);
             // The whole command text ("; exit 4" is only in it) and the output, whatever quoting the CLI adds around
             // them; where the word itself shows depends on the engine's masking of known secrets, not on the plugin.
@@ -114,18 +129,36 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
                 sshKey: { value: sshd.privateKeyPem, secret: true },
             });
             let log = "";
-            const err = String(await t.stack.up({ onOutput: (o) => (log += o) }).then(() => "", (e: Error) => e));
-            assert.match(err, /Process exited with status 1: running "sh -c/, "the step fails with the provider's error, quoting the script");
+            const err = String(
+                await t.stack.up({ onOutput: (o) => (log += o) }).then(
+                    () => "",
+                    (e: Error) => e,
+                ),
+            );
+            assert.match(
+                err,
+                /Process exited with status 1: running "sh -c/,
+                "the step fails with the provider's error, quoting the script",
+            );
             assert.match(err, /haproxy/i);
-            for (const [what, text] of [["the error", err], ["the engine log", log]] as const) {
+            for (const [what, text] of [
+                ["the error", err],
+                ["the engine log", log],
+            ] as const) {
                 assert.ok(!text.includes(password), `${what} shows the stats password`);
             }
             assertNotInState(t.backendDir, { "the stats password": password });
-            assert.ok(!fs.existsSync(path.join(rootDir, "etc/haproxy/haproxy.cfg")), "the broken file did not replace the live one");
+            assert.ok(
+                !fs.existsSync(path.join(rootDir, "etc/haproxy/haproxy.cfg")),
+                "the broken file did not replace the live one",
+            );
 
             await t.stack.setConfig("breakIt", { value: "false" });
             await t.stack.up({ onOutput: (o) => (log += o) });
-            assert.ok(fs.readFileSync(path.join(rootDir, "etc/haproxy/haproxy.cfg"), "utf8").includes(password), "the file arrived through stdin");
+            assert.ok(
+                fs.readFileSync(path.join(rootDir, "etc/haproxy/haproxy.cfg"), "utf8").includes(password),
+                "the file arrived through stdin",
+            );
             assert.ok(!log.includes(password), "the engine log never shows it");
             assertNotInState(t.backendDir, { "the stats password": password });
         } finally {
@@ -139,14 +172,27 @@ describe("plugin: command (real Pulumi CLI, local sshd)", function () {
         try {
             await t.stack.setAllConfig({ ...base(), deadPort: { value: String(await freePort()) } });
             const started = Date.now();
-            const byDefault = String(await t.stack.up().then(() => "", (e: Error) => e));
+            const byDefault = String(
+                await t.stack.up().then(
+                    () => "",
+                    (e: Error) => e,
+                ),
+            );
             const defaultSeconds = (Date.now() - started) / 1000;
             assert.match(byDefault, /after 10 failed attempts: /);
             // Waits 0.1 + 0.15 + … (10 of them, none reaching the 5 s cap) ≈ 11.3 s, plus the CLI's own time.
-            assert.ok(defaultSeconds >= 11, `the default dial gives up after ≈ 11 s of waits (took ${defaultSeconds.toFixed(1)} s)`);
+            assert.ok(
+                defaultSeconds >= 11,
+                `the default dial gives up after ≈ 11 s of waits (took ${defaultSeconds.toFixed(1)} s)`,
+            );
 
             await t.stack.setConfig("dialErrorLimit", { value: "2" });
-            const limited = String(await t.stack.up().then(() => "", (e: Error) => e));
+            const limited = String(
+                await t.stack.up().then(
+                    () => "",
+                    (e: Error) => e,
+                ),
+            );
             // Its 0.25 s of waits are not timed here: the CLI's own time on a loaded machine varies by more.
             assert.match(limited, /after 2 failed attempts: /);
         } finally {

@@ -23,7 +23,9 @@ interface PluginFacts {
 }
 
 const root = path.resolve(__dirname, "../..");
-const facts = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures/upstream-schema-facts.json"), "utf8")) as Record<string, PluginFacts | string>;
+const facts = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "fixtures/upstream-schema-facts.json"), "utf8"),
+) as Record<string, PluginFacts | string>;
 const plugins = Object.entries(facts).filter((e): e is [string, PluginFacts] => typeof e[1] === "object");
 const doc = fs.readFileSync(path.join(root, "docs/standin-plugins.md"), "utf8");
 
@@ -37,27 +39,50 @@ function sdkModule(type: string): { pkg: string; file: string; className: string
 }
 
 /** The Args interface's property names and the class's output properties, from the SDK's .d.ts. */
-function sdkDeclared(type: string): { inputs: string[]; outputs: string[]; replaceOnChanges: string[]; secretOutputs: string[] } {
+function sdkDeclared(type: string): {
+    inputs: string[];
+    outputs: string[];
+    replaceOnChanges: string[];
+    secretOutputs: string[];
+} {
     const m = sdkModule(type);
-    const dts = ts.createSourceFile(`${m.file}.d.ts`, fs.readFileSync(`${m.file}.d.ts`, "utf8"), ts.ScriptTarget.Latest);
+    const dts = ts.createSourceFile(
+        `${m.file}.d.ts`,
+        fs.readFileSync(`${m.file}.d.ts`, "utf8"),
+        ts.ScriptTarget.Latest,
+    );
     const inputs: string[] = [];
     const outputs: string[] = [];
     dts.forEachChild((node) => {
         if (ts.isInterfaceDeclaration(node) && node.name.text === `${m.className}Args`) {
-            for (const member of node.members) if (member.name && ts.isIdentifier(member.name)) inputs.push(member.name.text);
+            for (const member of node.members)
+                if (member.name && ts.isIdentifier(member.name)) inputs.push(member.name.text);
         }
         if (ts.isClassDeclaration(node) && node.name?.text === m.className) {
             for (const member of node.members) {
-                const mods = ts.canHaveModifiers(member) ? ts.getModifiers(member) ?? [] : [];
-                if (!ts.isPropertyDeclaration(member) || !ts.isIdentifier(member.name) || mods.some((x) => x.kind === ts.SyntaxKind.StaticKeyword)) continue;
+                const mods = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+                if (
+                    !ts.isPropertyDeclaration(member) ||
+                    !ts.isIdentifier(member.name) ||
+                    mods.some((x) => x.kind === ts.SyntaxKind.StaticKeyword)
+                )
+                    continue;
                 if (member.name.text.startsWith("__")) continue;
                 outputs.push(member.name.text);
             }
         }
     });
     const js = fs.readFileSync(`${m.file}.js`, "utf8");
-    const list = (key: string) => [...(js.match(new RegExp(`${key}: \\[((?:"[^"]*",?\\s*)*)\\]`))?.[1] ?? "").matchAll(/"([^"]*)"/g)].map((m) => m[1].replace(/\[\*\]$/, ""));
-    return { inputs: inputs.sort(), outputs: outputs.sort(), replaceOnChanges: list("replaceOnChanges").sort(), secretOutputs: list("additionalSecretOutputs").sort() };
+    const list = (key: string) =>
+        [...(js.match(new RegExp(`${key}: \\[((?:"[^"]*",?\\s*)*)\\]`))?.[1] ?? "").matchAll(/"([^"]*)"/g)].map((m) =>
+            m[1].replace(/\[\*\]$/, ""),
+        );
+    return {
+        inputs: inputs.sort(),
+        outputs: outputs.sort(),
+        replaceOnChanges: list("replaceOnChanges").sort(),
+        secretOutputs: list("additionalSecretOutputs").sort(),
+    };
 }
 
 const sorted = (xs: readonly string[]) => [...xs].sort();
@@ -67,8 +92,14 @@ describe("stand-in plugins: conformance with the real schemas and the installed 
         const fixtureTypes = plugins.flatMap(([, p]) => Object.keys(p.resources)).sort();
         assert.deepEqual(fixtureTypes, Object.keys(STANDIN_SCHEMAS).sort());
         for (const [name, p] of plugins) {
-            const pkg = JSON.parse(fs.readFileSync(path.join(root, "node_modules/@pulumi", name, "package.json"), "utf8")) as { version: string };
-            assert.equal(pkg.version, p.sdkVersion, `@pulumi/${name} is the version whose schema the fixture holds (${p.source.repository} ${p.source.ref})`);
+            const pkg = JSON.parse(
+                fs.readFileSync(path.join(root, "node_modules/@pulumi", name, "package.json"), "utf8"),
+            ) as { version: string };
+            assert.equal(
+                pkg.version,
+                p.sdkVersion,
+                `@pulumi/${name} is the version whose schema the fixture holds (${p.source.repository} ${p.source.ref})`,
+            );
         }
     });
 
@@ -89,29 +120,46 @@ describe("stand-in plugins: conformance with the real schemas and the installed 
 
                 it("secret outputs are upstream's (among those returned)", () => {
                     const returned = new Set([...s.inputs, ...s.computedOutputs]);
-                    assert.deepEqual(sorted(s.secretOutputs), f.secretOutputs.filter((o) => returned.has(o)));
+                    assert.deepEqual(
+                        sorted(s.secretOutputs),
+                        f.secretOutputs.filter((o) => returned.has(o)),
+                    );
                 });
 
                 it("replace-on-change inputs are upstream's; the provider diff replaces at least on them", () => {
                     assert.deepEqual(sorted(s.replaceOnChanges), f.replaceOnChanges);
-                    for (const k of s.replaceOnChanges) assert.ok(s.replacesOnDiff.includes(k), `the diff must replace on ${k}`);
+                    for (const k of s.replaceOnChanges)
+                        assert.ok(s.replacesOnDiff.includes(k), `the diff must replace on ${k}`);
                     const beyond = s.replacesOnDiff.filter((k) => !f.replaceOnChanges.includes(k));
-                    const explained = plugin === "random" ? beyond.filter(() => true) : beyond.filter((k) => s.knownDifferences?.[k]);
-                    assert.deepEqual(beyond, explained, "a replace beyond the schema's is a known, documented difference (random: every argument RequiresReplace)");
+                    const explained =
+                        plugin === "random" ? beyond.filter(() => true) : beyond.filter((k) => s.knownDifferences?.[k]);
+                    assert.deepEqual(
+                        beyond,
+                        explained,
+                        "a replace beyond the schema's is a known, documented difference (random: every argument RequiresReplace)",
+                    );
                 });
 
                 it("the installed SDK declares the same inputs, outputs, replaceOnChanges and secret outputs", () => {
                     const sdk = sdkDeclared(type);
                     assert.deepEqual(sdk.inputs, f.inputs, "the SDK's Args interface");
                     assert.deepEqual(sdk.outputs, f.outputs, "the SDK's output properties");
-                    for (const k of sdk.replaceOnChanges) assert.ok(s.replacesOnDiff.includes(k), `the SDK replaces on ${k}: the stand-in's diff must too`);
+                    for (const k of sdk.replaceOnChanges)
+                        assert.ok(
+                            s.replacesOnDiff.includes(k),
+                            `the SDK replaces on ${k}: the stand-in's diff must too`,
+                        );
                     for (const k of sdk.secretOutputs.filter((o) => [...s.inputs, ...s.computedOutputs].includes(o))) {
                         assert.ok(s.secretOutputs.includes(k), `the SDK marks ${k} secret: so must the stand-in`);
                     }
                 });
 
                 it("every unsupported input, missing output and known difference is named in docs/standin-plugins.md", () => {
-                    for (const k of [...s.unsupportedInputs, ...s.missingOutputs, ...Object.keys(s.knownDifferences ?? {})]) {
+                    for (const k of [
+                        ...s.unsupportedInputs,
+                        ...s.missingOutputs,
+                        ...Object.keys(s.knownDifferences ?? {}),
+                    ]) {
                         assert.ok(doc.includes(`\`${k}\``), `docs/standin-plugins.md does not name ${k} (${type})`);
                     }
                 });

@@ -18,10 +18,16 @@ export const realPlugins = process.env.OVIRT_CI_REAL_PLUGINS === "1";
 /** A stack on a fresh file backend, with the stand-in plugins first on the engine's PATH (or none: real plugins). */
 export function standinStack(envVars: Record<string, string> = {}): Promise<ThrowawayStack> {
     if (realPlugins) {
-        const withoutStandins = (process.env.PATH ?? "").split(path.delimiter).filter((d) => path.resolve(d) !== path.resolve(standinBin));
+        const withoutStandins = (process.env.PATH ?? "")
+            .split(path.delimiter)
+            .filter((d) => path.resolve(d) !== path.resolve(standinBin));
         return throwawayStack(projectDir, { PATH: withoutStandins.join(path.delimiter), ...envVars });
     }
-    return throwawayStack(projectDir, { PATH: `${standinBin}${path.delimiter}${process.env.PATH ?? ""}`, OVIRT_CI_FORCE_STANDIN: "1", ...envVars });
+    return throwawayStack(projectDir, {
+        PATH: `${standinBin}${path.delimiter}${process.env.PATH ?? ""}`,
+        OVIRT_CI_FORCE_STANDIN: "1",
+        ...envVars,
+    });
 }
 
 /** Every file the backend holds (state, backups, history): path relative to the backend, text. */
@@ -41,7 +47,10 @@ export function backendFiles(backendDir: string): [string, string][] {
 /** Fails naming which secret appears in clear text in which of the backend's files. */
 export function assertNotInState(backendDir: string, secrets: Record<string, string>): void {
     const files = backendFiles(backendDir);
-    assert.ok(files.some(([f]) => f.endsWith(".json") && f.includes("stacks")), "the backend holds a stack state file");
+    assert.ok(
+        files.some(([f]) => f.endsWith(".json") && f.includes("stacks")),
+        "the backend holds a stack state file",
+    );
     for (const [what, value] of Object.entries(secrets)) {
         const where = files.filter(([, text]) => value && text.includes(value)).map(([f]) => f);
         assert.deepEqual(where, [], `the state holds ${what} in clear text`);

@@ -17,8 +17,14 @@ describe("stand-in plugin: random (real Pulumi CLI)", function () {
             assert.equal(up.outputs.password.secret, true, "result is a secret output");
             assert.equal(up.outputs.bcryptHash.secret, true, "bcryptHash is a secret output");
             assert.match(pw, /^[A-Za-z0-9_-]{20}$/);
-            assert.ok((pw.match(/[0-9]/g) ?? []).length >= 2 && (pw.match(/[-_]/g) ?? []).length >= 2, `minimum counts: ${pw.length}`);
-            assert.ok(bcrypt.compareSync(pw, up.outputs.bcryptHash.value as string), "bcryptHash is the bcrypt of result");
+            assert.ok(
+                (pw.match(/[0-9]/g) ?? []).length >= 2 && (pw.match(/[-_]/g) ?? []).length >= 2,
+                `minimum counts: ${pw.length}`,
+            );
+            assert.ok(
+                bcrypt.compareSync(pw, up.outputs.bcryptHash.value as string),
+                "bcryptHash is the bcrypt of result",
+            );
             assert.match(up.outputs.str.value as string, /^[a-z0-9]{12}$/);
 
             const again = await t.stack.up();

@@ -12,7 +12,8 @@ import { standinStack, assertNotInState } from "./helpers";
 describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
     this.timeout(600_000);
     let bao: RunningOpenBao;
-    const root = (method: string, p: string) => fetch(`${bao.address}/v1/${p}`, { method, headers: { "X-Vault-Token": bao.token } });
+    const root = (method: string, p: string) =>
+        fetch(`${bao.address}/v1/${p}`, { method, headers: { "X-Vault-Token": bao.token } });
     before(async () => {
         bao = await startOpenBao({ kvMounts: ["kv"] });
     });
@@ -42,7 +43,11 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
             assert.deepEqual(await readKv(bao, "extra", "x"), { a: "b" }, "the item in the new mount");
             assert.equal(up.outputs.itemPath.value, "kv/data/standin/item");
             assert.equal(up.outputs.itemData.secret, true, "data is a secret output");
-            assert.deepEqual(up.outputs.itemData.value, {}, "data is never read back (provider v5 sets it to an empty map)");
+            assert.deepEqual(
+                up.outputs.itemData.value,
+                {},
+                "data is never read back (provider v5 sets it to an empty map)",
+            );
             assert.equal(up.outputs.itemVersion.value, "1");
 
             await t.stack.setConfig("itemData", { value: JSON.stringify(second), secret: true });
@@ -57,7 +62,11 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
             // A hand edit: the provider never compares the data, so refresh and preview see nothing.
             await writeKv(bao, "kv", "standin/item", { user: "intruder" });
             const blind = await t.stack.refresh();
-            assert.deepEqual(blind.summary.resourceChanges, { same: 4 }, "refresh does not see a hand edit of the data");
+            assert.deepEqual(
+                blind.summary.resourceChanges,
+                { same: 4 },
+                "refresh does not see a hand edit of the data",
+            );
             const preview = await t.stack.preview();
             assert.equal(preview.changeSummary.update ?? 0, 0, "and the next up would not restore it");
             assert.deepEqual(await readKv(bao, "kv", "standin/item"), { user: "intruder" });
@@ -65,7 +74,11 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
             // A soft-deleted latest version still answers with its metadata: the provider counts it as present.
             assert.equal((await root("DELETE", "kv/data/standin/item")).status, 204);
             const softDeleted = await t.stack.refresh();
-            assert.deepEqual(softDeleted.summary.resourceChanges, { same: 4 }, "a soft-deleted latest version counts as present");
+            assert.deepEqual(
+                softDeleted.summary.resourceChanges,
+                { same: 4 },
+                "a soft-deleted latest version counts as present",
+            );
 
             // Deleting every version (the metadata) is the one change refresh sees: the item leaves the state.
             assert.equal((await root("DELETE", "kv/metadata/standin/item")).status, 204);
@@ -75,7 +88,11 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
             assert.equal(again.summary.resourceChanges?.create, 1, "the next up writes it again");
             assert.deepEqual(await readKv(bao, "kv", "standin/item"), second);
 
-            assertNotInState(t.backendDir, { "the Vault token": bao.token, "the first password": first.password, "the second password": second.password });
+            assertNotInState(t.backendDir, {
+                "the Vault token": bao.token,
+                "the first password": first.password,
+                "the second password": second.password,
+            });
         } finally {
             await t.dispose();
         }
@@ -95,7 +112,10 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
                 itemData: { value: JSON.stringify({ k: "v" }) },
                 deleteAllVersions: { value: "true" },
             });
-            const err = await t.stack.up().then(() => undefined, (e: Error) => e);
+            const err = await t.stack.up().then(
+                () => undefined,
+                (e: Error) => e,
+            );
             assert.ok(err, "up with a wrong token fails");
             const msg = String(err);
             assert.match(msg, /failed to lookup token/);
@@ -111,7 +131,11 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
         } finally {
             await t.dispose();
         }
-        assert.equal((await root("GET", "kv/metadata/standin/env")).status, 404, "deleteAllVersions: destroy removes the metadata and every version");
+        assert.equal(
+            (await root("GET", "kv/metadata/standin/env")).status,
+            404,
+            "deleteAllVersions: destroy removes the metadata and every version",
+        );
     });
 
     it("under the CI collection's policy: a child token is refused, the metadata read is refused, and skipChildToken + disableRead + deleteAllVersions work", async () => {
@@ -128,15 +152,29 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
                 "vault:address": { value: bao.address },
                 "vault:token": { value: token, secret: true },
             });
-            const noChild = String(await t.stack.up().then(() => "", (e: Error) => e));
+            const noChild = String(
+                await t.stack.up().then(
+                    () => "",
+                    (e: Error) => e,
+                ),
+            );
             assert.match(noChild, /failed to create limited child token/);
             assert.match(noChild, /permission denied/);
             assert.ok(!noChild.includes(token), "the error does not show the token");
             assert.equal(await readKv(bao, "kv", name), undefined, "the child token fails before any write");
 
             await t.stack.setConfig("vault:skipChildToken", { value: "true" });
-            const metadataRead = String(await t.stack.up().then(() => "", (e: Error) => e));
-            assert.match(metadataRead, new RegExp(`GET ${bao.address}/v1/kv/metadata/${name}`), "the read after the write reads the metadata");
+            const metadataRead = String(
+                await t.stack.up().then(
+                    () => "",
+                    (e: Error) => e,
+                ),
+            );
+            assert.match(
+                metadataRead,
+                new RegExp(`GET ${bao.address}/v1/kv/metadata/${name}`),
+                "the read after the write reads the metadata",
+            );
             assert.match(metadataRead, /Code: 403/);
             // The write went through before the read failed, as upstream (the real plugin also keeps the half-made
             // resource in the state, so the next up is a create here and an update there).
@@ -151,11 +189,19 @@ describe("plugin: vault (real Pulumi CLI, OpenBao)", function () {
             assert.equal(updated.summary.resourceChanges?.update, 1);
             assert.deepEqual(await readKv(bao, "kv", name), { k: "v2" });
             const refresh = await t.stack.refresh();
-            assert.deepEqual(refresh.summary.resourceChanges, { same: 2 }, "refresh with disableRead reads nothing (the item and the stack)");
+            assert.deepEqual(
+                refresh.summary.resourceChanges,
+                { same: 2 },
+                "refresh with disableRead reads nothing (the item and the stack)",
+            );
             assertNotInState(t.backendDir, { "the collection token": token });
         } finally {
             await t.dispose();
         }
-        assert.equal((await root("GET", `kv/metadata/${name}`)).status, 404, "destroy deleted every version through the metadata path");
+        assert.equal(
+            (await root("GET", `kv/metadata/${name}`)).status,
+            404,
+            "destroy deleted every version through the metadata path",
+        );
     });
 });

@@ -58,7 +58,11 @@ describe("boskos entries (ci-contract.md section 9)", () => {
         // scripts/setup.sh installs PyYAML (tools/versions.env) and env.sh names its python
         const python = process.env.OVIRT_CI_PYTHON ?? "python3";
         const probe = spawnSync(python, ["-c", "import yaml"], { encoding: "utf8" });
-        assert.equal(probe.status, 0, `PyYAML is not importable by ${python}: run scripts/setup.sh (${probe.stderr ?? probe.error})`);
+        assert.equal(
+            probe.status,
+            0,
+            `PyYAML is not importable by ${python}: run scripts/setup.sh (${probe.stderr ?? probe.error})`,
+        );
         // The generator's own rendering rules, applied to the same map.
         const py = `
 import sys, yaml
@@ -78,26 +82,51 @@ for typeName, data in sorted(CONFIG.items()):
 sys.stdout.write('# generated with generate-boskos.py; do not edit directly\\n')
 yaml.dump(config, sys.stdout, default_flow_style=False)
 `;
-        for (const [leases, upgrades] of [[range(10, 23), range(1, 6)], [[9, 10, 11, 100, 101], []], [[1, 2, 3, 20, 200], [7]]] as const) {
+        for (const [leases, upgrades] of [
+            [range(10, 23), range(1, 6)],
+            [[9, 10, 11, 100, 101], []],
+            [[1, 2, 3, 20, 200], [7]],
+        ] as const) {
             const want = spawnSync(python, ["-c", py, leases.join(","), upgrades.join(",")], { encoding: "utf8" });
             assert.equal(want.status, 0, want.stderr);
-            assert.equal(renderBoskosFile(ovirtBoskosEntries({ leases: [...leases], upgradeLeases: [...upgrades] })), want.stdout);
+            assert.equal(
+                renderBoskosFile(ovirtBoskosEntries({ leases: [...leases], upgradeLeases: [...upgrades] })),
+                want.stdout,
+            );
         }
     });
 
     it("sorts names as plain strings and leaves them unpadded", () => {
-        assert.deepEqual(sortNames(["ovirt-11", "ovirt-9", "ovirt-100", "ovirt-10"]), ["ovirt-10", "ovirt-100", "ovirt-11", "ovirt-9"]);
+        assert.deepEqual(sortNames(["ovirt-11", "ovirt-9", "ovirt-100", "ovirt-10"]), [
+            "ovirt-10",
+            "ovirt-100",
+            "ovirt-11",
+            "ovirt-9",
+        ]);
         const text = renderBoskosEntries(ovirtBoskosEntries({ leases: [9, 11, 100], upgradeLeases: [] }));
-        assert.ok(text.includes("- names:\n  - ovirt-100\n  - ovirt-11\n  - ovirt-9\n  state: free\n  type: ovirt-quota-slice\n"), text);
+        assert.ok(
+            text.includes(
+                "- names:\n  - ovirt-100\n  - ovirt-11\n  - ovirt-9\n  state: free\n  type: ovirt-quota-slice\n",
+            ),
+            text,
+        );
         assert.ok(text.includes("- names: []\n  state: free\n  type: ovirt-upgrade-quota-slice\n"), text);
     });
 
     it("sizes the cluster-bot pool from config", () => {
-        assert.ok(renderBoskosEntries(ovirtBoskosEntries({ leases: [10], upgradeLeases: [], clusterbotPoolSize: 5 })).startsWith("- max-count: 5\n  min-count: 5\n  state: free\n"));
+        assert.ok(
+            renderBoskosEntries(
+                ovirtBoskosEntries({ leases: [10], upgradeLeases: [], clusterbotPoolSize: 5 }),
+            ).startsWith("- max-count: 5\n  min-count: 5\n  state: free\n"),
+        );
     });
 
     it("prints the generator lines, one range() per contiguous run", () => {
-        assert.deepEqual(contiguousRuns([14, 10, 11, 12, 20]), [[10, 12], [14, 14], [20, 20]]);
+        assert.deepEqual(contiguousRuns([14, 10, 11, 12, 20]), [
+            [10, 12],
+            [14, 14],
+            [20, 20],
+        ]);
         const snippet = renderGeneratorSnippet({ leases: range(10, 23), upgradeLeases: range(1, 6) });
         assert.equal(
             snippet.loops,
@@ -111,21 +140,28 @@ yaml.dump(config, sys.stdout, default_flow_style=False)
     });
 
     it("parses the oVirt entries of a full _boskos.yaml and finds no difference when in sync", () => {
-        const full = GOLDEN_14_6.replace(
-            "resources:\n",
-            "resources:\n- names:\n  - openstack-ppc64le-00\n  state: free\n  type: openstack-ppc64le-quota-slice\n",
-        ) + "- max-count: 60\n  min-count: 60\n  state: free\n  type: packet-quota-slice\n";
+        const full =
+            GOLDEN_14_6.replace(
+                "resources:\n",
+                "resources:\n- names:\n  - openstack-ppc64le-00\n  state: free\n  type: openstack-ppc64le-quota-slice\n",
+            ) + "- max-count: 60\n  min-count: 60\n  state: free\n  type: packet-quota-slice\n";
         const parsed = parseOvirtBoskosEntries(full);
-        assert.deepEqual(parsed.map((e) => e.type), ["ovirt-clusterbot-quota-slice", "ovirt-quota-slice", "ovirt-upgrade-quota-slice"]);
+        assert.deepEqual(
+            parsed.map((e) => e.type),
+            ["ovirt-clusterbot-quota-slice", "ovirt-quota-slice", "ovirt-upgrade-quota-slice"],
+        );
         assert.deepEqual(compareBoskosEntries(entries, parsed), []);
     });
 
     it("reports the differences after scaling down to ovirt-10..14", () => {
-        const smaller = ovirtBoskosEntries({ leases: range(10, 14), upgradeLeases: range(1, 6), clusterbotPoolSize: 2 });
+        const smaller = ovirtBoskosEntries({
+            leases: range(10, 14),
+            upgradeLeases: range(1, 6),
+            clusterbotPoolSize: 2,
+        });
         assert.deepEqual(compareBoskosEntries(smaller, parseOvirtBoskosEntries(GOLDEN_14_6)), [
             "ovirt-clusterbot-quota-slice: min-count/max-count are 3/3, expected 2/2",
             "ovirt-quota-slice: unexpected names ovirt-15, ovirt-16, ovirt-17, ovirt-18, ovirt-19, ovirt-20, ovirt-21, ovirt-22, ovirt-23",
         ]);
     });
-
 });

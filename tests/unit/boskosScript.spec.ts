@@ -6,7 +6,10 @@ import * as path from "node:path";
 
 const root = path.join(__dirname, "..", "..");
 const boskos = (...args: string[]) =>
-    spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], { cwd: root, encoding: "utf8" });
+    spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/boskos.ts", ...args], {
+        cwd: root,
+        encoding: "utf8",
+    });
 
 describe("npm run boskos", function () {
     this.timeout(60_000);
@@ -17,14 +20,27 @@ describe("npm run boskos", function () {
         const r = boskos();
         assert.equal(r.status, 0, r.stderr);
         const lines = r.stdout.split("\n");
-        assert.deepEqual(lines.slice(0, 6), ["# generated with generate-boskos.py; do not edit directly", "resources:", "- max-count: 3", "  min-count: 3", "  state: free", "  type: ovirt-clusterbot-quota-slice"]);
+        assert.deepEqual(lines.slice(0, 6), [
+            "# generated with generate-boskos.py; do not edit directly",
+            "resources:",
+            "- max-count: 3",
+            "  min-count: 3",
+            "  state: free",
+            "  type: ovirt-clusterbot-quota-slice",
+        ]);
         assert.ok(r.stdout.includes("- names:\n  - ovirt-10\n  - ovirt-11\n"));
         assert.ok(r.stdout.endsWith("  - ovirt-upgrade-6\n  state: free\n  type: ovirt-upgrade-quota-slice\n"));
     });
 
     it("--check: exit 0 when the ovirt entries match (other types ignored), 1 with the differences and the generator lines", () => {
         const good = path.join(dir, "good.yaml");
-        fs.writeFileSync(good, boskos().stdout.replace("resources:\n", "resources:\n- names:\n  - aws-1\n  state: free\n  type: aws-quota-slice\n"));
+        fs.writeFileSync(
+            good,
+            boskos().stdout.replace(
+                "resources:\n",
+                "resources:\n- names:\n  - aws-1\n  state: free\n  type: aws-quota-slice\n",
+            ),
+        );
         const ok = boskos("--check", good);
         assert.equal(ok.status, 0, ok.stdout + ok.stderr);
         assert.match(ok.stdout, /the ovirt-\* entries match Pulumi\.ci\.yaml/);
@@ -35,7 +51,9 @@ describe("npm run boskos", function () {
         assert.equal(r.status, 1);
         assert.match(r.stdout, /ovirt-quota-slice: missing names ovirt-23/);
         assert.match(r.stdout, /ovirt-clusterbot-quota-slice: min-count\/max-count are 2\/3, expected 3\/3/);
-        assert.ok(r.stdout.includes("for i in range(10, 24):\n    CONFIG['ovirt-quota-slice']['ovirt-{}'.format(i)] = 1\n"));
+        assert.ok(
+            r.stdout.includes("for i in range(10, 24):\n    CONFIG['ovirt-quota-slice']['ovirt-{}'.format(i)] = 1\n"),
+        );
     });
 
     it("rejects unknown arguments and an invalid config with a readable message", () => {

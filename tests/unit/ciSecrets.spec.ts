@@ -18,7 +18,10 @@ describe("CiSecrets (mocks)", () => {
         const scheme = { baseDomain: "example.com", addressing: DEFAULT_ADDRESSING, naming: DEFAULT_NAMING };
         const ids = { clusterId: "11111111-2222-3333-4444-555555555555", storageDomainId: SD };
         return new CiSecrets("ci-profile", {
-            leaseFiles: { "ovirt-10.json": renderLeaseFile(lease(10, scheme), ids), "ovirt-11.json": renderLeaseFile(lease(11, scheme), ids) },
+            leaseFiles: {
+                "ovirt-10.json": renderLeaseFile(lease(10, scheme), ids),
+                "ovirt-11.json": renderLeaseFile(lease(11, scheme), ids),
+            },
             upgradeLeaseFiles: { "ovirt-upgrade-1.json": renderUpgradeLeaseFile(SD) },
             ovirtConf: {
                 engineUrl: "https://engine.example.com/ovirt-engine/api",
@@ -57,7 +60,10 @@ describe("CiSecrets (mocks)", () => {
 
     it("writes exactly the profile files plus the two secretsync keys", async () => {
         const profile = await make();
-        const data = JSON.parse(await settle(profile.secret.dataJson as pulumi.Output<string>)) as Record<string, string>;
+        const data = JSON.parse(await settle(profile.secret.dataJson as pulumi.Output<string>)) as Record<
+            string,
+            string
+        >;
         const expected = [
             "ovirt-10.json",
             "ovirt-11.json",
@@ -82,14 +88,26 @@ describe("CiSecrets (mocks)", () => {
     });
 
     it("keeps dataJson secret, even when every input is plain", async () => {
-        const profile = await make({ pullSecret: "plain-pull-secret", sshPublicKey: "ssh-ed25519 plain", sshPrivateKey: "plain private key" });
+        const profile = await make({
+            pullSecret: "plain-pull-secret",
+            sshPublicKey: "ssh-ed25519 plain",
+            sshPrivateKey: "plain private key",
+        });
         assert.equal(await isSecret(profile.secret.dataJson as pulumi.Output<string>), true);
         assert.equal(await isSecret(profile.keys), false);
     });
 
     it("honours mount, path, targetClusters and a missing pull secret", async () => {
-        const profile = await make({ mount: "secret", path: "a/b", targetClusters: "build01,build02", pullSecret: undefined });
-        const data = JSON.parse(await settle(profile.secret.dataJson as pulumi.Output<string>)) as Record<string, string>;
+        const profile = await make({
+            mount: "secret",
+            path: "a/b",
+            targetClusters: "build01,build02",
+            pullSecret: undefined,
+        });
+        const data = JSON.parse(await settle(profile.secret.dataJson as pulumi.Output<string>)) as Record<
+            string,
+            string
+        >;
         assert.equal(registrations[1].inputs.mount, "secret");
         assert.equal(registrations[1].inputs.name, "a/b");
         assert.equal(data["secretsync/target-clusters"], "build01,build02");
@@ -114,6 +132,9 @@ describe("GeneratedCredentials (mocks)", () => {
         assert.equal(await isSecret(creds.haproxyStatsPassword), true);
         await settle(creds.haproxyStatsPassword);
         const pw = registrations.filter((r) => r.type === "random:index/randomPassword:RandomPassword");
-        assert.deepEqual(pw.map((r) => [r.name, r.inputs.length, r.inputs.special]), [["creds-haproxy-stats", 24, false]]);
+        assert.deepEqual(
+            pw.map((r) => [r.name, r.inputs.length, r.inputs.special]),
+            [["creds-haproxy-stats", 24, false]],
+        );
     });
 });

@@ -52,7 +52,11 @@ describe("config documentation generated from lib/configSchema.ts", () => {
     });
 
     it("every array key in Pulumi.yaml names the type of its items (the CLI refuses the project file otherwise)", () => {
-        const config = (YAML.parse(fs.readFileSync(path.join(__dirname, "../../Pulumi.yaml"), "utf8")) as { config: Record<string, { type?: string; items?: { type?: string } }> }).config;
+        const config = (
+            YAML.parse(fs.readFileSync(path.join(__dirname, "../../Pulumi.yaml"), "utf8")) as {
+                config: Record<string, { type?: string; items?: { type?: string } }>;
+            }
+        ).config;
         const arrays = Object.entries(config).filter(([, v]) => v.type === "array");
         assert.ok(arrays.length >= 2, "hosts and removeLeasesInUse at least");
         for (const [key, v] of arrays) assert.equal(typeof v.items?.type, "string", `${key}: no items.type`);

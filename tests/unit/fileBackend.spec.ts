@@ -5,7 +5,15 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { damagedSidecars, fileBackendDir, fileBackendUrl, repairBeforeRun, sidecars, stackFiles, stackLocks } from "../../scripts/lib/fileBackend";
+import {
+    damagedSidecars,
+    fileBackendDir,
+    fileBackendUrl,
+    repairBeforeRun,
+    sidecars,
+    stackFiles,
+    stackLocks,
+} from "../../scripts/lib/fileBackend";
 
 describe("scripts/lib/fileBackend.ts", () => {
     let dir: string;
@@ -45,12 +53,15 @@ describe("scripts/lib/fileBackend.ts", () => {
 
         fs.writeFileSync(`${f.checkpoint}.attrs`, ""); // the crash window: truncated, not yet written
         fs.mkdirSync(f.lockDir, { recursive: true });
-        fs.writeFileSync(path.join(f.lockDir, "x.json.attrs"), "{\"Cache");
+        fs.writeFileSync(path.join(f.lockDir, "x.json.attrs"), '{"Cache');
         assert.deepEqual(damagedSidecars(dir), [`${f.checkpoint}.attrs`, path.join(f.lockDir, "x.json.attrs")].sort());
         repairBeforeRun(dir, "local", (m) => void said.push(m));
         assert.deepEqual(sidecars(dir), [`${f.bak}.attrs`], "the intact sidecar stays");
         assert.equal(said.length, 2);
-        assert.match(said.join("\n"), /removed the damaged sidecar \.pulumi\/stacks\/ovirt-ci\/local\.json\.attrs \(0 bytes, empty: a run was killed while rewriting it\)/);
+        assert.match(
+            said.join("\n"),
+            /removed the damaged sidecar \.pulumi\/stacks\/ovirt-ci\/local\.json\.attrs \(0 bytes, empty: a run was killed while rewriting it\)/,
+        );
         assert.match(said.join("\n"), /x\.json\.attrs \(7 bytes, not JSON\)/);
         assert.equal(fs.readFileSync(f.checkpoint, "utf8"), "{}", "the checkpoint itself is untouched");
     });
@@ -64,13 +75,20 @@ describe("scripts/lib/fileBackend.ts", () => {
         lock("b", JSON.stringify({ pid: process.pid, username: "u", hostname: os.hostname(), timestamp: "t" }));
         lock("c", JSON.stringify({ pid: dead, username: "u", hostname: "elsewhere", timestamp: "t" }));
         lock("d", "");
-        assert.deepEqual(stackLocks(dir, "ovirt-ci", "local").map((l) => [path.basename(l.file), l.holder]), [
-            ["a.json", "dead"],
-            ["b.json", "live"],
-            ["c.json", "elsewhere"],
-            ["d.json", "unreadable"],
-        ]);
+        assert.deepEqual(
+            stackLocks(dir, "ovirt-ci", "local").map((l) => [path.basename(l.file), l.holder]),
+            [
+                ["a.json", "dead"],
+                ["b.json", "live"],
+                ["c.json", "elsewhere"],
+                ["d.json", "unreadable"],
+            ],
+        );
         repairBeforeRun(dir, "local", () => undefined);
-        assert.deepEqual(fs.readdirSync(f.lockDir).sort(), ["b.json", "c.json", "d.json"], "only the dead run's lock is removed");
+        assert.deepEqual(
+            fs.readdirSync(f.lockDir).sort(),
+            ["b.json", "c.json", "d.json"],
+            "only the dead run's lock is removed",
+        );
     });
 });

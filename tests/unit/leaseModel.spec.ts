@@ -11,7 +11,11 @@ import {
     upgradeLease,
 } from "../../lib/leaseModel";
 
-const scheme: LeaseScheme = { baseDomain: "gcp.devcluster.openshift.com", addressing: DEFAULT_ADDRESSING, naming: DEFAULT_NAMING };
+const scheme: LeaseScheme = {
+    baseDomain: "gcp.devcluster.openshift.com",
+    addressing: DEFAULT_ADDRESSING,
+    naming: DEFAULT_NAMING,
+};
 
 describe("lease model (ci-contract.md section 11)", () => {
     const table: [number, string, string, string][] = [
@@ -65,7 +69,15 @@ describe("lease model (ci-contract.md section 11)", () => {
     });
 
     it("derives from a configurable scheme", () => {
-        const custom = { ...DEFAULT_ADDRESSING, subnetPool: "10.20.0.0/16", subnetPrefixLength: 26, subnetOffset: 0, machineNetworkCidr: "10.20.0.0/16", dhcpFirstHost: 40, dhcpLastHost: 60 };
+        const custom = {
+            ...DEFAULT_ADDRESSING,
+            subnetPool: "10.20.0.0/16",
+            subnetPrefixLength: 26,
+            subnetOffset: 0,
+            machineNetworkCidr: "10.20.0.0/16",
+            dhcpFirstHost: 40,
+            dhcpLastHost: 60,
+        };
         assert.equal(leaseSubnet(3, custom), "10.20.0.192/26");
         const l = lease(3, { ...scheme, addressing: custom });
         assert.equal(l.apiVip, "10.20.0.222");
@@ -80,13 +92,20 @@ describe("lease model (ci-contract.md section 11)", () => {
     });
 
     it("derives upgrade leases", () => {
-        assert.deepEqual(upgradeLease(3, { nfsServer: "nfs.example.com", exportPathPattern: "/exports/ovirt-upgrade-{n}", storageDomainNamePattern: "ovirt-upgrade-{n}" }), {
-            number: 3,
-            name: "ovirt-upgrade-3",
-            fileName: "ovirt-upgrade-3.json",
-            storageDomainName: "ovirt-upgrade-3",
-            nfsServer: "nfs.example.com",
-            nfsPath: "/exports/ovirt-upgrade-3",
-        });
+        assert.deepEqual(
+            upgradeLease(3, {
+                nfsServer: "nfs.example.com",
+                exportPathPattern: "/exports/ovirt-upgrade-{n}",
+                storageDomainNamePattern: "ovirt-upgrade-{n}",
+            }),
+            {
+                number: 3,
+                name: "ovirt-upgrade-3",
+                fileName: "ovirt-upgrade-3.json",
+                storageDomainName: "ovirt-upgrade-3",
+                nfsServer: "nfs.example.com",
+                nfsPath: "/exports/ovirt-upgrade-3",
+            },
+        );
     });
 });

@@ -16,15 +16,26 @@ describe("scripts/local.ts: stale locks of the file backend", () => {
             const dead = spawnSync("true").pid!;
             assert.equal(alive(dead), false);
             const lock = (name: string, pid: number, hostname = os.hostname()) => {
-                fs.writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({ pid, username: "u", hostname, timestamp: "" }));
+                fs.writeFileSync(
+                    path.join(dir, `${name}.json`),
+                    JSON.stringify({ pid, username: "u", hostname, timestamp: "" }),
+                );
                 fs.writeFileSync(path.join(dir, `${name}.json.attrs`), "{}");
             };
             lock("dead", dead);
             lock("live", process.pid);
             lock("elsewhere", dead, "another-host");
             const said: string[] = [];
-            assert.deepEqual(clearStaleLocks(state, "local", (m) => void said.push(m)), [dead]);
-            assert.deepEqual(fs.readdirSync(dir).sort(), ["elsewhere.json", "elsewhere.json.attrs", "live.json", "live.json.attrs"]);
+            assert.deepEqual(
+                clearStaleLocks(state, "local", (m) => void said.push(m)),
+                [dead],
+            );
+            assert.deepEqual(fs.readdirSync(dir).sort(), [
+                "elsewhere.json",
+                "elsewhere.json.attrs",
+                "live.json",
+                "live.json.attrs",
+            ]);
             assert.match(said[0], /removed the lock of a pulumi run that was killed/);
         } finally {
             fs.rmSync(state, { recursive: true, force: true });

@@ -6,9 +6,22 @@ import { FAKE_PULL_SECRET, LOCAL_HOSTS, localStackConfig, LocalServices } from "
 import { CI_BAREMETAL, defaultSeed } from "../../emulator/model/seed";
 
 const services: LocalServices = {
-    engine: { apiUrl: "https://127.0.0.1:8443/ovirt-engine/api", ovnAuthUrl: "https://127.0.0.1:35357/v2.0", ovnNetworkUrl: "https://127.0.0.1:9696/v2.0", caPem: "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n", username: "admin@internal", password: "engine-pw" },
+    engine: {
+        apiUrl: "https://127.0.0.1:8443/ovirt-engine/api",
+        ovnAuthUrl: "https://127.0.0.1:35357/v2.0",
+        ovnNetworkUrl: "https://127.0.0.1:9696/v2.0",
+        caPem: "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n",
+        username: "admin@internal",
+        password: "engine-pw",
+    },
     vault: { address: "http://127.0.0.1:8200", token: "vault-token" },
-    sshd: { host: "127.0.0.1", port: 2222, user: "me", privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nK\n-----END OPENSSH PRIVATE KEY-----\n", publicKey: "ssh-ed25519 AAAA me" },
+    sshd: {
+        host: "127.0.0.1",
+        port: 2222,
+        user: "me",
+        privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nK\n-----END OPENSSH PRIVATE KEY-----\n",
+        publicKey: "ssh-ed25519 AAAA me",
+    },
     sandboxDir: "/tmp/sandbox",
     localDnsPort: 25300,
     localHaproxyPorts: { api: 26443, https: 28443, http: 28080, stats: 28404 },
@@ -19,13 +32,22 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
         const { plain } = localStackConfig(services);
         const own = Object.fromEntries(Object.entries(plain).filter(([k]) => k.startsWith("ovirt-ci:")));
         const c = validateConfig(own);
-        assert.deepEqual([c.leases, c.upgradeLeases], [[10, 11, 12], [1, 2]]);
+        assert.deepEqual(
+            [c.leases, c.upgradeLeases],
+            [
+                [10, 11, 12],
+                [1, 2],
+            ],
+        );
         assert.equal(c.proxyVm.serviceMode, "local");
         assert.equal(c.proxyVm.rootDir, "/tmp/sandbox");
         assert.deepEqual(c.proxyVm.connection, { host: "127.0.0.1", port: 2222, user: "me" });
         assert.equal(c.proxyVm.template, "centos-7");
         assert.equal(c.engineCaPem, services.engine.caPem);
-        assert.deepEqual([c.ovnAuthUrl, c.ovnNetworkUrl, c.ovnPortSecurity], ["https://127.0.0.1:35357/v2.0", "https://127.0.0.1:9696/v2.0", false]);
+        assert.deepEqual(
+            [c.ovnAuthUrl, c.ovnNetworkUrl, c.ovnPortSecurity],
+            ["https://127.0.0.1:35357/v2.0", "https://127.0.0.1:9696/v2.0", false],
+        );
         assert.equal(plain["vault:address"], "http://127.0.0.1:8200");
     });
 
@@ -42,9 +64,16 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
             assert.ok(!seedHosts.includes(h.name), `${h.name} is not a seed host (destroy would remove it)`);
         }
         const { plain, secrets } = localStackConfig(services);
-        assert.deepEqual(Object.keys(secrets).sort(), ["ovirt-ci:enginePassword", "ovirt-ci:pullSecret", "ovirt-ci:sshPrivateKey", "ovirt-ci:sshPublicKey", "vault:token"]);
+        assert.deepEqual(Object.keys(secrets).sort(), [
+            "ovirt-ci:enginePassword",
+            "ovirt-ci:pullSecret",
+            "ovirt-ci:sshPrivateKey",
+            "ovirt-ci:sshPublicKey",
+            "vault:token",
+        ]);
         const text = JSON.stringify(plain);
-        for (const v of ["engine-pw", "vault-token", "OPENSSH PRIVATE KEY", FAKE_PULL_SECRET]) assert.ok(!text.includes(v));
+        for (const v of ["engine-pw", "vault-token", "OPENSSH PRIVATE KEY", FAKE_PULL_SECRET])
+            assert.ok(!text.includes(v));
         assert.ok(JSON.parse(FAKE_PULL_SECRET).auths, "the fake pull secret has the right shape");
     });
 });

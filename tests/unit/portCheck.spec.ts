@@ -40,14 +40,17 @@ describe("local default: proxy sandbox ports", () => {
 
     it("neededPorts: HAProxy's four and one DNS port per lease, each with its setting", () => {
         const ports = neededPorts({ api: 16443, https: 18443, http: 18080, stats: 18404 }, 15300, [10, 12]);
-        assert.deepEqual(ports.map((p) => [p.port, p.protocols.join("+"), p.setting]), [
-            [16443, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.api"],
-            [18443, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.https"],
-            [18080, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.http"],
-            [18404, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.stats"],
-            [15310, "tcp+udp", "ovirt-ci:proxyVm.localDnsPort"],
-            [15312, "tcp+udp", "ovirt-ci:proxyVm.localDnsPort"],
-        ]);
+        assert.deepEqual(
+            ports.map((p) => [p.port, p.protocols.join("+"), p.setting]),
+            [
+                [16443, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.api"],
+                [18443, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.https"],
+                [18080, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.http"],
+                [18404, "tcp", "ovirt-ci:proxyVm.localHaproxyPorts.stats"],
+                [15310, "tcp+udp", "ovirt-ci:proxyVm.localDnsPort"],
+                [15312, "tcp+udp", "ovirt-ci:proxyVm.localDnsPort"],
+            ],
+        );
     });
 
     it("a TCP port taken by another process: names the port, the holder's pid and the setting", async () => {
@@ -56,8 +59,16 @@ describe("local default: proxy sandbox ports", () => {
         closers.push(() => srv.close());
         const problems = await localPortProblems(neededPorts({ api: port }, 40000, []), dir);
         assert.equal(problems.length, 1);
-        assert.match(problems[0], new RegExp(`^port ${port}/tcp on 127\\.0\\.0\\.1, needed for HAProxy's api frontend, is in use by pid ${process.pid} \\(`));
-        assert.match(problems[0], /Fix: stop that process, or choose another port with ovirt-ci:proxyVm\.localHaproxyPorts\.api \(pulumi config set --path 'ovirt-ci:proxyVm\.localHaproxyPorts\.api' <port>\)$/);
+        assert.match(
+            problems[0],
+            new RegExp(
+                `^port ${port}/tcp on 127\\.0\\.0\\.1, needed for HAProxy's api frontend, is in use by pid ${process.pid} \\(`,
+            ),
+        );
+        assert.match(
+            problems[0],
+            /Fix: stop that process, or choose another port with ovirt-ci:proxyVm\.localHaproxyPorts\.api \(pulumi config set --path 'ovirt-ci:proxyVm\.localHaproxyPorts\.api' <port>\)$/,
+        );
     });
 
     it("a UDP DNS port taken: names the lease's dnsmasq and localDnsPort", async () => {
@@ -66,7 +77,12 @@ describe("local default: proxy sandbox ports", () => {
         closers.push(() => sock.close());
         const problems = await localPortProblems(neededPorts({}, base, [10]), dir);
         assert.equal(problems.length, 1);
-        assert.match(problems[0], new RegExp(`^port ${base + 10}/udp on 127\\.0\\.0\\.1, needed for dnsmasq of ovirt-10 \\(localDnsPort \\+ 10\\), is in use by pid ${process.pid}`));
+        assert.match(
+            problems[0],
+            new RegExp(
+                `^port ${base + 10}/udp on 127\\.0\\.0\\.1, needed for dnsmasq of ovirt-10 \\(localDnsPort \\+ 10\\), is in use by pid ${process.pid}`,
+            ),
+        );
         assert.match(problems[0], /ovirt-ci:proxyVm\.localDnsPort/);
     });
 
@@ -76,7 +92,10 @@ describe("local default: proxy sandbox ports", () => {
         closers.push(() => srv.close());
         fs.mkdirSync(path.join(dir, "run"));
         fs.writeFileSync(path.join(dir, "run/haproxy.pid"), `${process.pid}\n`);
-        assert.deepEqual(await localPortProblems(neededPorts({ api: port, https: await freePort() }, 40000, []), dir), []);
+        assert.deepEqual(
+            await localPortProblems(neededPorts({ api: port, https: await freePort() }, 40000, []), dir),
+            [],
+        );
     });
 
     it("up:local chooses free ports when a kept one is taken, says which, and keeps the new ones", async () => {
@@ -84,14 +103,28 @@ describe("local default: proxy sandbox ports", () => {
         const srv = await listenTcp(taken);
         closers.push(() => srv.close());
         const file = path.join(dir, "ports.json");
-        const kept = { localDnsPort: 15300, localHaproxyPorts: { api: taken, https: await freePort(), http: await freePort(), stats: await freePort() } };
+        const kept = {
+            localDnsPort: 15300,
+            localHaproxyPorts: { api: taken, https: await freePort(), http: await freePort(), stats: await freePort() },
+        };
         fs.writeFileSync(file, JSON.stringify({ engine: 1, proxy: kept }));
         const said: string[] = [];
         const chosen = await chooseProxyPorts(file, dir, (m) => void said.push(m));
         assert.notEqual(chosen.localHaproxyPorts.api, taken);
-        assert.match(said.join("\n"), new RegExp(`port ${taken}/tcp on 127\\.0\\.0\\.1, needed for HAProxy's api frontend, is in use by pid ${process.pid}`));
+        assert.match(
+            said.join("\n"),
+            new RegExp(
+                `port ${taken}/tcp on 127\\.0\\.0\\.1, needed for HAProxy's api frontend, is in use by pid ${process.pid}`,
+            ),
+        );
         assert.match(said.join("\n"), /using free ports instead/);
-        assert.deepEqual(await localPortProblems(neededPorts({ ...chosen.localHaproxyPorts }, chosen.localDnsPort, [10, 11, 12]), dir), []);
+        assert.deepEqual(
+            await localPortProblems(
+                neededPorts({ ...chosen.localHaproxyPorts }, chosen.localDnsPort, [10, 11, 12]),
+                dir,
+            ),
+            [],
+        );
         const saved = JSON.parse(fs.readFileSync(file, "utf8"));
         assert.deepEqual(saved.proxy, chosen);
         assert.equal(saved.engine, 1, "the daemons' ports are kept");
@@ -105,7 +138,10 @@ describe("local default: proxy sandbox ports", () => {
             const leases = Array.from({ length: 200 }, (_, i) => i + 10);
             for (let i = 0; i < 5; i++) {
                 const base = await freeDnsBase(leases, dir);
-                assert.ok(base >= 16000 && base + 209 < ephemeralPortLow(), `base ${base}, ephemeral range from ${ephemeralPortLow()}`);
+                assert.ok(
+                    base >= 16000 && base + 209 < ephemeralPortLow(),
+                    `base ${base}, ephemeral range from ${ephemeralPortLow()}`,
+                );
                 assert.deepEqual(await localPortProblems(neededPorts({}, base, leases), dir), []);
             }
         } finally {

@@ -9,7 +9,12 @@ describe("preflight: Vault answers", () => {
         const address = `http://127.0.0.1:${await freePort()}`;
         const p = await vaultProblem(address);
         assert.ok(p);
-        assert.match(p, new RegExp(`^Vault at ${address.replace(/\./g, "\\.")} is unreachable \\(.*ECONNREFUSED.*\\)\\. Nothing was changed\\. Fix: start Vault`));
+        assert.match(
+            p,
+            new RegExp(
+                `^Vault at ${address.replace(/\./g, "\\.")} is unreachable \\(.*ECONNREFUSED.*\\)\\. Nothing was changed\\. Fix: start Vault`,
+            ),
+        );
     });
 
     it("sealed (503) or not initialized (501): a problem; any other answer is the Vault provider's to report; no address: none", async () => {
@@ -19,7 +24,10 @@ describe("preflight: Vault answers", () => {
         try {
             const { port } = srv.address() as { port: number };
             const at = `http://127.0.0.1:${port}/`;
-            assert.match((await vaultProblem(at)) ?? "", /is sealed \(GET \/v1\/sys\/health: HTTP 503\)\. Nothing was changed\. Fix: unseal/);
+            assert.match(
+                (await vaultProblem(at)) ?? "",
+                /is sealed \(GET \/v1\/sys\/health: HTTP 503\)\. Nothing was changed\. Fix: unseal/,
+            );
             status = 501;
             assert.match((await vaultProblem(at)) ?? "", /is not initialized/);
             for (status of [200, 429, 472, 403]) assert.equal(await vaultProblem(at), undefined, `HTTP ${status}`);

@@ -35,13 +35,15 @@ describe("proxyVm connection, rootDir, serviceMode and local ports", () => {
     });
 
     it("accepts a local sandbox with a connection and string-typed numbers", () => {
-        const c = validateConfig(base({
-            serviceMode: "local",
-            rootDir: "/tmp/ovirt-ci-proxy",
-            connection: { host: "127.0.0.1", port: "2222", user: "ci" },
-            localDnsPort: 25300,
-            localHaproxyPorts: { api: 26443 },
-        }));
+        const c = validateConfig(
+            base({
+                serviceMode: "local",
+                rootDir: "/tmp/ovirt-ci-proxy",
+                connection: { host: "127.0.0.1", port: "2222", user: "ci" },
+                localDnsPort: 25300,
+                localHaproxyPorts: { api: 26443 },
+            }),
+        );
         assert.deepEqual(c.proxyVm.connection, { host: "127.0.0.1", port: 2222, user: "ci" });
         assert.equal(c.proxyVm.rootDir, "/tmp/ovirt-ci-proxy");
         assert.deepEqual(c.proxyVm.localHaproxyPorts, { api: 26443, https: 18443, http: 18080, stats: 18404 });
@@ -56,7 +58,12 @@ describe("proxyVm connection, rootDir, serviceMode and local ports", () => {
         ["privileged local DNS port", { localDnsPort: 53 }, "proxyVm.localDnsPort", "1024"],
         ["DNS port + lease beyond 65535", { localDnsPort: 65530 }, "proxyVm.localDnsPort", "exceeds 65535"],
         ["duplicate HAProxy port", { localHaproxyPorts: { api: 18443 } }, "proxyVm.localHaproxyPorts", "distinct"],
-        ["typo in localHaproxyPorts", { localHaproxyPorts: { stat: 1 } }, "proxyVm.localHaproxyPorts.stat", 'did you mean "stats"'],
+        [
+            "typo in localHaproxyPorts",
+            { localHaproxyPorts: { stat: 1 } },
+            "proxyVm.localHaproxyPorts.stat",
+            'did you mean "stats"',
+        ],
         ["typo in connection", { connection: { hots: "x" } }, "proxyVm.connection.hots", 'did you mean "host"'],
         ["bad connection port", { connection: { port: 70000 } }, "proxyVm.connection.port", "65535"],
         ["bad connection user", { connection: { user: "Root User" } }, "proxyVm.connection.user", "user name"],

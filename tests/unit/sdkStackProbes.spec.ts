@@ -33,7 +33,10 @@ describe("skipSourceMapsForSdkProbes", () => {
 
     it("leaves positions the SDK's frame parser reads (Resource.callsites)", () => {
         const frames = (pulumi.Resource as unknown as { callsites(): { file?: string; line?: number }[] }).callsites();
-        assert.ok(frames.some((f) => f.file?.endsWith("sdkStackProbes.spec.ts") && typeof f.line === "number"), JSON.stringify(frames.slice(0, 4)));
+        assert.ok(
+            frames.some((f) => f.file?.endsWith("sdkStackProbes.spec.ts") && typeof f.line === "number"),
+            JSON.stringify(frames.slice(0, 4)),
+        );
         assert.equal(mappedCalls, 0);
     });
 

@@ -17,7 +17,11 @@ describe("validateSecretValues", () => {
     const bad: [string, Partial<typeof GOOD>, string][] = [
         ["empty engine password", { enginePassword: "" }, "enginePassword"],
         ["engine password with a newline", { enginePassword: "hunter2-secret\n" }, "enginePassword"],
-        ["public key with a second key on a new line", { sshPublicKey: "ssh-ed25519 AAAAC3Nza one\nssh-rsa AAAAB3Nza attacker" }, "sshPublicKey"],
+        [
+            "public key with a second key on a new line",
+            { sshPublicKey: "ssh-ed25519 AAAAC3Nza one\nssh-rsa AAAAB3Nza attacker" },
+            "sshPublicKey",
+        ],
         ["public key that is a private key", { sshPublicKey: GOOD.sshPrivateKey }, "sshPublicKey"],
         ["private key that is a public key", { sshPrivateKey: GOOD.sshPublicKey }, "sshPrivateKey"],
         ["pull secret that is not JSON", { pullSecret: "my-pull-secret-text" }, "pullSecret"],
@@ -27,7 +31,10 @@ describe("validateSecretValues", () => {
         it(`rejects ${name}, naming the key and the fix, never the value`, () => {
             const values = { ...GOOD, ...change };
             const problems = validateSecretValues(values);
-            assert.deepEqual(problems.map((p) => p.key), [key]);
+            assert.deepEqual(
+                problems.map((p) => p.key),
+                [key],
+            );
             const text = formatProblem(problems[0]);
             assert.match(text, new RegExp(`^ovirt-ci:${key}: .*; got "\\[secret, \\d+ characters.*\\]"\\. Fix: .+`));
             const value = (values as Record<string, string>)[key];

@@ -11,14 +11,18 @@ const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8
     name: string;
     config: Record<string, { type?: string; secret?: boolean; default?: unknown; items?: unknown }>;
 };
-const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.ci.yaml"), "utf8")) as { secretsprovider: string; config: Record<string, unknown> };
+const stack = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.ci.yaml"), "utf8")) as {
+    secretsprovider: string;
+    config: Record<string, unknown>;
+};
 
 /** What the CLI hands the program: stack values plus Pulumi.yaml defaults, objects as JSON text, scalars as text. */
 function asPulumiConfig(values: Record<string, unknown>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const [key, spec] of Object.entries(project.config)) {
         if (spec.default !== undefined) {
-            out[`ovirt-ci:${key}`] = typeof spec.default === "object" ? JSON.stringify(spec.default) : String(spec.default);
+            out[`ovirt-ci:${key}`] =
+                typeof spec.default === "object" ? JSON.stringify(spec.default) : String(spec.default);
         }
     }
     for (const [key, value] of Object.entries(values)) {
@@ -57,15 +61,31 @@ describe("Pulumi.ci.yaml", () => {
 
     it("is accepted by validateConfig, with the contract's environment", () => {
         // The program reads only its own namespace; the provider keys (vault:…) are the plugins'.
-        const c = validateConfig(Object.fromEntries(Object.entries(stack.config).filter(([k]) => k.startsWith("ovirt-ci:"))));
-        assert.equal(stack.config["vault:skipChildToken"], true, "the CI collection's token may not create child tokens");
+        const c = validateConfig(
+            Object.fromEntries(Object.entries(stack.config).filter(([k]) => k.startsWith("ovirt-ci:"))),
+        );
+        assert.equal(
+            stack.config["vault:skipChildToken"],
+            true,
+            "the CI collection's token may not create child tokens",
+        );
         assert.equal(c.engineUrl, "https://ovirt-engine.ocp-on-ovirt.gcp.devcluster.openshift.com/ovirt-engine/api");
         assert.equal(c.baseDomain, "gcp.devcluster.openshift.com");
         assert.deepEqual([c.dataCenter, c.cluster, c.mainStorageDomain], ["OCP-45", "OCP-45", "nfs-ovirt45"]);
-        assert.deepEqual(c.leases, Array.from({ length: 14 }, (_, i) => 10 + i));
+        assert.deepEqual(
+            c.leases,
+            Array.from({ length: 14 }, (_, i) => 10 + i),
+        );
         assert.deepEqual(c.upgradeLeases, [1, 2, 3, 4, 5, 6]);
         assert.equal(c.hosts.length, 10);
-        assert.ok(c.hosts.every((h) => h.cpuCores === 96 && h.memoryGiB === 96 && /^baremetal\d\d\.ocp-on-ovirt\.gcp\.devcluster\.openshift\.com$/.test(h.address)));
+        assert.ok(
+            c.hosts.every(
+                (h) =>
+                    h.cpuCores === 96 &&
+                    h.memoryGiB === 96 &&
+                    /^baremetal\d\d\.ocp-on-ovirt\.gcp\.devcluster\.openshift\.com$/.test(h.address),
+            ),
+        );
         assert.equal(c.capacity.fits, true);
         assert.equal(c.proxyVm.name, "proxy-vm");
     });
@@ -76,7 +96,8 @@ describe("loadConfig (mocks)", () => {
         "ovirt-ci:enginePassword": "engine-password",
         "ovirt-ci:pullSecret": '{"auths":{}}',
         "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAA ci",
-        "ovirt-ci:sshPrivateKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+        "ovirt-ci:sshPrivateKey":
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
     };
 
     it("reads Pulumi.ci.yaml as the CLI passes it, secrets as secret Outputs", async () => {
@@ -92,14 +113,28 @@ describe("loadConfig (mocks)", () => {
     });
 
     it("lists missing secrets and invalid values together, before any resource", async () => {
-        await useMocks({ ...asPulumiConfig(stack.config), "ovirt-ci:engineUrl": "https://x/ovirt-engine/api/", "ovirt-ci:leaseNumbers": "[1]" });
+        await useMocks({
+            ...asPulumiConfig(stack.config),
+            "ovirt-ci:engineUrl": "https://x/ovirt-engine/api/",
+            "ovirt-ci:leaseNumbers": "[1]",
+        });
         const { loadConfig } = await import("../../lib/config");
         assert.throws(
             () => loadConfig(),
             (e: unknown) => {
                 assert.ok(e instanceof ConfigError);
-                assert.deepEqual(e.problems.map((p) => p.key).sort(), ["enginePassword", "engineUrl", "leaseNumbers", "pullSecret", "sshPrivateKey", "sshPublicKey"]);
-                assert.match(e.message, /ovirt-ci:enginePassword: is required \(secret\); got nothing \(unset\)\. Fix: run: pulumi config set --secret enginePassword <value>/);
+                assert.deepEqual(e.problems.map((p) => p.key).sort(), [
+                    "enginePassword",
+                    "engineUrl",
+                    "leaseNumbers",
+                    "pullSecret",
+                    "sshPrivateKey",
+                    "sshPublicKey",
+                ]);
+                assert.match(
+                    e.message,
+                    /ovirt-ci:enginePassword: is required \(secret\); got nothing \(unset\)\. Fix: run: pulumi config set --secret enginePassword <value>/,
+                );
                 return true;
             },
         );
@@ -107,14 +142,20 @@ describe("loadConfig (mocks)", () => {
 
     it("never shows the value of an unknown key (a secret under a mistyped name)", async () => {
         const typo = { "ovirt-ci:sshPrivatKey": secrets["ovirt-ci:sshPrivateKey"] };
-        await useMocks({ ...asPulumiConfig(stack.config), ...secrets, ...typo }, [...Object.keys(secrets), ...Object.keys(typo)]);
+        await useMocks({ ...asPulumiConfig(stack.config), ...secrets, ...typo }, [
+            ...Object.keys(secrets),
+            ...Object.keys(typo),
+        ]);
         const { loadConfig } = await import("../../lib/config");
         assert.throws(
             () => loadConfig(),
             (e: unknown) => {
                 assert.ok(e instanceof ConfigError);
                 assert.ok(!e.message.includes("b3BlbnNzaC1rZXktdjEAAAAA"), e.message);
-                assert.match(e.message, /ovirt-ci:sshPrivatKey: unknown key \(did you mean "sshPrivateKey"\?\); got "\[not shown: an unknown key may hold a secret; \d+ characters\]"\. Fix: rename it to "sshPrivateKey"/);
+                assert.match(
+                    e.message,
+                    /ovirt-ci:sshPrivatKey: unknown key \(did you mean "sshPrivateKey"\?\); got "\[not shown: an unknown key may hold a secret; \d+ characters\]"\. Fix: rename it to "sshPrivateKey"/,
+                );
                 return true;
             },
         );
@@ -122,7 +163,10 @@ describe("loadConfig (mocks)", () => {
 
     it("does not require pullSecret when the platform seeds it", async () => {
         const { "ovirt-ci:pullSecret": _omitted, ...rest } = secrets;
-        await useMocks({ ...asPulumiConfig(stack.config), ...rest, "ovirt-ci:ciProfile": JSON.stringify({ pullSecret: false }) }, Object.keys(rest));
+        await useMocks(
+            { ...asPulumiConfig(stack.config), ...rest, "ovirt-ci:ciProfile": JSON.stringify({ pullSecret: false }) },
+            Object.keys(rest),
+        );
         const { loadConfig } = await import("../../lib/config");
         assert.equal(loadConfig().secrets.pullSecret, undefined);
     });

@@ -18,7 +18,6 @@ import { Client, ClientChannel, ConnectConfig } from "ssh2";
 import { Failure, Props, ResourceHandler, StandinError, changedKeys, get, nameOfUrn, secret, serve } from "./shared";
 import { standinSchema, unsupportedInputFailures } from "./schema";
 
-
 interface RunResult {
     stdout: string;
     stderr: string;
@@ -60,7 +59,9 @@ async function runLocal(inputs: Props, spec: RunSpec): Promise<RunResult> {
         let combined = "";
         child.stdout.on("data", (d: Buffer) => ((stdout += d), (combined += d)));
         child.stderr.on("data", (d: Buffer) => ((stderr += d), (combined += d)));
-        child.on("error", (e) => reject(failure(`cannot start ${interpreter[0]}${dir ? ` in ${dir}` : ""}: ${e.message}`, spec, combined)));
+        child.on("error", (e) =>
+            reject(failure(`cannot start ${interpreter[0]}${dir ? ` in ${dir}` : ""}: ${e.message}`, spec, combined)),
+        );
         child.on("close", (code, signal) => {
             if (code === 0) resolve({ stdout: trimOne(stdout), stderr: trimOne(stderr) });
             else reject(failure(signal ? `signal: ${signal}` : `exit status ${code}`, spec, combined));
@@ -133,7 +134,9 @@ async function dial(prefix: string, cfg: ConnectConfig, limit: number, via?: Cli
         try {
             if (via) {
                 const sock = await new Promise<ClientChannel>((resolve, reject) =>
-                    via.forwardOut("127.0.0.1", 0, cfg.host!, cfg.port!, (err, stream) => (err ? reject(err) : resolve(stream))),
+                    via.forwardOut("127.0.0.1", 0, cfg.host!, cfg.port!, (err, stream) =>
+                        err ? reject(err) : resolve(stream),
+                    ),
                 );
                 return await connectOnce({ ...cfg, sock });
             }
@@ -160,7 +163,8 @@ async function runRemote(inputs: Props, spec: RunSpec): Promise<RunResult> {
         const c = client;
         return await new Promise<RunResult>((resolve, reject) => {
             c.exec(spec.command, { env: spec.environment }, (err, stream) => {
-                if (err) return reject(new StandinError(`ssh ${label(conn)}: cannot start the command: ${err.message}`));
+                if (err)
+                    return reject(new StandinError(`ssh ${label(conn)}: cannot start the command: ${err.message}`));
                 let stdout = "";
                 let stderr = "";
                 let combined = "";
@@ -169,7 +173,16 @@ async function runRemote(inputs: Props, spec: RunSpec): Promise<RunResult> {
                 stream.on("close", (code: number | null, signal?: string) => {
                     if (code === 0) resolve({ stdout: trimOne(stdout), stderr: trimOne(stderr) });
                     // x/crypto/ssh `ExitError` text, as upstream prints it.
-                    else reject(failure(signal ? `Process exited with status ${code ?? 0} from signal ${signal}` : `Process exited with status ${code}`, spec, combined));
+                    else
+                        reject(
+                            failure(
+                                signal
+                                    ? `Process exited with status ${code ?? 0} from signal ${signal}`
+                                    : `Process exited with status ${code}`,
+                                spec,
+                                combined,
+                            ),
+                        );
                 });
                 stream.end(spec.stdin ?? undefined);
             });
@@ -189,7 +202,11 @@ function commandHandler(kind: "local" | "remote"): ResourceHandler {
     const inputKeys = [...schema.inputs];
     const run = kind === "local" ? runLocal : runRemote;
 
-    async function runStep(which: "create" | "update" | "delete", inputs: Props, previous?: Props): Promise<RunResult | undefined> {
+    async function runStep(
+        which: "create" | "update" | "delete",
+        inputs: Props,
+        previous?: Props,
+    ): Promise<RunResult | undefined> {
         const command = get<string>(inputs, which);
         if (command === undefined || command === "") return undefined;
         const environment: Record<string, string> = { ...(get<Record<string, string>>(inputs, "environment") ?? {}) };
@@ -225,7 +242,8 @@ function commandHandler(kind: "local" | "remote"): ResourceHandler {
             }
             failures.push(...unsupportedInputFailures(TYPES[kind], news));
             const inputs = { ...news };
-            if (inputs.connection !== undefined && inputs.connection !== null) inputs.connection = secret(inputs.connection);
+            if (inputs.connection !== undefined && inputs.connection !== null)
+                inputs.connection = secret(inputs.connection);
             return { inputs, failures };
         },
         async diff(_id, _state, oldInputs, news) {
@@ -242,7 +260,10 @@ function commandHandler(kind: "local" | "remote"): ResourceHandler {
         },
         async update(_id, oldState, news) {
             const which = get<string>(news, "update") ? "update" : "create";
-            const result = (await runStep(which, news, oldState)) ?? { stdout: get<string>(oldState, "stdout") ?? "", stderr: get<string>(oldState, "stderr") ?? "" };
+            const result = (await runStep(which, news, oldState)) ?? {
+                stdout: get<string>(oldState, "stdout") ?? "",
+                stderr: get<string>(oldState, "stderr") ?? "",
+            };
             return outputs(news, result);
         },
         async delete(_id, state) {

@@ -9,14 +9,16 @@ import * as bcrypt from "bcryptjs";
 import { Failure, Props, ResourceHandler, changedKeys, get, hasUnknown, plain, secret, serve } from "./shared";
 import { standinSchema } from "./schema";
 
-
 /** Upstream's default special characters. */
 const DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
 const LOWER = "abcdefghijklmnopqrstuvwxyz";
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 const NUMERIC = "0123456789";
 
-const TYPES = { password: "random:index/randomPassword:RandomPassword", string: "random:index/randomString:RandomString" } as const;
+const TYPES = {
+    password: "random:index/randomPassword:RandomPassword",
+    string: "random:index/randomString:RandomString",
+} as const;
 const INPUTS = [...standinSchema(TYPES.password).inputs];
 
 /** Crypto-random string as upstream builds it: the minimum of each class, the rest from all enabled classes, shuffled. */
@@ -51,21 +53,32 @@ function randomHandler(isPassword: boolean): ResourceHandler {
         async check(news) {
             const failures: Failure[] = [];
             const inputs: Props = { ...news };
-            for (const k of ["special", "upper", "lower"]) if (inputs[k] === undefined || inputs[k] === null) inputs[k] = true;
+            for (const k of ["special", "upper", "lower"])
+                if (inputs[k] === undefined || inputs[k] === null) inputs[k] = true;
             // `number` is the deprecated name of `numeric`; upstream keeps the two equal.
             if (inputs.numeric === undefined || inputs.numeric === null) inputs.numeric = inputs.number ?? true;
             inputs.number = inputs.numeric;
-            for (const k of ["minLower", "minUpper", "minNumeric", "minSpecial"]) if (inputs[k] === undefined || inputs[k] === null) inputs[k] = 0;
+            for (const k of ["minLower", "minUpper", "minNumeric", "minSpecial"])
+                if (inputs[k] === undefined || inputs[k] === null) inputs[k] = 0;
             const length = plain(inputs.length);
             if (!hasUnknown(inputs)) {
-                const mins = ["minLower", "minUpper", "minNumeric", "minSpecial"].reduce((s, k) => s + (get<number>(inputs, k) ?? 0), 0);
+                const mins = ["minLower", "minUpper", "minNumeric", "minSpecial"].reduce(
+                    (s, k) => s + (get<number>(inputs, k) ?? 0),
+                    0,
+                );
                 if (typeof length !== "number" || !Number.isInteger(length) || length < 1) {
                     failures.push({ property: "length", reason: "length is required and must be an integer >= 1" });
                 } else if (length < mins) {
-                    failures.push({ property: "length", reason: `length (${length}) must be >= minUpper + minLower + minNumeric + minSpecial (${mins})` });
+                    failures.push({
+                        property: "length",
+                        reason: `length (${length}) must be >= minUpper + minLower + minNumeric + minSpecial (${mins})`,
+                    });
                 }
                 if (!["lower", "upper", "numeric", "special"].some((k) => get<boolean>(inputs, k))) {
-                    failures.push({ property: "lower", reason: "at least one of lower, upper, numeric and special must be true" });
+                    failures.push({
+                        property: "lower",
+                        reason: "at least one of lower, upper, numeric and special must be true",
+                    });
                 }
             }
             return { inputs, failures };

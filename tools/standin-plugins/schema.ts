@@ -28,10 +28,53 @@ export interface StandinResourceSchema {
     readonly knownDifferences?: Readonly<Record<string, string>>;
 }
 
-const SECRET_V2_INPUTS = ["mount", "name", "namespace", "dataJson", "cas", "deleteAllVersions", "disableRead", "customMetadata", "options"];
-const MOUNT_INPUTS = ["path", "type", "description", "options", "defaultLeaseTtlSeconds", "maxLeaseTtlSeconds", "local", "sealWrap", "externalEntropyAccess", "namespace"];
-const COMMAND_INPUTS = ["create", "update", "delete", "environment", "stdin", "triggers", "addPreviousOutputInEnv", "logging"];
-const RANDOM_INPUTS = ["length", "special", "upper", "lower", "numeric", "number", "minLower", "minUpper", "minNumeric", "minSpecial", "overrideSpecial", "keepers"];
+const SECRET_V2_INPUTS = [
+    "mount",
+    "name",
+    "namespace",
+    "dataJson",
+    "cas",
+    "deleteAllVersions",
+    "disableRead",
+    "customMetadata",
+    "options",
+];
+const MOUNT_INPUTS = [
+    "path",
+    "type",
+    "description",
+    "options",
+    "defaultLeaseTtlSeconds",
+    "maxLeaseTtlSeconds",
+    "local",
+    "sealWrap",
+    "externalEntropyAccess",
+    "namespace",
+];
+const COMMAND_INPUTS = [
+    "create",
+    "update",
+    "delete",
+    "environment",
+    "stdin",
+    "triggers",
+    "addPreviousOutputInEnv",
+    "logging",
+];
+const RANDOM_INPUTS = [
+    "length",
+    "special",
+    "upper",
+    "lower",
+    "numeric",
+    "number",
+    "minLower",
+    "minUpper",
+    "minNumeric",
+    "minSpecial",
+    "overrideSpecial",
+    "keepers",
+];
 
 /** Every resource type the stand-ins implement, by type token. */
 export const STANDIN_SCHEMAS: Readonly<Record<string, StandinResourceSchema>> = Object.freeze({
@@ -47,11 +90,27 @@ export const STANDIN_SCHEMAS: Readonly<Record<string, StandinResourceSchema>> = 
     "vault:index/mount:Mount": {
         inputs: MOUNT_INPUTS,
         unsupportedInputs: [
-            "allowedManagedKeys", "allowedResponseHeaders", "auditNonHmacRequestKeys", "auditNonHmacResponseKeys", "delegatedAuthAccessors",
-            "forceNoCache", "identityTokenKey", "listingVisibility", "passthroughRequestHeaders", "pluginVersion",
+            "allowedManagedKeys",
+            "allowedResponseHeaders",
+            "auditNonHmacRequestKeys",
+            "auditNonHmacResponseKeys",
+            "delegatedAuthAccessors",
+            "forceNoCache",
+            "identityTokenKey",
+            "listingVisibility",
+            "passthroughRequestHeaders",
+            "pluginVersion",
         ],
         computedOutputs: ["accessor", "forceNoCache", "auditNonHmacRequestKeys", "auditNonHmacResponseKeys"],
-        missingOutputs: ["allowedManagedKeys", "allowedResponseHeaders", "delegatedAuthAccessors", "identityTokenKey", "listingVisibility", "passthroughRequestHeaders", "pluginVersion"],
+        missingOutputs: [
+            "allowedManagedKeys",
+            "allowedResponseHeaders",
+            "delegatedAuthAccessors",
+            "identityTokenKey",
+            "listingVisibility",
+            "passthroughRequestHeaders",
+            "pluginVersion",
+        ],
         secretOutputs: [],
         replaceOnChanges: ["type", "local", "sealWrap", "externalEntropyAccess", "namespace"],
         replacesOnDiff: ["path", "type", "local", "sealWrap", "externalEntropyAccess", "namespace"],
@@ -104,8 +163,14 @@ export function standinSchema(type: string): StandinResourceSchema {
 }
 
 /** Check failures for unsupported inputs that are set. */
-export function unsupportedInputFailures(type: string, news: Record<string, unknown>): { property: string; reason: string }[] {
+export function unsupportedInputFailures(
+    type: string,
+    news: Record<string, unknown>,
+): { property: string; reason: string }[] {
     return standinSchema(type)
         .unsupportedInputs.filter((k) => news[k] !== undefined && news[k] !== null)
-        .map((k) => ({ property: k, reason: `${k} is not implemented by the local stand-in plugin for ${type} (docs/standin-plugins.md)` }));
+        .map((k) => ({
+            property: k,
+            reason: `${k} is not implemented by the local stand-in plugin for ${type} (docs/standin-plugins.md)`,
+        }));
 }

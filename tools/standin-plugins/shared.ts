@@ -143,7 +143,12 @@ export interface ResourceHandler {
     diff(id: string, oldState: Props, oldInputs: Props, news: Props): Promise<DiffOutcome>;
     create(urn: string, inputs: Props): Promise<{ id: string; outs: Props }>;
     /** The live state; `undefined` when the resource is gone. `inputs` are the inputs that lead to it. */
-    read(id: string, state: Props, oldInputs: Props, urn: string): Promise<{ id?: string; props: Props; inputs?: Props } | undefined>;
+    read(
+        id: string,
+        state: Props,
+        oldInputs: Props,
+        urn: string,
+    ): Promise<{ id?: string; props: Props; inputs?: Props } | undefined>;
     update?(id: string, oldState: Props, news: Props, urn: string): Promise<Props>;
     delete(id: string, state: Props, urn: string): Promise<void>;
 }
@@ -209,13 +214,23 @@ export function serve(def: StandinDefinition, argv = process.argv.slice(2)): Pro
     const grpc = sdkRequire<typeof import("@grpc/grpc-js")>("@grpc/grpc-js");
     const provproto = require("@pulumi/pulumi/proto/provider_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
     const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb"); // eslint-disable-line @typescript-eslint/no-require-imports
-    const { Struct } = sdkRequire<{ Struct: { fromJavaScript(v: unknown): unknown } }>("google-protobuf/google/protobuf/struct_pb");
+    const { Struct } = sdkRequire<{ Struct: { fromJavaScript(v: unknown): unknown } }>(
+        "google-protobuf/google/protobuf/struct_pb",
+    );
 
-    const errorOf = (e: unknown) => ({ code: grpc.status.UNKNOWN, details: e instanceof Error ? e.message : String(e), message: e instanceof Error ? e.message : String(e) });
+    const errorOf = (e: unknown) => ({
+        code: grpc.status.UNKNOWN,
+        details: e instanceof Error ? e.message : String(e),
+        message: e instanceof Error ? e.message : String(e),
+    });
 
     // Wrap the SDK's gRPC service object for the methods it leaves out (see the header comment).
     const originalAddService = grpc.Server.prototype.addService;
-    grpc.Server.prototype.addService = function (this: InstanceType<typeof grpc.Server>, service: unknown, impl: Record<string, unknown>) {
+    grpc.Server.prototype.addService = function (
+        this: InstanceType<typeof grpc.Server>,
+        service: unknown,
+        impl: Record<string, unknown>,
+    ) {
         if (service === provrpc.ResourceProviderService) {
             const sdkConfigure = (impl.configure as (call: Call, cb: Callback) => void).bind(impl);
             impl.configure = (call: Call, cb: Callback) => {
@@ -235,7 +250,11 @@ export function serve(def: StandinDefinition, argv = process.argv.slice(2)): Pro
                 const news = (req.getNews()?.toJavaScript() ?? {}) as Props;
                 const changed = changedKeys(olds, news).filter((k) => k !== "version");
                 const resp = new provproto.DiffResponse();
-                resp.setChanges(changed.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
+                resp.setChanges(
+                    changed.length
+                        ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+                        : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+                );
                 resp.setDiffsList(changed);
                 cb(null, resp);
             };
@@ -247,12 +266,19 @@ export function serve(def: StandinDefinition, argv = process.argv.slice(2)): Pro
                     const news = (req.getNews()?.toJavaScript() ?? {}) as Props;
                     const d = await handlerFor(req.getUrn()).diff(req.getId(), oldState, oldInputs, news);
                     const resp = new provproto.DiffResponse();
-                    resp.setChanges(d.changed.length ? provproto.DiffResponse.DiffChanges.DIFF_SOME : provproto.DiffResponse.DiffChanges.DIFF_NONE);
+                    resp.setChanges(
+                        d.changed.length
+                            ? provproto.DiffResponse.DiffChanges.DIFF_SOME
+                            : provproto.DiffResponse.DiffChanges.DIFF_NONE,
+                    );
                     resp.setDiffsList(d.changed);
                     if (d.replaces?.length) resp.setReplacesList(d.replaces);
                     if (d.deleteBeforeReplace) resp.setDeletebeforereplace(true);
                     return resp;
-                })().then((r) => cb(null, r), (e) => cb(errorOf(e)));
+                })().then(
+                    (r) => cb(null, r),
+                    (e) => cb(errorOf(e)),
+                );
             };
             impl.read = (call: Call, cb: Callback) => {
                 const req = call.request;
@@ -268,7 +294,10 @@ export function serve(def: StandinDefinition, argv = process.argv.slice(2)): Pro
                     }
                     // An empty id tells the engine the resource is gone.
                     return resp;
-                })().then((r) => cb(null, r), (e) => cb(errorOf(e)));
+                })().then(
+                    (r) => cb(null, r),
+                    (e) => cb(errorOf(e)),
+                );
             };
         }
         return originalAddService.call(this, service as never, impl as never);
@@ -287,7 +316,8 @@ export function serve(def: StandinDefinition, argv = process.argv.slice(2)): Pro
         },
         async update(id, urn, olds, news) {
             const h = handlerFor(urn);
-            if (!h.update) throw new StandinError(`${typeOfUrn(urn)} is never updated in place (every change replaces it)`);
+            if (!h.update)
+                throw new StandinError(`${typeOfUrn(urn)} is never updated in place (every change replaces it)`);
             return { outs: await h.update(id, olds as Props, news as Props, urn) };
         },
         async delete(id, urn, props) {

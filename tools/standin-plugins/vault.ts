@@ -13,10 +13,19 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-    Props, ResourceHandler, StandinError, changedKeys, get, hasUnknown, pick, plain, secret, serve, Failure,
+    Props,
+    ResourceHandler,
+    StandinError,
+    changedKeys,
+    get,
+    hasUnknown,
+    pick,
+    plain,
+    secret,
+    serve,
+    Failure,
 } from "./shared";
 import { standinSchema, unsupportedInputFailures } from "./schema";
-
 
 interface Conn {
     address: string;
@@ -34,7 +43,9 @@ function configBool(key: string, env: string): boolean {
 function configured(resourceNamespace?: string): Conn {
     const address = config.get("address") ?? process.env.VAULT_ADDR ?? process.env.BAO_ADDR;
     if (!address) {
-        throw new StandinError("no Vault address: set the stack config vault:address, or VAULT_ADDR (BAO_ADDR) in the environment");
+        throw new StandinError(
+            "no Vault address: set the stack config vault:address, or VAULT_ADDR (BAO_ADDR) in the environment",
+        );
     }
     let token = config.get("token") ?? process.env.VAULT_TOKEN ?? process.env.BAO_TOKEN;
     if (!token) {
@@ -43,9 +54,12 @@ function configured(resourceNamespace?: string): Conn {
     }
     if (!token) {
         // Upstream: "no vault token set on Client".
-        throw new StandinError(`no vault token set on Client (Vault at ${address}): set the stack config vault:token (secret), or VAULT_TOKEN (BAO_TOKEN) in the environment`);
+        throw new StandinError(
+            `no vault token set on Client (Vault at ${address}): set the stack config vault:token (secret), or VAULT_TOKEN (BAO_TOKEN) in the environment`,
+        );
     }
-    const namespace = resourceNamespace ?? config.get("namespace") ?? process.env.VAULT_NAMESPACE ?? process.env.BAO_NAMESPACE;
+    const namespace =
+        resourceNamespace ?? config.get("namespace") ?? process.env.VAULT_NAMESPACE ?? process.env.BAO_NAMESPACE;
     return { address: address.replace(/\/+$/, ""), token, namespace: namespace || undefined };
 }
 
@@ -84,7 +98,10 @@ function connection(resourceNamespace?: string): Promise<Conn> {
                 throw new StandinError(`failed to create limited child token: ${(e as Error).message}`);
             }
             const clientToken = (child.body as { auth?: { client_token?: string } } | undefined)?.auth?.client_token;
-            if (!clientToken) throw new StandinError(`failed to create limited child token: Vault at ${conn.address} returned no auth.client_token`);
+            if (!clientToken)
+                throw new StandinError(
+                    `failed to create limited child token: Vault at ${conn.address} returned no auth.client_token`,
+                );
             return { ...conn, token: clientToken };
         })();
         sessions.set(key, session);
@@ -104,7 +121,13 @@ interface VaultResponse {
  * `api/response.go`, the api module v1.22.0 the provider pins): "Error making API request.", the URL with its
  * method, the code and Vault's errors; never the token.
  */
-async function vault(conn: Conn, method: string, apiPath: string, body?: unknown, okStatuses: number[] = []): Promise<VaultResponse> {
+async function vault(
+    conn: Conn,
+    method: string,
+    apiPath: string,
+    body?: unknown,
+    okStatuses: number[] = [],
+): Promise<VaultResponse> {
     const url = `${conn.address}/v1/${apiPath}`;
     const headers: Record<string, string> = { "X-Vault-Token": conn.token, "X-Vault-Request": "true" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -126,12 +149,16 @@ async function vault(conn: Conn, method: string, apiPath: string, body?: unknown
     if (res.ok || okStatuses.includes(res.status)) return { status: res.status, body: parsed };
     const errors = parsed?.errors;
     const detail = errors ? errors.map((e) => `* ${e}`).join("") : text;
-    throw new StandinError(`Error making API request.\n\nURL: ${method} ${url}\nCode: ${res.status}. ${errors ? "Errors" : "Raw Message"}:\n\n${detail}`);
+    throw new StandinError(
+        `Error making API request.\n\nURL: ${method} ${url}\nCode: ${res.status}. ${errors ? "Errors" : "Raw Message"}:\n\n${detail}`,
+    );
 }
 
 /** Vault's map values as the strings the upstream `data`/`metadata` outputs hold (non-strings as JSON). */
 function stringMap(m: Record<string, unknown> | undefined | null): Record<string, string> {
-    return Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+    return Object.fromEntries(
+        Object.entries(m ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
 }
 
 function parseDataJson(dataJson: string): Record<string, unknown> {
@@ -164,7 +191,8 @@ interface CustomMetadata {
 }
 
 function secretV2Handler(): ResourceHandler {
-    const itemPath = (inputs: Props) => `${get<string>(inputs, "mount")!.replace(/^\/+|\/+$/g, "")}/data/${get<string>(inputs, "name")!.replace(/^\/+/, "")}`;
+    const itemPath = (inputs: Props) =>
+        `${get<string>(inputs, "mount")!.replace(/^\/+|\/+$/g, "")}/data/${get<string>(inputs, "name")!.replace(/^\/+/, "")}`;
     const metadataPath = (inputs: Props) => itemPath(inputs).replace("/data/", "/metadata/");
 
     /** Upstream `kvSecretV2Write`: the data (with `cas` and `options` as given), then the custom metadata when set. */
@@ -179,7 +207,9 @@ function secretV2Handler(): ResourceHandler {
         try {
             await vault(conn, "PUT", itemPath(inputs), body);
         } catch (e) {
-            throw new StandinError(`error writing to path ${JSON.stringify(itemPath(inputs))}, err=${(e as Error).message}`);
+            throw new StandinError(
+                `error writing to path ${JSON.stringify(itemPath(inputs))}, err=${(e as Error).message}`,
+            );
         }
         const cm = get<CustomMetadata>(inputs, "customMetadata");
         if (cm) {
@@ -192,7 +222,9 @@ function secretV2Handler(): ResourceHandler {
             try {
                 await vault(conn, "PUT", metadataPath(inputs), fields);
             } catch (e) {
-                throw new StandinError(`error writing custom metadata to ${metadataPath(inputs)}, err=${(e as Error).message}`);
+                throw new StandinError(
+                    `error writing custom metadata to ${metadataPath(inputs)}, err=${(e as Error).message}`,
+                );
             }
         }
     }
@@ -214,7 +246,10 @@ function secretV2Handler(): ResourceHandler {
             throw new StandinError(`error reading from Vault: ${(e as Error).message}`);
         }
         const payload = res.body?.data;
-        const present = res.status !== 404 || (payload !== undefined && payload !== null && Object.keys(payload).length > 0) || (res.body?.warnings?.length ?? 0) > 0;
+        const present =
+            res.status !== 404 ||
+            (payload !== undefined && payload !== null && Object.keys(payload).length > 0) ||
+            (res.body?.warnings?.length ?? 0) > 0;
         if (!present) return undefined;
         const versionMetadata = (payload?.metadata ?? undefined) as Record<string, unknown> | undefined;
         let customMetadata: CustomMetadata | undefined = get<CustomMetadata>(previous, "customMetadata");
@@ -225,7 +260,8 @@ function secretV2Handler(): ResourceHandler {
                 customMetadata = {
                     maxVersions: (md.max_versions as number | undefined) ?? 0,
                     casRequired: (md.cas_required as boolean | undefined) ?? false,
-                    deleteVersionAfter: typeof md.delete_version_after === "string" ? parseDuration(md.delete_version_after) : 0,
+                    deleteVersionAfter:
+                        typeof md.delete_version_after === "string" ? parseDuration(md.delete_version_after) : 0,
                     data: stringMap(md.custom_metadata as Record<string, unknown> | null),
                 };
             }
@@ -264,7 +300,8 @@ function secretV2Handler(): ResourceHandler {
             const failures: Failure[] = [];
             for (const k of ["mount", "name"]) {
                 const v = plain(news[k]);
-                if (!hasUnknown(v) && (typeof v !== "string" || v === "")) failures.push({ property: k, reason: `${k} is required` });
+                if (!hasUnknown(v) && (typeof v !== "string" || v === ""))
+                    failures.push({ property: k, reason: `${k} is required` });
             }
             failures.push(...unsupportedInputFailures(SECRET_V2, news));
             const dj = plain(news.dataJson);
@@ -274,7 +311,10 @@ function secretV2Handler(): ResourceHandler {
                 try {
                     parseDataJson(dj as string);
                 } catch (e) {
-                    failures.push({ property: "dataJson", reason: `dataJson must be a JSON object: ${(e as Error).message}` });
+                    failures.push({
+                        property: "dataJson",
+                        reason: `dataJson must be a JSON object: ${(e as Error).message}`,
+                    });
                 }
             }
             // dataJson holds secrets by nature (upstream marks it sensitive).
@@ -293,7 +333,8 @@ function secretV2Handler(): ResourceHandler {
         },
         async read(id, state, oldInputs) {
             const inputs = Object.keys(oldInputs).length ? oldInputs : state;
-            if (get<boolean>(inputs, "disableRead")) return { id, props: state, inputs: pick(inputs, SECRET_V2_INPUTS) };
+            if (get<boolean>(inputs, "disableRead"))
+                return { id, props: state, inputs: pick(inputs, SECRET_V2_INPUTS) };
             const live = await readState(inputs, state);
             if (!live) return undefined;
             return { id, props: live, inputs: pick(inputs, SECRET_V2_INPUTS) };
@@ -309,7 +350,9 @@ function secretV2Handler(): ResourceHandler {
             try {
                 await vault(conn, "DELETE", p);
             } catch (e) {
-                throw new StandinError(`error deleting ${JSON.stringify(p)} from Vault: ${JSON.stringify((e as Error).message)}`);
+                throw new StandinError(
+                    `error deleting ${JSON.stringify(p)} from Vault: ${JSON.stringify((e as Error).message)}`,
+                );
             }
         },
     };
@@ -317,7 +360,8 @@ function secretV2Handler(): ResourceHandler {
 
 function parseDuration(s: string): number {
     let total = 0;
-    for (const m of s.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(m[1]) * { h: 3600, m: 60, s: 1 }[m[2] as "h" | "m" | "s"];
+    for (const m of s.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g))
+        total += Number(m[1]) * { h: 3600, m: 60, s: 1 }[m[2] as "h" | "m" | "s"];
     return Math.round(total);
 }
 
@@ -366,7 +410,8 @@ function mountHandler(): ResourceHandler {
             const failures: Failure[] = [];
             for (const k of ["path", "type"]) {
                 const v = plain(news[k]);
-                if (!hasUnknown(v) && (typeof v !== "string" || v === "")) failures.push({ property: k, reason: `${k} is required` });
+                if (!hasUnknown(v) && (typeof v !== "string" || v === ""))
+                    failures.push({ property: k, reason: `${k} is required` });
             }
             failures.push(...unsupportedInputFailures(MOUNT, news));
             return { inputs: news, failures };

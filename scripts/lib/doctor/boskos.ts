@@ -24,7 +24,11 @@ export async function boskosChecks(ctx: DoctorContext, given: string | undefined
         return subjects.map(({ name, type }) => ({
             subject: name,
             check: "boskos.listed",
-            ...skip(`${name} in ${type}`, "no _boskos.yaml given", "pass --boskos <openshift/release checkout or its _boskos.yaml>"),
+            ...skip(
+                `${name} in ${type}`,
+                "no _boskos.yaml given",
+                "pass --boskos <openshift/release checkout or its _boskos.yaml>",
+            ),
         }));
     }
     const file = boskosFilePath(given);
@@ -37,7 +41,11 @@ export async function boskosChecks(ctx: DoctorContext, given: string | undefined
                 const names = (await entries).find((e) => e.type === type)?.names ?? [];
                 return names.includes(name)
                     ? ok(`${name} in ${type}`, `${name} listed in ${type} of ${file}`)
-                    : fail(`${name} in ${type} of ${file}`, "not listed: boskos never hands it out", `npm run boskos -- --stack ${ctx.stack} --release <openshift/release checkout>, then merge that pull request`);
+                    : fail(
+                          `${name} in ${type} of ${file}`,
+                          "not listed: boskos never hands it out",
+                          `npm run boskos -- --stack ${ctx.stack} --release <openshift/release checkout>, then merge that pull request`,
+                      );
             }),
         ),
     );

@@ -8,7 +8,14 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CONFIG_KEYS, OvirtCiConfig, OvirtCiSecrets, PROJECT, validateConfig } from "../../../lib/config";
-import { LeaseInfo, UpgradeLeaseInfo, leaseName, leases as deriveLeases, upgradeLeaseName, upgradeLeases as deriveUpgradeLeases } from "../../../lib/leaseModel";
+import {
+    LeaseInfo,
+    UpgradeLeaseInfo,
+    leaseName,
+    leases as deriveLeases,
+    upgradeLeaseName,
+    upgradeLeases as deriveUpgradeLeases,
+} from "../../../lib/leaseModel";
 import { ConfigSource, Endpoint, resolveEndpoint } from "../../../providers/ovirt/client";
 import { OvnEndpoint, resolveOvnEndpoint } from "../../../providers/ovirt/ovnClient";
 import { fileBackendUrl } from "../fileBackend";
@@ -44,11 +51,23 @@ interface ConfigEntry {
 
 function pulumiJson(args: string[], cwd: string, what: string): unknown {
     try {
-        return JSON.parse(execFileSync("pulumi", [...args, "--non-interactive"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 }));
+        return JSON.parse(
+            execFileSync("pulumi", [...args, "--non-interactive"], {
+                cwd,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+                maxBuffer: 64 * 1024 * 1024,
+            }),
+        );
     } catch (e) {
         const err = e as { stderr?: string; message: string; code?: string };
-        if (err.code === "ENOENT") throw new ContextError("the pulumi CLI is not on PATH; fix: run scripts/setup.sh, then `source scripts/lib/env.sh`");
-        throw new ContextError(`${what} failed: ${(err.stderr || err.message).trim().split("\n").slice(-3).join(" ")}; fix: set PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE for the stack's backend, check the stack name (pulumi stack ls)`);
+        if (err.code === "ENOENT")
+            throw new ContextError(
+                "the pulumi CLI is not on PATH; fix: run scripts/setup.sh, then `source scripts/lib/env.sh`",
+            );
+        throw new ContextError(
+            `${what} failed: ${(err.stderr || err.message).trim().split("\n").slice(-3).join(" ")}; fix: set PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE for the stack's backend, check the stack name (pulumi stack ls)`,
+        );
     }
 }
 
@@ -56,13 +75,19 @@ function pulumiJson(args: string[], cwd: string, what: string): unknown {
  * The environment for a stack: for the local default (`--stack local` without PULUMI_BACKEND_URL) the repository's
  * file backend and `.local/passphrase`, as `npm run up:local` uses them; otherwise the caller's environment.
  */
-export function stackEnvironment(stack: string, repoRoot: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function stackEnvironment(
+    stack: string,
+    repoRoot: string,
+    env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
     if (stack !== "local" || env.PULUMI_BACKEND_URL) return env;
     const passFile = path.join(repoRoot, ".local", "passphrase");
     return {
         ...env,
         PULUMI_BACKEND_URL: fileBackendUrl(path.join(repoRoot, ".pulumi-state")),
-        ...(fs.existsSync(passFile) && !env.PULUMI_CONFIG_PASSPHRASE ? { PULUMI_CONFIG_PASSPHRASE: fs.readFileSync(passFile, "utf8").trim() } : {}),
+        ...(fs.existsSync(passFile) && !env.PULUMI_CONFIG_PASSPHRASE
+            ? { PULUMI_CONFIG_PASSPHRASE: fs.readFileSync(passFile, "utf8").trim() }
+            : {}),
     };
 }
 
@@ -74,15 +99,26 @@ export function parseLeaseNames(names: readonly string[]): { leases: number[]; u
         const inst = /^ovirt-([1-9]\d*)$/.exec(n);
         if (up) out.upgradeLeases.push(Number(up[1]));
         else if (inst) out.leases.push(Number(inst[1]));
-        else throw new ContextError(`${JSON.stringify(n)} is not a lease name; fix: name leases as in boskos, e.g. ovirt-12 or ovirt-upgrade-3`);
+        else
+            throw new ContextError(
+                `${JSON.stringify(n)} is not a lease name; fix: name leases as in boskos, e.g. ovirt-12 or ovirt-upgrade-3`,
+            );
     }
     return out;
 }
 
 /** Reads the stack through the CLI (`cwd`: the project directory) and selects the leases. */
 export function loadContext(stack: string, cwd: string, names: readonly string[]): DoctorContext {
-    const raw = pulumiJson(["config", "--json", "--show-secrets", "--stack", stack], cwd, `pulumi config --stack ${stack}`) as Record<string, ConfigEntry>;
-    const outputs = pulumiJson(["stack", "output", "--json", "--stack", stack], cwd, `pulumi stack output --stack ${stack}`) as Record<string, unknown>;
+    const raw = pulumiJson(
+        ["config", "--json", "--show-secrets", "--stack", stack],
+        cwd,
+        `pulumi config --stack ${stack}`,
+    ) as Record<string, ConfigEntry>;
+    const outputs = pulumiJson(
+        ["stack", "output", "--json", "--stack", stack],
+        cwd,
+        `pulumi stack output --stack ${stack}`,
+    ) as Record<string, unknown>;
     const value = (key: string) => raw[key]?.value;
     const secretKeys = new Set<string>(CONFIG_KEYS.filter((k) => k.secret).map((k) => k.key));
     const plain = Object.fromEntries(
@@ -99,12 +135,17 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
     }
     const need = (key: string, what: string, secret = true) => {
         const v = value(key);
-        if (!v) throw new ContextError(`stack ${stack}: ${key} is not set (${what}); fix: pulumi config set ${secret ? "--secret " : ""}${key} <value> --stack ${stack}`);
+        if (!v)
+            throw new ContextError(
+                `stack ${stack}: ${key} is not set (${what}); fix: pulumi config set ${secret ? "--secret " : ""}${key} <value> --stack ${stack}`,
+            );
         return v;
     };
     const secrets: DoctorSecrets = {
         enginePassword: need(`${PROJECT}:enginePassword`, "the engine login"),
-        ...(config.ciProfile.pullSecret ? { pullSecret: need(`${PROJECT}:pullSecret`, "the profile's pull-secret") } : {}),
+        ...(config.ciProfile.pullSecret
+            ? { pullSecret: need(`${PROJECT}:pullSecret`, "the profile's pull-secret") }
+            : {}),
         sshPublicKey: need(`${PROJECT}:sshPublicKey`, "the profile's ssh-publickey"),
         sshPrivateKey: need(`${PROJECT}:sshPrivateKey`, "the profile's ssh-privatekey and the SSH login to the proxy"),
         vaultToken: need("vault:token", "the Vault login"),
@@ -121,7 +162,8 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
 
     const asked = parseLeaseNames(names);
     const all = names.length === 0;
-    const pick = (declared: readonly number[], wanted: number[]) => (all ? [...declared] : wanted.filter((n) => declared.includes(n)));
+    const pick = (declared: readonly number[], wanted: number[]) =>
+        all ? [...declared] : wanted.filter((n) => declared.includes(n));
     const undeclared = [
         ...asked.leases.filter((n) => !config.leases.includes(n)).map(leaseName),
         ...asked.upgradeLeases.filter((n) => !config.upgradeLeases.includes(n)).map(upgradeLeaseName),

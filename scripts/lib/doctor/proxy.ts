@@ -26,7 +26,10 @@ export class ProxyShell {
     target(): { host: string; port: number; username: string } {
         const s = this.ctx.config.proxyVm;
         const host = s.connection?.host ?? s.externalAddress ?? this.ctx.proxyAddress;
-        if (!host) throw new Error(`no address for ${s.name}: no proxyVm.connection.host, no externalAddress, no proxy.address output`);
+        if (!host)
+            throw new Error(
+                `no address for ${s.name}: no proxyVm.connection.host, no externalAddress, no proxy.address output`,
+            );
         return { host, port: s.connection?.port ?? 22, username: s.connection?.user ?? s.sshUser };
     }
 
@@ -52,7 +55,11 @@ export class ProxyShell {
                 let errText = "";
                 stream.on("data", (d: Buffer) => (out += d.toString()));
                 stream.stderr.on("data", (d: Buffer) => (errText += d.toString()));
-                stream.on("close", (code: number) => (code === 0 ? resolve(out) : reject(new Error(`\`${command}\` on the proxy: exit ${code}: ${errText.trim()}`))));
+                stream.on("close", (code: number) =>
+                    code === 0
+                        ? resolve(out)
+                        : reject(new Error(`\`${command}\` on the proxy: exit ${code}: ${errText.trim()}`)),
+                );
             });
         });
     }
@@ -104,18 +111,29 @@ async function dnsVerdict(ctx: DoctorContext, lease: LeaseInfo, name: string, ad
         );
     }
     if (answer.length === 1 && answer[0] === address) return ok(expected, `${name} → ${address} (${server})`);
-    return fail(expected, `${name} → ${answer.join(", ") || "nothing"}`, `the lease's dnsmasq answers other addresses: ${PUSH_FIX(ctx, `${lease.name}-proxy-config`)}`);
+    return fail(
+        expected,
+        `${name} → ${answer.join(", ") || "nothing"}`,
+        `the lease's dnsmasq answers other addresses: ${PUSH_FIX(ctx, `${lease.name}-proxy-config`)}`,
+    );
 }
 
 /** The lines of haproxy.cfg that belong to one lease and one name (`api` or `apps`), rendered by the program's renderer. */
 export function haproxyLeaseLines(lease: LeaseInfo, kind: "api" | "apps"): string[] {
     const cfg = renderHaproxyConfig([lease], { statsUser: "doctor", statsPassword: "doctor" });
-    const marks = kind === "api" ? [`api-${lease.name}`, `${lease.clusterName}-api `] : [`apps-https-${lease.name}`, `apps-http-${lease.name}`, `${lease.clusterName}-ingress `];
-    return cfg.split("\n").filter((l) => marks.some((m) => l.includes(m))).map((l) => l.trim());
+    const marks =
+        kind === "api"
+            ? [`api-${lease.name}`, `${lease.clusterName}-api `]
+            : [`apps-https-${lease.name}`, `apps-http-${lease.name}`, `${lease.clusterName}-ingress `];
+    return cfg
+        .split("\n")
+        .filter((l) => marks.some((m) => l.includes(m)))
+        .map((l) => l.trim());
 }
 
 /** The backend names of one lease and name. */
-const backends = (lease: LeaseInfo, kind: "api" | "apps") => (kind === "api" ? [`api-${lease.name}`] : [`apps-https-${lease.name}`, `apps-http-${lease.name}`]);
+const backends = (lease: LeaseInfo, kind: "api" | "apps") =>
+    kind === "api" ? [`api-${lease.name}`] : [`apps-https-${lease.name}`, `apps-http-${lease.name}`];
 
 /** HAProxy's statistics as CSV rows (pxname, svname, …, addr). */
 async function haproxyStats(ctx: DoctorContext, cfgText: string): Promise<Record<string, string>[]> {
@@ -133,7 +151,13 @@ async function haproxyStats(ctx: DoctorContext, cfgText: string): Promise<Record
     return rows.map((r) => Object.fromEntries(r.split(",").map((v, i) => [cols[i], v])));
 }
 
-async function haproxyVerdict(ctx: DoctorContext, lease: LeaseInfo, kind: "api" | "apps", cfg: Promise<string>, stats: Promise<Record<string, string>[]>): Promise<Verdict> {
+async function haproxyVerdict(
+    ctx: DoctorContext,
+    lease: LeaseInfo,
+    kind: "api" | "apps",
+    cfg: Promise<string>,
+    stats: Promise<Record<string, string>[]>,
+): Promise<Verdict> {
     const names = kind === "api" ? lease.apiFqdn : lease.appsWildcard;
     const vip = kind === "api" ? `${lease.apiVip}:6443` : `${lease.ingressVip}:443 and :80`;
     const expected = `HAProxy routes ${names} to ${vip} (rules in haproxy.cfg, backends ${backends(lease, kind).join(", ")} running)`;
@@ -142,23 +166,47 @@ async function haproxyVerdict(ctx: DoctorContext, lease: LeaseInfo, kind: "api" 
     const have = new Set(text.split("\n").map((l) => l.trim()));
     const absent = haproxyLeaseLines(lease, kind).filter((l) => !have.has(l));
     if (absent.length) {
-        return fail(expected, `haproxy.cfg lacks ${absent.length} of the lease's lines, e.g. "${absent[0]}"`, PUSH_FIX(ctx, "proxy-haproxy"));
+        return fail(
+            expected,
+            `haproxy.cfg lacks ${absent.length} of the lease's lines, e.g. "${absent[0]}"`,
+            PUSH_FIX(ctx, "proxy-haproxy"),
+        );
     }
     let rows: Record<string, string>[];
     try {
         rows = await stats;
     } catch (e) {
         // HAProxy not answering is a finding about the proxy, not a failure of the doctor
-        return fail(expected, `the running HAProxy's statistics do not answer (${(e as Error).message})`, local(ctx) ? PUSH_FIX(ctx, "proxy-haproxy") : "on the proxy: systemctl status haproxy; haproxy -c -f /etc/haproxy/haproxy.cfg");
+        return fail(
+            expected,
+            `the running HAProxy's statistics do not answer (${(e as Error).message})`,
+            local(ctx)
+                ? PUSH_FIX(ctx, "proxy-haproxy")
+                : "on the proxy: systemctl status haproxy; haproxy -c -f /etc/haproxy/haproxy.cfg",
+        );
     }
     const notRunning = backends(lease, kind).filter((b) => !rows.some((r) => r.pxname === b && r.svname === "BACKEND"));
     if (notRunning.length) {
-        return fail(expected, `the running HAProxy has no backend ${notRunning.join(", ")} (haproxy.cfg has them: the reload did not happen)`, local(ctx) ? PUSH_FIX(ctx, "proxy-haproxy") : "on the proxy: haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl reload haproxy");
+        return fail(
+            expected,
+            `the running HAProxy has no backend ${notRunning.join(", ")} (haproxy.cfg has them: the reload did not happen)`,
+            local(ctx)
+                ? PUSH_FIX(ctx, "proxy-haproxy")
+                : "on the proxy: haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl reload haproxy",
+        );
     }
-    const servers = rows.filter((r) => backends(lease, kind).includes(r.pxname) && r.svname !== "BACKEND" && r.svname !== "FRONTEND");
-    const wrongAddr = servers.filter((r) => r.addr && !r.addr.startsWith(kind === "api" ? `${lease.apiVip}:` : `${lease.ingressVip}:`));
+    const servers = rows.filter(
+        (r) => backends(lease, kind).includes(r.pxname) && r.svname !== "BACKEND" && r.svname !== "FRONTEND",
+    );
+    const wrongAddr = servers.filter(
+        (r) => r.addr && !r.addr.startsWith(kind === "api" ? `${lease.apiVip}:` : `${lease.ingressVip}:`),
+    );
     if (wrongAddr.length) {
-        return fail(expected, `the running HAProxy sends ${wrongAddr[0].pxname} to ${wrongAddr[0].addr}`, PUSH_FIX(ctx, "proxy-haproxy"));
+        return fail(
+            expected,
+            `the running HAProxy sends ${wrongAddr[0].pxname} to ${wrongAddr[0].addr}`,
+            PUSH_FIX(ctx, "proxy-haproxy"),
+        );
     }
     return ok(expected, `${names} → ${backends(lease, kind).join(", ")} → ${vip}`);
 }
@@ -175,7 +223,11 @@ async function gatewayVerdict(ctx: DoctorContext, shell: ProxyShell, lease: Leas
         });
         return text.includes(`ip addr replace ${addr} dev ${shellQuote(lease.interfaceName)}\n`)
             ? ok(expected, `${addr} on ${lease.interfaceName} (recorded in ${record})`)
-            : fail(expected, text ? `${record} does not set ${addr} on ${lease.interfaceName}` : `no ${record}`, PUSH_FIX(ctx, `${lease.name}-proxy-config`));
+            : fail(
+                  expected,
+                  text ? `${record} does not set ${addr} on ${lease.interfaceName}` : `no ${record}`,
+                  PUSH_FIX(ctx, `${lease.name}-proxy-config`),
+              );
     }
     const out = await shell.run(`ip -4 -o addr show dev ${shellQuote(lease.interfaceName)}`).catch((e: Error) => {
         if (/does not exist/.test(e.message)) return "";
@@ -183,7 +235,13 @@ async function gatewayVerdict(ctx: DoctorContext, shell: ProxyShell, lease: Leas
     });
     return out.includes(` ${addr} `)
         ? ok(expected, `${addr} on ${lease.interfaceName}`)
-        : fail(expected, out.trim() ? `${lease.interfaceName} has ${out.match(/inet \S+/g)?.join(", ") ?? "no IPv4 address"}` : `no interface ${lease.interfaceName}`, `on the proxy: ip addr replace ${addr} dev ${lease.interfaceName}; then ${UP_FIX(ctx)}`);
+        : fail(
+              expected,
+              out.trim()
+                  ? `${lease.interfaceName} has ${out.match(/inet \S+/g)?.join(", ") ?? "no IPv4 address"}`
+                  : `no interface ${lease.interfaceName}`,
+              `on the proxy: ip addr replace ${addr} dev ${lease.interfaceName}; then ${UP_FIX(ctx)}`,
+          );
 }
 
 /** The proxy checks of every selected install lease (one SSH connection and one statistics read for all). */
@@ -201,12 +259,36 @@ export async function proxyChecks(ctx: DoctorContext): Promise<CheckResult[]> {
         stats.catch(() => undefined);
         const out: CheckResult[] = [];
         for (const lease of ctx.leases) {
-            out.push(await guarded(lease.name, "proxy.gateway", `${lease.gateway} on ${lease.interfaceName}`, SSH_FIX(ctx), () => gatewayVerdict(ctx, shell, lease)));
-            out.push(await guarded(lease.name, "dns.api", `${lease.apiFqdn} → ${lease.apiVip}`, UP_FIX(ctx), () => dnsVerdict(ctx, lease, lease.apiFqdn, lease.apiVip)));
+            out.push(
+                await guarded(
+                    lease.name,
+                    "proxy.gateway",
+                    `${lease.gateway} on ${lease.interfaceName}`,
+                    SSH_FIX(ctx),
+                    () => gatewayVerdict(ctx, shell, lease),
+                ),
+            );
+            out.push(
+                await guarded(lease.name, "dns.api", `${lease.apiFqdn} → ${lease.apiVip}`, UP_FIX(ctx), () =>
+                    dnsVerdict(ctx, lease, lease.apiFqdn, lease.apiVip),
+                ),
+            );
             const appsName = `doctor-probe.${lease.appsDomain}`;
-            out.push(await guarded(lease.name, "dns.apps", `${appsName} → ${lease.ingressVip}`, UP_FIX(ctx), () => dnsVerdict(ctx, lease, appsName, lease.ingressVip)));
+            out.push(
+                await guarded(lease.name, "dns.apps", `${appsName} → ${lease.ingressVip}`, UP_FIX(ctx), () =>
+                    dnsVerdict(ctx, lease, appsName, lease.ingressVip),
+                ),
+            );
             for (const kind of ["api", "apps"] as const) {
-                out.push(await guarded(lease.name, `haproxy.${kind}`, `HAProxy routes the lease's ${kind} name`, SSH_FIX(ctx), () => haproxyVerdict(ctx, lease, kind, cfg, stats)));
+                out.push(
+                    await guarded(
+                        lease.name,
+                        `haproxy.${kind}`,
+                        `HAProxy routes the lease's ${kind} name`,
+                        SSH_FIX(ctx),
+                        () => haproxyVerdict(ctx, lease, kind, cfg, stats),
+                    ),
+                );
             }
         }
         return out;

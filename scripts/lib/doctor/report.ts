@@ -24,8 +24,18 @@ export interface CheckResult {
 export type Verdict = Omit<CheckResult, "subject" | "check">;
 
 export const ok = (expected: string, found = expected): Verdict => ({ status: "ok", expected, found, fix: "" });
-export const fail = (expected: string, found: string, fix: string): Verdict => ({ status: "fail", expected, found, fix });
-export const skip = (expected: string, why: string, fix: string): Verdict => ({ status: "skip", expected, found: why, fix });
+export const fail = (expected: string, found: string, fix: string): Verdict => ({
+    status: "fail",
+    expected,
+    found,
+    fix,
+});
+export const skip = (expected: string, why: string, fix: string): Verdict => ({
+    status: "skip",
+    expected,
+    found: why,
+    fix,
+});
 
 /** A check that could not run (engine, Vault or proxy unreachable, a tool missing). */
 export function couldNotCheck(expected: string, e: unknown, fix: string): Verdict {
@@ -34,7 +44,13 @@ export function couldNotCheck(expected: string, e: unknown, fix: string): Verdic
 }
 
 /** Runs a check; an exception becomes "could not check" with `fix`. */
-export async function guarded(subject: string, check: string, expected: string, fix: string, run: () => Promise<Verdict>): Promise<CheckResult> {
+export async function guarded(
+    subject: string,
+    check: string,
+    expected: string,
+    fix: string,
+    run: () => Promise<Verdict>,
+): Promise<CheckResult> {
     try {
         return { subject, check, ...(await run()) };
     } catch (e) {

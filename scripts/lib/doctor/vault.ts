@@ -18,7 +18,10 @@ const digest = (v: string) => createHash("sha256").update(v).digest("hex");
 export async function readProfileItem(ctx: DoctorContext): Promise<Record<string, string> | undefined> {
     const { mount, path } = ctx.config.vault;
     const url = `${ctx.vaultAddress.replace(/\/+$/, "")}/v1/${mount}/data/${path}`;
-    const res = await fetch(url, { headers: { "X-Vault-Token": ctx.secrets.vaultToken }, signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(url, {
+        headers: { "X-Vault-Token": ctx.secrets.vaultToken },
+        signal: AbortSignal.timeout(15_000),
+    });
     if (res.status === 404) return undefined;
     if (!res.ok) throw new Error(`Vault ${ctx.vaultAddress} answered HTTP ${res.status} for ${mount}/${path}`);
     const body = (await res.json()) as { data?: { data?: Record<string, string> | null } };
@@ -26,7 +29,11 @@ export async function readProfileItem(ctx: DoctorContext): Promise<Record<string
 }
 
 /** What the program writes, given the engine's ids; upgrade domain ids by lease name (absent = not on the engine). */
-export function expectedProfile(ctx: DoctorContext, facts: EngineFacts, upgradeDomainIds: ReadonlyMap<string, string>): Record<string, string> {
+export function expectedProfile(
+    ctx: DoctorContext,
+    facts: EngineFacts,
+    upgradeDomainIds: ReadonlyMap<string, string>,
+): Record<string, string> {
     const c = ctx.config;
     const ids = { clusterId: facts.clusterId, storageDomainId: facts.mainStorageDomainId };
     // the profile holds every lease of the stack, whichever the doctor was asked about
@@ -35,7 +42,9 @@ export function expectedProfile(ctx: DoctorContext, facts: EngineFacts, upgradeD
     return profileItemData("ci-profile", {
         leaseFiles: Object.fromEntries(leases.map((l) => [l.fileName, renderLeaseFile(l, ids)])),
         upgradeLeaseFiles: Object.fromEntries(
-            upgradeLeases.filter((u) => upgradeDomainIds.has(u.name)).map((u) => [u.fileName, renderUpgradeLeaseFile(upgradeDomainIds.get(u.name)!)]),
+            upgradeLeases
+                .filter((u) => upgradeDomainIds.has(u.name))
+                .map((u) => [u.fileName, renderUpgradeLeaseFile(upgradeDomainIds.get(u.name)!)]),
         ),
         ovirtConf: ovirtConfFromConfig(c, ctx.secrets.enginePassword, ids),
         ...(ctx.secrets.pullSecret !== undefined ? { pullSecret: ctx.secrets.pullSecret } : {}),
@@ -47,14 +56,25 @@ export function expectedProfile(ctx: DoctorContext, facts: EngineFacts, upgradeD
     });
 }
 
-function compareKey(ctx: DoctorContext, item: Record<string, string> | undefined, expected: Record<string, string>, key: string): Verdict {
+function compareKey(
+    ctx: DoctorContext,
+    item: Record<string, string> | undefined,
+    expected: Record<string, string>,
+    key: string,
+): Verdict {
     const where = `${ctx.config.vault.mount}/${ctx.config.vault.path}`;
     const want = `key ${key} in ${where}, equal to what the program writes`;
     const fix = `run \`pulumi up --refresh --stack ${ctx.stack}\` (rewrites the item), then the doctor again`;
     if (!item) return fail(want, `no item ${where}`, fix);
-    if (!(key in expected)) return fail(want, "the program would not write it (its storage domain is missing on the engine)", "fix the engine check first");
+    if (!(key in expected))
+        return fail(
+            want,
+            "the program would not write it (its storage domain is missing on the engine)",
+            "fix the engine check first",
+        );
     if (!(key in item)) return fail(want, "the key is missing", fix);
-    if (digest(item[key]) !== digest(expected[key])) return fail(want, "the value differs (compared by digest; not shown)", fix);
+    if (digest(item[key]) !== digest(expected[key]))
+        return fail(want, "the value differs (compared by digest; not shown)", fix);
     return ok(want, `${key} equal to what the program writes (by digest)`);
 }
 
@@ -79,18 +99,42 @@ export async function vaultChecks(
             if (missing.length || extra.length) {
                 return fail(
                     "exactly the keys the program writes",
-                    [missing.length ? `missing ${missing.join(", ")}` : "", extra.length ? `not written by the program ${extra.join(", ")}` : ""].filter(Boolean).join("; "),
+                    [
+                        missing.length ? `missing ${missing.join(", ")}` : "",
+                        extra.length ? `not written by the program ${extra.join(", ")}` : "",
+                    ]
+                        .filter(Boolean)
+                        .join("; "),
                     `run \`pulumi up --refresh --stack ${ctx.stack}\` (the program owns the whole item; keys it does not write are removed)`,
                 );
             }
-            return ok("exactly the keys the program writes", `${Object.keys(have).length} keys, as the program writes them`);
+            return ok(
+                "exactly the keys the program writes",
+                `${Object.keys(have).length} keys, as the program writes them`,
+            );
         }),
     );
-    const common = Object.keys(await expected.catch(() => ({}) as Record<string, string>)).filter((k) => !/^ovirt-(upgrade-)?\d+\.json$/.test(k));
+    const common = Object.keys(await expected.catch(() => ({}) as Record<string, string>)).filter(
+        (k) => !/^ovirt-(upgrade-)?\d+\.json$/.test(k),
+    );
     for (const key of common.length ? common : ["ovirt.conf"]) {
-        out.push(await guarded("profile", `vault.${key}`, `key ${key}`, fix, async () => compareKey(ctx, await item, await expected, key)));
+        out.push(
+            await guarded("profile", `vault.${key}`, `key ${key}`, fix, async () =>
+                compareKey(ctx, await item, await expected, key),
+            ),
+        );
     }
-    for (const l of ctx.leases) out.push(await guarded(l.name, "vault.file", `key ${l.fileName}`, fix, async () => compareKey(ctx, await item, await expected, l.fileName)));
-    for (const u of ctx.upgradeLeases) out.push(await guarded(u.name, "vault.file", `key ${u.fileName}`, fix, async () => compareKey(ctx, await item, await expected, u.fileName)));
+    for (const l of ctx.leases)
+        out.push(
+            await guarded(l.name, "vault.file", `key ${l.fileName}`, fix, async () =>
+                compareKey(ctx, await item, await expected, l.fileName),
+            ),
+        );
+    for (const u of ctx.upgradeLeases)
+        out.push(
+            await guarded(u.name, "vault.file", `key ${u.fileName}`, fix, async () =>
+                compareKey(ctx, await item, await expected, u.fileName),
+            ),
+        );
     return out;
 }

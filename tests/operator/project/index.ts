@@ -18,9 +18,18 @@ const network = new Network("net", {
     description: "lease network (drift test)",
 });
 // port security off through the OVN provider's API, as on a lease network (docs/ovn.md)
-new OvnNetworkPortSecurity("net-port-security", { networkName: network.name, networkId: network.id, portSecurityEnabled: false });
+new OvnNetworkPortSecurity("net-port-security", {
+    networkName: network.name,
+    networkId: network.id,
+    portSecurityEnabled: false,
+});
 // a second object of the program's kinds, with no cluster and no port security: drift on one of two, deletion
-const spare = new Network("spare", { name: `ovn-${suffix}-spare`, dataCenterId: dataCenter.id, externalProviderId: ovn.id, description: "managed by pulumi" });
+const spare = new Network("spare", {
+    name: `ovn-${suffix}-spare`,
+    dataCenterId: dataCenter.id,
+    externalProviderId: ovn.id,
+    description: "managed by pulumi",
+});
 
 export const networkId = network.id;
 export const spareId = spare.id;

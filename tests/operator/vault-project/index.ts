@@ -4,13 +4,17 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 
 const config = new pulumi.Config("operator");
-const item = new vault.kv.SecretV2("profile-item", {
-    mount: "kv",
-    name: config.require("itemName"),
-    dataJson: config.requireSecretObject<Record<string, string>>("itemData").apply((d) => JSON.stringify(d)),
-    disableRead: true,
-    deleteAllVersions: true,
-    // As the real item: a replace of the same path must delete first, or the old item's delete (every version)
-    // removes what the new one just wrote.
-}, { deleteBeforeReplace: true });
+const item = new vault.kv.SecretV2(
+    "profile-item",
+    {
+        mount: "kv",
+        name: config.require("itemName"),
+        dataJson: config.requireSecretObject<Record<string, string>>("itemData").apply((d) => JSON.stringify(d)),
+        disableRead: true,
+        deleteAllVersions: true,
+        // As the real item: a replace of the same path must delete first, or the old item's delete (every version)
+        // removes what the new one just wrote.
+    },
+    { deleteBeforeReplace: true },
+);
 export const itemPath = item.path;

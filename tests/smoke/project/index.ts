@@ -2,7 +2,9 @@
 // dynamic resource, and (when `withPlugins` is set) the command, random and vault plugins work.
 import * as pulumi from "@pulumi/pulumi";
 
-interface EchoInputs { message: string }
+interface EchoInputs {
+    message: string;
+}
 
 /** A dynamic provider with no captures: create, diff and delete are all the engine calls. */
 class EchoProvider implements pulumi.dynamic.ResourceProvider<EchoInputs, EchoInputs & { length: number }> {

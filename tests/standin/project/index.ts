@@ -19,8 +19,18 @@ if (scenario === "vault") {
     exports.itemData = item.data;
     exports.itemVersion = item.metadata.apply((m) => m.version);
     if (config.getBoolean("withMount")) {
-        const mount = new vault.Mount("extra", { path: config.require("extraMount"), type: "kv", options: { version: "2" }, description: "stand-in test" });
-        const inMount = new vault.kv.SecretV2("in-mount", { mount: mount.path, name: "x", dataJson: JSON.stringify({ a: "b" }), deleteAllVersions: true });
+        const mount = new vault.Mount("extra", {
+            path: config.require("extraMount"),
+            type: "kv",
+            options: { version: "2" },
+            description: "stand-in test",
+        });
+        const inMount = new vault.kv.SecretV2("in-mount", {
+            mount: mount.path,
+            name: "x",
+            dataJson: JSON.stringify({ a: "b" }),
+            deleteAllVersions: true,
+        });
         exports.mountAccessor = mount.accessor;
         exports.inMountPath = inMount.path;
     }
@@ -28,7 +38,13 @@ if (scenario === "vault") {
 
 if (scenario === "random") {
     const random = require("@pulumi/random") as typeof import("@pulumi/random");
-    const pw = new random.RandomPassword("pw", { length: 20, minSpecial: 2, minNumeric: 2, overrideSpecial: "-_", keepers: { k: config.require("keeper") } });
+    const pw = new random.RandomPassword("pw", {
+        length: 20,
+        minSpecial: 2,
+        minNumeric: 2,
+        overrideSpecial: "-_",
+        keepers: { k: config.require("keeper") },
+    });
     const str = new random.RandomString("str", { length: 12, special: false, upper: false });
     exports.password = pw.result;
     exports.bcryptHash = pw.bcryptHash;
@@ -52,17 +68,27 @@ if (scenario === "command") {
     if (secretWord) {
         // A command whose text is a secret: its stdout is not secret (the provider marks only the connection),
         // and when it fails the error quotes the whole text.
-        const quiet = new command.local.Command("secret-text", { create: pulumi.interpolate`echo quiet >/dev/null # ${secretWord}` });
+        const quiet = new command.local.Command("secret-text", {
+            create: pulumi.interpolate`echo quiet >/dev/null # ${secretWord}`,
+        });
         exports.secretTextCreate = quiet.create;
         exports.secretTextStdout = quiet.stdout;
         if (config.getBoolean("failSecret")) {
-            new command.local.Command("secret-fails", { create: pulumi.interpolate`echo "holds ${secretWord}"; exit 4` });
+            new command.local.Command("secret-fails", {
+                create: pulumi.interpolate`echo "holds ${secretWord}"; exit 4`,
+            });
         }
     }
     const deadPort = config.getNumber("deadPort");
     if (deadPort) {
         new command.remote.Command("unreachable", {
-            connection: { host: "127.0.0.1", port: deadPort, user: "nobody", password: "x", dialErrorLimit: config.getNumber("dialErrorLimit") },
+            connection: {
+                host: "127.0.0.1",
+                port: deadPort,
+                user: "nobody",
+                password: "x",
+                dialErrorLimit: config.getNumber("dialErrorLimit"),
+            },
             create: "true",
         });
     }
@@ -88,13 +114,38 @@ if (scenario === "proxyStep") {
     // The program's real HAProxy step (components/proxyScripts.ts) over SSH, its file on stdin; a file that fails
     // `haproxy -c` makes the step fail the way the command provider reports it.
     const command = require("@pulumi/command") as typeof import("@pulumi/command");
-    const { haproxyScripts, targetHaproxyConfig } = require("../../../components/proxyScripts") as typeof import("../../../components/proxyScripts");
-    const ports = { api: config.requireNumber("port"), https: config.requireNumber("port") + 1, http: config.requireNumber("port") + 2, stats: config.requireNumber("port") + 3 };
-    const target = { serviceMode: "local" as const, rootDir: config.require("rootDir"), sudo: false, externalInterface: "eth0", upstreamDns: [], localDnsPort: 0, localHaproxyPorts: ports };
+    const { haproxyScripts, targetHaproxyConfig } =
+        require("../../../components/proxyScripts") as typeof import("../../../components/proxyScripts");
+    const ports = {
+        api: config.requireNumber("port"),
+        https: config.requireNumber("port") + 1,
+        http: config.requireNumber("port") + 2,
+        stats: config.requireNumber("port") + 3,
+    };
+    const target = {
+        serviceMode: "local" as const,
+        rootDir: config.require("rootDir"),
+        sudo: false,
+        externalInterface: "eth0",
+        upstreamDns: [],
+        localDnsPort: 0,
+        localHaproxyPorts: ports,
+    };
     const scripts = haproxyScripts(target);
-    const file = config.requireSecret("statsPassword").apply((pw) => targetHaproxyConfig(target, [], "admin", pw) + (config.getBoolean("breakIt") ? "frontend broken\n    bind 127.0.0.1:notaport\n" : ""));
+    const file = config
+        .requireSecret("statsPassword")
+        .apply(
+            (pw) =>
+                targetHaproxyConfig(target, [], "admin", pw) +
+                (config.getBoolean("breakIt") ? "frontend broken\n    bind 127.0.0.1:notaport\n" : ""),
+        );
     new command.remote.Command("proxy-haproxy", {
-        connection: { host: config.require("sshHost"), port: config.requireNumber("sshPort"), user: config.require("sshUser"), privateKey: config.requireSecret("sshKey") },
+        connection: {
+            host: config.require("sshHost"),
+            port: config.requireNumber("sshPort"),
+            user: config.require("sshUser"),
+            privateKey: config.requireSecret("sshKey"),
+        },
         create: scripts.create,
         delete: scripts.delete,
         stdin: file,
