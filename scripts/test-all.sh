@@ -34,7 +34,7 @@ lint_workflows() {
   actionlint -no-color && echo "actionlint: .github/workflows ok"
 }
 tier lint-workflows lint_workflows
-# ESLint's and typescript-eslint's recommended rules (eslint.config.mjs); the config docs generated from
+# ESLint's and typescript-eslint's recommended rules (eslint.config.mjs), prettier's formatting; the config docs generated from
 # lib/configSchema.ts are current (the unit tier checks it too, this names the fix first).
 tier lint npm run -s lint
 for t in unit program emulator provider serialize clients smoke standin operator e2e reliability bench; do
