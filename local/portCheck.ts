@@ -63,10 +63,9 @@ function bindable(protocol: "tcp" | "udp", port: number): Promise<boolean> {
     });
 }
 
-/** Socket inodes bound to `port` (any local address) in /proc/net/<proto> and /proc/net/<proto>6. */
-function socketInodes(protocol: "tcp" | "udp", port: number): Set<string> {
-    const hex = port.toString(16).toUpperCase().padStart(4, "0");
-    const out = new Set<string>();
+/** Socket inodes by local port (any local address), from /proc/net/<proto> and /proc/net/<proto>6: read once per check. */
+function socketTable(protocol: "tcp" | "udp"): Map<number, Set<string>> {
+    const out = new Map<number, Set<string>>();
     for (const f of [`/proc/net/${protocol}`, `/proc/net/${protocol}6`]) {
         let text: string;
         try {
@@ -76,42 +75,41 @@ function socketInodes(protocol: "tcp" | "udp", port: number): Set<string> {
         }
         for (const line of text.split("\n").slice(1)) {
             const cols = line.trim().split(/\s+/);
-            if (cols.length > 9 && cols[1].endsWith(`:${hex}`)) out.add(cols[9]);
+            if (cols.length <= 9) continue;
+            const port = parseInt(cols[1].slice(cols[1].lastIndexOf(":") + 1), 16);
+            let inodes = out.get(port);
+            if (!inodes) out.set(port, (inodes = new Set()));
+            inodes.add(cols[9]);
         }
     }
     return out;
 }
 
-/**
- * The pids (of this user; others' fds are not readable) holding one of the socket inodes, among `candidates`
- * (default: every process).
- */
-function holders(inodes: Set<string>, candidates?: Iterable<number>): number[] {
-    if (inodes.size === 0) return [];
-    const out: number[] = [];
-    const pids = candidates ? [...candidates].map(String) : fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-    for (const p of pids) {
-        let fds: string[];
+/** The socket inodes a process holds ([] when its fds are not readable: another user's, or it exited). */
+function socketsOf(pid: number | string): string[] {
+    let fds: string[];
+    try {
+        fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+        return [];
+    }
+    const out: string[] = [];
+    for (const fd of fds) {
         try {
-            fds = fs.readdirSync(`/proc/${p}/fd`);
+            const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+            if (m) out.push(m[1]);
         } catch {
-            continue;
-        }
-        for (const fd of fds) {
-            let link: string;
-            try {
-                link = fs.readlinkSync(`/proc/${p}/fd/${fd}`);
-            } catch {
-                continue;
-            }
-            const m = /^socket:\[(\d+)\]$/.exec(link);
-            if (m && inodes.has(m[1])) {
-                out.push(Number(p));
-                break;
-            }
+            // the fd closed meanwhile
         }
     }
     return out;
+}
+
+/** The pids (of this user) holding one of the socket inodes: a scan of every process, to name a foreign holder. */
+function holders(inodes: Set<string>): number[] {
+    if (inodes.size === 0) return [];
+    const pids = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+    return pids.filter((pid) => socketsOf(pid).some((inode) => inodes.has(inode))).map(Number);
 }
 
 /** Pids in the sandbox's pid files (`<rootDir>/run/*.pid`): the haproxy and dnsmasq instances a previous up started. */
@@ -139,15 +137,23 @@ function commandOf(pid: number): string {
  * naming the port, its holder when visible, and the setting to change. Empty when every port is usable.
  */
 export async function localPortProblems(ports: readonly NeededPort[], rootDir: string): Promise<string[]> {
-    const ours = sandboxPids(rootDir);
+    // Read once per check, and only when a port is busy: the socket tables and the sockets of the sandbox's own
+    // haproxy/dnsmasq. Looked up per port, these cost ≈ 15 ms a port with every process scanned (0.7 s of a 20-lease
+    // preview's program CPU), and still seconds at 200 leases with only the sandbox's pids scanned.
+    const tables = new Map<"tcp" | "udp", Map<number, Set<string>>>();
+    let ours: Set<string> | undefined;
     const problems: string[] = [];
     for (const p of ports) {
         for (const proto of p.protocols) {
             if (await bindable(proto, p.port)) continue;
-            const inodes = socketInodes(proto, p.port);
-            // the sandbox's own haproxy/dnsmasq: looked up among its few pids first, since a scan of every process's
-            // fds costs ≈ 15 ms per port (0.7 s of a 20-lease preview's CPU when every lease's dnsmasq runs)
-            if (holders(inodes, ours).length > 0) continue;
+            let inodes = tables.get(proto)?.get(p.port);
+            if (!inodes) {
+                // not in the table read so far: the socket may be newer than it
+                tables.set(proto, socketTable(proto));
+                inodes = tables.get(proto)!.get(p.port) ?? new Set<string>();
+            }
+            ours ??= new Set([...sandboxPids(rootDir)].flatMap(socketsOf));
+            if ([...inodes].some((inode) => ours!.has(inode))) continue;
             const pids = holders(inodes);
             const who =
                 pids.length > 0
