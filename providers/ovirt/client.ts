@@ -690,6 +690,19 @@ export interface WaitOptions<T> {
 }
 
 /**
+ * Polls `path` until the engine no longer has it: a DELETE the engine accepted finishes asynchronously.
+ * `what` names the object in a timeout error (`Vm proxy-vm: waiting for removal: timed out ...`).
+ */
+export async function waitGone(s: Session, what: string, path: string, timeoutMs: number): Promise<void> {
+    await waitFor(
+        `${what}: waiting for removal`,
+        () => s.find(path),
+        (x) => x === undefined,
+        { timeoutMs },
+    );
+}
+
+/**
  * Share of the elapsed wait used as the next poll interval. The interval is the worst-case lateness, and the GET that
  * notices the transition adds its own time (more on a busy engine), so 8 % keeps the noticing within the 10 %
  * budget of docs/bench.md (at 10 % a 40 s host install was measured 9.8 % late); it costs ≈ 20 % more GETs per wait.

@@ -1,6 +1,6 @@
 // Host (ovirt-api.md 5.3): add, wait installing → initializing → up; delete = deactivate → maintenance → remove.
 import * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
+import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor, waitGone } from "./client";
 import { compact } from "./common";
 import {
     ArgsOf,
@@ -227,12 +227,7 @@ export class HostProvider extends KindProvider<typeof HOST> {
             );
         }
         if (!(await s.remove(`/hosts/${id}`))) return;
-        await waitFor(
-            `Host ${props.name}: waiting for removal`,
-            () => s.find(`/hosts/${id}`),
-            (x) => x === undefined,
-            { timeoutMs: budget },
-        );
+        await waitGone(s, `Host ${props.name}`, `/hosts/${id}`, budget);
     }
 }
 

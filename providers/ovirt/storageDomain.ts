@@ -2,7 +2,7 @@
 // create: POST /storagedomains → unattached; attach to the DC → locked → maintenance → activating → active.
 // delete: deactivate → maintenance; detach → unattached; remove with an up host and format=true.
 import * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, OvirtApiError, Session, timeoutMs, waitFor } from "./client";
+import { createOrAdopt, OvirtApiError, Session, timeoutMs, waitFor, waitGone } from "./client";
 import { CheckFailure, compact, isUnknown, reqString } from "./common";
 import {
     ArgsOf,
@@ -388,12 +388,7 @@ export class StorageDomainProvider extends KindProvider<typeof STORAGE_DOMAIN> {
         } catch (e) {
             throw explainDisks(e, props.name);
         }
-        await waitFor(
-            `StorageDomain ${props.name}: waiting for removal`,
-            () => s.find(`/storagedomains/${id}`),
-            (x) => x === undefined,
-            { timeoutMs: budget },
-        );
+        await waitGone(s, `StorageDomain ${props.name}`, `/storagedomains/${id}`, budget);
     }
 
     /** An up host for the remove: the domain's own host when up, else the first up host. */

@@ -2,7 +2,7 @@
 // started and waited for `up`; reports the guest agent's IP addresses (bounded wait).
 // delete: drop delete protection if set, stop, wait down, remove.
 import * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor } from "./client";
+import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor, waitGone } from "./client";
 import { CheckFailure, compact, hasUnknown } from "./common";
 import {
     ArgsOf,
@@ -476,12 +476,7 @@ export class VmProvider extends KindProvider<typeof VM> {
         if (decodeBool(vm.delete_protected)) await s.put(`/vms/${id}`, { delete_protected: "false" });
         if (!(await this.stop(s, id, props.name, budget))) return;
         if (!(await s.remove(`/vms/${id}`))) return;
-        await waitFor(
-            `Vm ${props.name}: waiting for removal`,
-            () => s.find(`/vms/${id}`),
-            (x) => x === undefined,
-            { timeoutMs: budget },
-        );
+        await waitGone(s, `Vm ${props.name}`, `/vms/${id}`, budget);
     }
 }
 
