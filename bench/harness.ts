@@ -166,11 +166,6 @@ export async function setPlain(t: E2eStack, values: Record<string, unknown>): Pr
 export const setLeases = (t: E2eStack, leases: { from: number; to: number }) =>
     setPlain(t, { "ovirt-ci:leases": leases });
 
-/** The end-to-end services, with a loopback port range for the dnsmasq of leases up to `maxLease` (localDnsPort + N). */
-export async function services(latency: LatencyProfile, maxLease: number): Promise<E2eServices> {
-    return startServices({ latency, maxLease });
-}
-
 /** Seconds since `t0` (ms). */
 export const seconds = (t0: number) => (Date.now() - t0) / 1000;
 
@@ -207,7 +202,7 @@ function stateKiB(t: E2eStack): number {
 
 async function upRun(o: BenchOptions): Promise<UpRun> {
     const maxLease = 10 + o.leases - 1;
-    const s = await services(o.latency, maxLease);
+    const s = await startServices({ latency: o.latency, maxLease });
     try {
         const t = await programStack(s, {
             leases: { from: 10, to: maxLease },
@@ -347,7 +342,7 @@ interface ScalingRun {
 async function scalingRuns(o: BenchOptions): Promise<ScalingRun[]> {
     const sizes = [...o.scaling].sort((a, b) => a - b);
     const maxLease = 10 + sizes[sizes.length - 1] - 1;
-    const s = await services(o.scalingLatency, maxLease);
+    const s = await startServices({ latency: o.scalingLatency, maxLease });
     const out: ScalingRun[] = [];
     try {
         // 200 leases do not fit 192.168.(200+N).0/24: cut /24s from 10.0.0.0/8 instead (lease N → 10.0.N.0/24).

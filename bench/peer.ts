@@ -20,7 +20,7 @@ import { startEngine } from "../emulator";
 import { LATENCY_PROFILES } from "../emulator/latency";
 import { LOCAL_HOSTS, LOCAL_NFS_SERVER } from "../local/stack";
 import { ansibleEnv, connectionEnv, playRecap, runClient } from "../tests/clients/helpers";
-import { E2eStack, engineStats, programStack } from "../tests/e2e/helpers";
+import { E2eStack, engineStats, programStack, startServices } from "../tests/e2e/helpers";
 import type { RunningEngine } from "../emulator";
 import {
     BenchOptions,
@@ -30,7 +30,6 @@ import {
     diffStats,
     figure,
     seconds,
-    services,
     setLeases,
     setPlain,
 } from "./harness";
@@ -160,7 +159,7 @@ function readRuntimeOptions(): Record<string, unknown> {
 /** The program side: fresh up, no-op preview and up, one more lease; the empty program's preview on the same backend. */
 async function pulumiSide(o: BenchOptions, leases: number[], upgrades: number[]): Promise<PeerRep["pulumi"]> {
     const last = leases[leases.length - 1];
-    const s = await services(o.latency, last + 1);
+    const s = await startServices({ latency: o.latency, maxLease: last + 1 });
     try {
         const t = await programStack(s, {
             leases: { from: leases[0], to: last },

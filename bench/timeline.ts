@@ -9,8 +9,8 @@
  */
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { LatencyProfile } from "../emulator/latency";
-import { programStack } from "../tests/e2e/helpers";
-import { services, setLeases } from "./harness";
+import { programStack, startServices } from "../tests/e2e/helpers";
+import { setLeases } from "./harness";
 
 function arg(name: string, dflt: string): string {
     const i = process.argv.indexOf(`--${name}`);
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
         }
     });
     const add = Number(arg("add", "0"));
-    const s = await services(latency, 10 + leases + add);
+    const s = await startServices({ latency, maxLease: 10 + leases + add });
     try {
         const t = await programStack(s, {
             leases: { from: 10, to: 10 + leases - 1 },
