@@ -31,8 +31,13 @@ const ovirtEngine = new Engine("engine", {
     mainStorageDomain: config.mainStorageDomain,
     ovnProviderName: config.ovnProviderName,
     caPem: config.engineCaPem,
+    allowReplace: config.allowReplace,
 });
-const hosts = new Hosts("hosts", { clusterId: ovirtEngine.clusterId, hosts: config.hosts });
+const hosts = new Hosts("hosts", {
+    clusterId: ovirtEngine.clusterId,
+    hosts: config.hosts,
+    allowReplace: config.allowReplace,
+});
 const generated = new GeneratedCredentials("generated");
 const proxyVm = new ProxyVm("proxy", {
     dataCenterId: ovirtEngine.dataCenterId,
@@ -43,6 +48,7 @@ const proxyVm = new ProxyVm("proxy", {
     sshPrivateKey: config.secrets.sshPrivateKey,
     statsPassword: generated.haproxyStatsPassword,
     vmDependsOn: [hosts],
+    allowReplace: config.allowReplace,
 });
 const leaseComponents = leaseInfos.map(
     (info) =>
@@ -65,6 +71,8 @@ const upgradeComponents = upgradeInfos.map(
                 dataCenterId: ovirtEngine.dataCenterId,
                 hostId: hosts.hostIds[storageHostName(config.hosts)],
                 nfsVersion: config.upgradeStorage.nfsVersion as (typeof NFS_VERSIONS)[number],
+                allowReplace: config.allowReplace,
+                formatUpgradeStorage: config.formatUpgradeStorage,
             },
             { dependsOn: [hosts] },
         ),
@@ -80,6 +88,7 @@ const profile = new CiSecrets("ci-profile", {
     pullSecret: config.secrets.pullSecret,
     sshPublicKey: config.secrets.sshPublicKey,
     sshPrivateKey: config.secrets.sshPrivateKey,
+    allowReplace: config.allowReplace,
 });
 
 const outputs = programOutputs({

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import { OvirtConfInputs, renderOvirtConf, OvirtConfValues } from "../lib/render/ovirtConf";
 import { renderSendEventScript } from "../lib/render/sendEvent";
+import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
 
 /** File names (Vault keys) of the profile besides the lease files (`ci-contract.md` section 3). */
 export const PROFILE_FILES = Object.freeze({
@@ -62,6 +63,8 @@ export interface CiSecretsArgs {
     readonly sendEventScript?: pulumi.Input<string>;
     /** Further files (e.g. `insights-live.yaml`); must not collide with the keys above. */
     readonly extraFiles?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** `ovirt-ci:allowReplace`: the item is protected unless it lists `vaultItem` (lib/protection.ts). */
+    readonly allowReplace?: readonly string[];
 }
 
 const LEASE_FILE = /^ovirt-[1-9][0-9]*\.json$/;
@@ -179,7 +182,7 @@ export class CiSecrets extends pulumi.ComponentResource {
             args,
             (m) => new pulumi.ResourceError(`CiSecrets "${name}": ${m}`, this),
         ).sort();
-        const { mount: _mount, path: _path, ...values } = args;
+        const { mount: _mount, path: _path, allowReplace: _allowReplace, ...values } = args;
         const data = pulumi.output(values).apply((v) => profileItemData(name, v as unknown as ProfileValues));
 
         const mount = args.mount ?? "kv";
@@ -199,7 +202,12 @@ export class CiSecrets extends pulumi.ComponentResource {
             },
             // A new path claims the same keys for the same synced Secret (the CI's Vault proxy refuses keys another item
             // still claims), and a replace of the same path would delete every version just written: the old item goes first.
-            { parent: this, deleteBeforeReplace: true },
+            // Protected (lib/protection.ts): a new mount or path would delete every version of the item CI syncs.
+            {
+                parent: this,
+                deleteBeforeReplace: true,
+                protect: protectionOf(args.allowReplace ?? [], PROTECTED_ENTRIES.vaultItem).protect,
+            },
         );
         this.itemPath = pulumi.interpolate`${mount}/${path}`;
         this.keys = pulumi

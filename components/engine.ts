@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { EngineObject } from "../providers/ovirt/engineObject";
+import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
 
 /** Arguments for {@link Engine}. */
 export interface EngineArgs {
@@ -20,6 +21,8 @@ export interface EngineArgs {
      * (a refresh re-fetches it, so a rotated CA shows as drift).
      */
     readonly caPem?: pulumi.Input<string>;
+    /** `ovirt-ci:allowReplace`: the main storage domain is protected unless it lists `mainStorageDomain`. */
+    readonly allowReplace?: readonly string[];
 }
 
 /**
@@ -47,10 +50,17 @@ export class Engine extends pulumi.ComponentResource {
             { kind: "cluster", name: args.cluster, dataCenterId: dc.id },
             { parent: this },
         );
+        // Every lease file names this domain: adopting another one is a deliberate act (lib/protection.ts).
+        const storageGuard = protectionOf(args.allowReplace ?? [], PROTECTED_ENTRIES.mainStorageDomain);
         const storage = new EngineObject(
             `${name}-main-storage-domain`,
-            { kind: "storageDomain", name: args.mainStorageDomain, dataCenterId: dc.id },
-            { parent: this },
+            {
+                kind: "storageDomain",
+                name: args.mainStorageDomain,
+                dataCenterId: dc.id,
+                protection: storageGuard.protection,
+            },
+            { parent: this, protect: storageGuard.protect },
         );
         const ovn = new EngineObject(
             `${name}-ovn-provider`,

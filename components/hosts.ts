@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Host } from "../providers/ovirt/host";
 import { HostSpec } from "../lib/config";
+import { hostEntry, protectionOf } from "../lib/protection";
 
 /** Arguments for {@link Hosts}. */
 export interface HostsArgs {
@@ -8,6 +9,8 @@ export interface HostsArgs {
     readonly clusterId: pulumi.Input<string>;
     /** The hosts; each is keyed by its name, so reordering the list replaces nothing. */
     readonly hosts: readonly HostSpec[];
+    /** `ovirt-ci:allowReplace`: a host is protected unless it lists `host:<name>` (lib/protection.ts). */
+    readonly allowReplace?: readonly string[];
 }
 
 /** A resource-name-safe form of a host name (host names are already letters, digits, `-`, `_`, `.`). */
@@ -32,10 +35,17 @@ export class Hosts extends pulumi.ComponentResource {
             if (spec.name in hosts) {
                 throw new pulumi.ResourceError(`Hosts "${name}": host ${spec.name} is listed twice`, this);
             }
+            const guard = protectionOf(args.allowReplace ?? [], hostEntry(spec.name));
             hosts[spec.name] = new Host(
                 hostResourceName(name, spec.name),
-                { name: spec.name, address: spec.address, clusterId: args.clusterId, authMethod: "publickey" },
-                { parent: this },
+                {
+                    name: spec.name,
+                    address: spec.address,
+                    clusterId: args.clusterId,
+                    authMethod: "publickey",
+                    protection: guard.protection,
+                },
+                { parent: this, protect: guard.protect },
             );
         }
         this.hosts = hosts;

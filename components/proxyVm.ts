@@ -6,6 +6,7 @@ import { LeaseInfo } from "../lib/leaseModel";
 import { Vm, CloudInit } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { EngineObject } from "../providers/ovirt/engineObject";
+import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
 import { ProxyTarget, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
 
 /** Arguments for {@link ProxyVm}. */
@@ -27,6 +28,8 @@ export interface ProxyVmArgs {
      * template and management-network lookups run meanwhile (a component-wide `dependsOn` would hold them too).
      */
     readonly vmDependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** `ovirt-ci:allowReplace`: the VM is protected unless it lists `proxyVm` (lib/protection.ts). */
+    readonly allowReplace?: readonly string[];
 }
 
 /** The SSH connection of the configuration commands. */
@@ -114,6 +117,8 @@ export class ProxyVm extends pulumi.ComponentResource {
                     : { name: s.externalInterface, bootProtocol: "dhcp" as const, onBoot: true },
             ],
         }));
+        // Every lease's gateway, DHCP and DNS: a replace is an outage of every running job (lib/protection.ts).
+        const vmGuard = protectionOf(args.allowReplace ?? [], PROTECTED_ENTRIES.proxyVm);
         const vm = new Vm(
             `${name}-vm`,
             {
@@ -127,8 +132,9 @@ export class ProxyVm extends pulumi.ComponentResource {
                 description: "ovirt-ci proxy: router, NAT, DHCP/DNS of the lease networks, HAProxy (managed by Pulumi)",
                 cloudInit,
                 started: true,
+                protection: vmGuard.protection,
             },
-            { parent: this, dependsOn: args.vmDependsOn },
+            { parent: this, dependsOn: args.vmDependsOn, protect: vmGuard.protect },
         );
         // Without a static address the VM learns its DHCP address only once this NIC exists (the VM itself has no
         // NIC when it is created): the NIC waits for the guest agent's report, so the first `up` knows the address.

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { UpgradeLeaseInfo } from "../lib/leaseModel";
 import { upgradeLeaseFileOutput } from "../lib/render/upgradeLeaseFile";
 import { NFS_VERSIONS, StorageDomain } from "../providers/ovirt/storageDomain";
+import { formatsOnRemove, protectionOf } from "../lib/protection";
 
 /** Arguments for {@link UpgradeLease}. */
 export interface UpgradeLeaseArgs {
@@ -16,6 +17,10 @@ export interface UpgradeLeaseArgs {
     readonly hostId: pulumi.Input<string>;
     /** oVirt `nfs_version`. @default "auto" */
     readonly nfsVersion?: pulumi.Input<(typeof NFS_VERSIONS)[number]>;
+    /** `ovirt-ci:allowReplace`: the domain is protected unless it lists the lease's name (lib/protection.ts). */
+    readonly allowReplace?: readonly string[];
+    /** `ovirt-ci:formatUpgradeStorage`: the domain is formatted on removal only when it lists the lease's name. */
+    readonly formatUpgradeStorage?: readonly string[];
 }
 
 /**
@@ -36,6 +41,7 @@ export class UpgradeLease extends pulumi.ComponentResource {
                 this,
             );
         }
+        const guard = protectionOf(args.allowReplace ?? [], info.name);
         const domain = new StorageDomain(
             `${name}-storage-domain`,
             {
@@ -47,8 +53,11 @@ export class UpgradeLease extends pulumi.ComponentResource {
                 nfsVersion: args.nfsVersion ?? "auto",
                 active: true,
                 description: `ovirt-ci upgrade lease ${info.name}`,
+                // The upgrade jobs' data: never wiped unless the operator said so for this lease.
+                formatOnDelete: formatsOnRemove(args.formatUpgradeStorage ?? [], info.name),
+                protection: guard.protection,
             },
-            { parent: this, ignoreChanges: ["hostId"] },
+            { parent: this, ignoreChanges: ["hostId"], protect: guard.protect },
         );
         this.info = info;
         this.storageDomainId = domain.id;

@@ -27,6 +27,7 @@ import {
     optionsOf,
 } from "./configSchema";
 import { blockSize, cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
+import { protectionProblems } from "./protection";
 import {
     AddressingScheme,
     DEFAULT_NAMING,
@@ -1413,6 +1414,9 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
         { hosts, footprint: clusterFootprint, leases, proxyVm },
     );
     const removeLeasesInUse = readRemoveLeasesInUse(p, values.removeLeasesInUse, leases);
+    const allowReplace = parseJsonText(values.allowReplace) ?? [];
+    const formatUpgradeStorage = parseJsonText(values.formatUpgradeStorage) ?? [];
+    for (const q of protectionProblems(allowReplace, formatUpgradeStorage)) p.add(q.key, q.value, q.problem, q.fix);
 
     if (p.list.length > 0) {
         throw new ConfigError(p.list);
@@ -1434,6 +1438,8 @@ export function validateConfig(raw: Record<string, unknown>): OvirtCiConfig {
         ciProfile: ciProfile!,
         capacity: capacity!,
         removeLeasesInUse: Object.freeze(removeLeasesInUse ?? []),
+        allowReplace: Object.freeze(allowReplace as string[]),
+        formatUpgradeStorage: Object.freeze(formatUpgradeStorage as string[]),
     }) as OvirtCiConfig;
 }
 

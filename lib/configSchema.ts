@@ -383,6 +383,16 @@ export const ConfigSchema = Type.Object({
         description:
             "Install leases (ovirt-N) to remove although a CI job's VMs still use their network (the scale-down guard refuses otherwise; docs/program.md)",
     }),
+    allowReplace: Type.Array(Type.String(), {
+        default: [],
+        description:
+            "Protected resources that may be replaced or removed (they are unprotected from the next up on): proxyVm, mainStorageDomain, vaultItem, host:<name>, ovirt-upgrade-N (docs/operator.md)",
+    }),
+    formatUpgradeStorage: Type.Array(Type.String(), {
+        default: [],
+        description:
+            "Upgrade leases (ovirt-upgrade-N, each also in allowReplace) whose storage domain is formatted (format=true) when removed; others are removed without formatting",
+    }),
     proxyVm: ProxyVmSchema,
     upgradeStorage: UpgradeStorageSchema,
     vault: VaultSchema,

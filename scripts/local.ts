@@ -24,6 +24,7 @@ import { freeDnsBase, localPortProblems, neededPorts } from "../local/portCheck"
 import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
+import { unprotectAll } from "./lib/unprotect";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL = path.join(ROOT, ".local");
@@ -469,6 +470,9 @@ async function down(): Promise<void> {
         const pass = stackPassphrase(false)!;
         const stack = await openStack(pass);
         await applyLocalStackConfig(stack, localStackConfig(svc));
+        // The local default is thrown away whole: its protected resources (lib/protection.ts) go too.
+        const unprotected = await unprotectAll(stack);
+        if (unprotected.length) say(`stack ${STACK}: ${unprotected.length} protected resources unprotected`);
         say(`stack ${STACK}: pulumi destroy --yes`);
         await stack.destroy({ onOutput: stream }).catch((e: Error) => {
             throw new StepError(

@@ -14,6 +14,7 @@ import {
     OvirtProviderBase,
     compact,
     fieldDiff,
+    hasUnknown,
     optBool,
     optEnum,
     optId,
@@ -197,12 +198,13 @@ export abstract class KindProvider<D extends Kind>
         const inputs: Record<string, unknown> = {};
         for (const [field, f] of Object.entries(this.description.inputs)) inputs[field] = f.check(n, field, failures);
         this.description.crossCheck?.(inputs, failures);
-        return { inputs: compact(inputs) as InputsOf<D>, failures };
+        const guard = checkProtection(n, failures);
+        return { inputs: compact({ ...inputs, ...guard }) as InputsOf<D>, failures };
     }
 
     async diff(_id: string, olds: StateOf<D>, news: InputsOf<D>): Promise<pulumi.dynamic.DiffResult> {
         const d = this.description;
-        return fieldDiff(
+        const result = fieldDiff(
             olds as never,
             news as never,
             d.replaceFields,
@@ -210,6 +212,8 @@ export abstract class KindProvider<D extends Kind>
             d.providerVersion,
             d.deleteBeforeReplace,
         );
+        refuseProtectedReplace(d.kind, olds as never, news as never, result.replaces ?? []);
+        return result;
     }
 
     /** The inputs a state stands for (what `read` reports, so that a refresh shows drift as a diff). */
@@ -237,9 +241,63 @@ export abstract class KindProvider<D extends Kind>
     abstract delete(id: string, props: StateOf<D>): Promise<void>;
 }
 
+/**
+ * The input every kind accepts besides its field table: `protection`, the way out a refused replace names. When it is
+ * set, a change that would replace the object (delete it first) is refused in `diff`, which `pulumi preview` runs
+ * too, so nothing is touched. It is a guard only: never part of the state's fields, never a diff by itself.
+ */
+export interface GuardArgs {
+    /** Set for a protected object: what the operator does to replace it on purpose (see lib/protection.ts). */
+    readonly protection?: pulumi.Input<string>;
+}
+
+/** `protection` of the program's inputs, checked: a non-empty string, or absent. */
+function checkProtection(news: Record<string, unknown>, failures: CheckFailure[]): { protection?: string } {
+    const v = news.protection;
+    if (v === undefined || v === null || v === "") return {};
+    if (typeof v !== "string") {
+        failures.push({ property: "protection", reason: "protection must be a string (the way out of a refusal)" });
+        return {};
+    }
+    return { protection: v };
+}
+
+/**
+ * Throws when a protected object would be replaced: names the kind, the object, each replacing field with its old
+ * and new value, and the way out. A field not known yet in a preview (an id from a lookup that is itself replaced,
+ * e.g. another proxy template) is a replacing change too: the object it names is another one.
+ */
+export function refuseProtectedReplace(
+    kind: string,
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    replaces: readonly string[],
+): void {
+    const wayOut = news.protection;
+    if (typeof wayOut !== "string" || !wayOut || replaces.length === 0) return;
+    const value = (v: unknown) => JSON.stringify(v ?? null);
+    const fields = replaces
+        .map((f) =>
+            /cloudInit|key|secret|password/i.test(f)
+                ? `${f} (changed; not shown)`
+                : hasUnknown(news[f])
+                  ? `${f} ${value(olds[f])} → (another object, known once applied)`
+                  : `${f} ${value(olds[f])} → ${value(news[f])}`,
+        )
+        .join(", ");
+    throw new Error(
+        `${kind} ${String(olds.name ?? news.name ?? "")} is protected: the change of ${fields} would replace it ` +
+            `(delete the engine object, then create a new one). Nothing was changed. Revert the change, or ${wayOut}`,
+    );
+}
+
 /** A kind's resource class: `new (name, args, opts)`, and `provider`, the stub its resources serialize. */
 export interface ResourceClass<D extends Kind> {
-    new (name: string, args: ArgsOf<D>, opts?: pulumi.CustomResourceOptions): pulumi.dynamic.Resource & OutputsOf<D>;
+    new (
+        name: string,
+        args: ArgsOf<D> & GuardArgs,
+        opts?: pulumi.CustomResourceOptions,
+    ): pulumi.dynamic.Resource & OutputsOf<D>;
     /** What its resources serialize as `__provider`: the stub that loads the kind's provider (./stub). */
     readonly provider: OvirtProviderStub;
 }
@@ -255,7 +313,7 @@ export function resourceClass<D extends Kind>(d: D): ResourceClass<D> {
     class OvirtResource extends pulumi.dynamic.Resource {
         static readonly provider = stub;
 
-        constructor(name: string, args: ArgsOf<D>, opts?: pulumi.CustomResourceOptions) {
+        constructor(name: string, args: ArgsOf<D> & GuardArgs, opts?: pulumi.CustomResourceOptions) {
             super(stub, name, { ...placeholders, ...(args as object) }, opts, "ovirt", d.kind);
         }
     }

@@ -26,6 +26,7 @@ import {
 import { readOvnPortSecurity, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
+import { unprotectAll } from "../../scripts/lib/unprotect";
 import { freeDnsBase } from "../../local/portCheck";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -191,6 +192,7 @@ export async function programStack(
     await applyLocalStackConfig(stack, withExtra(localStackConfig(services.local, opts), extra));
     const dispose = async () => {
         try {
+            await unprotectAll(stack);
             await stack.destroy();
         } finally {
             await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);

@@ -11,6 +11,7 @@ import type { State } from "../../emulator/model/types";
 import { readKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
 import { connectionEnv, runClient } from "../clients/helpers";
+import { unprotectAll } from "../../scripts/lib/unprotect";
 import {
     E2eServices,
     E2eStack,
@@ -486,11 +487,16 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         await leaseConfigOn(t, [10, 11]);
     });
 
-    it("6. destroy leaves the engine with its seed inventory and removes the Vault item", async () => {
+    it("6. destroy (after unprotecting the stack) leaves the engine with its seed inventory and removes the Vault item", async () => {
         const pids = fs
             .readdirSync(path.join(sandbox(), "run"))
             .filter((f) => f.endsWith(".pid"))
             .map((f) => Number(fs.readFileSync(path.join(sandbox(), "run", f), "utf8")));
+        // The stack is thrown away whole: every protected resource is unprotected first (docs/operator.md).
+        assert.ok(
+            (await unprotectAll(t.stack)).length >= 4,
+            "the proxy VM, hosts, storage and Vault item were protected",
+        );
         await timed("destroy", () => t.stack.destroy());
         assert.deepEqual(comparable(await inventory(s.engine)), comparable(defaultSeed()));
         assert.equal(await vaultItem(), undefined, "the Vault item is gone");

@@ -117,6 +117,30 @@ describe("the program (index.ts under mocks)", function () {
         assert.equal(small.regs.length, expected.length, "no resource registered twice");
     });
 
+    it("guards what holds data or running jobs against a replace; allowReplace opts one resource out", async () => {
+        const guarded = ["proxy-vm", "hosts-bm01", "hosts-bm02", "engine-main-storage-domain"];
+        const upgrade = ["ovirt-upgrade-1-storage-domain", "ovirt-upgrade-2-storage-domain"];
+        for (const name of [...guarded, ...upgrade]) {
+            assert.match(String(byName(small.regs, name).inputs.protection), /to ovirt-ci:allowReplace/, name);
+        }
+        for (const name of upgrade) assert.equal(byName(small.regs, name).inputs.formatOnDelete, false, name);
+        const others = small.regs.filter(
+            (r) => r.type.startsWith(DYN("")) && ![...guarded, ...upgrade].includes(r.name),
+        );
+        assert.deepEqual(
+            others.filter((r) => r.inputs.protection !== undefined).map((r) => r.name),
+            [],
+        );
+        const optIn = await run([10, 11, 12], {
+            allowReplace: ["proxyVm", "ovirt-upgrade-2"],
+            formatUpgradeStorage: ["ovirt-upgrade-2"],
+        });
+        assert.equal(byName(optIn.regs, "proxy-vm").inputs.protection, undefined);
+        assert.equal(byName(optIn.regs, "ovirt-upgrade-2-storage-domain").inputs.protection, undefined);
+        assert.equal(byName(optIn.regs, "ovirt-upgrade-2-storage-domain").inputs.formatOnDelete, true);
+        assert.match(String(byName(optIn.regs, "hosts-bm01").inputs.protection), /host:bm01/);
+    });
+
     it("adopts the engine objects by name, read-only", () => {
         const eo = (name: string) => byName(small.regs, name).inputs;
         assert.deepEqual(pick(eo("engine-data-center"), ["kind", "name"]), { kind: "dataCenter", name: "OCP-45" });

@@ -5,6 +5,7 @@
 // lines. Default: 6 leases + 2 upgrade leases; `npm run soak`: 20 + 6.
 import * as assert from "node:assert/strict";
 import { E2eServices, E2eStack, apiWrites, engineStats, inventory, programStack, startServices } from "../e2e/helpers";
+import { unprotectAll } from "../../scripts/lib/unprotect";
 import {
     SMALL_FOOTPRINT,
     SOAK,
@@ -86,6 +87,7 @@ describe(`reliability: up of ${LEASES.to - LEASES.from + 1} leases + ${UPGRADES.
         // destroy under the same faults: back to exactly the seed
         let output3 = "";
         const t2 = Date.now();
+        await unprotectAll(t.stack);
         await t.stack.destroy({ onOutput: (o) => (output3 += o) });
         const destroySeconds = (Date.now() - t2) / 1000;
         const c3 = census(await inventory(s.engine), desiredNames({ from: 1, to: 0 }, []));

@@ -265,7 +265,7 @@ describe("reliability: the file backend survives any kill; npm run recover repai
     });
 
     it("after the repairs, destroy works", async () => {
-        const r = await ok(["destroy", "--yes", "--skip-preview"]);
+        const r = await ok(["destroy", "--yes", "--skip-preview", "--ignore-protect"]);
         assert.match(r.stdout, /deleted/);
     });
 });
