@@ -2,6 +2,7 @@
 // stack, including leases that do not fit the hosts (the capacity guard, unless capacityOverride), fails here with
 // one ConfigError before any resource is registered.
 import { CiSecrets } from "./components/ciSecrets";
+import { foreignKeyKeeper } from "./components/vaultForeignKeys";
 import { Engine } from "./components/engine";
 import { GeneratedCredentials } from "./components/generatedCredentials";
 import { Hosts } from "./components/hosts";
@@ -77,6 +78,7 @@ const upgradeComponents = upgradeInfos.map(
             { dependsOn: [hosts] },
         ),
 );
+const vaultProvider = new pulumi.Config("vault");
 const profile = new CiSecrets("ci-profile", {
     ...config.vault,
     leaseFiles: Object.fromEntries(leaseComponents.map((l) => [l.info.fileName, l.leaseFile])),
@@ -89,6 +91,13 @@ const profile = new CiSecrets("ci-profile", {
     sshPublicKey: config.secrets.sshPublicKey,
     sshPrivateKey: config.secrets.sshPrivateKey,
     allowReplace: config.allowReplace,
+    keepForeignKeys: foreignKeyKeeper({
+        mount: config.vault.mount,
+        path: config.vault.path,
+        writesPullSecret: config.ciProfile.pullSecret,
+        provider: { address: vaultProvider.get("address"), namespace: vaultProvider.get("namespace") },
+        token: vaultProvider.getSecret("token"),
+    }),
 });
 
 const outputs = programOutputs({

@@ -63,6 +63,11 @@ export interface CiSecretsArgs {
     readonly sendEventScript?: pulumi.Input<string>;
     /** Further files (e.g. `insights-live.yaml`); must not collide with the keys above. */
     readonly extraFiles?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * What the write keeps besides the rendered keys: given the rendered item, the data to write (the rendered keys
+     * plus the live item's keys the program does not own: components/vaultForeignKeys.ts). Absent = the rendered item.
+     */
+    readonly keepForeignKeys?: (rendered: Record<string, string>) => pulumi.Input<Record<string, string>>;
     /** `ovirt-ci:allowReplace`: the item is protected unless it lists `vaultItem` (lib/protection.ts). */
     readonly allowReplace?: readonly string[];
 }
@@ -182,8 +187,9 @@ export class CiSecrets extends pulumi.ComponentResource {
             args,
             (m) => new pulumi.ResourceError(`CiSecrets "${name}": ${m}`, this),
         ).sort();
-        const { mount: _mount, path: _path, allowReplace: _allowReplace, ...values } = args;
-        const data = pulumi.output(values).apply((v) => profileItemData(name, v as unknown as ProfileValues));
+        const { mount: _mount, path: _path, allowReplace: _allowReplace, keepForeignKeys, ...values } = args;
+        const rendered = pulumi.output(values).apply((v) => profileItemData(name, v as unknown as ProfileValues));
+        const data = keepForeignKeys ? rendered.apply((r) => keepForeignKeys(r)) : rendered;
 
         const mount = args.mount ?? "kv";
         const path = args.path ?? "selfservice/ovirt/cluster-secrets-ovirt";

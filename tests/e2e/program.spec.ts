@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { defaultSeed, SEED_IDS } from "../../emulator/model/seed";
 import type { State } from "../../emulator/model/types";
-import { readKv } from "../../local/openbao";
+import { readKv, writeKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
 import { connectionEnv, runClient } from "../clients/helpers";
 import { unprotectAll } from "../../scripts/lib/unprotect";
@@ -326,7 +326,11 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.ok(after.reads > before.reads, "the refresh did read the engine");
     });
 
-    it("3. scale to 5: only the two new leases are created, nothing replaced or deleted", async () => {
+    // A key the program does not render (ci-contract.md section 3: insights-live.yaml), added by hand between runs.
+    const FOREIGN = { "insights-live.yaml": "live: true\nadded-by: an operator, not ovirt-ci\n" };
+
+    it("3. scale to 5: only the two new leases are created, nothing replaced or deleted; a foreign key survives", async () => {
+        await writeKv(s.bao, "kv", ITEM, { ...(await vaultItem())!, ...FOREIGN });
         await leaseConfigOn(t, { from: 10, to: 14 });
         const up = await timed("scale to 5", () => t.stack.up());
         const c = up.summary.resourceChanges!;
@@ -358,6 +362,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.deepEqual(now.storageDomains, afterUp.storageDomains);
         const item = (await vaultItem())!;
         assert.ok(item["ovirt-13.json"] && item["ovirt-14.json"]);
+        assert.equal(item["insights-live.yaml"], FOREIGN["insights-live.yaml"], "the foreign key is kept as it was");
         for (const n of [13, 14]) {
             assert.equal(dig(s.local.localDnsPort + n, `api.ovirt${n}.${LOCAL_BASE_DOMAIN}`), ip(n, 30));
         }
@@ -373,7 +378,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         );
     });
 
-    it("4. scale to 2: exactly the removed leases' objects, keys and dnsmasq processes are gone", async () => {
+    it("4. scale to 2: exactly the removed leases' objects, keys and dnsmasq processes are gone; a foreign key stays", async () => {
         await leaseConfigOn(t, [10, 11]);
         const up = await timed("scale to 2", () => t.stack.up());
         const c = up.summary.resourceChanges!;
@@ -404,6 +409,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
                 .sort(),
             ["ovirt-10.json", "ovirt-11.json"],
         );
+        assert.equal(item["insights-live.yaml"], FOREIGN["insights-live.yaml"], "the foreign key is kept as it was");
         for (const n of [12, 13, 14]) {
             assert.equal(alive(dnsmasqPids[n]), false, `lease ${n}'s dnsmasq is stopped`);
             assert.ok(

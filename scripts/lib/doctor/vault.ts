@@ -8,6 +8,7 @@ import { profileItemData } from "../../../components/ciSecrets";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "../../../lib/leaseModel";
 import { renderLeaseFile, renderUpgradeLeaseFile } from "../../../lib/render/leaseFile";
 import { ovirtConfFromConfig } from "../../../lib/render/ovirtConf";
+import { ownsKey } from "../../../components/vaultForeignKeys";
 import type { DoctorContext } from "./context";
 import type { EngineFacts } from "./engine";
 import { CheckResult, Verdict, fail, guarded, ok } from "./report";
@@ -95,7 +96,10 @@ export async function vaultChecks(
             const where = `${ctx.config.vault.mount}/${ctx.config.vault.path}`;
             if (!have) return fail(`item ${where}`, "no such item", `run \`pulumi up --refresh --stack ${ctx.stack}\``);
             const missing = Object.keys(want).filter((k) => !(k in have));
-            const extra = Object.keys(have).filter((k) => !(k in want));
+            // keys the program does not own (insights-live.yaml, ...) are kept by every up: not a fault
+            const extra = Object.keys(have).filter(
+                (k) => !(k in want) && ownsKey(k, ctx.secrets.pullSecret !== undefined),
+            );
             if (missing.length || extra.length) {
                 return fail(
                     "exactly the keys the program writes",
@@ -105,7 +109,7 @@ export async function vaultChecks(
                     ]
                         .filter(Boolean)
                         .join("; "),
-                    `run \`pulumi up --refresh --stack ${ctx.stack}\` (the program owns the whole item; keys it does not write are removed)`,
+                    `run \`pulumi up --refresh --stack ${ctx.stack}\` (it removes the keys it owns but no longer writes; keys it does not own are kept)`,
                 );
             }
             return ok(
