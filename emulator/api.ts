@@ -448,9 +448,13 @@ export function buildRouter(m: EngineModel): Router {
 
     // VMs
     get("/vms", (r) => listOf(r, "vm", s().vms, V.vmView, keys.vms));
-    get("/vms/:vm", (r) => ok(V.vmView(r.view, m.vm(r.params.vm))));
+    // next_run=true: the next-run configuration (restapi BackendVmResource.java, GetVmNextRunConfiguration)
+    get("/vms/:vm", (r) => {
+        const vm = m.vm(r.params.vm);
+        return ok(V.vmView(r.view, qBool(r, "next_run") && vm.nextRun ? { ...vm, ...vm.nextRun } : vm));
+    });
     post("/vms", (r) => created(r, V.vmView(r.view, m.addVm(body(r), r.ctx))));
-    put("/vms/:vm", (r) => ok(V.vmView(r.view, m.updateVm(r.params.vm, body(r), r.ctx))));
+    put("/vms/:vm", (r) => ok(V.vmView(r.view, m.updateVm(r.params.vm, body(r), r.ctx, qBool(r, "next_run")))));
     del("/vms/:vm", (r) => removed(r, m.removeVm(r.params.vm, { detachOnly: qBool(r, "detach_only") }, r.ctx)));
     post("/vms/:vm/start", (r) =>
         entityAction(r, "vm", "vms", r.params.vm, () => m.startVm(r.params.vm, body(r), r.ctx)),

@@ -50,6 +50,8 @@ export const EVENT = {
     vmStopped: 33 /* USER_STOP_VM */,
     vmShutdown: 73 /* USER_INITIATED_SHUTDOWN_VM */,
     vmRemoved: 113 /* USER_REMOVE_VM_FINISHED */,
+    vmHotSetCpus: 2033 /* HOT_SET_NUMBER_OF_CPUS */,
+    vmHotSetMemory: 2039 /* HOT_SET_MEMORY */,
     templateAdded: 48 /* USER_ADD_VM_TEMPLATE */,
     templateAddFinished: 51 /* USER_ADD_VM_TEMPLATE_FINISHED_SUCCESS */,
     templateRemoved: 50 /* USER_REMOVE_VM_TEMPLATE */,

@@ -276,6 +276,18 @@ export interface Vm {
     guestDevices: GuestDevice[];
     fqdn?: string;
     runOnce: boolean;
+    /** The next-run configuration of a running VM's hardware (applied when it goes down); absent = none. */
+    nextRun?: VmHardware;
+}
+
+/** The hardware fields of a VM that a running VM changes by hot plug or on its next run. */
+export interface VmHardware {
+    memory: number;
+    memoryGuaranteed: number;
+    memoryMax: number;
+    sockets: number;
+    cores: number;
+    threads: number;
 }
 
 export interface Rule {

@@ -11,7 +11,7 @@ import { EVENT } from "./events";
 import { Obj, bool, enumValue, int, obj, ref, str, wrappedList } from "./input";
 import { ClockStep, Lifecycle, accepts, isOneOf } from "./lifecycle";
 import { DISK_FORMATS, DISK_LIFECYCLE } from "./disk";
-import type { Disk, Host, Initialization, Job, Nic, Vm } from "./types";
+import type { Disk, Host, Initialization, Job, Nic, Vm, VmHardware } from "./types";
 
 /** VMStatus.java, in its order, as VmMapper names them (ImageIllegal has no case in VmMapper; kept under the engine's name). */
 export const VM_STATUSES = [
@@ -109,6 +109,12 @@ export const VM_LIFECYCLE = {
 } as const satisfies Lifecycle<VmStatus>;
 
 const L = VM_LIFECYCLE;
+
+/** The hardware fields of a VM (a copy). */
+export function hardwareOf(vm: VmHardware): VmHardware {
+    const { memory, memoryGuaranteed, memoryMax, sockets, cores, threads } = vm;
+    return { memory, memoryGuaranteed, memoryMax, sockets, cores, threads };
+}
 
 export abstract class VmKind extends EngineCore {
     protected readInitialization(v: unknown): Initialization | undefined {
@@ -286,7 +292,16 @@ export abstract class VmKind extends EngineCore {
         return vm;
     }
 
-    updateVm(id: string, b: Obj, ctx: Ctx): Vm {
+    /**
+     * `PUT /vms/{id}[?next_run=true]`. Hardware of a running VM follows bll/UpdateVmCommand.java (ovirt-engine
+     * 0111fc6): with `next_run=true` (`applyChangesLater`, restapi BackendVmResource.java) every hardware change goes
+     * to the next-run configuration; without it, on an Up VM, a memory increase is hot plugged and a change of the
+     * socket count alone is hot set (`updateCurrentMemory`, `hotSetCpus`; VmCommonUtils.java), and what cannot be
+     * (a decrease, max memory, cores or threads per socket) goes to the next-run configuration
+     * (`isRunningConfigurationNeeded` → `createNextRunSnapshot`), applied when the VM is next down. Other fields
+     * apply at once, as before.
+     */
+    updateVm(id: string, b: Obj, ctx: Ctx, nextRun = false): Vm {
         const vm = this.vm(id);
         if (vm.status === "image_locked") throw conflict(texts.vmLocked("update", "VM"));
         const name = str(b.name);
@@ -294,10 +309,59 @@ export abstract class VmKind extends EngineCore {
             this.assertNameFree(this.state.vms, name, "update", "VM", id);
             vm.name = name;
         }
+        const before = hardwareOf(vm);
         this.applyVmFields(vm, b);
+        if (isOneOf(VM_RUNNING, vm.status)) {
+            const asked = hardwareOf(vm);
+            const wanted: VmHardware = { ...(vm.nextRun ?? before) };
+            for (const k of Object.keys(asked) as (keyof VmHardware)[])
+                if (asked[k] !== before[k]) wanted[k] = asked[k];
+            Object.assign(vm, before);
+            if (!nextRun && vm.status === "up") this.hotSet(vm, wanted, ctx);
+            const now = hardwareOf(vm);
+            vm.nextRun = (Object.keys(now) as (keyof VmHardware)[]).some((k) => now[k] !== wanted[k])
+                ? wanted
+                : undefined;
+        }
         this.doneJob(`Editing VM ${vm.name} properties`, ctx);
         this.dirty = true;
         return vm;
+    }
+
+    /** Hot plug of memory and hot set of CPUs on an Up VM (UpdateVmCommand.java validate and execute). */
+    private hotSet(vm: Vm, wanted: VmHardware, ctx: Ctx): void {
+        const MiB = 1024 * 1024;
+        const addedMiB = (wanted.memory - vm.memory) / MiB;
+        if (addedMiB !== 0 && vm.nextRun && vm.nextRun.memory !== wanted.memory && vm.nextRun.memory !== vm.memory)
+            throw conflict("Cannot hot change memory because memory next run configuration already exists.");
+        if (addedMiB > 0) {
+            // ArchitectureType.java: HOTPLUG_MEMORY_FACTOR_X86_MB = 128
+            if (addedMiB % 128 !== 0)
+                throw conflict(`Cannot edit VM. Amount of added memory (${addedMiB}MiB) is not dividable by 128MiB.`);
+            if (wanted.memory > vm.memoryMax)
+                throw conflict(
+                    `Cannot edit VM. Memory size (${wanted.memory / MiB}MB) cannot exceed maximum memory size (${vm.memoryMax / MiB}MB).`,
+                );
+            this.event(
+                EVENT.vmHotSetMemory,
+                "normal",
+                `Hotset memory: changed the amount of memory on VM ${vm.name} from ${vm.memory / MiB} to ${wanted.memory / MiB}`,
+                { vmId: vm.id },
+                ctx.correlationId,
+            );
+            vm.memory = wanted.memory;
+        }
+        if (wanted.sockets !== vm.sockets && wanted.cores === vm.cores && wanted.threads === vm.threads) {
+            const cpus = (h: VmHardware) => h.sockets * h.cores * h.threads;
+            this.event(
+                EVENT.vmHotSetCpus,
+                "normal",
+                `Hotplug CPU: changed the number of CPUs on VM ${vm.name} from ${cpus(vm)} to ${cpus(wanted)}`,
+                { vmId: vm.id },
+                ctx.correlationId,
+            );
+            vm.sockets = wanted.sockets;
+        }
     }
 
     protected bootable(vm: Vm): boolean {
@@ -571,6 +635,8 @@ export abstract class VmKind extends EngineCore {
                 vm.fqdn = undefined;
                 vm.startTime = undefined;
                 vm.runOnce = false;
+                if (vm.nextRun) Object.assign(vm, vm.nextRun); // the next-run configuration applies from now on
+                vm.nextRun = undefined;
                 this.event(
                     EVENT.vmDown,
                     "normal",

@@ -845,7 +845,7 @@ export function vmView(ctx: ViewCtx, vm: Vm): Obj {
             memory: vm.memory,
             memory_policy: { ballooning: vm.ballooning, guaranteed: vm.memoryGuaranteed, max: vm.memoryMax },
             migration: { auto_converge: "inherit", compressed: "inherit", encrypted: "inherit" },
-            next_run_configuration_exists: false,
+            next_run_configuration_exists: vm.nextRun !== undefined,
             origin: "ovirt",
             os: { ...bootNode(vm.bootDevices), type: vm.osType },
             placement_policy: {

@@ -54,9 +54,9 @@ export const VM = defineKind({
         clusterId: required("replace", is.id),
         /** Template id (`lookupTemplate`); Blank is 00000000-0000-0000-0000-000000000000. Replaces on change. */
         templateId: required("replace", is.id),
-        /** Memory in MiB (default: the template's). Updated in place; a running VM is restarted. */
+        /** Memory in MiB (default: the template's). A running VM is never restarted: see {@link planHardware}. */
         memoryMiB: optional("update", is.int(128, 16 * 1024 * 1024)),
-        /** Virtual CPU cores (one socket, one thread). Updated in place; a running VM is restarted. */
+        /** Virtual CPUs (new VMs: one core per socket, so CPUs hot plug by sockets). Never restarts a running VM. */
         cpuCores: optional("update", is.int(1, 256)),
         /** Guest OS type, e.g. rhel_9x64, rhcos_x64. Replaces on change. */
         osType: optional("replace", is.optText),
@@ -96,16 +96,26 @@ export function reportedIps(vm: Record<string, unknown>): string[] {
     return ips;
 }
 
-function toState(vm: Record<string, unknown>, inputs: VmInputs, adopted: boolean, ips: string[]): VmState {
-    const topo = ((vm.cpu ?? {}) as Record<string, unknown>).topology as Record<string, unknown> | undefined;
+/**
+ * `configured`: the next-run configuration when one is pending (`GET /vms/{id}?next_run=true`): memory and CPUs are
+ * reported as configured, so a change waiting for the next start is not drift on every refresh.
+ */
+function toState(
+    vm: Record<string, unknown>,
+    inputs: VmInputs,
+    adopted: boolean,
+    ips: string[],
+    configured: Record<string, unknown> = vm,
+): VmState {
+    const hw = hardwareOf(configured);
     const ha = (vm.high_availability ?? {}) as Record<string, unknown>;
     const status = String(vm.status ?? "unknown");
     return {
         name: String(vm.name),
         clusterId: refId(vm.cluster) ?? inputs.clusterId,
         templateId: refId(vm.template) ?? inputs.templateId,
-        memoryMiB: inputs.memoryMiB === undefined ? undefined : Math.round(decodeInt(vm.memory) / MiB),
-        cpuCores: inputs.cpuCores === undefined ? undefined : decodeInt(topo?.cores, 1),
+        memoryMiB: inputs.memoryMiB === undefined ? undefined : hw.memoryMiB,
+        cpuCores: inputs.cpuCores === undefined ? undefined : hw.sockets * hw.cores * hw.threads,
         osType: inputs.osType === undefined ? undefined : decodeString(((vm.os ?? {}) as Record<string, unknown>).type),
         highAvailability: decodeBool(ha.enabled),
         deleteProtected: decodeBool(vm.delete_protected),
@@ -151,13 +161,128 @@ function initializationBody(ci: CloudInit): Record<string, unknown> {
     return init;
 }
 
+/**
+ * Memory added to a running x86 VM must be a multiple of this (ovirt-engine common/…/ArchitectureType.java
+ * HOTPLUG_MEMORY_FACTOR_X86_MB, checked in bll/UpdateVmCommand.java validate).
+ */
+export const HOTPLUG_MEMORY_FACTOR_MIB = 128;
+/** Max memory (the hot plug ceiling) = 4 × memory, the engine's own default (VmCommonUtils.getMaxMemorySizeDefault). */
+export const MAX_MEMORY_RATIO = 4;
+
 function memoryBody(mib: number): Record<string, unknown> {
     const bytes = String(mib * MiB);
-    return { memory: bytes, memory_policy: { guaranteed: bytes, max: bytes } };
+    return { memory: bytes, memory_policy: { guaranteed: bytes, max: String(mib * MAX_MEMORY_RATIO * MiB) } };
 }
 
-function cpuBody(cores: number): Record<string, unknown> {
-    return { cpu: { topology: { sockets: "1", cores: String(cores), threads: "1" } } };
+/** N CPUs as N sockets of one core: the engine hot plugs CPUs only by sockets (VmCommonUtils.cpuSocketsChanged). */
+function cpuBody(cpus: number): Record<string, unknown> {
+    return { cpu: { topology: { sockets: String(cpus), cores: "1", threads: "1" } } };
+}
+
+/** A VM's hardware as the engine reports it (current configuration). */
+export interface Hardware {
+    readonly memoryMiB: number;
+    readonly maxMemoryMiB: number;
+    readonly sockets: number;
+    readonly cores: number;
+    readonly threads: number;
+}
+
+/** How a memory/CPU change is applied: `live` (PUT now), `nextRun` (PUT ?next_run=true), and what to tell the operator. */
+export interface HardwarePlan {
+    readonly live: Record<string, unknown>;
+    readonly nextRun: Record<string, unknown>;
+    readonly notes: string[];
+}
+
+export function hardwareOf(vm: Record<string, unknown>): Hardware {
+    const topo = ((vm.cpu ?? {}) as Record<string, unknown>).topology as Record<string, unknown> | undefined;
+    const policy = (vm.memory_policy ?? {}) as Record<string, unknown>;
+    const memoryMiB = Math.round(decodeInt(vm.memory) / MiB);
+    return {
+        memoryMiB,
+        maxMemoryMiB: policy.max === undefined ? memoryMiB : Math.round(decodeInt(policy.max) / MiB),
+        sockets: decodeInt(topo?.sockets, 1),
+        cores: decodeInt(topo?.cores, 1),
+        threads: decodeInt(topo?.threads, 1),
+    };
+}
+
+/**
+ * How the engine lets a memory or CPU change reach a VM without a stop (bll/UpdateVmCommand.java, ovirt-engine
+ * 0111fc6). A VM that is down takes the change at once. On a running VM:
+ * - memory up by a multiple of {@link HOTPLUG_MEMORY_FACTOR_MIB} and not above its max memory is hot plugged
+ *   (`updateCurrentMemory` → HotSetAmountOfMemory), unless a next-run configuration is pending (the engine then refuses
+ *   a hot change: HOT_CHANGE_MEMORY_WITH_NEXT_RUN);
+ * - more CPUs, a multiple of the cores × threads per socket, are hot set by sockets (`hotSetCpus`, only when cores and
+ *   threads per socket stay); fewer CPUs wait for the next run (the engine would hot unplug them, which the guest may
+ *   refuse or hold up);
+ * - anything else (less memory, beyond max memory, another topology) goes to the next-run configuration
+ *   (`PUT /vms/{id}?next_run=true`, restapi BackendVmResource.java → `applyChangesLater`): the VM keeps running and
+ *   takes it at its next start. Never a stop.
+ */
+export function planHardware(
+    cur: Hardware,
+    running: boolean,
+    nextRunPending: boolean,
+    want: { memoryMiB?: number; cpus?: number },
+): HardwarePlan {
+    const live: Record<string, unknown> = {};
+    const nextRun: Record<string, unknown> = {};
+    const notes: string[] = [];
+    const cpus = cur.sockets * cur.cores * cur.threads;
+    if (want.memoryMiB !== undefined && want.memoryMiB !== cur.memoryMiB) {
+        const change = `memory ${cur.memoryMiB} → ${want.memoryMiB} MiB`;
+        const added = want.memoryMiB - cur.memoryMiB;
+        if (!running) {
+            Object.assign(live, memoryBody(want.memoryMiB));
+            notes.push(`${change}: applied now (the VM is not running)`);
+        } else if (
+            added > 0 &&
+            added % HOTPLUG_MEMORY_FACTOR_MIB === 0 &&
+            want.memoryMiB <= cur.maxMemoryMiB &&
+            !nextRunPending
+        ) {
+            live.memory = String(want.memoryMiB * MiB);
+            notes.push(`${change}: hot plugged, no restart`);
+        } else {
+            Object.assign(nextRun, memoryBody(want.memoryMiB));
+            const why =
+                added < 0
+                    ? "memory is not hot unplugged"
+                    : added % HOTPLUG_MEMORY_FACTOR_MIB !== 0
+                      ? `the increase is not a multiple of ${HOTPLUG_MEMORY_FACTOR_MIB} MiB`
+                      : want.memoryMiB > cur.maxMemoryMiB
+                        ? `above the VM's max memory ${cur.maxMemoryMiB} MiB`
+                        : "a next-run configuration is pending";
+            notes.push(`${change}: applied on next run (${why}; the VM keeps running until its next start)`);
+        }
+    }
+    if (want.cpus !== undefined && want.cpus !== cpus) {
+        const change = `CPUs ${cpus} → ${want.cpus}`;
+        const perSocket = cur.cores * cur.threads;
+        if (!running) {
+            Object.assign(live, cpuBody(want.cpus));
+            notes.push(`${change}: applied now (the VM is not running)`);
+        } else if (want.cpus > cpus && want.cpus % perSocket === 0) {
+            live.cpu = {
+                topology: {
+                    sockets: String(want.cpus / perSocket),
+                    cores: String(cur.cores),
+                    threads: String(cur.threads),
+                },
+            };
+            notes.push(`${change}: hot plugged by sockets, no restart`);
+        } else {
+            Object.assign(nextRun, cpuBody(want.cpus));
+            const why =
+                want.cpus < cpus
+                    ? "CPUs are not hot unplugged from a running guest"
+                    : `not a multiple of the ${perSocket} cores per socket`;
+            notes.push(`${change}: applied on next run (${why}; the VM keeps running until its next start)`);
+        }
+    }
+    return { live, nextRun, notes };
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
@@ -255,6 +380,43 @@ export async function findVmByName(s: Session, name: string): Promise<Record<str
 
 export class VmProvider extends KindProvider<typeof VM> {
     protected readonly description = VM;
+
+    /**
+     * Besides the field checks: when memory or CPUs change, `hardwareChange` says how the engine will take it (hot
+     * plugged, or on the next run: {@link planHardware} against the VM as the engine has it now), so `pulumi preview`
+     * shows it as a diff detail. A note only: not a field of the state and never a diff by itself; without an engine
+     * answer there is no note.
+     */
+    async check(olds: VmInputs, news: VmInputs): Promise<pulumi.dynamic.CheckResult<VmInputs>> {
+        const r = await super.check(olds, news);
+        const n = r.inputs as VmInputs & { hardwareChange?: string };
+        const changed = (f: "memoryMiB" | "cpuCores") =>
+            olds?.[f] !== undefined && typeof n[f] === "number" && n[f] !== olds[f];
+        if (!r.failures?.length && (changed("memoryMiB") || changed("cpuCores"))) {
+            const note = await this.hardwareNote(n).catch(() => undefined);
+            if (note) n.hardwareChange = note;
+        }
+        return r;
+    }
+
+    private async hardwareNote(inputs: VmInputs): Promise<string | undefined> {
+        const s = await this.session(`check Vm ${inputs.name}`);
+        const found = await findVmByName(s, inputs.name);
+        if (!found) return undefined;
+        const plan = await this.hardwarePlan(s, String(found.id), inputs);
+        return plan.notes.join("; ") || undefined;
+    }
+
+    /** {@link planHardware} for the VM as the engine has it now. */
+    private async hardwarePlan(s: Session, id: string, inputs: VmInputs): Promise<HardwarePlan> {
+        const vm = await s.get(`/vms/${id}`);
+        return planHardware(
+            hardwareOf(await this.configured(s, id, vm)),
+            RUNNING.includes(String(vm.status)),
+            decodeBool(vm.next_run_configuration_exists),
+            { memoryMiB: inputs.memoryMiB, cpus: inputs.cpuCores },
+        );
+    }
 
     async create(inputs: VmInputs): Promise<pulumi.dynamic.CreateResult<VmState>> {
         const s = await this.session(`create Vm ${inputs.name}`);
@@ -428,15 +590,16 @@ export class VmProvider extends KindProvider<typeof VM> {
             };
         if (news.deleteProtected !== olds.deleteProtected)
             body.delete_protected = news.deleteProtected ? "true" : "false";
-        const hw: Record<string, unknown> = {};
-        if (news.memoryMiB !== undefined && news.memoryMiB !== olds.memoryMiB)
-            Object.assign(hw, memoryBody(news.memoryMiB));
-        if (news.cpuCores !== undefined && news.cpuCores !== olds.cpuCores) Object.assign(hw, cpuBody(news.cpuCores));
         if (Object.keys(body).length) await s.put(`/vms/${id}`, body);
-        if (Object.keys(hw).length) {
-            // Memory and CPU of a running VM change only on its next run: stop, change, start again (if wanted).
-            await this.stop(s, id, news.name, budget);
-            await s.put(`/vms/${id}`, hw);
+        if (
+            (news.memoryMiB !== undefined && news.memoryMiB !== olds.memoryMiB) ||
+            (news.cpuCores !== undefined && news.cpuCores !== olds.cpuCores)
+        ) {
+            // Never a stop: hot plug what the engine hot plugs, the rest on the next run (planHardware).
+            const plan = await this.hardwarePlan(s, id, news);
+            if (Object.keys(plan.live).length) await s.put(`/vms/${id}`, plan.live);
+            if (Object.keys(plan.nextRun).length)
+                await s.put(`/vms/${id}`, plan.nextRun, { params: { next_run: "true" } });
         }
         const cur = await s.get(`/vms/${id}`);
         const running = RUNNING.includes(String(cur.status));
@@ -446,12 +609,18 @@ export class VmProvider extends KindProvider<typeof VM> {
         return cur;
     }
 
+    /** The VM's configuration as it will run next: the next-run configuration when one is pending, else `vm`. */
+    private async configured(s: Session, id: string, vm: Record<string, unknown>): Promise<Record<string, unknown>> {
+        if (!decodeBool(vm.next_run_configuration_exists)) return vm;
+        return s.get(`/vms/${id}`, { params: { next_run: "true" } });
+    }
+
     async read(id: string, old?: VmState): Promise<pulumi.dynamic.ReadResult<VmState>> {
         const props = old ?? ({} as VmState);
         const s = await this.session(`read Vm ${props.name ?? id}`);
         const vm = await s.find(`/vms/${id}`, { params: { follow: "reported_devices" } });
         if (!vm) return { id: undefined };
-        const st = toState(vm, props, props.adopted ?? false, reportedIps(vm));
+        const st = toState(vm, props, props.adopted ?? false, reportedIps(vm), await this.configured(s, id, vm));
         return this.found(id, st);
     }
 
@@ -465,7 +634,7 @@ export class VmProvider extends KindProvider<typeof VM> {
                 ? olds.ipAddresses
                 : await this.waitIps(s, id, news.ipWaitSeconds)
             : [];
-        return { outs: compact(toState(vm, news, olds.adopted, ips)) };
+        return { outs: compact(toState(vm, news, olds.adopted, ips, await this.configured(s, id, vm))) };
     }
 
     async delete(id: string, props: VmState): Promise<void> {

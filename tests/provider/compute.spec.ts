@@ -189,7 +189,7 @@ describe("compute resources against the engine emulator", function () {
             const u = await p.update(c.id, drifted.props!, inputs);
             assert.equal(u.outs!.memoryMiB, 2048);
             assert.equal(u.outs!.highAvailability, true);
-            assert.equal(u.outs!.status, "up", "restarted after the memory change");
+            assert.equal(u.outs!.status, "up", "still up: the decrease waits for the next run");
 
             const rep = await p.diff(c.id, u.outs!, { ...inputs, templateId: SEED_IDS.blankTemplate });
             assert.deepEqual([rep.replaces, rep.deleteBeforeReplace], [["templateId"], true]);
@@ -205,6 +205,59 @@ describe("compute resources against the engine emulator", function () {
             assert.ok(s.requests[`POST ${API}/vms/{vm}/stop`] >= 1);
             assert.equal(s.requests[`DELETE ${API}/vms/{vm}`], 1);
             await p.delete(c.id, u.outs!);
+        });
+
+        it("memory and CPU of a running VM change without a stop: hot plug, else the next run (engine history)", async () => {
+            const p = await configured(new VmProvider(), e);
+            const inputs = (await p.check({} as never, { ...args, name: "hot-vm", cloudInit: undefined } as never))
+                .inputs!;
+            const c = await p.create(inputs);
+            const codes = async () =>
+                ((await admin.inventory()).events as Array<{ code: number }>).map((ev) => ev.code);
+            const before = (await codes()).length;
+
+            // the preview's note: check asks the engine how the change would be taken
+            const more = { ...inputs, memoryMiB: 4096, cpuCores: 4 };
+            const checked = (await p.check(inputs, more as never)).inputs as Record<string, unknown>;
+            assert.equal(
+                checked.hardwareChange,
+                "memory 2048 → 4096 MiB: hot plugged, no restart; CPUs 2 → 4: hot plugged by sockets, no restart",
+            );
+            const up = await p.update(c.id, c.outs!, (await p.check(inputs, more as never)).inputs!);
+            assert.deepEqual([up.outs!.memoryMiB, up.outs!.cpuCores, up.outs!.status], [4096, 4, "up"]);
+            const vm = () => admin.inventory().then((i) => i.vms.find((v) => v.id === c.id)!);
+            assert.equal((await vm()).memory, 4096 * 1024 * 1024, "hot plugged: the running VM has it now");
+
+            // less memory and a CPU count off the topology: the next-run configuration, the VM keeps running
+            const less = { ...more, memoryMiB: 3000, cpuCores: 3 };
+            const note = (await p.check(more as never, less as never)).inputs as Record<string, unknown>;
+            assert.match(
+                String(note.hardwareChange),
+                /memory 4096 → 3000 MiB: applied on next run \(memory is not hot unplugged/,
+            );
+            assert.match(String(note.hardwareChange), /CPUs 4 → 3: applied on next run/);
+            const later = await p.update(c.id, up.outs!, (await p.check(more as never, less as never)).inputs!);
+            assert.deepEqual([later.outs!.memoryMiB, later.outs!.cpuCores, later.outs!.status], [3000, 3, "up"]);
+            assert.equal(
+                (await vm()).memory,
+                4096 * 1024 * 1024,
+                "the running VM keeps its memory until its next start",
+            );
+            // a refresh reads the next-run configuration: no drift, no second write
+            const r = await p.read(c.id, later.outs);
+            assert.equal(
+                (await p.diff(c.id, r.props!, (await p.check(less as never, less as never)).inputs!)).changes,
+                false,
+            );
+
+            const history = (await codes()).slice(before);
+            assert.ok(history.includes(2039), "HOT_SET_MEMORY in the engine's history");
+            assert.ok(history.includes(2033), "HOT_SET_NUMBER_OF_CPUS in the engine's history");
+            for (const stopOrDown of [33, 61, 73])
+                assert.ok(!history.includes(stopOrDown), `no stop, shutdown or down event (${stopOrDown})`);
+            const s = await admin.stats();
+            assert.equal(s.requests[`POST ${API}/vms/{vm}/stop`] ?? 0, 0, "never a stop");
+            assert.equal(s.requests[`POST ${API}/vms/{vm}/shutdown`] ?? 0, 0, "never a shutdown");
         });
 
         it("update: started=false stops the VM, true starts it again", async () => {
