@@ -17,6 +17,7 @@ import { renderDnsmasqConfig } from "../lib/render/dnsmasq";
 import { renderHaproxyConfig } from "../lib/render/haproxy";
 import { renderIpForwardSysctl, renderNftablesNat } from "../lib/render/nat";
 import { shellQuote } from "../lib/render/shell";
+import { ProxyTool, versionGateLines } from "../lib/render/proxyVersions";
 import { LocalHaproxyPorts, ProxyServiceMode } from "../lib/config";
 
 /** Where and how the proxy configuration is applied. */
@@ -143,6 +144,20 @@ export const CLOUD_INIT_WAIT =
     `  if [ "$rc" = 1 ]; then echo "cloud-init failed on this VM (cloud-init status --wait exited 1): see /var/log/cloud-init-output.log; fix the VM or its template, then run pulumi up again" >&2; exit 1; fi\n` +
     `fi\n`;
 
+/**
+ * Lines that check `<path>.new` with the proxy's own `tool` (first refusing a version older than the renderers
+ * write for, lib/render/proxyVersions.ts) before it may replace the live file: when the check fails, the new file
+ * is removed and the step fails with the checker's message; the live file and the running service stay as they are.
+ */
+export function checkNew(path: string, tool: ProxyTool, check: string): string {
+    const n = shellQuote(`${path}.new`);
+    return (
+        versionGateLines(tool, `rm -f ${n}`) +
+        `if ! out="$(${check} 2>&1)"; then rm -f ${n}; ` +
+        `echo "the proxy's ${tool} rejects the new ${path}; the live file and the running service are unchanged. ${tool} said: $out" >&2; exit 1; fi\n`
+    );
+}
+
 /** Lines that move `<path>.new` over `path` when it differs; sets `changed=1` then. */
 function install(path: string): string {
     const p = shellQuote(path);
@@ -255,9 +270,15 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
     const nat = renderNftablesNat([lease], target.externalInterface, natTable(lease));
     const dnsmasqFiles =
         writeNew(p.dnsmasqConfig, leaseDnsmasqConfig(target, lease)) +
-        `dnsmasq --test -C ${confNew}\n` +
+        checkNew(p.dnsmasqConfig, "dnsmasq", `dnsmasq --test -C ${confNew}`) +
         install(p.dnsmasqConfig);
-    const natFiles = writeNew(p.nftFile, nat) + install(p.nftFile);
+    // The sandbox loads nothing into a kernel: its NAT file is checked wherever this machine's nft can check at all.
+    const natFiles =
+        writeNew(p.nftFile, nat) +
+        `if command -v nft >/dev/null 2>&1 && nft -c -f /dev/null >/dev/null 2>&1; then\n` +
+        checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`) +
+        `fi\n` +
+        install(p.nftFile);
     const network = leaseNetworkCommands(lease, mac, p.nftFile);
     if (target.serviceMode === "local") {
         return {
@@ -293,7 +314,7 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
         create: wrap(
             target,
             `changed=0\n${writeNew(p.udevRule, udev)}${install(p.udevRule)}${writeNew(p.ifcfg, ifcfg)}${install(p.ifcfg)}` +
-                `changed=0\n${writeNew(p.nftFile, nat)}nft -c -f ${shellQuote(`${p.nftFile}.new`)}\n${install(p.nftFile)}` +
+                `changed=0\n${writeNew(p.nftFile, nat)}${checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`)}${install(p.nftFile)}` +
                 network +
                 `changed=0\n${dnsmasqFiles}systemctl enable ${unit}\n` +
                 // dnsmasq re-reads its configuration only on start (SIGHUP reloads hosts and leases only).
@@ -319,7 +340,7 @@ export function haproxyScripts(target: ProxyTarget): ScriptPair {
     const cfg = shellQuote(p.haproxyConfig);
     const files =
         writeNewFromStdin(p.haproxyConfig) +
-        `haproxy -c -q -f ${shellQuote(`${p.haproxyConfig}.new`)}\n` +
+        checkNew(p.haproxyConfig, "haproxy", `haproxy -c -q -f ${shellQuote(`${p.haproxyConfig}.new`)}`) +
         install(p.haproxyConfig);
     if (target.serviceMode === "local") {
         const pid = shellQuote(p.haproxyPid);

@@ -84,8 +84,9 @@ export function renderHaproxyConfig(leases: readonly LeaseInfo[], options: Hapro
         `    bind ${bind}:${ports.http}`,
         "    mode http",
         "    option httplog",
+        // HAProxy 1.5 has no field() converter: a regex allows the Host header's optional port (proxyVersions.ts)
         ...sorted.map(
-            (l) => `    use_backend apps-http-${l.name} if { req.hdr(host),field(1,:) -i -m end .${l.appsDomain} }`,
+            (l) => `    use_backend apps-http-${l.name} if { req.hdr(host) -i -m reg ${hostRegex(l.appsDomain)} }`,
         ),
     ];
     for (const l of sorted) {
@@ -105,4 +106,13 @@ export function renderHaproxyConfig(leases: readonly LeaseInfo[], options: Hapro
         );
     }
     return `${out.join("\n")}\n`;
+}
+
+/**
+ * A Host header under `domain` (with the leading dot, an optional `:port`): dots as `[.]`, so the regex needs no
+ * backslash (HAProxy's config parser treats backslashes itself).
+ */
+export function hostRegex(domain: string): string {
+    if (!/^[A-Za-z0-9.-]+$/.test(domain)) throw new Error(`not a DNS domain: ${JSON.stringify(domain)}`);
+    return `^[^:]*[.]${domain.replaceAll(".", "[.]")}(:[0-9]+)?$`;
 }

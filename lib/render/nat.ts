@@ -20,7 +20,8 @@ export function renderNftablesNat(
         `delete table ip ${table}`,
         `table ip ${table} {`,
         "    chain postrouting {",
-        "        type nat hook postrouting priority srcnat; policy accept;",
+        // 100 = srcnat: a number, since priority names need nftables 0.9.1 (lib/render/proxyVersions.ts)
+        "        type nat hook postrouting priority 100; policy accept;",
         ...sorted.map(
             (l) => `        oifname "${externalInterface}" ip saddr ${l.subnet} masquerade comment "${l.name}"`,
         ),

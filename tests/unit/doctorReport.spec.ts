@@ -82,7 +82,7 @@ describe("doctor report", () => {
         ]);
         assert.deepEqual(haproxyLeaseLines(l, "apps"), [
             "use_backend apps-https-ovirt-11 if { req_ssl_sni -i -m end .apps.ovirt11.example.test }",
-            "use_backend apps-http-ovirt-11 if { req.hdr(host),field(1,:) -i -m end .apps.ovirt11.example.test }",
+            "use_backend apps-http-ovirt-11 if { req.hdr(host) -i -m reg ^[^:]*[.]apps[.]ovirt11[.]example[.]test(:[0-9]+)?$ }",
             "backend apps-https-ovirt-11",
             "server ovirt11-ingress 192.168.211.32:443",
             "backend apps-http-ovirt-11",

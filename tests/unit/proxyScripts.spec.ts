@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, lease } from "../../lib/leaseModel";
+import { ProxyTool, versionGateLines } from "../../lib/render/proxyVersions";
 import {
     CLOUD_INIT_WAIT,
     ProxyTarget,
@@ -183,5 +184,119 @@ describe("proxy scripts, local service mode (real dnsmasq and haproxy in a sandb
         assert.ok(!fs.existsSync(p.haproxyConfig));
         spawnSync("sleep", ["0.3"]);
         assert.ok(!alive(second));
+    });
+
+    it("reads each tool's version as it prints it; the oldest supported passes, one below is refused", () => {
+        const fakeBin = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-versions-"));
+        const env = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
+        const say = (tool: string, line: string) =>
+            fs.writeFileSync(path.join(fakeBin, tool), `#!/bin/sh\necho '${line}'\n`, { mode: 0o755 });
+        const gate = (tool: ProxyTool) => () => sh(wrap(target, `${versionGateLines(tool)}echo ok\n`), "", env);
+        try {
+            const cases: [ProxyTool, string, string][] = [
+                ["haproxy", "HA-Proxy version 1.5.18 2016/05/10", "HA-Proxy version 1.5.4 2014/09/02"],
+                [
+                    "haproxy",
+                    "HAProxy version 2.6.12-1+deb12u1 2023/12/16 - https://haproxy.org/",
+                    "HA-Proxy version 1.4.24 2013/06/17",
+                ],
+                [
+                    "dnsmasq",
+                    "Dnsmasq version 2.76  Copyright (c) 2000-2016 Simon Kelley",
+                    "Dnsmasq version 2.66  Copyright (c) 2000-2013 Simon Kelley",
+                ],
+                ["nft", "nftables v0.8 (Joe Btfsplk)", "nftables v0.7 (Scrooge McDuck)"],
+            ];
+            for (const [tool, supported, older] of cases) {
+                say(tool, supported);
+                assert.equal(gate(tool)().trim(), "ok", supported);
+                say(tool, older);
+                assert.throws(gate(tool), (e: { stderr?: string }) =>
+                    new RegExp(
+                        `the proxy's ${tool} is ${/[0-9][0-9.]+/.exec(older.replace(/^[^0-9]*/, ""))![0].replace(/\./g, "\\.")};`,
+                    ).test(e.stderr ?? ""),
+                );
+            }
+            say("nft", "something else");
+            assert.throws(gate("nft"), (e: { stderr?: string }) =>
+                /the proxy's nft is of unknown version/.test(e.stderr ?? ""),
+            );
+        } finally {
+            fs.rmSync(fakeBin, { recursive: true, force: true });
+        }
+    });
+
+    it("a stricter checker or an older tool on the proxy's PATH: the live file and the running service stay untouched", () => {
+        // The proxy's own binaries decide (here: wrappers in front of the real ones, as an older proxy would answer).
+        const fakeBin = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-strict-"));
+        const real = (tool: string) => execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim();
+        const wrapper = (tool: string, body: string) =>
+            fs.writeFileSync(path.join(fakeBin, tool), `#!/bin/sh\n${body}\nexec ${real(tool)} "$@"\n`, {
+                mode: 0o755,
+            });
+        const strict = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
+        try {
+            // HAProxy: running with one lease; the next file is refused by the proxy's checker
+            const p = proxyPaths(target);
+            const scripts = haproxyScripts(target);
+            const live = targetHaproxyConfig(target, [l11], "admin", "Stats0Pw");
+            sh(scripts.create, live);
+            const running = pid(p.haproxyPid);
+            wrapper(
+                "haproxy",
+                `case " $* " in *" -c "*) echo "[ALERT] (stricter) parsing: unknown keyword 'req.hdr'" >&2; exit 1;; esac`,
+            );
+            const next = targetHaproxyConfig(target, [l10, l11], "admin", "Stats0Pw");
+            assert.throws(
+                () => sh(scripts.create, next, strict),
+                (e: { stderr?: string }) =>
+                    /the proxy's haproxy rejects the new \S*haproxy\.cfg; the live file and the running service are unchanged\. haproxy said: \[ALERT\] \(stricter\)/.test(
+                        e.stderr ?? "",
+                    ) && !(e.stderr ?? "").includes("Stats0Pw"),
+            );
+            assert.equal(fs.readFileSync(p.haproxyConfig, "utf8"), live, "the live file is the old one");
+            assert.ok(!fs.existsSync(`${p.haproxyConfig}.new`), "no rendered file left behind");
+            assert.equal(pid(p.haproxyPid), running, "not reloaded");
+            assert.ok(alive(running), "still running");
+            // an older HAProxy than the renderers write for is refused with the version found
+            wrapper("haproxy", `case " $* " in *" -v "*) echo "HA-Proxy version 1.4.24 2013/06/17"; exit 0;; esac`);
+            assert.throws(
+                () => sh(scripts.create, next, strict),
+                (e: { stderr?: string }) =>
+                    /the proxy's haproxy is 1\.4\.24; ovirt-ci writes files for haproxy 1\.5\.18 or newer/.test(
+                        e.stderr ?? "",
+                    ),
+            );
+            assert.equal(fs.readFileSync(p.haproxyConfig, "utf8"), live);
+            assert.equal(pid(p.haproxyPid), running);
+            sh(scripts.delete);
+
+            // dnsmasq: lease 10 runs; a changed file the proxy's dnsmasq rejects is not installed, no restart
+            sh(baseScripts(target).create);
+            const before = leaseScripts(target, l10, MAC);
+            sh(before.create);
+            const p10 = proxyPaths(target, l10);
+            const dnsmasqPid = pid(p10.dnsmasqPid!);
+            const liveConf = fs.readFileSync(p10.dnsmasqConfig!, "utf8");
+            wrapper(
+                "dnsmasq",
+                `case " $* " in *" --test "*) echo "dnsmasq: bad option at line 5 of the new file (stricter)" >&2; exit 1;; esac`,
+            );
+            const changed = leaseScripts({ ...target, upstreamDns: ["127.0.0.2"] }, l10, MAC);
+            assert.throws(
+                () => sh(changed.create, "", strict),
+                (e: { stderr?: string }) =>
+                    /the proxy's dnsmasq rejects the new \S*ovirt-10\.conf; the live file and the running service are unchanged\. dnsmasq said: dnsmasq: bad option/.test(
+                        e.stderr ?? "",
+                    ),
+            );
+            assert.equal(fs.readFileSync(p10.dnsmasqConfig!, "utf8"), liveConf);
+            assert.ok(!fs.existsSync(`${p10.dnsmasqConfig!}.new`));
+            assert.equal(pid(p10.dnsmasqPid!), dnsmasqPid, "not restarted");
+            assert.ok(alive(dnsmasqPid));
+            sh(before.delete);
+        } finally {
+            fs.rmSync(fakeBin, { recursive: true, force: true });
+        }
     });
 });

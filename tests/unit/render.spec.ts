@@ -367,7 +367,7 @@ describe("HAProxy from all leases", () => {
         );
         assert.ok(
             section("frontend apps-http").includes(
-                "    use_backend apps-http-ovirt-11 if { req.hdr(host),field(1,:) -i -m end .apps.ovirt11.gcp.devcluster.openshift.com }",
+                "    use_backend apps-http-ovirt-11 if { req.hdr(host) -i -m reg ^[^:]*[.]apps[.]ovirt11[.]gcp[.]devcluster[.]openshift[.]com(:[0-9]+)?$ }",
             ),
         );
         assert.ok(section("frontend stats").includes("    bind *:8404\n    mode http\n    stats enable"));
@@ -426,7 +426,7 @@ table ip ovirt_ci_nat
 delete table ip ovirt_ci_nat
 table ip ovirt_ci_nat {
     chain postrouting {
-        type nat hook postrouting priority srcnat; policy accept;
+        type nat hook postrouting priority 100; policy accept;
         oifname "eth0" ip saddr 192.168.210.0/24 masquerade comment "ovirt-10"
         oifname "eth0" ip saddr 192.168.211.0/24 masquerade comment "ovirt-11"
     }
