@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { defaultSeed, SEED_IDS } from "../../emulator/model/seed";
 import type { State } from "../../emulator/model/types";
 import { readKv, writeKv } from "../../local/openbao";
-import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
+import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN, LOCAL_HOSTS, LOCAL_NFS_SERVER } from "../../local/stack";
+import { hostResourceName } from "../../components/hosts";
 import { connectionEnv, runClient } from "../clients/helpers";
 import { unprotectAll } from "../../scripts/lib/unprotect";
 import {
@@ -324,6 +325,59 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.deepEqual(up.summary.resourceChanges, { same: up.summary.resourceChanges!.same });
         assert.equal(apiWrites(after), apiWrites(before), `no API write: ${JSON.stringify(after.requests)}`);
         assert.ok(after.reads > before.reads, "the refresh did read the engine");
+    });
+
+    it("2b. protected: stack export shows it; a change that would replace one is refused in preview, nothing changed", async () => {
+        const exported = (await t.stack.exportStack()).deployment.resources as { urn: string; protect?: boolean }[];
+        const protectedNames = exported.filter((r) => r.protect).map((r) => r.urn.split("::").pop()!);
+        assert.deepEqual(
+            protectedNames.sort(),
+            [
+                "ci-profile-item",
+                "engine-main-storage-domain",
+                ...LOCAL_HOSTS.map((h) => hostResourceName("hosts", h.name)),
+                "ovirt-upgrade-1-storage-domain",
+                "ovirt-upgrade-2-storage-domain",
+                "proxy-vm",
+            ].sort(),
+        );
+        const writes0 = apiWrites(await engineStats(s.engine));
+        const item0 = await vaultItem();
+        const refused = async (change: Record<string, unknown>, expected: RegExp) => {
+            const settings = await t.stack.workspace.stackSettings(t.stack.name);
+            const saved = { ...settings.config };
+            settings.config = { ...settings.config, ...change };
+            await t.stack.workspace.saveStackSettings(t.stack.name, settings);
+            try {
+                await assert.rejects(
+                    () => t.stack.preview(),
+                    (e: Error) => expected.test(e.message),
+                );
+            } finally {
+                settings.config = saved;
+                await t.stack.workspace.saveStackSettings(t.stack.name, settings);
+            }
+        };
+        // a host's address written as an IP instead of its FQDN (the provider's diff refuses, naming field and way out)
+        const [first, ...rest] = LOCAL_HOSTS;
+        await refused(
+            { "ovirt-ci:hosts": [{ ...first, address: "192.0.2.10" }, ...rest] },
+            new RegExp(
+                `Host ${first.name} is protected: the change of address "${first.address.replace(/\./g, "\\.")}" → "192\\.0\\.2\\.10" would replace it[\\s\\S]*add "host:${first.name}" to ovirt-ci:allowReplace`,
+            ),
+        );
+        // an upgrade storage domain's NFS version (would be removed and re-created)
+        await refused(
+            { "ovirt-ci:upgradeStorage": { nfsServer: LOCAL_NFS_SERVER, nfsVersion: "v4_1" } },
+            /StorageDomain ovirt-upgrade-1 is protected: the change of nfsVersion "auto" → "v4_1"[\s\S]*add "ovirt-upgrade-1" to ovirt-ci:allowReplace/,
+        );
+        // the Vault item at another path: Pulumi's protect refusal, in the preview too
+        await refused(
+            { "ovirt-ci:vault": { path: "selfservice/ovirt/elsewhere" } },
+            /unable to replace resource "[^"]*ci-profile-item"\s+as it is currently marked for protection/,
+        );
+        assert.equal(apiWrites(await engineStats(s.engine)), writes0, "no engine write");
+        assert.deepEqual(await vaultItem(), item0, "the Vault item is unchanged");
     });
 
     // A key the program does not render (ci-contract.md section 3: insights-live.yaml), added by hand between runs.
