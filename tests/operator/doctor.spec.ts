@@ -172,12 +172,13 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
         assert.match(bad.stderr, /"ovirt12" is not a lease name; fix: name leases as in boskos, e.g\. ovirt-12/);
     });
 
-    it("Vault: a changed lease file, a missing one, a stray key → exit 1, values never printed", async () => {
+    it("Vault: a changed lease file, a missing one, a stray lease file → exit 1 (a foreign key is none), values never printed", async () => {
         const item = (await readKv(s.bao, "kv", ITEM))!;
         const changed = {
             ...item,
             "ovirt-10.json": item["ovirt-10.json"].replace("192.168.210.30", "192.168.210.99"),
-            "ovirt-old.json": '{"x": 1}',
+            "ovirt-99.json": '{"x": 1}', // a lease file the program owns but does not write
+            "insights-live.yaml": "a key the program does not own: kept, not a finding",
         };
         delete (changed as Record<string, string>)["ovirt-11.json"];
         await writeKv(s.bao, "kv", ITEM, changed);
@@ -191,7 +192,7 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
             assert.match(line(r, "FAIL  ovirt-11 vault.file"), /found the key is missing/);
             assert.match(
                 line(r, "FAIL  profile vault.keys"),
-                /found missing ovirt-11\.json; not written by the program ovirt-old\.json; fix: run `pulumi up --refresh/,
+                /found missing ovirt-11\.json; not written by the program ovirt-99\.json; fix: run `pulumi up --refresh/,
             );
             assert.equal(findings(r).length, 3, r.stdout);
             assert.ok(!r.stdout.includes("192.168.210.99"), "the value is not printed");

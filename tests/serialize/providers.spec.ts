@@ -15,7 +15,9 @@ import { legacyProviderTexts } from "../helpers/legacyProviderText";
 const PASSWORD = "s3cret-fixture-Pa55";
 const CA_FIXTURE = "-----BEGIN CERTIFICATE-----FIXTURE-CA";
 const STUB_SIZE_CEILING = 8_000;
-const LEGACY_SIZE_CEILING = 80_000;
+// Vm's whole provider is the largest (≈ 87 K since it plans memory/CPU hot plug, planHardware in vm.ts); a state of
+// that form is rewritten with the stub on its next update anyway.
+const LEGACY_SIZE_CEILING = 96_000;
 const repoRoot = path.resolve(__dirname, "../..");
 /**
  * SHA-256 of the `__provider` text of a Network resource as every stack since the stub stores it (read back from the
