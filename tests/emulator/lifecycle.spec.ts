@@ -339,6 +339,64 @@ describe("emulator: lifecycles (instant latency)", () => {
             );
         });
 
+        it("a running VM's hardware (UpdateVmCommand): hot plug within the rules, refusals, next_run applied when down", async () => {
+            const GiB = 1024 ** 3;
+            const r = await proxyVm("hot-plug-vm");
+            const id = r.data.id as string;
+            await waitStatus(c, `/vms/${id}`, "down");
+            assert.equal((await c.post(`/vms/${id}/start`, {})).status, 200);
+            await waitStatus(c, `/vms/${id}`, "up");
+            // max memory defaults to 4 × memory (VmCommonUtils.getMaxMemorySizeDefault)
+            assert.equal((await c.get(`/vms/${id}`)).data.memory_policy.max, String(32 * GiB));
+            // added memory must be a multiple of 128 MiB (ArchitectureType.HOTPLUG_MEMORY_FACTOR_X86_MB)
+            const odd = await c.put(`/vms/${id}`, { memory: String(8 * GiB + 100 * 1024 ** 2) });
+            assert.equal(odd.status, 409);
+            assert.deepEqual(
+                odd.data,
+                failed("Cannot edit VM. Amount of added memory (100MiB) is not dividable by 128MiB."),
+            );
+            const above = await c.put(`/vms/${id}`, { memory: String(40 * GiB) });
+            assert.deepEqual(
+                above.data,
+                failed("Cannot edit VM. Memory size (40960MB) cannot exceed maximum memory size (32768MB)."),
+            );
+            // hot plug: memory up by 128 MiB steps, one more socket of the same shape
+            const hot = await c.put(`/vms/${id}`, {
+                memory: String(12 * GiB),
+                cpu: { topology: { sockets: "3", cores: "2", threads: "1" } },
+            });
+            assert.equal(hot.status, 200, JSON.stringify(hot.data));
+            assert.deepEqual(
+                [
+                    hot.data.memory,
+                    hot.data.cpu.topology.sockets,
+                    hot.data.next_run_configuration_exists,
+                    hot.data.status,
+                ],
+                [String(12 * GiB), "3", "false", "up"],
+            );
+            // less memory: the next-run configuration; the running VM keeps what it has
+            const later = await c.put(`/vms/${id}`, { memory: String(4 * GiB) }, { params: { next_run: "true" } });
+            assert.equal(later.status, 200);
+            assert.equal((await c.get(`/vms/${id}`)).data.memory, String(12 * GiB));
+            assert.equal((await c.get(`/vms/${id}`)).data.next_run_configuration_exists, "true");
+            assert.equal((await c.get(`/vms/${id}`, { params: { next_run: "true" } })).data.memory, String(4 * GiB));
+            // a hot change of memory while a next-run memory is pending is refused (HOT_CHANGE_MEMORY_WITH_NEXT_RUN)
+            const clash = await c.put(`/vms/${id}`, { memory: String(16 * GiB) });
+            assert.deepEqual(
+                clash.data,
+                failed("Cannot hot change memory because memory next run configuration already exists."),
+            );
+            const events = (await c.get("/events")).data.event as { code: string; description: string }[];
+            assert.ok(events.some((ev) => ev.code === "2039" && /from 8192 to 12288/.test(ev.description)));
+            assert.ok(events.some((ev) => ev.code === "2033" && /from 4 to 6/.test(ev.description)));
+            // down: the next-run configuration becomes the configuration
+            assert.equal((await c.post(`/vms/${id}/stop`, {})).status, 200);
+            await waitStatus(c, `/vms/${id}`, "down");
+            const down = await c.get(`/vms/${id}`);
+            assert.deepEqual([down.data.memory, down.data.next_run_configuration_exists], [String(4 * GiB), "false"]);
+        });
+
         it("start → wait_for_launch → powering_up → up, then the guest agent reports addresses; stop; shutdown; remove", async () => {
             const r = await proxyVm();
             const id = r.data.id as string;
