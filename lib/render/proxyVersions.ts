@@ -12,14 +12,16 @@
  * `field()` (CHANGELOG: "MINOR: samples: adds the field converter", 1.6-dev), so the Host header's port is matched
  * by a regex instead.
  *
- * dnsmasq (CHANGELOG of dnsmasq): `bind-dynamic` is the newest option used (2.63); `interface`, `except-interface`,
+ * dnsmasq (CHANGELOG of dnsmasq; not re-read from its source here, unlike HAProxy's): `bind-dynamic` is the newest
+ * option used (2.63); `interface`, `except-interface`,
  * `listen-address`, `port`, `no-resolv`, `no-hosts`, `server`, `domain`, `dhcp-range` with netmask and lease time,
  * `dhcp-option`, `dhcp-leasefile`, `dhcp-authoritative`, `address=/<domain>/`, `pid-file` are older. The playbooks'
  * own files on CentOS 7 used the same `address=/.apps.<cluster>.<base>/` form (live-environment.md).
  *
  * nftables: `table`/`delete table`, a `nat` base chain on `postrouting`, `oifname`, `ip saddr`, `masquerade` and rule
  * `comment`s are in 0.8; chain priorities are written as numbers (100 = NF_IP_PRI_NAT_SRC), because the names
- * (`srcnat`, …) came with nftables 0.9.1.
+ * (`srcnat`, …) came with nftables 0.9.1 (its release notes; not re-read from its source here). A number is
+ * accepted by every nftables version, so the file is right either way.
  *
  * A proxy with an older tool is refused before any file is written ({@link versionGateLines}), naming the version
  * found; a newer one accepts all of the above.
