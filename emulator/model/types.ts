@@ -276,6 +276,8 @@ export interface Vm {
     guestDevices: GuestDevice[];
     fqdn?: string;
     runOnce: boolean;
+    /** `bios.type` (BIOS_TYPES); absent = cluster_default (a state saved before the field loads as that). */
+    biosType?: string;
 }
 
 export interface Rule {
