@@ -375,13 +375,21 @@ export const ConfigSchema = Type.Object({
     ovnAuthUrl: Type.Optional(
         Type.String({
             default: "",
-            description: "The OVN provider's Identity v2.0 root; empty = https://<engine host>:35357/v2.0",
+            description:
+                "The OVN provider's Identity v2.0 root; empty = the engine's provider entry (authentication_url) when ovnNetworkUrl is empty too, else https://<engine host>:35357/v2.0",
         }),
     ),
     ovnNetworkUrl: Type.Optional(
         Type.String({
             default: "",
             description: "The OVN provider's Networking v2.0 root; empty = https://<engine host>:9696/v2.0",
+        }),
+    ),
+    ovnUsername: Type.Optional(
+        Type.String({
+            default: "",
+            description:
+                "The user the OVN provider issues tokens to (its ovirt-admin-user-name; admin@ovirt@internalsso on Keycloak engines); empty = the engine's provider entry when neither OVN URL is set, else engineUsername. The password is enginePassword",
         }),
     ),
     leases: leaseSet(
