@@ -75,9 +75,11 @@ export async function seedLiveEngine(
         const p = decodeList(await s.get(`/networks/${n.id}/vnicprofiles`), "vnic_profile")[0];
         profiles.push(String(p.id));
     }
-    const mgmt = decodeList(await s.get("/vnicprofiles"), "vnic_profile").find(
-        (p) => p.name === LIVE_PROXY.managementNetwork,
+    // the data center's own ovirtmgmt (every data center has one of that name)
+    const mgmtNet = decodeList(await s.get(`/datacenters/${dc.id}/networks`), "network").find(
+        (n) => n.name === LIVE_PROXY.managementNetwork,
     )!;
+    const mgmt = decodeList(await s.get(`/networks/${mgmtNet.id}/vnicprofiles`), "vnic_profile")[0];
     const vm =
         (await one("vms", "vm", LIVE_PROXY.name)) ??
         (await s.add<Record<string, unknown>>("/vms", {
