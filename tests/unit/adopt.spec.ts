@@ -7,7 +7,7 @@ import { leaseDnsmasqConfig } from "../../components/proxyScripts";
 import { proxyTarget } from "../../components/proxyVm";
 
 // The live environment as oVirt/ocp-on-ovirt's playbooks left it (shared/docs/live-environment.md), two leases.
-const config = validateConfig({
+const stackConfig = {
     engineUrl: "https://engine.example.com/ovirt-engine/api",
     baseDomain: "gcp.devcluster.openshift.com",
     dataCenter: "OCP-45",
@@ -15,8 +15,8 @@ const config = validateConfig({
     mainStorageDomain: "nfs-ovirt45",
     leases: [10, 11],
     hosts: [1, 2].map((i) => ({ name: `bm${i}`, address: `bm${i}.example.com`, cpuCores: 96, memoryGiB: 96 })),
-    proxyVm: { name: "proxy-vm" },
-});
+};
+const config = validateConfig({ ...stackConfig, proxyVm: { name: "proxy-vm" } });
 const [l10, l11] = leases([10, 11], config);
 const mac = (n: number) => `56:6f:1a:61:00:${String(n).padStart(2, "0")}`;
 
@@ -104,17 +104,7 @@ describe("adopt: verdicts and the config that makes the first up change nothing"
 
     it("the adopted config validates, and the program's lease NICs are the live ones", () => {
         const a = judge();
-        const c = validateConfig({
-            engineUrl: "https://engine.example.com/ovirt-engine/api",
-            baseDomain: "gcp.devcluster.openshift.com",
-            dataCenter: "OCP-45",
-            cluster: "OCP-45",
-            mainStorageDomain: "nfs-ovirt45",
-            leases: [10, 11],
-            hosts: [1, 2].map((i) => ({ name: `bm${i}`, address: `bm${i}.example.com`, cpuCores: 96, memoryGiB: 96 })),
-            proxyVm: a.config.proxyVm,
-            ovnUsername: a.config.ovnUsername,
-        });
+        const c = validateConfig({ ...stackConfig, proxyVm: a.config.proxyVm, ovnUsername: a.config.ovnUsername });
         assert.equal(c.proxyVm.name, "proxy-vm-45");
     });
 
