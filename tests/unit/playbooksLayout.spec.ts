@@ -236,7 +236,9 @@ describe("the playbooks' layout adopted in place (sandbox proxy, real dnsmasq)",
         } finally {
             fs.rmSync(other, { recursive: true, force: true });
         }
-        assert.ok(!baseScripts(target).create.includes("nftables"), "NAT stays firewalld's");
+        const real = baseScripts({ ...target, serviceMode: "systemd", rootDir: "/" }).create;
+        assert.ok(!/nftables\.(conf|service)/.test(real), "NAT stays firewalld's");
+        assert.match(real, /ovirt-ci-dnsmasq@\.service/, "their dnsmasq@ template unit is not overridden");
     });
 
     it("adopts a running lease instance without restarting it; twice is a no-op", () => {
@@ -271,6 +273,7 @@ describe("the playbooks' layout adopted in place (sandbox proxy, real dnsmasq)",
     it("moving the lease to our layout stops their instance before ours takes the port", () => {
         const theirs = pid();
         const ours = leaseScripts(target, l10, "56:6f:1a:61:00:02");
+        sh(baseScripts(target).create); // the proxy's set-up runs before any lease's
         sh(`${playbooksTakeover(target, l10)} && ${ours.create}`);
         assert.ok(!alive(theirs), "the playbooks' instance is stopped");
         assert.ok(!ours.create.includes("nft"), "no nftables NAT on their proxy");
