@@ -43,6 +43,7 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
     this.timeout(15 * 60_000);
     let svc: E2eServices;
     let t: E2eStack;
+    let vaultKeysBefore: string[] = [];
     const leaseInfos = deriveLeases(LEASES, {
         baseDomain: LOCAL_BASE_DOMAIN,
         addressing: DEFAULT_ADDRESSING,
@@ -150,9 +151,15 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
         assert.deepEqual(after.history[vm.id], historyBefore, "no stop, start or reboot of the proxy VM");
         assert.deepEqual(vmAfter.nics.map((n) => `${n.name}/${n.mac}`).sort(), nicsBefore, "no NIC added or removed");
         assert.equal(vmAfter.memory, LIVE_PROXY.memoryMiB * 1024 * 1024);
+        vaultKeysBefore = keysBefore;
+    });
+
+    // Apart from the rest: the item is written whole unless the program keeps the keys it does not render.
+    it("the Vault item keeps every key it had, the ones ovirt-ci does not render too", async () => {
+        assert.ok(vaultKeysBefore.length > 0, "runs after the up above");
         const keysAfter = Object.keys(
             (await readKv(svc.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt")) ?? {},
         ).sort();
-        for (const k of keysBefore) assert.ok(keysAfter.includes(k), `the Vault item keeps ${k}`);
+        for (const k of vaultKeysBefore) assert.ok(keysAfter.includes(k), `the Vault item keeps ${k}`);
     });
 });
