@@ -108,14 +108,19 @@ export function judgeAdoption(
         [engine.cluster, `cluster ${config.cluster}`, "cluster"],
         [engine.mainStorageDomain !== undefined, `storage domain ${config.mainStorageDomain}`, "mainStorageDomain"],
     ] as const) {
-        if (ok) line(what, "adopt", "found by name");
-        else
+        if (ok) {
+            if (key !== "mainStorageDomain") line(what, "adopt", "found by name"); // the domain's line names its type
+        } else
             refusals.push(
                 `${what} is not on the engine: the program adopts it by name and creates none. Fix: set ovirt-ci:${key} to the name the engine has`,
             );
     }
     if (engine.mainStorageDomain) {
-        line(`storage domain ${engine.mainStorageDomain.name}`, "adopt", `type ${engine.mainStorageDomain.type}`);
+        line(
+            `storage domain ${engine.mainStorageDomain.name}`,
+            "adopt",
+            `found by name, type ${engine.mainStorageDomain.type}`,
+        );
     }
 
     // The proxy VM

@@ -185,7 +185,9 @@ async function discoverProxy(ctx: DoctorContext): Promise<ProxyDiscovery> {
               )
           ).trim() !== "0"
         : (await sh.run("sh -c 'firewall-cmd --zone=public --query-masquerade || true'")).trim() === "yes";
-    const os = (await sh.run(`sh -c ${shellQuote("grep -h ^PRETTY_NAME= /etc/os-release || uname -sr")}`)).trim();
+    const os = (await sh.run(`sh -c ${shellQuote("grep -h ^PRETTY_NAME= /etc/os-release || uname -sr")}`))
+        .trim()
+        .replace(/^PRETTY_NAME="?(.*?)"?$/, "$1");
     const versions = (
         await sh.run(`sh -c ${shellQuote("dnsmasq --version 2>&1 | head -1; haproxy -v 2>&1 | head -1")}`)
     ).trim();
