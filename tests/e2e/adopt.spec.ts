@@ -7,7 +7,16 @@ import { LOCAL_BASE_DOMAIN } from "../../local/stack";
 import { FOREIGN_VAULT_KEY, LIVE_PROXY, seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../../local/liveFixture";
 import { readKv } from "../../local/openbao";
 import { resolveEndpoint } from "../../providers/ovirt/client";
-import { E2eServices, E2eStack, inventory, programStack, repoRoot, requireTools, startServices } from "./helpers";
+import {
+    E2eServices,
+    E2eStack,
+    inventory,
+    killSandboxProcesses,
+    programStack,
+    repoRoot,
+    requireTools,
+    startServices,
+} from "./helpers";
 
 // Day one, the "Done when" of docs/operator.md: on the live-layout fixture (the emulator, the sandbox proxy and
 // OpenBao as the playbooks left them), a probe asks DNS in a loop while `npm run adopt`, `pulumi up` and `pulumi up`
@@ -73,6 +82,8 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
     });
     after(async () => {
         await t?.stack.workspace.removeStack(t.stack.name, { force: true }).catch(() => undefined);
+        // the playbooks' instances of the fixture (var/run/*.pid); svc.stop() stops the program's (run/*.pid)
+        if (svc) killSandboxProcesses(path.join(svc.local.sandboxDir, "var"));
         await svc?.stop();
     });
 
