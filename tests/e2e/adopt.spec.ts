@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as dgram from "node:dgram";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases as deriveLeases } from "../../lib/leaseModel";
 import { LOCAL_BASE_DOMAIN } from "../../local/stack";
@@ -45,6 +46,30 @@ function query(port: number, name: string): Promise<{ rcode: number; a?: string 
             resolve({ rcode: m[3] & 0x0f, a: answers > 0 ? [...m.subarray(m.length - 4)].join(".") : undefined });
         });
         s.send(q, port, "127.0.0.1");
+    });
+}
+
+/** `npm run adopt` on the stack, as a child process with the stack's backend and passphrase. */
+function runAdopt(t: E2eStack, extra: string[] = []): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+        const child = spawn(
+            process.execPath,
+            [
+                "-r",
+                require.resolve("ts-node/register/transpile-only"),
+                path.join(repoRoot, "scripts/adopt.ts"),
+                "--stack",
+                t.stack.name,
+                "--cwd",
+                t.workDir,
+                ...extra,
+            ],
+            { cwd: repoRoot, env: { ...process.env, ...t.env }, stdio: ["ignore", "pipe", "pipe"] },
+        );
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+        child.on("close", (code) => resolve({ code, out }));
     });
 }
 
@@ -117,27 +142,7 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
 
         try {
             // 1. adopt (read-only), writing the stack config
-            const adopt = await new Promise<{ code: number | null; out: string }>((resolve) => {
-                const child = spawn(
-                    process.execPath,
-                    [
-                        "-r",
-                        require.resolve("ts-node/register/transpile-only"),
-                        path.join(repoRoot, "scripts/adopt.ts"),
-                        "--stack",
-                        t.stack.name,
-                        "--cwd",
-                        t.workDir,
-                        "--proxy",
-                        LIVE_PROXY.name,
-                    ],
-                    { cwd: repoRoot, env: { ...process.env, ...t.env }, stdio: ["ignore", "pipe", "pipe"] },
-                );
-                let out = "";
-                child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-                child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-                child.on("close", (code) => resolve({ code, out }));
-            });
+            const adopt = await runAdopt(t, ["--proxy", LIVE_PROXY.name]);
             assert.equal(adopt.code, 0, adopt.out);
             assert.match(adopt.out, /adopt +lease ovirt-10: playbooks' layout: NIC eth1/);
             const writesAfterAdopt = await inventory(svc.engine);
@@ -172,5 +177,50 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
             (await readKv(svc.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt")) ?? {},
         ).sort();
         for (const k of vaultKeysBefore) assert.ok(keysAfter.includes(k), `the Vault item keeps ${k}`);
+    });
+});
+
+describe("state lost: adopt what ovirt-ci itself built, then up twice", function () {
+    this.timeout(15 * 60_000);
+    let svc: E2eServices;
+    let built: E2eStack;
+
+    before(async () => {
+        requireTools();
+        svc = await startServices({ maxLease: 11 });
+        built = await programStack(svc, { leases: { from: 10, to: 11 }, upgradeLeases: [] });
+        await built.stack.up({ onOutput: () => undefined });
+    });
+    after(async () => {
+        await built?.stack.workspace.removeStack(built.stack.name, { force: true }).catch(() => undefined);
+        await svc?.stop();
+    });
+
+    it("a new stack adopts the running greenfield proxy: no VM stop, no NIC change, no dnsmasq restart; the second up changes nothing", async () => {
+        const before = await inventory(svc.engine);
+        const vm = before.vms.find((v) => v.name === "proxy-vm")!;
+        const nics = vm.nics.map((n) => `${n.name}/${n.mac}`).sort();
+        const history = [...(before.history[vm.id] ?? [])];
+        const pidsOf = () =>
+            ["ovirt-10", "ovirt-11"].map((l) =>
+                fs.readFileSync(path.join(svc.local.sandboxDir, "run", `dnsmasq-${l}.pid`), "utf8").trim(),
+            );
+        const pids = pidsOf();
+
+        const lost = await programStack(svc, { leases: { from: 10, to: 11 }, upgradeLeases: [] });
+        const adopt = await runAdopt(lost);
+        assert.equal(adopt.code, 0, adopt.out);
+        assert.match(adopt.out, /adopt +lease ovirt-10: ovirt-ci layout: NIC vmnet10, file as rendered/);
+        await lost.stack.up({ onOutput: () => undefined });
+        const second = await lost.stack.up({ onOutput: () => undefined });
+        const changes = Object.entries(second.summary.resourceChanges ?? {}).filter(([k]) => k !== "same");
+        assert.deepEqual(changes, [], "the second up changes nothing");
+
+        const after = await inventory(svc.engine);
+        const vmAfter = after.vms.find((v) => v.id === vm.id)!;
+        assert.deepEqual(after.history[vm.id], history, "no stop, start or reboot of the proxy VM");
+        assert.deepEqual(vmAfter.nics.map((n) => `${n.name}/${n.mac}`).sort(), nics, "no NIC added or removed");
+        assert.deepEqual(pidsOf(), pids, "each lease's dnsmasq kept its process");
+        assert.equal(after.vms.filter((v) => v.name === "proxy-vm").length, 1);
     });
 });
