@@ -19,6 +19,7 @@ import {
     playbooksTakeover,
 } from "../../components/proxyLayouts";
 import { ProxyTarget, baseScripts, leaseScripts } from "../../components/proxyScripts";
+import { freeDnsBase } from "../../local/portCheck";
 
 // The fixtures are the files as Ansible rendered them from oVirt/ocp-on-ovirt at eb4903d
 // (roles/ocp-rhv-proxy-vm: templates/haproxy.cfg.j2, templates/dnsmasq_ocp.j2 and the dnsmasq `copy` task), with
@@ -192,21 +193,22 @@ const alive = (pid: number) => {
 describe("the playbooks' layout adopted in place (sandbox proxy, real dnsmasq)", function () {
     this.timeout(60_000);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-playbooks-"));
-    const target: ProxyTarget = {
-        serviceMode: "local",
-        rootDir: root,
-        sudo: false,
-        externalInterface: "eth0",
-        upstreamDns: ["8.8.8.8"],
-        localDnsPort: 20000 + Math.floor(Math.random() * 20000),
-        localHaproxyPorts: { api: 1, https: 2, http: 3, stats: 4 },
-        layout: "playbooks",
-    };
+    let target: ProxyTarget;
     const conf = path.join(root, "var/lib/dnsmasq/dnsmasq-net-10.conf");
     const pidFile = path.join(root, "var/run/net-10.pid");
     const pid = () => Number(fs.readFileSync(pidFile, "utf8").trim());
 
-    before(() => {
+    before(async () => {
+        target = {
+            serviceMode: "local",
+            rootDir: root,
+            sudo: false,
+            externalInterface: "eth0",
+            upstreamDns: ["8.8.8.8"],
+            localDnsPort: await freeDnsBase([10], root), // lease 10 answers on localDnsPort + 10
+            localHaproxyPorts: { api: 1, https: 2, http: 3, stats: 4 }, // HAProxy is not started here
+            layout: "playbooks",
+        };
         // what the playbooks left (the sandbox variant of their files): template unit, masquerade, net-10 running
         fs.mkdirSync(path.join(root, "usr/lib/systemd/system"), { recursive: true });
         fs.writeFileSync(path.join(root, "usr/lib/systemd/system/dnsmasq@.service"), PLAYBOOKS_DNSMASQ_UNIT);
