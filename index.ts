@@ -8,6 +8,7 @@ import { GeneratedCredentials } from "./components/generatedCredentials";
 import { Hosts } from "./components/hosts";
 import { Lease } from "./components/lease";
 import { ProxyVm } from "./components/proxyVm";
+import { leaseLayout } from "./components/proxyLayouts";
 import { UpgradeLease } from "./components/upgradeLease";
 import { loadConfig } from "./lib/config";
 import { gateResources, preflight } from "./components/preflight";
@@ -61,6 +62,7 @@ const leaseComponents = leaseInfos.map(
             ovnProviderId: ovirtEngine.ovnProviderId,
             proxy: proxyVm,
             ovnPortSecurity: config.ovnPortSecurity,
+            layout: leaseLayout(config.proxyVm, info.number),
         }),
 );
 const upgradeComponents = upgradeInfos.map(

@@ -8,6 +8,7 @@ import { OvnNetworkPortSecurity, OvnPortSecurity } from "../providers/ovirt/port
 import { VmNic } from "../providers/ovirt/vmNic";
 import { ProxyVm } from "./proxyVm";
 import { leaseScripts } from "./proxyScripts";
+import { LeaseLayout, leaseNicName, playbooksLeaseScripts, playbooksTakeover } from "./proxyLayouts";
 
 /** Arguments for {@link Lease}. */
 export interface LeaseArgs {
@@ -27,6 +28,12 @@ export interface LeaseArgs {
      * @default false: the installer's floating VIPs and the proxy's routed traffic need it off (ci-contract.md 12.1)
      */
     readonly ovnPortSecurity?: boolean;
+    /**
+     * How the lease is laid out on the proxy (components/proxyLayouts.ts). Moving a lease from the playbooks' layout
+     * to ours replaces its NIC and configuration: the preflight refuses it while a job holds the lease.
+     * @default ovirt-ci
+     */
+    readonly layout?: LeaseLayout;
 }
 
 /**
@@ -74,9 +81,10 @@ export class Lease extends pulumi.ComponentResource {
             { networkName: network.name, networkId: network.id, portSecurityEnabled },
             { parent: this },
         );
+        const layout = args.layout ?? { kind: "ovirt-ci" };
         const nic = new VmNic(
             `${name}-proxy-nic`,
-            { vmId: args.proxy.vmId, name: info.interfaceName, vnicProfileId: network.vnicProfileId },
+            { vmId: args.proxy.vmId, name: leaseNicName(info, layout), vnicProfileId: network.vnicProfileId },
             // after the external NIC, so that one stays the guest's first NIC (eth0, configured by cloud-init)
             { parent: this, dependsOn: [args.proxy.externalNic, networkPortSecurity] },
         );
@@ -87,9 +95,18 @@ export class Lease extends pulumi.ComponentResource {
             { networkName: network.name, macAddress: nic.mac, portSecurityEnabled },
             { parent: this },
         );
-        const scripts = nic.mac.apply((mac) => leaseScripts(args.proxy.target, info, mac));
+        const target = args.proxy.target;
+        const scripts = nic.mac.apply((mac) => {
+            if (layout.kind === "playbooks") return playbooksLeaseScripts(target, info, layout.nic, mac);
+            const ours = leaseScripts(target, info, mac);
+            // on their proxy, a lease moved to our layout first stops what the playbooks ran for it
+            return target.layout === "playbooks"
+                ? { create: `${playbooksTakeover(target, info)} && ${ours.create}`, delete: ours.delete }
+                : ours;
+        });
         new command.remote.Command(
-            `${name}-proxy-config`,
+            // the playbooks' layout under its own name: the state tells which layout a lease is in
+            layout.kind === "playbooks" ? `${name}-proxy-adopted` : `${name}-proxy-config`,
             {
                 connection: args.proxy.connection,
                 create: scripts.create,

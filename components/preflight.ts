@@ -21,6 +21,9 @@ import type { LoadedConfig } from "../lib/config";
 import { GuardSettings, judgeScaleDown, removedObjectSelectors } from "../lib/scaleDownGuard";
 import { localPortProblems, neededPorts } from "../local/portCheck";
 import { readUsage } from "../providers/ovirt/usage";
+import { judgeLayoutMoves } from "../lib/layoutGuard";
+import { leases as deriveLeases } from "../lib/leaseModel";
+import { leaseLayout, leaseNicName } from "./proxyLayouts";
 
 /** Whether the program runs under Pulumi's mocks (unit tests): no engine, no machine ports to check. */
 function underMocks(): boolean {
@@ -86,6 +89,78 @@ export async function vaultProblem(address: string | undefined): Promise<string 
     }
 }
 
+/**
+ * A problem line unless Vault at `address` takes `token` for writing the CI item (`<mount>/data/<path>`, KV v2):
+ * `POST /v1/sys/capabilities-self` (Vault's API docs, sys/capabilities-self; OpenBao answers the same) must list
+ * `create` and `update` (or `root`). Without an address or a token it is a refusal too: the `up` would do all the
+ * engine and proxy work and fail on the last resource. Reachability and the seal are {@link vaultProblem}'s.
+ */
+export async function vaultWriteProblem(
+    address: string | undefined,
+    token: string | undefined,
+    item: { readonly mount: string; readonly path: string },
+): Promise<string | undefined> {
+    const where = `${item.mount}/data/${item.path}`;
+    if (!address) {
+        return "vault:address is not set: the CI profile item could not be written at the end of the run. Nothing was changed. Fix: pulumi config set vault:address https://<vault> (the CI's: https://vault.ci.openshift.org)";
+    }
+    if (!token) {
+        return `no Vault token (vault:token or VAULT_TOKEN): the item ${where} could not be written. Nothing was changed. Fix: pulumi config set --secret vault:token <the secret collection's token>`;
+    }
+    let res: Response;
+    try {
+        res = await fetch(`${address.replace(/\/+$/, "")}/v1/sys/capabilities-self`, {
+            method: "POST",
+            headers: { "X-Vault-Token": token, "Content-Type": "application/json" },
+            body: JSON.stringify({ paths: [where] }),
+            signal: AbortSignal.timeout(10_000),
+        });
+    } catch {
+        return undefined; // unreachable: vaultProblem says so
+    }
+    if (res.status === 403) {
+        return `Vault at ${address} rejects the token (POST /v1/sys/capabilities-self: HTTP 403; expired or revoked). Nothing was changed. Fix: set a valid token: pulumi config set --secret vault:token <token>`;
+    }
+    if (!res.ok) return undefined; // other answers are the Vault provider's to report
+    const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+    const caps = (body[where] ?? body.capabilities ?? (body.data as Record<string, unknown>)?.[where]) as
+        string[] | undefined;
+    const list = Array.isArray(caps) ? caps : [];
+    if (list.includes("root") || (list.includes("create") && list.includes("update"))) return undefined;
+    return `the Vault token may not write the CI item ${where} at ${address} (its capabilities there: ${list.join(", ") || "none"}; writing needs create and update). Nothing was changed. Fix: use the secret collection's token (its policy grants them), or ask the collection's owner to grant them`;
+}
+
+/** The Vault token the program's Vault provider uses: `vault:token` (kept secret, never logged) or `VAULT_TOKEN`. */
+function vaultToken(): Promise<string | undefined> {
+    const secret = new pulumi.Config("vault").getSecret("token");
+    if (!secret) return Promise.resolve(process.env.VAULT_TOKEN);
+    return new Promise((resolve) => secret.apply((t) => resolve(t)));
+}
+
+/**
+ * Leases the config would move between the playbooks' layout and ours (or whose proxy NIC it renames) while a job
+ * holds them (lib/layoutGuard.ts). Only a proxy in the playbooks' layout has anything to move: our own layout
+ * costs no engine read.
+ */
+export async function layoutMoveProblems(config: LoadedConfig): Promise<string[]> {
+    if (config.proxyVm.layout !== "playbooks") return [];
+    const infos = deriveLeases(config.leases, config);
+    const networks = new Set(infos.map((i) => i.networkName));
+    const usage = await readUsage({
+        dataCenter: config.dataCenter,
+        network: (name) => networks.has(name),
+        storageDomain: () => false,
+    });
+    return judgeLayoutMoves(
+        {
+            networkNamePattern: config.naming.networkName,
+            proxyVmName: config.proxyVm.name,
+            nicNames: new Map(infos.map((i) => [i.number, leaseNicName(i, leaseLayout(config.proxyVm, i.number))])),
+        },
+        usage.networks,
+    );
+}
+
 /** Runs the checks; rejects with a `RunError` listing every refusal. Warnings go to the run's log. */
 export async function preflight(config: LoadedConfig): Promise<void> {
     const problems: string[] = [];
@@ -98,8 +173,11 @@ export async function preflight(config: LoadedConfig): Promise<void> {
             )),
         );
     }
-    const vault = await vaultProblem(new pulumi.Config("vault").get("address") ?? process.env.VAULT_ADDR);
+    const vaultAddress = new pulumi.Config("vault").get("address") ?? process.env.VAULT_ADDR;
+    const vault = await vaultProblem(vaultAddress);
     if (vault) problems.push(vault);
+    const write = vault ? undefined : await vaultWriteProblem(vaultAddress, await vaultToken(), config.vault);
+    if (write) problems.push(write);
     const g = guardSettings(config);
     let usage;
     try {
@@ -112,6 +190,7 @@ export async function preflight(config: LoadedConfig): Promise<void> {
         );
     }
     const verdict = judgeScaleDown(g, usage);
+    problems.push(...(await layoutMoveProblems(config)));
     for (const w of verdict.warnings) pulumi.log.warn(`ovirt-ci: ${w}`);
     problems.push(...verdict.refusals);
     if (problems.length > 0) {

@@ -35,6 +35,17 @@ export interface ProxyTarget {
     readonly localDnsPort: number;
     /** `local` mode: HAProxy's loopback ports. */
     readonly localHaproxyPorts: LocalHaproxyPorts;
+    /**
+     * The proxy's shared set-up: `ovirt-ci` (ours) or `playbooks` (components/proxyLayouts.ts): on the latter our
+     * leases' dnsmasq runs as `ovirt-ci-dnsmasq@<lease>` (their `dnsmasq@` template unit stays theirs) and NAT is
+     * firewalld's masquerade (no nftables table). @default "ovirt-ci"
+     */
+    readonly layout?: "ovirt-ci" | "playbooks";
+}
+
+/** The template unit our lease instances run as on this target. */
+export function dnsmasqUnitName(target: Pick<ProxyTarget, "layout">): string {
+    return target.layout === "playbooks" ? "ovirt-ci-dnsmasq" : "dnsmasq";
 }
 
 /** A create/delete pair for one `command.remote.Command`. */
@@ -49,7 +60,10 @@ export function at(target: Pick<ProxyTarget, "rootDir">, absolute: string): stri
 }
 
 /** Every path the scripts write, for docs and tests. */
-export function proxyPaths(target: Pick<ProxyTarget, "rootDir">, lease?: Pick<LeaseInfo, "name" | "interfaceName">) {
+export function proxyPaths(
+    target: Pick<ProxyTarget, "rootDir" | "layout">,
+    lease?: Pick<LeaseInfo, "name" | "interfaceName">,
+) {
     return {
         dnsmasqDir: at(target, "/etc/dnsmasq-leases"),
         runDir: at(target, "/run"),
@@ -58,7 +72,7 @@ export function proxyPaths(target: Pick<ProxyTarget, "rootDir">, lease?: Pick<Le
         nftDir: at(target, "/etc/nftables/ovirt-ci"),
         haproxyConfig: at(target, "/etc/haproxy/haproxy.cfg"),
         haproxyPid: at(target, "/run/haproxy.pid"),
-        unitFile: at(target, "/etc/systemd/system/dnsmasq@.service"),
+        unitFile: at(target, `/etc/systemd/system/${dnsmasqUnitName(target)}@.service`),
         sysctlFile: at(target, "/etc/sysctl.d/90-ovirt-ci-forward.conf"),
         nftablesConf: at(target, "/etc/sysconfig/nftables.conf"),
         ...(lease
@@ -113,7 +127,7 @@ export function targetHaproxyConfig(
 const EOF_MARK = "OVIRT_CI_EOF_7f3a";
 
 /** Shell lines writing `content` to `<path>.new` (a quoted here-document: nothing in it is expanded). */
-function writeNew(path: string, content: string): string {
+export function writeNew(path: string, content: string): string {
     if (content.split("\n").includes(EOF_MARK)) {
         throw new Error(`file ${path}: content contains the here-document marker ${EOF_MARK}`);
     }
@@ -159,7 +173,7 @@ export function checkNew(path: string, tool: ProxyTool, check: string): string {
 }
 
 /** Lines that move `<path>.new` over `path` when it differs; sets `changed=1` then. */
-function install(path: string): string {
+export function install(path: string): string {
     const p = shellQuote(path);
     const n = shellQuote(`${path}.new`);
     return `if cmp -s ${n} ${p}; then rm -f ${n}; else mv -f ${n} ${p}; changed=1; fi\n`;
@@ -171,13 +185,13 @@ export function wrap(target: Pick<ProxyTarget, "sudo">, script: string): string 
 }
 
 /** Lines: is the process in pid file `pid` alive? Sets `running`. */
-function aliveCheck(pid: string): string {
+export function aliveCheck(pid: string): string {
     const p = shellQuote(pid);
     return `running=0\nif [ -s ${p} ] && kill -0 "$(cat ${p})" 2>/dev/null; then running=1; fi\n`;
 }
 
 /** Lines: stop the process of a pid file and wait (at most 5 s) until it is gone; removes the pid file. */
-function stopPid(pid: string): string {
+export function stopPid(pid: string): string {
     const p = shellQuote(pid);
     return (
         `if [ -s ${p} ]; then pid="$(cat ${p})"; kill "$pid" 2>/dev/null || true\n` +
@@ -187,7 +201,7 @@ function stopPid(pid: string): string {
 }
 
 /** The network commands of one lease on the real VM (run in systemd mode, recorded in local mode). */
-function leaseNetworkCommands(lease: LeaseInfo, mac: string, nftFile: string): string {
+function leaseNetworkCommands(lease: LeaseInfo, mac: string, nftFile: string | undefined): string {
     const dev = shellQuote(lease.interfaceName);
     const m = shellQuote(mac.toLowerCase());
     return (
@@ -196,7 +210,7 @@ function leaseNetworkCommands(lease: LeaseInfo, mac: string, nftFile: string): s
         `if [ "$dev" != ${dev} ]; then ip link set dev "$dev" down; ip link set dev "$dev" name ${dev}; fi\n` +
         `ip link set dev ${dev} up\n` +
         `ip addr replace ${lease.gateway}/${lease.subnetPrefixLength} dev ${dev}\n` +
-        `nft -f ${shellQuote(nftFile)}\n`
+        (nftFile ? `nft -f ${shellQuote(nftFile)}\n` : "")
     );
 }
 
@@ -247,9 +261,11 @@ export function baseScripts(target: ProxyTarget): ScriptPair {
                 writeNew(p.sysctlFile, renderIpForwardSysctl()) +
                 install(p.sysctlFile) +
                 `sysctl -q -p ${shellQuote(p.sysctlFile)}\n` +
-                `touch ${shellQuote(p.nftablesConf)}\n` +
-                `grep -qxF ${shellQuote(include)} ${shellQuote(p.nftablesConf)} || echo ${shellQuote(include)} >> ${shellQuote(p.nftablesConf)}\n` +
-                `systemctl enable nftables.service 2>/dev/null || true\n`,
+                (target.layout === "playbooks"
+                    ? "" // NAT is the playbooks' firewalld masquerade
+                    : `touch ${shellQuote(p.nftablesConf)}\n` +
+                      `grep -qxF ${shellQuote(include)} ${shellQuote(p.nftablesConf)} || echo ${shellQuote(include)} >> ${shellQuote(p.nftablesConf)}\n` +
+                      `systemctl enable nftables.service 2>/dev/null || true\n`),
         ),
         delete: wrap(
             target,
@@ -272,14 +288,16 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
         writeNew(p.dnsmasqConfig, leaseDnsmasqConfig(target, lease)) +
         checkNew(p.dnsmasqConfig, "dnsmasq", `dnsmasq --test -C ${confNew}`) +
         install(p.dnsmasqConfig);
+    const firewalldNat = target.layout === "playbooks";
     // The sandbox loads nothing into a kernel: its NAT file is checked wherever this machine's nft can check at all.
-    const natFiles =
-        writeNew(p.nftFile, nat) +
-        `if command -v nft >/dev/null 2>&1 && nft -c -f /dev/null >/dev/null 2>&1; then\n` +
-        checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`) +
-        `fi\n` +
-        install(p.nftFile);
-    const network = leaseNetworkCommands(lease, mac, p.nftFile);
+    const natFiles = firewalldNat
+        ? ""
+        : writeNew(p.nftFile, nat) +
+          `if command -v nft >/dev/null 2>&1 && nft -c -f /dev/null >/dev/null 2>&1; then\n` +
+          checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`) +
+          `fi\n` +
+          install(p.nftFile);
+    const network = leaseNetworkCommands(lease, mac, firewalldNat ? undefined : p.nftFile);
     if (target.serviceMode === "local") {
         return {
             create: wrap(
@@ -296,7 +314,7 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
             ),
         };
     }
-    const unit = shellQuote(`dnsmasq@${lease.name}.service`);
+    const unit = shellQuote(`${dnsmasqUnitName(target)}@${lease.name}.service`);
     const udev = `# generated by ovirt-ci (Pulumi): ${lease.name}'s NIC keeps its name\nSUBSYSTEM=="net", ACTION=="add", ATTR{address}=="${mac.toLowerCase()}", NAME="${lease.interfaceName}"\n`;
     const ifcfg = [
         `# generated by ovirt-ci (Pulumi): ${lease.name}, network ${lease.networkName}`,
@@ -314,7 +332,9 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
         create: wrap(
             target,
             `changed=0\n${writeNew(p.udevRule, udev)}${install(p.udevRule)}${writeNew(p.ifcfg, ifcfg)}${install(p.ifcfg)}` +
-                `changed=0\n${writeNew(p.nftFile, nat)}${checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`)}${install(p.nftFile)}` +
+                (firewalldNat
+                    ? ""
+                    : `changed=0\n${writeNew(p.nftFile, nat)}${checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`)}${install(p.nftFile)}`) +
                 network +
                 `changed=0\n${dnsmasqFiles}systemctl enable ${unit}\n` +
                 // dnsmasq re-reads its configuration only on start (SIGHUP reloads hosts and leases only).

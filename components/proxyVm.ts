@@ -3,11 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProxyVmSettings } from "../lib/config";
 import { isIpv4, netmask } from "../lib/ip";
 import { LeaseInfo } from "../lib/leaseModel";
-import { Vm, CloudInit } from "../providers/ovirt/vm";
+import { Vm, CloudInit, BiosType } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { EngineObject } from "../providers/ovirt/engineObject";
 import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
 import { ProxyTarget, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
+import { playbooksBaseScripts } from "./proxyLayouts";
+import { renderPlaybooksHaproxy } from "../lib/render/playbooks";
 
 /** Arguments for {@link ProxyVm}. */
 export interface ProxyVmArgs {
@@ -62,7 +64,24 @@ export function proxyTarget(settings: ProxyVmSettings): ProxyTarget {
         upstreamDns: settings.dnsServers,
         localDnsPort: settings.localDnsPort,
         localHaproxyPorts: settings.localHaproxyPorts,
+        layout: settings.layout,
     };
+}
+
+/** HAProxy's file on this target: ours, or the playbooks' template for a proxy in their layout. */
+export function proxyHaproxyConfig(
+    target: ProxyTarget,
+    leases: readonly LeaseInfo[],
+    statsUser: string,
+    statsPassword: string,
+    address: string,
+): string {
+    if (target.layout !== "playbooks") return targetHaproxyConfig(target, leases, statsUser, statsPassword);
+    return renderPlaybooksHaproxy(
+        leases,
+        address,
+        target.serviceMode === "local" ? target.localHaproxyPorts : undefined,
+    );
 }
 
 /**
@@ -127,6 +146,7 @@ export class ProxyVm extends pulumi.ComponentResource {
                 templateId: template.id,
                 memoryMiB: s.memoryMiB,
                 cpuCores: s.cpuCores,
+                biosType: s.biosType as BiosType,
                 highAvailability: true,
                 deleteProtected: true,
                 description: "ovirt-ci proxy: router, NAT, DHCP/DNS of the lease networks, HAProxy (managed by Pulumi)",
@@ -142,7 +162,7 @@ export class ProxyVm extends pulumi.ComponentResource {
             `${name}-external-nic`,
             {
                 vmId: vm.id,
-                name: "nic1",
+                name: s.externalNicName,
                 vnicProfileId: mgmtProfile.id,
                 ...(s.externalAddress ? {} : { ipWaitSeconds: EXTERNAL_IP_WAIT_SECONDS }),
             },
@@ -175,9 +195,13 @@ export class ProxyVm extends pulumi.ComponentResource {
         this.target = proxyTarget(s);
 
         const base = baseScripts(this.target);
+        // On the playbooks' layout their set-up is checked first (it writes nothing); ours adds only what our
+        // leases need beside it (components/proxyLayouts.ts).
+        const create =
+            s.layout === "playbooks" ? `${playbooksBaseScripts(this.target).create} && ${base.create}` : base.create;
         this.setup = new command.remote.Command(
             `${name}-setup`,
-            { connection: this.connection, create: base.create, delete: base.delete, addPreviousOutputInEnv: false },
+            { connection: this.connection, create, delete: base.delete, addPreviousOutputInEnv: false },
             { parent: this, dependsOn: [vm, externalNic] },
         );
         // The script text holds no secret (a failing command's error quotes it whole); the file with the stats
@@ -185,8 +209,8 @@ export class ProxyVm extends pulumi.ComponentResource {
         const haproxy = haproxyScripts(this.target);
         const haproxyConfig = pulumi.secret(
             pulumi
-                .output(args.statsPassword)
-                .apply((pw) => targetHaproxyConfig(this.target, args.leases, s.statsUser, pw)),
+                .all([args.statsPassword, s.layout === "playbooks" ? this.address : ""])
+                .apply(([pw, address]) => proxyHaproxyConfig(this.target, args.leases, s.statsUser, pw, address)),
         );
         this.haproxy = new command.remote.Command(
             `${name}-haproxy`,

@@ -996,6 +996,13 @@ function validateProxyVm(
     }
     f.localHaproxyPorts = readLocalHaproxyPorts(p, f.localHaproxyPorts);
     f.connection = readConnection(p, f.connection);
+    for (const k of ["biosType", "layout"] as const) {
+        const allowed = literalsOf(S.proxyVm.properties[k])!;
+        if (f[k] !== undefined && !allowed.includes(f[k] as string)) {
+            p.add(key(k), f[k], `is not one of ${allowed.join(", ")}`, `use one of ${allowed.join(", ")}`);
+        }
+    }
+    f.playbooksLeases = readPlaybooksLeases(p, f, leaseNumbers);
     if (p.list.length > before) {
         return undefined;
     }
@@ -1159,6 +1166,60 @@ function readLocalHaproxyPorts(p: Problems, v: unknown): LocalHaproxyPorts | und
         return undefined;
     }
     return Object.freeze(ports);
+}
+
+const LINUX_IFNAME = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
+
+/**
+ * `proxyVm.playbooksLeases`: configured leases, each once, each on its own NIC (a Linux interface name that is not
+ * the external NIC's), and only with `layout: playbooks` (their NAT is the playbooks' firewalld masquerade).
+ */
+function readPlaybooksLeases(
+    p: Problems,
+    f: Record<string, unknown>,
+    leaseNumbers: readonly number[] | undefined,
+): readonly { lease: number; nic: string }[] {
+    const key = "proxyVm.playbooksLeases";
+    const v = parseJsonText(f.playbooksLeases);
+    if (v === undefined || v === null) return Object.freeze([]);
+    if (!Array.isArray(v)) {
+        p.add(key, v, "must be a list", "write it as a YAML list of {lease: 10, nic: eth1}");
+        return Object.freeze([]);
+    }
+    const out: { lease: number; nic: string }[] = [];
+    v.forEach((item, i) => {
+        const at = `${key}[${i}]`;
+        const it = readSection(p, at, S.proxyVm.properties.playbooksLeases.items, item);
+        if (!it) return;
+        const lease = it.lease as number | undefined;
+        const nic = it.nic as string | undefined;
+        if (lease === undefined || nic === undefined) return;
+        if (leaseNumbers && !leaseNumbers.includes(lease)) {
+            p.add(`${at}.lease`, lease, "is not a configured lease", "list only leases of ovirt-ci:leases");
+        } else if (out.some((o) => o.lease === lease)) {
+            p.add(`${at}.lease`, lease, "is listed twice", "list each lease once");
+        }
+        if (!LINUX_IFNAME.test(nic)) {
+            p.add(
+                `${at}.nic`,
+                nic,
+                "is not a Linux interface name",
+                'write the NIC name the playbooks gave it, e.g. "eth1"',
+            );
+        } else if (out.some((o) => o.nic === nic) || nic === f.externalInterface || nic === f.externalNicName) {
+            p.add(`${at}.nic`, nic, "is already another NIC of the proxy VM", "give each lease its own NIC name");
+        }
+        out.push({ lease, nic });
+    });
+    if (out.length > 0 && f.layout !== "playbooks") {
+        p.add(
+            "proxyVm.layout",
+            f.layout,
+            "is not playbooks while playbooksLeases lists leases: their NAT and dnsmasq unit are the playbooks' own",
+            'set proxyVm.layout to "playbooks" (npm run adopt writes both), or empty playbooksLeases',
+        );
+    }
+    return Object.freeze(out.map((o) => Object.freeze(o)));
 }
 
 function readConnection(p: Problems, v: unknown): ProxyConnectionSettings | undefined {

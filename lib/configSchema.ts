@@ -215,6 +215,36 @@ export const ProxyVmSchema = Type.Object(
             "local mode: lease N's dnsmasq answers DNS on 127.0.0.1 port localDnsPort + N (≤ 65535)",
         ),
         localHaproxyPorts: LocalHaproxyPortsSchema,
+        biosType: Type.Union(
+            ["i440fx_sea_bios", "q35_sea_bios", "q35_ovmf", "q35_secure_boot", "cluster_default"].map((v) =>
+                Type.Literal(v),
+            ),
+            {
+                default: "i440fx_sea_bios",
+                description:
+                    "BIOS type (the engine's BiosType); a Q35 VM takes at most 8 NICs, so the proxy of more than 7 leases needs i440fx_sea_bios. An existing VM with another type is refused, never restarted",
+            },
+        ),
+        externalNicName: Type.String({
+            default: "nic1",
+            description: "Engine name of the external NIC (the playbooks named it eth0)",
+        }),
+        layout: Type.Union([Type.Literal("ovirt-ci"), Type.Literal("playbooks")], {
+            default: "ovirt-ci",
+            description:
+                'How the proxy\'s shared set-up was built: ovirt-ci (our dnsmasq@ unit, nftables NAT, our haproxy.cfg) or playbooks (oVirt/ocp-on-ovirt: adopted in place, firewalld masquerade, their haproxy.cfg layout); docs/operator.md "Day one"',
+        }),
+        playbooksLeases: Type.Array(
+            Type.Object({
+                lease: Type.Integer({ minimum: 1, description: "Lease number" }),
+                nic: Type.String({ description: "Its NIC's name, on the engine and in the guest (eth1, eth2, …)" }),
+            }),
+            {
+                default: [],
+                description:
+                    "Leases still in the playbooks' layout (NIC ethK, dnsmasq@net-NN, /var/lib/dnsmasq/dnsmasq-net-NN.conf), adopted as they are; removing one moves it to ours (refused while a job holds it). Needs layout playbooks",
+            },
+        ),
     },
     { description: 'Proxy VM settings and how its configuration is pushed (see "The proxy configuration")' },
 );
@@ -345,13 +375,21 @@ export const ConfigSchema = Type.Object({
     ovnAuthUrl: Type.Optional(
         Type.String({
             default: "",
-            description: "The OVN provider's Identity v2.0 root; empty = https://<engine host>:35357/v2.0",
+            description:
+                "The OVN provider's Identity v2.0 root; empty = the engine's provider entry (authentication_url) when ovnNetworkUrl is empty too, else https://<engine host>:35357/v2.0",
         }),
     ),
     ovnNetworkUrl: Type.Optional(
         Type.String({
             default: "",
             description: "The OVN provider's Networking v2.0 root; empty = https://<engine host>:9696/v2.0",
+        }),
+    ),
+    ovnUsername: Type.Optional(
+        Type.String({
+            default: "",
+            description:
+                "The user the OVN provider issues tokens to (its ovirt-admin-user-name; admin@ovirt@internalsso on Keycloak engines); empty = the engine's provider entry when neither OVN URL is set, else engineUsername. The password is enginePassword",
         }),
     ),
     leases: leaseSet(

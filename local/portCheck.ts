@@ -112,14 +112,18 @@ function holders(inodes: Set<string>): number[] {
     return pids.filter((pid) => socketsOf(pid).some((inode) => inodes.has(inode))).map(Number);
 }
 
-/** Pids in the sandbox's pid files (`<rootDir>/run/*.pid`): the haproxy and dnsmasq instances a previous up started. */
+/**
+ * Pids in the sandbox's pid files: `<rootDir>/run/*.pid`, the haproxy and dnsmasq instances a previous up started,
+ * and `<rootDir>/var/run/*.pid`, the lease instances of the playbooks' layout (components/proxyLayouts.ts).
+ */
 export function sandboxPids(rootDir: string): Set<number> {
-    const runDir = path.join(rootDir, "run");
     const out = new Set<number>();
-    if (!fs.existsSync(runDir)) return out;
-    for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith(".pid"))) {
-        for (const tok of fs.readFileSync(path.join(runDir, f), "utf8").split(/\s+/))
-            if (/^\d+$/.test(tok)) out.add(Number(tok));
+    for (const runDir of [path.join(rootDir, "run"), path.join(rootDir, "var/run")]) {
+        if (!fs.existsSync(runDir)) continue;
+        for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith(".pid"))) {
+            for (const tok of fs.readFileSync(path.join(runDir, f), "utf8").split(/\s+/))
+                if (/^\d+$/.test(tok)) out.add(Number(tok));
+        }
     }
     return out;
 }

@@ -25,6 +25,10 @@ import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
 import { unprotectAll } from "./lib/unprotect";
+import { LIVE_PROXY, seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../local/liveFixture";
+import { LOCAL_BASE_DOMAIN } from "../local/stack";
+import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases as deriveLeases } from "../lib/leaseModel";
+import { resolveEndpoint } from "../providers/ovirt/client";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL = path.join(ROOT, ".local");
@@ -365,7 +369,11 @@ async function stopDaemon(name: string): Promise<void> {
 
 /** Stops what the proxy scripts started in the sandbox (dnsmasq, haproxy), by their pid files. */
 function stopSandboxProcesses(): void {
-    const runDir = path.join(SANDBOX, "run");
+    // run/: ours; var/run/: the playbooks' instances of the live fixture (`--live-fixture`)
+    for (const runDir of [path.join(SANDBOX, "run"), path.join(SANDBOX, "var/run")]) stopPids(runDir);
+}
+
+function stopPids(runDir: string): void {
     if (!fs.existsSync(runDir)) return;
     for (const f of fs.readdirSync(runDir).filter((n) => n.endsWith(".pid"))) {
         const pid = Number(fs.readFileSync(path.join(runDir, f), "utf8").trim());
@@ -464,6 +472,53 @@ async function up(): Promise<void> {
     );
 }
 
+/**
+ * `up --live-fixture`: the services seeded the way the playbooks left the CI environment (local/liveFixture.ts) and
+ * the `local` stack created with the local default's config, but no `pulumi up`: what `npm run adopt` meets on day
+ * one (docs/operator.md "Day one", docs/local.md).
+ */
+async function upLiveFixture(): Promise<void> {
+    if (stackExists()) {
+        throw new StepError(
+            "live fixture",
+            `the stack "${STACK}" exists: the fixture stands for an environment no ovirt-ci stack knows yet`,
+            "npm run down:local, then npm run up:local -- --live-fixture",
+        );
+    }
+    const svc = await services();
+    const pass = stackPassphrase(true)!;
+    const stack = await openStack(pass);
+    const cfg = localStackConfig(svc);
+    await applyLocalStackConfig(stack, cfg);
+    const leaseInfos = deriveLeases([10, 11, 12], {
+        baseDomain: LOCAL_BASE_DOMAIN,
+        addressing: DEFAULT_ADDRESSING,
+        naming: DEFAULT_NAMING,
+    });
+    const endpoint = resolveEndpoint({
+        get: (k) => (k === "ovirt-ci:enginePassword" ? svc.engine.password : (cfg.plain[k] as string | undefined)),
+    });
+    const vmId = await seedLiveEngine(endpoint, "OCP-45", "OCP-45", leaseInfos);
+    say(`live fixture: engine seeded (${LIVE_PROXY.name} ${vmId}, ${leaseInfos.map((l) => l.networkName).join(", ")})`);
+    seedLiveSandbox(SANDBOX, leaseInfos, svc);
+    say(
+        `live fixture: sandbox proxy seeded (${SANDBOX}: dnsmasq net-0 on ${svc.localDnsPort}, lease N on ${svc.localDnsPort} + N, HAProxy)`,
+    );
+    await seedLiveVault(
+        svc.vault.address,
+        fs.readFileSync(file("openbao-token"), "utf8").trim(),
+        { mount: "kv", path: "selfservice/ovirt/cluster-secrets-ovirt" },
+        leaseInfos,
+    );
+    say("live fixture: Vault item seeded (with insights-live.yaml)");
+    process.stdout.write(
+        `\n=== live fixture ready, no stack state yet. Day one (docs/operator.md):\n` +
+            `  npm run adopt -- --stack local --proxy ${LIVE_PROXY.name}\n` +
+            `  . scripts/lib/env.sh; export PULUMI_BACKEND_URL=${fileBackendUrl(STATE_DIR)} PULUMI_CONFIG_PASSPHRASE=$(cat .local/passphrase)\n` +
+            `  pulumi preview --stack ${STACK} && pulumi up --stack ${STACK}   (not npm run up:local: it rewrites the stack config)\n`,
+    );
+}
+
 async function down(): Promise<void> {
     if (stackExists()) {
         const svc = await services(); // destroy needs the engine, OpenBao and the sshd
@@ -498,8 +553,15 @@ async function down(): Promise<void> {
 
 async function main(argv: string[]): Promise<number> {
     const cmd = argv[0];
-    if (cmd !== "up" && cmd !== "down") {
-        process.stderr.write("usage: ts-node scripts/local.ts up|down   (npm run up:local / npm run down:local)\n");
+    const live = argv.slice(1).includes("--live-fixture");
+    if (
+        (cmd !== "up" && cmd !== "down") ||
+        argv.slice(1).some((a) => a !== "--live-fixture") ||
+        (live && cmd !== "up")
+    ) {
+        process.stderr.write(
+            "usage: ts-node scripts/local.ts up [--live-fixture] | down   (npm run up:local [-- --live-fixture] / npm run down:local)\n",
+        );
         return 2;
     }
     try {
@@ -507,7 +569,7 @@ async function main(argv: string[]): Promise<number> {
     } catch {
         throw new StepError("toolchain", "the pulumi CLI is not on PATH", SETUP_FIX);
     }
-    await (cmd === "up" ? up() : down());
+    await (cmd === "up" ? (live ? upLiveFixture() : up()) : down());
     return 0;
 }
 

@@ -278,6 +278,8 @@ export interface Vm {
     runOnce: boolean;
     /** The next-run configuration of a running VM's hardware (applied when it goes down); absent = none. */
     nextRun?: VmHardware;
+    /** `bios.type` (BIOS_TYPES); absent = cluster_default (a state saved before the field loads as that). */
+    biosType?: string;
 }
 
 /** The hardware fields of a VM that a running VM changes by hot plug or on its next run. */

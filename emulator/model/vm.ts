@@ -46,6 +46,30 @@ export const VM_AFFINITIES = ["migratable", "user_migratable", "pinned"] as cons
 /** NIC models: common/…/network/VmInterfaceType.java as the REST API names them (NicInterface). */
 export const NIC_INTERFACES = ["virtio", "e1000", "rtl8139", "pci_passthrough", "spapr_vlan", "e1000e"] as const;
 
+/**
+ * `bios.type` of a VM: ovirt-engine common/…/businessentities/BiosType.java as the REST API names it
+ * (ovirt-engine-api-model BiosType): cluster_default takes the cluster's.
+ */
+export const BIOS_TYPES = [
+    "cluster_default",
+    "i440fx_sea_bios",
+    "q35_sea_bios",
+    "q35_ovmf",
+    "q35_secure_boot",
+] as const;
+
+/**
+ * How many NICs a Q35 VM takes. The engine gives a Q35 VM `NumOfPciExpressPorts` PCIe root ports (16, ovirt-engine
+ * packaging/dbscripts/upgrade/pre_upgrade/0000_config.sql; LibvirtVmXmlBuilder.writePciEControllers) and each
+ * PCIe device (disk and SCSI controllers, virtio-serial, balloon, RNG, USB, video) takes one; with the template's
+ * devices 8 are left for NICs: oVirt/ocp-on-ovirt commit 00d09ea moved the proxy VM to i440fx_sea_bios "to allow
+ * more then 8 nics". An i440fx VM has a flat PCI bus of 32 slots (no such limit for 16 lease NICs).
+ */
+export const Q35_MAX_NICS = 8;
+
+/** libvirt's refusal when no PCI slot is left (src/qemu/qemu_domain_address.c), as VDSM passes it to the engine. */
+export const NO_PCI_SLOT = "internal error: No more available PCI slots";
+
 /** VM lifecycle: actions (no dot) and clock steps (`vm.…`, persisted in `State.pending`). */
 export const VM_LIFECYCLE = {
     add: {
@@ -182,6 +206,7 @@ export abstract class VmKind extends EngineCore {
             if (devs) vm.bootDevices = devs.map((d) => String(d).toLowerCase());
         }
         vm.type = enumValue(b.type, "type", VM_TYPES) ?? vm.type;
+        vm.biosType = enumValue(obj(b.bios)?.type, "bios.type", BIOS_TYPES) ?? vm.biosType;
         const ha = obj(b.high_availability);
         if (ha) {
             vm.highAvailability = bool(ha.enabled, "high_availability.enabled") ?? vm.highAvailability;
@@ -418,6 +443,7 @@ export abstract class VmKind extends EngineCore {
         if (isOneOf(VM_RUNNING, vm.status)) throw conflict(texts.vmRunning("run"));
         if (!accepts(L.start, vm.status)) throw conflict(texts.vmWrongState("run", "VM", vm.status));
         if (!this.bootable(vm)) throw conflict(texts.noBootableDisk);
+        this.assertPciSlot(vm, 0);
         const host = this.pickHost(vm);
         const runInit = this.readInitialization(obj(b.vm)?.initialization);
         const useCloudInit = bool(b.use_cloud_init, "use_cloud_init") ?? false;
@@ -524,12 +550,14 @@ export abstract class VmKind extends EngineCore {
             throw badParameter("Cannot add Interface. MAC address format is invalid.");
         if (this.state.vms.some((v) => v.nics.some((n) => n.mac === mac)))
             throw conflict("Cannot add Interface. The MAC address is already in use.");
+        const plugged = bool(b.plugged, "plugged") ?? true;
+        if (plugged && isOneOf(VM_RUNNING, vm.status)) this.assertPciSlot(vm, 1);
         const nic: Nic = {
             id: this.newId(),
             name,
             interface: enumValue(b.interface, "interface", NIC_INTERFACES) ?? "virtio",
             mac,
-            plugged: bool(b.plugged, "plugged") ?? true,
+            plugged,
             linked: bool(b.linked, "linked") ?? true,
             vnicProfileId: profile?.id,
         };
@@ -544,6 +572,24 @@ export abstract class VmKind extends EngineCore {
         );
         this.doneJob(`Adding Network Interface ${nic.name} to VM ${vm.name}`, ctx);
         return nic;
+    }
+
+    /** The chipset the VM runs with: its own BIOS type, else its cluster's. */
+    vmBiosType(vm: Vm): string {
+        const own = vm.biosType ?? "cluster_default";
+        return own === "cluster_default"
+            ? (this.state.clusters.find((c) => c.id === vm.clusterId)?.biosType ?? "q35_ovmf")
+            : own;
+    }
+
+    /**
+     * Refuses a start or a NIC hot plug that leaves a Q35 VM more plugged NICs than its PCIe root ports hold
+     * (Q35_MAX_NICS): the engine passes libvirt's error on (a 400 "Operation Failed" as every VDSM failure).
+     */
+    protected assertPciSlot(vm: Vm, adding: number): void {
+        if (!this.vmBiosType(vm).startsWith("q35")) return;
+        const nics = vm.nics.filter((n) => n.plugged).length + adding;
+        if (nics > Q35_MAX_NICS) throw badParameter(NO_PCI_SLOT);
     }
 
     updateNic(vmId: string, nicId: string, b: Obj, ctx: Ctx): Nic {

@@ -821,7 +821,7 @@ export function vmView(ctx: ViewCtx, vm: Vm): Obj {
             name: vm.name,
             description: vm.description,
             comment: vm.comment,
-            bios: { boot_menu: { enabled: false }, type: "cluster_default" },
+            bios: { boot_menu: { enabled: false }, type: vm.biosType ?? "cluster_default" },
             cpu: {
                 architecture: "x86_64",
                 mode: vm.cpuMode,

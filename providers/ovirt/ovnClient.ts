@@ -15,9 +15,11 @@ import {
     isTransient,
     isUnavailable,
     noteRetry,
+    openSession,
     ovirtApiError,
     resolveEndpoint,
 } from "./client";
+import { decodeList, decodeString, searchQuote } from "./representation";
 
 /** Where the OVN provider answers, with the engine's credentials, CA and retry policy. */
 export interface OvnEndpoint {
@@ -27,6 +29,17 @@ export interface OvnEndpoint {
     networkUrl: string;
     /** The engine endpoint: user, password, CA, insecure flag, retries, request timeout. */
     engine: Endpoint;
+    /**
+     * The user the provider issues tokens to (its `ovirt-admin-user-name`): `ovirt-ci:ovnUsername` /
+     * `OVIRT_OVN_USERNAME`, else the engine's provider entry's `username` (read when the URLs are not configured
+     * either), else the engine user.
+     */
+    username?: string;
+    /**
+     * The engine's provider entry to read the URLs and the user from (`GET /openstacknetworkproviders`) when
+     * neither URL is configured: on the real engine that entry says where and as whom to log in.
+     */
+    providerEntry?: string;
 }
 
 /** The provider's default ports (provider/ovirt_provider_config.py: DEFAULT_KEYSTONE_PORT, DEFAULT_NEUTRON_PORT). */
@@ -61,7 +74,12 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
     const engine = resolveEndpoint(config);
     const host = new URL(engine.apiUrl).hostname;
     const h = host.includes(":") ? `[${host}]` : host;
+    const explicitUrl =
+        (cfg(config, "ovnAuthUrl") ?? process.env.OVIRT_OVN_AUTH_URL ?? cfg(config, "ovnNetworkUrl")) !== undefined ||
+        process.env.OVIRT_OVN_NETWORK_URL !== undefined;
     return {
+        username: cfg(config, "ovnUsername") ?? process.env.OVIRT_OVN_USERNAME,
+        providerEntry: explicitUrl ? undefined : (cfg(config, "ovnProviderName") ?? "ovirt-provider-ovn"),
         authUrl: ovnUrl(
             "ovnAuthUrl",
             "OVIRT_OVN_AUTH_URL",
@@ -168,14 +186,77 @@ async function call(
     }
 }
 
+/** A provider entry's URL as the API root ending in /v2.0 (the engine stores it with or without). */
+function v2Root(url: string): string {
+    const u = url.replace(/\/+$/, "");
+    return u.endsWith("/v2.0") ? u : `${u}/v2.0`;
+}
+
+/**
+ * The endpoint with what the engine's provider entry says (once per process and entry): its `url`, its
+ * `authentication_url` and its `username`, where the config left them open. An entry that is missing is an error
+ * naming it and the config keys that bypass it.
+ */
+export async function withProviderEntry(ep: OvnEndpoint): Promise<OvnEndpoint> {
+    if (!ep.providerEntry) return ep;
+    const name = ep.providerEntry;
+    const cache = ovnEntryCache();
+    const key = `${ep.engine.apiUrl}\u0000${name}`;
+    let entry = cache.get(key);
+    if (!entry) {
+        entry = (async () => {
+            const s = await openSession(ep.engine, `read the OVN provider entry ${name}`);
+            const found = decodeList(
+                await s.get("/openstacknetworkproviders", { params: { search: `name=${searchQuote(name)}` } }),
+                "openstack_network_provider",
+            ).find((p) => p.name === name);
+            if (!found) {
+                throw new Error(
+                    `the engine has no external network provider named ${name} (GET /openstacknetworkproviders): set ovirt-ci:ovnProviderName to its name, or ovirt-ci:ovnAuthUrl, ovnNetworkUrl and ovnUsername`,
+                );
+            }
+            return {
+                url: decodeString(found.url),
+                authUrl: decodeString(found.authentication_url),
+                username: decodeString(found.username),
+            };
+        })();
+        cache.set(key, entry);
+        entry.catch(() => cache.delete(key));
+    }
+    const e = await entry;
+    return {
+        ...ep,
+        networkUrl: e.url ? v2Root(e.url) : ep.networkUrl,
+        authUrl: e.authUrl ? v2Root(e.authUrl) : ep.authUrl,
+        username: ep.username ?? e.username,
+        providerEntry: undefined,
+    };
+}
+
+function ovnEntryCache(): Map<string, Promise<{ url?: string; authUrl?: string; username?: string }>> {
+    const key = Symbol.for("ovirt-ci.ovn.client.entries");
+    const g = globalThis as unknown as Record<
+        symbol,
+        Map<string, Promise<{ url?: string; authUrl?: string; username?: string }>> | undefined
+    >;
+    return (g[key] ??= new Map());
+}
+
+/** The user the provider issues tokens to (see {@link OvnEndpoint.username}). */
+export function ovnUser(ep: OvnEndpoint): string {
+    return ep.username ?? ep.engine.username;
+}
+
 async function login(ep: OvnEndpoint, operation: string): Promise<OvnToken> {
     ovnCache().logins++;
+    const user = ovnUser(ep);
     const res = await call(
         ep,
-        `${operation} (OVN token for ${ep.engine.username})`,
+        `${operation} (OVN token for ${user})`,
         "POST",
         `${ep.authUrl}/tokens`,
-        { auth: { passwordCredentials: { username: ep.engine.username, password: ep.engine.password } } },
+        { auth: { passwordCredentials: { username: user, password: ep.engine.password } } },
         {},
     );
     const token = (res.data as { access?: { token?: { id?: unknown; expires?: unknown } } })?.access?.token;
@@ -195,7 +276,7 @@ async function login(ep: OvnEndpoint, operation: string): Promise<OvnToken> {
 
 async function token(ep: OvnEndpoint, operation: string, stale?: string): Promise<string> {
     const c = ovnCache();
-    const key = `${ep.authUrl}\u0000${ep.engine.username}`;
+    const key = `${ep.authUrl}\u0000${ovnUser(ep)}`;
     let entry = c.tokens.get(key);
     if (entry) {
         const t = await entry.catch(() => undefined);
@@ -225,7 +306,7 @@ export interface OvnSession {
     put<T = Record<string, unknown>>(path: string, body: unknown): Promise<T>;
 }
 
-export function ovnSession(ep: OvnEndpoint, operation: string): OvnSession {
+export function ovnSession(configured: OvnEndpoint, operation: string): OvnSession {
     async function request(
         method: string,
         path: string,
@@ -233,6 +314,7 @@ export function ovnSession(ep: OvnEndpoint, operation: string): OvnSession {
         params?: Record<string, string>,
     ): Promise<unknown> {
         const qs = params && Object.keys(params).length ? `?${new URLSearchParams(params).toString()}` : "";
+        const ep = await withProviderEntry(configured);
         let t = await token(ep, operation);
         for (let renewed = false; ; renewed = true) {
             try {

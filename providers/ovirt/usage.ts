@@ -13,6 +13,8 @@ export interface NetworkUsage {
     readonly description: string;
     /** Names of the VMs with a NIC on this network, sorted. */
     readonly vms: readonly string[];
+    /** Every NIC on this network: its VM's name and its own name (readUsage always fills it). */
+    readonly nics?: readonly { readonly vm: string; readonly nic: string }[];
 }
 
 /** A storage domain attached to the data center and the disks on it. */
@@ -63,6 +65,11 @@ export async function readUsage(
                 name: String(n.name),
                 description: decodeString(n.description) ?? "",
                 vms: users.map((v) => String(v.name)).sort(),
+                nics: users.flatMap((vm) =>
+                    decodeList(vm.nics, "nic")
+                        .filter((nic) => profiles.has(refId(nic.vnic_profile) ?? ""))
+                        .map((nic) => ({ vm: String(vm.name), nic: String(nic.name) })),
+                ),
             });
         }
     }

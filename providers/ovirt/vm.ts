@@ -22,6 +22,19 @@ export const VM_PROVIDER_VERSION = 1;
 const DEFAULT_TIMEOUT_S = 600;
 const DEFAULT_IP_WAIT_S = 120;
 
+/**
+ * `bios.type` values of the engine (ovirt-engine common/…/businessentities/BiosType.java, ovirt-engine-api-model
+ * BiosType). A Q35 VM takes at most 8 NICs (emulator/model/vm.ts Q35_MAX_NICS); i440fx_sea_bios takes more.
+ */
+export const BIOS_TYPES = [
+    "cluster_default",
+    "i440fx_sea_bios",
+    "q35_sea_bios",
+    "q35_ovmf",
+    "q35_secure_boot",
+] as const;
+export type BiosType = (typeof BIOS_TYPES)[number];
+
 export interface NicConfiguration {
     /** Guest interface name, e.g. eth0. */
     name: string;
@@ -58,6 +71,13 @@ export const VM = defineKind({
         memoryMiB: optional("update", is.int(128, 16 * 1024 * 1024)),
         /** Virtual CPUs (new VMs: one core per socket, so CPUs hot plug by sockets). Never restarts a running VM. */
         cpuCores: optional("update", is.int(1, 256)),
+        /**
+         * BIOS type (BIOS_TYPES; default: not managed, the cluster's). Set on create; an existing VM with another
+         * type is refused, never stopped: the engine applies a BIOS type only on the VM's next start.
+         */
+        biosType: optional("update", (n, f, fl) =>
+            n[f] === undefined ? undefined : is.oneOf(BIOS_TYPES, "cluster_default")(n, f, fl),
+        ),
         /** Guest OS type, e.g. rhel_9x64, rhcos_x64. Replaces on change. */
         osType: optional("replace", is.optText),
         highAvailability: optional("update", is.bool(false)),
@@ -117,6 +137,7 @@ function toState(
         memoryMiB: inputs.memoryMiB === undefined ? undefined : hw.memoryMiB,
         cpuCores: inputs.cpuCores === undefined ? undefined : hw.sockets * hw.cores * hw.threads,
         osType: inputs.osType === undefined ? undefined : decodeString(((vm.os ?? {}) as Record<string, unknown>).type),
+        biosType: inputs.biosType === undefined ? undefined : (biosTypeOf(vm) as BiosType),
         highAvailability: decodeBool(ha.enabled),
         deleteProtected: decodeBool(vm.delete_protected),
         description: inputs.description === undefined ? undefined : (decodeString(vm.description) ?? ""),
@@ -130,6 +151,11 @@ function toState(
         adopted,
         providerVersion: VM_PROVIDER_VERSION,
     };
+}
+
+/** The VM's `bios.type` as the engine reports it. */
+export function biosTypeOf(vm: Record<string, unknown>): string {
+    return decodeString(((vm.bios ?? {}) as Record<string, unknown>).type) ?? "cluster_default";
 }
 
 function initializationBody(ci: CloudInit): Record<string, unknown> {
@@ -435,6 +461,7 @@ export class VmProvider extends KindProvider<typeof VM> {
                     ...(inputs.memoryMiB !== undefined ? memoryBody(inputs.memoryMiB) : {}),
                     ...(inputs.cpuCores !== undefined ? cpuBody(inputs.cpuCores) : {}),
                     ...(inputs.osType ? { os: { type: inputs.osType } } : {}),
+                    ...(inputs.biosType ? { bios: { type: inputs.biosType } } : {}),
                     high_availability: {
                         enabled: inputs.highAvailability ? "true" : "false",
                         ...(inputs.highAvailability ? { priority: "1" } : {}),
@@ -581,6 +608,21 @@ export class VmProvider extends KindProvider<typeof VM> {
         marker: number | undefined,
     ): Promise<Record<string, unknown>> {
         const body: Record<string, unknown> = {};
+        if (news.biosType !== undefined) {
+            const vm = await s.get(`/vms/${id}`);
+            const actual = biosTypeOf(vm);
+            if (actual !== news.biosType) {
+                if (RUNNING.includes(String(vm.status)) || vm.status === "powering_down") {
+                    throw new Error(
+                        `Vm ${news.name}: its BIOS type is ${actual}, the program asks for ${news.biosType}. The engine ` +
+                            "applies a BIOS type only when the VM starts again, and stopping the proxy VM takes every " +
+                            `lease's gateway, DHCP and DNS away; nothing was changed. Fix: set the BIOS type to ${actual} ` +
+                            "(ovirt-ci:proxyVm.biosType), or change it on the engine in a maintenance window with no lease held",
+                    );
+                }
+                body.bios = { type: news.biosType };
+            }
+        }
         if (news.description !== undefined && news.description !== (olds.description ?? ""))
             body.description = news.description;
         if (news.highAvailability !== olds.highAvailability)

@@ -87,7 +87,20 @@ describe("Pulumi.ci.yaml", () => {
             ),
         );
         assert.equal(c.capacity.fits, true);
-        assert.equal(c.proxyVm.name, "proxy-vm");
+        // the live proxy as the playbooks built it (shared/docs/live-environment.md): adopting it changes nothing
+        assert.equal(c.proxyVm.name, "proxy-vm-45");
+        assert.equal(c.proxyVm.memoryMiB, 2048);
+        assert.equal(c.proxyVm.biosType, "i440fx_sea_bios");
+        assert.deepEqual(
+            [c.proxyVm.externalAddress, c.proxyVm.externalPrefixLength, c.proxyVm.externalGateway],
+            ["52.117.142.2", 28, "52.117.142.1"],
+        );
+        assert.equal(c.proxyVm.layout, "playbooks");
+        assert.deepEqual(
+            c.proxyVm.playbooksLeases.map((l) => `${l.lease}:${l.nic}`),
+            c.leases.map((n, i) => `${n}:eth${i + 1}`),
+        );
+        assert.equal(stack.config["vault:address"], "https://vault.ci.openshift.org");
     });
 });
 
