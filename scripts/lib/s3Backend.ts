@@ -150,22 +150,21 @@ export interface ObjectVersion {
     size: number;
 }
 
-/** The versions of the objects under `prefix`, the current one first, then newest first (delete markers left out). */
+/**
+ * The versions of the objects under `prefix` (delete markers left out) in the order S3 lists them: by key, and for
+ * each key the newest first (the current one first). LastModified has whole seconds and cannot order them.
+ */
 export async function objectVersions(b: S3Bucket, prefix: string): Promise<ObjectVersion[]> {
     const out = (await aws(b, ["s3api", "list-object-versions", "--bucket", b.bucket, "--prefix", prefix])) as {
         Versions?: { Key: string; VersionId: string; IsLatest: boolean; LastModified: string; Size: number }[];
     };
-    return (out?.Versions ?? [])
-        .map((v) => ({
-            key: v.Key,
-            versionId: v.VersionId,
-            isLatest: v.IsLatest,
-            lastModified: v.LastModified,
-            size: v.Size,
-        }))
-        .sort((a, c) =>
-            a.isLatest !== c.isLatest ? (a.isLatest ? -1 : 1) : Date.parse(c.lastModified) - Date.parse(a.lastModified),
-        );
+    return (out?.Versions ?? []).map((v) => ({
+        key: v.Key,
+        versionId: v.VersionId,
+        isLatest: v.IsLatest,
+        lastModified: v.LastModified,
+        size: v.Size,
+    }));
 }
 
 /** The locks of a stack in the bucket, classified as the file backend's are ({@link classifyLock}). */
