@@ -130,9 +130,8 @@ export function s3Env(c: S3Credentials): Record<string, string> {
         AWS_ACCESS_KEY_ID: c.accessKeyId,
         AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
         AWS_REGION: S3_REGION,
-        // no instance-metadata lookups, no profile of the operator's ~/.aws mixed in
+        // no instance-metadata lookups (the AWS SDKs read these variables before any profile)
         AWS_EC2_METADATA_DISABLED: "true",
-        AWS_PROFILE: "",
     };
 }
 
