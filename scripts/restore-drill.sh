@@ -99,8 +99,8 @@ say "3. pulumi stack export fails: $(grep -m1 -i 'error' "$tmp/err" || tail -n 1
 # 4. the documented restore: the newest earlier version that jq parses becomes the current one
 awss3 list-object-versions --bucket "$bucket" --prefix "$key" \
   --query "Versions[?Key=='$key'].{id:VersionId,at:LastModified,size:Size,latest:IsLatest}" --output json >"$tmp/versions.json"
-say "4. $(jq length "$tmp/versions.json") versions of the checkpoint (newest first):"
-jq -r '.[] | "     \(.id)  \(.at)  \(.size) bytes\(if .latest then "  (current)" else "" end)"' "$tmp/versions.json"
+say "4. $(jq length "$tmp/versions.json") versions of the checkpoint; the newest:"
+jq -r '.[:5][] | "     \(.id)  \(.at)  \(.size) bytes\(if .latest then "  (current)" else "" end)"' "$tmp/versions.json"
 chosen=""
 for id in $(jq -r '.[] | select(.latest | not) | .id' "$tmp/versions.json"); do
   awss3 get-object --bucket "$bucket" --key "$key" --version-id "$id" "$tmp/ci.json" >/dev/null
