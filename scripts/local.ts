@@ -482,7 +482,12 @@ async function s3Backend(): Promise<StateBackend> {
 /** The backend of this run: `--backend` on `up`, else the one the last `up` used (.local/backend), else file. */
 async function stateBackend(requested: BackendKind | undefined): Promise<StateBackend> {
     const f = file("backend");
-    const recorded = fs.existsSync(f) ? (fs.readFileSync(f, "utf8").trim() as BackendKind) : undefined;
+    // a local stack from before .local/backend existed is on the file backend
+    const recorded = fs.existsSync(f)
+        ? (fs.readFileSync(f, "utf8").trim() as BackendKind)
+        : (await fileBackend().exists())
+          ? "file"
+          : undefined;
     if (requested && recorded && requested !== recorded && fs.existsSync(file("passphrase")))
         throw new StepError(
             "state backend",
