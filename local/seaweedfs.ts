@@ -12,7 +12,8 @@
  *   `-metricsPort` 0 and no `-debug` serve neither metrics nor pprof.
  * - `-master.telemetry` is on by default (reports to telemetry.seaweedfs.com): set to false.
  * - `-ip.bind` 127.0.0.1 binds every listener to loopback (the S3 gateway's `-s3.ip.bind` defaults to it).
- * - the gRPC services also listen on Unix sockets `/tmp/seaweedfs-<service>-grpc-<port>.sock` (not configurable),
+ * - the gRPC services also listen on Unix sockets `/tmp/seaweedfs-<service>-grpc-<port>.sock` (not configurable;
+ *   removed after the stop: the master's stays behind otherwise),
  *   the filer and S3 gateway on `/tmp/seaweedfs-{filer,s3}-<port>.sock` (moved into the data dir here).
  * - the S3 gateway takes AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from its environment as an admin identity
  *   (s3api/auth_credentials.go, `loadEnvironmentVariableCredentials`); requests without a valid signature are refused.
@@ -122,6 +123,17 @@ export function seaweedArgs(dataDir: string, p: SeaweedPorts): string[] {
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
     ];
+}
+
+/** Removes the gRPC Unix sockets weed leaves in /tmp after it exited (the master's survives a SIGTERM). */
+export function removeSeaweedSockets(p: SeaweedPorts): void {
+    for (const [service, port] of [
+        ["master", p.masterGrpc],
+        ["volume", p.volumeGrpc],
+        ["filer", p.filerGrpc],
+        ["s3", p.s3Grpc],
+    ] as const)
+        fs.rmSync(`/tmp/seaweedfs-${service}-grpc-${port}.sock`, { force: true });
 }
 
 /** The environment of `weed` (its S3 admin identity) and of every S3 client (the Pulumi CLI, the AWS CLI). */
@@ -235,6 +247,7 @@ export async function startSeaweed(o: SeaweedOptions): Promise<RunningSeaweed> {
         const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
         await exited;
         clearTimeout(timer);
+        removeSeaweedSockets(ports);
     };
     const store: S3Store = { endpoint: `127.0.0.1:${ports.s3}`, bucket: o.bucket, credentials: o.credentials };
     try {

@@ -29,7 +29,7 @@ import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
 import { LOCAL_S3_BUCKET, LOCAL_S3_PREFIX, S3Credentials, S3Store, SeaweedPorts } from "../local/seaweedfs";
-import { ensureVersionedBucket, freeSeaweedPorts } from "../local/seaweedfs";
+import { ensureVersionedBucket, freeSeaweedPorts, removeSeaweedSockets } from "../local/seaweedfs";
 import { s3BackendUrl, s3Env, s3Healthy, seaweedArgs, storeBucket, weedBinary } from "../local/seaweedfs";
 import { awsCli, clearStaleS3Locks, parseS3BackendUrl, s3StackKeys } from "./lib/s3Backend";
 
@@ -594,6 +594,8 @@ async function down(): Promise<void> {
     }
     stopSandboxProcesses();
     for (const name of ["sshd", "openbao", "engine", "seaweedfs"]) await stopDaemon(name);
+    if (fs.existsSync(file("seaweedfs-ports.json")))
+        removeSeaweedSockets(JSON.parse(fs.readFileSync(file("seaweedfs-ports.json"), "utf8")) as SeaweedPorts);
     if (fs.existsSync(LOCAL)) {
         for (const e of fs.readdirSync(LOCAL))
             if (e !== "logs") fs.rmSync(path.join(LOCAL, e), { recursive: true, force: true });
