@@ -7,6 +7,10 @@
  *   down  `pulumi destroy --yes`, remove the stack, stop the daemons and whatever the proxy scripts started, and
  *         remove .local/ (except .local/logs/).
  *
+ * `--backend s3` (on `up`; `down` and later `up`s keep the choice, .local/backend) keeps the state the way the `ci` stack
+ * does: in a versioned bucket of a loopback SeaweedFS S3 store (local/seaweedfs.ts, one more daemon, its data in
+ * .local/seaweedfs/), reached with an `s3://` backend URL and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+ *
  * Both are idempotent. A failure names the step and the fix.
  */
 import { spawn, execFileSync } from "node:child_process";
@@ -29,6 +33,10 @@ import { LIVE_PROXY, seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../l
 import { LOCAL_BASE_DOMAIN } from "../local/stack";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases as deriveLeases } from "../lib/leaseModel";
 import { resolveEndpoint } from "../providers/ovirt/client";
+import { LOCAL_S3_BUCKET, LOCAL_S3_PREFIX, S3Credentials, S3Store, SeaweedPorts } from "../local/seaweedfs";
+import { ensureVersionedBucket, freeSeaweedPorts, removeSeaweedSockets } from "../local/seaweedfs";
+import { s3BackendUrl, s3Env, s3Healthy, seaweedArgs, storeBucket, weedBinary } from "../local/seaweedfs";
+import { awsCli, clearStaleS3Locks, parseS3BackendUrl, s3StackKeys } from "./lib/s3Backend";
 
 const ROOT = path.resolve(__dirname, "..");
 const LOCAL = path.join(ROOT, ".local");
@@ -397,33 +405,134 @@ function passphrase(create: boolean): string | undefined {
     return fs.readFileSync(f, "utf8").trim();
 }
 
-function stackExists(): boolean {
-    return fs.existsSync(path.join(STATE_DIR, ".pulumi/stacks/ovirt-ci", `${STACK}.json`));
+/** Where the local stack's state lives: `.pulumi-state/` (file) or the local S3 store's bucket (s3). */
+type BackendKind = "file" | "s3";
+
+/** The state backend of one run: its URL, the CLI's extra environment, and what it checks and repairs. */
+interface StateBackend {
+    kind: BackendKind;
+    url: string;
+    env: Record<string, string>;
+    exists(): Promise<boolean>;
+    /** Before the first CLI call: the file backend's damaged sidecars, and either backend's locks of killed runs. */
+    repair(): Promise<void>;
 }
 
-async function openStack(pass: string): Promise<Stack> {
-    fs.mkdirSync(STATE_DIR, { recursive: true });
+const S3_BUCKET = LOCAL_S3_BUCKET;
+const S3_PREFIX = LOCAL_S3_PREFIX;
+
+function fileBackend(): StateBackend {
+    return {
+        kind: "file",
+        url: fileBackendUrl(STATE_DIR),
+        env: {},
+        exists: async () => fs.existsSync(path.join(STATE_DIR, ".pulumi/stacks/ovirt-ci", `${STACK}.json`)),
+        repair: async () => {
+            fs.mkdirSync(STATE_DIR, { recursive: true });
+            repairBeforeRun(STATE_DIR, STACK, say);
+        },
+    };
+}
+
+/** The local SeaweedFS daemon (started or reused) with its versioned bucket, as a state backend. */
+async function s3Backend(): Promise<StateBackend> {
+    const credsFile = file("s3-credentials.json");
+    if (!fs.existsSync(credsFile)) {
+        const c: S3Credentials = {
+            accessKeyId: `local${randomBytes(8).toString("hex")}`,
+            secretAccessKey: randomBytes(24).toString("base64url"),
+        };
+        fs.writeFileSync(credsFile, `${JSON.stringify(c)}\n`, { mode: 0o600 });
+    }
+    const credentials = JSON.parse(fs.readFileSync(credsFile, "utf8")) as S3Credentials;
+    const portsFile = file("seaweedfs-ports.json");
+    const endpoint = () => `127.0.0.1:${(JSON.parse(fs.readFileSync(portsFile, "utf8")) as { s3: number }).s3}`;
+    const dataDir = file("seaweedfs");
+    // new free ports for each start (other helpers' tests take ports too); a running daemon keeps its own
+    if (readPid("seaweedfs") === undefined)
+        fs.writeFileSync(portsFile, `${JSON.stringify(await freeSeaweedPorts(), null, 2)}\n`);
+    await ensureDaemon(
+        "seaweedfs",
+        async () => fs.existsSync(portsFile) && s3Healthy(endpoint()),
+        () => {
+            fs.mkdirSync(dataDir, { recursive: true });
+            const ports = JSON.parse(fs.readFileSync(portsFile, "utf8")) as SeaweedPorts;
+            return spawnDaemon("seaweedfs", weedBinary(), seaweedArgs(dataDir, ports), {
+                ...process.env,
+                ...s3Env(credentials),
+            });
+        },
+    );
+    const store: S3Store = { endpoint: endpoint(), bucket: S3_BUCKET, credentials };
+    await ensureVersionedBucket(store).catch((e: Error) => {
+        throw new StepError("seaweedfs", e.message, "npm run down:local, then npm run up:local -- --backend s3");
+    });
+    const url = s3BackendUrl(store, S3_PREFIX);
+    const where = { ...parseS3BackendUrl(url)!, ...storeBucket(store) };
+    return {
+        kind: "s3",
+        url,
+        env: s3Env(credentials),
+        exists: async () =>
+            (
+                await awsCli(where, [
+                    "s3api",
+                    "head-object",
+                    "--bucket",
+                    S3_BUCKET,
+                    "--key",
+                    s3StackKeys(S3_PREFIX, "ovirt-ci", STACK).checkpoint,
+                ])
+            ).code === 0,
+        repair: async () => void (await clearStaleS3Locks(where, "ovirt-ci", STACK, say)),
+    };
+}
+
+/** The backend of this run: `--backend` on `up`, else the one the last `up` used (.local/backend), else file. */
+async function stateBackend(requested: BackendKind | undefined): Promise<StateBackend> {
+    const f = file("backend");
+    // a local stack from before .local/backend existed is on the file backend
+    const recorded = fs.existsSync(f)
+        ? (fs.readFileSync(f, "utf8").trim() as BackendKind)
+        : (await fileBackend().exists())
+          ? "file"
+          : undefined;
+    if (requested && recorded && requested !== recorded && fs.existsSync(file("passphrase")))
+        throw new StepError(
+            "state backend",
+            `the local stack's state is on the ${recorded} backend (.local/backend), not ${requested}`,
+            `npm run down:local (removes it), then npm run up:local -- --backend ${requested}`,
+        );
+    const kind = requested ?? recorded ?? "file";
+    fs.mkdirSync(LOCAL, { recursive: true });
+    fs.writeFileSync(f, `${kind}\n`);
+    return kind === "s3" ? s3Backend() : fileBackend();
+}
+
+async function openStack(pass: string, backend: StateBackend): Promise<Stack> {
     // before the first CLI call (selecting the stack reads it): damaged sidecars, locks of killed runs
-    repairBeforeRun(STATE_DIR, STACK, say);
+    await backend.repair();
     return LocalWorkspace.createOrSelectStack(
         { stackName: STACK, workDir: ROOT },
         {
             envVars: {
-                PULUMI_BACKEND_URL: fileBackendUrl(STATE_DIR),
+                PULUMI_BACKEND_URL: backend.url,
                 PULUMI_CONFIG_PASSPHRASE: pass,
                 PULUMI_SKIP_UPDATE_CHECK: "true",
                 PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+                ...backend.env,
             },
         },
     );
 }
 
-function stackPassphrase(create: boolean): string | undefined {
-    const pass = passphrase(create && !stackExists());
-    if (pass === undefined && stackExists()) {
+async function stackPassphrase(create: boolean, backend: StateBackend): Promise<string | undefined> {
+    const exists = await backend.exists();
+    const pass = passphrase(create && !exists);
+    if (pass === undefined && exists) {
         throw new StepError(
             "stack",
-            `the stack "${STACK}" exists in .pulumi-state/ but its passphrase (.local/passphrase) is gone`,
+            `the stack "${STACK}" exists in ${backend.kind === "file" ? ".pulumi-state/" : `the bucket ${S3_BUCKET}`} but its passphrase (.local/passphrase) is gone`,
             `restore .local/passphrase, or start over: rm -rf .pulumi-state/.pulumi/stacks/ovirt-ci/${STACK}.json* Pulumi.${STACK}.yaml .local (and stop any daemon left running)`,
         );
     }
@@ -441,15 +550,14 @@ function pulumiFix(message: string, again: string): string {
 
 const stream = (o: string) => process.stdout.write(o);
 
-async function up(): Promise<void> {
+async function up(requested: BackendKind | undefined): Promise<void> {
     const t0 = Date.now();
     const svc = await services();
-    const pass = stackPassphrase(true)!;
-    const stack = await openStack(pass);
+    const backend = await stateBackend(requested);
+    const pass = (await stackPassphrase(true, backend))!;
+    const stack = await openStack(pass, backend);
     await applyLocalStackConfig(stack, localStackConfig(svc));
-    say(
-        `stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend ${fileBackendUrl(STATE_DIR)})`,
-    );
+    say(`stack ${STACK}: config written to Pulumi.${STACK}.yaml; pulumi up --yes --refresh (backend ${backend.url})`);
     const result = await stack.up({ refresh: true, onOutput: stream }).catch((e: Error) => {
         throw new StepError(
             "pulumi up",
@@ -477,8 +585,9 @@ async function up(): Promise<void> {
  * the `local` stack created with the local default's config, but no `pulumi up`: what `npm run adopt` meets on day
  * one (docs/operator.md "Day one", docs/local.md).
  */
-async function upLiveFixture(): Promise<void> {
-    if (stackExists()) {
+async function upLiveFixture(requested: BackendKind | undefined): Promise<void> {
+    const backend = await stateBackend(requested);
+    if (await backend.exists()) {
         throw new StepError(
             "live fixture",
             `the stack "${STACK}" exists: the fixture stands for an environment no ovirt-ci stack knows yet`,
@@ -486,8 +595,8 @@ async function upLiveFixture(): Promise<void> {
         );
     }
     const svc = await services();
-    const pass = stackPassphrase(true)!;
-    const stack = await openStack(pass);
+    const pass = (await stackPassphrase(true, backend))!;
+    const stack = await openStack(pass, backend);
     const cfg = localStackConfig(svc);
     await applyLocalStackConfig(stack, cfg);
     const leaseInfos = deriveLeases([10, 11, 12], {
@@ -514,16 +623,18 @@ async function upLiveFixture(): Promise<void> {
     process.stdout.write(
         `\n=== live fixture ready, no stack state yet. Day one (docs/operator.md):\n` +
             `  npm run adopt -- --stack local --proxy ${LIVE_PROXY.name}\n` +
-            `  . scripts/lib/env.sh; export PULUMI_BACKEND_URL=${fileBackendUrl(STATE_DIR)} PULUMI_CONFIG_PASSPHRASE=$(cat .local/passphrase)\n` +
+            `  . scripts/lib/env.sh; export PULUMI_BACKEND_URL='${backend.url}'${backend.kind === "s3" ? " AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… (.local/s3-credentials.json)" : ""} PULUMI_CONFIG_PASSPHRASE=$(cat .local/passphrase)\n` +
             `  pulumi preview --stack ${STACK} && pulumi up --stack ${STACK}   (not npm run up:local: it rewrites the stack config)\n`,
     );
 }
 
 async function down(): Promise<void> {
-    if (stackExists()) {
+    const backend =
+        fs.existsSync(file("backend")) || fs.existsSync(STATE_DIR) ? await stateBackend(undefined) : undefined;
+    if (backend && (await backend.exists())) {
         const svc = await services(); // destroy needs the engine, OpenBao and the sshd
-        const pass = stackPassphrase(false)!;
-        const stack = await openStack(pass);
+        const pass = (await stackPassphrase(false, backend))!;
+        const stack = await openStack(pass, backend);
         await applyLocalStackConfig(stack, localStackConfig(svc));
         // The local default is thrown away whole: its protected resources (lib/protection.ts) go too.
         const unprotected = await unprotectAll(stack);
@@ -539,10 +650,12 @@ async function down(): Promise<void> {
         await stack.workspace.removeStack(STACK);
         say(`stack ${STACK}: removed`);
     } else {
-        say(`stack ${STACK}: none in .pulumi-state/ (nothing to destroy)`);
+        say(`stack ${STACK}: none in its backend (nothing to destroy)`);
     }
     stopSandboxProcesses();
-    for (const name of ["sshd", "openbao", "engine"]) await stopDaemon(name);
+    for (const name of ["sshd", "openbao", "engine", "seaweedfs"]) await stopDaemon(name);
+    if (fs.existsSync(file("seaweedfs-ports.json")))
+        removeSeaweedSockets(JSON.parse(fs.readFileSync(file("seaweedfs-ports.json"), "utf8")) as SeaweedPorts);
     if (fs.existsSync(LOCAL)) {
         for (const e of fs.readdirSync(LOCAL))
             if (e !== "logs") fs.rmSync(path.join(LOCAL, e), { recursive: true, force: true });
@@ -553,14 +666,21 @@ async function down(): Promise<void> {
 
 async function main(argv: string[]): Promise<number> {
     const cmd = argv[0];
-    const live = argv.slice(1).includes("--live-fixture");
+    const rest = argv.slice(1);
+    const live = rest.includes("--live-fixture");
+    const backendAt = rest.indexOf("--backend");
+    const backend = backendAt >= 0 ? rest[backendAt + 1] : undefined;
+    const known = rest.filter(
+        (a, i) => a === "--live-fixture" || (backendAt >= 0 && (i === backendAt || i === backendAt + 1)),
+    );
     if (
         (cmd !== "up" && cmd !== "down") ||
-        argv.slice(1).some((a) => a !== "--live-fixture") ||
-        (live && cmd !== "up")
+        known.length !== rest.length ||
+        (cmd === "down" && rest.length > 0) ||
+        (backendAt >= 0 && backend !== "file" && backend !== "s3")
     ) {
         process.stderr.write(
-            "usage: ts-node scripts/local.ts up [--live-fixture] | down   (npm run up:local [-- --live-fixture] / npm run down:local)\n",
+            "usage: ts-node scripts/local.ts up [--backend file|s3] [--live-fixture] | down   (npm run up:local [-- --backend s3] [-- --live-fixture] / npm run down:local)\n",
         );
         return 2;
     }
@@ -569,7 +689,8 @@ async function main(argv: string[]): Promise<number> {
     } catch {
         throw new StepError("toolchain", "the pulumi CLI is not on PATH", SETUP_FIX);
     }
-    await (cmd === "up" ? (live ? upLiveFixture() : up()) : down());
+    const requested = backend as BackendKind | undefined;
+    await (cmd === "up" ? (live ? upLiveFixture(requested) : up(requested)) : down());
     return 0;
 }
 

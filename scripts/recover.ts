@@ -10,14 +10,15 @@
  *     `.pulumi/damaged/`; never deleting the only copy of a checkpoint;
  *  4. pending operations → `pulumi refresh --clear-pending-creates`; what it cannot clear is named with the fix.
  *
- * Nothing is changed when nothing is wrong. Steps 1-3 need a `file://` backend (the local default, the tests);
- * on any other backend (the `ci` stack's bucket) the checkpoint is checked and the pending operations cleared
- * through the CLI, and the rest is named with the fix (docs/operator.md). The backend and the passphrase come from
- * PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE; without them, the local default's (`.pulumi-state/`,
- * `.local/passphrase`). Exit code 0: the stack is readable, unlocked, with no pending operation; 1: the operator
+ * Nothing is changed when nothing is wrong. On an `s3://` backend (the `ci` stack's bucket; scripts/lib/s3Backend.ts,
+ * through the AWS CLI) step 1 is the same, there are no sidecars, and step 3 restores the newest earlier object
+ * version of the checkpoint that parses (bucket versioning, docs/operator.md). On any other backend (`gs://`, …) the
+ * checkpoint is checked and the pending operations cleared through the CLI, and the rest is named with the fix. The
+ * backend and the passphrase come from PULUMI_BACKEND_URL and PULUMI_CONFIG_PASSPHRASE (the bucket's credentials from
+ * the AWS variables); without them, the local default's (`.pulumi-state/` or, after `npm run up:local -- --backend
+ * s3`, its local bucket; `.local/passphrase`). Exit code 0: the stack is readable, unlocked, with no pending operation; 1: the operator
  * must act (the message says how); 2: bad usage.
  */
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
@@ -29,8 +30,23 @@ import {
     fileBackendUrl,
     repairSidecars,
     stackFiles,
+    StackLock,
     stackLocks,
 } from "./lib/fileBackend";
+import {
+    ObjectVersion,
+    S3Backend,
+    aws,
+    clearStaleS3Locks,
+    getObjectText,
+    listKeys,
+    objectVersions,
+    parseS3BackendUrl,
+    s3StackKeys,
+    s3StackLocks,
+} from "./lib/s3Backend";
+import { localS3Backend } from "../local/seaweedfs";
+import { ToolRun, runTool } from "./lib/runTool";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE =
@@ -63,35 +79,15 @@ export interface RecoverResult {
     actions: string[];
 }
 
-interface CliRun {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
+type CliRun = ToolRun;
 
 /** Runs `pulumi <args> --stack <stack>` in the project directory (async: the tests' emulator runs in-process). */
 function pulumi(o: RecoverOptions, args: string[]): Promise<CliRun> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("pulumi", [...args, "--stack", o.stack, "--non-interactive", "--color", "never"], {
-            cwd: o.workDir,
-            env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", ...o.env },
-            stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", (e: NodeJS.ErrnoException) =>
-            reject(
-                e.code === "ENOENT"
-                    ? new RecoverError(
-                          "the pulumi CLI is not on PATH",
-                          "run scripts/setup.sh, then source scripts/lib/env.sh",
-                      )
-                    : e,
-            ),
-        );
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    return runTool("pulumi", [...args, "--stack", o.stack, "--non-interactive", "--color", "never"], {
+        cwd: o.workDir,
+        env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", ...o.env },
+        missing: () =>
+            new RecoverError("the pulumi CLI is not on PATH", "run scripts/setup.sh, then source scripts/lib/env.sh"),
     });
 }
 
@@ -129,6 +125,12 @@ function readCheckpoint(file: string): ReadCheckpoint {
             pending: [],
         };
     }
+    return parseCheckpoint(text);
+}
+
+/** A checkpoint's text checked (`undefined`: the object is missing). */
+function parseCheckpoint(text: string | undefined): ReadCheckpoint {
+    if (text === undefined) return { ok: false, error: "missing", resources: 0, pending: [] };
     try {
         const v = JSON.parse(text) as {
             version?: unknown;
@@ -219,10 +221,10 @@ function replaceAtomically(file: string, data: Buffer): void {
     fs.renameSync(tmp, file);
 }
 
-/** Step 1 on a file backend: a live or foreign lock stops everything; a dead run's lock is removed (step 1b). */
-function checkLocks(dir: string, project: string, o: RecoverOptions): void {
-    for (const l of stackLocks(dir, project, o.stack)) {
-        const rel = path.relative(dir, l.file);
+/** Step 1: a live or foreign lock stops everything; a dead run's lock is removed (step 1b). `rel` names a lock. */
+function checkLocks(locks: StackLock[], rel: (l: StackLock) => string, o: RecoverOptions): void {
+    for (const l of locks) {
+        const where = rel(l);
         if (l.holder === "live") {
             throw new RecoverError(
                 `a pulumi run on this machine holds the stack ${o.stack}: pid ${l.pid} (${l.username}, since ${l.timestamp}; lock ${rel})`,
@@ -231,14 +233,14 @@ function checkLocks(dir: string, project: string, o: RecoverOptions): void {
         }
         if (l.holder === "elsewhere") {
             throw new RecoverError(
-                `a pulumi run on another machine holds the stack ${o.stack}: ${l.username}@${l.hostname} pid ${l.pid} since ${l.timestamp} (lock ${rel})`,
+                `a pulumi run on another machine holds the stack ${o.stack}: ${l.username}@${l.hostname} pid ${l.pid} since ${l.timestamp} (lock ${where})`,
                 `make sure that run has ended, then \`pulumi cancel --yes --stack ${o.stack}\` and npm run recover again; nothing was changed`,
             );
         }
         if (l.holder === "unreadable") {
             throw new RecoverError(
-                `the lock ${rel} of the stack ${o.stack} is not the CLI's lock JSON (pid, hostname)`,
-                `make sure no pulumi run uses the stack, then remove ${l.file} and run npm run recover again; nothing was changed`,
+                `the lock ${where} of the stack ${o.stack} is not the CLI's lock JSON (pid, hostname)`,
+                `make sure no pulumi run uses the stack, then remove ${where} and run npm run recover again; nothing was changed`,
             );
         }
     }
@@ -326,6 +328,98 @@ async function clearPending(
     o.log(`stack ${o.stack}: no pending operation left`);
 }
 
+/**
+ * Steps 1-4 on an S3 backend (the `ci` stack's bucket): locks as on a file backend (a dead run of this machine's
+ * removed, any other stops); a checkpoint that does not parse restored from the newest previous object version that
+ * parses (with `--yes`, by `aws s3api copy-object`, the command of docs/operator.md: every version stays, the damaged
+ * one included); then the pending operations.
+ */
+async function recoverS3(b: S3Backend, project: string, o: RecoverOptions, actions: string[]): Promise<void> {
+    const k = s3StackKeys(b.prefix, project, o.stack);
+    const at = (key: string) => `s3://${b.bucket}/${key}`;
+    o.log(`stack ${o.stack}: backend ${at(b.prefix)}${b.endpointUrl ? ` at ${b.endpointUrl}` : ""}`);
+    const versions = (await objectVersions(b, k.checkpoint)).filter((v) => v.key === k.checkpoint);
+    if (versions.length === 0)
+        throw new RecoverError(
+            `no stack ${o.stack} of project ${project} in ${at(b.prefix)} (no version of ${k.checkpoint})`,
+            "check --stack and PULUMI_BACKEND_URL (`pulumi stack ls`)",
+        );
+    checkLocks(await s3StackLocks(b, project, o.stack), (l) => at(l.file), o);
+    for (const pid of await clearStaleS3Locks(b, project, o.stack, o.log)) actions.push(`lock of dead pid ${pid}`);
+    let cp = parseCheckpoint(await getObjectText(b, k.checkpoint));
+    if (!cp.ok) {
+        cp = await restoreS3Checkpoint(b, k.checkpoint, k.historyPrefix, versions, o, cp);
+        actions.push("checkpoint restored from a previous version");
+    }
+    if (cp.pending.length) {
+        await clearPending(o, cp.pending, async () => parseCheckpoint(await getObjectText(b, k.checkpoint)).pending);
+        actions.push("refresh --clear-pending-creates");
+    }
+    await exportStack(o);
+}
+
+/** Step 3 on a bucket: the newest earlier version of the checkpoint that parses becomes the current one (module doc). */
+async function restoreS3Checkpoint(
+    b: S3Backend,
+    key: string,
+    historyPrefix: string,
+    versions: ObjectVersion[],
+    o: RecoverOptions,
+    damaged: ReadCheckpoint,
+): Promise<ReadCheckpoint> {
+    const current = versions.find((v) => v.isLatest);
+    o.log(
+        `stack ${o.stack}: the checkpoint s3://${b.bucket}/${key} does not parse: ${damaged.error}${current ? ` (version ${current.versionId}, ${current.size} bytes, written ${current.lastModified})` : ""}`,
+    );
+    let chosen: { v: ObjectVersion; read: ReadCheckpoint } | undefined;
+    for (const v of versions.filter((x) => !x.isLatest)) {
+        const read = parseCheckpoint(await getObjectText(b, key, v.versionId));
+        if (read.ok) {
+            chosen = { v, read };
+            break;
+        }
+        o.log(`  earlier version ${v.versionId} (${v.lastModified}) does not parse either: ${read.error}`);
+    }
+    if (!chosen)
+        throw new RecoverError(
+            `the checkpoint s3://${b.bucket}/${key} does not parse (${damaged.error}) and none of its ${versions.length - 1} earlier version(s) does`,
+            `is versioning on for the bucket (docs/operator.md)? Restore it from a copy you keep (\`pulumi stack import --stack ${o.stack} --file <export.json>\`), or from the .bak, history or backups copies; nothing was changed`,
+        );
+    o.log(
+        `  newest earlier version that parses: ${chosen.v.versionId}, written ${chosen.v.lastModified}, ${chosen.read.resources} resources, ${chosen.read.pending.length} pending operations`,
+    );
+    const sinceMs = Date.parse(chosen.v.lastModified);
+    const later = (await listKeys(b, historyPrefix))
+        .map((h) => /-(\d+)\.history\.json$/.exec(h))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(BigInt(m[1]) / 1_000_000n))
+        .filter((ms) => ms > sinceMs + 1000); // LastModified has whole seconds
+    o.log(
+        later.length
+            ? `  what restoring it loses: the record of ${later.length} later update(s) (${later.map((ms) => new Date(ms).toISOString()).join(", ")}), whose objects the next refresh/up finds again by name`
+            : "  what restoring it loses: no update is recorded after it (the damaged version held at most the steps of the run that wrote it)",
+    );
+    if (!o.yes)
+        throw new RecoverError(
+            `restoring the checkpoint of ${o.stack} from version ${chosen.v.versionId} needs your confirmation`,
+            "read what it loses above, then run npm run recover -- --yes (add your --stack); nothing was changed",
+        );
+    await aws(b, [
+        "s3api",
+        "copy-object",
+        "--bucket",
+        b.bucket,
+        "--key",
+        key,
+        "--copy-source",
+        `${b.bucket}/${key}?versionId=${chosen.v.versionId}`,
+    ]);
+    o.log(
+        `  restored s3://${b.bucket}/${key} from version ${chosen.v.versionId} (aws s3api copy-object; every version stays, the damaged one included)`,
+    );
+    return parseCheckpoint(await getObjectText(b, key));
+}
+
 function projectName(workDir: string): string {
     const file = path.join(workDir, "Pulumi.yaml");
     let name: unknown;
@@ -375,6 +469,8 @@ export async function recover(o: RecoverOptions): Promise<RecoverResult> {
             "export PULUMI_BACKEND_URL (the stack's backend), or run without it for the local default",
         );
     const dir = fileBackendDir(url, o.workDir);
+    const s3 = parseS3BackendUrl(url);
+    if (s3) s3.env = Object.fromEntries(Object.entries(o.env).filter((e): e is [string, string] => e[1] !== undefined));
     let pending: PendingOperation[];
     if (dir) {
         if (!/[?&]metadata=skip(&|$)/.test(url))
@@ -388,7 +484,7 @@ export async function recover(o: RecoverOptions): Promise<RecoverResult> {
                 "check --stack and PULUMI_BACKEND_URL (`pulumi stack ls`)",
             );
         }
-        checkLocks(dir, project, o);
+        checkLocks(stackLocks(dir, project, o.stack), (l) => path.relative(dir, l.file), o);
         for (const s of repairSidecars(dir, (m) => o.log(`stack ${o.stack}: ${m}`)))
             actions.push(`sidecar ${path.relative(dir, s)}`);
         for (const pid of clearStaleLocks(dir, o.stack, o.log, project)) actions.push(`lock of dead pid ${pid}`);
@@ -403,6 +499,8 @@ export async function recover(o: RecoverOptions): Promise<RecoverResult> {
             actions.push("refresh --clear-pending-creates");
         }
         await exportStack(o);
+    } else if (s3) {
+        await recoverS3(s3, project, o, actions);
     } else {
         o.log(
             `stack ${o.stack}: backend ${url.replace(/\/\/[^@/]*@/, "//[credentials]@")} is not a file backend: locks and the checkpoint object are checked through the CLI (docs/operator.md)`,
@@ -415,7 +513,9 @@ export async function recover(o: RecoverOptions): Promise<RecoverResult> {
     }
     const checked = dir
         ? "no lock, no damaged sidecar, the checkpoint parses, no pending operation"
-        : "the checkpoint reads, no pending operation; a lock on the bucket is named by the next up";
+        : s3
+          ? "no lock, the checkpoint parses, no pending operation"
+          : "the checkpoint reads, no pending operation; a lock on the bucket is named by the next up";
     o.log(
         actions.length
             ? `stack ${o.stack}: recovered (${actions.join("; ")}); now ${checked}. Next: pulumi up`
@@ -458,8 +558,11 @@ export async function main(
         process.stderr.write(`[recover] ${(e as Error).message}\n${(e as RecoverError).fix}\n`);
         return 2;
     }
-    const env: Record<string, string | undefined> = {};
-    if (!process.env.PULUMI_BACKEND_URL) env.PULUMI_BACKEND_URL = fileBackendUrl(path.join(ROOT, ".pulumi-state"));
+    let env: Record<string, string | undefined> = {};
+    if (!process.env.PULUMI_BACKEND_URL)
+        env = localS3Backend(path.join(ROOT, ".local")) ?? {
+            PULUMI_BACKEND_URL: fileBackendUrl(path.join(ROOT, ".pulumi-state")),
+        };
     const passFile = path.join(ROOT, ".local", "passphrase");
     if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE && fs.existsSync(passFile))
         env.PULUMI_CONFIG_PASSPHRASE_FILE = passFile;

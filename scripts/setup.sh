@@ -217,6 +217,31 @@ else
   step "ovirt clients" "installed ovirt-engine-sdk-python $OVIRT_SDK_VERSION and ansible $ANSIBLE_VERSION from PyPI ($(elapsed "$t"))"
 fi
 
+# --- 6e. SeaweedFS (weed: the S3 store of tests/s3 and `npm run up:local -- --backend s3`) ------------
+if [ -x "$SEAWEEDFS_DIR/bin/weed" ]; then
+  step "seaweedfs" "ok ($SEAWEEDFS_VERSION)"
+elif $CHECK_ONLY; then
+  step "seaweedfs" "MISSING: $SEAWEEDFS_DIR/bin/weed"; MISSING=1
+else
+  go_build_env; t=$(date +%s)
+  step "seaweedfs" "building weed $SEAWEEDFS_VERSION from Go modules (cold: 15-20 min; log $LOG_DIR/seaweedfs.log)"
+  run_logged seaweedfs bash tools/seaweedfs/build.sh
+  step "seaweedfs" "built $("$SEAWEEDFS_DIR/bin/weed" version | head -n1) ($(elapsed "$t"))"
+fi
+
+# --- 6f. AWS CLI (the bucket commands of docs/operator.md, run by tests/s3) -------------------------
+if [ -x "$AWSCLI_BIN/aws" ] && "$AWSCLI_BIN/aws" --version >/dev/null 2>&1; then
+  step "aws CLI" "ok ($AWSCLI_VERSION)"
+elif $CHECK_ONLY; then
+  step "aws CLI" "MISSING: $AWSCLI_BIN/aws"; MISSING=1
+else
+  t=$(date +%s)
+  # Only `aws` goes on PATH ($AWSCLI_BIN), not the venv's python3.
+  run_logged awscli bash -c "rm -rf '$AWSCLI_DIR' && python3 -m venv '$AWSCLI_DIR' && '$AWSCLI_DIR/bin/pip' install --quiet 'awscli==$AWSCLI_VERSION' \
+    && mkdir -p '$AWSCLI_BIN' && ln -s ../bin/aws '$AWSCLI_BIN/aws' || { rm -rf '$AWSCLI_DIR'; exit 1; }"
+  step "aws CLI" "installed $("$AWSCLI_BIN/aws" --version 2>&1 | cut -d' ' -f1) from PyPI ($(elapsed "$t"))"
+fi
+
 # --- 7. Debian packages --------------------------------------------------------------------------
 missing_bins=()
 for b in sshd ssh dnsmasq haproxy dig jq; do

@@ -37,7 +37,7 @@ tier lint-workflows lint_workflows
 # ESLint's and typescript-eslint's recommended rules (eslint.config.mjs), prettier's formatting; the config docs generated from
 # lib/configSchema.ts are current (the unit tier checks it too, this names the fix first).
 tier lint npm run -s lint
-for t in unit program emulator provider serialize clients smoke standin operator e2e reliability bench; do
+for t in unit program emulator provider serialize clients smoke standin operator e2e reliability s3 bench; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
     tier "$t" mocha_tier "tests/$t/**/*.spec.ts"
   fi

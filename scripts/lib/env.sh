@@ -20,6 +20,10 @@ export OVIRT_CI_PYTHON="$OVIRT_CI_CACHE/pyyaml-$PYYAML_VERSION/bin/python3"
 # The official oVirt Python SDK and Ansible with the ovirt.ovirt collection (tests/clients).
 export OVIRT_CLIENTS_DIR="$OVIRT_CI_CACHE/ovirt-clients-$OVIRT_SDK_VERSION-$ANSIBLE_VERSION"
 export ACTIONLINT_DIR="$OVIRT_CI_CACHE/actionlint-$ACTIONLINT_VERSION"
+# SeaweedFS's weed (local/seaweedfs.ts) and the AWS CLI (the bucket drill); AWSCLI_BIN holds only `aws`.
+export SEAWEEDFS_DIR="$OVIRT_CI_CACHE/weed-$SEAWEEDFS_VERSION"
+export AWSCLI_DIR="$OVIRT_CI_CACHE/awscli-$AWSCLI_VERSION"
+export AWSCLI_BIN="$AWSCLI_DIR/path"
 # Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md): on PATH
 # after the real plugin directories, so a real plugin always wins.
 export OVIRT_CI_STANDIN_PLUGINS="$OVIRT_CI_ROOT/tools/standin-plugins/bin"
@@ -29,7 +33,7 @@ case ":$PATH:" in
   *)
     # Node 24 only when the machine's node is older (pulumi-offline.md section 3).
     if [ -x "$NODE24_BIN/node" ]; then PATH="$NODE24_BIN:$PATH"; fi
-    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OVIRT_CI_STANDIN_PLUGINS:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
+    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OVIRT_CI_STANDIN_PLUGINS:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$SEAWEEDFS_DIR/bin:$AWSCLI_BIN:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
     export PATH
     ;;
 esac

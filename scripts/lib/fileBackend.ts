@@ -141,6 +141,29 @@ export interface StackLock {
     holder: "dead" | "live" | "elsewhere" | "unreadable";
 }
 
+/**
+ * What a lock object of the CLI (`{pid, username, hostname, timestamp}`, pkg/backend/diy/lock.go) says about its
+ * holder; `file` is where it lives (a path, or a key in a bucket). Shared by the file and the S3 backend.
+ */
+export function classifyLock(file: string, text: string): StackLock {
+    let lock: { pid?: unknown; hostname?: unknown; username?: unknown; timestamp?: unknown };
+    try {
+        lock = JSON.parse(text);
+    } catch {
+        return { file, holder: "unreadable" };
+    }
+    if (typeof lock?.pid !== "number" || typeof lock.hostname !== "string") return { file, holder: "unreadable" };
+    const info = {
+        file,
+        pid: lock.pid,
+        hostname: lock.hostname,
+        username: String(lock.username ?? ""),
+        timestamp: String(lock.timestamp ?? ""),
+    };
+    if (lock.hostname !== os.hostname()) return { ...info, holder: "elsewhere" };
+    return { ...info, holder: alive(lock.pid) ? "live" : "dead" };
+}
+
 /** The locks of a stack in the file backend in `dir`. */
 export function stackLocks(dir: string, project: string, stack: string): StackLock[] {
     const lockDir = stackFiles(dir, project, stack).lockDir;
@@ -149,26 +172,7 @@ export function stackLocks(dir: string, project: string, stack: string): StackLo
         .readdirSync(lockDir)
         .filter((n) => n.endsWith(".json"))
         .sort()
-        .map((n): StackLock => {
-            const file = path.join(lockDir, n);
-            let lock: { pid?: unknown; hostname?: unknown; username?: unknown; timestamp?: unknown };
-            try {
-                lock = JSON.parse(fs.readFileSync(file, "utf8"));
-            } catch {
-                return { file, holder: "unreadable" };
-            }
-            if (typeof lock?.pid !== "number" || typeof lock.hostname !== "string")
-                return { file, holder: "unreadable" };
-            const info = {
-                file,
-                pid: lock.pid,
-                hostname: lock.hostname,
-                username: String(lock.username ?? ""),
-                timestamp: String(lock.timestamp ?? ""),
-            };
-            if (lock.hostname !== os.hostname()) return { ...info, holder: "elsewhere" };
-            return { ...info, holder: alive(lock.pid) ? "live" : "dead" };
-        });
+        .map((n) => classifyLock(path.join(lockDir, n), fs.readFileSync(path.join(lockDir, n), "utf8")));
 }
 
 /**

@@ -158,12 +158,14 @@ export interface E2eStack {
 
 /**
  * The program's stack with the local stack config of `opts`; `extra` overrides plain values and secrets (keys with
- * their namespace, e.g. `ovirt-ci:capacityOverride`; a plain value `undefined` removes the key).
+ * their namespace, e.g. `ovirt-ci:capacityOverride`; a plain value `undefined` removes the key). `backend`: another
+ * state backend than the file backend in the services' temp dir (its URL and the variables its client needs).
  */
 export async function programStack(
     services: E2eServices,
     opts: LocalStackOptions,
     extra: { plain?: Record<string, unknown>; secrets?: Record<string, string> } = {},
+    backend?: { url: string; env: Record<string, string> },
 ): Promise<E2eStack> {
     const backendDir = path.join(services.tmp, "state");
     const workDir = path.join(services.tmp, "work");
@@ -180,7 +182,8 @@ export async function programStack(
     );
     const stackName = `e2e-${randomUUID().slice(0, 8)}`;
     const env = {
-        PULUMI_BACKEND_URL: fileBackendUrl(backendDir),
+        PULUMI_BACKEND_URL: backend?.url ?? fileBackendUrl(backendDir),
+        ...backend?.env,
         PULUMI_CONFIG_PASSPHRASE: "e2e-throwaway-passphrase",
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
