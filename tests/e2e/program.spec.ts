@@ -163,7 +163,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities), 2 storage domains",
         );
         assert.ok(
-            providerSizes.every(([, n]) => n > 100 && n < 8_000),
+            providerSizes.every(([, n]) => n > 100 && n <= 1_024),
             `every dynamic resource stores the stub: ${JSON.stringify(providerSizes)}`,
         );
         await assertPortSecurityOff(s, [10, 11, 12]);
