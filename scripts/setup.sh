@@ -153,11 +153,11 @@ build_plugin() {
 plugin_step command "$COMMAND_SDK_VERSION" "$COMMAND_MODULE" "$COMMAND_PSEUDO_VERSION"
 plugin_step random "$RANDOM_SDK_VERSION" "$RANDOM_MODULE" "$RANDOM_PSEUDO_VERSION" "$RANDOM_FALLBACK_PSEUDO_VERSION"
 plugin_step vault "$VAULT_SDK_VERSION" "$VAULT_MODULE" "$VAULT_PSEUDO_VERSION" "$VAULT_FALLBACK_PSEUDO_VERSION"
-# A BLOCKED plugin is served by its local stand-in, which scripts/lib/env.sh puts on PATH after the real
-# plugin directories (docs/standin-plugins.md).
+# A BLOCKED plugin is served by its local stand-in in the local default and the tests only (their own plugin
+# home, scripts/lib/standinPlugins.ts; docs/standin-plugins.md).
 for b in "${BLOCKED[@]}"; do
   case "$b" in "plugin "*) n=${b#plugin }; n=${n%%:*}
-    if [ -x "$OVIRT_CI_STANDIN_PLUGINS/pulumi-resource-$n" ]; then step "plugin $n" "using the local stand-in (tools/standin-plugins) instead"; fi;;
+    if [ -x "$OVIRT_CI_STANDIN_PLUGINS/pulumi-resource-$n" ]; then step "plugin $n" "the local default and the tests use the local stand-in (tools/standin-plugins) instead"; fi;;
   esac
 done
 

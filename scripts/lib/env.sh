@@ -20,8 +20,9 @@ export OVIRT_CI_PYTHON="$OVIRT_CI_CACHE/pyyaml-$PYYAML_VERSION/bin/python3"
 # The official oVirt Python SDK and Ansible with the ovirt.ovirt collection (tests/clients).
 export OVIRT_CLIENTS_DIR="$OVIRT_CI_CACHE/ovirt-clients-$OVIRT_SDK_VERSION-$ANSIBLE_VERSION"
 export ACTIONLINT_DIR="$OVIRT_CI_CACHE/actionlint-$ACTIONLINT_VERSION"
-# Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md): on PATH
-# after the real plugin directories, so a real plugin always wins.
+# Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md). NOT on PATH: only
+# the local default and the tests show them to the CLI, through a plugin home of their own
+# (scripts/lib/standinPlugins.ts), so a pulumi command from this shell never runs a real stack through them.
 export OVIRT_CI_STANDIN_PLUGINS="$OVIRT_CI_ROOT/tools/standin-plugins/bin"
 
 case ":$PATH:" in
@@ -29,7 +30,7 @@ case ":$PATH:" in
   *)
     # Node 24 only when the machine's node is older (pulumi-offline.md section 3).
     if [ -x "$NODE24_BIN/node" ]; then PATH="$NODE24_BIN:$PATH"; fi
-    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OVIRT_CI_STANDIN_PLUGINS:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
+    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
     export PATH
     ;;
 esac
@@ -38,3 +39,10 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_HOME="${PULUMI_HOME:-$OVIRT_CI_ROOT/.pulumi-home}"
 export CGO_ENABLED=0
+# A shell that sourced an older env.sh has the stand-ins on PATH: take them off.
+case ":$PATH:" in
+  *":$OVIRT_CI_STANDIN_PLUGINS:"*)
+    PATH=$(printf '%s' ":$PATH:" | sed "s#:$OVIRT_CI_STANDIN_PLUGINS:#:#g; s#^:##; s#:\$##")
+    export PATH
+    ;;
+esac

@@ -26,6 +26,7 @@ import {
 import { readOvnPortSecurity, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
+import { standinCliEnv } from "../../scripts/lib/standinPlugins";
 import { freeDnsBase } from "../../local/portCheck";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -186,6 +187,8 @@ export async function programStack(
         // The engine credentials come from the stack config only.
         OVIRT_ENGINE_URL: "",
         OVIRT_ENGINE_PASSWORD: "",
+        // the local stand-in plugins serve the tests' stacks (docs/standin-plugins.md): their own plugin home
+        ...(process.env.OVIRT_CI_REAL_PLUGINS === "1" ? {} : standinCliEnv()),
     };
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env });
     await applyLocalStackConfig(stack, withExtra(localStackConfig(services.local, opts), extra));
