@@ -29,18 +29,20 @@ function pageFrom(file: string, page: string): string {
 }
 
 export function rewrite(file: string, text: string): string {
+    const markdown = file.endsWith(".md");
     let out = text;
     for (const [shared, ours] of Object.entries(PAGES)) {
         const target = pageFrom(file, ours);
-        // a Markdown link whose text is the shared path: [`../shared/docs/x.md`](../shared/docs/x.md)
-        out = out.replaceAll(`[\`../shared/docs/${shared}\`](../shared/docs/${shared})`, `[\`${target}\`](${target})`);
+        const name = path.posix.basename(ours);
+        const bare = new RegExp(`(?<![\\w/.-])${shared.replace(".", "\\.")}`, "g");
+        // a Markdown link or a quoted path of the shared page: a link to ours
+        out = out.replaceAll(`[\`../shared/docs/${shared}\`](../shared/docs/${shared})`, `[${name}](${target})`);
+        if (markdown) out = out.replaceAll(`\`../shared/docs/${shared}\``, `[${name}](${target})`);
+        out = out.replaceAll(`Our shared \`${shared}\``, `Our \`${name}\``);
         out = out.replaceAll(`../shared/docs/${shared}`, target);
-        out = out.replaceAll(`/work/shared/docs/${shared}`, target);
-        // the bare name of a page we renamed (ci-contract.md keeps its name)
-        if (path.posix.basename(ours) !== shared)
-            out = out.replace(new RegExp(`(?<![\\w/.-])${shared.replace(".", "\\.")}`, "g"), target);
-        else if (!file.startsWith("docs/") || !file.endsWith(".md"))
-            out = out.replace(new RegExp(`(?<![\\w/.-])${shared.replace(".", "\\.")}`, "g"), target);
+        // a bare name: in code the repository path; in Markdown the page's new name (ci-contract.md keeps its name)
+        if (!markdown) out = out.replace(bare, ours);
+        else if (name !== shared) out = out.replace(bare, target);
     }
     // the project's style guide: its serialization rules (3.11) are docs/provider.md's; 3.15 (mocks) is said in place
     out = out.replace(/style\.md 3\.11/g, pageFrom(file, "docs/provider.md"));
@@ -52,6 +54,7 @@ function main(): number {
     const files = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" })
         .split("\n")
         .filter((f) => f && f !== SELF && f !== "package-lock.json" && !f.includes("/fixtures/"))
+        .filter((f) => f !== "tests/unit/selfContained.spec.ts")
         .filter((f) => fs.existsSync(path.join(ROOT, f)) && fs.statSync(path.join(ROOT, f)).isFile());
     const check = process.argv.includes("--check");
     const left: string[] = [];
