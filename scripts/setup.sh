@@ -136,14 +136,14 @@ build_plugin() {
   mkdir -p "$dir"
   case "$name" in
     command)
-      # No replaces and no generated files: a direct install works (pulumi-offline.md 6.3).
+      # No replaces and no generated files: a direct install works (docs/toolchain.md 6.3).
       GOBIN="$dir" run_logged "plugin-$name" go install -trimpath \
         -ldflags "-s -w -X $module/pkg/version.Version=v$COMMAND_SDK_VERSION" \
         "$module/cmd/pulumi-resource-command@$version"
       ;;
     *)
       # The bridged providers need a wrapper module with an own main.go embedding schema.json
-      # (pulumi-offline.md 6.2, 6.3). Not written yet: their modules have never been served here.
+      # (docs/toolchain.md 6.2, 6.3). Not written yet: their modules have never been served here.
       echo "wrapper for $name not implemented: its module was never served, so it could not be tested" >"$LOG_DIR/plugin-$name.log"
       return 1
       ;;

@@ -28,7 +28,7 @@ export OVIRT_CI_STANDIN_PLUGINS="$OVIRT_CI_ROOT/tools/standin-plugins/bin"
 case ":$PATH:" in
   *":$PULUMI_DIR/bin:"*) ;;
   *)
-    # Node 24 only when the machine's node is older (pulumi-offline.md section 3).
+    # Node 24 only when the machine's node is older (docs/toolchain.md section 3).
     if [ -x "$NODE24_BIN/node" ]; then PATH="$NODE24_BIN:$PATH"; fi
     PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
     export PATH

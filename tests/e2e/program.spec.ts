@@ -67,7 +67,7 @@ const ip = (n: number, host: number) => `192.168.${200 + n}.${host}`;
 
 /**
  * Through the emulator's OVN provider API: every lease network and every port on it (the proxy's among them) has
- * port security off (ci-contract.md 12.1).
+ * port security off (docs/ci-contract.md 12.1).
  */
 async function assertPortSecurityOff(s: E2eServices, leases: number[]): Promise<void> {
     const proxy = (await inventory(s.engine)).vms.find((v) => v.name === "proxy-vm")!;

@@ -212,7 +212,7 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
                     vnicProfileId: uuidOf(`ovirt-${n}-network-profile`),
                 },
             );
-            // port security off on the network and on the proxy's port (ci-contract.md 12.1)
+            // port security off on the network and on the proxy's port (docs/ci-contract.md 12.1)
             assert.deepEqual(
                 pick(byName(small.regs, `ovirt-${n}-port-security`).inputs, [
                     "networkName",
