@@ -4,7 +4,7 @@ import { OvirtConfInputs, renderOvirtConf, OvirtConfValues } from "../lib/render
 import { renderSendEventScript } from "../lib/render/sendEvent";
 import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
 
-/** File names (Vault keys) of the profile besides the lease files (`ci-contract.md` section 3). */
+/** File names (Vault keys) of the profile besides the lease files (`docs/ci-contract.md` section 3). */
 export const PROFILE_FILES = Object.freeze({
     ovirtConf: "ovirt.conf",
     pullSecret: "pull-secret",
@@ -13,7 +13,7 @@ export const PROFILE_FILES = Object.freeze({
     sendEvent: "send-event-to-ovirt.sh",
 });
 
-/** The sync keys (`ci-contract.md` section 2.1); dropped from the synced Secret. */
+/** The sync keys (`docs/ci-contract.md` section 2.1); dropped from the synced Secret. */
 export const SYNC_KEYS = Object.freeze({
     targetNamespace: "secretsync/target-namespace",
     targetName: "secretsync/target-name",
@@ -171,7 +171,7 @@ export function profileItemData(name: string, v: ProfileValues): Record<string, 
 
 /**
  * The CI cluster profile: one Vault KV v2 item whose keys are the files OpenShift CI mounts into every oVirt job
- * (`ci-contract.md` sections 2–6, 14), plus the two `secretsync/*` keys. The whole `dataJson` is a secret.
+ * (`docs/ci-contract.md` sections 2–6, 14), plus the two `secretsync/*` keys. The whole `dataJson` is a secret.
  */
 export class CiSecrets extends pulumi.ComponentResource {
     /** `<mount>/<path>`, e.g. `kv/selfservice/ovirt/cluster-secrets-ovirt`. */

@@ -25,7 +25,7 @@ export interface LeaseArgs {
     readonly proxy: ProxyVm;
     /**
      * OVN port security of the network and of the proxy's port on it (docs/ovn.md).
-     * @default false: the installer's floating VIPs and the proxy's routed traffic need it off (ci-contract.md 12.1)
+     * @default false: the installer's floating VIPs and the proxy's routed traffic need it off (docs/ci-contract.md 12.1)
      */
     readonly ovnPortSecurity?: boolean;
     /**
@@ -37,7 +37,7 @@ export interface LeaseArgs {
 }
 
 /**
- * One install lease `ovirt-N` (`ci-contract.md` sections 4, 11, 12): its OVN network, the proxy VM's NIC on it,
+ * One install lease `ovirt-N` (`docs/ci-contract.md` sections 4, 11, 12): its OVN network, the proxy VM's NIC on it,
  * the proxy configuration for it (interface address, its own dnsmasq instance, its own NAT table), its lease
  * file, and the public DNS records it needs. Every child is named after the lease (`ovirt-10-network`, ...), so
  * adding or removing other leases never renames, replaces or readdresses this one.
@@ -69,7 +69,7 @@ export class Lease extends pulumi.ComponentResource {
                 name: info.networkName,
                 dataCenterId: args.dataCenterId,
                 externalProviderId: args.ovnProviderId,
-                clusterId: args.clusterId, // assigned with required=false (ci-contract.md section 12.1)
+                clusterId: args.clusterId, // assigned with required=false (docs/ci-contract.md section 12.1)
                 description: `ovirt-ci lease ${info.name}: ${info.subnet}, cluster ${info.clusterName}`,
             },
             { parent: this },

@@ -9,12 +9,9 @@
  * - Vault (`vault:address`) answers at all: an `up` that starts while it is down would create the engine objects
  *   and the proxy configuration and only then fail on the CI profile item.
  *
- * Why a gate and not just an early check: the program's code runs synchronously and the checks need the engine
- * and the network (async). Pulumi runs the deletes of undeclared resources only after the program finished without
- * error, but creates and updates (the HAProxy file without the removed lease, the Vault item) start as soon as
- * their inputs are known. So every resource registered after {@link gateResources} waits for the checks (an extra
- * `dependsOn` that resolves to no resource, so the state records no dependency); when a check fails, none
- * registers and the run ends with the check's message (a `RunError`: no stack trace).
+ * The program's entry (`index.ts`) is an async function that awaits {@link preflight} before
+ * components/stack.ts registers any resource: a failed check ends the run with its message (a `RunError`: no stack
+ * trace) and nothing registered, so Pulumi neither creates, updates nor deletes anything.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../lib/config";
@@ -24,15 +21,6 @@ import { readUsage } from "../providers/ovirt/usage";
 import { judgeLayoutMoves } from "../lib/layoutGuard";
 import { leases as deriveLeases } from "../lib/leaseModel";
 import { leaseLayout, leaseNicName } from "./proxyLayouts";
-
-/** Whether the program runs under Pulumi's mocks (unit tests): no engine, no machine ports to check. */
-function underMocks(): boolean {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (...a: never[]) => unknown };
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { getMonitor } = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): unknown };
-    return getMonitor() instanceof MockMonitor;
-}
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
 
@@ -198,24 +186,4 @@ export async function preflight(config: LoadedConfig): Promise<void> {
             `ovirt-ci: refused before any change (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`,
         );
     }
-}
-
-/**
- * Makes every resource registered from now on wait for `check` (see the module comment). Under Pulumi's mocks the
- * checks do not run (there is no engine) and nothing is gated.
- */
-export function gateResources(check: () => Promise<void>): void {
-    if (underMocks()) return;
-    const passed = check().then(() => [] as pulumi.Resource[]);
-    // the rejection is reported once by the resources waiting for it; this keeps Node from a second report
-    passed.catch(() => undefined);
-    pulumi.runtime.registerStackTransformation((args) => ({
-        props: args.props,
-        opts: {
-            ...args.opts,
-            dependsOn: [args.opts.dependsOn as pulumi.Input<pulumi.Resource>, passed].filter(
-                (d) => d !== undefined,
-            ) as pulumi.Input<pulumi.Input<pulumi.Resource>[]>,
-        },
-    }));
 }

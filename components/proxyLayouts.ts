@@ -1,7 +1,7 @@
 /**
  * The proxy as the Ansible playbooks of oVirt/ocp-on-ovirt built it (`proxyVm.layout: playbooks`), adopted in
  * place: scripts that check what is there against what the playbooks wrote (lib/render/playbooks.ts) and change
- * nothing a running CI job depends on (`/work/shared/docs/live-environment.md`, docs/operator.md "Day one").
+ * nothing a running CI job depends on (`docs/live-environment.md`, docs/operator.md "Day one").
  *
  * - The shared set-up is theirs: the template unit `/usr/lib/systemd/system/dnsmasq@.service`, NAT by firewalld's
  *   masquerade in zone `public`. The base script only checks both (a proxy without them is not the playbooks'

@@ -85,7 +85,7 @@ export function proxyHaproxyConfig(
 }
 
 /**
- * The proxy VM (`ci-contract.md` section 12.2): router, NAT gateway, DHCP and DNS for every lease network, and
+ * The proxy VM (`docs/ci-contract.md` section 12.2): router, NAT gateway, DHCP and DNS for every lease network, and
  * HAProxy's SNI entry point. A VM from its template with cloud-init (static external address when configured,
  * the SSH key), highly available and delete-protected on the engine, its external NIC on the management network,
  * then over SSH the base setup every lease builds on and the HAProxy file rendered from all leases. The
@@ -141,7 +141,7 @@ export class ProxyVm extends pulumi.ComponentResource {
         const vm = new Vm(
             `${name}-vm`,
             {
-                name: s.name, // the CI cleanup job spares only this name (ci-contract.md section 8)
+                name: s.name, // the CI cleanup job spares only this name (docs/ci-contract.md section 8)
                 clusterId: args.clusterId,
                 templateId: template.id,
                 memoryMiB: s.memoryMiB,

@@ -24,7 +24,7 @@ export interface UpgradeLeaseArgs {
 }
 
 /**
- * One upgrade lease `ovirt-upgrade-N` (`ci-contract.md` sections 5, 13): its own NFS data storage domain, attached
+ * One upgrade lease `ovirt-upgrade-N` (`docs/ci-contract.md` sections 5, 13): its own NFS data storage domain, attached
  * to the data center and active, and its lease file `ovirt-upgrade-N.json` (one key: the domain's id).
  */
 export class UpgradeLease extends pulumi.ComponentResource {

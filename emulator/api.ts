@@ -136,7 +136,7 @@ function listOf<T>(
 ): ApiResponse {
     let out = [...items];
     // Collections the engine does not search (nested ones such as /vms/{id}/nics: their resources never read the
-    // parameter) ignore it: the client gets the whole collection (ovirt-api.md §3, "list and filter locally").
+    // parameter) ignore it: the client gets the whole collection (docs/engine-api.md §3, "list and filter locally").
     const q = keys ? r.query.get("search") : null;
     let page: number | undefined;
     if (q !== null && q.trim() !== "") {

@@ -94,7 +94,7 @@ function freshStats(): Stats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Characters outside [0-9a-zA-Z_-] stripped, cut to 36; generated when absent (ovirt-api.md §5.11). */
+/** Characters outside [0-9a-zA-Z_-] stripped, cut to 36; generated when absent (docs/engine-api.md §5.11). */
 export function sanitizeCorrelationId(v: string | undefined): string {
     const c = (v ?? "").replace(/[^0-9a-zA-Z_-]/g, "").slice(0, 36);
     return c || randomUUID();

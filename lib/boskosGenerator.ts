@@ -3,7 +3,7 @@
  * rewriting it (pure: text in, text out). The rest of the file is never touched, byte for byte.
  *
  * The shape this recognises is the upstream file's (read from openshift/release, e.g. the 2023 versions of
- * `core-services/prow/02_config/generate-boskos.py`; `ci-contract.md` section 9):
+ * `core-services/prow/02_config/generate-boskos.py`; `docs/ci-contract.md` section 9):
  *
  * ```python
  * CONFIG = {

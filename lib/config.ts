@@ -63,7 +63,7 @@ export type ProxyConnectionSettings = NonNullable<ProxyVmSettings["connection"]>
 export type LocalHaproxyPorts = ProxyVmSettings["localHaproxyPorts"];
 /** NFS storage for upgrade leases; `nfsServer` is "" without upgrade leases. */
 export type UpgradeStorageSettings = Frozen<Required<Static<typeof UpgradeStorageSchema>>>;
-/** Where the CI profile lives in Vault (`ci-contract.md` section 2). */
+/** Where the CI profile lives in Vault (`docs/ci-contract.md` section 2). */
 export type VaultSettings = Frozen<Static<typeof VaultSchema>>;
 /** Choices on the open points of the contract (section 16). */
 export type CiProfileSettings = Frozen<Static<typeof CiProfileSchema>>;
@@ -123,9 +123,9 @@ export const DEFAULT_UPGRADE_STORAGE = Object.freeze(defaultOf(UpgradeStorageSch
 export const DEFAULT_VAULT = Object.freeze(defaultOf(VaultSchema)) as VaultSettings;
 export const DEFAULT_CI_PROFILE = Object.freeze(defaultOf(CiProfileSchema)) as CiProfileSettings;
 
-/** Proxy VM names the CI cleanup job spares (`ci-contract.md` section 8). */
+/** Proxy VM names the CI cleanup job spares (`docs/ci-contract.md` section 8). */
 export const PROTECTED_VM_NAMES = ["proxy-vm", "proxy-vm-45"] as const;
-/** Templates the CI cleanup job spares (`ci-contract.md` section 8). */
+/** Templates the CI cleanup job spares (`docs/ci-contract.md` section 8). */
 export const PROTECTED_TEMPLATES = ["Blank", "centos-7"] as const;
 
 const SECRET_KEY_SET = new Set<string>(SECRET_KEYS);
@@ -839,7 +839,7 @@ function validateNaming(p: Problems, v: unknown): NamingScheme | undefined {
             p.add(
                 "naming.clusterName",
                 clusterName,
-                `gives cluster names with a dash (${sample}); the PR finder matches VMs by the part of the name before the first "-" (ci-contract.md sections 11, 14)`,
+                `gives cluster names with a dash (${sample}); the PR finder matches VMs by the part of the name before the first "-" (docs/ci-contract.md sections 11, 14)`,
                 'remove the dash, e.g. "ovirt{n}"',
             );
         } else if (!/^[a-z][a-z0-9]*$/.test(sample)) {
@@ -1018,7 +1018,7 @@ function checkProtectedNames(p: Problems, f: Record<string, unknown>): void {
         p.add(
             "proxyVm.name",
             name,
-            "is not spared by the CI cleanup job, which deletes every other VM older than 5 hours (ci-contract.md section 8)",
+            "is not spared by the CI cleanup job, which deletes every other VM older than 5 hours (docs/ci-contract.md section 8)",
             `use "proxy-vm" (or change the upstream exclusion list first)`,
         );
     }
@@ -1027,7 +1027,7 @@ function checkProtectedNames(p: Problems, f: Record<string, unknown>): void {
         p.add(
             "proxyVm.template",
             template,
-            "would be deleted by the CI cleanup job, which spares only the templates Blank and centos-7 (ci-contract.md section 8)",
+            "would be deleted by the CI cleanup job, which spares only the templates Blank and centos-7 (docs/ci-contract.md section 8)",
             'use "centos-7" (or change the upstream exclusion list first)',
         );
     }
@@ -1358,7 +1358,7 @@ function validateVault(p: Problems, v: unknown): VaultSettings | undefined {
         p.add(
             "vault.targetName",
             targetName,
-            "must be cluster-secrets-<profile>, a DNS-1123 label of at most 63 characters (ci-contract.md section 2.1)",
+            "must be cluster-secrets-<profile>, a DNS-1123 label of at most 63 characters (docs/ci-contract.md section 2.1)",
             `use "${DEFAULT_VAULT.targetName}"`,
         );
     }

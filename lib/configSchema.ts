@@ -46,7 +46,7 @@ const leaseSet = (description: string, dflt?: unknown) =>
         ...(dflt === undefined ? {} : { default: dflt }),
     });
 
-/** `addressing`: how lease networks are cut from the pool; the defaults reproduce ci-contract.md section 11. */
+/** `addressing`: how lease networks are cut from the pool; the defaults reproduce docs/ci-contract.md section 11. */
 export const AddressingSchema = Type.Object(
     {
         subnetPool: Type.String({
@@ -271,7 +271,7 @@ export const UpgradeStorageSchema = Type.Object(
     { description: "NFS storage of upgrade leases" },
 );
 
-/** Where the CI profile lives in Vault (`ci-contract.md` section 2). */
+/** Where the CI profile lives in Vault (`docs/ci-contract.md` section 2). */
 export const VaultSchema = Type.Object(
     {
         mount: Type.String({ default: "kv", description: "KV v2 mount" }),

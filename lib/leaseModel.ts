@@ -1,6 +1,6 @@
 /**
  * The lease model: pure functions from a lease number to every name and address the CI contract
- * (`ci-contract.md` sections 4, 5, 11) derives from it. Nothing here is typed by hand: the historical
+ * (`docs/ci-contract.md` sections 4, 5, 11) derives from it. Nothing here is typed by hand: the historical
  * config once carried `192.168.24.30` for lease 24, so every address is computed from the number.
  */
 import { Static } from "@sinclair/typebox";
@@ -13,7 +13,7 @@ export type AddressingScheme = Readonly<Static<typeof AddressingSchema>>;
 /** Name patterns; `{n}` is the lease number, `{nn}` the number zero-padded to two digits (`NamingSchema`). */
 export type NamingScheme = Readonly<Static<typeof NamingSchema>>;
 
-/** The addressing of `ci-contract.md` section 11, reproduced exactly: the schema's defaults. */
+/** The addressing of `docs/ci-contract.md` section 11, reproduced exactly: the schema's defaults. */
 export const DEFAULT_ADDRESSING = Object.freeze(defaultOf(AddressingSchema)) as AddressingScheme;
 
 /** The historical names (`ovirt10`, `ovn-vmnet-10`): the schema's defaults. */

@@ -1,5 +1,5 @@
 # The Vault policy the CI's self-service Vault gives the members of one secret collection, for the collection
-# `ovirt` under the store prefix `kv/selfservice` (ci-contract.md section 2: item kv/selfservice/ovirt/…).
+# `ovirt` under the store prefix `kv/selfservice` (docs/ci-contract.md section 2: item kv/selfservice/ovirt/…).
 #
 # Facts it follows (openshift/ci-tools, cmd/vault-secret-collection-manager/main.go, serializedPolicyFor;
 # the manager runs with --kv-store-prefix kv/selfservice and reconciles every managed policy to this form hourly):

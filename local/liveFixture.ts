@@ -1,11 +1,11 @@
 /**
  * The live-layout fixture (`npm run up:local -- --live-fixture`, docs/local.md): the local default's engine
  * emulator, proxy sandbox and OpenBao seeded the way the Ansible playbooks of oVirt/ocp-on-ovirt left the CI
- * environment (`/work/shared/docs/live-environment.md`), so that `npm run adopt` and the first `pulumi up` meet what
+ * environment (`docs/live-environment.md`), so that `npm run adopt` and the first `pulumi up` meet what
  * they meet on day one. Nothing here is the program: the engine is seeded through its REST API with the calls the
  * playbooks' `ovirt_network`, `ovirt_vm` and `ovirt_nic` modules make, the sandbox with the playbooks' files in their
  * sandbox variant (lib/render/playbooks.ts: loopback ports, no DHCP, which cannot be served on loopback), and
- * OpenBao with an item holding a key ovirt-ci does not render (`insights-live.yaml`, ci-contract.md).
+ * OpenBao with an item holding a key ovirt-ci does not render (`insights-live.yaml`, docs/ci-contract.md).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";

@@ -21,6 +21,7 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import { ConfigError, PROJECT, validateConfig } from "../lib/config";
 import { updateRelease } from "./lib/releaseCheckout";
+import { StandinRefusal, operatorCliEnv } from "./lib/standinPlugins";
 import {
     BoskosEntry,
     OVIRT_BOSKOS_TYPES,
@@ -184,6 +185,8 @@ function release(dir: string, entries: readonly BoskosEntry[], source: string): 
 export function main(argv: readonly string[]): number {
     const o = parseArgs(argv);
     const source = o.stack ? `stack ${o.stack}` : (o.config ?? "Pulumi.ci.yaml");
+    // reads only the stack's output, but like every operator command refuses a real stack a stand-in would serve
+    if (o.stack) operatorCliEnv(o.stack, process.env);
     const entries = o.stack ? entriesFromStack(o.stack) : entriesFromConfig(path.resolve(o.config ?? "Pulumi.ci.yaml"));
     if (o.release) {
         return release(o.release, entries, source);
@@ -221,7 +224,11 @@ if (require.main === module) {
     try {
         process.exitCode = main(process.argv.slice(2));
     } catch (e) {
-        console.error(e instanceof ConfigError ? e.message : `boskos: ${(e as Error).message}`);
+        console.error(
+            e instanceof ConfigError
+                ? e.message
+                : `boskos: ${(e as Error).message}${e instanceof StandinRefusal ? `\n  fix: ${e.fix}` : ""}`,
+        );
         process.exitCode = 2;
     }
 }

@@ -25,6 +25,7 @@ import { upgradeLeases as deriveUpgradeLeases } from "../lib/leaseModel";
 import { proxyChecks } from "./lib/doctor/proxy";
 import { CheckResult, EXIT, exitCode, fail, formatResult, summary } from "./lib/doctor/report";
 import { expectedProfile, readProfileItem, vaultChecks } from "./lib/doctor/vault";
+import { StandinRefusal, operatorCliEnv } from "./lib/standinPlugins";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE =
@@ -112,9 +113,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     try {
         o = parseArgs(argv);
         Object.assign(process.env, stackEnvironment(o.stack, ROOT));
+        // reads config and outputs only, but like every operator command refuses a real stack a stand-in would serve
+        Object.assign(process.env, operatorCliEnv(o.stack, process.env));
         ctx = loadContext(o.stack, o.cwd, o.names);
     } catch (e) {
-        console.error(`doctor: ${(e as Error).message}`);
+        console.error(`doctor: ${(e as Error).message}${e instanceof StandinRefusal ? `\n  fix: ${e.fix}` : ""}`);
         return EXIT.couldNotCheck;
     }
     const results = await runChecks(ctx, o.boskos);

@@ -16,6 +16,7 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
+import { StandinRefusal, operatorCliEnv } from "./lib/standinPlugins";
 import { ovnDrift } from "./drift/ovnPortSecurity";
 import {
     ExportedResource,
@@ -267,12 +268,13 @@ function run(
     cmd: string,
     args: string[],
     cwd: string,
+    env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; error?: NodeJS.ErrnoException }> {
     return new Promise((resolve) => {
         const child = spawn(cmd, args, {
             cwd,
             stdio: ["ignore", "pipe", "pipe"],
-            env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+            env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true", ...env },
         });
         let stdout = "";
         let stderr = "";
@@ -304,6 +306,13 @@ export async function main(
         err(`drift: the check of stack ${o.stack} failed (exit 2):\n  ${why}\n`);
         return EXIT.failed;
     };
+    let cliEnv: Record<string, string>;
+    try {
+        cliEnv = operatorCliEnv(o.stack, process.env, false, (m) => err(`drift: ${m}\n`));
+    } catch (e) {
+        if (!(e instanceof StandinRefusal)) throw e;
+        return fail(`${e.message}\n  fix: ${e.fix}`);
+    }
     const args = [
         "preview",
         "--refresh",
@@ -315,7 +324,7 @@ export async function main(
         "--cwd",
         o.cwd,
     ];
-    const r = await run("pulumi", args, o.cwd);
+    const r = await run("pulumi", args, o.cwd, cliEnv);
     if (r.error) {
         return fail(
             r.error.code === "ENOENT"

@@ -25,6 +25,7 @@ import { freePort, reusableCiCollectionToken } from "../local/openbao";
 import { prepareSshd, sshdArgs, sshBanner } from "../local/sshd";
 import { LocalServices, applyLocalStackConfig, localStackConfig } from "../local/stack";
 import { freeDnsBase, localPortProblems, neededPorts } from "../local/portCheck";
+import { standinCliEnv } from "./lib/standinPlugins";
 import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
@@ -521,6 +522,8 @@ async function openStack(pass: string, backend: StateBackend): Promise<Stack> {
                 PULUMI_SKIP_UPDATE_CHECK: "true",
                 PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
                 ...backend.env,
+                // the stand-in plugins serve the local default only (docs/standin-plugins.md); said once here
+                ...(process.env.OVIRT_CI_REAL_PLUGINS === "1" ? {} : standinCliEnv(process.env, say)),
             },
         },
     );

@@ -47,6 +47,7 @@ import {
 } from "./lib/s3Backend";
 import { localS3Backend } from "../local/seaweedfs";
 import { ToolRun, runTool } from "./lib/runTool";
+import { StandinRefusal, operatorCliEnv } from "./lib/standinPlugins";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE =
@@ -567,10 +568,11 @@ export async function main(
     if (!process.env.PULUMI_CONFIG_PASSPHRASE && !process.env.PULUMI_CONFIG_PASSPHRASE_FILE && fs.existsSync(passFile))
         env.PULUMI_CONFIG_PASSPHRASE_FILE = passFile;
     try {
+        Object.assign(env, operatorCliEnv(a.stack, { ...process.env, ...env }, false, log));
         await recover({ stack: a.stack, workDir: a.cwd, env, yes: a.yes, log });
         return 0;
     } catch (e) {
-        if (!(e instanceof RecoverError)) throw e;
+        if (!(e instanceof RecoverError) && !(e instanceof StandinRefusal)) throw e;
         process.stderr.write(`[recover] FAILED: ${e.message}\n  fix: ${e.fix}\n`);
         return 1;
     }

@@ -136,14 +136,14 @@ build_plugin() {
   mkdir -p "$dir"
   case "$name" in
     command)
-      # No replaces and no generated files: a direct install works (pulumi-offline.md 6.3).
+      # No replaces and no generated files: a direct install works (docs/toolchain.md 6.3).
       GOBIN="$dir" run_logged "plugin-$name" go install -trimpath \
         -ldflags "-s -w -X $module/pkg/version.Version=v$COMMAND_SDK_VERSION" \
         "$module/cmd/pulumi-resource-command@$version"
       ;;
     *)
       # The bridged providers need a wrapper module with an own main.go embedding schema.json
-      # (pulumi-offline.md 6.2, 6.3). Not written yet: their modules have never been served here.
+      # (docs/toolchain.md 6.2, 6.3). Not written yet: their modules have never been served here.
       echo "wrapper for $name not implemented: its module was never served, so it could not be tested" >"$LOG_DIR/plugin-$name.log"
       return 1
       ;;
@@ -153,11 +153,11 @@ build_plugin() {
 plugin_step command "$COMMAND_SDK_VERSION" "$COMMAND_MODULE" "$COMMAND_PSEUDO_VERSION"
 plugin_step random "$RANDOM_SDK_VERSION" "$RANDOM_MODULE" "$RANDOM_PSEUDO_VERSION" "$RANDOM_FALLBACK_PSEUDO_VERSION"
 plugin_step vault "$VAULT_SDK_VERSION" "$VAULT_MODULE" "$VAULT_PSEUDO_VERSION" "$VAULT_FALLBACK_PSEUDO_VERSION"
-# A BLOCKED plugin is served by its local stand-in, which scripts/lib/env.sh puts on PATH after the real
-# plugin directories (docs/standin-plugins.md).
+# A BLOCKED plugin is served by its local stand-in in the local default and the tests only (their own plugin
+# home, scripts/lib/standinPlugins.ts; docs/standin-plugins.md).
 for b in "${BLOCKED[@]}"; do
   case "$b" in "plugin "*) n=${b#plugin }; n=${n%%:*}
-    if [ -x "$OVIRT_CI_STANDIN_PLUGINS/pulumi-resource-$n" ]; then step "plugin $n" "using the local stand-in (tools/standin-plugins) instead"; fi;;
+    if [ -x "$OVIRT_CI_STANDIN_PLUGINS/pulumi-resource-$n" ]; then step "plugin $n" "the local default and the tests use the local stand-in (tools/standin-plugins) instead"; fi;;
   esac
 done
 

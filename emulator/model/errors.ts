@@ -1,6 +1,6 @@
 /**
  * Engine faults. The model throws these; the HTTP layer turns them into status codes and fault bodies.
- * Texts follow ovirt-api.md §4 and §7 (clients match them by substring).
+ * Texts follow docs/engine-api.md §4 and §7 (clients match them by substring).
  */
 export class EngineFault extends Error {
     constructor(

@@ -1,5 +1,5 @@
 /**
- * Lenient readers for request bodies (ovirt-api.md §3): booleans in any case and 0/1, integers as strings or
+ * Lenient readers for request bodies (docs/engine-api.md §3): booleans in any case and 0/1, integers as strings or
  * numbers, references by id or name. Input arrives as a JSON-shaped object; an XML reader would produce the same shape.
  */
 import { EngineFault, inputValidation } from "./errors";

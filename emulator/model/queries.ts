@@ -1,4 +1,4 @@
-/** Search keys per collection (ovirt-api.md §5), evaluated against the model. */
+/** Search keys per collection (docs/engine-api.md §5), evaluated against the model. */
 import type { EngineModel } from "./engine";
 import { EVENT_SEVERITIES } from "./events";
 import type { SearchKeys } from "./search";

@@ -19,7 +19,7 @@ export const SEED_IDS = {
     ovn: "c1a45000-0000-4000-8000-000000000041",
     proxyTemplate: "c1a45000-0000-4000-8000-000000000051",
     proxyTemplateDisk: "c1a45000-0000-4000-8000-000000000052",
-    /** `centos-7`: the template the CI environment's proxy VM uses (ci-contract.md §8: the cleanup job spares it). */
+    /** `centos-7`: the template the CI environment's proxy VM uses (docs/ci-contract.md §8: the cleanup job spares it). */
     centos7Template: "c1a45000-0000-4000-8000-000000000053",
     centos7TemplateDisk: "c1a45000-0000-4000-8000-000000000054",
     admin: "c1a45000-0000-4000-8000-0000000000a1",
@@ -28,7 +28,7 @@ export const SEED_IDS = {
 
 const GiB = 1024 ** 3;
 
-/** The CI environment's bare-metal hosts (ci-contract.md §13); the emulator installs only these. */
+/** The CI environment's bare-metal hosts (docs/ci-contract.md §13); the emulator installs only these. */
 export const CI_BAREMETAL = Array.from(
     { length: 10 },
     (_, i) => `baremetal${String(i + 1).padStart(2, "0")}.ocp-on-ovirt.gcp.devcluster.openshift.com`,

@@ -34,7 +34,7 @@ export interface OvnServerOptions {
     networkPort: number;
     /**
      * The provider's `port-security-enabled-default`. The emulator's default is true, as the CI environment had it
-     * (ci-contract.md 12.1: port security had to be disabled by hand); the shipped provider configuration says false.
+     * (docs/ci-contract.md 12.1: port security had to be disabled by hand); the shipped provider configuration says false.
      */
     portSecurityDefault: boolean;
     /** The engine's provider entry this service is. @default "ovirt-provider-ovn" */

@@ -1,5 +1,5 @@
 /**
- * The engine's JSON dialect (ovirt-api.md §3): no root wrapper; collections keyed by the singular type; an empty
+ * The engine's JSON dialect (docs/engine-api.md §3): no root wrapper; collections keyed by the singular type; an empty
  * collection is `{}`; booleans and integers as strings; decimals as numbers; dates as epoch milliseconds;
  * absent attributes omitted (never null); nested lists keep their XML-style wrapper.
  */

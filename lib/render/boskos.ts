@@ -1,6 +1,6 @@
 /**
  * The oVirt entries of `_boskos.yaml` as the upstream generator (`generate-boskos.py` in openshift/release)
- * renders them (`ci-contract.md` section 9): header line, `resources:`, entries sorted by type, keys sorted
+ * renders them (`docs/ci-contract.md` section 9): header line, `resources:`, entries sorted by type, keys sorted
  * alphabetically (PyYAML's default), list items not indented under their key, names unpadded and sorted as plain
  * strings (`ovirt-100` before `ovirt-11`), `state: free` everywhere, and the cluster-bot dynamic pool as
  * `min-count`/`max-count`. Also: the generator lines to paste upstream, and a parser/comparer for an existing file.

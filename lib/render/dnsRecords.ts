@@ -1,5 +1,5 @@
 /**
- * Public DNS records the `gcp.devcluster.openshift.com` zone needs (`ci-contract.md` section 12.2): `api` and
+ * Public DNS records the `gcp.devcluster.openshift.com` zone needs (`docs/ci-contract.md` section 12.2): `api` and
  * `*.apps` of every lease pointing at the proxy VM's external address (open point 5: taken, not confirmed).
  * They are an output for the zone's owners; this program does not manage the zone.
  */

@@ -1,5 +1,5 @@
 /**
- * One dnsmasq configuration per lease network (`ci-contract.md` section 12.2), meant for one dnsmasq instance per
+ * One dnsmasq configuration per lease network (`docs/ci-contract.md` section 12.2), meant for one dnsmasq instance per
  * lease (`dnsmasq -C <file>`), the way libvirt runs one instance per network: `bind-dynamic` plus
  * `interface=`/`except-interface=lo` lets several instances share port 53 and DHCP on one VM, and a lease's change
  * touches only its own file. Listen address, port, interface and DHCP are parameters so a test can run the same

@@ -1,5 +1,5 @@
 /**
- * HAProxy configuration of the proxy VM, rendered from ALL leases (`ci-contract.md` section 12.2): TCP mode with
+ * HAProxy configuration of the proxy VM, rendered from ALL leases (`docs/ci-contract.md` section 12.2): TCP mode with
  * TLS SNI inspection on :6443 (api) and :443 (apps), HTTP Host matching on :80 (apps), statistics on :8404.
  * Frontends and backends are ordered by lease number, so the text is deterministic.
  *

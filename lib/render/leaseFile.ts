@@ -1,5 +1,5 @@
 /**
- * `ovirt-N.json` and `ovirt-upgrade-N.json`, the lease files of the CI profile (`ci-contract.md` sections 4, 5).
+ * `ovirt-N.json` and `ovirt-upgrade-N.json`, the lease files of the CI profile (`docs/ci-contract.md` sections 4, 5).
  *
  * Format decisions: the eight keys in the order of the contract's example, every value a string, 2-space
  * indentation like the historical files, and a trailing newline. The step reads each key with `jq -r`, which

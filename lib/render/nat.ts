@@ -1,5 +1,5 @@
 /**
- * Outbound NAT of the lease networks through the proxy VM's external NIC (`ci-contract.md` section 12.2).
+ * Outbound NAT of the lease networks through the proxy VM's external NIC (`docs/ci-contract.md` section 12.2).
  * The nftables file replaces its own table atomically (`nft -f`), so re-applying it is idempotent and it does
  * not touch other tables; the iptables form is for hosts without nftables.
  */

@@ -1,5 +1,5 @@
 /**
- * `ovirt.conf`, the shell fragment CI steps `source` (`ci-contract.md` section 6).
+ * `ovirt.conf`, the shell fragment CI steps `source` (`docs/ci-contract.md` section 6).
  *
  * Plain assignments (no `export`): steps that need the variables in child processes source the file under
  * `set -o allexport`. Every value is single-quoted, so spaces, quotes, `$`, backticks and newlines survive.

@@ -2,7 +2,7 @@
  * The files the Ansible playbooks of oVirt/ocp-on-ovirt (`ocp-on-rhv-ci/deploy-infra-env`, last changed at commit
  * eb4903d) wrote on the proxy VM, rendered the way they rendered them, so that adopting a proxy they built can
  * compare what is there with what the program would write and change nothing when both agree
- * (`/work/shared/docs/live-environment.md`):
+ * (`docs/live-environment.md`):
  *
  * - `/var/lib/dnsmasq/dnsmasq-net-NN.conf` of one lease network: the `copy` task "create dnsmasq configuration for
  *   network" of `roles/ocp-rhv-proxy-vm/tasks/main.yml` (its `content: |` block, item values from

@@ -1,7 +1,7 @@
 /**
  * The oldest proxy the rendered files are written for, and how a script refuses an older one.
  *
- * The proxy VM of the live environment is built from the `centos-7` template (live-environment.md): CentOS 7 ships
+ * The proxy VM of the live environment is built from the `centos-7` template (docs/live-environment.md): CentOS 7 ships
  * HAProxy 1.5.18, dnsmasq 2.76 and nftables 0.8. Every directive the renderers (`haproxy.ts`, `dnsmasq.ts`,
  * `nat.ts`) emit is accepted by those versions, each with where its minimum version is recorded:
  *
@@ -16,7 +16,7 @@
  * option used (2.63); `interface`, `except-interface`,
  * `listen-address`, `port`, `no-resolv`, `no-hosts`, `server`, `domain`, `dhcp-range` with netmask and lease time,
  * `dhcp-option`, `dhcp-leasefile`, `dhcp-authoritative`, `address=/<domain>/`, `pid-file` are older. The playbooks'
- * own files on CentOS 7 used the same `address=/.apps.<cluster>.<base>/` form (live-environment.md).
+ * own files on CentOS 7 used the same `address=/.apps.<cluster>.<base>/` form (docs/live-environment.md).
  *
  * nftables: `table`/`delete table`, a `nat` base chain on `postrouting`, `oifname`, `ip saddr`, `masquerade` and rule
  * `comment`s are in 0.8; chain priorities are written as numbers (100 = NF_IP_PRI_NAT_SRC), because the names

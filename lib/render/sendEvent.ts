@@ -1,5 +1,5 @@
 /**
- * `send-event-to-ovirt.sh` (`ci-contract.md` section 14): sourced by CI steps, defines
+ * `send-event-to-ovirt.sh` (`docs/ci-contract.md` section 14): sourced by CI steps, defines
  * `send_event_to_ovirt [phase]`, holds no credentials and never fails the caller.
  *
  * The function body runs in a subshell so that `set +e`, `set +u`, `set +x` and `set +o pipefail` cannot

@@ -1,6 +1,6 @@
-// oVirt Engine REST API v4 client (ovirt-api.md sections 1-4) for the dynamic providers.
+// oVirt Engine REST API v4 client (docs/engine-api.md sections 1-4) for the dynamic providers.
 //
-// Serialization rules (style.md 3.11, pulumi-offline.md section 11): nothing here holds a library, a client or a
+// Serialization rules (docs/provider.md, docs/toolchain.md section 11): nothing here holds a library, a client or a
 // credential at module scope. Libraries are imported inside functions; the per-process caches (SSO tokens, HTTPS
 // agents, the insecure warning) live on `globalThis` under a Symbol and are created lazily at call time, so they are
 // never captured when a provider is serialized and they are shared by every provider in one provider process.

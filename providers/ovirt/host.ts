@@ -1,4 +1,4 @@
-// Host (ovirt-api.md 5.3): add, wait installing → initializing → up; delete = deactivate → maintenance → remove.
+// Host (docs/engine-api.md 5.3): add, wait installing → initializing → up; delete = deactivate → maintenance → remove.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, eventMarker, latestEvents, Session, timeoutMs, waitFor, waitGone } from "./client";
 import { compact } from "./common";

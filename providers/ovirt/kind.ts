@@ -24,8 +24,8 @@ import {
     reqName,
     reqString,
 } from "./common";
-import { OvirtProviderStub } from "./stub";
-import type { OvirtKind } from "./runtime";
+import type { OvirtProviderStub } from "ovirt-ci-provider-stub";
+import { stubOf } from "./stubOf";
 
 /** Validates and normalises one field of the program's inputs, pushing a failure that names the field and the fix. */
 export type Checker<T> = (news: Record<string, unknown>, field: string, failures: CheckFailure[]) => T;
@@ -298,7 +298,7 @@ export interface ResourceClass<D extends Kind> {
         args: ArgsOf<D> & GuardArgs,
         opts?: pulumi.CustomResourceOptions,
     ): pulumi.dynamic.Resource & OutputsOf<D>;
-    /** What its resources serialize as `__provider`: the stub that loads the kind's provider (./stub). */
+    /** What its resources serialize as `__provider`: the stub that loads the kind's provider (./stubOf). */
     readonly provider: OvirtProviderStub;
 }
 
@@ -308,7 +308,7 @@ export interface ResourceClass<D extends Kind> {
  * `providerVersion`, then the program's arguments).
  */
 export function resourceClass<D extends Kind>(d: D): ResourceClass<D> {
-    const stub = new OvirtProviderStub(d.kind as OvirtKind);
+    const stub = stubOf(d.kind);
     const placeholders = Object.fromEntries([...Object.keys(d.outputs), "providerVersion"].map((k) => [k, undefined]));
     class OvirtResource extends pulumi.dynamic.Resource {
         static readonly provider = stub;

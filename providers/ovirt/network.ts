@@ -1,4 +1,4 @@
-// Network (ovirt-api.md 5.5): an OVN external network on the OVN provider, assigned (not required) to a cluster.
+// Network (docs/engine-api.md 5.5): an OVN external network on the OVN provider, assigned (not required) to a cluster.
 // The engine creates a same-named vNIC profile; its id is an output.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigSource, createOrAdopt, isNotFound, Session } from "./client";
@@ -228,7 +228,7 @@ async function removeNicsOnNetwork(s: Session, networkId: string): Promise<strin
     for (const vm of decodeList(await s.get("/vms", { params: { follow: "nics" } }), "vm")) {
         for (const nic of decodeList(vm.nics, "nic").filter((n) => profiles.has(refId(n.vnic_profile) ?? ""))) {
             const path = `/vms/${vm.id}/nics/${nic.id}`;
-            // a running VM refuses to drop a plugged NIC (ovirt-api.md): unplug first
+            // a running VM refuses to drop a plugged NIC (docs/engine-api.md): unplug first
             if (decodeBool(nic.plugged, true)) await s.put(path, { plugged: "false" });
             await s.remove(path);
             out.push(`${vm.name}/${nic.name}`);

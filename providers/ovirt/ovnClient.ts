@@ -1,5 +1,5 @@
 // Client of the OVN provider's own API (ovirt-provider-ovn, docs/ovn.md): an Identity v2.0 token endpoint and a
-// Networking v2.0 API served beside the engine. The engine's REST API cannot set port security (ovirt-api.md 5.5);
+// Networking v2.0 API served beside the engine. The engine's REST API cannot set port security (docs/engine-api.md 5.5);
 // this API can (`port_security_enabled` of networks and ports).
 //
 // Serialization rules as in ./client: no library, client or credential at module scope; the token cache lives on
@@ -67,7 +67,7 @@ function ovnUrl(key: string, env: string, value: string | undefined, dflt: strin
 
 /**
  * The OVN endpoint: `ovirt-ci:ovnAuthUrl` / `OVIRT_OVN_AUTH_URL` and `ovirt-ci:ovnNetworkUrl` / `OVIRT_OVN_NETWORK_URL`,
- * by default the engine's host on the provider's ports 35357 and 9696 (ci-contract.md 12.1); credentials, CA and
+ * by default the engine's host on the provider's ports 35357 and 9696 (docs/ci-contract.md 12.1); credentials, CA and
  * retries are the engine's (the provider authenticates against the engine's SSO).
  */
 export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {

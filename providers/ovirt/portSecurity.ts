@@ -1,5 +1,5 @@
 // Port security of an OVN network and of a port on it, through the OVN provider's Networking API (./ovnClient,
-// docs/ovn.md). The engine's REST API has no such attribute (ovirt-api.md 5.5); ci-contract.md 12.1 wants it off on
+// docs/ovn.md). The engine's REST API has no such attribute (docs/engine-api.md 5.5); docs/ci-contract.md 12.1 wants it off on
 // every lease network and port, or the installer's VIPs and the proxy's routed traffic are dropped.
 //
 // A network's flag is what ports created on it later inherit; changing it does not change existing ports
@@ -60,7 +60,7 @@ export const OVN_NETWORK_PORT_SECURITY = defineKind({
         networkName: required("replace", is.name(256)),
         /** The engine network (its `Network` resource's id): a new network with the same name is a new resource. */
         networkId: optional("replace", is.optId),
-        /** @default false (ci-contract.md 12.1) */
+        /** @default false (docs/ci-contract.md 12.1) */
         portSecurityEnabled: optional("update", is.bool(false)),
     },
     outputs: {},

@@ -1,4 +1,4 @@
-// Conversion between the engine's JSON representation and plain TypeScript values (ovirt-api.md section 3).
+// Conversion between the engine's JSON representation and plain TypeScript values (docs/engine-api.md section 3).
 // The engine sends booleans and integers as strings ("true", "17179869184"); engines before 2018-03 sent 64-bit
 // integers as numbers, so both are accepted. An empty collection is `{}` (no key at all): a missing key is [].
 

@@ -1,5 +1,6 @@
-// The real oVirt providers, by kind: what the serialized stub (./stub) loads in the provider process. Adding a kind
-// means its file (a `defineKind` description, its provider and `resourceClass`, ./kind) and its line here.
+// The real oVirt providers, by kind: what the stub every resource stores (the package ./stub) loads in the provider
+// process. Adding a kind means its file (a `defineKind` description, its provider and `resourceClass`, ./kind), its
+// line here and its `<Kind>.js` in ./stub. States hold stubs that load this file by its path: it stays where it is.
 import { EngineObjectProvider } from "./engineObject";
 import { HostProvider } from "./host";
 import { NetworkProvider } from "./network";

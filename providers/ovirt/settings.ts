@@ -3,7 +3,7 @@
 // config schema (lib/configSchema.ts) builds its entries for these keys from this table, so `pulumi up` accepts and
 // validates them with the same bounds the provider applies, and the generated docs list them.
 //
-// A pure module without imports: the provider is serialized by value in old states and in tests (style.md 3.11),
+// A pure module without imports: the provider is serialized by value in old states and in tests (docs/provider.md),
 // so nothing here may pull in a library.
 
 /** One integer setting of the provider. */

@@ -1,4 +1,4 @@
-// StorageDomain (ovirt-api.md 5.4): an NFS data domain, attached to a data center and active.
+// StorageDomain (docs/engine-api.md 5.4): an NFS data domain, attached to a data center and active.
 // create: POST /storagedomains → unattached; attach to the DC → locked → maintenance → activating → active.
 // delete: deactivate → maintenance; detach → unattached; remove with an up host and format=true.
 import * as pulumi from "@pulumi/pulumi";

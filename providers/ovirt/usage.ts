@@ -1,6 +1,6 @@
 // What still uses lease objects on the engine: the VMs with a NIC on a network, the disks on a storage domain.
 // Plain async reads run in the Pulumi program process (like ./lookup), before any resource is registered, so the
-// scale-down guard (components/preflight.ts) can refuse a removal in preview already. Engine API (ovirt-api.md):
+// scale-down guard (components/preflight.ts) can refuse a removal in preview already. Engine API (docs/engine-api.md):
 // `GET /datacenters/{id}/networks`, `GET /networks/{id}/vnicprofiles`, `GET /vms?follow=nics` (each NIC names its
 // `vnic_profile`), `GET /datacenters/{id}/storagedomains`, `GET /storagedomains/{id}/disks`.
 import { LookupOptions, lookupDataCenter, lookupSession } from "./lookup";

@@ -1,4 +1,4 @@
-// Vm (ovirt-api.md 5.7): from a template, with cloud-init, memory and CPU, high availability, delete protection;
+// Vm (docs/engine-api.md 5.7): from a template, with cloud-init, memory and CPU, high availability, delete protection;
 // started and waited for `up`; reports the guest agent's IP addresses (bounded wait).
 // delete: drop delete protection if set, stop, wait down, remove.
 import * as pulumi from "@pulumi/pulumi";

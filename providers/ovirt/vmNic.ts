@@ -1,4 +1,4 @@
-// VmNic (ovirt-api.md 5.7, NICs): a NIC on a VM on a vNIC profile; the MAC the engine assigned is an output.
+// VmNic (docs/engine-api.md 5.7, NICs): a NIC on a VM on a vNIC profile; the MAC the engine assigned is an output.
 import * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, OvirtApiError, Session, waitFor } from "./client";
 import { CheckFailure, compact, isUnknown, optString } from "./common";

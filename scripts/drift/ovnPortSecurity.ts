@@ -1,6 +1,6 @@
 /**
  * The drift check's OVN part (`npm run drift`, docs/ovn.md): every port on a lease network must have the port
- * security the program declares (off, ci-contract.md 12.1), also ports no resource manages (the installer's VMs,
+ * security the program declares (off, docs/ci-contract.md 12.1), also ports no resource manages (the installer's VMs,
  * a port made by hand). The network flags and the proxy's ports are resources (OvnNetworkPortSecurity,
  * OvnPortSecurity): the preview's refresh already reports them, so this adds only the ports that are not theirs.
  *

@@ -24,16 +24,17 @@ export ACTIONLINT_DIR="$OVIRT_CI_CACHE/actionlint-$ACTIONLINT_VERSION"
 export SEAWEEDFS_DIR="$OVIRT_CI_CACHE/weed-$SEAWEEDFS_VERSION"
 export AWSCLI_DIR="$OVIRT_CI_CACHE/awscli-$AWSCLI_VERSION"
 export AWSCLI_BIN="$AWSCLI_DIR/path"
-# Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md): on PATH
-# after the real plugin directories, so a real plugin always wins.
+# Local stand-ins for provider plugins that cannot be built here (docs/standin-plugins.md). NOT on PATH: only
+# the local default and the tests show them to the CLI, through a plugin home of their own
+# (scripts/lib/standinPlugins.ts), so a pulumi command from this shell never runs a real stack through them.
 export OVIRT_CI_STANDIN_PLUGINS="$OVIRT_CI_ROOT/tools/standin-plugins/bin"
 
 case ":$PATH:" in
   *":$PULUMI_DIR/bin:"*) ;;
   *)
-    # Node 24 only when the machine's node is older (pulumi-offline.md section 3).
+    # Node 24 only when the machine's node is older (docs/toolchain.md section 3).
     if [ -x "$NODE24_BIN/node" ]; then PATH="$NODE24_BIN:$PATH"; fi
-    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OVIRT_CI_STANDIN_PLUGINS:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$SEAWEEDFS_DIR/bin:$AWSCLI_BIN:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
+    PATH="$PULUMI_DIR/bin:$PULUMI_LANGUAGE_HOST_DIR/bin:$PLUGINS_DIR/command-$COMMAND_SDK_VERSION:$PLUGINS_DIR/random-$RANDOM_SDK_VERSION:$PLUGINS_DIR/vault-$VAULT_SDK_VERSION:$OPENBAO_DIR/bin:$ACTIONLINT_DIR:$SEAWEEDFS_DIR/bin:$AWSCLI_BIN:$OVIRT_CI_ROOT/node_modules/.bin:$PATH"
     export PATH
     ;;
 esac
@@ -42,3 +43,10 @@ export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 export PULUMI_HOME="${PULUMI_HOME:-$OVIRT_CI_ROOT/.pulumi-home}"
 export CGO_ENABLED=0
+# A shell that sourced an older env.sh has the stand-ins on PATH: take them off.
+case ":$PATH:" in
+  *":$OVIRT_CI_STANDIN_PLUGINS:"*)
+    PATH=$(printf '%s' ":$PATH:" | sed "s#:$OVIRT_CI_STANDIN_PLUGINS:#:#g; s#^:##; s#:\$##")
+    export PATH
+    ;;
+esac

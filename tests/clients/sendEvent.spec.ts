@@ -7,7 +7,7 @@ import type { RunningEngine } from "../../emulator";
 import { renderSendEventScript } from "../../lib/render/sendEvent";
 import { start } from "../emulator/helpers";
 
-/** The CI's own XML client (ci-contract.md section 14): the rendered script with the real curl, against the emulator. */
+/** The CI's own XML client (docs/ci-contract.md section 14): the rendered script with the real curl, against the emulator. */
 describe("clients: send-event-to-ovirt.sh (XML over Basic auth, real curl) against the emulator", () => {
     let e: RunningEngine;
     let dir: string;

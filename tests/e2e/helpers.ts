@@ -27,6 +27,7 @@ import { readOvnPortSecurity, resolveOvnEndpoint } from "../../providers/ovirt/o
 import { onPath, requirePulumiCli } from "../helpers/pulumiCli";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 import { unprotectAll } from "../../scripts/lib/unprotect";
+import { pluginSource, standinCliEnv, standinPlugins } from "../../scripts/lib/standinPlugins";
 import { freeDnsBase } from "../../local/portCheck";
 
 export const repoRoot = path.resolve(__dirname, "../..");
@@ -34,22 +35,26 @@ export const repoRoot = path.resolve(__dirname, "../..");
 /** Fails (never skips) naming the missing tool and the fix. */
 export function requireTools(): void {
     requirePulumiCli();
-    const missing = [
-        "bao",
-        "dnsmasq",
-        "haproxy",
-        "dig",
-        "ssh-keygen",
-        "pulumi-language-nodejs",
-        "pulumi-resource-vault",
-        "pulumi-resource-command",
-        "pulumi-resource-random",
-    ].filter((t) => !onPath(t) && !fs.existsSync(`/usr/sbin/${t}`));
+    const missing = ["bao", "dnsmasq", "haproxy", "dig", "ssh-keygen", "pulumi-language-nodejs"].filter(
+        (t) => !onPath(t) && !fs.existsSync(`/usr/sbin/${t}`),
+    );
+    // the provider plugins: real ones on PATH, or the stand-ins' plugin home the test stacks get (standinCliEnv)
+    const env = { ...process.env, ...stackPluginEnv() };
+    missing.push(
+        ...standinPlugins()
+            .filter((p) => !pluginSource(p.name, env))
+            .map((p) => `pulumi-resource-${p.name}`),
+    );
     if (missing.length) {
         throw new Error(
             `missing on PATH: ${missing.join(", ")}; run scripts/setup.sh, then \`source scripts/lib/env.sh\` (scripts/test.sh does both)`,
         );
     }
+}
+
+/** The local stand-in plugins serve the tests' stacks (docs/standin-plugins.md): their own plugin home. */
+function stackPluginEnv(): Record<string, string> {
+    return process.env.OVIRT_CI_REAL_PLUGINS === "1" ? {} : standinCliEnv();
 }
 
 /** Services started in this process, and the values the stack is built from. */
@@ -190,6 +195,7 @@ export async function programStack(
         // The engine credentials come from the stack config only.
         OVIRT_ENGINE_URL: "",
         OVIRT_ENGINE_PASSWORD: "",
+        ...stackPluginEnv(),
     };
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env });
     await applyLocalStackConfig(stack, withExtra(localStackConfig(services.local, opts), extra));

@@ -1,5 +1,5 @@
 /**
- * Pulumi mocks for unit tests (style.md 3.15): every registration is recorded, invokes are strict.
+ * Pulumi mocks for unit tests: every registration is recorded, invokes are strict.
  * `setMocks` is process-global: all unit specs share the project "ovirt-ci" and stack "ci".
  */
 import * as pulumi from "@pulumi/pulumi";

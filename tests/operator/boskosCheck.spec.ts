@@ -1,7 +1,7 @@
 // `npm run boskos -- --check <_boskos.yaml>` as openshift/release's CI or an operator uses it (issue 7): identical,
 // missing lease, extra lease, reordered names, and the generate-boskos.py `range(...)` lines.
 //
-// Reordering: generate-boskos.py writes the names sorted as plain strings (ci-contract.md section 9), so
+// Reordering: generate-boskos.py writes the names sorted as plain strings (docs/ci-contract.md section 9), so
 // `ovirt-10, ovirt-11, ovirt-8, ovirt-9` is the only order a generated file can have. The order of lease numbers in
 // our config never matters (it renders the same sorted list: identical); a file in any other order (numeric, say)
 // was edited by hand and fails the check with an order message, since `make boskos-config` would rewrite it.

@@ -2,7 +2,7 @@
  * Fixtures of the boskos operator tests: `npm run boskos` as a child process, Pulumi.ci.yaml with other lease sets,
  * and a small openshift/release tree for the `--release` tests: the upstream layout (`Makefile` with `boskos-config`,
  * `core-services/prow/02_config/generate-boskos.py` and `_boskos.yaml`) and a generator of the upstream structure
- * (`ci-contract.md` section 9): a CONFIG map with region counts, dynamic pools by `default`, the three oVirt entries,
+ * (`docs/ci-contract.md` section 9): a CONFIG map with region counts, dynamic pools by `default`, the three oVirt entries,
  * nested and single loops around the oVirt ones, and the rendering (sorted types, `default` → min/max-count, names
  * sorted, `--` refused, counts above 1 expanded, the header, PyYAML's dump). Written for these tests; it only
  * mirrors the upstream file's shape.

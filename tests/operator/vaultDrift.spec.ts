@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { startOpenBao, ciCollectionToken, writeKv, RunningOpenBao } from "../../local/openbao";
 import { throwawayStack, ThrowawayStack } from "../helpers/pulumiCli";
+import { standinCliEnv } from "../../scripts/lib/standinPlugins";
 import { compareItem, renderVaultDrift } from "../../scripts/vaultDrift";
 import { runDrift } from "./runDrift";
 
@@ -44,7 +45,7 @@ describe("npm run drift: the Vault item (real CLI, OpenBao, least-privilege toke
     before(async () => {
         bao = await startOpenBao({ kvMounts: ["kv"] });
         token = await ciCollectionToken(bao);
-        t = await throwawayStack(projectDir);
+        t = await throwawayStack(projectDir, standinCliEnv());
         await t.stack.setAllConfig({
             "operator:itemName": { value: ITEM },
             "operator:itemData": { value: JSON.stringify(data), secret: true },

@@ -7,6 +7,8 @@ import * as crypto from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks } from "../helpers/mocks";
+import { defineStack } from "../../components/stack";
+import { loadConfig } from "../../lib/config";
 
 export interface Registration {
     readonly type: string;
@@ -103,8 +105,37 @@ export async function drain(): Promise<void> {
 
 const programPath = path.join(__dirname, "..", "..", "index.ts");
 
-/** Runs `index.ts` afresh with the given config; returns its exports and the registrations of this run. */
+/** The stack outputs resolved, and the registrations of this run. */
+async function settled(
+    outputs: Record<string, unknown>,
+): Promise<{ exports: Record<string, unknown>; regs: Registration[] }> {
+    const resolved: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(outputs)) {
+        resolved[k] = pulumi.Output.isInstance(v) ? await new Promise((r) => v.apply(r)) : v;
+    }
+    await drain();
+    return { exports: resolved, regs: [...registrations] };
+}
+
+/**
+ * Runs the program with the given config the way `index.ts` does, but without the preflight checks (they need an
+ * engine, which the mocks do not have): the config is loaded and validated, then components/stack.ts registers the
+ * resources. Returns the stack's outputs and the registrations of this run.
+ */
 export async function runProgram(
+    config: Record<string, string>,
+    secretKeys: string[],
+): Promise<{ exports: Record<string, unknown>; regs: Registration[] }> {
+    registrations.length = 0;
+    await useProgramMocks(config, secretKeys);
+    return settled(defineStack(loadConfig()));
+}
+
+/**
+ * Runs `index.ts` itself, as the language host does (it awaits the exported function): config, preflight checks,
+ * resources. Under the mocks the preflight reaches for the engine of the config.
+ */
+export async function runEntry(
     config: Record<string, string>,
     secretKeys: string[],
 ): Promise<{ exports: Record<string, unknown>; regs: Registration[] }> {
@@ -112,11 +143,10 @@ export async function runProgram(
     await useProgramMocks(config, secretKeys);
     delete require.cache[require.resolve(programPath)];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(programPath) as Record<string, unknown>;
-    const resolved: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(mod)) {
-        resolved[k] = pulumi.Output.isInstance(v) ? await new Promise((r) => v.apply(r)) : v;
+    const entry = require(programPath) as () => Promise<Record<string, unknown>>;
+    try {
+        return await settled(await entry());
+    } finally {
+        await drain();
     }
-    await drain();
-    return { exports: resolved, regs: [...registrations] };
 }

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { CA_PEM, Registration, STATS_PASSWORD, macOf, runProgram, uuidOf } from "./mocks";
+import * as pulumi from "@pulumi/pulumi";
+import { CA_PEM, Registration, STATS_PASSWORD, macOf, registrations, runEntry, runProgram, uuidOf } from "./mocks";
 
 const SECRETS = {
     "ovirt-ci:enginePassword": "engine-Pa$$word",
@@ -99,7 +100,7 @@ function inputsByKey(regs: Registration[]): Map<string, string> {
     return new Map(regs.map((r) => [key(r), JSON.stringify(r.inputs)]));
 }
 
-describe("the program (index.ts under mocks)", function () {
+describe("the program (components/stack.ts under mocks, as index.ts runs it)", function () {
     this.timeout(120_000);
 
     let small: Awaited<ReturnType<typeof run>>;
@@ -235,7 +236,7 @@ describe("the program (index.ts under mocks)", function () {
                     vnicProfileId: uuidOf(`ovirt-${n}-network-profile`),
                 },
             );
-            // port security off on the network and on the proxy's port (ci-contract.md 12.1)
+            // port security off on the network and on the proxy's port (docs/ci-contract.md 12.1)
             assert.deepEqual(
                 pick(byName(small.regs, `ovirt-${n}-port-security`).inputs, [
                     "networkName",
@@ -539,6 +540,36 @@ describe("the program (index.ts under mocks)", function () {
         );
         assert.ok(String(byName(local.regs, "proxy-haproxy").inputs.stdin).includes("bind 127.0.0.1:16443"));
         assert.deepEqual(local.exports.proxy, { address: "10.0.0.5", vmId: uuidOf("proxy-vm") });
+    });
+});
+
+describe("the program's entry (index.ts, awaited as the language host does)", function () {
+    this.timeout(60_000);
+
+    it("an invalid config registers no resource", async () => {
+        await assert.rejects(
+            runEntry(config([10], { leases: "ten" }), Object.keys(SECRETS)),
+            (e: Error) => e.name === "ConfigError" && /ovirt-ci:leases/.test(e.message),
+        );
+        await assert.rejects(
+            runEntry(config([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]), Object.keys(SECRETS)),
+            (e: Error) => e.name === "ConfigError" && /at most 3 leases fit/.test(e.message),
+        );
+        assert.deepEqual(registrations, []);
+    });
+
+    it("awaits the preflight checks: when they fail (no engine, no Vault answers), no resource registers", async () => {
+        const cfg = {
+            ...config([10], { engineUrl: "https://127.0.0.1:9/ovirt-engine/api", engineRetryAttempts: 1 }),
+            "vault:address": "http://127.0.0.1:9", // nothing listens on port 9
+        };
+        await assert.rejects(runEntry(cfg, Object.keys(SECRETS)), (e: Error) => {
+            assert.ok(pulumi.RunError.isInstance(e), "a RunError: the CLI shows its message without a stack trace");
+            assert.match(e.message, /the scale-down check could not read the oVirt engine https:\/\/127\.0\.0\.1:9/);
+            assert.match(e.message, /Nothing was changed/);
+            return true;
+        });
+        assert.deepEqual(registrations, []);
     });
 });
 

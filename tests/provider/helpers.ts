@@ -49,13 +49,13 @@ export function fakeConfig(
 const serialized = new Map<string, string>();
 
 /**
- * The provider as the provider process runs it: the stub its resources serialize (`OvirtProviderStub`, via
+ * The provider as the provider process runs it: the stub its resources serialize (`stubOf(kind)`, via
  * `pulumi.runtime.serializeFunction`), loaded from that text (like `requireFromString` in the dynamic-provider host).
  * The stub loads `providers/ovirt/runtime.ts` of this checkout, as the host does, so calls go through the stub and
  * reach the real provider class of `p`'s kind.
  */
 export async function deserialize<T extends object>(p: T): Promise<T> {
-    const { OVIRT_KINDS, createOvirtProvider, OvirtProviderStub } = await import("../../providers/ovirt");
+    const { OVIRT_KINDS, createOvirtProvider, OvirtProviderStub, stubOf } = await import("../../providers/ovirt");
     const kind =
         p instanceof OvirtProviderStub
             ? p.kind
@@ -65,7 +65,7 @@ export async function deserialize<T extends object>(p: T): Promise<T> {
     let text = serialized.get(kind);
     if (!text) {
         const pulumi = await import("@pulumi/pulumi");
-        const stub = new OvirtProviderStub(kind);
+        const stub = stubOf(kind);
         text = (await pulumi.runtime.serializeFunction(() => stub)).text;
         serialized.set(kind, text);
     }

@@ -13,7 +13,7 @@ import type { RunningEngine } from "../../emulator";
 import { SEED_IDS } from "../../emulator/model/seed";
 import { fileBackendUrl } from "../../scripts/lib/fileBackend";
 import { Admin, startTestEngine } from "./helpers";
-import { legacyProviderTexts } from "../helpers/legacyProviderText";
+import { legacyProviderTexts, stubV1ProviderText } from "../helpers/legacyProviderText";
 
 const repoRoot = path.resolve(__dirname, "../..");
 
@@ -157,38 +157,40 @@ describe("providers under the Pulumi engine (Automation API)", function () {
         );
     });
 
-    it("a state written before the stub (whole provider closure per resource): destroy runs it, up migrates it with no engine write", async () => {
-        const legacyText = new Map<string, string>();
-        /** The stack's state with every dynamic resource's `__provider` replaced by its kind's whole closure. */
-        const legacyState = async () => {
-            const d = await stack.exportStack();
-            for (const r of (d.deployment.resources ?? []) as Array<{
-                type: string;
-                inputs?: Record<string, unknown>;
-                outputs?: Record<string, unknown>;
-            }>) {
-                const kind = /^pulumi-nodejs:dynamic\/ovirt:(\w+)$/.exec(r.type)?.[1];
-                if (!kind) continue;
-                if (!legacyText.has(kind)) legacyText.set(kind, legacyProviderTexts([kind])[kind]);
-                for (const props of [r.inputs, r.outputs])
-                    if (props && "__provider" in props) props.__provider = legacyText.get(kind);
-            }
-            return d;
-        };
+    /** The stack's state with every dynamic resource's `__provider` replaced by `textOf(kind)`: an older main's form. */
+    const olderState = async (textOf: (kind: string) => Promise<string>) => {
+        const d = await stack.exportStack();
+        for (const r of (d.deployment.resources ?? []) as Array<{
+            type: string;
+            inputs?: Record<string, unknown>;
+            outputs?: Record<string, unknown>;
+        }>) {
+            const kind = /^pulumi-nodejs:dynamic\/ovirt:(\w+)$/.exec(r.type)?.[1];
+            if (!kind) continue;
+            const text = await textOf(kind);
+            for (const props of [r.inputs, r.outputs]) if (props && "__provider" in props) props.__provider = text;
+        }
+        return d;
+    };
 
+    /**
+     * From a state in an older form: destroy runs the text stored in it; `up` migrates it with one in-place update
+     * per dynamic resource and no engine write, to a state `shrink` times smaller or more; the next `up` changes nothing.
+     */
+    const assertMigrates = async (textOf: (kind: string) => Promise<string>, shrink: number, perResource: number) => {
         const up = await stack.up({ onOutput: () => undefined });
         assert.equal(up.summary.result, "succeeded");
-        const stubSize = fs.statSync(stateFile()).size;
+        const current = fs.statSync(stateFile()).size;
         const dynamic = ((await stack.exportStack()).deployment.resources as Array<{ type: string }>).filter((r) =>
             r.type.startsWith("pulumi-nodejs:dynamic/ovirt:"),
         ).length;
         assert.equal(dynamic, 4); // data center (adopted), network, VM, NIC (plus the stack itself)
 
         // destroy straight from the old form: delete runs the text stored in the state
-        await stack.importStack(await legacyState());
+        await stack.importStack(await olderState(textOf));
         assert.ok(
-            fs.statSync(stateFile()).size > stubSize + dynamic * 2 * 20_000,
-            "the legacy state carries the whole closures",
+            fs.statSync(stateFile()).size > current + dynamic * 2 * perResource,
+            "the older state carries the larger provider texts",
         );
         const down = await stack.destroy({ onOutput: () => undefined });
         assert.equal(down.summary.resourceChanges?.delete, 5);
@@ -196,8 +198,8 @@ describe("providers under the Pulumi engine (Automation API)", function () {
 
         // up from the old form: one in-place update per dynamic resource, nothing written to the engine, the state shrinks
         await stack.up({ onOutput: () => undefined });
-        await stack.importStack(await legacyState());
-        const legacySize = fs.statSync(stateFile()).size;
+        await stack.importStack(await olderState(textOf));
+        const olderSize = fs.statSync(stateFile()).size;
         const before = await admin.stats();
         const migrate = await stack.up({ onOutput: () => undefined });
         const after = await admin.stats();
@@ -208,9 +210,28 @@ describe("providers under the Pulumi engine (Automation API)", function () {
             `API writes (SSO logins aside) during the migration: ${JSON.stringify(Admin.delta(before, after))}`,
         );
         const migrated = fs.statSync(stateFile()).size;
-        assert.ok(migrated * 5 < legacySize, `state ${legacySize} → ${migrated} bytes`);
+        assert.ok(migrated * shrink < olderSize, `state ${olderSize} → ${migrated} bytes`);
+        const state = fs.readFileSync(stateFile(), "utf8");
+        assert.ok(state.includes("ovirt-ci-provider-stub/Vm.js"), "the migrated state stores the stub package's form");
         const again = await stack.up({ onOutput: () => undefined });
         assert.deepEqual(again.summary.resourceChanges, { same: 1 + dynamic });
         await stack.destroy({ onOutput: () => undefined });
+    };
+
+    it("a state written before the stub (whole provider closure per resource): destroy runs it, up migrates it with no engine write", async () => {
+        const legacyText = new Map<string, string>();
+        await assertMigrates(
+            async (kind) => {
+                if (!legacyText.has(kind)) legacyText.set(kind, legacyProviderTexts([kind])[kind]);
+                return legacyText.get(kind)!;
+            },
+            5,
+            20_000,
+        );
+    });
+
+    it("a state written by the stub before the package (6.4 kB per resource): destroy runs it, up migrates it with no engine write", async () => {
+        // the form every state of the previous main holds (tests/helpers/stubV1.js, pinned by digest in tests/serialize)
+        await assertMigrates(stubV1ProviderText, 2, 5_000);
     });
 });

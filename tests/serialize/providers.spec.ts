@@ -1,29 +1,38 @@
-// What every oVirt dynamic resource stores as `__provider`: the stub of providers/ovirt/stub.js. It must serialize
-// (pulumi.runtime.serializeFunction), capture no credential and no path of this checkout, stay small, and run from
-// its text, loading the real provider of the checkout at call time. The whole provider classes must still serialize
-// and run on their own too: that is the form states written before the stub carry (the migration test builds it).
-// Plain mocha, no mocks. Loaded texts are called against an unroutable address.
+// What every oVirt dynamic resource stores as `__provider`: a `require` of its kind's module of the stub package
+// (providers/ovirt/stub). It must capture no credential and no path of this checkout, stay under 1 kB, and run from
+// its text, loading the real provider of the checkout at call time. The forms older states hold must still run on
+// their own: the 6.4 kB stub (tests/helpers/stubV1.js) and the whole provider classes before it (the migration
+// tests build both). Plain mocha, no mocks. Loaded texts are called against an unroutable address.
 import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ovirt from "../../providers/ovirt";
 import { sdkProviderText } from "./sdkSerialize";
-import { legacyProviderTexts } from "../helpers/legacyProviderText";
+import { legacyProviderTexts, stubV1ProviderText } from "../helpers/legacyProviderText";
 
 const PASSWORD = "s3cret-fixture-Pa55";
 const CA_FIXTURE = "-----BEGIN CERTIFICATE-----FIXTURE-CA";
-const STUB_SIZE_CEILING = 8_000;
+const STUB_SIZE_CEILING = 1_024;
+const STUB_V1_SIZE_CEILING = 8_000;
 // Vm's whole provider is the largest (≈ 87 K since it plans memory/CPU hot plug, planHardware in vm.ts); a state of
 // that form is rewritten with the stub on its next update anyway.
 const LEGACY_SIZE_CEILING = 96_000;
 const repoRoot = path.resolve(__dirname, "../..");
 /**
- * SHA-256 of the `__provider` text of a Network resource as every stack since the stub stores it (read back from the
- * state of a real `up`). When it moves, every oVirt resource of every stack shows as an update on its next preview.
+ * SHA-256 of the `__provider` text of a Network resource as every stack since the stub package stores it. When it
+ * moves, every oVirt resource of every stack shows as an update on its next preview.
  */
-const NETWORK_STUB_TEXT_SHA256 = "04db617f85d861155a271050ebe5ad4cf00416b5a0730d6c6f9cad714abfb94b";
+const NETWORK_STUB_TEXT_SHA256 = "8917a2ca8cdde693698f8fcbb23160edb3ccce68674759429ff4c8c371ca430d";
+/**
+ * The same for the stub before the package (tests/helpers/stubV1.js), read back from the state of a real `up` of
+ * those checkouts: proves that the fixture is the text those states hold.
+ */
+const NETWORK_STUB_V1_TEXT_SHA256 = "04db617f85d861155a271050ebe5ad4cf00416b5a0730d6c6f9cad714abfb94b";
+const sha256 = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
 const stubs: Record<ovirt.OvirtKind, object> = {
     Host: ovirt.hostProvider,
@@ -105,11 +114,11 @@ describe("oVirt provider serialization", function () {
     });
 
     it("the stored stub text is the one existing states hold, whatever transpiles the TypeScript", async () => {
-        const text = await sdkProviderText(new ovirt.OvirtProviderStub("Network"));
+        const text = await sdkProviderText(ovirt.networkProvider);
         assert.equal(
-            crypto.createHash("sha256").update(text).digest("hex"),
+            sha256(text),
             NETWORK_STUB_TEXT_SHA256,
-            "the `__provider` text of the stub changed (providers/ovirt/stub.js, or the SDK's serialization): every oVirt resource " +
+            "the `__provider` text of the stub changed (the package name or kind files of providers/ovirt/stub, or the SDK's serialization): every oVirt resource " +
                 "of every stack would show as an update on its next preview. If that is intended, update the digest and say so in the release notes",
         );
     });
@@ -123,14 +132,63 @@ describe("oVirt provider serialization", function () {
                 "the checkout's path was captured: the state would differ between checkouts",
             );
             assert.ok(text.length < STUB_SIZE_CEILING, `serialized size ${text.length}`);
-            assert.equal(
-                text,
-                await serialized(new ovirt.OvirtProviderStub(kind as ovirt.OvirtKind)),
-                "the text depends on more than the kind",
-            );
+            assert.ok(text.includes(`require("${ovirt.STUB_PACKAGE}/${kind}.js")`), text);
             await assertRunsFromText(load(text));
         });
     }
+
+    it("the installed stub package is the source in providers/ovirt/stub (else: bump its version and npm ci)", () => {
+        const source = path.join(repoRoot, "providers/ovirt/stub");
+        const installed = path.dirname(require.resolve(`${ovirt.STUB_PACKAGE}/package.json`));
+        assert.ok(installed.split(path.sep).includes("node_modules"), `installed at ${installed}`);
+        for (const f of fs.readdirSync(source))
+            assert.equal(
+                fs.readFileSync(path.join(installed, f), "utf8"),
+                fs.readFileSync(path.join(source, f), "utf8"),
+                `node_modules/${ovirt.STUB_PACKAGE}/${f} differs from providers/ovirt/stub/${f}: bump the package's version and run npm ci`,
+            );
+    });
+
+    it("loads in the provider process from the program's directory, and fails outside a checkout naming the package", async () => {
+        // The dynamic-provider host loads the text with require-from-string (@pulumi/pulumi cmd/dynamic-provider,
+        // getProvider), which resolves modules from the working directory: the CLI starts it in the program's.
+        const text = await serialized(ovirt.vmProvider);
+        const requireFromString = require.resolve("require-from-string", {
+            paths: [path.dirname(require.resolve("@pulumi/pulumi/package.json"))],
+        });
+        const host = (cwd: string) =>
+            execFileSync(
+                process.execPath,
+                [
+                    "-e",
+                    `process.stdout.write(require(${JSON.stringify(requireFromString)})(require("node:fs").readFileSync(0, "utf8")).handler().kind)`,
+                ],
+                { cwd, input: text, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] },
+            );
+        assert.equal(host(repoRoot), "Vm");
+        assert.throws(
+            () => host(os.tmpdir()),
+            (e: Error & { stderr: string }) => {
+                assert.match(e.stderr, /Cannot find module 'ovirt-ci-provider-stub\/Vm\.js'/);
+                return true;
+            },
+        );
+    });
+
+    describe("the stub before the package (tests/helpers/stubV1.js), the form of states written until then", () => {
+        it("is the text those states hold", async () => {
+            assert.equal(sha256(await stubV1ProviderText("Network")), NETWORK_STUB_V1_TEXT_SHA256);
+        });
+        for (const kind of ovirt.OVIRT_KINDS) {
+            it(`${kind}: under ${STUB_V1_SIZE_CEILING} characters and runs from its text`, async () => {
+                const text = await stubV1ProviderText(kind);
+                assertNoCapture(text);
+                assert.ok(!text.includes(repoRoot), "the checkout's path was captured");
+                assert.ok(text.length < STUB_V1_SIZE_CEILING, `serialized size ${text.length}`);
+                await assertRunsFromText(load(text));
+            });
+        }
+    });
 
     describe("whole providers, the form of states written before the stub", () => {
         let legacy: Record<string, string>;
@@ -147,7 +205,7 @@ describe("oVirt provider serialization", function () {
         }
     });
 
-    describe("a stub outside an ovirt-ci checkout", () => {
+    describe("the stub before the package, outside an ovirt-ci checkout", () => {
         const cwd = process.cwd();
         afterEach(() => {
             process.chdir(cwd);
@@ -156,7 +214,7 @@ describe("oVirt provider serialization", function () {
 
         it("names the working directory and the fix", async () => {
             process.chdir(os.tmpdir());
-            const p = load(await serialized(ovirt.vmProvider));
+            const p = load(await stubV1ProviderText("Vm"));
             await p.configure({ config: { get: () => undefined } });
             await assert.rejects(p.check({}, { name: "x" }), (e: Error) => {
                 assert.match(
@@ -170,11 +228,11 @@ describe("oVirt provider serialization", function () {
         it("uses OVIRT_CI_PROJECT_DIR when set, and names a wrong one", async () => {
             process.chdir(os.tmpdir());
             process.env.OVIRT_CI_PROJECT_DIR = repoRoot;
-            const p = load(await serialized(ovirt.engineObjectProvider));
+            const p = load(await stubV1ProviderText("EngineObject"));
             const r = (await p.check({}, { kind: "dataCenter", name: "t" })) as { failures: unknown[] };
             assert.deepEqual(r.failures, []);
             process.env.OVIRT_CI_PROJECT_DIR = os.tmpdir();
-            const q = load(await serialized(ovirt.engineObjectProvider));
+            const q = load(await stubV1ProviderText("EngineObject"));
             await assert.rejects(
                 q.check({}, { kind: "dataCenter", name: "t" }),
                 /OVIRT_CI_PROJECT_DIR=".*" has no providers\/ovirt\/runtime\.ts; set it to an ovirt-ci checkout or unset it/,

@@ -6,11 +6,10 @@ import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { requirePulumiCli, onPath, throwawayStack } from "../helpers/pulumiCli";
 import { startOpenBao, readKv, writeKv, RunningOpenBao } from "../../local/openbao";
+import { STANDIN_BIN, isStandin } from "../../scripts/lib/standinPlugins";
 
 const projectDir = path.join(__dirname, "project");
-const standinBin = path.resolve(__dirname, "../../tools/standin-plugins/bin");
-
-/** Whether an executable resolves on PATH to a real plugin, i.e. outside the local stand-ins' directory. */
+/** Whether an executable on PATH is a real plugin, i.e. not a local stand-in's launcher. */
 function realPluginOnPath(name: string): boolean {
     for (const d of (process.env.PATH ?? "").split(path.delimiter)) {
         const p = path.join(d, name);
@@ -19,7 +18,7 @@ function realPluginOnPath(name: string): boolean {
         } catch {
             continue;
         }
-        return path.dirname(fs.realpathSync(p)) !== standinBin;
+        return !isStandin(p);
     }
     return false;
 }
@@ -100,13 +99,13 @@ describe("toolchain smoke test (real Pulumi CLI)", function () {
         after(async () => bao?.stop());
 
         it("up with @pulumi/random, @pulumi/command and @pulumi/vault, the item read back from OpenBao", async function () {
-            // Only REAL plugins count: the local stand-ins (tools/standin-plugins/bin, docs/standin-plugins.md)
-            // are on PATH too, after the real plugin directories, and have their own tests (tests/standin).
+            // Only REAL plugins count: the local stand-ins (tools/standin-plugins/bin, docs/standin-plugins.md) are
+            // never on PATH (their own plugin home serves the local default and the tests) and have their own tier.
             const missing = plugins.filter((p) => !realPluginOnPath(p));
             if (missing.length > 0) {
                 // Not silent: scripts/setup.sh prints BLOCKED with the module proxy's answer, and the README
                 // "Toolchain" section records what was tried. This test runs as soon as the plugins exist.
-                const standins = missing.filter((p) => fs.existsSync(path.join(standinBin, p)));
+                const standins = missing.filter((p) => fs.existsSync(path.join(STANDIN_BIN, p)));
                 console.log(
                     `      BLOCKED: ${missing.join(", ")} not built (their Go modules are not served; see scripts/setup.sh output)` +
                         (standins.length

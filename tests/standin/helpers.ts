@@ -1,33 +1,29 @@
 /**
  * Helpers of the plugin tests: a throwaway stack of tests/standin/project whose engine finds the LOCAL STAND-IN
- * plugins first (so these tests test the stand-ins even where a real plugin exists), unless
- * OVIRT_CI_REAL_PLUGINS=1: then the stand-ins stay off the engine's PATH and the same tests run against the real
- * plugins on PATH or in the plugin cache (README, "Tests"). And the text of everything the file backend stored.
+ * plugins (their own plugin home, and no real plugin directory on PATH, so these tests test the stand-ins even where
+ * a real plugin exists), unless OVIRT_CI_REAL_PLUGINS=1: then the same tests run against the real plugins on PATH or
+ * in the plugin cache of PULUMI_HOME (README, "Tests"). And the text of everything the file backend stored.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { standinCliEnv, standinPlugins } from "../../scripts/lib/standinPlugins";
 import { throwawayStack, ThrowawayStack } from "../helpers/pulumiCli";
 
 export const projectDir = path.join(__dirname, "project");
-export const standinBin = path.join(__dirname, "../../tools/standin-plugins/bin");
 
 /** Whether this run tests the real plugins (OVIRT_CI_REAL_PLUGINS=1) instead of the stand-ins. */
 export const realPlugins = process.env.OVIRT_CI_REAL_PLUGINS === "1";
 
-/** A stack on a fresh file backend, with the stand-in plugins first on the engine's PATH (or none: real plugins). */
+/** A stack on a fresh file backend whose plugins are the stand-ins (or the real ones: OVIRT_CI_REAL_PLUGINS=1). */
 export function standinStack(envVars: Record<string, string> = {}): Promise<ThrowawayStack> {
-    if (realPlugins) {
-        const withoutStandins = (process.env.PATH ?? "")
-            .split(path.delimiter)
-            .filter((d) => path.resolve(d) !== path.resolve(standinBin));
-        return throwawayStack(projectDir, { PATH: withoutStandins.join(path.delimiter), ...envVars });
-    }
-    return throwawayStack(projectDir, {
-        PATH: `${standinBin}${path.delimiter}${process.env.PATH ?? ""}`,
-        OVIRT_CI_FORCE_STANDIN: "1",
-        ...envVars,
-    });
+    if (realPlugins) return throwawayStack(projectDir, envVars);
+    // a real plugin on PATH would win over the plugin home (scripts/lib/standinPlugins.ts): keep those directories off
+    const names = standinPlugins().map((p) => `pulumi-resource-${p.name}`);
+    const withoutReal = (process.env.PATH ?? "")
+        .split(path.delimiter)
+        .filter((d) => !names.some((n) => fs.existsSync(path.join(d, n))));
+    return throwawayStack(projectDir, { ...standinCliEnv(), PATH: withoutReal.join(path.delimiter), ...envVars });
 }
 
 /** Every file the backend holds (state, backups, history): path relative to the backend, text. */

@@ -6,7 +6,7 @@ import { renderPlaybooksDnsmasq, renderPlaybooksHaproxy } from "../../lib/render
 import { leaseDnsmasqConfig } from "../../components/proxyScripts";
 import { proxyTarget } from "../../components/proxyVm";
 
-// The live environment as oVirt/ocp-on-ovirt's playbooks left it (shared/docs/live-environment.md), two leases.
+// The live environment as oVirt/ocp-on-ovirt's playbooks left it (docs/live-environment.md), two leases.
 const stackConfig = {
     engineUrl: "https://engine.example.com/ovirt-engine/api",
     baseDomain: "gcp.devcluster.openshift.com",

@@ -47,7 +47,7 @@ resources:
   type: ovirt-upgrade-quota-slice
 `;
 
-describe("boskos entries (ci-contract.md section 9)", () => {
+describe("boskos entries (docs/ci-contract.md section 9)", () => {
     const entries = ovirtBoskosEntries({ leases: range(10, 23), upgradeLeases: range(1, 6) });
 
     it("renders the 14 + 6 leases exactly as the upstream generator", () => {

@@ -17,7 +17,7 @@ const scheme: LeaseScheme = {
     naming: DEFAULT_NAMING,
 };
 
-describe("lease model (ci-contract.md section 11)", () => {
+describe("lease model (docs/ci-contract.md section 11)", () => {
     const table: [number, string, string, string][] = [
         // n, subnet, cluster, network
         [10, "192.168.210", "ovirt10", "ovn-vmnet-10"],

@@ -25,7 +25,7 @@ function tmpdir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-unit-"));
 }
 
-describe("lease files (ci-contract.md sections 4, 5)", () => {
+describe("lease files (docs/ci-contract.md sections 4, 5)", () => {
     it("ovirt-10.json is byte-exact (the contract's example)", () => {
         assert.equal(
             renderLeaseFile(lease(10, scheme), { clusterId: CLUSTER_ID, storageDomainId: SD_ID }),
@@ -76,7 +76,7 @@ describe("lease files (ci-contract.md sections 4, 5)", () => {
     });
 });
 
-describe("ovirt.conf (ci-contract.md section 6)", () => {
+describe("ovirt.conf (docs/ci-contract.md section 6)", () => {
     const hostile = {
         engineUrl: "https://engine.example.com/ovirt-engine/api",
         engineUsername: "admin@internal",
@@ -139,7 +139,7 @@ describe("ovirt.conf (ci-contract.md section 6)", () => {
     });
 });
 
-describe("send-event-to-ovirt.sh (ci-contract.md section 14)", () => {
+describe("send-event-to-ovirt.sh (docs/ci-contract.md section 14)", () => {
     function setup(curlExit: number) {
         const dir = tmpdir();
         const bin = path.join(dir, "bin");

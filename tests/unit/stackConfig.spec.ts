@@ -87,7 +87,7 @@ describe("Pulumi.ci.yaml", () => {
             ),
         );
         assert.equal(c.capacity.fits, true);
-        // the live proxy as the playbooks built it (shared/docs/live-environment.md): adopting it changes nothing
+        // the live proxy as the playbooks built it (docs/live-environment.md): adopting it changes nothing
         assert.equal(c.proxyVm.name, "proxy-vm-45");
         assert.equal(c.proxyVm.memoryMiB, 2048);
         assert.equal(c.proxyVm.biosType, "i440fx_sea_bios");

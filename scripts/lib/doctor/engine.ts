@@ -77,7 +77,7 @@ export const LEASE_NETWORK_CHECKS: readonly {
     readonly run: (ctx: DoctorContext, facts: EngineFacts, lease: LeaseInfo, net: LeaseNetwork) => Promise<Verdict>;
 }[] = [
     {
-        // OVN port security (docs/ovn.md, ci-contract.md 12.1): the installer's VIPs are dropped while it is on, on the
+        // OVN port security (docs/ovn.md, docs/ci-contract.md 12.1): the installer's VIPs are dropped while it is on, on the
         // network or on any port of it (the proxy's, a job's VMs'); read through the OVN provider's Networking API.
         check: "ovn.port-security",
         expected: (lease) =>

@@ -1,4 +1,10 @@
 "use strict";
+// FIXTURE, not product code: the provider stub as ovirt-ci wrote it into every state from the stub's introduction
+// until the stub package (providers/ovirt/stub/, docs/provider.md). Kept byte for byte (tests/serialize pins the
+// text it serializes to by the digest those states hold) so that tests can build a state "written by an older
+// main" and prove that destroy, refresh and the one-time migration by `up` work from it. States that hold this text
+// run it in the provider process, so providers/ovirt/runtime.ts must stay where RUNTIME_MODULE says.
+// The original header follows.
 // Plain JavaScript on purpose, in the shape TypeScript 5.9 emits for CommonJS (the stub was stub.ts until the
 // program moved to the SWC transpiler): Pulumi serializes the source text of these functions into the `__provider`
 // of every oVirt resource in the state (the dynamic provider's closure serialization reads `Function.toString()`).
