@@ -26,6 +26,7 @@ import {
     literalsOf,
     optionsOf,
 } from "./configSchema";
+import { ovnUrlRisk } from "../providers/ovirt/endpointPolicy";
 import { blockSize, cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
 import {
     AddressingScheme,
@@ -693,6 +694,16 @@ function checkOvnUrl(
             "is not the OVN provider's API root",
             `write https://<engine-fqdn>:${defaultPort}/v2.0, or leave it empty for that default`,
         );
+    } else if (url && f.engineUrl && !f.ovnAllowForeignUrl) {
+        const risk = ovnUrlRisk(url, f.engineUrl as string);
+        if (risk) {
+            p.add(
+                key,
+                url,
+                risk,
+                `write https://${new URL(f.engineUrl as string).host.replace(/:\d+$/, "")}:${defaultPort}/v2.0 (or leave it empty), or set ovnAllowForeignUrl: true if the provider really is there (warned on every run)`,
+            );
+        }
     }
     if (!url) f[key] = undefined;
 }
@@ -1466,6 +1477,25 @@ function readRemoveLeasesInUse(
     return v as string[];
 }
 
+/** The explicit overrides of where the engine password may go are warned on every run, not only on the first. */
+function warnEndpointOverrides(settings: OvirtCiConfig): void {
+    if (settings.engineAllowHttp && settings.engineUrl.startsWith("http:")) {
+        pulumi.log.warn(
+            `engineAllowHttp is true: the engine password travels in clear text to ${settings.engineUrl}. Use https and remove engineAllowHttp.`,
+        );
+    }
+    if (settings.ovnAllowForeignUrl) {
+        for (const key of ["ovnAuthUrl", "ovnNetworkUrl"] as const) {
+            const url = settings[key];
+            const risk = url ? ovnUrlRisk(url, settings.engineUrl) : undefined;
+            if (risk)
+                pulumi.log.warn(
+                    `ovnAllowForeignUrl is true: ${key} ${url} ${risk}. Point it at the OVN provider beside the engine and remove ovnAllowForeignUrl.`,
+                );
+        }
+    }
+}
+
 function secretShape(v: string): string {
     return `[secret, ${v.length} characters${/[\r\n]/.test(v) ? ", with line breaks" : ""}]`;
 }
@@ -1601,6 +1631,7 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
     if (!settings.capacity.fits) {
         pulumi.log.warn(`capacityOverride is set; the leases do not fit: ${settings.capacity.summary}`);
     }
+    warnEndpointOverrides(settings);
     if (settings.engineInsecure) {
         // every run, not only when a provider happens to talk to the engine (a no-change up makes no engine call)
         pulumi.log.warn(

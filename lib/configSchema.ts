@@ -354,6 +354,11 @@ export const ConfigSchema = Type.Object({
             description: "The OVN provider's Networking v2.0 root; empty = https://<engine host>:9696/v2.0",
         }),
     ),
+    ovnAllowForeignUrl: Type.Boolean({
+        default: false,
+        description:
+            "Accept an ovnAuthUrl/ovnNetworkUrl that is not https or not on the engine URL's host (the engine password is sent there; warns on every run)",
+    }),
     leases: leaseSet(
         "Install lease numbers: {from: 10, to: 23}, [10, 11, 12], or [{from: 10, to: 14}, {from: 20, to: 23}]; empty, overlapping and duplicate entries are rejected",
     ),

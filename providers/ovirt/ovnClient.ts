@@ -18,6 +18,7 @@ import {
     ovirtApiError,
     resolveEndpoint,
 } from "./client";
+import { ovnUrlRisk } from "./endpointPolicy";
 
 /** Where the OVN provider answers, with the engine's credentials, CA and retry policy. */
 export interface OvnEndpoint {
@@ -61,7 +62,7 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
     const engine = resolveEndpoint(config);
     const host = new URL(engine.apiUrl).hostname;
     const h = host.includes(":") ? `[${host}]` : host;
-    return {
+    const endpoint = {
         authUrl: ovnUrl(
             "ovnAuthUrl",
             "OVIRT_OVN_AUTH_URL",
@@ -76,6 +77,21 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
         ),
         engine,
     };
+    // The same rule as the config check (lib/config.ts), for the provider's own inputs (environment, old state):
+    // refused before the first login sends the engine password.
+    const allowForeign = (cfg(config, "ovnAllowForeignUrl") ?? process.env.OVIRT_OVN_ALLOW_FOREIGN_URL) === "true";
+    for (const [key, url] of [
+        ["ovnAuthUrl", endpoint.authUrl],
+        ["ovnNetworkUrl", endpoint.networkUrl],
+    ] as const) {
+        const risk = allowForeign ? undefined : ovnUrlRisk(url, engine.apiUrl);
+        if (risk) {
+            throw new Error(
+                `ovirt-ci:${key} ${url} ${risk}; point it at the OVN provider beside the engine, or set ovirt-ci:ovnAllowForeignUrl (OVIRT_OVN_ALLOW_FOREIGN_URL=true) if it really is there`,
+            );
+        }
+    }
+    return endpoint;
 }
 
 /** Like the engine's hint (client.ts withEngineHint): a provider that is not there is named, with what to do. */

@@ -85,6 +85,20 @@ const CASES: Case[] = [
         mentions: ["https", "engineAllowHttp"],
     },
     {
+        name: "http OVN Identity URL",
+        change: set("ovnAuthUrl", "http://engine.example.com:35357/v2.0"),
+        key: "ovnAuthUrl",
+        value: "http://engine.example.com:35357/v2.0",
+        mentions: ["not https", "https://engine.example.com:35357/v2.0", "ovnAllowForeignUrl"],
+    },
+    {
+        name: "OVN Networking URL on another host than the engine",
+        change: set("ovnNetworkUrl", "https://elsewhere.example.net:9696/v2.0"),
+        key: "ovnNetworkUrl",
+        value: "https://elsewhere.example.net:9696/v2.0",
+        mentions: ["not on the engine's host engine.example.com", "ovnAllowForeignUrl"],
+    },
+    {
         name: "engine URL that is not a URL",
         change: set("engineUrl", "engine.example.com"),
         key: "engineUrl",
@@ -559,6 +573,19 @@ describe("validateConfig: valid values", () => {
             engineAllowHttp: true,
         });
         assert.equal(c.engineUrl, "http://127.0.0.1:8443/ovirt-engine/api");
+    });
+
+    it("accepts an OVN URL off the engine's host only with ovnAllowForeignUrl, and https on the engine's host always", () => {
+        const engineUrl = "https://Engine.example.com/ovirt-engine/api";
+        const ok = validateConfig({ ...base(), engineUrl, ovnAuthUrl: "https://engine.example.com:35357/v2.0" });
+        assert.equal(ok.ovnAuthUrl, "https://engine.example.com:35357/v2.0");
+        const foreign = validateConfig({
+            ...base(),
+            engineUrl,
+            ovnNetworkUrl: "http://ovn.example.net:9696/v2.0",
+            ovnAllowForeignUrl: true,
+        });
+        assert.equal(foreign.ovnNetworkUrl, "http://ovn.example.net:9696/v2.0");
     });
 });
 
