@@ -14,6 +14,7 @@ import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "./
 import * as pulumi from "@pulumi/pulumi";
 import { ovirtBoskosEntries } from "./lib/render/boskos";
 import { ovirtConfFromConfig } from "./lib/render/ovirtConf";
+import { renderSendEventScript, sendEventOptionsFromConfig } from "./lib/render/sendEvent";
 import { programOutputs, storageHostName } from "./components/program";
 import { NFS_VERSIONS } from "./providers/ovirt/storageDomain";
 import { skipSourceMapsForSdkProbes } from "./lib/sdkStackProbes";
@@ -80,6 +81,7 @@ const profile = new CiSecrets("ci-profile", {
     pullSecret: config.secrets.pullSecret,
     sshPublicKey: config.secrets.sshPublicKey,
     sshPrivateKey: config.secrets.sshPrivateKey,
+    sendEventScript: renderSendEventScript(sendEventOptionsFromConfig(config)),
 });
 
 const outputs = programOutputs({

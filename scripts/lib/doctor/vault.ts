@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { profileItemData } from "../../../components/ciSecrets";
+import { renderSendEventScript, sendEventOptionsFromConfig } from "../../../lib/render/sendEvent";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "../../../lib/leaseModel";
 import { renderLeaseFile, renderUpgradeLeaseFile } from "../../../lib/render/leaseFile";
 import { ovirtConfFromConfig } from "../../../lib/render/ovirtConf";
@@ -50,6 +51,7 @@ export function expectedProfile(
         ...(ctx.secrets.pullSecret !== undefined ? { pullSecret: ctx.secrets.pullSecret } : {}),
         sshPublicKey: ctx.secrets.sshPublicKey,
         sshPrivateKey: ctx.secrets.sshPrivateKey,
+        sendEventScript: renderSendEventScript(sendEventOptionsFromConfig(c)),
         targetNamespace: c.vault.targetNamespace,
         targetName: c.vault.targetName,
         targetClusters: c.vault.targetClusters,
