@@ -40,8 +40,9 @@ const proxyVm = new ProxyVm("proxy", {
     clusterId: ovirtEngine.clusterId,
     settings: config.proxyVm,
     leases: leaseInfos,
-    sshPublicKey: config.secrets.sshPublicKey,
-    sshPrivateKey: config.secrets.sshPrivateKey,
+    sshPublicKey: config.secrets.proxyAdminSshPublicKey,
+    sshPrivateKey: config.secrets.proxyAdminSshPrivateKey,
+    previousSshPrivateKey: config.secrets.proxyAdminSshPreviousPrivateKey,
     statsPassword: generated.haproxyStatsPassword,
     vmDependsOn: [hosts],
 });

@@ -342,3 +342,32 @@ export function haproxyScripts(target: ProxyTarget): ScriptPair {
         delete: wrap(target, `systemctl disable --now haproxy.service 2>/dev/null || true\nrm -f ${cfg}\n`),
     };
 }
+
+/**
+ * Where the admin user's authorized_keys lives: on the VM the connecting user's own file (cloud-init writes the first
+ * key there); in the local sandbox a file under `rootDir` that the loopback sshd reads (`AuthorizedKeysFile`, local/sshd.ts).
+ */
+export function adminAuthorizedKeysFile(target: Pick<ProxyTarget, "serviceMode" | "rootDir">): string {
+    return target.serviceMode === "local" ? at(target, "/home/admin/.ssh/authorized_keys") : "~/.ssh/authorized_keys";
+}
+
+/**
+ * The rotation of the proxy's admin key, through the running VM (a cloud-init change would replace the VM): the
+ * script reads one public key line on stdin and makes it the only line of the admin user's authorized_keys, atomically
+ * (sshd never reads a half-written file). It runs as the connecting user without sudo (it edits that user's own file),
+ * over a connection made with the key the VM still accepts; every other command then logs in with the new key.
+ * Re-running it with the same key changes nothing. Deleting it leaves the key in place (the VM stays reachable).
+ */
+export function adminKeyScripts(target: Pick<ProxyTarget, "serviceMode" | "rootDir">): ScriptPair {
+    const file = adminAuthorizedKeysFile(target);
+    // "~/" expands only unquoted: keep it outside the quotes, quote the rest.
+    const f = file.startsWith("~/") ? `"$HOME"/${shellQuote(file.slice(2))}` : shellQuote(file);
+    const script =
+        `key="$(cat)"\n` +
+        `case "$key" in ssh-*|ecdsa-*|sk-*) ;; *) echo "the new admin key on stdin is not one OpenSSH public key line" >&2; exit 1;; esac\n` +
+        `if [ "$(printf '%s\\n' "$key" | wc -l)" != 1 ]; then echo "the new admin key on stdin has more than one line" >&2; exit 1; fi\n` +
+        `f=${f}\nmkdir -p "$(dirname "$f")"\nchmod 700 "$(dirname "$f")"\n` +
+        `(umask 077; printf '%s\\n' "$key" > "$f.new")\n` +
+        `if cmp -s "$f.new" "$f"; then rm -f "$f.new"; else mv -f "$f.new" "$f"; echo "admin key installed"; fi\n`;
+    return { create: wrap({ sudo: false }, script), delete: wrap({ sudo: false }, "true\n") };
+}

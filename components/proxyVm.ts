@@ -6,7 +6,7 @@ import { LeaseInfo } from "../lib/leaseModel";
 import { Vm, CloudInit } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { EngineObject } from "../providers/ovirt/engineObject";
-import { ProxyTarget, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
+import { ProxyTarget, adminKeyScripts, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
 
 /** Arguments for {@link ProxyVm}. */
 export interface ProxyVmArgs {
@@ -16,10 +16,18 @@ export interface ProxyVmArgs {
     readonly settings: ProxyVmSettings;
     /** Every install lease: HAProxy's single file is rendered from all of them. */
     readonly leases: readonly LeaseInfo[];
-    /** Authorized for `settings.sshUser` by cloud-init. */
+    /**
+     * ovirt-ci's own admin key (`proxyAdminSshPublicKey`, never the CI jobs' key): authorized for `settings.sshUser`
+     * by cloud-init on the first boot, then kept the only line of its authorized_keys over SSH (rotation).
+     */
     readonly sshPublicKey: pulumi.Input<string>;
     /** Private key of the SSH connection that pushes the configuration (kept secret). */
     readonly sshPrivateKey: pulumi.Input<string>;
+    /**
+     * Only while rotating the admin key: the old private key the VM still accepts; the rotation command logs in with
+     * it and installs `sshPublicKey` (absent = log in with `sshPrivateKey`).
+     */
+    readonly previousSshPrivateKey?: pulumi.Input<string>;
     /** HAProxy statistics password (secret). */
     readonly statsPassword: pulumi.Input<string>;
     /**
@@ -128,7 +136,9 @@ export class ProxyVm extends pulumi.ComponentResource {
                 cloudInit,
                 started: true,
             },
-            { parent: this, dependsOn: args.vmDependsOn },
+            // The key cloud-init authorizes counts only at the first boot; later keys go through the running VM
+            // (adminKey below): a cloud-init change would replace the proxy of every lease.
+            { parent: this, dependsOn: args.vmDependsOn, ignoreChanges: ["cloudInit.authorizedSshKeys"] },
         );
         // Without a static address the VM learns its DHCP address only once this NIC exists (the VM itself has no
         // NIC when it is created): the NIC waits for the guest agent's report, so the first `up` knows the address.
@@ -168,11 +178,27 @@ export class ProxyVm extends pulumi.ComponentResource {
         );
         this.target = proxyTarget(s);
 
+        const rotation = adminKeyScripts(this.target);
+        const adminKey = new command.remote.Command(
+            `${name}-admin-key`,
+            {
+                connection: pulumi.secret(
+                    pulumi
+                        .all([this.connection, args.previousSshPrivateKey])
+                        .apply(([c, previous]) => ({ ...c, privateKey: previous ?? c.privateKey })),
+                ),
+                create: rotation.create,
+                delete: rotation.delete,
+                stdin: pulumi.secret(pulumi.output(args.sshPublicKey)),
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: [vm, externalNic] },
+        );
         const base = baseScripts(this.target);
         this.setup = new command.remote.Command(
             `${name}-setup`,
             { connection: this.connection, create: base.create, delete: base.delete, addPreviousOutputInEnv: false },
-            { parent: this, dependsOn: [vm, externalNic] },
+            { parent: this, dependsOn: [vm, externalNic, adminKey] },
         );
         // The script text holds no secret (a failing command's error quotes it whole); the file with the stats
         // password goes on stdin, a secret input that stays secret in the state.

@@ -75,6 +75,9 @@ export const SECRET_KEYS = [
     "pullSecret",
     "sshPublicKey",
     "sshPrivateKey",
+    "proxyAdminSshPublicKey",
+    "proxyAdminSshPrivateKey",
+    "proxyAdminSshPreviousPrivateKey",
 ] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -101,6 +104,11 @@ export interface OvirtCiSecrets {
     readonly pullSecret?: pulumi.Output<string>;
     readonly sshPublicKey: pulumi.Output<string>;
     readonly sshPrivateKey: pulumi.Output<string>;
+    /** ovirt-ci's own key pair for the proxy VM (never in the Vault item). */
+    readonly proxyAdminSshPublicKey: pulumi.Output<string>;
+    readonly proxyAdminSshPrivateKey: pulumi.Output<string>;
+    /** Only during a rotation of the proxy admin key: the key the proxy still accepts. */
+    readonly proxyAdminSshPreviousPrivateKey?: pulumi.Output<string>;
 }
 
 /** What {@link loadConfig} returns. */
@@ -1530,22 +1538,37 @@ export function validateSecretValues(values: Record<string, unknown>, wantPullSe
                 "set it again without the trailing newline: pulumi config set --secret enginePassword (it prompts)",
             );
     }
-    const pub = str("sshPublicKey");
-    if (pub !== undefined && !SSH_PUBLIC_KEY.test(pub.replace(/\r?\n$/, ""))) {
-        add(
-            "sshPublicKey",
-            pub,
-            "is not one OpenSSH public key line (type, base64 key, optional comment; a line break would authorize a second key)",
-            "run: pulumi config set --secret sshPublicKey < id_ed25519.pub",
-        );
+    for (const key of ["sshPublicKey", "proxyAdminSshPublicKey"]) {
+        const pub = str(key);
+        if (pub !== undefined && !SSH_PUBLIC_KEY.test(pub.replace(/\r?\n$/, ""))) {
+            add(
+                key,
+                pub,
+                "is not one OpenSSH public key line (type, base64 key, optional comment; a line break would authorize a second key)",
+                `run: pulumi config set --secret ${key} < id_ed25519.pub`,
+            );
+        }
     }
-    const priv = str("sshPrivateKey");
-    if (priv !== undefined && !SSH_PRIVATE_KEY.test(priv)) {
+    for (const key of ["sshPrivateKey", "proxyAdminSshPrivateKey", "proxyAdminSshPreviousPrivateKey"]) {
+        const priv = str(key);
+        if (priv !== undefined && !SSH_PRIVATE_KEY.test(priv)) {
+            add(
+                key,
+                priv,
+                "is not a PEM or OpenSSH private key block (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)",
+                `run: pulumi config set --secret ${key} < id_ed25519`,
+            );
+        }
+    }
+    // The CI key pair is in the Vault item every oVirt CI job mounts: it must not also be the proxy's admin login.
+    const keyBlob = (k: string) => str(k)?.trim().split(/\s+/)[1];
+    const ciBlob = keyBlob("sshPublicKey");
+    if (ciBlob && ciBlob === keyBlob("proxyAdminSshPublicKey")) {
         add(
-            "sshPrivateKey",
-            priv,
-            "is not a PEM or OpenSSH private key block (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)",
-            "run: pulumi config set --secret sshPrivateKey < id_ed25519",
+            "proxyAdminSshPublicKey",
+            str("proxyAdminSshPublicKey")!,
+            "is the CI jobs' key (sshPublicKey, in the Vault item every CI job mounts): any job could log in to the proxy as its admin",
+            "generate a key pair for ovirt-ci alone (ssh-keygen -t ed25519 -f proxy-admin), set proxyAdminSshPublicKey/proxyAdminSshPrivateKey from it and rotate (docs/operator.md)",
         );
     }
     const ps = str("pullSecret");
@@ -1644,6 +1667,11 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
             enginePassword: cfg.requireSecret("enginePassword"),
             sshPublicKey: cfg.requireSecret("sshPublicKey"),
             sshPrivateKey: cfg.requireSecret("sshPrivateKey"),
+            proxyAdminSshPublicKey: cfg.requireSecret("proxyAdminSshPublicKey"),
+            proxyAdminSshPrivateKey: cfg.requireSecret("proxyAdminSshPrivateKey"),
+            ...(present.has("proxyAdminSshPreviousPrivateKey")
+                ? { proxyAdminSshPreviousPrivateKey: cfg.requireSecret("proxyAdminSshPreviousPrivateKey") }
+                : {}),
             ...(settings.ciProfile.pullSecret ? { pullSecret: cfg.requireSecret("pullSecret") } : {}),
         }),
     });

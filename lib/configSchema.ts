@@ -401,9 +401,29 @@ export const ConfigSchema = Type.Object({
     }),
     sshPublicKey: Type.String({
         secret: true,
-        description: "OpenSSH public key line (install-config sshKey, proxy VM login)",
+        description:
+            "The CI jobs' OpenSSH public key line (ssh-publickey in the Vault item: install-config sshKey); never authorized on the proxy VM",
     }),
-    sshPrivateKey: Type.String({ secret: true, description: "OpenSSH private key matching sshPublicKey" }),
+    sshPrivateKey: Type.String({
+        secret: true,
+        description: "The CI jobs' private key matching sshPublicKey (ssh-privatekey in the Vault item)",
+    }),
+    proxyAdminSshPublicKey: Type.String({
+        secret: true,
+        description:
+            "ovirt-ci's own admin key for the proxy VM (cloud-init's first key, then the only line of the admin user's authorized_keys); must differ from sshPublicKey; never in the Vault item",
+    }),
+    proxyAdminSshPrivateKey: Type.String({
+        secret: true,
+        description: "Private key matching proxyAdminSshPublicKey: every proxy configuration command logs in with it",
+    }),
+    proxyAdminSshPreviousPrivateKey: Type.Optional(
+        Type.String({
+            secret: true,
+            description:
+                "Only while rotating the proxy admin key: the old private key, which the proxy still accepts; the up installs the new public key over SSH with it (docs/operator.md), then remove it",
+        }),
+    ),
 });
 
 /** Name of a key of the namespace. */

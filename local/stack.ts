@@ -34,8 +34,12 @@ export interface LocalServices {
         host: string;
         port: number;
         user: string;
+        /** ovirt-ci's admin key pair, which the sshd authorizes (proxyAdminSsh*). */
         privateKeyPem: string;
         publicKey: string;
+        /** The CI jobs' key pair (sshPublicKey/sshPrivateKey, in the Vault item): the sshd does not authorize it. */
+        ciPrivateKeyPem: string;
+        ciPublicKey: string;
     };
     /** `proxyVm.rootDir`: every file the proxy scripts write goes below it. */
     sandboxDir: string;
@@ -125,8 +129,10 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
     const secrets: Record<string, string> = {
         [ns("enginePassword")]: s.engine.password,
         [ns("pullSecret")]: FAKE_PULL_SECRET,
-        [ns("sshPublicKey")]: s.sshd.publicKey,
-        [ns("sshPrivateKey")]: s.sshd.privateKeyPem,
+        [ns("sshPublicKey")]: s.sshd.ciPublicKey,
+        [ns("sshPrivateKey")]: s.sshd.ciPrivateKeyPem,
+        [ns("proxyAdminSshPublicKey")]: s.sshd.publicKey,
+        [ns("proxyAdminSshPrivateKey")]: s.sshd.privateKeyPem,
         "vault:token": s.vault.token,
     };
     return { plain, secrets };

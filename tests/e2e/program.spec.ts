@@ -11,6 +11,7 @@ import type { State } from "../../emulator/model/types";
 import { readKv } from "../../local/openbao";
 import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN } from "../../local/stack";
 import { connectionEnv, runClient } from "../clients/helpers";
+import { sshAs } from "../helpers/sshAs";
 import {
     E2eServices,
     E2eStack,
@@ -245,7 +246,20 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             });
         }
         assert.equal(item["pull-secret"], FAKE_PULL_SECRET);
-        assert.equal(item["ssh-privatekey"], s.sshd.privateKeyPem);
+        // The CI key pair is the CI's own; the proxy's admin key never reaches the item, and the CI key gets no shell
+        // (let alone root) on the proxy: the sandbox's sshd refuses it, while the admin key logs in.
+        assert.equal(item["ssh-privatekey"], s.sshd.ciPrivateKeyPem);
+        assert.ok(
+            !JSON.stringify(item).includes(s.sshd.privateKeyPem.trim().split("\n")[1]),
+            "no admin key in the item",
+        );
+        assert.deepEqual(
+            [sshAs(s.sshd, item["ssh-privatekey"], "id -u"), sshAs(s.sshd, s.sshd.privateKeyPem, "echo admin")],
+            [
+                { ok: false, out: "" },
+                { ok: true, out: "admin" },
+            ],
+        );
         assert.equal(item["secretsync/target-namespace"], "ci");
         assert.equal(item["secretsync/target-name"], "cluster-secrets-ovirt");
         assert.match(item["ovirt.conf"], new RegExp(`OVIRT_ENGINE_URL='${s.engine.apiUrl.replace(/[.]/g, "\\.")}'`));

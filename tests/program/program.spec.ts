@@ -7,6 +7,9 @@ const SECRETS = {
     "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAAC3NzaMockPublicKey ci@ovirt",
     "ovirt-ci:sshPrivateKey":
         "-----BEGIN OPENSSH PRIVATE KEY-----\nMockPrivateKeyBody\n-----END OPENSSH PRIVATE KEY-----\n",
+    "ovirt-ci:proxyAdminSshPublicKey": "ssh-ed25519 AAAAC3NzaMockAdminKey ovirt-ci-admin",
+    "ovirt-ci:proxyAdminSshPrivateKey":
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nMockAdminPrivateKeyBody\n-----END OPENSSH PRIVATE KEY-----\n",
 };
 
 function config(leases: number[], extra: Record<string, unknown> = {}): Record<string, string> {
@@ -81,6 +84,7 @@ const FIXED: [string, string][] = [
     [DYN("Vm"), "proxy-vm"],
     [DYN("VmNic"), "proxy-external-nic"],
     [CMD, "proxy-setup"],
+    [CMD, "proxy-admin-key"],
     [CMD, "proxy-haproxy"],
     ["ovirt-ci:ciSecrets:CiSecrets", "ci-profile"],
     ["vault:kv/secretV2:SecretV2", "ci-profile-item"],
@@ -172,7 +176,7 @@ describe("the program (index.ts under mocks)", function () {
             },
         );
         const ci = vm.cloudInit as Record<string, unknown>;
-        assert.equal(ci.authorizedSshKeys, SECRETS["ovirt-ci:sshPublicKey"]);
+        assert.equal(ci.authorizedSshKeys, SECRETS["ovirt-ci:proxyAdminSshPublicKey"], "ovirt-ci's key, not the CI's");
         assert.deepEqual(ci.nicConfigurations, [
             {
                 name: "eth0",
@@ -249,7 +253,7 @@ describe("the program (index.ts under mocks)", function () {
                 host: "203.0.113.10",
                 port: 22,
                 user: "centos",
-                privateKey: SECRETS["ovirt-ci:sshPrivateKey"],
+                privateKey: SECRETS["ovirt-ci:proxyAdminSshPrivateKey"],
             });
         }
         for (const n of [1, 2]) {
@@ -404,11 +408,13 @@ describe("the program (index.ts under mocks)", function () {
         };
         assert.deepEqual(holders(SECRETS["ovirt-ci:enginePassword"]), ["ci-profile-item"]);
         assert.deepEqual(holders(SECRETS["ovirt-ci:pullSecret"]), ["ci-profile-item"]);
-        assert.deepEqual(holders(SECRETS["ovirt-ci:sshPrivateKey"]), [
-            "ci-profile-item",
+        // The CI jobs' key is in the Vault item only: nothing on the proxy accepts it.
+        assert.deepEqual(holders(SECRETS["ovirt-ci:sshPrivateKey"]), ["ci-profile-item"]);
+        assert.deepEqual(holders(SECRETS["ovirt-ci:proxyAdminSshPrivateKey"]), [
             "ovirt-10-proxy-config",
             "ovirt-11-proxy-config",
             "ovirt-12-proxy-config",
+            "proxy-admin-key",
             "proxy-haproxy",
             "proxy-setup",
         ]);
@@ -422,6 +428,7 @@ describe("the program (index.ts under mocks)", function () {
             "ovirt-10-proxy-config: connection",
             "ovirt-11-proxy-config: connection",
             "ovirt-12-proxy-config: connection",
+            "proxy-admin-key: connection,stdin",
             "proxy-haproxy: connection,stdin",
             "proxy-setup: connection",
             "proxy-vm: cloudInit",

@@ -48,6 +48,7 @@ describe("config documentation generated from lib/configSchema.ts", () => {
             "engineRetryAttempts",
             "engineRetryBaseMs",
             "hostRootPassword",
+            "proxyAdminSshPreviousPrivateKey",
         ]);
     });
 

@@ -21,6 +21,8 @@ const services: LocalServices = {
         user: "me",
         privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nK\n-----END OPENSSH PRIVATE KEY-----\n",
         publicKey: "ssh-ed25519 AAAA me",
+        ciPrivateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nC\n-----END OPENSSH PRIVATE KEY-----\n",
+        ciPublicKey: "ssh-ed25519 CCCC ci",
     },
     sandboxDir: "/tmp/sandbox",
     localDnsPort: 25300,
@@ -66,6 +68,8 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
         const { plain, secrets } = localStackConfig(services);
         assert.deepEqual(Object.keys(secrets).sort(), [
             "ovirt-ci:enginePassword",
+            "ovirt-ci:proxyAdminSshPrivateKey",
+            "ovirt-ci:proxyAdminSshPublicKey",
             "ovirt-ci:pullSecret",
             "ovirt-ci:sshPrivateKey",
             "ovirt-ci:sshPublicKey",

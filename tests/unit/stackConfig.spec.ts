@@ -98,6 +98,9 @@ describe("loadConfig (mocks)", () => {
         "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAA ci",
         "ovirt-ci:sshPrivateKey":
             "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+        "ovirt-ci:proxyAdminSshPublicKey": "ssh-ed25519 BBBB ovirt-ci-admin",
+        "ovirt-ci:proxyAdminSshPrivateKey":
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nYWRtaW4ta2V5AAAA\n-----END OPENSSH PRIVATE KEY-----\n",
     };
 
     it("reads Pulumi.ci.yaml as the CLI passes it, secrets as secret Outputs", async () => {
@@ -127,6 +130,8 @@ describe("loadConfig (mocks)", () => {
                     "enginePassword",
                     "engineUrl",
                     "leaseNumbers",
+                    "proxyAdminSshPrivateKey",
+                    "proxyAdminSshPublicKey",
                     "pullSecret",
                     "sshPrivateKey",
                     "sshPublicKey",
