@@ -37,11 +37,12 @@ tier lint-workflows lint_workflows
 # ESLint's and typescript-eslint's recommended rules (eslint.config.mjs), prettier's formatting; the config docs generated from
 # lib/configSchema.ts are current (the unit tier checks it too, this names the fix first).
 tier lint npm run -s lint
-for t in unit program emulator provider serialize clients smoke standin operator e2e reliability bench; do
+# One tier list for this script and the PR workflow: scripts/test-tiers.txt.
+while read -r t _; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
     tier "$t" mocha_tier "tests/$t/**/*.spec.ts"
   fi
-done
+done < <(grep -vE '^\s*(#|$)' scripts/test-tiers.txt)
 
 if [ ${#failed[@]} -ne 0 ]; then
   echo "FAILED tiers: ${failed[*]}"
