@@ -75,7 +75,7 @@ const profile = new CiSecrets("ci-profile", {
     ...config.vault,
     leaseFiles: Object.fromEntries(leaseComponents.map((l) => [l.info.fileName, l.leaseFile])),
     upgradeLeaseFiles: Object.fromEntries(upgradeComponents.map((u) => [u.info.fileName, u.leaseFile])),
-    ovirtConf: ovirtConfFromConfig<pulumi.Input<string>>(config, config.secrets.enginePassword, {
+    ovirtConf: ovirtConfFromConfig<pulumi.Input<string>>(config, config.secrets.ciEnginePassword, {
         storageDomainId: ovirtEngine.mainStorageDomainId,
         clusterId: ovirtEngine.clusterId,
     }),

@@ -71,6 +71,7 @@ export type CiProfileSettings = Frozen<Static<typeof CiProfileSchema>>;
 /** The secret keys: never in the validated model, read with `requireSecret` (tests/unit/configDocs.spec.ts checks this list against the schema). */
 export const SECRET_KEYS = [
     "enginePassword",
+    "ciEnginePassword",
     "hostRootPassword",
     "pullSecret",
     "sshPublicKey",
@@ -100,6 +101,8 @@ export type OvirtCiConfig = Frozen<
 /** Secret configuration, kept as secret Outputs. */
 export interface OvirtCiSecrets {
     readonly enginePassword: pulumi.Output<string>;
+    /** The CI jobs' engine password (`ovirt.conf`). */
+    readonly ciEnginePassword: pulumi.Output<string>;
     /** Absent when `ciProfile.pullSecret` is false. */
     readonly pullSecret?: pulumi.Output<string>;
     readonly sshPublicKey: pulumi.Output<string>;
@@ -625,6 +628,22 @@ function checkEngineAccess(p: Problems, f: Record<string, unknown>): void {
             user,
             "must be user@domain (the engine's profile suffix)",
             'write e.g. "admin@internal"',
+        );
+    }
+    const ciUser = f.ciEngineUsername as string | undefined;
+    if (ciUser !== undefined && !/^[^@\s]+@[^@\s]+$/.test(ciUser)) {
+        p.add(
+            "ciEngineUsername",
+            ciUser,
+            "must be user@domain (the engine's profile suffix)",
+            'write e.g. "ocpadmin@internal"',
+        );
+    } else if (ciUser !== undefined && ciUser.toLowerCase() === user?.toLowerCase()) {
+        p.add(
+            "ciEngineUsername",
+            ciUser,
+            "is ovirt-ci's own engine login (engineUsername): every CI job would hold the admin login",
+            'create a user for the CI jobs (docs/program.md, "The CI engine user") and name it here',
         );
     }
     const caPem = f.engineCaPem as string | undefined;
@@ -1525,17 +1544,17 @@ export function validateSecretValues(values: Record<string, unknown>, wantPullSe
         out.push({ key, value: secretShape(v), problem, fix });
     const str = (k: string) =>
         typeof values[k] === "string" ? (values[k] as string) : values[k] === undefined ? undefined : String(values[k]);
-    const pw = str("enginePassword");
-    if (pw !== undefined) {
-        if (pw === "")
-            add("enginePassword", pw, "is empty", "run: pulumi config set --secret enginePassword (it prompts)");
+    for (const key of ["enginePassword", "ciEnginePassword"]) {
+        const pw = str(key);
+        if (pw === undefined) continue;
+        if (pw === "") add(key, pw, "is empty", `run: pulumi config set --secret ${key} (it prompts)`);
         // eslint-disable-next-line no-control-regex
         else if (/[\x00-\x1f\x7f]/.test(pw))
             add(
-                "enginePassword",
+                key,
                 pw,
                 "contains a control character (line break, tab, NUL, ...), which no engine login accepts",
-                "set it again without the trailing newline: pulumi config set --secret enginePassword (it prompts)",
+                `set it again without the trailing newline: pulumi config set --secret ${key} (it prompts)`,
             );
     }
     for (const key of ["sshPublicKey", "proxyAdminSshPublicKey"]) {
@@ -1665,6 +1684,7 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
         ...settings,
         secrets: Object.freeze({
             enginePassword: cfg.requireSecret("enginePassword"),
+            ciEnginePassword: cfg.requireSecret("ciEnginePassword"),
             sshPublicKey: cfg.requireSecret("sshPublicKey"),
             sshPrivateKey: cfg.requireSecret("sshPrivateKey"),
             proxyAdminSshPublicKey: cfg.requireSecret("proxyAdminSshPublicKey"),

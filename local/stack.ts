@@ -9,7 +9,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { LocalHaproxyPorts, PROJECT } from "../lib/config";
-import { CI_BAREMETAL } from "../emulator/model/seed";
+import { CI_BAREMETAL, CI_USER, CI_USER_PASSWORD } from "../emulator/model/seed";
 
 /** The running services a local stack points at. */
 export interface LocalServices {
@@ -98,6 +98,7 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
     const plain: Record<string, unknown> = {
         [ns("engineUrl")]: s.engine.apiUrl,
         [ns("engineUsername")]: s.engine.username,
+        [ns("ciEngineUsername")]: CI_USER,
         [ns("engineCaPem")]: s.engine.caPem,
         [ns("ovnAuthUrl")]: s.engine.ovnAuthUrl,
         [ns("ovnNetworkUrl")]: s.engine.ovnNetworkUrl,
@@ -128,6 +129,7 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
     };
     const secrets: Record<string, string> = {
         [ns("enginePassword")]: s.engine.password,
+        [ns("ciEnginePassword")]: CI_USER_PASSWORD,
         [ns("pullSecret")]: FAKE_PULL_SECRET,
         [ns("sshPublicKey")]: s.sshd.ciPublicKey,
         [ns("sshPrivateKey")]: s.sshd.ciPrivateKeyPem,

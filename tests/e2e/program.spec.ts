@@ -263,6 +263,12 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.equal(item["secretsync/target-namespace"], "ci");
         assert.equal(item["secretsync/target-name"], "cluster-secrets-ovirt");
         assert.match(item["ovirt.conf"], new RegExp(`OVIRT_ENGINE_URL='${s.engine.apiUrl.replace(/[.]/g, "\\.")}'`));
+        // The CI jobs' own engine login (the seeded ocpadmin), never ovirt-ci's admin login.
+        assert.match(
+            item["ovirt.conf"],
+            /\nOVIRT_ENGINE_USERNAME='ocpadmin@internal'\nOVIRT_ENGINE_PASSWORD='ocpadmin-emulator'\n/,
+        );
+        assert.ok(!item["ovirt.conf"].includes(s.engine.password), "no admin password in ovirt.conf");
 
         for (const n of [10, 11, 12]) {
             const port = s.local.localDnsPort + n;

@@ -3,6 +3,7 @@ import { CA_PEM, Registration, STATS_PASSWORD, macOf, runProgram, uuidOf } from 
 
 const SECRETS = {
     "ovirt-ci:enginePassword": "engine-Pa$$word",
+    "ovirt-ci:ciEnginePassword": "ci-Pa$$word",
     "ovirt-ci:pullSecret": '{"auths":{"quay.io":{"auth":"c2VjcmV0"}}}',
     "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAAC3NzaMockPublicKey ci@ovirt",
     "ovirt-ci:sshPrivateKey":
@@ -15,6 +16,7 @@ const SECRETS = {
 function config(leases: number[], extra: Record<string, unknown> = {}): Record<string, string> {
     const values: Record<string, unknown> = {
         engineUrl: "https://engine.example.com/ovirt-engine/api",
+        ciEngineUsername: "ocpadmin@internal",
         baseDomain: "example.com",
         dataCenter: "OCP-45",
         cluster: "OCP-45",
@@ -332,7 +334,13 @@ describe("the program (index.ts under mocks)", function () {
             data["ovirt-upgrade-2.json"],
             `{\n  "ovirt_storage_domain_id": "${uuidOf("ovirt-upgrade-2-storage-domain")}"\n}\n`,
         );
-        assert.ok(data["ovirt.conf"].includes("OVIRT_ENGINE_PASSWORD='engine-Pa$$word'\n"));
+        // The CI jobs' own login, never ovirt-ci's admin login.
+        assert.ok(
+            data["ovirt.conf"].includes(
+                "OVIRT_ENGINE_USERNAME='ocpadmin@internal'\nOVIRT_ENGINE_PASSWORD='ci-Pa$$word'\n",
+            ),
+        );
+        assert.ok(!data["ovirt.conf"].includes("engine-Pa$$word") && !data["ovirt.conf"].includes("='admin@internal'"));
         assert.ok(data["ovirt.conf"].includes(`OVIRT_ENGINE_STORAGE_DOMAIN_ID='${sd}'\n`));
         assert.ok(!data["ovirt.conf"].includes("OVIRT_ENGINE_CLUSTER_ID"));
         assert.equal(data["pull-secret"], SECRETS["ovirt-ci:pullSecret"]);
@@ -406,7 +414,9 @@ describe("the program (index.ts under mocks)", function () {
                 .map((r) => r.name)
                 .sort();
         };
-        assert.deepEqual(holders(SECRETS["ovirt-ci:enginePassword"]), ["ci-profile-item"]);
+        // The admin password is in no resource input (only the oVirt provider's config); the CI's in the item only.
+        assert.deepEqual(holders(SECRETS["ovirt-ci:enginePassword"]), []);
+        assert.deepEqual(holders(SECRETS["ovirt-ci:ciEnginePassword"]), ["ci-profile-item"]);
         assert.deepEqual(holders(SECRETS["ovirt-ci:pullSecret"]), ["ci-profile-item"]);
         // The CI jobs' key is in the Vault item only: nothing on the proxy accepts it.
         assert.deepEqual(holders(SECRETS["ovirt-ci:sshPrivateKey"]), ["ci-profile-item"]);

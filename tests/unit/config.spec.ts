@@ -13,6 +13,7 @@ const hosts = (n: number, cores = 96, gib = 96) =>
 function base(): Record<string, unknown> {
     return {
         engineUrl: "https://engine.example.com/ovirt-engine/api",
+        ciEngineUsername: "ocpadmin@internal",
         baseDomain: "gcp.devcluster.openshift.com",
         dataCenter: "OCP-45",
         cluster: "OCP-45",
@@ -97,6 +98,13 @@ const CASES: Case[] = [
         key: "ovnNetworkUrl",
         value: "https://elsewhere.example.net:9696/v2.0",
         mentions: ["not on the engine's host engine.example.com", "ovnAllowForeignUrl"],
+    },
+    {
+        name: "CI engine user that is the admin login",
+        change: set("ciEngineUsername", "Admin@internal"),
+        key: "ciEngineUsername",
+        value: "Admin@internal",
+        mentions: ["every CI job would hold the admin login", "The CI engine user"],
     },
     {
         name: "engine URL that is not a URL",

@@ -89,6 +89,7 @@ describe("validateConfig with the provider's keys", () => {
     const base = {
         engineUrl: "https://engine.example.com/ovirt-engine/api",
         baseDomain: "example.com",
+        ciEngineUsername: "ocpadmin@internal",
         dataCenter: "dc",
         cluster: "c",
         mainStorageDomain: "sd",

@@ -67,6 +67,7 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
         }
         const { plain, secrets } = localStackConfig(services);
         assert.deepEqual(Object.keys(secrets).sort(), [
+            "ovirt-ci:ciEnginePassword",
             "ovirt-ci:enginePassword",
             "ovirt-ci:proxyAdminSshPrivateKey",
             "ovirt-ci:proxyAdminSshPublicKey",

@@ -9,7 +9,8 @@ const GOOD = {
     sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0 ci@ovirt\n",
     sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
     proxyAdminSshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdm ovirt-ci-admin\n",
-    proxyAdminSshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nYWRtaW4ta2V5AAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+    proxyAdminSshPrivateKey:
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nYWRtaW4ta2V5AAAA\n-----END OPENSSH PRIVATE KEY-----\n",
 };
 
 describe("validateSecretValues", () => {
@@ -31,7 +32,11 @@ describe("validateSecretValues", () => {
             { proxyAdminSshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0 another-comment" },
             "proxyAdminSshPublicKey",
         ],
-        ["proxy admin private key that is a public key", { proxyAdminSshPrivateKey: GOOD.sshPublicKey }, "proxyAdminSshPrivateKey"],
+        [
+            "proxy admin private key that is a public key",
+            { proxyAdminSshPrivateKey: GOOD.sshPublicKey },
+            "proxyAdminSshPrivateKey",
+        ],
         ["pull secret that is not JSON", { pullSecret: "my-pull-secret-text" }, "pullSecret"],
         ["pull secret without auths", { pullSecret: '{"quay.io":{"auth":"c2VjcmV0"}}' }, "pullSecret"],
     ];

@@ -94,6 +94,7 @@ describe("Pulumi.ci.yaml", () => {
 describe("loadConfig (mocks)", () => {
     const secrets = {
         "ovirt-ci:enginePassword": "engine-password",
+        "ovirt-ci:ciEnginePassword": "ci-engine-password",
         "ovirt-ci:pullSecret": '{"auths":{}}',
         "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAA ci",
         "ovirt-ci:sshPrivateKey":
@@ -127,6 +128,7 @@ describe("loadConfig (mocks)", () => {
             (e: unknown) => {
                 assert.ok(e instanceof ConfigError);
                 assert.deepEqual(e.problems.map((p) => p.key).sort(), [
+                    "ciEnginePassword",
                     "enginePassword",
                     "engineUrl",
                     "leaseNumbers",

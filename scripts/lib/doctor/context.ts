@@ -143,6 +143,7 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
     };
     const secrets: DoctorSecrets = {
         enginePassword: need(`${PROJECT}:enginePassword`, "the engine login"),
+        ciEnginePassword: need(`${PROJECT}:ciEnginePassword`, "the CI jobs' engine login in ovirt.conf"),
         ...(config.ciProfile.pullSecret
             ? { pullSecret: need(`${PROJECT}:pullSecret`, "the profile's pull-secret") }
             : {}),

@@ -47,7 +47,7 @@ export function expectedProfile(
                 .filter((u) => upgradeDomainIds.has(u.name))
                 .map((u) => [u.fileName, renderUpgradeLeaseFile(upgradeDomainIds.get(u.name)!)]),
         ),
-        ovirtConf: ovirtConfFromConfig(c, ctx.secrets.enginePassword, ids),
+        ovirtConf: ovirtConfFromConfig(c, ctx.secrets.ciEnginePassword, ids),
         ...(ctx.secrets.pullSecret !== undefined ? { pullSecret: ctx.secrets.pullSecret } : {}),
         sshPublicKey: ctx.secrets.sshPublicKey,
         sshPrivateKey: ctx.secrets.sshPrivateKey,
