@@ -31,7 +31,12 @@ tier typecheck npx tsc --noEmit -p .
 # The GitHub workflows, with actionlint from scripts/setup.sh: a missing actionlint fails the tier, never skips it.
 lint_workflows() {
   command -v actionlint >/dev/null || { echo "actionlint is not on PATH: run scripts/setup.sh, then source scripts/lib/env.sh" >&2; return 1; }
-  actionlint -no-color && echo "actionlint: .github/workflows ok"
+  actionlint -no-color && echo "actionlint: .github/workflows ok" || return 1
+  # Every action pinned by commit SHA (a tag can be moved to other code); the tag goes in a comment beside it.
+  local unpinned
+  unpinned=$(grep -nE '^\s*-?\s*uses:' .github/workflows/*.yml | grep -vE 'uses:\s*[^@[:space:]]+@[0-9a-f]{40}\s+#\s*v[0-9]' || true)
+  if [ -n "$unpinned" ]; then echo "actions not pinned by commit SHA (with '# vX.Y.Z'):" >&2; echo "$unpinned" >&2; return 1; fi
+  echo "every action pinned by commit SHA"
 }
 tier lint-workflows lint_workflows
 # ESLint's and typescript-eslint's recommended rules (eslint.config.mjs), prettier's formatting; the config docs generated from
