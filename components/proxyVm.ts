@@ -43,6 +43,8 @@ export interface ProxyConnection {
     readonly port: number;
     readonly user: string;
     readonly privateKey: string;
+    /** The pinned host public key (`proxyVm.connection.hostKey`), when configured. */
+    readonly hostKey?: string;
 }
 
 /** Packages the proxy needs; installed by cloud-init on first boot. */
@@ -173,8 +175,13 @@ export class ProxyVm extends pulumi.ComponentResource {
                   }
                   return a;
               });
+        // The host key, when configured, is pinned: the command provider refuses any other server (upstream
+        // pulumi-command's `hostKey`; the stand-in compares the key blob the same way).
+        const hostKey = s.connection?.hostKey;
         this.connection = pulumi.secret(
-            pulumi.all([host, args.sshPrivateKey]).apply(([h, key]) => ({ host: h, port, user, privateKey: key })),
+            pulumi
+                .all([host, args.sshPrivateKey])
+                .apply(([h, key]) => ({ host: h, port, user, privateKey: key, ...(hostKey ? { hostKey } : {}) })),
         );
         this.target = proxyTarget(s);
 

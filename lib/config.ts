@@ -1674,6 +1674,11 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
         pulumi.log.warn(`capacityOverride is set; the leases do not fit: ${settings.capacity.summary}`);
     }
     warnEndpointOverrides(settings);
+    if (!settings.proxyVm.connection?.hostKey) {
+        pulumi.log.warn(
+            "proxyVm.connection.hostKey is not set: the proxy's SSH host key is not pinned, so the admin key and the proxy's configuration go to whoever answers at its address. Set it to the VM's /etc/ssh/ssh_host_ed25519_key.pub (docs/operator.md, \"Credentials\").",
+        );
+    }
     if (settings.engineInsecure) {
         // every run, not only when a provider happens to talk to the engine (a no-change up makes no engine call)
         pulumi.log.warn(

@@ -155,6 +155,12 @@ export const ProxyConnectionSchema = Type.Object(
         user: Type.Optional(
             Type.String({ description: "SSH user; default sshUser (commands run under sudo -n unless root)" }),
         ),
+        hostKey: Type.Optional(
+            Type.String({
+                description:
+                    "The proxy's SSH host public key (authorized_keys form, e.g. the VM's /etc/ssh/ssh_host_ed25519_key.pub): every connection refuses any other; unset = not pinned (warned on every run)",
+            }),
+        ),
     },
     { description: "Where the proxy configuration is pushed over SSH" },
 );

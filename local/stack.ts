@@ -40,6 +40,8 @@ export interface LocalServices {
         /** The CI jobs' key pair (sshPublicKey/sshPrivateKey, in the Vault item): the sshd does not authorize it. */
         ciPrivateKeyPem: string;
         ciPublicKey: string;
+        /** The sshd's host public key: pinned as proxyVm.connection.hostKey. */
+        hostPublicKey: string;
     };
     /** `proxyVm.rootDir`: every file the proxy scripts write goes below it. */
     sandboxDir: string;
@@ -117,7 +119,7 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
         [ns("proxyVm")]: {
             serviceMode: "local",
             rootDir: s.sandboxDir,
-            connection: { host: s.sshd.host, port: s.sshd.port, user: s.sshd.user },
+            connection: { host: s.sshd.host, port: s.sshd.port, user: s.sshd.user, hostKey: s.sshd.hostPublicKey },
             localDnsPort: s.localDnsPort,
             localHaproxyPorts: s.localHaproxyPorts,
         },

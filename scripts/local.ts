@@ -349,6 +349,7 @@ async function services(): Promise<LocalServices> {
             publicKey: sshdFiles.publicKey,
             ciPrivateKeyPem: sshdFiles.ciPrivateKeyPem,
             ciPublicKey: sshdFiles.ciPublicKey,
+            hostPublicKey: sshdFiles.hostPublicKey,
         },
         sandboxDir: SANDBOX,
         ...proxyPorts,

@@ -108,6 +108,7 @@ export async function startServices(
                 publicKey: sshd.publicKey,
                 ciPrivateKeyPem: sshd.ciPrivateKeyPem,
                 ciPublicKey: sshd.ciPublicKey,
+                hostPublicKey: sshd.hostPublicKey,
             },
             sandboxDir,
             localDnsPort: await freeDnsBase(

@@ -510,16 +510,23 @@ describe("the program (index.ts under mocks)", function () {
             proxyVm: {
                 serviceMode: "local",
                 rootDir: "/tmp/ovirt-ci-proxy",
-                connection: { host: "127.0.0.1", port: 2222, user: "ci" },
+                connection: { host: "127.0.0.1", port: 2222, user: "ci", hostKey: "ssh-ed25519 AAAAHostKey proxy" },
                 localDnsPort: 25300,
             },
         });
         const cmd = byName(local.regs, "ovirt-11-proxy-config").inputs;
-        assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user"]), {
+        assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user", "hostKey"]), {
             host: "127.0.0.1",
             port: 2222,
             user: "ci",
+            hostKey: "ssh-ed25519 AAAAHostKey proxy",
         });
+        for (const name of ["proxy-admin-key", "proxy-setup", "proxy-haproxy"])
+            assert.equal(
+                (byName(local.regs, name).inputs.connection as Record<string, unknown>).hostKey,
+                "ssh-ed25519 AAAAHostKey proxy",
+                `${name} pins the host key`,
+            );
         assert.ok(String(cmd.create).startsWith("sh -c "));
         const create = script(cmd.create);
         assert.ok(create.includes("/tmp/ovirt-ci-proxy/etc/dnsmasq-leases/ovirt-11.conf"));

@@ -23,6 +23,7 @@ const services: LocalServices = {
         publicKey: "ssh-ed25519 AAAA me",
         ciPrivateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nC\n-----END OPENSSH PRIVATE KEY-----\n",
         ciPublicKey: "ssh-ed25519 CCCC ci",
+        hostPublicKey: "ssh-ed25519 HHHH host",
     },
     sandboxDir: "/tmp/sandbox",
     localDnsPort: 25300,
@@ -43,7 +44,12 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
         );
         assert.equal(c.proxyVm.serviceMode, "local");
         assert.equal(c.proxyVm.rootDir, "/tmp/sandbox");
-        assert.deepEqual(c.proxyVm.connection, { host: "127.0.0.1", port: 2222, user: "me" });
+        assert.deepEqual(c.proxyVm.connection, {
+            host: "127.0.0.1",
+            port: 2222,
+            user: "me",
+            hostKey: "ssh-ed25519 HHHH host",
+        });
         assert.equal(c.proxyVm.template, "centos-7");
         assert.equal(c.engineCaPem, services.engine.caPem);
         assert.deepEqual(

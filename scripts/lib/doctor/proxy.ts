@@ -39,7 +39,14 @@ export class ProxyShell {
             const c = new Client();
             c.on("ready", () => resolve(c));
             c.on("error", (e) => reject(new Error(`SSH to ${t.username}@${t.host}:${t.port}: ${e.message}`)));
-            c.connect({ ...t, privateKey: this.ctx.secrets.proxyAdminSshPrivateKey, readyTimeout: 15_000 });
+            // The same pinning as the program's commands (proxyVm.connection.hostKey): compare the key blob.
+            const pinned = this.ctx.config.proxyVm.connection?.hostKey?.trim().split(/\s+/)[1];
+            c.connect({
+                ...t,
+                privateKey: this.ctx.secrets.proxyAdminSshPrivateKey,
+                readyTimeout: 15_000,
+                ...(pinned ? { hostVerifier: (key: Buffer) => key.toString("base64") === pinned } : {}),
+            });
         });
         return this.client;
     }
