@@ -14,7 +14,7 @@
  */
 import { LeaseInfo } from "../lib/leaseModel";
 import { renderDnsmasqConfig } from "../lib/render/dnsmasq";
-import { renderHaproxyConfig } from "../lib/render/haproxy";
+import { HAPROXY_VM_GLOBAL_LINES, renderHaproxyConfig } from "../lib/render/haproxy";
 import { renderIpForwardSysctl, renderNftablesNat } from "../lib/render/nat";
 import { shellQuote } from "../lib/render/shell";
 import { LocalHaproxyPorts, ProxyServiceMode } from "../lib/config";
@@ -34,6 +34,8 @@ export interface ProxyTarget {
     readonly localDnsPort: number;
     /** `local` mode: HAProxy's loopback ports. */
     readonly localHaproxyPorts: LocalHaproxyPorts;
+    /** systemd mode: the address of HAProxy's statistics page (`proxyVm.statsAddress`). @default "127.0.0.1" */
+    readonly statsAddress?: string;
 }
 
 /** A create/delete pair for one `command.remote.Command`. */
@@ -106,7 +108,12 @@ export function targetHaproxyConfig(
               ports: target.localHaproxyPorts,
               globalLines: [],
           })
-        : renderHaproxyConfig(leases, { statsUser, statsPassword });
+        : renderHaproxyConfig(leases, {
+              statsUser,
+              statsPassword,
+              statsBindAddress: target.statsAddress ?? "127.0.0.1",
+              globalLines: HAPROXY_VM_GLOBAL_LINES,
+          });
 }
 
 const EOF_MARK = "OVIRT_CI_EOF_7f3a";

@@ -69,6 +69,7 @@ export function proxyTarget(settings: ProxyVmSettings): ProxyTarget {
         upstreamDns: settings.dnsServers,
         localDnsPort: settings.localDnsPort,
         localHaproxyPorts: settings.localHaproxyPorts,
+        statsAddress: settings.statsAddress,
     };
 }
 

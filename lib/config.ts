@@ -978,6 +978,26 @@ function validateFootprint(p: Problems, v: unknown): ClusterFootprint | undefine
 
 const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
+/** HAProxy's statistics page: an IPv4 address that is neither the public (external) address nor on a lease network. */
+function checkStatsAddress(p: Problems, f: Record<string, unknown>, addressing: AddressingScheme | undefined): void {
+    const stats = f.statsAddress as string | undefined;
+    if (stats === undefined) return;
+    const fix = 'use "127.0.0.1" (then ssh -L 8404:127.0.0.1:8404) or an address only the management network reaches';
+    if (!isIpv4(stats)) {
+        p.add("proxyVm.statsAddress", stats, "is not an IPv4 address", fix);
+    } else if (stats === "0.0.0.0" || stats === f.externalAddress) {
+        p.add("proxyVm.statsAddress", stats, "is the public address (or every address) of the proxy", fix);
+    } else if (addressing?.machineNetworkCidr && cidrContains(parseIpv4Cidr(addressing.machineNetworkCidr)!, stats)) {
+        // every lease network lies in the machine network (checkLeasesFitAddressing)
+        p.add(
+            "proxyVm.statsAddress",
+            stats,
+            `is on the lease networks (inside the machine network ${addressing.machineNetworkCidr}): every CI cluster would reach the page`,
+            fix,
+        );
+    }
+}
+
 function validateProxyVm(
     p: Problems,
     v: unknown,
@@ -1016,6 +1036,7 @@ function validateProxyVm(
     }
     f.dnsServers = readDnsServers(p, f.dnsServers);
     Object.assign(f, readExternalAddress(p, f, addressing, leaseNumbers));
+    checkStatsAddress(p, f, addressing);
     checkServiceMode(p, f);
     const localDnsPort = f.localDnsPort as number | undefined;
     if (

@@ -206,6 +206,11 @@ export const ProxyVmSchema = Type.Object(
             default: "admin",
             description: "HAProxy statistics user (the password is generated)",
         }),
+        statsAddress: Type.String({
+            default: "127.0.0.1",
+            description:
+                "Address of HAProxy's statistics page on the VM: never a lease's or the public address (the playbooks' layout has no management-only address: reach it with ssh -L 8404:127.0.0.1:8404)",
+        }),
         connection: Type.Optional(ProxyConnectionSchema),
         rootDir: Type.String({
             default: "/",
