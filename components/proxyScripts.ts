@@ -378,3 +378,40 @@ export function adminKeyScripts(target: Pick<ProxyTarget, "serviceMode" | "rootD
         `if cmp -s "$f.new" "$f"; then rm -f "$f.new"; else mv -f "$f.new" "$f"; echo "admin key installed"; fi\n`;
     return { create: wrap({ sudo: false }, script), delete: wrap({ sudo: false }, "true\n") };
 }
+
+/** The proxy's packet filter table (lib/render/firewall.ts): its own table, beside the per-lease NAT tables. */
+export const FIREWALL_TABLE = "ovirt_ci_filter";
+
+/**
+ * The packet filter: the table rendered from all leases comes on stdin (`renderNftablesFilter`), is checked with
+ * `nft -c`, installed under the nftables include directory (so it is loaded at boot) and applied atomically when it
+ * changed or is not loaded. The sandbox (local mode) cannot filter packets without privileges: it keeps the checked
+ * file and what systemd mode would run, as for the lease networks.
+ */
+export function firewallScripts(target: ProxyTarget): ScriptPair {
+    const p = proxyPaths(target);
+    const file = `${p.nftDir}/filter.nft`;
+    const f = shellQuote(file);
+    const check = `nft -c -f ${shellQuote(`${file}.new`)}\n`;
+    if (target.serviceMode === "local") {
+        const record = shellQuote(`${p.recordDir}/firewall.sh`);
+        return {
+            create: wrap(
+                target,
+                `changed=0\n${writeNewFromStdin(file)}` +
+                    // nft checks as far as the sandbox allows: a machine without nft still records the file
+                    `if command -v nft >/dev/null 2>&1; then ${check.trim()}; fi\n${install(file)}` +
+                    `mkdir -p ${shellQuote(p.recordDir)}\nprintf '%s\\n' ${shellQuote(`nft -f ${file}`)} > ${record}\n`,
+            ),
+            delete: wrap(target, `rm -f ${f} ${record}\n`),
+        };
+    }
+    return {
+        create: wrap(
+            target,
+            `changed=0\n${writeNewFromStdin(file)}${check}${install(file)}` +
+                `if [ $changed = 1 ] || ! nft list table inet ${FIREWALL_TABLE} >/dev/null 2>&1; then nft -f ${f}; fi\n`,
+        ),
+        delete: wrap(target, `nft delete table inet ${FIREWALL_TABLE} 2>/dev/null || true\nrm -f ${f}\n`),
+    };
+}

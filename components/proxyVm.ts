@@ -1,12 +1,22 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ProxyVmSettings } from "../lib/config";
-import { isIpv4, netmask } from "../lib/ip";
+import { isIpv4, netmask, networkOf } from "../lib/ip";
 import { LeaseInfo } from "../lib/leaseModel";
 import { Vm, CloudInit } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { EngineObject } from "../providers/ovirt/engineObject";
-import { ProxyTarget, adminKeyScripts, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
+import {
+    FIREWALL_TABLE,
+    ProxyTarget,
+    adminKeyScripts,
+    baseScripts,
+    firewallScripts,
+    haproxyScripts,
+    targetHaproxyConfig,
+} from "./proxyScripts";
+import { renderNftablesFilter } from "../lib/render/firewall";
+import { DEFAULT_HAPROXY_PORTS } from "../lib/render/haproxy";
 
 /** Arguments for {@link ProxyVm}. */
 export interface ProxyVmArgs {
@@ -91,6 +101,8 @@ export class ProxyVm extends pulumi.ComponentResource {
     /** Base setup (directories, dnsmasq@ unit, forwarding); per-lease commands depend on it. */
     public readonly setup: command.remote.Command;
     public readonly haproxy: command.remote.Command;
+    /** The packet filter table (lib/render/firewall.ts), rendered from all leases. */
+    public readonly firewall: command.remote.Command;
     /**
      * The external NIC `nic1`. Lease NICs are created after it, so it is the VM's first NIC: the guest's `eth0`,
      * which cloud-init configures (static address or DHCP) and NAT and HAProxy use.
@@ -223,6 +235,31 @@ export class ProxyVm extends pulumi.ComponentResource {
                 create: haproxy.create,
                 delete: haproxy.delete,
                 stdin: haproxyConfig,
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: [this.setup] },
+        );
+        // The packet filter, from all leases like HAProxy's file (no secret: stdin only keeps the script text short).
+        const firewall = firewallScripts(this.target);
+        this.firewall = new command.remote.Command(
+            `${name}-firewall`,
+            {
+                connection: this.connection,
+                create: firewall.create,
+                delete: firewall.delete,
+                stdin: renderNftablesFilter(args.leases, {
+                    externalInterface: s.externalInterface,
+                    publicTcpPorts: [
+                        port,
+                        DEFAULT_HAPROXY_PORTS.api,
+                        DEFAULT_HAPROXY_PORTS.https,
+                        DEFAULT_HAPROXY_PORTS.http,
+                    ],
+                    ...(s.externalAddress && s.externalPrefixLength
+                        ? { managementCidr: networkOf(s.externalAddress, s.externalPrefixLength).cidr }
+                        : {}),
+                    table: FIREWALL_TABLE,
+                }),
                 addPreviousOutputInEnv: false,
             },
             { parent: this, dependsOn: [this.setup] },

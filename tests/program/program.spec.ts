@@ -87,6 +87,7 @@ const FIXED: [string, string][] = [
     [DYN("VmNic"), "proxy-external-nic"],
     [CMD, "proxy-setup"],
     [CMD, "proxy-admin-key"],
+    [CMD, "proxy-firewall"],
     [CMD, "proxy-haproxy"],
     ["ovirt-ci:ciSecrets:CiSecrets", "ci-profile"],
     ["vault:kv/secretV2:SecretV2", "ci-profile-item"],
@@ -425,6 +426,7 @@ describe("the program (index.ts under mocks)", function () {
             "ovirt-11-proxy-config",
             "ovirt-12-proxy-config",
             "proxy-admin-key",
+            "proxy-firewall",
             "proxy-haproxy",
             "proxy-setup",
         ]);
@@ -439,13 +441,14 @@ describe("the program (index.ts under mocks)", function () {
             "ovirt-11-proxy-config: connection",
             "ovirt-12-proxy-config: connection",
             "proxy-admin-key: connection,stdin",
+            "proxy-firewall: connection",
             "proxy-haproxy: connection,stdin",
             "proxy-setup: connection",
             "proxy-vm: cloudInit",
         ]);
     });
 
-    it("scales 3 → 5 → 2 leases touching only those leases' resources (plus HAProxy and the Vault item)", async () => {
+    it("scales 3 → 5 → 2 leases touching only those leases' resources (plus HAProxy, the packet filter and the Vault item)", async () => {
         // Five leases need a third host's capacity; the override keeps every other input identical across the runs.
         const override = { capacityOverride: true };
         const three = inputsByKey((await run([10, 11, 12], override)).regs);
@@ -456,7 +459,11 @@ describe("the program (index.ts under mocks)", function () {
             removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
             changed: [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k)).sort(),
         });
-        const shared = [`${CMD} proxy-haproxy`, "vault:kv/secretV2:SecretV2 ci-profile-item"].sort();
+        const shared = [
+            `${CMD} proxy-firewall`,
+            `${CMD} proxy-haproxy`,
+            "vault:kv/secretV2:SecretV2 ci-profile-item",
+        ].sort();
         assert.deepEqual(diff(three, five), {
             added: sortedKeys([...leaseResources(13), ...leaseResources(14)]),
             removed: [],

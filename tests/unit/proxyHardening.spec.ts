@@ -6,7 +6,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ProxyTarget, targetHaproxyConfig } from "../../components/proxyScripts";
+import { ProxyTarget, firewallScripts, targetHaproxyConfig } from "../../components/proxyScripts";
+import { renderNftablesFilter } from "../../lib/render/firewall";
 import { ConfigError, DEFAULT_PROXY_VM, validateConfig } from "../../lib/config";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases } from "../../lib/leaseModel";
 
@@ -84,5 +85,73 @@ describe("proxy hardening: proxyVm.statsAddress", () => {
         );
         assert.match(problem("0.0.0.0")!, /every address/);
         assert.match(problem("stats.example.com")!, /not an IPv4 address/);
+    });
+});
+
+describe("proxy hardening: the packet filter (nftables)", () => {
+    const ls = leases([10, 11], scheme);
+    const text = renderNftablesFilter(ls, {
+        externalInterface: "eth0",
+        publicTcpPorts: [22, 6443, 443, 80],
+        managementCidr: "203.0.113.0/24",
+    });
+
+    it("passes nft -c (the tool's own check)", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-nft-"));
+        try {
+            fs.writeFileSync(path.join(dir, "filter.nft"), text);
+            const r = spawnSync("nft", ["-c", "-f", path.join(dir, "filter.nft")], { encoding: "utf8" });
+            assert.equal(r.status, 0, r.stdout + r.stderr);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
+    it("drops lease-to-lease, lease-to-management and lease-to-proxy traffic but DHCP, DNS and the gateway", () => {
+        const leaseSet = '{ "vmnet10", "vmnet11" }';
+        const lines = text.split("\n").map((l) => l.trim());
+        const input = lines.slice(lines.indexOf("chain input {"), lines.indexOf("chain forward {"));
+        const forward = lines.slice(lines.indexOf("chain forward {"));
+        // first match wins: every accept for the leases comes before their drop
+        assert.deepEqual(
+            input.filter((l) => l.startsWith(`iifname ${leaseSet}`)),
+            [
+                `iifname ${leaseSet} udp dport { 53, 67 } accept`,
+                `iifname ${leaseSet} tcp dport 53 accept`,
+                `iifname ${leaseSet} icmp type echo-request accept`,
+                `iifname ${leaseSet} drop`,
+            ],
+        );
+        assert.deepEqual(
+            forward.filter((l) => l.startsWith(`iifname ${leaseSet}`)),
+            [
+                `iifname ${leaseSet} oifname ${leaseSet} drop`,
+                `iifname ${leaseSet} ip daddr 203.0.113.0/24 drop`,
+                `iifname ${leaseSet} oifname "eth0" accept`,
+                `iifname ${leaseSet} drop`,
+            ],
+        );
+        assert.ok(input.includes('iifname "eth0" tcp dport { 22, 80, 443, 6443 } accept'), "only SSH, API and ingress");
+        assert.ok(input.includes('iifname "eth0" drop'), "nothing else from outside (HAProxy's stats included)");
+        assert.ok(forward.includes(`iifname "eth0" oifname ${leaseSet} drop`));
+    });
+
+    it("the sandbox keeps the checked file and what the VM would run; delete removes both", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-fw-sandbox-"));
+        const target: ProxyTarget = { ...vmTarget, serviceMode: "local", rootDir: root, sudo: false };
+        try {
+            const { create, delete: del } = firewallScripts(target);
+            const r = spawnSync("sh", ["-c", create], { input: text, encoding: "utf8" });
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(fs.readFileSync(path.join(root, "etc/nftables/ovirt-ci/filter.nft"), "utf8"), text);
+            assert.match(fs.readFileSync(path.join(root, "var/lib/ovirt-ci/network/firewall.sh"), "utf8"), /^nft -f /);
+            const bad = spawnSync("sh", ["-c", create], { input: "table inet x { chain c { nonsense } }\n" });
+            assert.notEqual(bad.status, 0, "nft -c refuses a broken file");
+            assert.equal(fs.readFileSync(path.join(root, "etc/nftables/ovirt-ci/filter.nft"), "utf8"), text, "kept");
+            assert.equal(spawnSync("sh", ["-c", del]).status, 0);
+            assert.ok(!fs.existsSync(path.join(root, "etc/nftables/ovirt-ci/filter.nft")));
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
     });
 });
