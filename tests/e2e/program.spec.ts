@@ -255,11 +255,14 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             "no admin key in the item",
         );
         assert.deepEqual(
-            [sshAs(s.sshd, item["ssh-privatekey"], "id -u"), sshAs(s.sshd, s.sshd.privateKeyPem, "echo admin")],
+            [sshAs(s.sshd, item["ssh-privatekey"], "id -u"), sshAs(s.sshd, s.sshd.privateKeyPem, "echo admin")].map(
+                (r) => ({ status: r.status, out: r.stdout + r.stderr.replace(/\r/g, "") }),
+            ),
             [
-                { ok: false, out: "" },
-                { ok: true, out: "admin" },
+                { status: 255, out: `${s.sshd.user}@${s.sshd.host}: Permission denied (publickey).\n` },
+                { status: 0, out: "admin\n" },
             ],
+            "the CI key from the Vault item gets no login (so no root) on the proxy; the admin key does",
         );
         assert.equal(item["secretsync/target-namespace"], "ci");
         assert.equal(item["secretsync/target-name"], "cluster-secrets-ovirt");
