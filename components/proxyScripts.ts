@@ -14,9 +14,10 @@
  */
 import { LeaseInfo } from "../lib/leaseModel";
 import { renderDnsmasqConfig } from "../lib/render/dnsmasq";
-import { renderHaproxyConfig } from "../lib/render/haproxy";
+import { HAPROXY_VM_GLOBAL_LINES, renderHaproxyConfig } from "../lib/render/haproxy";
 import { renderIpForwardSysctl, renderNftablesNat } from "../lib/render/nat";
 import { shellQuote } from "../lib/render/shell";
+import { utils as sshUtils } from "ssh2";
 import { ProxyTool, versionGateLines } from "../lib/render/proxyVersions";
 import { LocalHaproxyPorts, ProxyServiceMode } from "../lib/config";
 
@@ -41,6 +42,8 @@ export interface ProxyTarget {
      * firewalld's masquerade (no nftables table). @default "ovirt-ci"
      */
     readonly layout?: "ovirt-ci" | "playbooks";
+    /** systemd mode: the address of HAProxy's statistics page (`proxyVm.statsAddress`). @default "127.0.0.1" */
+    readonly statsAddress?: string;
 }
 
 /** The template unit our lease instances run as on this target. */
@@ -121,7 +124,12 @@ export function targetHaproxyConfig(
               ports: target.localHaproxyPorts,
               globalLines: [],
           })
-        : renderHaproxyConfig(leases, { statsUser, statsPassword });
+        : renderHaproxyConfig(leases, {
+              statsUser,
+              statsPassword,
+              statsBindAddress: target.statsAddress ?? "127.0.0.1",
+              globalLines: HAPROXY_VM_GLOBAL_LINES,
+          });
 }
 
 const EOF_MARK = "OVIRT_CI_EOF_7f3a";
@@ -381,5 +389,100 @@ export function haproxyScripts(target: ProxyTarget): ScriptPair {
                 `if [ $changed = 1 ]; then systemctl reload-or-restart haproxy.service; else systemctl start haproxy.service; fi\n`,
         ),
         delete: wrap(target, `systemctl disable --now haproxy.service 2>/dev/null || true\nrm -f ${cfg}\n`),
+    };
+}
+
+/**
+ * Where the admin user's authorized_keys lives: on the VM the connecting user's own file (cloud-init writes the first
+ * key there); in the local sandbox a file under `rootDir` that the loopback sshd reads (`AuthorizedKeysFile`, local/sshd.ts).
+ */
+export function adminAuthorizedKeysFile(target: Pick<ProxyTarget, "serviceMode" | "rootDir">): string {
+    return target.serviceMode === "local" ? at(target, "/home/admin/.ssh/authorized_keys") : "~/.ssh/authorized_keys";
+}
+
+/** The comment that marks ovirt-ci's admin key line in the admin user's authorized_keys. */
+export const ADMIN_KEY_MARK = "ovirt-ci-admin";
+
+/**
+ * The rotation of the proxy's admin key, through the running VM (a cloud-init change would replace the VM). Standard
+ * input: the new public key line, then, while rotating, the previous key's public line (`adminKeyStdin`). The script
+ * keeps every other line of the connecting user's authorized_keys (on the live proxy that is root's, holding the
+ * operators' own keys), drops the previous key and any earlier line marked `ovirt-ci-admin`, and appends the new key
+ * with that mark, atomically (sshd never reads a half-written file). It runs as the connecting user without sudo (it
+ * edits that user's own file), over a connection made with the key the VM still accepts; every other command then
+ * logs in with the new key. Re-running it with the same keys changes nothing. Deleting it leaves the file as it is
+ * (the VM stays reachable).
+ */
+export function adminKeyScripts(target: Pick<ProxyTarget, "serviceMode" | "rootDir">): ScriptPair {
+    const file = adminAuthorizedKeysFile(target);
+    // "~/" expands only unquoted: keep it outside the quotes, quote the rest.
+    const f = file.startsWith("~/") ? `"$HOME"/${shellQuote(file.slice(2))}` : shellQuote(file);
+    const isKey = (v: string, what: string) =>
+        `case "${v}" in ssh-*|ecdsa-*|sk-*) ;; *) echo "${what} on stdin is not one OpenSSH public key line" >&2; exit 1;; esac\n`;
+    const script =
+        `input="$(cat)"\n` +
+        `if [ "$(printf '%s\\n' "$input" | wc -l)" -gt 2 ]; then echo "the new admin key on stdin has more than one line (and the previous key)" >&2; exit 1; fi\n` +
+        `key="$(printf '%s\\n' "$input" | sed -n 1p)"; previous="$(printf '%s\\n' "$input" | sed -n 2p)"\n` +
+        isKey("$key", "the new admin key") +
+        `if [ -n "$previous" ]; then ${isKey("$previous", "the previous admin key").trim()}; fi\n` +
+        `set -- $key; line="$1 $2 ${ADMIN_KEY_MARK}"; blob="$2"\n` +
+        // the previous key's pattern as positional parameters: an unquoted optional word would be split by the shell
+        `if [ -n "$previous" ]; then set -- $previous; set -- -e " $2"; else set --; fi\n` +
+        `f=${f}\nmkdir -p "$(dirname "$f")"\nchmod 700 "$(dirname "$f")"\n` +
+        `(umask 077; { if [ -f "$f" ]; then grep -v -F -e " $blob" -e " ${ADMIN_KEY_MARK}" "$@" "$f" || true; fi; printf '%s\\n' "$line"; } > "$f.new")\n` +
+        `if cmp -s "$f.new" "$f"; then rm -f "$f.new"; else mv -f "$f.new" "$f"; echo "admin key installed"; fi\n`;
+    return { create: wrap({ sudo: false }, script), delete: wrap({ sudo: false }, "true\n") };
+}
+
+/**
+ * The rotation script's standard input: the new public key line, and the public line of the previous private key
+ * while rotating (derived here with ssh2's key parser, so the previous key's own line is dropped from the VM's file).
+ */
+export function adminKeyStdin(publicKey: string, previousPrivateKey?: string): string {
+    if (!previousPrivateKey) return `${publicKey.trim()}\n`;
+    const parsed = sshUtils.parseKey(previousPrivateKey);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (key instanceof Error || !key) {
+        throw new Error(
+            "ovirt-ci:proxyAdminSshPreviousPrivateKey is not an OpenSSH or PEM private key the rotation can read; set it to the private key the proxy accepts now",
+        );
+    }
+    return `${publicKey.trim()}\n${key.type} ${key.getPublicSSH().toString("base64")}\n`;
+}
+
+/** The proxy's packet filter table (lib/render/firewall.ts): its own table, beside the per-lease NAT tables. */
+export const FIREWALL_TABLE = "ovirt_ci_filter";
+
+/**
+ * The packet filter: the table rendered from all leases comes on stdin (`renderNftablesFilter`), is checked with
+ * `nft -c`, installed under the nftables include directory (so it is loaded at boot) and applied atomically when it
+ * changed or is not loaded. The sandbox (local mode) cannot filter packets without privileges: it keeps the checked
+ * file and what systemd mode would run, as for the lease networks.
+ */
+export function firewallScripts(target: ProxyTarget): ScriptPair {
+    const p = proxyPaths(target);
+    const file = `${p.nftDir}/filter.nft`;
+    const f = shellQuote(file);
+    const check = `nft -c -f ${shellQuote(`${file}.new`)}\n`;
+    if (target.serviceMode === "local") {
+        const record = shellQuote(`${p.recordDir}/firewall.sh`);
+        return {
+            create: wrap(
+                target,
+                `changed=0\n${writeNewFromStdin(file)}` +
+                    // nft checks as far as the sandbox allows: a machine without nft still records the file
+                    `if command -v nft >/dev/null 2>&1; then ${check.trim()}; fi\n${install(file)}` +
+                    `mkdir -p ${shellQuote(p.recordDir)}\nprintf '%s\\n' ${shellQuote(`nft -f ${file}`)} > ${record}\n`,
+            ),
+            delete: wrap(target, `rm -f ${f} ${record}\n`),
+        };
+    }
+    return {
+        create: wrap(
+            target,
+            `changed=0\n${writeNewFromStdin(file)}${check}${install(file)}` +
+                `if [ $changed = 1 ] || ! nft list table inet ${FIREWALL_TABLE} >/dev/null 2>&1; then nft -f ${f}; fi\n`,
+        ),
+        delete: wrap(target, `nft delete table inet ${FIREWALL_TABLE} 2>/dev/null || true\nrm -f ${f}\n`),
     };
 }

@@ -1,13 +1,24 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ProxyVmSettings } from "../lib/config";
-import { isIpv4, netmask } from "../lib/ip";
+import { isIpv4, netmask, networkOf } from "../lib/ip";
 import { LeaseInfo } from "../lib/leaseModel";
 import { Vm, CloudInit, BiosType } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { EngineObject } from "../providers/ovirt/engineObject";
 import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
-import { ProxyTarget, baseScripts, haproxyScripts, targetHaproxyConfig } from "./proxyScripts";
+import {
+    FIREWALL_TABLE,
+    ProxyTarget,
+    adminKeyScripts,
+    adminKeyStdin,
+    baseScripts,
+    firewallScripts,
+    haproxyScripts,
+    targetHaproxyConfig,
+} from "./proxyScripts";
+import { renderNftablesFilter } from "../lib/render/firewall";
+import { DEFAULT_HAPROXY_PORTS } from "../lib/render/haproxy";
 import { playbooksBaseScripts } from "./proxyLayouts";
 import { renderPlaybooksHaproxy } from "../lib/render/playbooks";
 
@@ -19,10 +30,18 @@ export interface ProxyVmArgs {
     readonly settings: ProxyVmSettings;
     /** Every install lease: HAProxy's single file is rendered from all of them. */
     readonly leases: readonly LeaseInfo[];
-    /** Authorized for `settings.sshUser` by cloud-init. */
+    /**
+     * ovirt-ci's own admin key (`proxyAdminSshPublicKey`, never the CI jobs' key): authorized for `settings.sshUser`
+     * by cloud-init on the first boot, then kept the only line of its authorized_keys over SSH (rotation).
+     */
     readonly sshPublicKey: pulumi.Input<string>;
     /** Private key of the SSH connection that pushes the configuration (kept secret). */
     readonly sshPrivateKey: pulumi.Input<string>;
+    /**
+     * Only while rotating the admin key: the old private key the VM still accepts; the rotation command logs in with
+     * it and installs `sshPublicKey` (absent = log in with `sshPrivateKey`).
+     */
+    readonly previousSshPrivateKey?: pulumi.Input<string>;
     /** HAProxy statistics password (secret). */
     readonly statsPassword: pulumi.Input<string>;
     /**
@@ -40,6 +59,8 @@ export interface ProxyConnection {
     readonly port: number;
     readonly user: string;
     readonly privateKey: string;
+    /** The pinned host public key (`proxyVm.connection.hostKey`), when configured. */
+    readonly hostKey?: string;
 }
 
 /** Packages the proxy needs; installed by cloud-init on first boot. */
@@ -65,6 +86,7 @@ export function proxyTarget(settings: ProxyVmSettings): ProxyTarget {
         localDnsPort: settings.localDnsPort,
         localHaproxyPorts: settings.localHaproxyPorts,
         layout: settings.layout,
+        statsAddress: settings.statsAddress,
     };
 }
 
@@ -102,6 +124,8 @@ export class ProxyVm extends pulumi.ComponentResource {
     /** Base setup (directories, dnsmasq@ unit, forwarding); per-lease commands depend on it. */
     public readonly setup: command.remote.Command;
     public readonly haproxy: command.remote.Command;
+    /** The packet filter table (lib/render/firewall.ts), rendered from all leases. */
+    public readonly firewall: command.remote.Command;
     /**
      * The external NIC `nic1`. Lease NICs are created after it, so it is the VM's first NIC: the guest's `eth0`,
      * which cloud-init configures (static address or DHCP) and NAT and HAProxy use.
@@ -154,7 +178,14 @@ export class ProxyVm extends pulumi.ComponentResource {
                 started: true,
                 protection: vmGuard.protection,
             },
-            { parent: this, dependsOn: args.vmDependsOn, protect: vmGuard.protect },
+            // The key cloud-init authorizes counts only at the first boot; later keys go through the running VM
+            // (adminKey below): a cloud-init change would replace the proxy of every lease.
+            {
+                parent: this,
+                dependsOn: args.vmDependsOn,
+                protect: vmGuard.protect,
+                ignoreChanges: ["cloudInit.authorizedSshKeys"],
+            },
         );
         // Without a static address the VM learns its DHCP address only once this NIC exists (the VM itself has no
         // NIC when it is created): the NIC waits for the guest agent's report, so the first `up` knows the address.
@@ -189,11 +220,36 @@ export class ProxyVm extends pulumi.ComponentResource {
                   }
                   return a;
               });
+        // The host key, when configured, is pinned: the command provider refuses any other server (upstream
+        // pulumi-command's `hostKey`; the stand-in compares the key blob the same way).
+        const hostKey = s.connection?.hostKey;
         this.connection = pulumi.secret(
-            pulumi.all([host, args.sshPrivateKey]).apply(([h, key]) => ({ host: h, port, user, privateKey: key })),
+            pulumi
+                .all([host, args.sshPrivateKey])
+                .apply(([h, key]) => ({ host: h, port, user, privateKey: key, ...(hostKey ? { hostKey } : {}) })),
         );
         this.target = proxyTarget(s);
 
+        const rotation = adminKeyScripts(this.target);
+        const adminKey = new command.remote.Command(
+            `${name}-admin-key`,
+            {
+                connection: pulumi.secret(
+                    pulumi
+                        .all([this.connection, args.previousSshPrivateKey])
+                        .apply(([c, previous]) => ({ ...c, privateKey: previous ?? c.privateKey })),
+                ),
+                create: rotation.create,
+                delete: rotation.delete,
+                stdin: pulumi.secret(
+                    pulumi
+                        .all([args.sshPublicKey, args.previousSshPrivateKey])
+                        .apply(([key, previous]) => adminKeyStdin(key, previous)),
+                ),
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: [vm, externalNic] },
+        );
         const base = baseScripts(this.target);
         // On the playbooks' layout their set-up is checked first (it writes nothing); ours adds only what our
         // leases need beside it (components/proxyLayouts.ts).
@@ -202,7 +258,7 @@ export class ProxyVm extends pulumi.ComponentResource {
         this.setup = new command.remote.Command(
             `${name}-setup`,
             { connection: this.connection, create, delete: base.delete, addPreviousOutputInEnv: false },
-            { parent: this, dependsOn: [vm, externalNic] },
+            { parent: this, dependsOn: [vm, externalNic, adminKey] },
         );
         // The script text holds no secret (a failing command's error quotes it whole); the file with the stats
         // password goes on stdin, a secret input that stays secret in the state.
@@ -219,6 +275,32 @@ export class ProxyVm extends pulumi.ComponentResource {
                 create: haproxy.create,
                 delete: haproxy.delete,
                 stdin: haproxyConfig,
+                addPreviousOutputInEnv: false,
+            },
+            { parent: this, dependsOn: [this.setup] },
+        );
+        // The packet filter, from all leases like HAProxy's file (no secret: stdin only keeps the script text short).
+        const firewall = firewallScripts(this.target);
+        this.firewall = new command.remote.Command(
+            `${name}-firewall`,
+            {
+                connection: this.connection,
+                create: firewall.create,
+                delete: firewall.delete,
+                stdin: renderNftablesFilter(args.leases, {
+                    externalInterface: s.externalInterface,
+                    publicTcpPorts: [
+                        port,
+                        DEFAULT_HAPROXY_PORTS.api,
+                        DEFAULT_HAPROXY_PORTS.https,
+                        DEFAULT_HAPROXY_PORTS.http,
+                    ],
+                    leaseTcpPorts: [DEFAULT_HAPROXY_PORTS.api, DEFAULT_HAPROXY_PORTS.https, DEFAULT_HAPROXY_PORTS.http],
+                    ...(s.externalAddress && s.externalPrefixLength
+                        ? { managementCidr: networkOf(s.externalAddress, s.externalPrefixLength).cidr }
+                        : {}),
+                    table: FIREWALL_TABLE,
+                }),
                 addPreviousOutputInEnv: false,
             },
             { parent: this, dependsOn: [this.setup] },

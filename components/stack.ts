@@ -17,6 +17,7 @@ import type { LoadedConfig } from "../lib/config";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "../lib/leaseModel";
 import { ovirtBoskosEntries } from "../lib/render/boskos";
 import { ovirtConfFromConfig } from "../lib/render/ovirtConf";
+import { renderSendEventScript, sendEventOptionsFromConfig } from "../lib/render/sendEvent";
 import { NFS_VERSIONS } from "../providers/ovirt/storageDomain";
 
 /** Registers every resource of the stack; returns the stack's outputs. */
@@ -43,8 +44,9 @@ export function defineStack(config: LoadedConfig) {
         clusterId: ovirtEngine.clusterId,
         settings: config.proxyVm,
         leases: leaseInfos,
-        sshPublicKey: config.secrets.sshPublicKey,
-        sshPrivateKey: config.secrets.sshPrivateKey,
+        sshPublicKey: config.secrets.proxyAdminSshPublicKey,
+        sshPrivateKey: config.secrets.proxyAdminSshPrivateKey,
+        previousSshPrivateKey: config.secrets.proxyAdminSshPreviousPrivateKey,
         statsPassword: generated.haproxyStatsPassword,
         vmDependsOn: [hosts],
         allowReplace: config.allowReplace,
@@ -82,13 +84,14 @@ export function defineStack(config: LoadedConfig) {
         ...config.vault,
         leaseFiles: Object.fromEntries(leaseComponents.map((l) => [l.info.fileName, l.leaseFile])),
         upgradeLeaseFiles: Object.fromEntries(upgradeComponents.map((u) => [u.info.fileName, u.leaseFile])),
-        ovirtConf: ovirtConfFromConfig<pulumi.Input<string>>(config, config.secrets.enginePassword, {
+        ovirtConf: ovirtConfFromConfig<pulumi.Input<string>>(config, config.secrets.ciEnginePassword, {
             storageDomainId: ovirtEngine.mainStorageDomainId,
             clusterId: ovirtEngine.clusterId,
         }),
         pullSecret: config.secrets.pullSecret,
         sshPublicKey: config.secrets.sshPublicKey,
         sshPrivateKey: config.secrets.sshPrivateKey,
+        sendEventScript: renderSendEventScript(sendEventOptionsFromConfig(config)),
         allowReplace: config.allowReplace,
         keepForeignKeys: foreignKeyKeeper({
             mount: config.vault.mount,

@@ -26,6 +26,7 @@ import {
     literalsOf,
     optionsOf,
 } from "./configSchema";
+import { ovnUrlRisk } from "../providers/ovirt/endpointPolicy";
 import { blockSize, cidrContains, explainBadCidr, isIpv4, networkOf, parseIpv4Cidr } from "./ip";
 import { protectionProblems } from "./protection";
 import {
@@ -71,10 +72,14 @@ export type CiProfileSettings = Frozen<Static<typeof CiProfileSchema>>;
 /** The secret keys: never in the validated model, read with `requireSecret` (tests/unit/configDocs.spec.ts checks this list against the schema). */
 export const SECRET_KEYS = [
     "enginePassword",
+    "ciEnginePassword",
     "hostRootPassword",
     "pullSecret",
     "sshPublicKey",
     "sshPrivateKey",
+    "proxyAdminSshPublicKey",
+    "proxyAdminSshPrivateKey",
+    "proxyAdminSshPreviousPrivateKey",
 ] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
@@ -97,10 +102,17 @@ export type OvirtCiConfig = Frozen<
 /** Secret configuration, kept as secret Outputs. */
 export interface OvirtCiSecrets {
     readonly enginePassword: pulumi.Output<string>;
+    /** The CI jobs' engine password (`ovirt.conf`). */
+    readonly ciEnginePassword: pulumi.Output<string>;
     /** Absent when `ciProfile.pullSecret` is false. */
     readonly pullSecret?: pulumi.Output<string>;
     readonly sshPublicKey: pulumi.Output<string>;
     readonly sshPrivateKey: pulumi.Output<string>;
+    /** ovirt-ci's own key pair for the proxy VM (never in the Vault item). */
+    readonly proxyAdminSshPublicKey: pulumi.Output<string>;
+    readonly proxyAdminSshPrivateKey: pulumi.Output<string>;
+    /** Only during a rotation of the proxy admin key: the key the proxy still accepts. */
+    readonly proxyAdminSshPreviousPrivateKey?: pulumi.Output<string>;
 }
 
 /** What {@link loadConfig} returns. */
@@ -619,6 +631,22 @@ function checkEngineAccess(p: Problems, f: Record<string, unknown>): void {
             'write e.g. "admin@internal"',
         );
     }
+    const ciUser = f.ciEngineUsername as string | undefined;
+    if (ciUser !== undefined && !/^[^@\s]+@[^@\s]+$/.test(ciUser)) {
+        p.add(
+            "ciEngineUsername",
+            ciUser,
+            "must be user@domain (the engine's profile suffix)",
+            'write e.g. "ocpadmin@internal"',
+        );
+    } else if (ciUser !== undefined && ciUser.toLowerCase() === user?.toLowerCase()) {
+        p.add(
+            "ciEngineUsername",
+            ciUser,
+            "is ovirt-ci's own engine login (engineUsername): every CI job would hold the admin login",
+            'create a user for the CI jobs (docs/program.md, "The CI engine user") and name it here',
+        );
+    }
     const caPem = f.engineCaPem as string | undefined;
     if (caPem && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(caPem)) {
         p.add(
@@ -694,6 +722,16 @@ function checkOvnUrl(
             "is not the OVN provider's API root",
             `write https://<engine-fqdn>:${defaultPort}/v2.0, or leave it empty for that default`,
         );
+    } else if (url && f.engineUrl && !f.ovnAllowForeignUrl) {
+        const risk = ovnUrlRisk(url, f.engineUrl as string);
+        if (risk) {
+            p.add(
+                key,
+                url,
+                risk,
+                `write https://${new URL(f.engineUrl as string).host.replace(/:\d+$/, "")}:${defaultPort}/v2.0 (or leave it empty), or set ovnAllowForeignUrl: true if the provider really is there (warned on every run)`,
+            );
+        }
     }
     if (!url) f[key] = undefined;
 }
@@ -941,6 +979,26 @@ function validateFootprint(p: Problems, v: unknown): ClusterFootprint | undefine
 
 const LINUX_USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 
+/** HAProxy's statistics page: an IPv4 address that is neither the public (external) address nor on a lease network. */
+function checkStatsAddress(p: Problems, f: Record<string, unknown>, addressing: AddressingScheme | undefined): void {
+    const stats = f.statsAddress as string | undefined;
+    if (stats === undefined) return;
+    const fix = 'use "127.0.0.1" (then ssh -L 8404:127.0.0.1:8404) or an address only the management network reaches';
+    if (!isIpv4(stats)) {
+        p.add("proxyVm.statsAddress", stats, "is not an IPv4 address", fix);
+    } else if (stats === "0.0.0.0" || stats === f.externalAddress) {
+        p.add("proxyVm.statsAddress", stats, "is the public address (or every address) of the proxy", fix);
+    } else if (addressing?.machineNetworkCidr && cidrContains(parseIpv4Cidr(addressing.machineNetworkCidr)!, stats)) {
+        // every lease network lies in the machine network (checkLeasesFitAddressing)
+        p.add(
+            "proxyVm.statsAddress",
+            stats,
+            `is on the lease networks (inside the machine network ${addressing.machineNetworkCidr}): every CI cluster would reach the page`,
+            fix,
+        );
+    }
+}
+
 function validateProxyVm(
     p: Problems,
     v: unknown,
@@ -979,6 +1037,7 @@ function validateProxyVm(
     }
     f.dnsServers = readDnsServers(p, f.dnsServers);
     Object.assign(f, readExternalAddress(p, f, addressing, leaseNumbers));
+    checkStatsAddress(p, f, addressing);
     checkServiceMode(p, f);
     const localDnsPort = f.localDnsPort as number | undefined;
     if (
@@ -1533,6 +1592,25 @@ function readRemoveLeasesInUse(
     return v as string[];
 }
 
+/** The explicit overrides of where the engine password may go are warned on every run, not only on the first. */
+function warnEndpointOverrides(settings: OvirtCiConfig): void {
+    if (settings.engineAllowHttp && settings.engineUrl.startsWith("http:")) {
+        pulumi.log.warn(
+            `engineAllowHttp is true: the engine password travels in clear text to ${settings.engineUrl}. Use https and remove engineAllowHttp.`,
+        );
+    }
+    if (settings.ovnAllowForeignUrl) {
+        for (const key of ["ovnAuthUrl", "ovnNetworkUrl"] as const) {
+            const url = settings[key];
+            const risk = url ? ovnUrlRisk(url, settings.engineUrl) : undefined;
+            if (risk)
+                pulumi.log.warn(
+                    `ovnAllowForeignUrl is true: ${key} ${url} ${risk}. Point it at the OVN provider beside the engine and remove ovnAllowForeignUrl.`,
+                );
+        }
+    }
+}
+
 function secretShape(v: string): string {
     return `[secret, ${v.length} characters${/[\r\n]/.test(v) ? ", with line breaks" : ""}]`;
 }
@@ -1554,35 +1632,50 @@ export function validateSecretValues(values: Record<string, unknown>, wantPullSe
         out.push({ key, value: secretShape(v), problem, fix });
     const str = (k: string) =>
         typeof values[k] === "string" ? (values[k] as string) : values[k] === undefined ? undefined : String(values[k]);
-    const pw = str("enginePassword");
-    if (pw !== undefined) {
-        if (pw === "")
-            add("enginePassword", pw, "is empty", "run: pulumi config set --secret enginePassword (it prompts)");
+    for (const key of ["enginePassword", "ciEnginePassword"]) {
+        const pw = str(key);
+        if (pw === undefined) continue;
+        if (pw === "") add(key, pw, "is empty", `run: pulumi config set --secret ${key} (it prompts)`);
         // eslint-disable-next-line no-control-regex
         else if (/[\x00-\x1f\x7f]/.test(pw))
             add(
-                "enginePassword",
+                key,
                 pw,
                 "contains a control character (line break, tab, NUL, ...), which no engine login accepts",
-                "set it again without the trailing newline: pulumi config set --secret enginePassword (it prompts)",
+                `set it again without the trailing newline: pulumi config set --secret ${key} (it prompts)`,
             );
     }
-    const pub = str("sshPublicKey");
-    if (pub !== undefined && !SSH_PUBLIC_KEY.test(pub.replace(/\r?\n$/, ""))) {
-        add(
-            "sshPublicKey",
-            pub,
-            "is not one OpenSSH public key line (type, base64 key, optional comment; a line break would authorize a second key)",
-            "run: pulumi config set --secret sshPublicKey < id_ed25519.pub",
-        );
+    for (const key of ["sshPublicKey", "proxyAdminSshPublicKey"]) {
+        const pub = str(key);
+        if (pub !== undefined && !SSH_PUBLIC_KEY.test(pub.replace(/\r?\n$/, ""))) {
+            add(
+                key,
+                pub,
+                "is not one OpenSSH public key line (type, base64 key, optional comment; a line break would authorize a second key)",
+                `run: pulumi config set --secret ${key} < id_ed25519.pub`,
+            );
+        }
     }
-    const priv = str("sshPrivateKey");
-    if (priv !== undefined && !SSH_PRIVATE_KEY.test(priv)) {
+    for (const key of ["sshPrivateKey", "proxyAdminSshPrivateKey", "proxyAdminSshPreviousPrivateKey"]) {
+        const priv = str(key);
+        if (priv !== undefined && !SSH_PRIVATE_KEY.test(priv)) {
+            add(
+                key,
+                priv,
+                "is not a PEM or OpenSSH private key block (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)",
+                `run: pulumi config set --secret ${key} < id_ed25519`,
+            );
+        }
+    }
+    // The CI key pair is in the Vault item every oVirt CI job mounts: it must not also be the proxy's admin login.
+    const keyBlob = (k: string) => str(k)?.trim().split(/\s+/)[1];
+    const ciBlob = keyBlob("sshPublicKey");
+    if (ciBlob && ciBlob === keyBlob("proxyAdminSshPublicKey")) {
         add(
-            "sshPrivateKey",
-            priv,
-            "is not a PEM or OpenSSH private key block (-----BEGIN ... PRIVATE KEY----- ... -----END ... PRIVATE KEY-----)",
-            "run: pulumi config set --secret sshPrivateKey < id_ed25519",
+            "proxyAdminSshPublicKey",
+            str("proxyAdminSshPublicKey")!,
+            "is the CI jobs' key (sshPublicKey, in the Vault item every CI job mounts): any job could log in to the proxy as its admin",
+            "generate a key pair for ovirt-ci alone (ssh-keygen -t ed25519 -f proxy-admin), set proxyAdminSshPublicKey/proxyAdminSshPrivateKey from it and rotate (docs/operator.md)",
         );
     }
     const ps = str("pullSecret");
@@ -1668,6 +1761,12 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
     if (!settings.capacity.fits) {
         pulumi.log.warn(`capacityOverride is set; the leases do not fit: ${settings.capacity.summary}`);
     }
+    warnEndpointOverrides(settings);
+    if (!settings.proxyVm.connection?.hostKey) {
+        pulumi.log.warn(
+            "proxyVm.connection.hostKey is not set: the proxy's SSH host key is not pinned, so the admin key and the proxy's configuration go to whoever answers at its address. Set it to the VM's /etc/ssh/ssh_host_ed25519_key.pub (docs/operator.md, \"Credentials\").",
+        );
+    }
     if (settings.engineInsecure) {
         // every run, not only when a provider happens to talk to the engine (a no-change up makes no engine call)
         pulumi.log.warn(
@@ -1678,8 +1777,14 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
         ...settings,
         secrets: Object.freeze({
             enginePassword: cfg.requireSecret("enginePassword"),
+            ciEnginePassword: cfg.requireSecret("ciEnginePassword"),
             sshPublicKey: cfg.requireSecret("sshPublicKey"),
             sshPrivateKey: cfg.requireSecret("sshPrivateKey"),
+            proxyAdminSshPublicKey: cfg.requireSecret("proxyAdminSshPublicKey"),
+            proxyAdminSshPrivateKey: cfg.requireSecret("proxyAdminSshPrivateKey"),
+            ...(present.has("proxyAdminSshPreviousPrivateKey")
+                ? { proxyAdminSshPreviousPrivateKey: cfg.requireSecret("proxyAdminSshPreviousPrivateKey") }
+                : {}),
             ...(settings.ciProfile.pullSecret ? { pullSecret: cfg.requireSecret("pullSecret") } : {}),
         }),
     });

@@ -155,6 +155,12 @@ export const ProxyConnectionSchema = Type.Object(
         user: Type.Optional(
             Type.String({ description: "SSH user; default sshUser (commands run under sudo -n unless root)" }),
         ),
+        hostKey: Type.Optional(
+            Type.String({
+                description:
+                    "The proxy's SSH host public key (authorized_keys form, e.g. the VM's /etc/ssh/ssh_host_ed25519_key.pub): every connection refuses any other; unset = not pinned (warned on every run)",
+            }),
+        ),
     },
     { description: "Where the proxy configuration is pushed over SSH" },
 );
@@ -199,6 +205,11 @@ export const ProxyVmSchema = Type.Object(
         statsUser: Type.String({
             default: "admin",
             description: "HAProxy statistics user (the password is generated)",
+        }),
+        statsAddress: Type.String({
+            default: "127.0.0.1",
+            description:
+                "Address of HAProxy's statistics page on the VM: never a lease's or the public address (the playbooks' layout has no management-only address: reach it with ssh -L 8404:127.0.0.1:8404)",
         }),
         connection: Type.Optional(ProxyConnectionSchema),
         rootDir: Type.String({
@@ -335,6 +346,11 @@ export const ConfigSchema = Type.Object({
     }),
     engineUsername: Type.String({ default: "admin@internal", description: "Engine user, user@domain" }),
     enginePassword: Type.String({ secret: true, description: "Engine password" }),
+    ciEngineUsername: Type.String({
+        description:
+            "The CI jobs' engine user, user@domain (OVIRT_ENGINE_USERNAME in ovirt.conf): an existing user of the engine's authz provider, granted exactly the installer's roles (docs/program.md); never the admin",
+    }),
+    ciEnginePassword: Type.String({ secret: true, description: "Password of ciEngineUsername (ovirt.conf)" }),
     engineCaPem: Type.Optional(
         Type.String({
             default: "",
@@ -392,6 +408,11 @@ export const ConfigSchema = Type.Object({
                 "The user the OVN provider issues tokens to (its ovirt-admin-user-name; admin@ovirt@internalsso on Keycloak engines); empty = the engine's provider entry when neither OVN URL is set, else engineUsername. The password is enginePassword",
         }),
     ),
+    ovnAllowForeignUrl: Type.Boolean({
+        default: false,
+        description:
+            "Accept an ovnAuthUrl/ovnNetworkUrl that is not https or not on the engine URL's host (the engine password is sent there; warns on every run)",
+    }),
     leases: leaseSet(
         "Install lease numbers: {from: 10, to: 23}, [10, 11, 12], or [{from: 10, to: 14}, {from: 20, to: 23}]; empty, overlapping and duplicate entries are rejected",
     ),
@@ -444,9 +465,29 @@ export const ConfigSchema = Type.Object({
     }),
     sshPublicKey: Type.String({
         secret: true,
-        description: "OpenSSH public key line (install-config sshKey, proxy VM login)",
+        description:
+            "The CI jobs' OpenSSH public key line (ssh-publickey in the Vault item: install-config sshKey); never authorized on the proxy VM",
     }),
-    sshPrivateKey: Type.String({ secret: true, description: "OpenSSH private key matching sshPublicKey" }),
+    sshPrivateKey: Type.String({
+        secret: true,
+        description: "The CI jobs' private key matching sshPublicKey (ssh-privatekey in the Vault item)",
+    }),
+    proxyAdminSshPublicKey: Type.String({
+        secret: true,
+        description:
+            "ovirt-ci's own admin key for the proxy VM (cloud-init's first key, then the line marked ovirt-ci-admin in the admin user's authorized_keys); must differ from sshPublicKey; never in the Vault item",
+    }),
+    proxyAdminSshPrivateKey: Type.String({
+        secret: true,
+        description: "Private key matching proxyAdminSshPublicKey: every proxy configuration command logs in with it",
+    }),
+    proxyAdminSshPreviousPrivateKey: Type.Optional(
+        Type.String({
+            secret: true,
+            description:
+                "Only while rotating the proxy admin key: the old private key, which the proxy still accepts; the up installs the new public key over SSH with it (docs/operator.md), then remove it",
+        }),
+    ),
 });
 
 /** Name of a key of the namespace. */

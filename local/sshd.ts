@@ -23,6 +23,9 @@ export interface RunningSshd {
     publicKey: string;
     /** The server's host public key (authorized_keys form), for `hostKey` pinning. */
     hostPublicKey: string;
+    /** A second key pair this sshd does NOT authorize: the CI jobs' key of the local default (sshPublicKey). */
+    ciPrivateKeyPem: string;
+    ciPublicKey: string;
     /** The temporary directory (config, keys, log); removed by stop(). */
     dir: string;
     /** Stops sshd, waits for it and removes the directory. */
@@ -37,6 +40,12 @@ export interface SshdOptions {
      * previous-output variables through.
      */
     acceptEnv?: string[];
+    /**
+     * The authorized_keys file sshd reads (default: one in the sshd's directory, rewritten with the client key). A
+     * given file is written with the client key only when absent, as cloud-init does at the first boot: the proxy's
+     * admin-key rotation (components/proxyScripts.ts adminKeyScripts) rewrites it later.
+     */
+    authorizedKeysFile?: string;
 }
 
 const SSHD = "/usr/sbin/sshd";
@@ -52,6 +61,8 @@ export interface SshdFiles {
     privateKeyPem: string;
     publicKey: string;
     hostPublicKey: string;
+    ciPrivateKeyPem: string;
+    ciPublicKey: string;
 }
 
 /** The command line of sshd in the foreground (`-D`) with the files of {@link prepareSshd}. */
@@ -77,8 +88,13 @@ export function prepareSshd(dir: string, port: number, opts: SshdOptions = {}): 
     };
     keygen("host_ed25519", "ovirt-ci-test-host");
     keygen("client_ed25519", "ovirt-ci-test-client");
+    keygen("ci_ed25519", "ovirt-ci-test-ci-jobs");
     const publicKey = fs.readFileSync(path.join(dir, "client_ed25519.pub"), "utf8").trim();
-    fs.writeFileSync(path.join(dir, "authorized_keys"), `${publicKey}\n`, { mode: 0o600 });
+    const authorizedKeys = opts.authorizedKeysFile ?? path.join(dir, "authorized_keys");
+    if (!opts.authorizedKeysFile || !fs.existsSync(authorizedKeys)) {
+        fs.mkdirSync(path.dirname(authorizedKeys), { recursive: true, mode: 0o700 });
+        fs.writeFileSync(authorizedKeys, `${publicKey}\n`, { mode: 0o600 });
+    }
     const user = os.userInfo().username;
     const configFile = path.join(dir, "sshd_config");
     const pidFile = path.join(dir, "sshd.pid");
@@ -88,7 +104,7 @@ export function prepareSshd(dir: string, port: number, opts: SshdOptions = {}): 
             `ListenAddress 127.0.0.1:${port}`,
             `HostKey ${path.join(dir, "host_ed25519")}`,
             `PidFile ${pidFile}`,
-            `AuthorizedKeysFile ${path.join(dir, "authorized_keys")}`,
+            `AuthorizedKeysFile ${authorizedKeys}`,
             "StrictModes no",
             "UsePAM no",
             "PasswordAuthentication no",
@@ -115,6 +131,8 @@ export function prepareSshd(dir: string, port: number, opts: SshdOptions = {}): 
         privateKeyPem: fs.readFileSync(path.join(dir, "client_ed25519"), "utf8"),
         publicKey,
         hostPublicKey: fs.readFileSync(path.join(dir, "host_ed25519.pub"), "utf8").trim(),
+        ciPrivateKeyPem: fs.readFileSync(path.join(dir, "ci_ed25519"), "utf8"),
+        ciPublicKey: fs.readFileSync(path.join(dir, "ci_ed25519.pub"), "utf8").trim(),
     };
 }
 
@@ -158,6 +176,8 @@ export async function startSshd(opts: SshdOptions = {}): Promise<RunningSshd> {
         privateKeyPem: files.privateKeyPem,
         publicKey,
         hostPublicKey: files.hostPublicKey,
+        ciPrivateKeyPem: files.ciPrivateKeyPem,
+        ciPublicKey: files.ciPublicKey,
         dir,
         stop,
     };

@@ -9,7 +9,7 @@
  */
 import type { Stack } from "@pulumi/pulumi/automation";
 import { LocalHaproxyPorts, PROJECT } from "../lib/config";
-import { CI_BAREMETAL } from "../emulator/model/seed";
+import { CI_BAREMETAL, CI_USER, CI_USER_PASSWORD } from "../emulator/model/seed";
 
 /** The running services a local stack points at. */
 export interface LocalServices {
@@ -34,8 +34,14 @@ export interface LocalServices {
         host: string;
         port: number;
         user: string;
+        /** ovirt-ci's admin key pair, which the sshd authorizes (proxyAdminSsh*). */
         privateKeyPem: string;
         publicKey: string;
+        /** The CI jobs' key pair (sshPublicKey/sshPrivateKey, in the Vault item): the sshd does not authorize it. */
+        ciPrivateKeyPem: string;
+        ciPublicKey: string;
+        /** The sshd's host public key: pinned as proxyVm.connection.hostKey. */
+        hostPublicKey: string;
     };
     /** `proxyVm.rootDir`: every file the proxy scripts write goes below it. */
     sandboxDir: string;
@@ -94,6 +100,7 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
     const plain: Record<string, unknown> = {
         [ns("engineUrl")]: s.engine.apiUrl,
         [ns("engineUsername")]: s.engine.username,
+        [ns("ciEngineUsername")]: CI_USER,
         [ns("engineCaPem")]: s.engine.caPem,
         [ns("ovnAuthUrl")]: s.engine.ovnAuthUrl,
         [ns("ovnNetworkUrl")]: s.engine.ovnNetworkUrl,
@@ -112,7 +119,7 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
         [ns("proxyVm")]: {
             serviceMode: "local",
             rootDir: s.sandboxDir,
-            connection: { host: s.sshd.host, port: s.sshd.port, user: s.sshd.user },
+            connection: { host: s.sshd.host, port: s.sshd.port, user: s.sshd.user, hostKey: s.sshd.hostPublicKey },
             localDnsPort: s.localDnsPort,
             localHaproxyPorts: s.localHaproxyPorts,
         },
@@ -124,9 +131,12 @@ export function localStackConfig(s: LocalServices, opts: LocalStackOptions = {})
     };
     const secrets: Record<string, string> = {
         [ns("enginePassword")]: s.engine.password,
+        [ns("ciEnginePassword")]: CI_USER_PASSWORD,
         [ns("pullSecret")]: FAKE_PULL_SECRET,
-        [ns("sshPublicKey")]: s.sshd.publicKey,
-        [ns("sshPrivateKey")]: s.sshd.privateKeyPem,
+        [ns("sshPublicKey")]: s.sshd.ciPublicKey,
+        [ns("sshPrivateKey")]: s.sshd.ciPrivateKeyPem,
+        [ns("proxyAdminSshPublicKey")]: s.sshd.publicKey,
+        [ns("proxyAdminSshPrivateKey")]: s.sshd.privateKeyPem,
         "vault:token": s.vault.token,
     };
     return { plain, secrets };

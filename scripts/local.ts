@@ -28,6 +28,7 @@ import { freeDnsBase, localPortProblems, neededPorts } from "../local/portCheck"
 import { standinCliEnv } from "./lib/standinPlugins";
 import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
+import { adminAuthorizedKeysFile } from "../components/proxyScripts";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
 import { unprotectAll } from "./lib/unprotect";
 import { LIVE_PROXY, seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../local/liveFixture";
@@ -329,7 +330,10 @@ async function services(): Promise<LocalServices> {
         throw new StepError("openbao", (e as Error).message, "npm run down:local, then npm run up:local");
     }
 
-    const sshdFiles = prepareSshd(path.join(LOCAL, "sshd"), p.sshd);
+    // The sandbox's admin authorized_keys: what cloud-init writes on the VM, and what the admin-key rotation rewrites.
+    const sshdFiles = prepareSshd(path.join(LOCAL, "sshd"), p.sshd, {
+        authorizedKeysFile: adminAuthorizedKeysFile({ serviceMode: "local", rootDir: SANDBOX }),
+    });
     await ensureDaemon(
         "sshd",
         () => sshBanner("127.0.0.1", p.sshd),
@@ -357,6 +361,9 @@ async function services(): Promise<LocalServices> {
             user: sshdFiles.user,
             privateKeyPem: sshdFiles.privateKeyPem,
             publicKey: sshdFiles.publicKey,
+            ciPrivateKeyPem: sshdFiles.ciPrivateKeyPem,
+            ciPublicKey: sshdFiles.ciPublicKey,
+            hostPublicKey: sshdFiles.hostPublicKey,
         },
         sandboxDir: SANDBOX,
         ...proxyPorts,

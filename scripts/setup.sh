@@ -244,11 +244,11 @@ fi
 
 # --- 7. Debian packages --------------------------------------------------------------------------
 missing_bins=()
-for b in sshd ssh dnsmasq haproxy dig jq; do
+for b in sshd ssh dnsmasq haproxy dig jq nft; do
   command -v "$b" >/dev/null 2>&1 || [ -x "/usr/sbin/$b" ] || missing_bins+=("$b")
 done
 if [ ${#missing_bins[@]} -eq 0 ]; then
-  step "debian packages" "ok (sshd ssh dnsmasq haproxy dig jq)"
+  step "debian packages" "ok (sshd ssh dnsmasq haproxy dig jq nft)"
 elif $CHECK_ONLY; then
   step "debian packages" "MISSING: ${missing_bins[*]}"; MISSING=1
 else

@@ -31,17 +31,23 @@ tier typecheck npx tsc --noEmit -p .
 # The GitHub workflows, with actionlint from scripts/setup.sh: a missing actionlint fails the tier, never skips it.
 lint_workflows() {
   command -v actionlint >/dev/null || { echo "actionlint is not on PATH: run scripts/setup.sh, then source scripts/lib/env.sh" >&2; return 1; }
-  actionlint -no-color && echo "actionlint: .github/workflows ok"
+  actionlint -no-color && echo "actionlint: .github/workflows ok" || return 1
+  # Every action pinned by commit SHA (a tag can be moved to other code); the tag goes in a comment beside it.
+  local unpinned
+  unpinned=$(grep -nE '^\s*-?\s*uses:' .github/workflows/*.yml | grep -vE 'uses:\s*[^@[:space:]]+@[0-9a-f]{40}\s+#\s*v[0-9]' || true)
+  if [ -n "$unpinned" ]; then echo "actions not pinned by commit SHA (with '# vX.Y.Z'):" >&2; echo "$unpinned" >&2; return 1; fi
+  echo "every action pinned by commit SHA"
 }
 tier lint-workflows lint_workflows
 # ESLint's and typescript-eslint's recommended rules (eslint.config.mjs), prettier's formatting; the config docs generated from
 # lib/configSchema.ts are current (the unit tier checks it too, this names the fix first).
 tier lint npm run -s lint
-for t in unit program emulator provider serialize clients smoke standin operator e2e reliability s3 bench; do
+# One tier list for this script and the PR workflow: scripts/test-tiers.txt.
+while read -r t _; do
   if compgen -G "tests/$t/*.spec.ts" >/dev/null; then
     tier "$t" mocha_tier "tests/$t/**/*.spec.ts"
   fi
-done
+done < <(grep -vE '^\s*(#|$)' scripts/test-tiers.txt)
 
 if [ ${#failed[@]} -ne 0 ]; then
   echo "FAILED tiers: ${failed[*]}"

@@ -2,6 +2,10 @@ import * as fs from "node:fs";
 import type { State } from "./types";
 
 /** Well-known ids of the default seed (stable across resets and restarts). */
+/** The seeded CI user (oVirt/ocp-on-ovirt installer-tools/ocpadmin) and its password in the emulator. */
+export const CI_USER = "ocpadmin@internal";
+export const CI_USER_PASSWORD = "ocpadmin-emulator";
+
 export const SEED_IDS = {
     blankTemplate: "00000000-0000-0000-0000-000000000000",
     rootTag: "00000000-0000-0000-0000-000000000000",
@@ -24,6 +28,7 @@ export const SEED_IDS = {
     centos7TemplateDisk: "c1a45000-0000-4000-8000-000000000054",
     admin: "c1a45000-0000-4000-8000-0000000000a1",
     disabledUser: "c1a45000-0000-4000-8000-0000000000a2",
+    ciUser: "c1a45000-0000-4000-8000-0000000000a3",
 } as const;
 
 const GiB = 1024 ** 3;
@@ -341,6 +346,15 @@ export function defaultSeed(now = Date.now()): State {
                 domain: "internal-authz",
                 password: "locked",
                 disabled: true,
+            },
+            {
+                // The CI jobs' least-privilege user, as upstream's installer-tools/ocpadmin creates it in internal-authz.
+                id: SEED_IDS.ciUser,
+                name: "ocpadmin",
+                userName: CI_USER,
+                domain: "internal-authz",
+                password: CI_USER_PASSWORD,
+                disabled: false,
             },
         ],
         installableHosts: [...CI_BAREMETAL],

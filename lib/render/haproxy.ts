@@ -12,6 +12,8 @@ import { LeaseInfo } from "../leaseModel";
 export interface HaproxyOptions {
     /** Address the frontends bind to. @default "*" */
     readonly bindAddress?: string;
+    /** Address the statistics page binds to (never a lease's or the public address on the VM). @default bindAddress */
+    readonly statsBindAddress?: string;
     readonly ports?: {
         readonly api?: number;
         readonly https?: number;
@@ -57,7 +59,7 @@ export function renderHaproxyConfig(leases: readonly LeaseInfo[], options: Hapro
         "    timeout server 1h",
         "",
         "frontend stats",
-        `    bind ${bind}:${ports.stats}`,
+        `    bind ${options.statsBindAddress ?? bind}:${ports.stats}`,
         "    mode http",
         "    stats enable",
         "    stats uri /",
@@ -116,3 +118,17 @@ export function hostRegex(domain: string): string {
     if (!/^[A-Za-z0-9.-]+$/.test(domain)) throw new Error(`not a DNS domain: ${JSON.stringify(domain)}`);
     return `^[^:]*[.]${domain.replaceAll(".", "[.]")}(:[0-9]+)?$`;
 }
+
+/**
+ * The `global` section on the proxy VM (systemd mode): HAProxy drops root after binding, to user and group `haproxy`,
+ * chrooted to `/var/lib/haproxy`, as the playbooks' template did (oVirt/ocp-on-ovirt `templates/haproxy.cfg.j2`) and
+ * as the distribution's default haproxy.cfg does (CentOS/RHEL haproxy package: `chroot /var/lib/haproxy`, `user
+ * haproxy`, `group haproxy`, logging over UDP to the local syslog, since `/dev/log` is not inside the chroot).
+ */
+export const HAPROXY_VM_GLOBAL_LINES: readonly string[] = Object.freeze([
+    "    log 127.0.0.1 local2",
+    "    maxconn 20000",
+    "    chroot /var/lib/haproxy",
+    "    user haproxy",
+    "    group haproxy",
+]);

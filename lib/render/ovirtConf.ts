@@ -29,12 +29,13 @@ export interface OvirtConfValues {
 export type OvirtConfInputs = { readonly [K in keyof OvirtConfValues]: pulumi.Input<OvirtConfValues[K]> };
 
 /**
- * The `ovirt.conf` values the program derives from the config: the engine login, the base domain and, as
- * `ciProfile` chooses, the main storage domain's and the cluster's ids. `T` is `string` or an Input of one.
+ * The `ovirt.conf` values the program derives from the config: the CI jobs' own engine login (`ciEngineUsername`
+ * and its password, never ovirt-ci's admin login), the base domain and, as `ciProfile` chooses, the main storage
+ * domain's and the cluster's ids. `T` is `string` or an Input of one.
  */
 export function ovirtConfFromConfig<T>(
-    c: Pick<OvirtCiConfig, "engineUrl" | "engineUsername" | "baseDomain" | "ciProfile">,
-    enginePassword: T,
+    c: Pick<OvirtCiConfig, "engineUrl" | "ciEngineUsername" | "baseDomain" | "ciProfile">,
+    ciEnginePassword: T,
     ids: { readonly storageDomainId: T; readonly clusterId: T },
 ): {
     engineUrl: string;
@@ -46,8 +47,8 @@ export function ovirtConfFromConfig<T>(
 } {
     return {
         engineUrl: c.engineUrl,
-        engineUsername: c.engineUsername,
-        enginePassword,
+        engineUsername: c.ciEngineUsername,
+        enginePassword: ciEnginePassword,
         baseDomain: c.baseDomain,
         ...(c.ciProfile.ovirtConfStorageDomainId ? { storageDomainId: ids.storageDomainId } : {}),
         ...(c.ciProfile.ovirtConfClusterId ? { clusterId: ids.clusterId } : {}),

@@ -5,7 +5,14 @@
  * The function body runs in a subshell so that `set +e`, `set +u`, `set +x` and `set +o pipefail` cannot
  * leak into the calling step, and it always returns 0. `xtrace` is switched off inside the subshell so a
  * step running under `set -x` does not print the engine password of the curl command line.
+ *
+ * TLS: the contract's script ran curl with `-k` (section 14) and so sent the engine password to whoever answered.
+ * This one verifies the engine as the program itself does: against the engine CA of the config (`engineCaPem`,
+ * embedded in the script, a certificate and no secret), else the system trust store; `-k` only when the program
+ * itself runs with `engineInsecure` (emulator and tests, warned on every run). Everything else stays the contract's
+ * behaviour: a verification failure is one more ignored error (the call never fails the job).
  */
+import type { OvirtCiConfig } from "../config";
 
 /** Knobs of the generated script; the defaults are the contract's. */
 export interface SendEventOptions {
@@ -15,6 +22,15 @@ export interface SendEventOptions {
     readonly probePort?: number;
     /** curl `--max-time` for each call, seconds. @default 60 */
     readonly timeoutSeconds?: number;
+    /** PEM of the engine CA that curl verifies the engine against; absent or empty = the system trust store. */
+    readonly engineCaPem?: string;
+    /** No TLS verification (`curl -k`); only with the program's own `engineInsecure`. Excludes engineCaPem. */
+    readonly insecure?: boolean;
+}
+
+/** The options that make the script verify the engine exactly as the program does (index.ts and the doctor). */
+export function sendEventOptionsFromConfig(c: Pick<OvirtCiConfig, "engineCaPem" | "engineInsecure">): SendEventOptions {
+    return { engineCaPem: c.engineCaPem ?? "", insecure: c.engineInsecure };
 }
 
 const TEMPLATE = `#!/bin/bash
@@ -37,8 +53,11 @@ function send_event_to_ovirt() {
     local engine_host="\${engine_url#*://}"
     engine_host="\${engine_host%%/*}"
     engine_host="\${engine_host%%:*}"
+    # TLS verification of the engine: @@TLS_MODE@@
+    local tls_args=()
+@@TLS_SETUP@@
     if [ -n "\${engine_host}" ]; then
-      if curl -sS -k -o /dev/null --connect-timeout 10 --max-time @@TIMEOUT@@ "https://\${engine_host}:@@PROBE_PORT@@/" 2>/dev/null; then
+      if curl -sS "\${tls_args[@]}" -o /dev/null --connect-timeout 10 --max-time @@TIMEOUT@@ "https://\${engine_host}:@@PROBE_PORT@@/" 2>/dev/null; then
         echo "send_event_to_ovirt: \${engine_host}:@@PROBE_PORT@@ is reachable"
       else
         echo "send_event_to_ovirt: \${engine_host}:@@PROBE_PORT@@ is not reachable (ignored)"
@@ -70,13 +89,14 @@ function send_event_to_ovirt() {
       "\${description}" "\${custom_id}" > "\${event_file}"
 
     local http_code
-    http_code="$(curl -sS -k -X POST \\
+    http_code="$(curl -sS "\${tls_args[@]}" -X POST \\
       -u "\${OVIRT_ENGINE_USERNAME:-}:\${OVIRT_ENGINE_PASSWORD:-}" \\
       -H "Content-Type: application/xml" -H "Accept: application/xml" \\
       --max-time @@TIMEOUT@@ -o /dev/null -w '%{http_code}' \\
       --data-binary "@\${event_file}" \\
       "\${engine_url}/events")"
     echo "send_event_to_ovirt: phase '\${phase}', custom_id \${custom_id}, HTTP \${http_code:-none} (errors ignored)"
+    if [ -n "\${ca_file:-}" ]; then rm -f "\${ca_file}"; fi
   ) || true
   return 0
 }
@@ -96,7 +116,28 @@ export function renderSendEventScript(options: SendEventOptions = {}): string {
     if (!Number.isInteger(timeout) || timeout < 1) {
         throw new Error(`timeout must be a positive integer, got ${timeout}`);
     }
+    const caPem = (options.engineCaPem ?? "").replace(/\r\n/g, "\n").trim();
+    if (caPem && options.insecure) {
+        throw new Error("send-event script: engineCaPem and insecure exclude each other");
+    }
+    // Only certificate blocks: nothing in the embedded text can end the here-document or run a command.
+    if (caPem && !/^(-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE-----\n*)+$/.test(caPem)) {
+        throw new Error("send-event script: engineCaPem must be PEM certificate blocks only");
+    }
+    const tls = caPem
+        ? {
+              mode: "against the engine CA below (ovirt-ci:engineCaPem)",
+              setup:
+                  '    local ca_file\n    ca_file="$(mktemp)"\n' +
+                  `    cat > "\${ca_file}" <<'OVIRT_CI_ENGINE_CA'\n${caPem}\nOVIRT_CI_ENGINE_CA\n` +
+                  '    tls_args=(--cacert "${ca_file}")',
+          }
+        : options.insecure
+          ? { mode: "OFF (ovirt-ci:engineInsecure; emulator and tests only)", setup: "    tls_args=(-k)" }
+          : { mode: "against the system trust store", setup: "    : # curl's default CA bundle" };
     return TEMPLATE.replaceAll("@@ORIGIN@@", origin)
+        .replace("@@TLS_MODE@@", tls.mode)
+        .replace("@@TLS_SETUP@@", tls.setup)
         .replaceAll("@@PROBE_PORT@@", String(probePort))
         .replaceAll("@@TIMEOUT@@", String(timeout));
 }

@@ -20,6 +20,7 @@ import {
     resolveEndpoint,
 } from "./client";
 import { decodeList, decodeString, searchQuote } from "./representation";
+import { ovnUrlRisk } from "./endpointPolicy";
 
 /** Where the OVN provider answers, with the engine's credentials, CA and retry policy. */
 export interface OvnEndpoint {
@@ -40,6 +41,8 @@ export interface OvnEndpoint {
      * neither URL is configured: on the real engine that entry says where and as whom to log in.
      */
     providerEntry?: string;
+    /** `ovirt-ci:ovnAllowForeignUrl`: accept URLs that are not https or not on the engine's host (warned). */
+    allowForeignUrl?: boolean;
 }
 
 /** The provider's default ports (provider/ovirt_provider_config.py: DEFAULT_KEYSTONE_PORT, DEFAULT_NEUTRON_PORT). */
@@ -77,7 +80,7 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
     const explicitUrl =
         (cfg(config, "ovnAuthUrl") ?? process.env.OVIRT_OVN_AUTH_URL ?? cfg(config, "ovnNetworkUrl")) !== undefined ||
         process.env.OVIRT_OVN_NETWORK_URL !== undefined;
-    return {
+    const endpoint: OvnEndpoint = {
         username: cfg(config, "ovnUsername") ?? process.env.OVIRT_OVN_USERNAME,
         providerEntry: explicitUrl ? undefined : (cfg(config, "ovnProviderName") ?? "ovirt-provider-ovn"),
         authUrl: ovnUrl(
@@ -94,6 +97,31 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
         ),
         engine,
     };
+    // The same rule as the config check (lib/config.ts), for the provider's own inputs (environment, old state):
+    // refused before the first login sends the engine password.
+    endpoint.allowForeignUrl =
+        (cfg(config, "ovnAllowForeignUrl") ?? process.env.OVIRT_OVN_ALLOW_FOREIGN_URL) === "true";
+    refuseForeignUrls(endpoint, "ovirt-ci:");
+    return endpoint;
+}
+
+/**
+ * Throws when an OVN URL is not https or not on the engine's host (the engine password would be sent there), unless
+ * `allowForeignUrl`. `source` names where the URLs came from: the config keys, or the engine's provider entry.
+ */
+function refuseForeignUrls(endpoint: OvnEndpoint, source: string): void {
+    if (endpoint.allowForeignUrl) return;
+    for (const [key, url] of [
+        ["ovnAuthUrl", endpoint.authUrl],
+        ["ovnNetworkUrl", endpoint.networkUrl],
+    ] as const) {
+        const risk = ovnUrlRisk(url, endpoint.engine.apiUrl);
+        if (risk) {
+            throw new Error(
+                `${source}${key} ${url} ${risk}; point it at the OVN provider beside the engine, or set ovirt-ci:ovnAllowForeignUrl (OVIRT_OVN_ALLOW_FOREIGN_URL=true) if it really is there`,
+            );
+        }
+    }
 }
 
 /** Like the engine's hint (client.ts withEngineHint): a provider that is not there is named, with what to do. */
@@ -225,13 +253,16 @@ export async function withProviderEntry(ep: OvnEndpoint): Promise<OvnEndpoint> {
         entry.catch(() => cache.delete(key));
     }
     const e = await entry;
-    return {
+    const resolved: OvnEndpoint = {
         ...ep,
         networkUrl: e.url ? v2Root(e.url) : ep.networkUrl,
         authUrl: e.authUrl ? v2Root(e.authUrl) : ep.authUrl,
         username: ep.username ?? e.username,
         providerEntry: undefined,
     };
+    // the entry is the engine's word, but the password goes where it points: the same rule as configured URLs
+    refuseForeignUrls(resolved, `the engine's provider entry ${name}: `);
+    return resolved;
 }
 
 function ovnEntryCache(): Map<string, Promise<{ url?: string; authUrl?: string; username?: string }>> {

@@ -43,7 +43,9 @@ describe("e2e: every documented config key can be set in a stack (real CLI)", fu
         const secrets: Record<string, string> = {};
         for (const k of CONFIG_KEYS) {
             if (ns(k.key) in base.plain || ns(k.key) in base.secrets) continue;
-            if (k.secret) secrets[ns(k.key)] = `${k.key}-e2e-value`;
+            // The previous proxy admin key must be a key the proxy accepts: the current one (a rotation that changes nothing).
+            if (k.key === "proxyAdminSshPreviousPrivateKey") secrets[ns(k.key)] = s.local.sshd.privateKeyPem;
+            else if (k.secret) secrets[ns(k.key)] = `${k.key}-e2e-value`;
             else plain[ns(k.key)] = PROVIDER_VALUES[k.key] ?? k.default;
         }
         return {

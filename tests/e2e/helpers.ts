@@ -16,6 +16,7 @@ import { startEngine, RunningEngine } from "../../emulator";
 import type { State } from "../../emulator/model/types";
 import { startOpenBao, freePort, ciCollectionToken, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
+import { adminAuthorizedKeysFile } from "../../components/proxyScripts";
 import {
     LocalServices,
     LocalStackConfig,
@@ -88,10 +89,12 @@ export async function startServices(
         started.push(engine);
         const bao = await startOpenBao({ kvMounts: ["kv"] });
         started.push(bao);
-        const sshd = await startSshd();
-        started.push(sshd);
         const sandboxDir = path.join(tmp, "proxy");
         fs.mkdirSync(sandboxDir);
+        const sshd = await startSshd({
+            authorizedKeysFile: adminAuthorizedKeysFile({ serviceMode: "local", rootDir: sandboxDir }),
+        });
+        started.push(sshd);
         const local: LocalServices = {
             engine: {
                 apiUrl: engine.apiUrl,
@@ -109,6 +112,9 @@ export async function startServices(
                 user: sshd.user,
                 privateKeyPem: sshd.privateKeyPem,
                 publicKey: sshd.publicKey,
+                ciPrivateKeyPem: sshd.ciPrivateKeyPem,
+                ciPublicKey: sshd.ciPublicKey,
+                hostPublicKey: sshd.hostPublicKey,
             },
             sandboxDir,
             localDnsPort: await freeDnsBase(

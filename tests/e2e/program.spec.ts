@@ -13,6 +13,7 @@ import { FAKE_PULL_SECRET, LOCAL_BASE_DOMAIN, LOCAL_HOSTS, LOCAL_NFS_SERVER } fr
 import { hostResourceName } from "../../components/hosts";
 import { connectionEnv, runClient } from "../clients/helpers";
 import { unprotectAll } from "../../scripts/lib/unprotect";
+import { sshAs } from "../helpers/sshAs";
 import {
     E2eServices,
     E2eStack,
@@ -130,8 +131,8 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const preview = await timed("first preview", () => t.stack.preview());
         assert.deepEqual(
             preview.changeSummary,
-            { create: 42 },
-            "3 leases × 6 + 2 upgrade leases × 2 + 20 fixed resources (incl. the stack)",
+            { create: 44 },
+            "3 leases × 6 + 2 upgrade leases × 2 + 22 fixed resources (incl. the stack, the proxy admin key and the packet filter)",
         );
         for (const n of [10, 11, 12])
             assert.match(
@@ -140,7 +141,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
                 "the preview shows port security per lease",
             );
         const up = await timed("up", () => t.stack.up({ refresh: true }));
-        assert.deepEqual(up.summary.resourceChanges, { create: 42 });
+        assert.deepEqual(up.summary.resourceChanges, { create: 44 });
         assert.equal(up.summary.result, "succeeded");
         // What the state records: the proxy VM waits for the hosts (it needs one up to start), its template and
         // network lookups do not; every dynamic resource stores the small provider stub (docs/provider.md).
@@ -247,10 +248,33 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             });
         }
         assert.equal(item["pull-secret"], FAKE_PULL_SECRET);
-        assert.equal(item["ssh-privatekey"], s.sshd.privateKeyPem);
+        // The CI key pair is the CI's own; the proxy's admin key never reaches the item, and the CI key gets no shell
+        // (let alone root) on the proxy: the sandbox's sshd refuses it, while the admin key logs in.
+        assert.equal(item["ssh-privatekey"], s.sshd.ciPrivateKeyPem);
+        const itemValues = Object.values(item).join("\n");
+        assert.ok(
+            !itemValues.includes(s.sshd.publicKey.split(" ")[1]) && !itemValues.includes(s.sshd.privateKeyPem.trim()),
+            "no admin key in the item",
+        );
+        assert.deepEqual(
+            [sshAs(s.sshd, item["ssh-privatekey"], "id -u"), sshAs(s.sshd, s.sshd.privateKeyPem, "echo admin")].map(
+                (r) => ({ status: r.status, out: r.stdout + r.stderr.replace(/\r/g, "") }),
+            ),
+            [
+                { status: 255, out: `${s.sshd.user}@${s.sshd.host}: Permission denied (publickey).\n` },
+                { status: 0, out: "admin\n" },
+            ],
+            "the CI key from the Vault item gets no login (so no root) on the proxy; the admin key does",
+        );
         assert.equal(item["secretsync/target-namespace"], "ci");
         assert.equal(item["secretsync/target-name"], "cluster-secrets-ovirt");
         assert.match(item["ovirt.conf"], new RegExp(`OVIRT_ENGINE_URL='${s.engine.apiUrl.replace(/[.]/g, "\\.")}'`));
+        // The CI jobs' own engine login (the seeded ocpadmin), never ovirt-ci's admin login.
+        assert.match(
+            item["ovirt.conf"],
+            /\nOVIRT_ENGINE_USERNAME='ocpadmin@internal'\nOVIRT_ENGINE_PASSWORD='ocpadmin-emulator'\n/,
+        );
+        assert.ok(!item["ovirt.conf"].includes(s.engine.password), "no admin password in ovirt.conf");
 
         for (const n of [10, 11, 12]) {
             const port = s.local.localDnsPort + n;
@@ -392,11 +416,11 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             { create: c.create, update: c.update, replace: c.replace, delete: c.delete },
             {
                 create: 12,
-                update: 2,
+                update: 3,
                 replace: undefined,
                 delete: undefined,
             },
-            `2 × (Lease, network, its port security, NIC, its port security, command) created; proxy-haproxy and ci-profile-item updated: ${JSON.stringify(c)}`,
+            `2 × (Lease, network, its port security, NIC, its port security, command) created; proxy-haproxy, proxy-firewall and ci-profile-item updated: ${JSON.stringify(c)}`,
         );
         await assertPortSecurityOff(s, [10, 11, 12, 13, 14]);
         const now = owned(await inventory(s.engine));
@@ -440,7 +464,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             { create: c.create, update: c.update, replace: c.replace, delete: c.delete },
             {
                 create: undefined,
-                update: 2,
+                update: 3,
                 replace: undefined,
                 delete: 18,
             },
@@ -561,10 +585,12 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.deepEqual(comparable(await inventory(s.engine)), comparable(defaultSeed()));
         assert.equal(await vaultItem(), undefined, "the Vault item is gone");
         assert.deepEqual(pids.filter(alive), [], "dnsmasq and haproxy are stopped");
+        // Only the admin login the VM had from its first boot (cloud-init's file, which the admin-key rotation
+        // rewrites and deliberately keeps: deleting it would lock ovirt-ci out of a VM that still exists).
         assert.deepEqual(
             treeFiles(sandbox()).map(([f]) => f),
-            [],
-            "the sandbox holds no file",
+            ["home/admin/.ssh/authorized_keys"],
+            "the sandbox holds no other file",
         );
     });
 });

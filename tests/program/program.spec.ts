@@ -4,15 +4,20 @@ import { CA_PEM, Registration, STATS_PASSWORD, macOf, registrations, runEntry, r
 
 const SECRETS = {
     "ovirt-ci:enginePassword": "engine-Pa$$word",
+    "ovirt-ci:ciEnginePassword": "ci-Pa$$word",
     "ovirt-ci:pullSecret": '{"auths":{"quay.io":{"auth":"c2VjcmV0"}}}',
     "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAAC3NzaMockPublicKey ci@ovirt",
     "ovirt-ci:sshPrivateKey":
         "-----BEGIN OPENSSH PRIVATE KEY-----\nMockPrivateKeyBody\n-----END OPENSSH PRIVATE KEY-----\n",
+    "ovirt-ci:proxyAdminSshPublicKey": "ssh-ed25519 AAAAC3NzaMockAdminKey ovirt-ci-admin",
+    "ovirt-ci:proxyAdminSshPrivateKey":
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nMockAdminPrivateKeyBody\n-----END OPENSSH PRIVATE KEY-----\n",
 };
 
 function config(leases: number[], extra: Record<string, unknown> = {}): Record<string, string> {
     const values: Record<string, unknown> = {
         engineUrl: "https://engine.example.com/ovirt-engine/api",
+        ciEngineUsername: "ocpadmin@internal",
         baseDomain: "example.com",
         dataCenter: "OCP-45",
         cluster: "OCP-45",
@@ -82,6 +87,8 @@ const FIXED: [string, string][] = [
     [DYN("Vm"), "proxy-vm"],
     [DYN("VmNic"), "proxy-external-nic"],
     [CMD, "proxy-setup"],
+    [CMD, "proxy-admin-key"],
+    [CMD, "proxy-firewall"],
     [CMD, "proxy-haproxy"],
     ["ovirt-ci:ciSecrets:CiSecrets", "ci-profile"],
     ["vault:kv/secretV2:SecretV2", "ci-profile-item"],
@@ -197,7 +204,7 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
             },
         );
         const ci = vm.cloudInit as Record<string, unknown>;
-        assert.equal(ci.authorizedSshKeys, SECRETS["ovirt-ci:sshPublicKey"]);
+        assert.equal(ci.authorizedSshKeys, SECRETS["ovirt-ci:proxyAdminSshPublicKey"], "ovirt-ci's key, not the CI's");
         assert.deepEqual(ci.nicConfigurations, [
             {
                 name: "eth0",
@@ -274,7 +281,7 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
                 host: "203.0.113.10",
                 port: 22,
                 user: "centos",
-                privateKey: SECRETS["ovirt-ci:sshPrivateKey"],
+                privateKey: SECRETS["ovirt-ci:proxyAdminSshPrivateKey"],
             });
         }
         for (const n of [1, 2]) {
@@ -353,7 +360,13 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
             data["ovirt-upgrade-2.json"],
             `{\n  "ovirt_storage_domain_id": "${uuidOf("ovirt-upgrade-2-storage-domain")}"\n}\n`,
         );
-        assert.ok(data["ovirt.conf"].includes("OVIRT_ENGINE_PASSWORD='engine-Pa$$word'\n"));
+        // The CI jobs' own login, never ovirt-ci's admin login.
+        assert.ok(
+            data["ovirt.conf"].includes(
+                "OVIRT_ENGINE_USERNAME='ocpadmin@internal'\nOVIRT_ENGINE_PASSWORD='ci-Pa$$word'\n",
+            ),
+        );
+        assert.ok(!data["ovirt.conf"].includes("engine-Pa$$word") && !data["ovirt.conf"].includes("='admin@internal'"));
         assert.ok(data["ovirt.conf"].includes(`OVIRT_ENGINE_STORAGE_DOMAIN_ID='${sd}'\n`));
         assert.ok(!data["ovirt.conf"].includes("OVIRT_ENGINE_CLUSTER_ID"));
         assert.equal(data["pull-secret"], SECRETS["ovirt-ci:pullSecret"]);
@@ -427,13 +440,18 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
                 .map((r) => r.name)
                 .sort();
         };
-        assert.deepEqual(holders(SECRETS["ovirt-ci:enginePassword"]), ["ci-profile-item"]);
+        // The admin password is in no resource input (only the oVirt provider's config); the CI's in the item only.
+        assert.deepEqual(holders(SECRETS["ovirt-ci:enginePassword"]), []);
+        assert.deepEqual(holders(SECRETS["ovirt-ci:ciEnginePassword"]), ["ci-profile-item"]);
         assert.deepEqual(holders(SECRETS["ovirt-ci:pullSecret"]), ["ci-profile-item"]);
-        assert.deepEqual(holders(SECRETS["ovirt-ci:sshPrivateKey"]), [
-            "ci-profile-item",
+        // The CI jobs' key is in the Vault item only: nothing on the proxy accepts it.
+        assert.deepEqual(holders(SECRETS["ovirt-ci:sshPrivateKey"]), ["ci-profile-item"]);
+        assert.deepEqual(holders(SECRETS["ovirt-ci:proxyAdminSshPrivateKey"]), [
             "ovirt-10-proxy-config",
             "ovirt-11-proxy-config",
             "ovirt-12-proxy-config",
+            "proxy-admin-key",
+            "proxy-firewall",
             "proxy-haproxy",
             "proxy-setup",
         ]);
@@ -447,13 +465,15 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
             "ovirt-10-proxy-config: connection",
             "ovirt-11-proxy-config: connection",
             "ovirt-12-proxy-config: connection",
+            "proxy-admin-key: connection,stdin",
+            "proxy-firewall: connection",
             "proxy-haproxy: connection,stdin",
             "proxy-setup: connection",
             "proxy-vm: cloudInit",
         ]);
     });
 
-    it("scales 3 → 5 → 2 leases touching only those leases' resources (plus HAProxy and the Vault item)", async () => {
+    it("scales 3 → 5 → 2 leases touching only those leases' resources (plus HAProxy, the packet filter and the Vault item)", async () => {
         // Five leases need a third host's capacity; the override keeps every other input identical across the runs.
         const override = { capacityOverride: true };
         const three = inputsByKey((await run([10, 11, 12], override)).regs);
@@ -464,7 +484,11 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
             removed: [...a.keys()].filter((k) => !b.has(k)).sort(),
             changed: [...a.keys()].filter((k) => b.has(k) && a.get(k) !== b.get(k)).sort(),
         });
-        const shared = [`${CMD} proxy-haproxy`, "vault:kv/secretV2:SecretV2 ci-profile-item"].sort();
+        const shared = [
+            `${CMD} proxy-firewall`,
+            `${CMD} proxy-haproxy`,
+            "vault:kv/secretV2:SecretV2 ci-profile-item",
+        ].sort();
         assert.deepEqual(diff(three, five), {
             added: sortedKeys([...leaseResources(13), ...leaseResources(14)]),
             removed: [],
@@ -518,16 +542,23 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
             proxyVm: {
                 serviceMode: "local",
                 rootDir: "/tmp/ovirt-ci-proxy",
-                connection: { host: "127.0.0.1", port: 2222, user: "ci" },
+                connection: { host: "127.0.0.1", port: 2222, user: "ci", hostKey: "ssh-ed25519 AAAAHostKey proxy" },
                 localDnsPort: 25300,
             },
         });
         const cmd = byName(local.regs, "ovirt-11-proxy-config").inputs;
-        assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user"]), {
+        assert.deepEqual(pick(cmd.connection as Record<string, unknown>, ["host", "port", "user", "hostKey"]), {
             host: "127.0.0.1",
             port: 2222,
             user: "ci",
+            hostKey: "ssh-ed25519 AAAAHostKey proxy",
         });
+        for (const name of ["proxy-admin-key", "proxy-setup", "proxy-haproxy"])
+            assert.equal(
+                (byName(local.regs, name).inputs.connection as Record<string, unknown>).hostKey,
+                "ssh-ed25519 AAAAHostKey proxy",
+                `${name} pins the host key`,
+            );
         assert.ok(String(cmd.create).startsWith("sh -c "));
         const create = script(cmd.create);
         assert.ok(create.includes("/tmp/ovirt-ci-proxy/etc/dnsmasq-leases/ovirt-11.conf"));

@@ -279,5 +279,22 @@ describe("OVN port security against the engine emulator's OVN provider", functio
                 ),
             /ovirt-ci:ovnNetworkUrl \(or OVIRT_OVN_NETWORK_URL\) must be the OVN provider's root ending in \/v2\.0/,
         );
+        const engine = { "ovirt-ci:engineUrl": "https://engine.lan/ovirt-engine/api", "ovirt-ci:enginePassword": "x" };
+        assert.throws(
+            () => resolveOvnEndpoint(cfg({ ...engine, "ovirt-ci:ovnAuthUrl": "http://engine.lan:35357/v2.0" })),
+            /ovirt-ci:ovnAuthUrl http:\/\/engine\.lan:35357\/v2\.0 is not https/,
+        );
+        assert.throws(
+            () => resolveOvnEndpoint(cfg({ ...engine, "ovirt-ci:ovnNetworkUrl": "https://evil.example:9696/v2.0" })),
+            /is not on the engine's host engine\.lan/,
+        );
+        const allowed = resolveOvnEndpoint(
+            cfg({
+                ...engine,
+                "ovirt-ci:ovnNetworkUrl": "https://ovn.lan:9696/v2.0",
+                "ovirt-ci:ovnAllowForeignUrl": "true",
+            }),
+        );
+        assert.equal(allowed.networkUrl, "https://ovn.lan:9696/v2.0");
     });
 });

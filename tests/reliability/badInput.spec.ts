@@ -4,6 +4,7 @@
 // of the real program: every one fails before any engine or Vault write (the emulator's API writes stay 0, the
 // Vault item stays absent), with a message naming the key, the value and the fix. Two stacks work in parallel.
 import * as assert from "node:assert/strict";
+import * as net from "node:net";
 import { readKv } from "../../local/openbao";
 import { applyLocalStackConfig, localStackConfig } from "../../local/stack";
 import {
@@ -357,5 +358,32 @@ describe(`reliability: ${CASES.length} kinds of invalid config, each rejected by
             vaultItem: item === undefined ? "absent" : "present",
             meanSeconds: +(results.reduce((a, r) => a + r.seconds, 0) / results.length).toFixed(1),
         });
+    });
+
+    it("an http OVN URL is refused before any request: its listener sees no connection, the engine no write", async () => {
+        // A listener at the refused URL counts connections: the engine password would reach it with the first login.
+        let connections = 0;
+        const listener = net.createServer((sock) => {
+            connections++;
+            sock.destroy();
+        });
+        await new Promise<void>((r) => listener.listen(0, "127.0.0.1", r));
+        try {
+            const port = (listener.address() as net.AddressInfo).port;
+            const w0 = apiWrites(await engineStats(s.engine));
+            const base = localStackConfig(s.local, {});
+            const url = `http://127.0.0.1:${port}/v2.0`;
+            await applyLocalStackConfig(stacks[0].stack, withExtra(base, { plain: { [ns("ovnAuthUrl")]: url } }));
+            const r = await pulumiCli(stacks[0], ["up", "--yes", "--skip-preview"]);
+            const line = (r.stdout + r.stderr).split("\n").find((l) => l.includes("ovirt-ci:ovnAuthUrl")) ?? "";
+            assert.notEqual(r.status, 0);
+            assert.match(line, /is not https/);
+            assert.match(line, /Fix: .*ovnAllowForeignUrl/);
+            assert.ok(line.includes(url), line);
+            assert.equal(connections, 0, "no connection to the refused URL");
+            assert.equal(apiWrites(await engineStats(s.engine)) - w0, 0, "no engine write");
+        } finally {
+            listener.close();
+        }
     });
 });

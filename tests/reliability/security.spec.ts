@@ -4,6 +4,7 @@
 // and secrets (engine password, Vault token, pull secret, ssh private key, the generated
 // HAProxy stats password: 0 occurrences in every CLI output, the error, the backend's files and the work dir).
 import * as assert from "node:assert/strict";
+import { CI_USER_PASSWORD } from "../../emulator/model/seed";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -215,6 +216,14 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
                     .filter((l) => l.length > 20 && !l.startsWith("-----"))
                     .map((l, i) => [`ssh private key line ${i + 1}`, l]),
             ),
+            // the CI jobs' key and engine login (the Vault item's ssh-privatekey and ovirt.conf)
+            ...Object.fromEntries(
+                s.sshd.ciPrivateKeyPem
+                    .split("\n")
+                    .filter((l, i) => i > 1 && l.length > 20 && !l.startsWith("-----"))
+                    .map((l, i) => [`CI ssh private key line ${i + 3}`, l]),
+            ),
+            "CI engine password": CI_USER_PASSWORD,
         };
         const plainExport = await pulumiCli(t, ["stack", "export"]);
         const texts: [string, string][] = [

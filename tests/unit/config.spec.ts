@@ -13,6 +13,7 @@ const hosts = (n: number, cores = 96, gib = 96) =>
 function base(): Record<string, unknown> {
     return {
         engineUrl: "https://engine.example.com/ovirt-engine/api",
+        ciEngineUsername: "ocpadmin@internal",
         baseDomain: "gcp.devcluster.openshift.com",
         dataCenter: "OCP-45",
         cluster: "OCP-45",
@@ -83,6 +84,27 @@ const CASES: Case[] = [
         key: "engineUrl",
         value: "http://engine.example.com/ovirt-engine/api",
         mentions: ["https", "engineAllowHttp"],
+    },
+    {
+        name: "http OVN Identity URL",
+        change: set("ovnAuthUrl", "http://engine.example.com:35357/v2.0"),
+        key: "ovnAuthUrl",
+        value: "http://engine.example.com:35357/v2.0",
+        mentions: ["not https", "https://engine.example.com:35357/v2.0", "ovnAllowForeignUrl"],
+    },
+    {
+        name: "OVN Networking URL on another host than the engine",
+        change: set("ovnNetworkUrl", "https://elsewhere.example.net:9696/v2.0"),
+        key: "ovnNetworkUrl",
+        value: "https://elsewhere.example.net:9696/v2.0",
+        mentions: ["not on the engine's host engine.example.com", "ovnAllowForeignUrl"],
+    },
+    {
+        name: "CI engine user that is the admin login",
+        change: set("ciEngineUsername", "Admin@internal"),
+        key: "ciEngineUsername",
+        value: "Admin@internal",
+        mentions: ["every CI job would hold the admin login", "The CI engine user"],
     },
     {
         name: "engine URL that is not a URL",
@@ -559,6 +581,19 @@ describe("validateConfig: valid values", () => {
             engineAllowHttp: true,
         });
         assert.equal(c.engineUrl, "http://127.0.0.1:8443/ovirt-engine/api");
+    });
+
+    it("accepts an OVN URL off the engine's host only with ovnAllowForeignUrl, and https on the engine's host always", () => {
+        const engineUrl = "https://Engine.example.com/ovirt-engine/api";
+        const ok = validateConfig({ ...base(), engineUrl, ovnAuthUrl: "https://engine.example.com:35357/v2.0" });
+        assert.equal(ok.ovnAuthUrl, "https://engine.example.com:35357/v2.0");
+        const foreign = validateConfig({
+            ...base(),
+            engineUrl,
+            ovnNetworkUrl: "http://ovn.example.net:9696/v2.0",
+            ovnAllowForeignUrl: true,
+        });
+        assert.equal(foreign.ovnNetworkUrl, "http://ovn.example.net:9696/v2.0");
     });
 });
 

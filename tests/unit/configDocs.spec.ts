@@ -48,6 +48,7 @@ describe("config documentation generated from lib/configSchema.ts", () => {
             "engineRetryAttempts",
             "engineRetryBaseMs",
             "hostRootPassword",
+            "proxyAdminSshPreviousPrivateKey",
         ]);
     });
 
@@ -88,6 +89,7 @@ describe("validateConfig with the provider's keys", () => {
     const base = {
         engineUrl: "https://engine.example.com/ovirt-engine/api",
         baseDomain: "example.com",
+        ciEngineUsername: "ocpadmin@internal",
         dataCenter: "dc",
         cluster: "c",
         mainStorageDomain: "sd",

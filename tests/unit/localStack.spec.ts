@@ -21,6 +21,9 @@ const services: LocalServices = {
         user: "me",
         privateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nK\n-----END OPENSSH PRIVATE KEY-----\n",
         publicKey: "ssh-ed25519 AAAA me",
+        ciPrivateKeyPem: "-----BEGIN OPENSSH PRIVATE KEY-----\nC\n-----END OPENSSH PRIVATE KEY-----\n",
+        ciPublicKey: "ssh-ed25519 CCCC ci",
+        hostPublicKey: "ssh-ed25519 HHHH host",
     },
     sandboxDir: "/tmp/sandbox",
     localDnsPort: 25300,
@@ -41,7 +44,12 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
         );
         assert.equal(c.proxyVm.serviceMode, "local");
         assert.equal(c.proxyVm.rootDir, "/tmp/sandbox");
-        assert.deepEqual(c.proxyVm.connection, { host: "127.0.0.1", port: 2222, user: "me" });
+        assert.deepEqual(c.proxyVm.connection, {
+            host: "127.0.0.1",
+            port: 2222,
+            user: "me",
+            hostKey: "ssh-ed25519 HHHH host",
+        });
         assert.equal(c.proxyVm.template, "centos-7");
         assert.equal(c.engineCaPem, services.engine.caPem);
         assert.deepEqual(
@@ -65,7 +73,10 @@ describe("local/stack.ts: the local embedded default's stack config", () => {
         }
         const { plain, secrets } = localStackConfig(services);
         assert.deepEqual(Object.keys(secrets).sort(), [
+            "ovirt-ci:ciEnginePassword",
             "ovirt-ci:enginePassword",
+            "ovirt-ci:proxyAdminSshPrivateKey",
+            "ovirt-ci:proxyAdminSshPublicKey",
             "ovirt-ci:pullSecret",
             "ovirt-ci:sshPrivateKey",
             "ovirt-ci:sshPublicKey",

@@ -7,7 +7,7 @@ import { DEFAULT_ADDRESSING, DEFAULT_NAMING, LeaseScheme, lease, leases } from "
 import { LEASE_FILE_KEYS, renderLeaseFile } from "../../lib/render/leaseFile";
 import { renderUpgradeLeaseFile } from "../../lib/render/upgradeLeaseFile";
 import { renderOvirtConf } from "../../lib/render/ovirtConf";
-import { renderSendEventScript } from "../../lib/render/sendEvent";
+import { SendEventOptions, renderSendEventScript } from "../../lib/render/sendEvent";
 import { renderDnsmasqConfig } from "../../lib/render/dnsmasq";
 import { renderHaproxyConfig } from "../../lib/render/haproxy";
 import { renderIptablesNat, renderNftablesNat } from "../../lib/render/nat";
@@ -140,7 +140,7 @@ describe("ovirt.conf (docs/ci-contract.md section 6)", () => {
 });
 
 describe("send-event-to-ovirt.sh (docs/ci-contract.md section 14)", () => {
-    function setup(curlExit: number) {
+    function setup(curlExit: number, options: SendEventOptions = {}) {
         const dir = tmpdir();
         const bin = path.join(dir, "bin");
         const shared = path.join(dir, "shared");
@@ -151,11 +151,12 @@ describe("send-event-to-ovirt.sh (docs/ci-contract.md section 14)", () => {
             path.join(bin, "curl"),
             `#!/bin/bash\nn=$(ls "${dir}"/call-* 2>/dev/null | wc -l)\nprintf '%s\\n' "$@" > "${dir}/call-$n"\n` +
                 `for a in "$@"; do case "$a" in @*) cp "\${a#@}" "${dir}/body-$n";; esac; done\n` +
+                `prev=; for a in "$@"; do [ "$prev" = --cacert ] && cp "$a" "${dir}/ca-$n"; prev="$a"; done\n` +
                 `[ ${curlExit} -eq 0 ] && printf 201\nexit ${curlExit}\n`,
             { mode: 0o755 },
         );
         const script = path.join(dir, "send-event-to-ovirt.sh");
-        fs.writeFileSync(script, renderSendEventScript());
+        fs.writeFileSync(script, renderSendEventScript(options));
         return { dir, bin, shared, script };
     }
 
@@ -168,8 +169,13 @@ describe("send-event-to-ovirt.sh (docs/ci-contract.md section 14)", () => {
         decoration_config: { timeout: "4h", gcs_configuration: { bucket: "x" } },
     };
 
-    function run(curlExit: number, env: Record<string, string>, caller = "set -euo pipefail") {
-        const t = setup(curlExit);
+    function run(
+        curlExit: number,
+        env: Record<string, string>,
+        caller = "set -euo pipefail",
+        options: SendEventOptions = {},
+    ) {
+        const t = setup(curlExit, options);
         const cmd =
             `${caller}; source "$1"; before="$(set +o)"; send_event_to_ovirt Started; rc=$?; after="$(set +o)"; ` +
             `[ "$before" = "$after" ] || { echo "shell options changed" >&2; exit 3; }; echo "rc=$rc continued"`;
@@ -200,8 +206,13 @@ describe("send-event-to-ovirt.sh (docs/ci-contract.md section 14)", () => {
         const posted = fs.existsSync(path.join(t.dir, "body-1"))
             ? fs.readFileSync(path.join(t.dir, "body-1"), "utf8")
             : undefined;
+        const caSeen = [0, 1].map((n) =>
+            fs.existsSync(path.join(t.dir, `ca-${n}`))
+                ? fs.readFileSync(path.join(t.dir, `ca-${n}`), "utf8")
+                : undefined,
+        );
         fs.rmSync(t.dir, { recursive: true });
-        return { r, calls, eventXml, posted, start, end };
+        return { r, calls, eventXml, posted, start, end, caSeen };
     }
 
     const unescape = (s: string) =>
@@ -212,20 +223,42 @@ describe("send-event-to-ovirt.sh (docs/ci-contract.md section 14)", () => {
             .replaceAll("&apos;", "'")
             .replaceAll("&amp;", "&");
 
-    it("probes port 54323, then POSTs the event with Basic auth, -k and XML headers", () => {
+    it("probes port 54323, then POSTs the event with Basic auth and XML headers, verifying TLS (no -k)", () => {
         const { r, calls } = run(0, {});
         assert.equal(r.status, 0, r.stderr);
         assert.equal(calls.length, 2);
         assert.ok(calls[0].includes("https://engine.example.com:54323/"), calls[0].join(" "));
         const post = calls[1];
         const after = (flag: string) => post[post.indexOf(flag) + 1];
-        assert.ok(post.includes("-k"));
+        assert.ok(!calls[0].includes("-k") && !post.includes("-k"), "TLS verification stays on");
         assert.equal(after("-X"), "POST");
         assert.equal(after("-u"), "admin@internal:s3cr$t pass");
         assert.ok(post.includes("Accept: application/xml"));
         assert.ok(post.includes("Content-Type: application/xml"));
         assert.equal(post[post.length - 1], "https://engine.example.com/ovirt-engine/api/events");
         assert.match(r.stdout, /HTTP 201/);
+    });
+
+    it("verifies the engine against the embedded engine CA, and removes its temporary copy", () => {
+        const ca = "-----BEGIN CERTIFICATE-----\nMIIBdGVzdA==\n-----END CERTIFICATE-----\n";
+        const { r, calls, caSeen } = run(0, {}, "set -euo pipefail", { engineCaPem: ca });
+        assert.equal(r.status, 0, r.stderr);
+        for (const call of calls) {
+            assert.ok(call.includes("--cacert") && !call.includes("-k"), call.join(" "));
+            assert.ok(!fs.existsSync(call[call.indexOf("--cacert") + 1]), "the CA copy is removed");
+        }
+        assert.deepEqual(caSeen, [ca, ca]);
+        assert.throws(
+            () => renderSendEventScript({ engineCaPem: "x\nOVIRT_CI_ENGINE_CA\nrm -rf /" }),
+            /PEM certificate/,
+        );
+        assert.throws(() => renderSendEventScript({ engineCaPem: ca, insecure: true }), /exclude/);
+    });
+
+    it("skips verification only with the program's own engineInsecure", () => {
+        const { r, calls } = run(0, {}, "set -euo pipefail", { insecure: true });
+        assert.equal(r.status, 0, r.stderr);
+        assert.ok(calls.every((c) => c.includes("-k")));
     });
 
     it("writes the XML body to SHARED_DIR/event.xml with the contract's description and custom_id", () => {

@@ -8,6 +8,9 @@ const GOOD = {
     pullSecret: '{"auths":{"quay.io":{"auth":"c2VjcmV0"}}}',
     sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0 ci@ovirt\n",
     sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+    proxyAdminSshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdm ovirt-ci-admin\n",
+    proxyAdminSshPrivateKey:
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nYWRtaW4ta2V5AAAA\n-----END OPENSSH PRIVATE KEY-----\n",
 };
 
 describe("validateSecretValues", () => {
@@ -24,6 +27,16 @@ describe("validateSecretValues", () => {
         ],
         ["public key that is a private key", { sshPublicKey: GOOD.sshPrivateKey }, "sshPublicKey"],
         ["private key that is a public key", { sshPrivateKey: GOOD.sshPublicKey }, "sshPrivateKey"],
+        [
+            "proxy admin key equal to the CI key (in the Vault item every CI job mounts)",
+            { proxyAdminSshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK0 another-comment" },
+            "proxyAdminSshPublicKey",
+        ],
+        [
+            "proxy admin private key that is a public key",
+            { proxyAdminSshPrivateKey: GOOD.sshPublicKey },
+            "proxyAdminSshPrivateKey",
+        ],
         ["pull secret that is not JSON", { pullSecret: "my-pull-secret-text" }, "pullSecret"],
         ["pull secret without auths", { pullSecret: '{"quay.io":{"auth":"c2VjcmV0"}}' }, "pullSecret"],
     ];

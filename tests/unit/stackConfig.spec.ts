@@ -107,10 +107,14 @@ describe("Pulumi.ci.yaml", () => {
 describe("loadConfig (mocks)", () => {
     const secrets = {
         "ovirt-ci:enginePassword": "engine-password",
+        "ovirt-ci:ciEnginePassword": "ci-engine-password",
         "ovirt-ci:pullSecret": '{"auths":{}}',
         "ovirt-ci:sshPublicKey": "ssh-ed25519 AAAA ci",
         "ovirt-ci:sshPrivateKey":
             "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+        "ovirt-ci:proxyAdminSshPublicKey": "ssh-ed25519 BBBB ovirt-ci-admin",
+        "ovirt-ci:proxyAdminSshPrivateKey":
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nYWRtaW4ta2V5AAAA\n-----END OPENSSH PRIVATE KEY-----\n",
     };
 
     it("reads Pulumi.ci.yaml as the CLI passes it, secrets as secret Outputs", async () => {
@@ -137,9 +141,12 @@ describe("loadConfig (mocks)", () => {
             (e: unknown) => {
                 assert.ok(e instanceof ConfigError);
                 assert.deepEqual(e.problems.map((p) => p.key).sort(), [
+                    "ciEnginePassword",
                     "enginePassword",
                     "engineUrl",
                     "leaseNumbers",
+                    "proxyAdminSshPrivateKey",
+                    "proxyAdminSshPublicKey",
                     "pullSecret",
                     "sshPrivateKey",
                     "sshPublicKey",

@@ -143,11 +143,14 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
     };
     const secrets: DoctorSecrets = {
         enginePassword: need(`${PROJECT}:enginePassword`, "the engine login"),
+        ciEnginePassword: need(`${PROJECT}:ciEnginePassword`, "the CI jobs' engine login in ovirt.conf"),
         ...(config.ciProfile.pullSecret
             ? { pullSecret: need(`${PROJECT}:pullSecret`, "the profile's pull-secret") }
             : {}),
         sshPublicKey: need(`${PROJECT}:sshPublicKey`, "the profile's ssh-publickey"),
-        sshPrivateKey: need(`${PROJECT}:sshPrivateKey`, "the profile's ssh-privatekey and the SSH login to the proxy"),
+        sshPrivateKey: need(`${PROJECT}:sshPrivateKey`, "the profile's ssh-privatekey"),
+        proxyAdminSshPublicKey: need(`${PROJECT}:proxyAdminSshPublicKey`, "the proxy's admin key"),
+        proxyAdminSshPrivateKey: need(`${PROJECT}:proxyAdminSshPrivateKey`, "the SSH login to the proxy"),
         vaultToken: need("vault:token", "the Vault login"),
     };
     const source: ConfigSource = { get: (k) => value(k) };

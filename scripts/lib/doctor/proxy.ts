@@ -39,7 +39,14 @@ export class ProxyShell {
             const c = new Client();
             c.on("ready", () => resolve(c));
             c.on("error", (e) => reject(new Error(`SSH to ${t.username}@${t.host}:${t.port}: ${e.message}`)));
-            c.connect({ ...t, privateKey: this.ctx.secrets.sshPrivateKey, readyTimeout: 15_000 });
+            // The same pinning as the program's commands (proxyVm.connection.hostKey): compare the key blob.
+            const pinned = this.ctx.config.proxyVm.connection?.hostKey?.trim().split(/\s+/)[1];
+            c.connect({
+                ...t,
+                privateKey: this.ctx.secrets.proxyAdminSshPrivateKey,
+                readyTimeout: 15_000,
+                ...(pinned ? { hostVerifier: (key: Buffer) => key.toString("base64") === pinned } : {}),
+            });
         });
         return this.client;
     }
@@ -79,7 +86,7 @@ const PUSH_FIX = (ctx: DoctorContext, command: string) =>
     `run \`pulumi up --refresh --stack ${ctx.stack}\`; if that changes nothing (the proxy was changed by hand), push it again: ` +
     `\`pulumi up --stack ${ctx.stack} --replace <urn of ${command}>\` (\`pulumi stack --stack ${ctx.stack} --show-urns\` lists it)`;
 const SSH_FIX = (ctx: DoctorContext) =>
-    `check that the proxy answers SSH as the program's connection (proxyVm.connection / externalAddress of stack ${ctx.stack}) with the stack's sshPrivateKey`;
+    `check that the proxy answers SSH as the program's connection (proxyVm.connection / externalAddress of stack ${ctx.stack}) with the stack's proxyAdminSshPrivateKey`;
 
 /** The files of a lease on the proxy. */
 const leasePaths = (ctx: DoctorContext, lease: LeaseInfo) => proxyPaths(proxyTarget(ctx.config.proxyVm), lease);

@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { profileItemData } from "../../../components/ciSecrets";
+import { renderSendEventScript, sendEventOptionsFromConfig } from "../../../lib/render/sendEvent";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "../../../lib/leaseModel";
 import { renderLeaseFile, renderUpgradeLeaseFile } from "../../../lib/render/leaseFile";
 import { ovirtConfFromConfig } from "../../../lib/render/ovirtConf";
@@ -47,10 +48,11 @@ export function expectedProfile(
                 .filter((u) => upgradeDomainIds.has(u.name))
                 .map((u) => [u.fileName, renderUpgradeLeaseFile(upgradeDomainIds.get(u.name)!)]),
         ),
-        ovirtConf: ovirtConfFromConfig(c, ctx.secrets.enginePassword, ids),
+        ovirtConf: ovirtConfFromConfig(c, ctx.secrets.ciEnginePassword, ids),
         ...(ctx.secrets.pullSecret !== undefined ? { pullSecret: ctx.secrets.pullSecret } : {}),
         sshPublicKey: ctx.secrets.sshPublicKey,
         sshPrivateKey: ctx.secrets.sshPrivateKey,
+        sendEventScript: renderSendEventScript(sendEventOptionsFromConfig(c)),
         targetNamespace: c.vault.targetNamespace,
         targetName: c.vault.targetName,
         targetClusters: c.vault.targetClusters,
