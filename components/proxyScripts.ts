@@ -339,12 +339,19 @@ export function leaseScripts(target: ProxyTarget, lease: LeaseInfo, mac: string)
     return {
         create: wrap(
             target,
-            `changed=0\n${writeNew(p.udevRule, udev)}${install(p.udevRule)}${writeNew(p.ifcfg, ifcfg)}${install(p.ifcfg)}` +
+            // Both rendered files are checked before anything of the lease changes: a file the proxy's tools reject
+            // leaves the interface, the NAT table and the running dnsmasq exactly as they were (no half-applied lease).
+            `trap "rm -f ${confNew} ${shellQuote(`${p.nftFile}.new`)}" EXIT\n` +
+                writeNew(p.dnsmasqConfig, leaseDnsmasqConfig(target, lease)) +
+                checkNew(p.dnsmasqConfig, "dnsmasq", `dnsmasq --test -C ${confNew}`) +
                 (firewalldNat
                     ? ""
-                    : `changed=0\n${writeNew(p.nftFile, nat)}${checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`)}${install(p.nftFile)}`) +
+                    : writeNew(p.nftFile, nat) +
+                      checkNew(p.nftFile, "nft", `nft -c -f ${shellQuote(`${p.nftFile}.new`)}`)) +
+                `changed=0\n${writeNew(p.udevRule, udev)}${install(p.udevRule)}${writeNew(p.ifcfg, ifcfg)}${install(p.ifcfg)}` +
+                (firewalldNat ? "" : `changed=0\n${install(p.nftFile)}`) +
                 network +
-                `changed=0\n${dnsmasqFiles}systemctl enable ${unit}\n` +
+                `changed=0\n${install(p.dnsmasqConfig)}systemctl enable ${unit}\n` +
                 // dnsmasq re-reads its configuration only on start (SIGHUP reloads hosts and leases only).
                 `if [ $changed = 1 ]; then systemctl restart ${unit}; else systemctl start ${unit}; fi\n`,
         ),

@@ -106,16 +106,21 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
 }
 
 /**
- * Throws when an OVN URL is not https or not on the engine's host (the engine password would be sent there), unless
- * `allowForeignUrl`. `source` names where the URLs came from: the config keys, or the engine's provider entry.
+ * Throws when an OVN URL is not https or (unless `httpsOnly`, for the engine's own provider entry) not on the engine's
+ * host: the engine password would be sent there. Never with `allowForeignUrl`. `source` names where the URLs came
+ * from: the config keys, or the engine's provider entry.
  */
-function refuseForeignUrls(endpoint: OvnEndpoint, source: string): void {
+function refuseForeignUrls(endpoint: OvnEndpoint, source: string, httpsOnly = false): void {
     if (endpoint.allowForeignUrl) return;
     for (const [key, url] of [
         ["ovnAuthUrl", endpoint.authUrl],
         ["ovnNetworkUrl", endpoint.networkUrl],
     ] as const) {
-        const risk = ovnUrlRisk(url, endpoint.engine.apiUrl);
+        // the host of the engine's own entry is the engine's word (it may name its FQDN where engineUrl names an
+        // address); clear text is refused all the same
+        const risk = httpsOnly
+            ? ovnUrlRisk(url, url.replace(/^http:/, "https:"))
+            : ovnUrlRisk(url, endpoint.engine.apiUrl);
         if (risk) {
             throw new Error(
                 `${source}${key} ${url} ${risk}; point it at the OVN provider beside the engine, or set ovirt-ci:ovnAllowForeignUrl (OVIRT_OVN_ALLOW_FOREIGN_URL=true) if it really is there`,
@@ -260,8 +265,8 @@ export async function withProviderEntry(ep: OvnEndpoint): Promise<OvnEndpoint> {
         username: ep.username ?? e.username,
         providerEntry: undefined,
     };
-    // the entry is the engine's word, but the password goes where it points: the same rule as configured URLs
-    refuseForeignUrls(resolved, `the engine's provider entry ${name}: `);
+    // the entry is the engine's word about where its provider runs, but never in clear text
+    refuseForeignUrls(resolved, `the engine's provider entry ${name}: `, true);
     return resolved;
 }
 

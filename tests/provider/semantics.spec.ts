@@ -261,6 +261,8 @@ describe("kind descriptions", () => {
                 "started",
                 "timeoutSeconds",
                 "ipWaitSeconds",
+                // a running VM's BIOS type is refused in update (never a stop), not a replace
+                "biosType",
             ],
             deleteBeforeReplace: true,
         },

@@ -13,6 +13,7 @@ const stackConfig = {
     dataCenter: "OCP-45",
     cluster: "OCP-45",
     mainStorageDomain: "nfs-ovirt45",
+    ciEngineUsername: "ocpadmin@internal",
     leases: [10, 11],
     hosts: [1, 2].map((i) => ({ name: `bm${i}`, address: `bm${i}.example.com`, cpuCores: 96, memoryGiB: 96 })),
 };

@@ -18,6 +18,7 @@ function base(extra: Record<string, unknown> = {}): Record<string, unknown> {
         dataCenter: "OCP-45",
         cluster: "OCP-45",
         mainStorageDomain: "nfs-ovirt45",
+        ciEngineUsername: "ocpadmin@internal",
         leases: [10],
         upgradeLeases: [1, 2],
         upgradeStorage: { nfsServer: "nfs.example.com" },

@@ -8,6 +8,7 @@ function base(proxyVm: Record<string, unknown> = {}): Record<string, unknown> {
         dataCenter: "OCP-45",
         cluster: "OCP-45",
         mainStorageDomain: "nfs-ovirt45",
+        ciEngineUsername: "ocpadmin@internal",
         leases: [10, 11, 12],
         hosts: [1, 2, 3].map((i) => ({ name: `bm${i}`, address: `bm${i}.example.com`, cpuCores: 96, memoryGiB: 96 })),
         proxyVm,

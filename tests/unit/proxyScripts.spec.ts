@@ -300,3 +300,60 @@ describe("proxy scripts, local service mode (real dnsmasq and haproxy in a sandb
         }
     });
 });
+
+describe("proxy scripts, systemd service mode (the proxy's tools as recording stand-ins)", () => {
+    it("a lease whose dnsmasq or NAT file the proxy rejects changes nothing: no interface, NAT, unit or file", () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-systemd-"));
+        const fakeBin = path.join(root, "fake-bin");
+        const log = path.join(root, "calls.log");
+        fs.mkdirSync(fakeBin);
+        // Every tool the script could change the proxy with only records its call; the checkers answer as told.
+        const fake = (tool: string, body = "") =>
+            fs.writeFileSync(path.join(fakeBin, tool), `#!/bin/sh\n${body}\necho "${tool} $*" >> ${log}\n`, {
+                mode: 0o755,
+            });
+        for (const tool of ["ip", "systemctl", "udevadm", "sysctl"]) fake(tool);
+        const target: ProxyTarget = {
+            serviceMode: "systemd",
+            rootDir: root,
+            sudo: false,
+            externalInterface: "eth0",
+            upstreamDns: ["8.8.8.8"],
+            localDnsPort: 0,
+            localHaproxyPorts: { api: 6443, https: 443, http: 80, stats: 8404 },
+        };
+        const l10 = lease(10, scheme);
+        const p = proxyPaths(target, l10);
+        const env = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };
+        try {
+            for (const [rejecting, dnsmasqTest, nftCheck] of [
+                ["dnsmasq", "exit 1", "exit 0"],
+                ["nft", "exit 0", "exit 1"],
+            ]) {
+                fake(
+                    "dnsmasq",
+                    `case " $* " in *" --version "*) echo "Dnsmasq version 2.76"; exit 0;; *" --test "*) echo "bad option (stricter)" >&2; ${dnsmasqTest};; esac`,
+                );
+                fake(
+                    "nft",
+                    `case " $* " in *" --version "*) echo "nftables v0.8"; exit 0;; *" -c "*) echo "syntax error (stricter)" >&2; ${nftCheck};; esac`,
+                );
+                fs.rmSync(log, { force: true });
+                assert.throws(
+                    () => sh(leaseScripts(target, l10, MAC).create, "", env),
+                    (e: { stderr?: string }) =>
+                        new RegExp(`the proxy's ${rejecting} rejects the new`).test(e.stderr ?? ""),
+                );
+                const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "";
+                assert.doesNotMatch(calls, /^(ip|systemctl|udevadm|sysctl) /m, `${rejecting}: nothing applied`);
+                assert.doesNotMatch(calls, /^nft (?!.*(-c|--version))/m, `${rejecting}: no NAT table loaded`);
+                for (const f of [p.dnsmasqConfig!, p.nftFile!, p.udevRule!, p.ifcfg!]) {
+                    assert.ok(!fs.existsSync(f), `${rejecting}: ${f} not written`);
+                    assert.ok(!fs.existsSync(`${f}.new`), `${rejecting}: no ${f}.new left behind`);
+                }
+            }
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+});

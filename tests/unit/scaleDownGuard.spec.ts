@@ -91,6 +91,7 @@ describe("scale-down guard", () => {
             dataCenter: "DC",
             cluster: "C",
             mainStorageDomain: "SD",
+            ciEngineUsername: "ocpadmin@internal",
             leases: { from: 10, to: 11 },
             hosts: [{ name: "h1", address: "h1.example.com", cpuCores: 256, memoryGiB: 1024 }],
         };
