@@ -253,7 +253,7 @@ export const ProxyVmSchema = Type.Object(
             {
                 default: [],
                 description:
-                    "Leases still in the playbooks' layout (NIC ethK, dnsmasq@net-NN, /var/lib/dnsmasq/dnsmasq-net-NN.conf), adopted as they are; removing one moves it to ours (refused while a job holds it). Needs layout playbooks",
+                    "Leases still in the playbooks' layout (NIC ethK, dnsmasq@net-NN, /var/lib/dnsmasq/dnsmasq-net-NN.conf), adopted as they are; removing one moves it to ours (refused while a job holds it); an entry for a lease not in ovirt-ci:leases has no effect. Needs layout playbooks",
             },
         ),
     },

@@ -23,6 +23,7 @@ import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "..
 import { playbooksNetName } from "../lib/render/playbooks";
 import { shellQuote } from "../lib/render/shell";
 import { Session, openSession } from "../providers/ovirt/client";
+import { hardwareOf } from "../providers/ovirt/vm";
 import { decodeInt, decodeList, decodeString, refId, searchQuote } from "../providers/ovirt/representation";
 import { readUsage } from "../providers/ovirt/usage";
 import { ContextError, DoctorContext, loadContext, stackEnvironment } from "./lib/doctor/context";
@@ -89,7 +90,6 @@ async function discoverEngine(ctx: DoctorContext, proxyName: string): Promise<En
     let proxy: EngineDiscovery["proxy"];
     if (vm) {
         const full = await s.get(`/vms/${vm.id}`, { params: { all_content: "true" } });
-        const topo = ((full.cpu ?? {}) as Record<string, unknown>).topology as Record<string, unknown> | undefined;
         const init = (full.initialization ?? {}) as Record<string, unknown>;
         const nicConf = decodeList(init.nic_configurations, "nic_configuration").find(
             (n) => decodeString(n.boot_protocol) === "static",
@@ -97,9 +97,11 @@ async function discoverEngine(ctx: DoctorContext, proxyName: string): Promise<En
         const ip = (nicConf?.ip ?? {}) as Record<string, unknown>;
         proxy = {
             name: String(vm.name),
+            // the VM's CPUs as the Vm kind counts them (sockets × cores × threads, hardwareOf): ovirt-ci creates N
+            // CPUs as N sockets of one core, the playbooks' template may use cores
+            cpuCores: ((h) => h.sockets * h.cores * h.threads)(hardwareOf(full)),
             memoryMiB: Math.round(decodeInt(full.memory) / MiB),
             biosType: decodeString(((full.bios ?? {}) as Record<string, unknown>).type) ?? "cluster_default",
-            cpuCores: decodeInt(topo?.cores, 1),
             status: String(full.status),
             externalAddress:
                 nicConf && decodeString(ip.address) && decodeString(ip.netmask)

@@ -480,7 +480,9 @@ export class VmProvider extends KindProvider<typeof VM> {
         if (adopted) vm = await this.reconcile(s, id, vm, inputs, budget, marker);
         else if (inputs.started) vm = await this.start(s, id, inputs.name, budget, marker);
         const ips = inputs.started ? await this.waitIps(s, id, inputs.ipWaitSeconds) : [];
-        return { id, outs: compact(toState(vm, inputs, adopted, ips)) };
+        // an adopted VM may have taken a change on its next run (reconcile): the state says what it will run with
+        const configured = adopted ? await this.configured(s, id, vm) : vm;
+        return { id, outs: compact(toState(vm, inputs, adopted, ips, configured)) };
     }
 
     /** Wait out image_locked (template disks being copied) and other transient states. */

@@ -152,9 +152,17 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
             const first = await t.stack.up({ onOutput: () => undefined });
             assert.equal(first.summary.result, "succeeded");
             // 3. the second up: no change at all
-            const second = await t.stack.up({ onOutput: () => undefined });
+            let secondOut = "";
+            const second = await t.stack.up({ onOutput: (o) => (secondOut += o) });
             const changes = Object.entries(second.summary.resourceChanges ?? {}).filter(([k]) => k !== "same");
-            assert.deepEqual(changes, [], "the second up changes nothing");
+            assert.deepEqual(
+                changes,
+                [],
+                `the second up changes nothing; it said:\n${secondOut
+                    .split("\n")
+                    .filter((l) => /[~+-] |update|replace/.test(l))
+                    .join("\n")}`,
+            );
         } finally {
             probing = false;
             await probe;
@@ -212,9 +220,17 @@ describe("state lost: adopt what ovirt-ci itself built, then up twice", function
         assert.equal(adopt.code, 0, adopt.out);
         assert.match(adopt.out, /adopt +lease ovirt-10: ovirt-ci layout: NIC vmnet10, file as rendered/);
         await lost.stack.up({ onOutput: () => undefined });
-        const second = await lost.stack.up({ onOutput: () => undefined });
+        let secondOut = "";
+        const second = await lost.stack.up({ onOutput: (o) => (secondOut += o) });
         const changes = Object.entries(second.summary.resourceChanges ?? {}).filter(([k]) => k !== "same");
-        assert.deepEqual(changes, [], "the second up changes nothing");
+        assert.deepEqual(
+            changes,
+            [],
+            `the second up changes nothing; it said:\n${secondOut
+                .split("\n")
+                .filter((l) => /[~+-] |update|replace/.test(l))
+                .join("\n")}`,
+        );
 
         const after = await inventory(svc.engine);
         const vmAfter = after.vms.find((v) => v.id === vm.id)!;
