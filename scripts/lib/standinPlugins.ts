@@ -163,7 +163,19 @@ export function isLocalStack(stack: string, env: NodeJS.ProcessEnv, localDefault
     if (stack === "ci") return false;
     const url = env.PULUMI_BACKEND_URL;
     if (!url) return localDefault;
-    return url.startsWith("file://");
+    return url.startsWith("file://") || isLoopbackS3(url);
+}
+
+/** An `s3://` backend whose endpoint is on this machine's loopback: the local default's SeaweedFS (local/seaweedfs.ts). */
+function isLoopbackS3(url: string): boolean {
+    if (!url.startsWith("s3://")) return false;
+    const endpoint = new URLSearchParams(url.split("?")[1] ?? "").get("endpoint");
+    if (!endpoint) return false;
+    const host = endpoint
+        .replace(/^https?:\/\//, "")
+        .replace(/:\d+$/, "")
+        .replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**

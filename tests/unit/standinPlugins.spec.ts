@@ -102,6 +102,12 @@ describe("stand-in plugins: where they are visible", function () {
         assert.equal(isLocalStack("ci", { PULUMI_BACKEND_URL: "file:///x" }), false);
         assert.equal(isLocalStack("local", { PULUMI_BACKEND_URL: "file:///x?metadata=skip" }), true);
         assert.equal(isLocalStack("e2e-1234", { PULUMI_BACKEND_URL: "s3://bucket/ovirt-ci" }), false);
+        // the local default's and the s3 tier's SeaweedFS on loopback is local; a bucket elsewhere is not
+        const s3 = (endpoint: string) =>
+            `s3://ovirt-ci-state/ovirt-ci?endpoint=${endpoint}&disableSSL=true&s3ForcePathStyle=true&region=us-east-1`;
+        assert.equal(isLocalStack("local", { PULUMI_BACKEND_URL: s3("127.0.0.1:8333") }), true);
+        assert.equal(isLocalStack("ci", { PULUMI_BACKEND_URL: s3("127.0.0.1:8333") }), false);
+        assert.equal(isLocalStack("local", { PULUMI_BACKEND_URL: s3("s3.example.com") }), false);
         assert.equal(isLocalStack("local", {}), false);
         assert.equal(isLocalStack("local", {}, true), true);
     });
