@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases as deriveLeases } from "../../lib/leaseModel";
 import { LOCAL_BASE_DOMAIN } from "../../local/stack";
 import { FOREIGN_VAULT_KEY, LIVE_PROXY, seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../../local/liveFixture";
@@ -71,6 +72,18 @@ function runAdopt(t: E2eStack, extra: string[] = []): Promise<{ code: number | n
         child.stderr.on("data", (d: Buffer) => (out += d.toString()));
         child.on("close", (code) => resolve({ code, out }));
     });
+}
+
+/** Runs `up` again and asserts it changes nothing; a failure quotes the lines of the resources it changed. */
+async function assertSecondUpChangesNothing(stack: { up: Stack["up"] }): Promise<void> {
+    let out = "";
+    const second = await stack.up({ onOutput: (o) => (out += o) });
+    const changes = Object.entries(second.summary.resourceChanges ?? {}).filter(([k]) => k !== "same");
+    const changed = out
+        .split("\n")
+        .filter((l) => /[~+-] |update|replace/.test(l))
+        .join("\n");
+    assert.deepEqual(changes, [], `the second up changes nothing; it said:\n${changed}`);
 }
 
 describe("day one: adopt the live layout, then up twice, without a gap", function () {
@@ -152,17 +165,7 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
             const first = await t.stack.up({ onOutput: () => undefined });
             assert.equal(first.summary.result, "succeeded");
             // 3. the second up: no change at all
-            let secondOut = "";
-            const second = await t.stack.up({ onOutput: (o) => (secondOut += o) });
-            const changes = Object.entries(second.summary.resourceChanges ?? {}).filter(([k]) => k !== "same");
-            assert.deepEqual(
-                changes,
-                [],
-                `the second up changes nothing; it said:\n${secondOut
-                    .split("\n")
-                    .filter((l) => /[~+-] |update|replace/.test(l))
-                    .join("\n")}`,
-            );
+            await assertSecondUpChangesNothing(t.stack);
         } finally {
             probing = false;
             await probe;
@@ -220,17 +223,7 @@ describe("state lost: adopt what ovirt-ci itself built, then up twice", function
         assert.equal(adopt.code, 0, adopt.out);
         assert.match(adopt.out, /adopt +lease ovirt-10: ovirt-ci layout: NIC vmnet10, file as rendered/);
         await lost.stack.up({ onOutput: () => undefined });
-        let secondOut = "";
-        const second = await lost.stack.up({ onOutput: (o) => (secondOut += o) });
-        const changes = Object.entries(second.summary.resourceChanges ?? {}).filter(([k]) => k !== "same");
-        assert.deepEqual(
-            changes,
-            [],
-            `the second up changes nothing; it said:\n${secondOut
-                .split("\n")
-                .filter((l) => /[~+-] |update|replace/.test(l))
-                .join("\n")}`,
-        );
+        await assertSecondUpChangesNothing(lost.stack);
 
         const after = await inventory(svc.engine);
         const vmAfter = after.vms.find((v) => v.id === vm.id)!;

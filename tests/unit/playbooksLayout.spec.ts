@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, ConfigProblem, validateConfig } from "../../lib/config";
+import { minimalStackConfig } from "../helpers/stackConfig";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases } from "../../lib/leaseModel";
 import { judgeLayoutMoves } from "../../lib/layoutGuard";
 import {
@@ -30,17 +31,7 @@ const [l10, l11] = leases([10, 11], scheme);
 
 function problems(proxyVm: Record<string, unknown>): ConfigProblem[] {
     try {
-        validateConfig({
-            engineUrl: "https://engine.example.com/ovirt-engine/api",
-            baseDomain: "example.com",
-            dataCenter: "OCP-45",
-            cluster: "OCP-45",
-            mainStorageDomain: "nfs-ovirt45",
-            ciEngineUsername: "ocpadmin@internal",
-            leases: [10, 11, 12],
-            hosts: [1, 2].map((i) => ({ name: `bm${i}`, address: `bm${i}.example.com`, cpuCores: 96, memoryGiB: 96 })),
-            proxyVm,
-        });
+        validateConfig(minimalStackConfig({ proxyVm }));
     } catch (e) {
         assert.ok(e instanceof ConfigError);
         return [...e.problems];
@@ -63,17 +54,12 @@ describe("the playbooks' layout: files as they rendered them", () => {
 describe("proxyVm.layout and playbooksLeases (config)", () => {
     it("accepts the live proxy's layout; each lease maps to its NIC", () => {
         assert.deepEqual(problems({ layout: "playbooks", playbooksLeases: [{ lease: 10, nic: "eth1" }] }), []);
-        const c = validateConfig({
-            engineUrl: "https://engine.example.com/ovirt-engine/api",
-            baseDomain: "example.com",
-            dataCenter: "OCP-45",
-            cluster: "OCP-45",
-            mainStorageDomain: "nfs-ovirt45",
-            ciEngineUsername: "ocpadmin@internal",
-            leases: [10, 11],
-            hosts: [1, 2].map((i) => ({ name: `bm${i}`, address: `bm${i}.example.com`, cpuCores: 96, memoryGiB: 96 })),
-            proxyVm: { layout: "playbooks", playbooksLeases: [{ lease: 10, nic: "eth1" }] },
-        });
+        const c = validateConfig(
+            minimalStackConfig({
+                leases: [10, 11],
+                proxyVm: { layout: "playbooks", playbooksLeases: [{ lease: 10, nic: "eth1" }] },
+            }),
+        );
         assert.deepEqual(leaseLayout(c.proxyVm, 10), { kind: "playbooks", nic: "eth1" });
         assert.deepEqual(leaseLayout(c.proxyVm, 11), { kind: "ovirt-ci" });
         // an entry for a lease the config does not hold (scaled down) has no effect and is no error: scaling stays a

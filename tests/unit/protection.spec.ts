@@ -2,6 +2,7 @@
 // and guard input they give, and the oVirt kinds' refusal of a replacing change in `diff` (what `pulumi preview` runs).
 import * as assert from "node:assert/strict";
 import { ConfigError, validateConfig } from "../../lib/config";
+import { minimalStackConfig } from "../helpers/stackConfig";
 import { formatsOnRemove, hostEntry, protectionOf, protectionProblems } from "../../lib/protection";
 import { HostProvider } from "../../providers/ovirt/host";
 import { StorageDomainProvider } from "../../providers/ovirt/storageDomain";
@@ -12,19 +13,16 @@ const A = "11111111-1111-4111-8111-111111111111";
 const B = "22222222-2222-4222-8222-222222222222";
 
 function base(extra: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-        engineUrl: "https://engine.example.com/ovirt-engine/api",
-        baseDomain: "example.com",
-        dataCenter: "OCP-45",
-        cluster: "OCP-45",
-        mainStorageDomain: "nfs-ovirt45",
-        ciEngineUsername: "ocpadmin@internal",
-        leases: [10],
-        upgradeLeases: [1, 2],
-        upgradeStorage: { nfsServer: "nfs.example.com" },
-        hosts: [{ name: "bm01", address: "bm01.example.com", cpuCores: 96, memoryGiB: 96 }],
-        ...extra,
-    };
+    return minimalStackConfig(
+        {
+            leases: [10],
+            upgradeLeases: [1, 2],
+            upgradeStorage: { nfsServer: "nfs.example.com" },
+            hosts: [{ name: "bm01", address: "bm01.example.com", cpuCores: 96, memoryGiB: 96 }],
+            ...extra,
+        },
+        1,
+    );
 }
 
 describe("protection: the opt-in keys", () => {

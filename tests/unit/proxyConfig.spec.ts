@@ -1,18 +1,9 @@
 import * as assert from "node:assert/strict";
 import { ConfigError, ConfigProblem, validateConfig } from "../../lib/config";
+import { minimalStackConfig } from "../helpers/stackConfig";
 
 function base(proxyVm: Record<string, unknown> = {}): Record<string, unknown> {
-    return {
-        engineUrl: "https://engine.example.com/ovirt-engine/api",
-        baseDomain: "example.com",
-        dataCenter: "OCP-45",
-        cluster: "OCP-45",
-        mainStorageDomain: "nfs-ovirt45",
-        ciEngineUsername: "ocpadmin@internal",
-        leases: [10, 11, 12],
-        hosts: [1, 2, 3].map((i) => ({ name: `bm${i}`, address: `bm${i}.example.com`, cpuCores: 96, memoryGiB: 96 })),
-        proxyVm,
-    };
+    return minimalStackConfig({ proxyVm }, 3);
 }
 
 function problems(proxyVm: Record<string, unknown>): ConfigProblem[] {
