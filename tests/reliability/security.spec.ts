@@ -132,7 +132,7 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
         assert.deepEqual([c.duplicates, c.leaked, c.missing], [[], [], []], showCensus(c));
     });
 
-    it("6b. an upgrade storage domain holding a disk is refused before any change, saying what to do; without the disk the up goes through", async () => {
+    it("6b. an upgrade storage domain holding a disk is refused before any change, saying what to do; without the disk, unprotected, the up goes through", async () => {
         const model = (
             s.engine.server as unknown as {
                 model: { state: { disks: Record<string, unknown>[]; storageDomains: { id: string; name: string }[] } };
@@ -187,8 +187,14 @@ describe("reliability: TLS, scale-down safety and secrets (real program, real CL
             after.disks.some((d) => d.name === "left-behind-upgrade-disk"),
             "the disk is kept",
         );
-        // the operator's way out: remove the disk, then the same up goes through
+        // the operator's way out: remove the disk, then the documented two steps for a protected upgrade domain
+        // (docs/operator.md "Replacing or removing a protected resource"): unprotect it, then remove the lease
         model.state.disks = model.state.disks.filter((d) => d.name !== "left-behind-upgrade-disk");
+        await setConfig(t, { "ovirt-ci:upgradeLeases": [1, 2], "ovirt-ci:allowReplace": ["ovirt-upgrade-2"] });
+        const unprotect = await pulumiCli(t, ["up", "--yes", "--skip-preview"]);
+        outputs.push(["unprotect ovirt-upgrade-2 (allowReplace)", unprotect.stdout + unprotect.stderr]);
+        assert.equal(unprotect.status, 0, unprotect.stdout + unprotect.stderr);
+        await setConfig(t, { "ovirt-ci:upgradeLeases": [1] });
         const r2 = await pulumiCli(t, ["up", "--yes", "--skip-preview"]);
         outputs.push(["scale-down up after the disk is gone", r2.stdout + r2.stderr]);
         assert.equal(r2.status, 0, r2.stdout + r2.stderr);
