@@ -6,20 +6,16 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases } from "../../lib/leaseModel";
-import {
-    ProxyTarget,
-    adminAuthorizedKeysFile,
-    adminKeyScripts,
-    baseScripts,
-    firewallScripts,
-    haproxyScripts,
-    leaseDnsmasqConfig,
-    leaseScripts,
-    proxyPaths,
-    targetHaproxyConfig,
-} from "../../components/proxyScripts";
-import { playbooksBaseScripts, playbooksLeaseScripts, playbooksTakeover } from "../../components/proxyLayouts";
-import { proxyHaproxyConfig } from "../../components/proxyVm";
+import type { ProxyTarget } from "../../lib/proxy/target";
+import { systemdTarget } from "../../lib/proxy/systemd";
+import { adminAuthorizedKeysFile, adminKeyScripts } from "../../lib/render/proxy/adminKey";
+import { baseScripts } from "../../lib/render/proxy/base";
+import { firewallScripts } from "../../lib/render/proxy/firewall";
+import { haproxyScripts, proxyHaproxyConfig, targetHaproxyConfig } from "../../lib/render/proxy/haproxy";
+import { leaseCommandScripts, leaseDnsmasqConfig, leaseScripts } from "../../lib/render/proxy/lease";
+import { proxyPaths } from "../../lib/render/proxy/paths";
+import { playbooksBaseScripts, playbooksLeaseScripts, playbooksTakeover } from "../../lib/render/proxy/playbooksLayout";
+import { sandboxTarget } from "../../local/proxyTarget";
 
 const FIXTURE = path.join(__dirname, "fixtures", "proxyScripts", "golden.json");
 const scheme = { baseDomain: "example.com", addressing: DEFAULT_ADDRESSING, naming: DEFAULT_NAMING };
@@ -60,27 +56,25 @@ const SANDBOX_DNS_PORT = 25300;
 const SANDBOX_HAPROXY_PORTS = { api: 16443, https: 18443, http: 18080, stats: 18404 };
 
 function makeTarget(c: TargetCase): ProxyTarget {
-    return {
-        serviceMode: c.mode === "sandbox" ? "local" : "systemd",
+    const shared = {
         rootDir: c.rootDir,
-        sudo: c.sudo,
         externalInterface: "eth0",
         upstreamDns: c.upstreamDns,
-        localDnsPort: SANDBOX_DNS_PORT,
-        localHaproxyPorts: SANDBOX_HAPROXY_PORTS,
         ...(c.layout ? { layout: c.layout } : {}),
-        ...(c.statsAddress ? { statsAddress: c.statsAddress } : {}),
     };
+    return c.mode === "sandbox"
+        ? sandboxTarget({ ...shared, localDnsPort: SANDBOX_DNS_PORT, localHaproxyPorts: SANDBOX_HAPROXY_PORTS })
+        : systemdTarget({ ...shared, sudo: c.sudo, statsAddress: c.statsAddress });
 }
 
 /** What the components pass as a lease's proxy command (components/lease.ts). */
 function leaseCommand(target: ProxyTarget, c: TargetCase, i: number): { create: string; delete: string } {
     const l = LEASES[i];
-    if (i === 0 && c.layout === "playbooks") return playbooksLeaseScripts(target, l, "eth1", MAC(l.number));
-    const ours = leaseScripts(target, l, MAC(l.number));
-    return c.layout === "playbooks"
-        ? { create: `${playbooksTakeover(target, l)} && ${ours.create}`, delete: ours.delete }
-        : ours;
+    const layout =
+        i === 0 && c.layout === "playbooks"
+            ? { kind: "playbooks" as const, nic: "eth1" }
+            : { kind: "ovirt-ci" as const };
+    return leaseCommandScripts(target, l, layout, MAC(l.number));
 }
 
 function renderAll(): Record<string, string> {
