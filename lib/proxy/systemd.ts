@@ -5,17 +5,12 @@
  * `nft`. The scripts are the renderers' `vm*` parts (lib/render/proxy/).
  */
 import { HAPROXY_VM_GLOBAL_LINES } from "../render/haproxy";
-import { renderPlaybooksHaproxy } from "../render/playbooks";
+import { renderPlaybooksDnsmasq, renderPlaybooksHaproxy } from "../render/playbooks";
 import { vmBase } from "../render/proxy/base";
 import { vmFirewall } from "../render/proxy/firewall";
 import { vmHaproxy } from "../render/proxy/haproxy";
 import { vmLease } from "../render/proxy/lease";
-import {
-    vmPlaybooksDnsmasq,
-    vmPlaybooksLease,
-    vmPlaybooksMasqueradeCheck,
-    vmPlaybooksTakeover,
-} from "../render/proxy/playbooksLayout";
+import { vmPlaybooksLease, vmPlaybooksMasqueradeCheck, vmPlaybooksTakeover } from "../render/proxy/playbooksLayout";
 import type { ProxyTarget } from "./target";
 
 /** The settings of the real VM's target. */
@@ -36,7 +31,8 @@ export function systemdTarget(options: SystemdTargetOptions): ProxyTarget {
         authorizedKeysFile: "~/.ssh/authorized_keys",
         dnsmasqListen: (lease) => ({ interfaceName: lease.interfaceName }),
         haproxyListen: () => ({ statsBindAddress: statsAddress ?? "127.0.0.1", globalLines: HAPROXY_VM_GLOBAL_LINES }),
-        playbooksDnsmasq: (lease, nic) => vmPlaybooksDnsmasq(lease, nic),
+        // the playbooks' files as they wrote them on the VM
+        playbooksDnsmasq: (lease, nic) => renderPlaybooksDnsmasq(lease, nic),
         playbooksHaproxy: (leases, address) => renderPlaybooksHaproxy(leases, address),
         base: vmBase,
         lease: vmLease,

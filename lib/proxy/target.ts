@@ -22,7 +22,7 @@ import type { DnsmasqOptions } from "../render/dnsmasq";
 import type { HaproxyOptions } from "../render/haproxy";
 import type { LeasePaths, ProxyPaths } from "../render/proxy/paths";
 
-/** The create and delete script bodies of one command, before {@link wrap}(lib/render/proxy/script.ts). */
+/** The create and delete script bodies of one command, before `wrap` (lib/render/proxy/script.ts) makes them one line. */
 export interface ScriptBodies {
     readonly create: string;
     readonly delete: string;

@@ -30,8 +30,10 @@ function config(proxyVm: Record<string, unknown>): Record<string, string> {
         mainStorageDomain: "nfs-ovirt45",
         leases: [10, 11],
         upgradeLeases: [],
-        hosts: [{ name: "bm01", address: "bm01.example.com", cpuCores: 96, memoryGiB: 96 }],
-        capacityOverride: true,
+        hosts: [
+            { name: "bm01", address: "bm01.example.com", cpuCores: 96, memoryGiB: 96 },
+            { name: "bm02", address: "bm02.example.com", cpuCores: 96, memoryGiB: 96 },
+        ],
         proxyVm,
     };
     const out: Record<string, string> = { ...SECRETS };

@@ -18,7 +18,7 @@
  */
 import { LeaseInfo } from "../../leaseModel";
 import type { PlaybooksLeaseParts, ProxyTarget, ScriptBodies } from "../../proxy/target";
-import { playbooksNetName, playbooksPaths, renderPlaybooksDnsmasq } from "../playbooks";
+import { playbooksNetName, playbooksPaths } from "../playbooks";
 import { shellQuote } from "../shell";
 import { at } from "./paths";
 import { ScriptPair, fail, install, wrap, writeNew } from "./script";
@@ -106,11 +106,6 @@ export function vmPlaybooksLease({
             `${install(udev).trim()}; fi\n` +
             `rm -f ${shellQuote(files.config)} ${shellQuote(files.leases)} ${shellQuote(files.ifcfg)}\n`,
     };
-}
-
-/** The playbooks' dnsmasq file of a lease on the real VM, as they wrote it. */
-export function vmPlaybooksDnsmasq(lease: LeaseInfo, nic: string): string {
-    return renderPlaybooksDnsmasq(lease, nic);
 }
 
 /**
