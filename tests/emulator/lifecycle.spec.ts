@@ -144,7 +144,10 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.equal(rmAttached.status, 409);
             assert.deepEqual(
                 rmAttached.data,
-                failed("Cannot remove Storage. The relevant Storage Domain's status is Active."),
+                // RemoveStorageDomainCommand: isStorageDomainNotInAnyPool → ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL
+                failed(
+                    "Cannot remove Storage. The relevant Storage Domain is inaccessible.\n-Please handle Storage Domain issues and retry the operation.",
+                ),
             );
 
             const d = await c.post(`/datacenters/${SEED.ciDc}/storagedomains/${id}/deactivate`, {});
