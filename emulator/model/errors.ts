@@ -138,6 +138,22 @@ export const texts = {
         `Cannot delete Template. Template is being used by the following VMs: ${vmNames}.`,
     /** NETWORK_INTERFACE_NAME_ALREADY_IN_USE (VmHandler; no action or type): 409. */
     nicNameInUse: "Network interface name is already in use",
+    /** VDS_ALREADY_UP (HostValidator.validateStatusForActivation): 409. */
+    hostAlreadyUp: (action: string) => `Cannot ${action} Host. Host in Up status.`,
+    /** NETWORK_CANNOT_REMOVE_MANAGEMENT_NETWORK (NetworkValidator, remove and detach from a cluster; no action or type): 409. */
+    managementNetwork: (name: string) => `The Management Network ('${name}') is mandatory and cannot be removed.`,
+    /**
+     * NetworkValidator.networkNotUsedByVms (PluralMessages): ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE for one VM,
+     * ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES for more, the names as ReplacementUtils.replaceWith lists them (each
+     * after a tab, joined by ",\n", at most 5 and then "\t..."): 409.
+     */
+    networkUsedByVms: (action: string, vmNames: readonly string[]) =>
+        vmNames.length === 1
+            ? `Cannot ${action} Network. This logical network is used by virtual machine: ${vmNames[0]}\n - Please remove it from this virtual machine and try again.`
+            : `Cannot ${action} Network. This logical network is used by virtual machines: (${vmNames.length}): ${[
+                  ...vmNames.slice(0, 5).map((n) => `\t${n}`),
+                  ...(vmNames.length > 5 ? ["\t..."] : []),
+              ].join(",\n")}\n - Please detach virtual machines using this logical network and try again.`,
     /** VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL: 409. */
     hostOperational: "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first.",
     /** ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2: 409. */

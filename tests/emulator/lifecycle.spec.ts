@@ -57,10 +57,8 @@ describe("emulator: lifecycles (instant latency)", () => {
             const act = await c.post(`/hosts/${id}/activate`, {});
             assert.equal(act.status, 409);
             assert.equal(act.data.status, "failed");
-            assert.equal(
-                act.data.fault.detail,
-                "[Cannot activate Host. Operation can be performed only when Host status is Maintenance.]",
-            );
+            // HostValidator.validateStatusForActivation: VDS_ALREADY_UP
+            assert.equal(act.data.fault.detail, "[Cannot activate Host. Host in Up status.]");
             const d = await c.post(`/hosts/${id}/deactivate`, {});
             assert.equal(d.status, 200);
             assert.equal(d.data.status, "complete");

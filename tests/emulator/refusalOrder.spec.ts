@@ -19,6 +19,7 @@ describe("emulator: refusal order and malformed bodies (engine source)", () => {
 
     const sdPath = (id: string) => `/datacenters/${SEED.ciDc}/storagedomains/${id}`;
     const HOST = "baremetal04"; // the seed host SEED.host1
+    const ovirtmgmt = "c1a45000-0000-4000-8000-000000000031"; // the seed's management network of OCP-45
     const unknownHostId = "0badc0de-0000-4000-8000-000000000099";
 
     it("storage domains: remove checks the host before the pool; activate checks the master, then an active host", async () => {
@@ -74,6 +75,64 @@ describe("emulator: refusal order and malformed bodies (engine source)", () => {
             stillAttached.data,
             failed(
                 "Cannot remove Storage. The relevant Storage Domain is inaccessible.\n-Please handle Storage Domain issues and retry the operation.",
+            ),
+        );
+    });
+
+    it("a VM: delete protection before its status; a host: activate of an up host has its own text", async () => {
+        const vm = await c.post("/vms", {
+            name: "order-vm",
+            cluster: { id: SEED.ciCluster },
+            template: { id: SEED.proxyTemplate },
+            delete_protected: "true",
+        });
+        assert.equal(vm.status, 201);
+        const id = String(vm.data.id);
+        await waitStatus(c, `/vms/${id}`, "down");
+        assert.equal((await c.post(`/vms/${id}/start`, {})).status, 200);
+        await waitStatus(c, `/vms/${id}`, "up");
+        const rm = await c.delete(`/vms/${id}`);
+        assert.equal(rm.status, 409);
+        assert.deepEqual(
+            rm.data,
+            failed(
+                "Cannot remove VM. Delete protection is enabled. In order to delete, disable Delete protection first.",
+            ),
+        );
+        const act = await c.post(`/hosts/${SEED.host1}/activate`, {});
+        assert.equal(act.status, 409);
+        assert.deepEqual(act.data.fault, failed("Cannot activate Host. Host in Up status."));
+    });
+
+    it("a network: the management network's text has no action prefix; VMs using it are listed as the engine lists them", async () => {
+        const mgmt = await c.delete(`/networks/${ovirtmgmt}`);
+        assert.equal(mgmt.status, 409);
+        assert.deepEqual(mgmt.data, failed("The Management Network ('ovirtmgmt') is mandatory and cannot be removed."));
+        const detach = await c.delete(`/clusters/${SEED.ciCluster}/networks/${ovirtmgmt}`);
+        assert.deepEqual([detach.status, detach.data], [409, mgmt.data]);
+
+        const net = await c.post("/networks", { name: "order-net", data_center: { id: SEED.ciDc } });
+        assert.equal(net.status, 201);
+        const profile = (await c.get(`/networks/${String(net.data.id)}/vnicprofiles`)).data.vnic_profile[0];
+        const vmOn = async (name: string) => {
+            const v = await c.post("/vms", { name, cluster: { id: SEED.ciCluster }, template: { id: SEED.blank } });
+            await c.post(`/vms/${String(v.data.id)}/nics`, { name: "nic1", vnic_profile: { id: profile.id } });
+        };
+        await vmOn("order-user-1");
+        const one = await c.delete(`/networks/${String(net.data.id)}`);
+        assert.equal(one.status, 409);
+        assert.deepEqual(
+            one.data,
+            failed(
+                "Cannot remove Network. This logical network is used by virtual machine: order-user-1\n - Please remove it from this virtual machine and try again.",
+            ),
+        );
+        await vmOn("order-user-2");
+        const two = await c.delete(`/networks/${String(net.data.id)}`);
+        assert.deepEqual(
+            two.data,
+            failed(
+                "Cannot remove Network. This logical network is used by virtual machines: (2): \torder-user-1,\n\torder-user-2\n - Please detach virtual machines using this logical network and try again.",
             ),
         );
     });
