@@ -220,7 +220,7 @@ export function schemaProblems(
         const whole = schemas.findIndex(
             (s, i) => optionsOf(s).problem !== undefined && (i < segments.length || !wrongType),
         );
-        if (whole >= 0 && whole <= segments.length) {
+        if (whole >= 0) {
             const at = segments.slice(0, whole);
             const atKey = keyOf(base, at, schemas);
             if (p.reportedAtOrAbove(atKey)) continue;
