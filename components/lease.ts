@@ -25,9 +25,10 @@ export interface LeaseArgs {
     readonly proxy: ProxyVm;
     /**
      * OVN port security of the network and of the proxy's port on it (docs/ovn.md).
-     * @default false: the installer's floating VIPs and the proxy's routed traffic need it off (docs/ci-contract.md 12.1)
+     * `ovirt-ci:ovnPortSecurity`, off by default: the installer's floating VIPs and the proxy's routed traffic need it
+     * off (docs/ci-contract.md 12.1).
      */
-    readonly ovnPortSecurity?: boolean;
+    readonly ovnPortSecurity: boolean;
     /**
      * How the lease is laid out on the proxy (lib/proxy/layout.ts). Moving a lease from the playbooks' layout
      * to ours replaces its NIC and configuration: the preflight refuses it while a job holds the lease.
@@ -74,7 +75,7 @@ export class Lease extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const portSecurityEnabled = args.ovnPortSecurity ?? false;
+        const portSecurityEnabled = args.ovnPortSecurity;
         // Before any port exists on the network: a port takes the network's flag when the engine allocates it.
         const networkPortSecurity = new OvnNetworkPortSecurity(
             `${name}-port-security`,
