@@ -218,14 +218,18 @@ export function grantCreator(m: EngineModel, method: string, template: string, r
     const id = (res.body as { id?: unknown } | undefined)?.id;
     if (typeof id !== "string") return;
     if (template === "/vms") {
-        // AddVmCommand.addVmPermission (UserVmManager), addDiskPermissions (DiskOperator on the copied disks)
-        m.grantCreator(r.ctx.userId, ROLE_ID.userVmManager, "vm", id);
+        // AddVmCommand.addVmPermission (UserVmManager unless the creator manipulates permissions there anyway),
+        // addDiskPermissions (DiskOperator on the disks copied from the template)
+        m.grantCreator(r.ctx.userId, ROLE_ID.userVmManager, "vm", id, true);
         for (const a of m.state.vms.find((v) => v.id === id)?.diskAttachments ?? [])
             m.grantCreator(r.ctx.userId, ROLE_ID.diskOperator, "disk", a.diskId);
     } else if (template === "/vms/:vm/diskattachments") {
-        m.grantCreator(r.ctx.userId, ROLE_ID.diskOperator, "disk", id);
+        const diskId = (res.body as { disk?: { id?: unknown } }).disk?.id;
+        if (typeof diskId === "string") m.grantCreator(r.ctx.userId, ROLE_ID.diskOperator, "disk", diskId);
     } else if (template === "/templates") {
+        // AddVmTemplateCommand.addPermission: TemplateOwner, and UserTemplateBasedVm (to Everyone when public)
         m.grantCreator(r.ctx.userId, ROLE_ID.templateOwner, "template", id);
+        m.grantCreator(r.ctx.userId, ROLE_ID.userTemplateBasedVm, "template", id);
     }
 }
 

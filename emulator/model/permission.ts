@@ -149,12 +149,21 @@ export abstract class PermissionKind extends EngineCore {
     }
 
     /**
-     * The engine's grants to a creator: `roleId` on the new object for `userId`, unless the creator may already
-     * manipulate its permissions there (AddVmCommand.isMakeCreatorExplicitOwner). A no-op for internal calls.
+     * The engine's grant to a creator: `roleId` on the new object for `userId`. `unlessManipulator`: only when the
+     * creator may not already manipulate the object's permissions (AddVmCommand.isMakeCreatorExplicitOwner); disks
+     * and templates are granted always (AddDiskCommand.addDiskPermissions, AddVmTemplateCommand.addPermission).
+     * A no-op for internal calls.
      */
-    grantCreator(userId: string | undefined, roleId: string, type: PermissionObjectType, id: string): void {
+    grantCreator(
+        userId: string | undefined,
+        roleId: string,
+        type: PermissionObjectType,
+        id: string,
+        unlessManipulator = false,
+    ): void {
         if (userId === undefined) return;
-        if (this.isAuthorized(userId, { type, id, group: ACTION_GROUP.MANIPULATE_PERMISSIONS })) return;
+        if (unlessManipulator && this.isAuthorized(userId, { type, id, group: ACTION_GROUP.MANIPULATE_PERMISSIONS }))
+            return;
         this.state.permissions.push({ id: this.newId(), roleId, userId, objectType: type, objectId: id });
         this.dirty = true;
     }
