@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CiSecrets } from "./ciSecrets";
+import { CiUser } from "./ciUser";
 import { foreignKeyKeeper } from "./vaultForeignKeys";
 import { Engine } from "./engine";
 import { GeneratedCredentials } from "./generatedCredentials";
@@ -66,6 +67,11 @@ export function defineStack(config: LoadedConfig) {
                 layout: leaseLayout(config.proxyVm, info.number),
             }),
     );
+    new CiUser("ci-user", {
+        userName: config.ciEngineUsername,
+        dataCenterId: ovirtEngine.dataCenterId,
+        leaseVnicProfileIds: Object.fromEntries(leaseComponents.map((l) => [l.info.name, l.vnicProfileId])),
+    });
     const upgradeComponents = upgradeInfos.map(
         (info) =>
             new UpgradeLease(

@@ -12,6 +12,7 @@ import type { Job } from "./model/types";
 import { Collection, Node, NodeObject } from "./representation/tree";
 import * as V from "./representation/views";
 import { isUuid } from "../lib/uuid";
+import { addPermissionRoutes } from "./permissions";
 
 export interface ApiRequest {
     method: string;
@@ -424,7 +425,6 @@ export function buildRouter(m: EngineModel): Router {
                 katelloerrata: "katello_erratum",
                 mediateddevices: "vm_mediated_device",
                 numanodes: "vm_numa_node",
-                permissions: "permission",
                 sessions: "session",
                 snapshots: "snapshot",
                 statistics: "statistic",
@@ -587,6 +587,7 @@ export function buildRouter(m: EngineModel): Router {
     );
     post("/jobs/:job/clear", (r) => ok({ job: V.jobView(r.view, m.clearJob(r.params.job)), status: "complete" }));
 
+    addPermissionRoutes(R, m);
     return R;
 }
 
@@ -609,6 +610,8 @@ export function actionWords(method: string, template: string): { action: string;
         events: "External Event",
         vnicprofiles: "VM network interface profile",
         jobs: "Job",
+        permissions: "Permission",
+        users: "User",
     };
     let type = "Object";
     for (const s of segs) if (types[s]) type = types[s];

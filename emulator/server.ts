@@ -18,6 +18,7 @@ import type { State, User } from "./model/types";
 import { loadState, saveStateAtomic } from "./persistence";
 import { Pki, ensurePki } from "./pki";
 import { entityElement, isActionResult } from "./representation/elements";
+import { authorizeRoute, dropPermissions, grantCreator } from "./permissions";
 import { JSON_CONTENT_TYPE } from "./representation/json";
 import { Format, readBody, render, requestFormat, responseFormat } from "./representation/negotiate";
 import { serviceMethod, usageFault } from "./representation/usage";
@@ -374,6 +375,11 @@ export class EngineServer {
                 `Cannot authenticate user '${username}': The user account is disabled or locked, please contact your system administrator.`,
             );
         }
+        // The engine adds a directory user to its users on the first login (CreateUserSessionCommand).
+        if (u.added === false) {
+            u.added = true;
+            this.model.markDirty();
+        }
         const token = randomBytes(48).toString("base64url");
         const exp = Date.now() + this.opts.tokenTtlSeconds * 1000;
         this.tokens.set(token, { user: u, exp });
@@ -535,11 +541,14 @@ export class EngineServer {
                 query: url.searchParams,
                 body,
                 headers: req.headers,
-                ctx: { correlationId: cid },
+                ctx: { correlationId: cid, userId: user.id },
                 view,
                 origin: this.origin(req),
             };
+            authorizeRoute(this.model, method, match.route.template, areq);
             let res = await match.route.handler(areq);
+            grantCreator(this.model, method, match.route.template, areq, res);
+            dropPermissions(this.model, method, areq, res);
             if (res.status === 201 && expectations(req.headers).has(BLOCKING_EXPECTATION))
                 res = await this.settled(res, areq);
             return send(res);

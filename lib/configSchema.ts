@@ -480,7 +480,7 @@ export const ConfigSchema = section({
         ...format("engine-login"),
         fix: 'write e.g. "ocpadmin@internal"',
         description:
-            "The CI jobs' engine user, user@domain (OVIRT_ENGINE_USERNAME in ovirt.conf): an existing user of the engine's authz provider, granted exactly the installer's roles (docs/program.md); never the admin",
+            "The CI jobs' engine user, user@domain (OVIRT_ENGINE_USERNAME in ovirt.conf): an existing user of the engine's authz provider, granted exactly the installer's roles (docs/ci-user.md); never the admin",
     }),
     ciEnginePassword: Type.String({ secret: true, description: "Password of ciEngineUsername (ovirt.conf)" }),
     engineCaPem: Type.Optional(

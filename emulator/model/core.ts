@@ -33,6 +33,8 @@ import type { EventSeverity } from "./events";
 /** The request's context: its correlation id (the `Correlation-Id` header, or one the server made). */
 export interface Ctx {
     correlationId: string;
+    /** The logged-in user (permission checks, the creator's grants); undefined for internal calls. */
+    userId?: string;
 }
 
 /** Result of an action: the job it ran under. */

@@ -13,6 +13,7 @@ import { EventKind } from "./events";
 import { HostKind } from "./host";
 import { JobKind } from "./jobs";
 import { NetworkKind } from "./network";
+import { PermissionKind } from "./permission";
 import { StorageDomainKind } from "./storageDomain";
 import { TagKind } from "./tag";
 import { TemplateKind } from "./template";
@@ -35,6 +36,7 @@ const KINDS = [
     AffinityGroupKind,
     EventKind,
     JobKind,
+    PermissionKind,
 ] as const;
 
 // The kinds' methods, typed on EngineModel (declaration merging: the class below gets them at run time from KINDS).
@@ -52,7 +54,8 @@ export interface EngineModel
         TagKind,
         AffinityGroupKind,
         EventKind,
-        JobKind {}
+        JobKind,
+        PermissionKind {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class EngineModel extends EngineCore {

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
-import type { State } from "./types";
+import { EVERYONE, ROLE_ID, SYSTEM_ID } from "./roles";
+import type { Permission, State } from "./types";
 
 /** Well-known ids of the default seed (stable across resets and restarts). */
 /** The seeded CI user (oVirt/ocp-on-ovirt installer-tools/ocpadmin) and its password in the emulator. */
@@ -32,6 +33,37 @@ export const SEED_IDS = {
 } as const;
 
 const GiB = 1024 ** 3;
+
+/**
+ * The permissions of a fresh engine: SuperUser on the system for the admin (engine-setup,
+ * dbscripts/attach_user_to_su_role.sql), and Everyone's UserTemplateBasedVm on the Blank template and VnicProfileUser
+ * on the default `ovirtmgmt` profile (dbscripts/data/00600_insert_permissions.sql, same ids).
+ */
+function seedPermissions(adminId: string): Permission[] {
+    return [
+        {
+            id: "c1a45000-0000-4000-8000-0000000000b1",
+            roleId: ROLE_ID.superUser,
+            userId: adminId,
+            objectType: "system",
+            objectId: SYSTEM_ID,
+        },
+        {
+            id: "00000004-0004-0004-0004-000000000355",
+            roleId: ROLE_ID.userTemplateBasedVm,
+            userId: EVERYONE,
+            objectType: "template",
+            objectId: SEED_IDS.blankTemplate,
+        },
+        {
+            id: "0000000b-000b-000b-000b-0000000001d5",
+            roleId: ROLE_ID.vnicProfileUser,
+            userId: EVERYONE,
+            objectType: "vnicProfile",
+            objectId: SEED_IDS.ovirtmgmtDefaultProfile,
+        },
+    ];
+}
 
 /** The CI environment's bare-metal hosts (docs/ci-contract.md §13); the emulator installs only these. */
 export const CI_BAREMETAL = Array.from(
@@ -355,8 +387,11 @@ export function defaultSeed(now = Date.now()): State {
                 domain: "internal-authz",
                 password: CI_USER_PASSWORD,
                 disabled: false,
+                // in the directory only: the engine adds it on `POST /api/users` or its first login
+                added: false,
             },
         ],
+        permissions: seedPermissions(SEED_IDS.admin),
         installableHosts: [...CI_BAREMETAL],
         pending: [],
         history: {},
@@ -403,6 +438,7 @@ export function normalizeState(s: Partial<State>, now = Date.now()): State {
         events: list("events"),
         jobs: list("jobs"),
         users: Array.isArray(s.users) ? s.users : base.users,
+        permissions: [],
         installableHosts: Array.isArray(s.installableHosts) ? s.installableHosts : base.installableHosts,
         pending: list("pending"),
         history: s.history && typeof s.history === "object" ? s.history : {},
@@ -410,6 +446,11 @@ export function normalizeState(s: Partial<State>, now = Date.now()): State {
         startedAt: typeof s.startedAt === "number" ? s.startedAt : now,
         ...(s.ovn && typeof s.ovn === "object" ? { ovn: s.ovn } : {}),
     };
+    // A seed or state from before permissions: the engine's own grants, and SuperUser to the admin (engine-setup).
+    if (!Array.isArray(s.permissions)) {
+        const admin = st.users.find((u) => u.userName === "admin@internal")?.id ?? SEED_IDS.admin;
+        st.permissions = seedPermissions(admin);
+    } else st.permissions = s.permissions;
     if (!st.templates.some((t) => t.id === SEED_IDS.blankTemplate)) st.templates.unshift(base.templates[0]);
     if (!st.tags.some((t) => t.id === SEED_IDS.rootTag)) st.tags.unshift(base.tags[0]);
     if (st.events.length === 0) st.events.push({ ...base.events[0] });

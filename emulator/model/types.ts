@@ -359,6 +359,33 @@ export interface User {
     domain: string;
     password: string;
     disabled: boolean;
+    /**
+     * Added to the engine (`/api/users`): false for a user only in the authz directory (as ovirt-aaa-jdbc-tool
+     * creates one) until `POST /api/users` or its first login adds it. Absent means added.
+     */
+    added?: boolean;
+}
+
+/** What a permission is held on (the engine's VdcObjectType, as far as ovirt-ci grants). */
+export type PermissionObjectType =
+    | "system"
+    | "dataCenter"
+    | "cluster"
+    | "host"
+    | "storageDomain"
+    | "network"
+    | "vnicProfile"
+    | "vm"
+    | "template"
+    | "disk";
+
+/** A role granted to a user (or the group Everyone) on one object. */
+export interface Permission {
+    id: string;
+    roleId: string;
+    userId: string;
+    objectType: PermissionObjectType;
+    objectId: string;
 }
 
 /** A transition waiting on the clock: `op` names a handler in the model, so the queue is serializable. */
@@ -392,6 +419,8 @@ export interface State {
     events: EngineEvent[];
     jobs: Job[];
     users: User[];
+    /** Granted roles (emulator/model/permission.ts). */
+    permissions: Permission[];
     /** Addresses (or host names) of bare-metal machines the emulator accepts for installation. */
     installableHosts: string[];
     pending: Pending[];

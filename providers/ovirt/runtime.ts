@@ -4,6 +4,7 @@
 import { EngineObjectProvider } from "./engineObject";
 import { HostProvider } from "./host";
 import { NetworkProvider } from "./network";
+import { PermissionProvider } from "./permission";
 import { OvnNetworkPortSecurityProvider, OvnPortSecurityProvider } from "./portSecurity";
 import { StorageDomainProvider } from "./storageDomain";
 import { VmProvider } from "./vm";
@@ -15,6 +16,7 @@ const PROVIDERS = {
     Network: NetworkProvider,
     OvnNetworkPortSecurity: OvnNetworkPortSecurityProvider,
     OvnPortSecurity: OvnPortSecurityProvider,
+    Permission: PermissionProvider,
     StorageDomain: StorageDomainProvider,
     Vm: VmProvider,
     VmNic: VmNicProvider,

@@ -131,8 +131,8 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const preview = await timed("first preview", () => t.stack.preview());
         assert.deepEqual(
             preview.changeSummary,
-            { create: 44 },
-            "3 leases × 6 + 2 upgrade leases × 2 + 22 fixed resources (incl. the stack, the proxy admin key and the packet filter)",
+            { create: 53 },
+            "3 leases × 7 (the CI user's grant on each lease's profile) + 2 upgrade leases × 2 + 28 fixed resources (incl. the stack, the proxy admin key, the packet filter and the CI user's 5 grants)",
         );
         for (const n of [10, 11, 12])
             assert.match(
@@ -141,7 +141,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
                 "the preview shows port security per lease",
             );
         const up = await timed("up", () => t.stack.up({ refresh: true }));
-        assert.deepEqual(up.summary.resourceChanges, { create: 44 });
+        assert.deepEqual(up.summary.resourceChanges, { create: 53 });
         assert.equal(up.summary.result, "succeeded");
         // What the state records: the proxy VM waits for the hosts (it needs one up to start), its template and
         // network lookups do not; every dynamic resource stores the small provider stub (docs/provider.md).
@@ -162,8 +162,8 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             .map((r) => [r.urn.replace(/.*::/, ""), JSON.stringify(r.outputs?.__provider ?? "").length] as const);
         assert.equal(
             providerSizes.length,
-            24,
-            "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities), 2 storage domains",
+            32,
+            "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities, the CI user's grant), 2 storage domains, the CI user's 5 other grants",
         );
         assert.ok(
             providerSizes.every(([, n]) => n > 100 && n <= 1_024),
@@ -336,6 +336,51 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.deepEqual(seen.hosts, Object.fromEntries(inv.hosts.map((h) => [h.name, "up"])), "every host is up");
     });
 
+    it("1c. the CI user of ovirt.conf builds on a lease and removes its own VM; not the lease network nor the proxy VM", async () => {
+        const conf = (await vaultItem())!["ovirt.conf"];
+        const value = (k: string) => new RegExp(`\n${k}='([^']*)'`).exec(`\n${conf}`)?.[1] ?? "";
+        const { default: axios } = await import("axios");
+        const https = await import("node:https");
+        const httpsAgent = new https.Agent({ ca: s.engine.caPem });
+        const sso = await axios.post(
+            `${s.engine.url}/ovirt-engine/sso/oauth/token`,
+            new URLSearchParams({
+                grant_type: "password",
+                scope: "ovirt-app-api",
+                username: value("OVIRT_ENGINE_USERNAME"),
+                password: value("OVIRT_ENGINE_PASSWORD"),
+            }),
+            { httpsAgent, headers: { Accept: "application/json" } },
+        );
+        const ci = axios.create({
+            baseURL: value("OVIRT_ENGINE_URL"),
+            httpsAgent,
+            validateStatus: () => true,
+            headers: { Authorization: `Bearer ${sso.data.access_token}`, Accept: "application/json", Version: "4" },
+        });
+        const find = async (path: string, elem: string, name: string) =>
+            ((await ci.get(path)).data[elem] as Array<{ id: string; name: string }>).find((x) => x.name === name)!;
+        const network = await find("/networks", "network", "ovn-vmnet-10");
+        const profile = await find(`/networks/${network.id}/vnicprofiles`, "vnic_profile", "ovn-vmnet-10");
+        const vm = await ci.post("/vms", {
+            name: "e2e-ci-user-vm",
+            cluster: { name: "OCP-45" },
+            template: { name: "Blank" },
+        });
+        assert.equal(vm.status, 201, JSON.stringify(vm.data));
+        const nic = await ci.post(`/vms/${vm.data.id}/nics`, { name: "nic1", vnic_profile: { id: profile.id } });
+        assert.equal(nic.status, 201, JSON.stringify(nic.data));
+        const refused = { reason: "Operation Failed", detail: "[User is not authorized to perform this action.]" };
+        const net = await ci.delete(`/networks/${network.id}`);
+        assert.deepEqual([net.status, net.data], [403, refused]);
+        const proxy = await find("/vms", "vm", "proxy-vm");
+        const rmProxy = await ci.delete(`/vms/${proxy.id}`);
+        assert.deepEqual([rmProxy.status, rmProxy.data], [403, refused]);
+        for (let i = 0; i < 100 && (await ci.get(`/vms/${vm.data.id}`)).data.status !== "down"; i++)
+            await new Promise((r) => setTimeout(r, 100));
+        assert.equal((await ci.delete(`/vms/${vm.data.id}`)).status, 200, "its own VM");
+    });
+
     it("2. a second up (with refresh) reports no changes and the engine sees no write", async () => {
         const before = await engineStats(s.engine);
         const ovnBefore = await ovnStats(s.engine);
@@ -416,12 +461,12 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.deepEqual(
             { create: c.create, update: c.update, replace: c.replace, delete: c.delete },
             {
-                create: 12,
+                create: 14,
                 update: 3,
                 replace: undefined,
                 delete: undefined,
             },
-            `2 × (Lease, network, its port security, NIC, its port security, command) created; proxy-haproxy, proxy-firewall and ci-profile-item updated: ${JSON.stringify(c)}`,
+            `2 × (Lease, network, its port security, NIC, its port security, command, the CI user's grant) created; proxy-haproxy, proxy-firewall and ci-profile-item updated: ${JSON.stringify(c)}`,
         );
         await assertPortSecurityOff(s, [10, 11, 12, 13, 14]);
         const now = owned(await inventory(s.engine));
@@ -467,7 +512,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
                 create: undefined,
                 update: 3,
                 replace: undefined,
-                delete: 18,
+                delete: 21,
             },
             JSON.stringify(c),
         );

@@ -26,14 +26,20 @@ export function raw(e: RunningEngine): AxiosInstance {
     });
 }
 
-export async function token(e: RunningEngine): Promise<string> {
+/** A login other than the emulator's admin (e.g. the seeded CI user). */
+export interface Login {
+    username: string;
+    password: string;
+}
+
+export async function token(e: RunningEngine, login: Login = e): Promise<string> {
     const r = await raw(e).post(
         "/ovirt-engine/sso/oauth/token",
         new URLSearchParams({
             grant_type: "password",
             scope: "ovirt-app-api",
-            username: e.username,
-            password: e.password,
+            username: login.username,
+            password: login.password,
         }),
         { headers: { Accept: "application/json" } },
     );
@@ -42,8 +48,8 @@ export async function token(e: RunningEngine): Promise<string> {
 }
 
 /** API client with a bearer token, JSON headers and `Version: 4`. */
-export async function api(e: RunningEngine): Promise<AxiosInstance> {
-    const t = await token(e);
+export async function api(e: RunningEngine, login: Login = e): Promise<AxiosInstance> {
+    const t = await token(e, login);
     return axios.create({
         baseURL: e.apiUrl,
         httpsAgent: agent(e),

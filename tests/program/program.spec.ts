@@ -59,6 +59,8 @@ function leaseResources(n: number): [string, string][] {
         [DYN("VmNic"), `ovirt-${n}-proxy-nic`],
         [DYN("OvnPortSecurity"), `ovirt-${n}-proxy-port-security`],
         [CMD, `ovirt-${n}-proxy-config`],
+        // the CI engine user's VnicProfileUser on the lease's profile (components/ciUser.ts)
+        [DYN("Permission"), `ovirt-${n}-ci-user`],
     ];
 }
 
@@ -92,6 +94,10 @@ const FIXED: [string, string][] = [
     [CMD, "proxy-haproxy"],
     ["ovirt-ci:ciSecrets:CiSecrets", "ci-profile"],
     ["vault:kv/secretV2:SecretV2", "ci-profile-item"],
+    ["ovirt-ci:ciUser:CiUser", "ci-user"],
+    ...["UserTemplateBasedVm", "DiskCreator", "TemplateCreator", "TagManager", "ExternalEventsCreator"].map(
+        (role): [string, string] => [DYN("Permission"), `ci-user-${role}`],
+    ),
 ];
 
 const key = (r: Pick<Registration, "type" | "name">) => `${r.type} ${r.name}`;

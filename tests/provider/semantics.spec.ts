@@ -235,6 +235,11 @@ describe("kind descriptions", () => {
             updates: ["clusterId", "description", "mtu"],
             deleteBeforeReplace: true,
         },
+        Permission: {
+            replaces: ["userName", "authzName", "roleName", "objectType", "objectId"],
+            updates: [],
+            deleteBeforeReplace: true,
+        },
         OvnNetworkPortSecurity: {
             replaces: ["networkName", "networkId"],
             updates: ["portSecurityEnabled"],
@@ -317,6 +322,7 @@ describe("kind descriptions", () => {
             Network: ovirt.Network,
             OvnNetworkPortSecurity: ovirt.OvnNetworkPortSecurity,
             OvnPortSecurity: ovirt.OvnPortSecurity,
+            Permission: ovirt.Permission,
             StorageDomain: ovirt.StorageDomain,
             Vm: ovirt.Vm,
             VmNic: ovirt.VmNic,

@@ -43,6 +43,7 @@ const stubs: Record<ovirt.OvirtKind, object> = {
     EngineObject: ovirt.engineObjectProvider,
     OvnNetworkPortSecurity: ovirt.ovnNetworkPortSecurityProvider,
     OvnPortSecurity: ovirt.ovnPortSecurityProvider,
+    Permission: ovirt.permissionProvider,
 };
 
 type Loaded = Record<string, (...a: unknown[]) => Promise<unknown>>;
