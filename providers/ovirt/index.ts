@@ -18,3 +18,4 @@ export * from "./vmNic";
 export * from "./engineObject";
 export * from "./ovnClient";
 export * from "./portSecurity";
+export * from "./sshHostKey";

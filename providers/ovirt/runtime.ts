@@ -5,6 +5,7 @@ import { EngineObjectProvider } from "./engineObject";
 import { HostProvider } from "./host";
 import { NetworkProvider } from "./network";
 import { OvnNetworkPortSecurityProvider, OvnPortSecurityProvider } from "./portSecurity";
+import { SshHostKeyProvider } from "./sshHostKey";
 import { StorageDomainProvider } from "./storageDomain";
 import { VmProvider } from "./vm";
 import { VmNicProvider } from "./vmNic";
@@ -15,6 +16,7 @@ const PROVIDERS = {
     Network: NetworkProvider,
     OvnNetworkPortSecurity: OvnNetworkPortSecurityProvider,
     OvnPortSecurity: OvnPortSecurityProvider,
+    SshHostKey: SshHostKeyProvider,
     StorageDomain: StorageDomainProvider,
     Vm: VmProvider,
     VmNic: VmNicProvider,

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { installMocks } from "../helpers/mocks";
 import { defineStack } from "../../components/stack";
 import { loadConfig } from "../../lib/config";
+import { fingerprintOf } from "../../providers/ovirt/sshHostKey";
 
 export interface Registration {
     readonly type: string;
@@ -53,6 +54,8 @@ export function macOf(name: string): string {
 
 export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBmock\n-----END CERTIFICATE-----\n";
 export const STATS_PASSWORD = "Mock0Stats0Password0xyz";
+/** The host key the mocked SshHostKey "records" on first contact. */
+export const RECORDED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRecordedOnFirstContact";
 
 function outputsFor(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
@@ -71,6 +74,8 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
             return { result: STATS_PASSWORD };
         case "command:remote:Command":
             return { stdout: "", stderr: "" };
+        case "pulumi-nodejs:dynamic/ovirt:SshHostKey":
+            return { publicKey: RECORDED_HOST_KEY, fingerprintSha256: fingerprintOf(RECORDED_HOST_KEY) };
         default:
             return {};
     }
