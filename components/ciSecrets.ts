@@ -3,6 +3,7 @@ import * as vault from "@pulumi/vault";
 import { OvirtConfInputs, renderOvirtConf, OvirtConfValues } from "../lib/render/ovirtConf";
 import { renderSendEventScript } from "../lib/render/sendEvent";
 import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
+import { DEFAULT_VAULT } from "../lib/config";
 
 /** File names (Vault keys) of the profile besides the lease files (`docs/ci-contract.md` section 3). */
 export const PROFILE_FILES = Object.freeze({
@@ -150,13 +151,13 @@ export function profileItemData(name: string, v: ProfileValues): Record<string, 
         }
         out[key] = files[key];
     }
-    const targetName = v.targetName ?? "cluster-secrets-ovirt";
+    const targetName = v.targetName ?? DEFAULT_VAULT.targetName;
     if (!/^cluster-secrets-[a-z0-9-]+$/.test(targetName)) {
         throw new Error(
             `CiSecrets "${name}": targetName must be cluster-secrets-<profile>, got ${JSON.stringify(targetName)}`,
         );
     }
-    out[SYNC_KEYS.targetNamespace] = v.targetNamespace ?? "ci";
+    out[SYNC_KEYS.targetNamespace] = v.targetNamespace ?? DEFAULT_VAULT.targetNamespace;
     out[SYNC_KEYS.targetName] = targetName;
     if (v.targetClusters) {
         out[SYNC_KEYS.targetClusters] = v.targetClusters;
@@ -191,8 +192,8 @@ export class CiSecrets extends pulumi.ComponentResource {
         const rendered = pulumi.output(values).apply((v) => profileItemData(name, v as unknown as ProfileValues));
         const data = keepForeignKeys ? rendered.apply((r) => keepForeignKeys(r)) : rendered;
 
-        const mount = args.mount ?? "kv";
-        const path = args.path ?? "selfservice/ovirt/cluster-secrets-ovirt";
+        const mount = args.mount ?? DEFAULT_VAULT.mount;
+        const path = args.path ?? DEFAULT_VAULT.path;
         this.secret = new vault.kv.SecretV2(
             `${name}-item`,
             {
@@ -217,7 +218,7 @@ export class CiSecrets extends pulumi.ComponentResource {
         );
         this.itemPath = pulumi.interpolate`${mount}/${path}`;
         this.keys = pulumi
-            .output(args.targetClusters ?? "")
+            .output(args.targetClusters ?? DEFAULT_VAULT.targetClusters)
             .apply((tc) =>
                 [
                     ...fileKeys,

@@ -11,10 +11,9 @@ export interface EngineArgs {
     /** Storage domain shared by every install lease (adopted by name, must be attached to the data center). */
     readonly mainStorageDomain: pulumi.Input<string>;
     /**
-     * External network provider of the lease networks.
-     * @default "ovirt-provider-ovn"
+     * External network provider of the lease networks (`ovirt-ci:ovnProviderName`).
      */
-    readonly ovnProviderName?: pulumi.Input<string>;
+    readonly ovnProviderName: pulumi.Input<string>;
     /**
      * The engine CA (PEM). When given it is used as is; when absent it is fetched from
      * `/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA` and kept in state
@@ -64,7 +63,7 @@ export class Engine extends pulumi.ComponentResource {
         );
         const ovn = new EngineObject(
             `${name}-ovn-provider`,
-            { kind: "ovnProvider", name: args.ovnProviderName ?? "ovirt-provider-ovn" },
+            { kind: "ovnProvider", name: args.ovnProviderName },
             { parent: this },
         );
         this.clusterId = cluster.id;

@@ -6,9 +6,9 @@ import { leaseFileOutput } from "../lib/render/leaseFile";
 import { Network } from "../providers/ovirt/network";
 import { OvnNetworkPortSecurity, OvnPortSecurity } from "../providers/ovirt/portSecurity";
 import { VmNic } from "../providers/ovirt/vmNic";
+import { LeaseLayout, leaseNicName } from "../lib/proxy/layout";
+import { leaseCommandScripts } from "../lib/render/proxy/lease";
 import { ProxyVm } from "./proxyVm";
-import { leaseScripts } from "./proxyScripts";
-import { LeaseLayout, leaseNicName, playbooksLeaseScripts, playbooksTakeover } from "./proxyLayouts";
 
 /** Arguments for {@link Lease}. */
 export interface LeaseArgs {
@@ -25,11 +25,12 @@ export interface LeaseArgs {
     readonly proxy: ProxyVm;
     /**
      * OVN port security of the network and of the proxy's port on it (docs/ovn.md).
-     * @default false: the installer's floating VIPs and the proxy's routed traffic need it off (docs/ci-contract.md 12.1)
+     * `ovirt-ci:ovnPortSecurity`, off by default: the installer's floating VIPs and the proxy's routed traffic need it
+     * off (docs/ci-contract.md 12.1).
      */
-    readonly ovnPortSecurity?: boolean;
+    readonly ovnPortSecurity: boolean;
     /**
-     * How the lease is laid out on the proxy (components/proxyLayouts.ts). Moving a lease from the playbooks' layout
+     * How the lease is laid out on the proxy (lib/proxy/layout.ts). Moving a lease from the playbooks' layout
      * to ours replaces its NIC and configuration: the preflight refuses it while a job holds the lease.
      * @default ovirt-ci
      */
@@ -74,7 +75,7 @@ export class Lease extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const portSecurityEnabled = args.ovnPortSecurity ?? false;
+        const portSecurityEnabled = args.ovnPortSecurity;
         // Before any port exists on the network: a port takes the network's flag when the engine allocates it.
         const networkPortSecurity = new OvnNetworkPortSecurity(
             `${name}-port-security`,
@@ -96,14 +97,7 @@ export class Lease extends pulumi.ComponentResource {
             { parent: this },
         );
         const target = args.proxy.target;
-        const scripts = nic.mac.apply((mac) => {
-            if (layout.kind === "playbooks") return playbooksLeaseScripts(target, info, layout.nic, mac);
-            const ours = leaseScripts(target, info, mac);
-            // on their proxy, a lease moved to our layout first stops what the playbooks ran for it
-            return target.layout === "playbooks"
-                ? { create: `${playbooksTakeover(target, info)} && ${ours.create}`, delete: ours.delete }
-                : ours;
-        });
+        const scripts = nic.mac.apply((mac) => leaseCommandScripts(target, info, layout, mac));
         new command.remote.Command(
             // the playbooks' layout under its own name: the state tells which layout a lease is in
             layout.kind === "playbooks" ? `${name}-proxy-adopted` : `${name}-proxy-config`,

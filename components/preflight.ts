@@ -4,8 +4,8 @@
  * - the scale-down guard (`lib/scaleDownGuard.ts`): a lease the config removes whose network still has VMs of a CI
  *   job on it, or an upgrade lease whose storage domain holds disks, is refused (or, listed in `removeLeasesInUse`,
  *   warned about);
- * - in the proxy's `local` service mode on this machine, every loopback port HAProxy and the lease dnsmasq
- *   instances need is free or already the sandbox's (`local/portCheck.ts`);
+ * - what the proxy target must find on this machine before any change (`ProxyTarget.preflightProblems`,
+ *   lib/proxy/target.ts: e.g. a stand-in's ports are free);
  * - Vault (`vault:address`) answers at all: an `up` that starts while it is down would create the engine objects
  *   and the proxy configuration and only then fail on the CI profile item.
  *
@@ -16,13 +16,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LoadedConfig } from "../lib/config";
 import { GuardSettings, judgeScaleDown, removedObjectSelectors } from "../lib/scaleDownGuard";
-import { localPortProblems, neededPorts } from "../local/portCheck";
 import { readUsage } from "../providers/ovirt/usage";
 import { judgeLayoutMoves } from "../lib/layoutGuard";
 import { leases as deriveLeases } from "../lib/leaseModel";
-import { leaseLayout, leaseNicName } from "./proxyLayouts";
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1)$/;
+import { leaseLayout, leaseNicName } from "../lib/proxy/layout";
+import { proxyTargetFor } from "../lib/proxy/targets";
 
 /** The guard's view of the config. */
 export function guardSettings(config: LoadedConfig): GuardSettings {
@@ -151,16 +149,7 @@ export async function layoutMoveProblems(config: LoadedConfig): Promise<string[]
 
 /** Runs the checks; rejects with a `RunError` listing every refusal. Warnings go to the run's log. */
 export async function preflight(config: LoadedConfig): Promise<void> {
-    const problems: string[] = [];
-    const s = config.proxyVm;
-    if (s.serviceMode === "local" && LOOPBACK.test(s.connection?.host ?? "")) {
-        problems.push(
-            ...(await localPortProblems(
-                neededPorts({ ...s.localHaproxyPorts }, s.localDnsPort, config.leases),
-                s.rootDir,
-            )),
-        );
-    }
+    const problems: string[] = [...(await proxyTargetFor(config.proxyVm).preflightProblems(config.leases))];
     const vaultAddress = new pulumi.Config("vault").get("address") ?? process.env.VAULT_ADDR;
     const vault = await vaultProblem(vaultAddress);
     if (vault) problems.push(vault);

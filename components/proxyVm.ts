@@ -1,27 +1,18 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { ProxyVmSettings } from "../lib/config";
-import { isIpv4, netmask, networkOf } from "../lib/ip";
+import { isIpv4, netmask } from "../lib/ip";
 import { LeaseInfo } from "../lib/leaseModel";
+import type { ProxyTarget } from "../lib/proxy/target";
+import { adminKeyScripts, adminKeyStdin } from "../lib/render/proxy/adminKey";
+import { setupScripts } from "../lib/render/proxy/base";
+import { firewallScripts, proxyFirewallRuleset } from "../lib/render/proxy/firewall";
+import { haproxyScripts, proxyHaproxyConfig } from "../lib/render/proxy/haproxy";
 import { Vm, CloudInit, BiosType } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { EngineObject } from "../providers/ovirt/engineObject";
 import { SshHostKey } from "../providers/ovirt/sshHostKey";
 import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
-import {
-    FIREWALL_TABLE,
-    ProxyTarget,
-    adminKeyScripts,
-    adminKeyStdin,
-    baseScripts,
-    firewallScripts,
-    haproxyScripts,
-    targetHaproxyConfig,
-} from "./proxyScripts";
-import { renderNftablesFilter } from "../lib/render/firewall";
-import { DEFAULT_HAPROXY_PORTS } from "../lib/render/haproxy";
-import { playbooksBaseScripts } from "./proxyLayouts";
-import { renderPlaybooksHaproxy } from "../lib/render/playbooks";
 
 /** Arguments for {@link ProxyVm}. */
 export interface ProxyVmArgs {
@@ -29,6 +20,8 @@ export interface ProxyVmArgs {
     readonly clusterId: pulumi.Input<string>;
     /** The validated `proxyVm` settings. */
     readonly settings: ProxyVmSettings;
+    /** Where and how the configuration is applied (lib/proxy/targets.ts picks it for the settings). */
+    readonly target: ProxyTarget;
     /** Every install lease: HAProxy's single file is rendered from all of them. */
     readonly leases: readonly LeaseInfo[];
     /**
@@ -78,38 +71,6 @@ export function firstIpv4(ips: readonly string[] | undefined): string {
     return (ips ?? []).find((ip) => isIpv4(ip)) ?? "";
 }
 
-/** The script target described by the settings. */
-export function proxyTarget(settings: ProxyVmSettings): ProxyTarget {
-    const user = settings.connection?.user ?? settings.sshUser;
-    return {
-        serviceMode: settings.serviceMode,
-        rootDir: settings.rootDir,
-        sudo: settings.serviceMode === "systemd" && user !== "root",
-        externalInterface: settings.externalInterface,
-        upstreamDns: settings.dnsServers,
-        localDnsPort: settings.localDnsPort,
-        localHaproxyPorts: settings.localHaproxyPorts,
-        layout: settings.layout,
-        statsAddress: settings.statsAddress,
-    };
-}
-
-/** HAProxy's file on this target: ours, or the playbooks' template for a proxy in their layout. */
-export function proxyHaproxyConfig(
-    target: ProxyTarget,
-    leases: readonly LeaseInfo[],
-    statsUser: string,
-    statsPassword: string,
-    address: string,
-): string {
-    if (target.layout !== "playbooks") return targetHaproxyConfig(target, leases, statsUser, statsPassword);
-    return renderPlaybooksHaproxy(
-        leases,
-        address,
-        target.serviceMode === "local" ? target.localHaproxyPorts : undefined,
-    );
-}
-
 /**
  * The proxy VM (`docs/ci-contract.md` section 12.2): router, NAT gateway, DHCP and DNS for every lease network, and
  * HAProxy's SNI entry point. A VM from its template with cloud-init (static external address when configured,
@@ -125,7 +86,7 @@ export class ProxyVm extends pulumi.ComponentResource {
     public readonly connection: pulumi.Output<ProxyConnection>;
     /** The host key every configuration command pins (configured, or recorded on first contact). */
     public readonly hostKey: pulumi.Output<string>;
-    /** How the configuration is applied (systemd or local, rootDir, ports). */
+    /** Where and how the configuration is applied (lib/proxy/target.ts). */
     public readonly target: ProxyTarget;
     /** Base setup (directories, dnsmasq@ unit, forwarding); per-lease commands depend on it. */
     public readonly setup: command.remote.Command;
@@ -242,7 +203,7 @@ export class ProxyVm extends pulumi.ComponentResource {
                 .all([host, args.sshPrivateKey, this.hostKey])
                 .apply(([h, key, hostKey]) => ({ host: h, port, user, privateKey: key, hostKey })),
         );
-        this.target = proxyTarget(s);
+        this.target = args.target;
 
         const rotation = adminKeyScripts(this.target);
         const adminKey = new command.remote.Command(
@@ -264,14 +225,10 @@ export class ProxyVm extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [vm, externalNic] },
         );
-        const base = baseScripts(this.target);
-        // On the playbooks' layout their set-up is checked first (it writes nothing); ours adds only what our
-        // leases need beside it (components/proxyLayouts.ts).
-        const create =
-            s.layout === "playbooks" ? `${playbooksBaseScripts(this.target).create} && ${base.create}` : base.create;
+        const setup = setupScripts(this.target);
         this.setup = new command.remote.Command(
             `${name}-setup`,
-            { connection: this.connection, create, delete: base.delete, addPreviousOutputInEnv: false },
+            { connection: this.connection, create: setup.create, delete: setup.delete, addPreviousOutputInEnv: false },
             { parent: this, dependsOn: [vm, externalNic, adminKey] },
         );
         // The script text holds no secret (a failing command's error quotes it whole); the file with the stats
@@ -301,20 +258,7 @@ export class ProxyVm extends pulumi.ComponentResource {
                 connection: this.connection,
                 create: firewall.create,
                 delete: firewall.delete,
-                stdin: renderNftablesFilter(args.leases, {
-                    externalInterface: s.externalInterface,
-                    publicTcpPorts: [
-                        port,
-                        DEFAULT_HAPROXY_PORTS.api,
-                        DEFAULT_HAPROXY_PORTS.https,
-                        DEFAULT_HAPROXY_PORTS.http,
-                    ],
-                    leaseTcpPorts: [DEFAULT_HAPROXY_PORTS.api, DEFAULT_HAPROXY_PORTS.https, DEFAULT_HAPROXY_PORTS.http],
-                    ...(s.externalAddress && s.externalPrefixLength
-                        ? { managementCidr: networkOf(s.externalAddress, s.externalPrefixLength).cidr }
-                        : {}),
-                    table: FIREWALL_TABLE,
-                }),
+                stdin: proxyFirewallRuleset(args.leases, s, port),
                 addPreviousOutputInEnv: false,
             },
             { parent: this, dependsOn: [this.setup] },

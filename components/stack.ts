@@ -10,11 +10,12 @@ import { GeneratedCredentials } from "./generatedCredentials";
 import { Hosts } from "./hosts";
 import { Lease } from "./lease";
 import { ProxyVm } from "./proxyVm";
-import { leaseLayout } from "./proxyLayouts";
 import { UpgradeLease } from "./upgradeLease";
 import { programOutputs, storageHostName } from "./program";
 import type { LoadedConfig } from "../lib/config";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "../lib/leaseModel";
+import { leaseLayout } from "../lib/proxy/layout";
+import { proxyTargetFor } from "../lib/proxy/targets";
 import { ovirtBoskosEntries } from "../lib/render/boskos";
 import { ovirtConfFromConfig } from "../lib/render/ovirtConf";
 import { renderSendEventScript, sendEventOptionsFromConfig } from "../lib/render/sendEvent";
@@ -43,6 +44,7 @@ export function defineStack(config: LoadedConfig) {
         dataCenterId: ovirtEngine.dataCenterId,
         clusterId: ovirtEngine.clusterId,
         settings: config.proxyVm,
+        target: proxyTargetFor(config.proxyVm),
         leases: leaseInfos,
         sshPublicKey: config.secrets.proxyAdminSshPublicKey,
         sshPrivateKey: config.secrets.proxyAdminSshPrivateKey,

@@ -15,8 +15,8 @@ export interface UpgradeLeaseArgs {
      * are ignored, so editing the host list never replaces (and formats) a storage domain.
      */
     readonly hostId: pulumi.Input<string>;
-    /** oVirt `nfs_version`. @default "auto" */
-    readonly nfsVersion?: pulumi.Input<(typeof NFS_VERSIONS)[number]>;
+    /** oVirt `nfs_version` (`ovirt-ci:upgradeStorage.nfsVersion`). */
+    readonly nfsVersion: pulumi.Input<(typeof NFS_VERSIONS)[number]>;
     /** `ovirt-ci:allowReplace`: the domain is protected unless it lists the lease's name (lib/protection.ts). */
     readonly allowReplace?: readonly string[];
     /** `ovirt-ci:formatUpgradeStorage`: the domain is formatted on removal only when it lists the lease's name. */
@@ -50,7 +50,7 @@ export class UpgradeLease extends pulumi.ComponentResource {
                 hostId: args.hostId,
                 nfsAddress: info.nfsServer,
                 nfsPath: info.nfsPath,
-                nfsVersion: args.nfsVersion ?? "auto",
+                nfsVersion: args.nfsVersion,
                 active: true,
                 description: `ovirt-ci upgrade lease ${info.name}`,
                 // The upgrade jobs' data: never wiped unless the operator said so for this lease.

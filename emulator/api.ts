@@ -92,8 +92,14 @@ function body(r: ApiRequest): Obj {
     return r.body;
 }
 
-function qBool(r: ApiRequest, k: string): boolean {
-    return bool(r.query.get(k) ?? undefined, k) ?? false;
+/** A boolean query parameter (`force`, `format`, `activate`); not a body value, so not a BodyValueError. */
+function qBool(r: ApiRequest, k: string, dflt = false): boolean {
+    const v = r.query.get(k) ?? undefined;
+    try {
+        return bool(v, k) ?? dflt;
+    } catch {
+        throw inputValidation(`Invalid value '${v}' for boolean attribute '${k}'.`);
+    }
 }
 
 function ok(b: Node | Collection): ApiResponse {
@@ -297,13 +303,7 @@ export function buildRouter(m: EngineModel): Router {
     get("/hosts", (r) => listOf(r, "host", s().hosts, V.hostView, keys.hosts));
     get("/hosts/:host", (r) => ok(V.hostView(r.view, m.host(r.params.host))));
     post("/hosts", (r) =>
-        created(
-            r,
-            V.hostView(
-                r.view,
-                m.addHost(body(r), { activate: bool(r.query.get("activate") ?? undefined, "activate") ?? true }, r.ctx),
-            ),
-        ),
+        created(r, V.hostView(r.view, m.addHost(body(r), { activate: qBool(r, "activate", true) }, r.ctx))),
     );
     put("/hosts/:host", (r) => ok(V.hostView(r.view, m.updateHost(r.params.host, body(r), r.ctx))));
     del("/hosts/:host", (r) => removed(r, m.removeHost(r.params.host, qBool(r, "force"), r.ctx)));

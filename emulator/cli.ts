@@ -1,7 +1,7 @@
 /**
  * `npm run engine -- --port <p> [--state <file>] [--latency instant|fast|realistic] [--seed <file>]
  *   [--insecure-http] [--faults <file>] [--fault-seed <n>] [--data-dir <d>] [--token-ttl <s>] [--admin-password <pw>]
- *   [--ovn-auth-port <p>] [--ovn-network-port <p>] [--ovn-port-security-default true|false]`
+ *   [--ovn-auth-port <p>] [--ovn-network-port <p>] [--ovn-port-security-default true|false] [--ovn-admin-user <user@domain>]`
  */
 import * as fs from "node:fs";
 import { validateRules } from "./faults";
@@ -10,7 +10,7 @@ import { EngineOptions, startEngine } from "./index";
 
 const USAGE = `usage: npm run engine -- [--port <p>] [--state <file>] [--latency instant|fast|realistic] [--seed <file>]
        [--insecure-http] [--faults <file>] [--fault-seed <n>] [--data-dir <dir>] [--token-ttl <seconds>] [--admin-password <pw>]
-       [--ovn-auth-port <p>] [--ovn-network-port <p>] [--ovn-port-security-default true|false]`;
+       [--ovn-auth-port <p>] [--ovn-network-port <p>] [--ovn-port-security-default true|false] [--ovn-admin-user <user@domain>]`;
 
 function fail(msg: string): never {
     process.stderr.write(`engine emulator: ${msg}\n${USAGE}\n`);
@@ -112,6 +112,14 @@ export function parseArgs(argv: string[]): EngineOptions {
                 i++;
                 if (v !== "true" && v !== "false") fail(`${a} ${v} is not valid: use true or false`);
                 o.ovnPortSecurityDefault = v === "true";
+                break;
+            }
+            case "--ovn-admin-user": {
+                const v = value(i, a);
+                i++;
+                if (!/^[^@\s]+@\S+$/.test(v))
+                    fail(`${a} ${v} is not valid: use the engine user the provider accepts, e.g. admin@internal`);
+                o.ovnAdminUser = v;
                 break;
             }
             case "--help":

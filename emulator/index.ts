@@ -42,6 +42,11 @@ export interface EngineOptions {
     ovnNetworkPort?: number;
     /** The OVN provider's `port-security-enabled-default` (docs/ovn.md). @default true, as in the CI environment */
     ovnPortSecurityDefault?: boolean;
+    /**
+     * The OVN provider's `ovirt-admin-user-name`, the only user it issues tokens to (docs/ovn.md).
+     * @default the user of the engine's provider entry `ovirt-provider-ovn`, as engine-setup configures both
+     */
+    ovnAdminUser?: string;
 }
 
 export interface RunningEngine {
@@ -95,6 +100,7 @@ export async function startEngine(opts: EngineOptions = {}): Promise<RunningEngi
         authPort: opts.ovnAuthPort ?? 0,
         networkPort: opts.ovnNetworkPort ?? 0,
         portSecurityDefault: opts.ovnPortSecurityDefault ?? true,
+        adminUserName: opts.ovnAdminUser,
     });
     const url = await server.listen();
     try {

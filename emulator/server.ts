@@ -11,7 +11,8 @@ import { BLOCKING_EXPECTATION, answerUnsupportedExpect, expectations } from "./e
 import { FaultInjector, FaultRule, validateRules } from "./faults";
 import { LATENCY_PROFILES, LatencyProfile } from "./latency";
 import { EngineModel } from "./model/engine";
-import { EngineFault, NotFound, texts } from "./model/errors";
+import { BodyValueError, EngineFault, NotFound, texts } from "./model/errors";
+import { isObj } from "./model/input";
 import { defaultSeed, loadSeedFile } from "./model/seed";
 import type { State, User } from "./model/types";
 import { loadState, saveStateAtomic } from "./persistence";
@@ -19,7 +20,7 @@ import { Pki, ensurePki } from "./pki";
 import { entityElement, isActionResult } from "./representation/elements";
 import { JSON_CONTENT_TYPE } from "./representation/json";
 import { Format, readBody, render, requestFormat, responseFormat } from "./representation/negotiate";
-import { XmlSyntaxError } from "./representation/xml";
+import { serviceMethod, usageFault } from "./representation/usage";
 import { apiRootView, parseFollow } from "./representation/views";
 
 export interface ServerOptions {
@@ -485,6 +486,7 @@ export class EngineServer {
                 },
                 "fault",
             );
+        let bodyFormat: Format | undefined;
         try {
             this.model.tick();
             const view = { base, model: this.model, follow: parseFollow(url.searchParams.get("follow") ?? undefined) };
@@ -498,34 +500,33 @@ export class EngineServer {
             }
             validateParams(match.params);
             let body: unknown;
+            const usage = () => usageFault(this.origin(req), match.template ?? "", method);
             if ((method === "POST" || method === "PUT") && typeof req.body === "string" && req.body.trim() !== "") {
-                const ct = req.headers["content-type"];
-                const bodyFormat = requestFormat(ct, req.body);
+                bodyFormat = requestFormat(req.headers["content-type"], req.body);
                 if (!bodyFormat) {
                     this.count(method, statKey, 415);
                     return reply.code(415).send(); // no provider @Consumes this media type (JAX-RS)
                 }
+                let doc: { root?: string; body: unknown };
                 try {
-                    body = readBody(bodyFormat, req.body);
-                } catch (e) {
-                    if (e instanceof XmlSyntaxError) {
-                        // restapi IOExceptionMapper + UsageFinder: 400 with this reason and a link to the usage
-                        return fault(
-                            new EngineFault(
-                                400,
-                                "Request syntactically incorrect.",
-                                `For correct usage, see: ${this.origin(req)}/ovirt-engine/apidoc`,
-                            ),
-                        );
-                    }
-                    return fault(
-                        new EngineFault(
-                            400,
-                            "Operation Failed",
-                            `Failed to parse the request body as JSON: ${(e as Error).message}`,
-                        ),
-                    );
+                    doc = readBody(bodyFormat, req.body);
+                } catch {
+                    // XML: JAXBProvider → IOException → IOExceptionMapper; JSON: Jackson's JsonParseException →
+                    // JsonExceptionMapper. Both answer UsageFinder's fault (representation/usage.ts).
+                    return fault(usage());
                 }
+                const sm = serviceMethod(match.template ?? "", method);
+                if (
+                    doc.root !== undefined &&
+                    doc.root !== (sm.action ? "action" : entityElement(match.template ?? ""))
+                ) {
+                    // JAXB reports an element it cannot bind as an ERROR event, which JAXBValidationEventHandler does
+                    // not tolerate: the unmarshaller fails and IOExceptionMapper answers the usage fault. (A root
+                    // of another api type binds, and RESTEasy's argument mismatch answers instead: not modelled.)
+                    return fault(usage());
+                }
+                if (bodyFormat === "json" && !isObj(doc.body)) return fault(usage()); // Jackson: MismatchedInputException
+                body = doc.body;
             }
             const cid = (req as FastifyRequest & { cid?: string }).cid ?? sanitizeCorrelationId(undefined);
             const areq: ApiRequest = {
@@ -545,6 +546,14 @@ export class EngineServer {
         } catch (e) {
             if (e instanceof NotFound) return send({ status: 404 });
             if (e instanceof EngineFault) return fault(e);
+            if (e instanceof BodyValueError) {
+                // the engine converts values while it reads the body (BodyValueError): XML keeps the parser's text
+                return fault(
+                    bodyFormat === "xml" && e.invalidValue !== undefined
+                        ? new EngineFault(400, "Invalid value", e.invalidValue)
+                        : usageFault(this.origin(req), match.template ?? "", method),
+                );
+            }
             return fault(new EngineFault(500, "Operation Failed", `[Internal Engine Error: ${(e as Error).message}]`));
         } finally {
             this.persist();

@@ -11,8 +11,8 @@
 import type { OvirtCiConfig } from "./config";
 import { leases as deriveLeases } from "./leaseModel";
 import { playbooksNetName, renderPlaybooksDnsmasq, renderPlaybooksHaproxy } from "./render/playbooks";
-import { leaseDnsmasqConfig } from "../components/proxyScripts";
-import { proxyTarget } from "../components/proxyVm";
+import { proxyTargetFor } from "./proxy/targets";
+import { leaseDnsmasqConfig } from "./render/proxy/lease";
 
 /** What discovery found on the engine (ids left out: names are the identity the program adopts by). */
 export interface EngineDiscovery {
@@ -264,7 +264,7 @@ export function judgeAdoption(
             continue;
         }
         if (oursConf !== undefined) {
-            const rendered = leaseDnsmasqConfig(proxyTarget(s), l);
+            const rendered = leaseDnsmasqConfig(proxyTargetFor(s), l);
             line(
                 `lease ${l.name}`,
                 rendered === oursConf ? "adopt" : "touch",

@@ -34,6 +34,7 @@
  */
 import {
     BOSKOS_HEADER,
+    DEFAULT_CLUSTERBOT_POOL_SIZE,
     OVIRT_BOSKOS_TYPES,
     OvirtBoskosInput,
     contiguousRuns,
@@ -208,7 +209,7 @@ const sameNumbers = (a: readonly number[], b: readonly number[]) =>
  */
 export function rewriteGenerator(text: string, want: OvirtBoskosInput): string {
     const have = parse(text);
-    const pool = want.clusterbotPoolSize ?? 3;
+    const pool = want.clusterbotPoolSize ?? DEFAULT_CLUSTERBOT_POOL_SIZE;
     const leases = contiguousRuns(want.leases).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
     const upgradeLeases = contiguousRuns(want.upgradeLeases).flatMap(([a, b]) =>
         Array.from({ length: b - a + 1 }, (_, i) => a + i),

@@ -2,19 +2,25 @@
  * Every key of the `ovirt-ci` config namespace, declared once as a TypeBox schema: type, default, secret or not,
  * bounds and the documentation text. Derived from it:
  * - the typed, validated model (`Static<…>`: {@link ConfigModel} and the section types of `lib/config.ts`),
- * - the field reading of `validateConfig` (types, defaults, required keys, integer bounds, unknown keys),
+ * - the reading of `validateConfig`: Pulumi's text converted by the schema's types, then `Value.Default`,
  * - the `config:` block of `Pulumi.yaml` and the config tables of `docs/program.md` (`scripts/configDocs.ts`,
  *   checked current by `tests/unit/configDocs.spec.ts`).
- * Rules that relate several fields (addressing, lease pools, capacity, protected names) and format rules with their
- * own "Fix:" text are small named functions in `lib/config.ts`.
+ * - the messages of a bad value: TypeBox's own checking (types, bounds, `pattern`, the named formats of
+ *   ./configFormats, literals, required and unknown keys) mapped to "what; got; Fix:" by lib/config/schemaProblems.ts,
+ *   with the text from the options below.
+ * Rules that relate several keys (addressing vs leases, capacity, protected names, endpoint policy, service mode) are
+ * small functions in lib/config/rules/.
  *
  * Extra schema options used here (TypeBox keeps unknown options on the schema object):
  * `secret` (set with `pulumi config set --secret`, never read as plain text), `what` (how an integer is named in a
  * message), `leaseSet` (the lease forms of `leases`), `providerEnv`/`providerFallback` (keys the oVirt provider also
- * reads, see providers/ovirt/settings.ts).
+ * reads, see providers/ovirt/settings.ts), `problem`/`fix`/`engineObject` (the message of a bad value),
+ * `unsetWhenEmpty`.
  */
-import { Static, TObject, TSchema, Type } from "@sinclair/typebox";
+import { ObjectOptions, Static, TObject, TProperties, TSchema, Type } from "@sinclair/typebox";
 import { PROVIDER_INTEGER_SETTINGS, PROVIDER_SECRET_SETTINGS } from "../providers/ovirt/settings";
+import { ConfigFormatName } from "./configFormats";
+import { ALLOW_REPLACE_ENTRY, FORMAT_ENTRY } from "./protection";
 
 /** Options of this schema beyond JSON Schema. */
 export interface ConfigOptions {
@@ -25,7 +31,25 @@ export interface ConfigOptions {
     readonly leaseSet?: boolean;
     readonly providerEnv?: string;
     readonly providerFallback?: number;
+    /** The kind of engine object an `ovirt-name` names ("data center"), for its message. */
+    readonly engineObject?: string;
+    /**
+     * The problem of a bad value here; every error at or inside this key is then reported once, at this key, with
+     * the whole value (a list judged as one). `{bad}` is replaced by the items that failed.
+     */
+    readonly problem?: string;
+    /** The fix of a bad value here (a format's own fix wins); `{default}` is replaced by the key's default. */
+    readonly fix?: string;
+    /** An empty string counts as unset. */
+    readonly unsetWhenEmpty?: boolean;
 }
+
+/** A string of a named format of ./configFormats. */
+const format = (name: ConfigFormatName) => ({ format: name });
+
+/** A section: a map whose keys are exactly its properties (an unknown key is reported with a "did you mean"). */
+const section = <T extends TProperties>(properties: T, options: ObjectOptions = {}) =>
+    Type.Object(properties, { additionalProperties: false, ...options });
 
 const port = (dflt: number, description: string) =>
     Type.Integer({
@@ -39,17 +63,17 @@ const hostOffset = (dflt: number, description: string) =>
     Type.Integer({ minimum: 0, what: "a host offset", default: dflt, description });
 const positive = (dflt: number | undefined, description: string) =>
     Type.Integer({ minimum: 1, description, ...(dflt === undefined ? {} : { default: dflt }) });
-const leaseSet = (description: string, dflt?: unknown) =>
-    Type.Array(Type.Integer({ minimum: 1 }), {
-        leaseSet: true,
-        description,
-        ...(dflt === undefined ? {} : { default: dflt }),
-    });
+const leaseSet = (
+    description: string,
+    more: { default?: unknown; minItems?: number; problem?: string; fix?: string },
+) => Type.Array(Type.Integer({ minimum: 1 }), { leaseSet: true, description, ...more });
 
 /** `addressing`: how lease networks are cut from the pool; the defaults reproduce docs/ci-contract.md section 11. */
-export const AddressingSchema = Type.Object(
+export const AddressingSchema = section(
     {
         subnetPool: Type.String({
+            ...format("ipv4-cidr"),
+            fix: "write the network address and prefix, e.g. {default}",
             default: "192.168.0.0/16",
             description: "Pool the lease subnets are cut from; strict CIDR (no host bits)",
         }),
@@ -71,7 +95,13 @@ export const AddressingSchema = Type.Object(
         ),
         dhcpFirstHost: hostOffset(101, "First DHCP host offset; the range must not be empty"),
         dhcpLastHost: hostOffset(150, "Last DHCP host offset"),
-        dhcpLeaseTime: Type.String({ default: "5m", description: "DHCP lease time, dnsmasq syntax" }),
+        dhcpLeaseTime: Type.String({
+            pattern: "^(infinite|\\d+[smhdw]?)$",
+            problem: "is not a dnsmasq lease time",
+            fix: 'write e.g. "5m", "1h" or "infinite"',
+            default: "5m",
+            description: "DHCP lease time, dnsmasq syntax",
+        }),
         apiVipHost: hostOffset(
             30,
             "Host offset of the API VIP (ovirt_apivip); distinct, not the gateway, outside the DHCP range",
@@ -79,6 +109,8 @@ export const AddressingSchema = Type.Object(
         dnsVipHost: hostOffset(31, "Host offset of the DNS VIP (ovirt_dnsvip); same rules"),
         ingressVipHost: hostOffset(32, "Host offset of the ingress VIP (ovirt_ingressvip); same rules"),
         machineNetworkCidr: Type.String({
+            ...format("ipv4-cidr"),
+            fix: "write e.g. {default}",
             default: "192.168.0.0/16",
             description: "machine_network_cidr of every lease file; must contain every lease subnet",
         }),
@@ -87,17 +119,20 @@ export const AddressingSchema = Type.Object(
 );
 
 /** `naming`: name patterns; `{n}` is the lease number, `{nn}` the number zero-padded to two digits. */
-export const NamingSchema = Type.Object(
+export const NamingSchema = section(
     {
         clusterName: Type.String({
+            ...format("cluster-name-pattern"),
             default: "ovirt{n}",
             description: "OpenShift cluster name (cluster_name); never contains - or ;",
         }),
         networkName: Type.String({
+            ...format("network-name-pattern"),
             default: "ovn-vmnet-{n}",
             description: "oVirt network and vNIC profile name (ovirt_network_name)",
         }),
         interfaceName: Type.String({
+            ...format("interface-name-pattern"),
             default: "vmnet{n}",
             description: "Guest interface name of the proxy VM's NIC on the lease network (at most 15 characters)",
         }),
@@ -106,10 +141,18 @@ export const NamingSchema = Type.Object(
 );
 
 /** One oVirt host to register. */
-export const HostSchema = Type.Object(
+export const HostSchema = section(
     {
-        name: Type.String({ description: "Host name in the engine (the identity of the host resource)" }),
-        address: Type.String({ description: "FQDN or IPv4 address the engine reaches the host at" }),
+        name: Type.String({
+            ...format("ovirt-name"),
+            engineObject: "host",
+            description: "Host name in the engine (the identity of the host resource)",
+        }),
+        address: Type.String({
+            ...format("host"),
+            fix: "write the host's FQDN or IPv4 address",
+            description: "FQDN or IPv4 address the engine reaches the host at",
+        }),
         cpuCores: positive(undefined, "Physical CPU cores"),
         memoryGiB: positive(undefined, "Physical memory in GiB"),
     },
@@ -117,7 +160,7 @@ export const HostSchema = Type.Object(
 );
 
 /** Size of one OpenShift cluster installed on a lease. */
-export const ClusterFootprintSchema = Type.Object(
+export const ClusterFootprintSchema = section(
     {
         masters: positive(3, "Control-plane VMs per lease"),
         workers: positive(2, "Worker VMs per lease"),
@@ -128,7 +171,7 @@ export const ClusterFootprintSchema = Type.Object(
 );
 
 /** HAProxy ports of the `local` service mode. */
-export const LocalHaproxyPortsSchema = Type.Object(
+export const LocalHaproxyPortsSchema = section(
     {
         api: port(16443, "API (6443 on the real VM)"),
         https: port(18443, "Ingress HTTPS (443)"),
@@ -139,10 +182,14 @@ export const LocalHaproxyPortsSchema = Type.Object(
 );
 
 /** SSH target of the proxy configuration commands; every field optional. */
-export const ProxyConnectionSchema = Type.Object(
+export const ProxyConnectionSchema = section(
     {
         host: Type.Optional(
-            Type.String({ description: "SSH host; default externalAddress, else the VM's first reported IPv4" }),
+            Type.String({
+                ...format("host"),
+                fix: "write the SSH target's address, e.g. 127.0.0.1 for a local sandbox",
+                description: "SSH host; default externalAddress, else the VM's first reported IPv4",
+            }),
         ),
         port: Type.Optional(
             Type.Integer({
@@ -153,7 +200,11 @@ export const ProxyConnectionSchema = Type.Object(
             }),
         ),
         user: Type.Optional(
-            Type.String({ description: "SSH user; default sshUser (commands run under sudo -n unless root)" }),
+            Type.String({
+                ...format("linux-user"),
+                fix: 'use e.g. "root"',
+                description: "SSH user; default sshUser (commands run under sudo -n unless root)",
+            }),
         ),
         hostKey: Type.Optional(
             Type.String({
@@ -166,7 +217,7 @@ export const ProxyConnectionSchema = Type.Object(
 );
 
 /** The long-lived proxy VM: router, NAT, DHCP/DNS for the lease networks, HAProxy entry point. */
-export const ProxyVmSchema = Type.Object(
+export const ProxyVmSchema = section(
     {
         name: Type.String({
             default: "proxy-vm",
@@ -178,13 +229,25 @@ export const ProxyVmSchema = Type.Object(
         }),
         memoryMiB: Type.Integer({ minimum: 512, default: 4096, description: "Memory in MiB" }),
         cpuCores: positive(2, "vCPUs"),
-        managementNetwork: Type.String({ default: "ovirtmgmt", description: "oVirt network of the external NIC" }),
+        managementNetwork: Type.String({
+            ...format("ovirt-name"),
+            engineObject: "network",
+            default: "ovirtmgmt",
+            description: "oVirt network of the external NIC",
+        }),
         externalInterface: Type.String({
+            ...format("linux-ifname"),
+            fix: 'write the guest NIC name, e.g. "{default}"',
             default: "eth0",
             description: "Guest name of the external NIC (NAT egress, HAProxy listener)",
         }),
         externalAddress: Type.Optional(
-            Type.String({ description: "Static external IPv4 address; absent = DHCP on the management network" }),
+            Type.String({
+                ...format("ipv4"),
+                unsetWhenEmpty: true,
+                fix: "write the address only, e.g. 203.0.113.10, and the prefix in externalPrefixLength",
+                description: "Static external IPv4 address; absent = DHCP on the management network",
+            }),
         ),
         externalPrefixLength: Type.Optional(
             Type.Integer({
@@ -195,28 +258,52 @@ export const ProxyVmSchema = Type.Object(
             }),
         ),
         externalGateway: Type.Optional(
-            Type.String({ description: "Default gateway of the external NIC; required with externalAddress" }),
+            Type.String({
+                ...format("ipv4"),
+                fix: "write the gateway of the external network",
+                description: "Default gateway of the external NIC; required with externalAddress",
+            }),
         ),
-        dnsServers: Type.Array(Type.String(), {
+        dnsServers: Type.Array(Type.String(format("ipv4")), {
+            minItems: 1,
+            problem: "must be a non-empty list of IPv4 addresses",
+            fix: 'write e.g. ["8.8.8.8"]',
             default: ["8.8.8.8"],
             description: "Resolvers of the VM and upstream servers of every lease's dnsmasq (IPv4)",
         }),
-        sshUser: Type.String({ default: "centos", description: "Cloud-init user that gets the SSH key" }),
+        sshUser: Type.String({
+            ...format("linux-user"),
+            fix: 'use e.g. "{default}"',
+            default: "centos",
+            description: "Cloud-init user that gets the SSH key",
+        }),
         statsUser: Type.String({
+            pattern: "^[A-Za-z0-9_.-]{1,32}$",
+            problem: "is not a simple user name (HAProxy's stats auth takes user:password unquoted)",
+            fix: 'use letters and digits, e.g. "{default}"',
             default: "admin",
             description: "HAProxy statistics user (the password is generated)",
         }),
         statsAddress: Type.String({
+            ...format("ipv4"),
+            fix: 'use "127.0.0.1" (then ssh -L 8404:127.0.0.1:8404) or an address only the management network reaches',
             default: "127.0.0.1",
             description:
                 "Address of HAProxy's statistics page on the VM: never a lease's or the public address (the playbooks' layout has no management-only address: reach it with ssh -L 8404:127.0.0.1:8404)",
         }),
         connection: Type.Optional(ProxyConnectionSchema),
         rootDir: Type.String({
+            // absolute; no "." or ".." part; no trailing "/" but the root itself
+            pattern: "^(?!.*(^|/)\\.\\.?(/|$))(?!.+/$)/[A-Za-z0-9_./-]*$",
+            problem:
+                "is not an absolute directory path of letters, digits, '_', '.', '-' and '/' (no trailing '/', no '.' or '..' parts)",
+            fix: 'use "/" for the real VM, or a sandbox directory such as "/tmp/ovirt-ci-proxy"',
             default: "/",
             description: "Prefix of every file path written on the target (a sandbox directory in local mode)",
         }),
         serviceMode: Type.Union([Type.Literal("systemd"), Type.Literal("local")], {
+            problem: 'must be "systemd" (the real proxy VM) or "local" (a sandbox: plain processes, loopback ports)',
+            fix: 'use "systemd" or "local"',
             default: "systemd",
             description:
                 "systemd = the real VM (files under /etc, systemctl, nft); local = a sandbox under rootDir (plain processes on loopback ports; refuses rootDir /)",
@@ -246,11 +333,16 @@ export const ProxyVmSchema = Type.Object(
                 'How the proxy\'s shared set-up was built: ovirt-ci (our dnsmasq@ unit, nftables NAT, our haproxy.cfg) or playbooks (oVirt/ocp-on-ovirt: adopted in place, firewalld masquerade, their haproxy.cfg layout); docs/operator.md "Day one"',
         }),
         playbooksLeases: Type.Array(
-            Type.Object({
+            section({
                 lease: Type.Integer({ minimum: 1, description: "Lease number" }),
-                nic: Type.String({ description: "Its NIC's name, on the engine and in the guest (eth1, eth2, …)" }),
+                nic: Type.String({
+                    ...format("linux-ifname"),
+                    fix: 'write the NIC name the playbooks gave it, e.g. "eth1"',
+                    description: "Its NIC's name, on the engine and in the guest (eth1, eth2, …)",
+                }),
             }),
             {
+                fix: "write it as a YAML list of {lease: 10, nic: eth1}",
                 default: [],
                 description:
                     "Leases still in the playbooks' layout (NIC ethK, dnsmasq@net-NN, /var/lib/dnsmasq/dnsmasq-net-NN.conf), adopted as they are; removing one moves it to ours (refused while a job holds it); an entry for a lease not in ovirt-ci:leases has no effect. Needs layout playbooks",
@@ -261,41 +353,72 @@ export const ProxyVmSchema = Type.Object(
 );
 
 /** NFS storage for upgrade leases: one export and one storage domain per upgrade lease. */
-export const UpgradeStorageSchema = Type.Object(
+export const UpgradeStorageSchema = section(
     {
         nfsServer: Type.Optional(
-            Type.String({ description: "NFS server host name or address; required when there are upgrade leases" }),
+            Type.String({
+                ...format("host"),
+                fix: "write the NFS server's FQDN or address, without a path",
+                description: "NFS server host name or address; required when there are upgrade leases",
+            }),
         ),
         exportPathPattern: Type.String({
+            ...format("export-path-pattern"),
             default: "/exports/ovirt-upgrade-{n}",
             description: "Export path of upgrade lease {n}",
         }),
         storageDomainNamePattern: Type.String({
+            ...format("storage-domain-name-pattern"),
             default: "ovirt-upgrade-{n}",
             description: "Storage domain name of upgrade lease {n}",
         }),
         nfsVersion: Type.Union(
             ["auto", "v3", "v4", "v4_0", "v4_1", "v4_2"].map((v) => Type.Literal(v)),
-            { default: "auto", description: "oVirt nfs_version" },
+            { problem: "is not an oVirt NFS version", default: "auto", description: "oVirt nfs_version" },
         ),
     },
     { description: "NFS storage of upgrade leases" },
 );
 
 /** Where the CI profile lives in Vault (`docs/ci-contract.md` section 2). */
-export const VaultSchema = Type.Object(
+export const VaultSchema = section(
     {
-        mount: Type.String({ default: "kv", description: "KV v2 mount" }),
+        mount: Type.String({
+            pattern: "^[A-Za-z0-9_-]+$",
+            problem: "is not a single mount name (no slashes)",
+            fix: 'use "{default}"',
+            default: "kv",
+            description: "KV v2 mount",
+        }),
         path: Type.String({
+            pattern: "^(?!data/)[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$",
+            problem: "is not a KV v2 item path relative to the mount (no leading or trailing slash, no data/ prefix)",
+            fix: 'use "{default}"',
             default: "selfservice/ovirt/cluster-secrets-ovirt",
             description: "Item path relative to the mount",
         }),
-        targetNamespace: Type.String({ default: "ci", description: "secretsync/target-namespace" }),
+        // The CI's Vault proxy refuses sync values that are not DNS-1123 labels (≤ 63 characters; each namespace of
+        // the list): openshift/ci-tools cmd/vault-subpath-proxy/kv_update_transport.go.
+        targetNamespace: Type.String({
+            pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(,[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$",
+            problem: "is not a namespace or comma-separated list of namespaces",
+            fix: 'use "{default}"',
+            default: "ci",
+            description: "secretsync/target-namespace",
+        }),
         targetName: Type.String({
+            pattern: "^cluster-secrets-[a-z0-9]([a-z0-9-]*[a-z0-9])?$",
+            maxLength: 63,
+            problem:
+                "must be cluster-secrets-<profile>, a DNS-1123 label of at most 63 characters (docs/ci-contract.md section 2.1)",
+            fix: 'use "{default}"',
             default: "cluster-secrets-ovirt",
             description: "secretsync/target-name: cluster-secrets-<profile>",
         }),
         targetClusters: Type.String({
+            pattern: "^$|^[a-z0-9][a-z0-9-]*(,[a-z0-9][a-z0-9-]*)*$",
+            problem: "is not a comma-separated list of build cluster names",
+            fix: 'write e.g. "build01,build02", or leave it empty for all clusters',
             default: "",
             description: "secretsync/target-clusters; empty = key absent (all clusters)",
         }),
@@ -304,7 +427,7 @@ export const VaultSchema = Type.Object(
 );
 
 /** Choices on the open points of the contract (section 16). */
-export const CiProfileSchema = Type.Object(
+export const CiProfileSchema = section(
     {
         ovirtConfClusterId: Type.Boolean({
             default: false,
@@ -336,23 +459,34 @@ const providerInteger = (key: keyof typeof PROVIDER_INTEGER_SETTINGS) => {
 
 /**
  * The whole namespace. Property order is the order of the generated `Pulumi.yaml` block and docs table.
- * Adding a key: one property here (plus a check function in lib/config.ts only when it has a rule beyond type and
- * bounds), then `npm run config-docs`.
+ * Adding a key: one property here (plus a rule in lib/config/rules/ only when it relates to other keys), then
+ * `npm run config-docs`.
  */
-export const ConfigSchema = Type.Object({
+export const ConfigSchema = section({
     engineUrl: Type.String({
+        ...format("url"),
+        fix: "write https://<engine-fqdn>/ovirt-engine/api",
         description:
             "Engine API URL https://<engine>/ovirt-engine/api; must end exactly in /ovirt-engine/api (CI strips 4 characters to reach the CA download); https unless engineAllowHttp",
     }),
-    engineUsername: Type.String({ default: "admin@internal", description: "Engine user, user@domain" }),
+    engineUsername: Type.String({
+        ...format("engine-login"),
+        fix: 'write e.g. "{default}"',
+        default: "admin@internal",
+        description: "Engine user, user@domain",
+    }),
     enginePassword: Type.String({ secret: true, description: "Engine password" }),
     ciEngineUsername: Type.String({
+        ...format("engine-login"),
+        fix: 'write e.g. "ocpadmin@internal"',
         description:
             "The CI jobs' engine user, user@domain (OVIRT_ENGINE_USERNAME in ovirt.conf): an existing user of the engine's authz provider, granted exactly the installer's roles (docs/program.md); never the admin",
     }),
     ciEnginePassword: Type.String({ secret: true, description: "Password of ciEngineUsername (ovirt.conf)" }),
     engineCaPem: Type.Optional(
         Type.String({
+            ...format("pem-certificate"),
+            fix: "paste the engine CA from https://<engine>/ovirt-engine/services/pki-resource?resource=ca-certificate&format=X509-PEM-CA",
             default: "",
             description: "PEM of the engine CA; empty = system trust store; excludes engineInsecure",
         }),
@@ -373,13 +507,30 @@ export const ConfigSchema = Type.Object({
         }),
     ),
     baseDomain: Type.String({
+        ...format("dns-domain"),
+        fix: 'write e.g. "gcp.devcluster.openshift.com"',
         description:
             "Base DNS domain of the lease clusters (BASE_DOMAIN in ovirt.conf), e.g. gcp.devcluster.openshift.com",
     }),
-    dataCenter: Type.String({ description: "oVirt data center name (adopted by name)" }),
-    cluster: Type.String({ description: "oVirt cluster name (adopted by name)" }),
-    mainStorageDomain: Type.String({ description: "Storage domain shared by all install leases (adopted by name)" }),
+    dataCenter: Type.String({
+        ...format("ovirt-name"),
+        engineObject: "data center",
+        description: "oVirt data center name (adopted by name)",
+    }),
+    cluster: Type.String({
+        ...format("ovirt-name"),
+        engineObject: "cluster",
+        description: "oVirt cluster name (adopted by name)",
+    }),
+    mainStorageDomain: Type.String({
+        ...format("ovirt-name"),
+        engineObject: "storage domain",
+        description: "Storage domain shared by all install leases (adopted by name)",
+    }),
     ovnProviderName: Type.String({
+        pattern: "\\S",
+        problem: "is empty",
+        fix: 'use "{default}"',
         default: "ovirt-provider-ovn",
         description: "External network provider of the lease networks",
     }),
@@ -390,6 +541,9 @@ export const ConfigSchema = Type.Object({
     }),
     ovnAuthUrl: Type.Optional(
         Type.String({
+            pattern: "^(https?://[^/\\s]+/v2\\.0)?$",
+            problem: "is not the OVN provider's API root",
+            fix: "write https://<engine-fqdn>:35357/v2.0, or leave it empty for that default",
             default: "",
             description:
                 "The OVN provider's Identity v2.0 root; empty = the engine's provider entry (authentication_url) when ovnNetworkUrl is empty too, else https://<engine host>:35357/v2.0",
@@ -397,6 +551,9 @@ export const ConfigSchema = Type.Object({
     ),
     ovnNetworkUrl: Type.Optional(
         Type.String({
+            pattern: "^(https?://[^/\\s]+/v2\\.0)?$",
+            problem: "is not the OVN provider's API root",
+            fix: "write https://<engine-fqdn>:9696/v2.0, or leave it empty for that default",
             default: "",
             description: "The OVN provider's Networking v2.0 root; empty = https://<engine host>:9696/v2.0",
         }),
@@ -415,11 +572,16 @@ export const ConfigSchema = Type.Object({
     }),
     leases: leaseSet(
         "Install lease numbers: {from: 10, to: 23}, [10, 11, 12], or [{from: 10, to: 14}, {from: 20, to: 23}]; empty, overlapping and duplicate entries are rejected",
+        { minItems: 1, problem: "is empty: at least one install lease is needed", fix: "set e.g. {from: 10, to: 23}" },
     ),
-    upgradeLeases: leaseSet("Upgrade lease numbers, same forms as leases; [] = none", []),
+    upgradeLeases: leaseSet("Upgrade lease numbers, same forms as leases; [] = none", { default: [] }),
     addressing: AddressingSchema,
     naming: NamingSchema,
-    hosts: Type.Array(HostSchema, { description: "oVirt hosts: [{name, address, cpuCores, memoryGiB}, ...]" }),
+    hosts: Type.Array(HostSchema, {
+        minItems: 1,
+        fix: "list the hosts: [{name, address, cpuCores, memoryGiB}, ...]",
+        description: "oVirt hosts: [{name, address, cpuCores, memoryGiB}, ...]",
+    }),
     clusterFootprint: ClusterFootprintSchema,
     memoryOvercommitPercent: Type.Integer({
         minimum: 1,
@@ -437,17 +599,24 @@ export const ConfigSchema = Type.Object({
         default: false,
         description: "Accept more leases than the capacity guard allows (a warning is logged)",
     }),
-    removeLeasesInUse: Type.Array(Type.String(), {
+    removeLeasesInUse: Type.Array(Type.String({ pattern: "^ovirt-[1-9][0-9]*$" }), {
+        problem: "must be a list of install lease names (ovirt-N)",
+        fix: "write e.g. [ovirt-12], or remove the key",
         default: [],
         description:
             "Install leases (ovirt-N) to remove although a CI job's VMs still use their network (the scale-down guard refuses otherwise; docs/program.md)",
     }),
-    allowReplace: Type.Array(Type.String(), {
+    allowReplace: Type.Array(Type.String({ pattern: ALLOW_REPLACE_ENTRY.source }), {
+        problem:
+            "must be a list of proxyVm, mainStorageDomain, vaultItem, host:<host name> or ovirt-upgrade-N; not one: {bad}",
+        fix: "write e.g. [proxyVm], or remove the key",
         default: [],
         description:
             "Protected resources that may be replaced or removed (they are unprotected from the next up on): proxyVm, mainStorageDomain, vaultItem, host:<name>, ovirt-upgrade-N (docs/operator.md)",
     }),
-    formatUpgradeStorage: Type.Array(Type.String(), {
+    formatUpgradeStorage: Type.Array(Type.String({ pattern: FORMAT_ENTRY.source }), {
+        problem: "must be a list of upgrade lease names ovirt-upgrade-N; not one: {bad}",
+        fix: "write e.g. [ovirt-upgrade-3], or remove the key",
         default: [],
         description:
             "Upgrade leases (ovirt-upgrade-N, each also in allowReplace) whose storage domain is formatted (format=true) when removed; others are removed without formatting",
@@ -490,15 +659,32 @@ export const ConfigSchema = Type.Object({
     ),
 });
 
+/** One `{from, to}` range of a lease set (`leases`, `upgradeLeases`), both ends included. */
+export const LeaseRangeSchema = section({
+    from: Type.Integer({ minimum: 1, what: "a positive lease number", description: "First lease number" }),
+    to: Type.Integer({ minimum: 1, what: "a positive lease number", description: "Last lease number" }),
+});
+
+/** One lease number of a lease set. */
+export const LeaseNumberSchema = Type.Integer({
+    minimum: 1,
+    problem: "lease numbers must be positive integers",
+    fix: "use a whole number ≥ 1, e.g. 10",
+    description: "Lease number",
+});
+
 /** Name of a key of the namespace. */
 export type ConfigKey = keyof typeof ConfigSchema.properties;
 
 /** The validated values of every key, secrets included (the program keeps secrets as Outputs instead). */
 export type ConfigModel = Static<typeof ConfigSchema>;
 
+/** The options of a property schema: its description, default, bounds, format and the extras above. */
+export type SchemaOptions = ConfigOptions & { minimum?: number; maximum?: number; minItems?: number; format?: string };
+
 /** The options of a property schema (its description, default, bounds and the extras above). */
-export function optionsOf(schema: TSchema): ConfigOptions & { minimum?: number; maximum?: number } {
-    return schema as unknown as ConfigOptions & { minimum?: number; maximum?: number };
+export function optionsOf(schema: TSchema): SchemaOptions {
+    return schema as unknown as SchemaOptions;
 }
 
 /** True when the object schema lists `name` as required (TypeBox leaves `Type.Optional` properties out). */

@@ -5,6 +5,7 @@
  */
 import { Static } from "@sinclair/typebox";
 import { AddressingSchema, NamingSchema, defaultOf } from "./configSchema";
+import { expandPattern } from "./configFormats";
 import { blockSize, cidrContains, hostAddress, intToIpv4, ipv4ToInt, netmask, parseIpv4Cidr } from "./ip";
 
 /** How lease networks are carved out of an address pool (fields and defaults: `AddressingSchema` in ./configSchema). */
@@ -88,9 +89,7 @@ export interface UpgradeLeaseScheme {
 }
 
 /** Replaces `{n}` with the number and `{nn}` with the number zero-padded to two digits. */
-export function expandPattern(pattern: string, n: number): string {
-    return pattern.replaceAll("{nn}", String(n).padStart(2, "0")).replaceAll("{n}", String(n));
-}
+export { expandPattern };
 
 /** The boskos name of install lease N. */
 export function leaseName(n: number): string {

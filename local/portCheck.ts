@@ -114,7 +114,7 @@ function holders(inodes: Set<string>): number[] {
 
 /**
  * Pids in the sandbox's pid files: `<rootDir>/run/*.pid`, the haproxy and dnsmasq instances a previous up started,
- * and `<rootDir>/var/run/*.pid`, the lease instances of the playbooks' layout (components/proxyLayouts.ts).
+ * and `<rootDir>/var/run/*.pid`, the lease instances of the playbooks' layout (lib/render/proxy/playbooksLayout.ts).
  */
 export function sandboxPids(rootDir: string): Set<number> {
     const out = new Set<number>();

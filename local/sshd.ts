@@ -43,7 +43,7 @@ export interface SshdOptions {
     /**
      * The authorized_keys file sshd reads (default: one in the sshd's directory, rewritten with the client key). A
      * given file is written with the client key only when absent, as cloud-init does at the first boot: the proxy's
-     * admin-key rotation (components/proxyScripts.ts adminKeyScripts) rewrites it later.
+     * admin-key rotation (lib/render/proxy/adminKey.ts adminKeyScripts) rewrites it later.
      */
     authorizedKeysFile?: string;
 }

@@ -28,7 +28,7 @@ import { freeDnsBase, localPortProblems, neededPorts } from "../local/portCheck"
 import { standinCliEnv } from "./lib/standinPlugins";
 import { DEFAULT_PROXY_VM, LocalHaproxyPorts } from "../lib/config";
 import { BoskosEntry, renderBoskosFile } from "../lib/render/boskos";
-import { adminAuthorizedKeysFile } from "../components/proxyScripts";
+import { sandboxAuthorizedKeysFile } from "../local/proxyTarget";
 import { alive, fileBackendUrl, repairBeforeRun } from "./lib/fileBackend";
 import { unprotectAll } from "./lib/unprotect";
 import { LIVE_PROXY, seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../local/liveFixture";
@@ -332,7 +332,7 @@ async function services(): Promise<LocalServices> {
 
     // The sandbox's admin authorized_keys: what cloud-init writes on the VM, and what the admin-key rotation rewrites.
     const sshdFiles = prepareSshd(path.join(LOCAL, "sshd"), p.sshd, {
-        authorizedKeysFile: adminAuthorizedKeysFile({ serviceMode: "local", rootDir: SANDBOX }),
+        authorizedKeysFile: sandboxAuthorizedKeysFile(SANDBOX),
     });
     await ensureDaemon(
         "sshd",

@@ -112,11 +112,8 @@ export abstract class ClusterKind extends EngineCore {
     unassignNetwork(clusterId: string, networkId: string, ctx: Ctx): Job {
         const c = this.cluster(clusterId);
         const n = this.clusterNetwork(clusterId, networkId).network;
-        if (n.usages.includes("management")) {
-            throw conflict(
-                "Cannot detach Network from Cluster. The Management Network ('ovirtmgmt') is mandatory and cannot be removed.",
-            );
-        }
+        // DetachNetworkFromClusterInternalCommand: NetworkValidator.notManagementNetwork, the same key as a remove
+        if (n.usages.includes("management")) throw conflict(texts.managementNetwork(n.name));
         c.networks = c.networks.filter((x) => x.networkId !== networkId);
         this.engine.recheckHosts(clusterId);
         return this.doneJob(`Detaching Network ${n.name} from Cluster ${c.name}`, ctx);

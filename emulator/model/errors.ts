@@ -42,6 +42,23 @@ export function requireFields(type: string, fields: Record<string, unknown>): vo
     if (missing.length) throw incomplete(type, missing);
 }
 
+/**
+ * A body value the engine's readers cannot convert. `invalidValue` is the text of the api's InvalidValueException
+ * (oVirt/ovirt-engine 0111fc6, restapi/interface/definition/…/api/utils/BooleanParser.java, IntegerParser.java, the
+ * parse methods api.xjb binds to every boolean and integer): an XML body gets it as 400 `Invalid value`
+ * (IOExceptionMapper). Any other conversion failure (DatatypeConverter's NumberFormatException), and every failure in a
+ * JSON body (Jackson wraps the adapter's exception in a JsonMappingException, JsonExceptionMapper), is the usage
+ * fault (representation/usage.ts). The HTTP layer, which knows the body's format, makes the fault.
+ */
+export class BodyValueError extends Error {
+    constructor(
+        readonly attr: string,
+        readonly invalidValue?: string,
+    ) {
+        super(invalidValue ?? `cannot convert the value of '${attr}'`);
+    }
+}
+
 export function inputValidation(detail: string): EngineFault {
     return new EngineFault(400, "Input validation failed.", detail);
 }
@@ -121,13 +138,40 @@ export const texts = {
         `Cannot delete Template. Template is being used by the following VMs: ${vmNames}.`,
     /** NETWORK_INTERFACE_NAME_ALREADY_IN_USE (VmHandler; no action or type): 409. */
     nicNameInUse: "Network interface name is already in use",
+    /** VDS_ALREADY_UP (HostValidator.validateStatusForActivation): 409. */
+    hostAlreadyUp: (action: string) => `Cannot ${action} Host. Host in Up status.`,
+    /** NETWORK_CANNOT_REMOVE_MANAGEMENT_NETWORK (NetworkValidator, remove and detach from a cluster; no action or type): 409. */
+    managementNetwork: (name: string) => `The Management Network ('${name}') is mandatory and cannot be removed.`,
+    /**
+     * NetworkValidator.networkNotUsedByVms (PluralMessages): ACTION_TYPE_FAILED_NETWORK_IN_ONE_USE for one VM,
+     * ACTION_TYPE_FAILED_NETWORK_IN_MANY_USES for more, the names as ReplacementUtils.replaceWith lists them (each
+     * after a tab, joined by ",\n", at most 5 and then "\t..."): 409.
+     */
+    networkUsedByVms: (action: string, vmNames: readonly string[]) =>
+        vmNames.length === 1
+            ? `Cannot ${action} Network. This logical network is used by virtual machine: ${vmNames[0]}\n - Please remove it from this virtual machine and try again.`
+            : `Cannot ${action} Network. This logical network is used by virtual machines: (${vmNames.length}): ${[
+                  ...vmNames.slice(0, 5).map((n) => `\t${n}`),
+                  ...(vmNames.length > 5 ? ["\t..."] : []),
+              ].join(",\n")}\n - Please detach virtual machines using this logical network and try again.`,
     /** VDS_CANNOT_REMOVE_VDS_STATUS_ILLEGAL: 409. */
     hostOperational: "Cannot remove Host. Host is operational. Please switch Host to Maintenance mode first.",
+    /** ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL2: 409. */
     sdWrongState: (action: string, status: string) =>
         `Cannot ${action} Storage. The relevant Storage Domain's status is ${statusWords(status)}.`,
+    /** ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL (also a domain still in a pool, StorageDomainToPoolRelationValidator): 409. */
     sdInaccessible: (action: string) =>
         `Cannot ${action} Storage. The relevant Storage Domain is inaccessible.\n-Please handle Storage Domain issues and retry the operation.`,
+    /** CANNOT_REMOVE_STORAGE_DOMAIN_HOST_NOT_UP: 409. */
     hostNotUp: (action: string, host: string) => `Cannot ${action} Storage. Host ${host} is not up.`,
+    /** CANNOT_REMOVE_STORAGE_DOMAIN_INVALID_HOST_ID (the key has no action or type): 400 (BAD_PARAMETERS). */
+    removeSdInvalidHost: "Can not Remove Storage Domain - the underlying Host ID is invalid.",
+    /** ACTION_TYPE_FAILED_MASTER_STORAGE_DOMAIN_NOT_ACTIVE: 409. */
+    masterNotActive: (action: string, type: string) =>
+        `Failed to ${action} ${type} due to an error on the Data Center master Storage Domain.\n-Please activate the master Storage Domain first.`,
+    /** ACTION_TYPE_FAILED_NO_VDS_IN_POOL: 409. */
+    noActiveHost: (action: string, type: string) =>
+        `Cannot ${action} ${type}. There is no active Host in the Data Center.`,
     noBootableDisk:
         "Cannot run VM without at least one bootable disk.\nAlternatives:\n-Create a disk for this VM, and rerun the VM.\n" +
         "-Change the boot sequence using 'Edit VM' command (Boot Option sub-tab).\n-Use 'Run-Once' command to select a different boot option and rerun the VM.",

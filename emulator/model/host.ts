@@ -204,7 +204,9 @@ export abstract class HostKind extends EngineCore {
 
     activateHost(id: string, ctx: Ctx): ActionResult {
         const h = this.host(id);
+        // ActivateVdsCommand: its VDS lock (a flow in progress) before validate(), which refuses Up with its own text
         if (isOneOf(HOST_BUSY, h.status)) throw conflict(texts.locked("activate", "Host"));
+        if (h.status === "up") throw conflict(texts.hostAlreadyUp("activate"));
         if (!accepts(HOST_LIFECYCLE.activate, h.status))
             throw conflict(texts.hostWrongState("activate", "maintenance"));
         const job = this.startJob(`Activating Host ${h.name}`, ctx);

@@ -1,8 +1,8 @@
 /**
- * Lenient readers for request bodies (docs/engine-api.md §3): booleans in any case and 0/1, integers as strings or
- * numbers, references by id or name. Input arrives as a JSON-shaped object; an XML reader would produce the same shape.
+ * Readers for request bodies (docs/engine-api.md §3) that convert as the engine's api types do: booleans in any case
+ * and 0/1, integers as strings or numbers, references by id or name; a value they cannot convert is a BodyValueError. Input arrives as a JSON-shaped object; an XML reader would produce the same shape.
  */
-import { EngineFault, inputValidation } from "./errors";
+import { BodyValueError, EngineFault, inputValidation } from "./errors";
 
 export type Obj = Record<string, unknown>;
 
@@ -20,40 +20,56 @@ export function str(v: unknown): string | undefined {
     return undefined;
 }
 
+/** BooleanParser.parseBoolean: `true`/`false` in any case, `1`/`0`; anything else is an InvalidValueException. */
 export function bool(v: unknown, attr: string): boolean | undefined {
     if (v === undefined || v === null) return undefined;
     if (typeof v === "boolean") return v;
-    const s = String(v).toLowerCase();
-    if (s === "true" || s === "1") return true;
-    if (s === "false" || s === "0") return false;
-    throw inputValidation(`Invalid value '${String(v)}' for boolean attribute '${attr}'.`);
+    const s = String(v);
+    if (s.toLowerCase() === "true" || s === "1") return true;
+    if (s.toLowerCase() === "false" || s === "0") return false;
+    throw new BodyValueError(attr, `Value "${s}" isn't a valid boolean, it should be "true" , "false", "0" or "1"`);
 }
 
-const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
-const INT32 = { min: -(2n ** 31n), max: 2n ** 31n - 1n };
-
-/** Integer attribute; `wide` for 64-bit values (sizes, memory). Out of range → 400 "Value out of range". */
+/**
+ * IntegerParser.parseInt / parseLong (`wide`: 64-bit values such as sizes and memory): blank is 0; the text is an
+ * xs:integer (DatatypeConverter.parseInteger: an optional sign, digits, surrounding blanks); above the type's maximum
+ * is an InvalidValueException; below its minimum wraps as BigInteger.intValue()/longValue() do (no lower check).
+ */
 export function int(v: unknown, attr: string, wide = false): number | undefined {
     if (v === undefined || v === null) return undefined;
-    const s = String(v).trim();
-    if (!/^-?\d+$/.test(s)) throw inputValidation(`Invalid value '${s}' for integer attribute '${attr}'.`);
-    const r = wide ? INT64 : INT32;
+    const raw = String(v);
+    const s = raw.trim() === "" ? "0" : raw.trim();
+    if (!/^[+-]?\d+$/.test(s)) throw new BodyValueError(attr); // NumberFormatException: the usage fault
     const n = BigInt(s);
-    if (n < r.min || n > r.max) {
+    const max = wide ? 2n ** 63n - 1n : 2n ** 31n - 1n;
+    if (n > max) {
+        throw new BodyValueError(attr, `Value ${raw} is greater than maximum ${wide ? "long" : "integer"} ${max}`);
+    }
+    return Number(wide ? BigInt.asIntN(64, n) : BigInt.asIntN(32, n));
+}
+
+/** xs:decimal (BigDecimal): anything that is not a number is the usage fault. */
+export function num(v: unknown, attr: string): number | undefined {
+    if (v === undefined || v === null) return undefined;
+    const s = String(v).trim();
+    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new BodyValueError(attr);
+    return Number(s);
+}
+
+/**
+ * BaseBackendResource.validateRange: 400 `Value out of range` (restapi logging/Messages.properties
+ * VALUE_OUT_OF_RANGE_*), which the engine applies only where a resource calls it (a storage domain's NFS timeout and
+ * retransmissions, 0..65535, BackendStorageDomainsResource; the engine names the first `nfs_timeio`).
+ */
+export function inRange(v: number | undefined, name: string, min: number, max: number): number | undefined {
+    if (v !== undefined && (v < min || v > max)) {
         throw new EngineFault(
             400,
             "Value out of range",
-            `The value ${s} of attribute '${attr}' is outside of range ${r.min} to ${r.max}.`,
+            `The value ${v} of attribute '${name}' is outside of range ${min} to ${max}.`,
         );
     }
-    return Number(n);
-}
-
-export function num(v: unknown, attr: string): number | undefined {
-    if (v === undefined || v === null) return undefined;
-    const n = Number(v);
-    if (Number.isNaN(n)) throw inputValidation(`Invalid value '${String(v)}' for decimal attribute '${attr}'.`);
-    return n;
+    return v;
 }
 
 export interface RefInput {

@@ -75,20 +75,19 @@ export abstract class NetworkKind extends EngineCore {
 
     removeNetwork(id: string, ctx: Ctx): Job {
         const n = this.network(id);
-        if (n.usages.includes("management")) {
-            throw conflict(
-                "Cannot remove Network. The Management Network ('ovirtmgmt') is mandatory and cannot be removed.",
-            );
-        }
+        // RemoveNetworkCommand.validate(): the management network, then VMs using it (NetworkValidator)
+        if (n.usages.includes("management")) throw conflict(texts.managementNetwork(n.name));
         const profiles = this.state.vnicProfiles.filter((p) => p.networkId === id).map((p) => p.id);
         const users = this.state.vms.filter((v) =>
             v.nics.some((nic) => nic.vnicProfileId && profiles.includes(nic.vnicProfileId)),
         );
-        if (users.length) {
+        if (users.length)
             throw conflict(
-                `Cannot remove Network. Several VMs (${users.map((v) => v.name).join(", ")}) are using this logical network.`,
+                texts.networkUsedByVms(
+                    "remove",
+                    users.map((v) => v.name),
+                ),
             );
-        }
         this.state.vnicProfiles = this.state.vnicProfiles.filter((p) => p.networkId !== id);
         for (const c of this.state.clusters) c.networks = c.networks.filter((cn) => cn.networkId !== id);
         this.state.networks = this.state.networks.filter((x) => x.id !== id);

@@ -11,6 +11,7 @@ import type { ActionResult, Ctx, StepHandler } from "./core";
 import {
     EngineFault,
     NotFound,
+    badParameter,
     conflict,
     entityNotFound,
     incomplete,
@@ -19,11 +20,12 @@ import {
     texts,
 } from "./errors";
 import { EVENT } from "./events";
-import { Obj, bool, enumValue, int, obj, ref, str } from "./input";
+import { Obj, bool, enumValue, inRange, int, obj, ref, str } from "./input";
 import { ClockStep, Lifecycle, Step, accepts, isOneOf } from "./lifecycle";
 import { STORAGE_FORMATS } from "./dataCenter";
 import type { Attachment, Job, StorageDomain } from "./types";
 import { VM_RUNNING } from "./vm";
+import { isUuid } from "../../lib/uuid";
 
 const GiB = 1024 ** 3;
 
@@ -151,7 +153,11 @@ export abstract class StorageDomainKind extends EngineCore {
         const storage = obj(b.storage);
         const stype = enumValue(storage?.type, "storage.type", STORAGE_TYPES);
         const hRef = ref(b.host);
+        const nfsTimeo = int(storage?.nfs_timeo, "storage.nfs_timeo");
+        const nfsRetrans = int(storage?.nfs_retrans, "storage.nfs_retrans");
         requireFields("StorageDomain", { type, "storage.type": stype, "host.id|name": hRef });
+        inRange(nfsTimeo, "nfs_timeio", 0, 65535); // BackendStorageDomainsResource.add, its spelling
+        inRange(nfsRetrans, "nfs_retrans", 0, 65535);
         if (stype === "nfs") {
             requireFields("StorageDomain", {
                 name,
@@ -187,8 +193,8 @@ export abstract class StorageDomainKind extends EngineCore {
                 enumValue(storage?.nfs_version, "storage.nfs_version", NFS_VERSIONS) ??
                 (stype === "nfs" ? "auto" : undefined),
             mountOptions: str(storage?.mount_options),
-            nfsTimeo: int(storage?.nfs_timeo, "storage.nfs_timeo"),
-            nfsRetrans: int(storage?.nfs_retrans, "storage.nfs_retrans"),
+            nfsTimeo,
+            nfsRetrans,
             storageFormat: enumValue(b.storage_format, "storage_format", STORAGE_FORMATS) ?? "v5",
             available: 600 * GiB,
             used: 4 * GiB,
@@ -237,12 +243,17 @@ export abstract class StorageDomainKind extends EngineCore {
             const active = sd.attachments.find((a) => !accepts(L.destroy, a.status));
             if (active) throw conflict(texts.sdWrongState("destroy", active.status));
         } else {
+            // BackendStorageDomainResource.remove, then RemoveStorageDomainCommand: its STORAGE lock
+            // (getExclusiveLocks, taken before validate() by CommandBase.internalValidateInTransaction), then
+            // validate(): the host, the host's status, the domain in no pool.
             if (!q.host) throw new EngineFault(400, "host parameter is missing");
-            const host = this.state.hosts.find((h) => h.id === q.host || h.name === q.host);
-            if (!host) throw entityNotFound("Host", q.host);
-            if (sd.attachments.length) throw conflict(texts.sdWrongState("remove", sd.attachments[0].status)); // L.remove
-            if (sd.status === "locked") throw conflict(texts.locked("remove", "Storage"));
+            const byId = isUuid(q.host);
+            const host = this.state.hosts.find((h) => (byId ? h.id === q.host : h.name === q.host));
+            if (!host && !byId) throw entityNotFound("Host", q.host); // getHostId: GetVdsStaticByName
+            if (isOneOf(STORAGE_DOMAIN_BUSY, sd.status)) throw conflict(texts.locked("remove", "Storage"));
+            if (!host) throw badParameter(texts.removeSdInvalidHost); // an id no host has: getVds() is null
             if (host.status !== "up") throw conflict(texts.hostNotUp("remove", host.name));
+            if (sd.attachments.length) throw conflict(texts.sdInaccessible("remove")); // L.remove: isStorageDomainNotInAnyPool
         }
         for (const s of sd.attachments) {
             sd.attachments = [];
@@ -274,7 +285,7 @@ export abstract class StorageDomainKind extends EngineCore {
             throw conflict("Cannot attach Storage. Storage Domain format V5 is illegal.");
         }
         const up = this.state.hosts.find((h) => h.status === "up" && this.clusterDc(h.clusterId) === dcId);
-        if (!up) throw conflict("Cannot attach Storage. There is no active Host in the Data Center.");
+        if (!up) throw conflict(texts.noActiveHost("attach", "Storage"));
         const job = this.startJob(`Attaching Storage Domain ${sd.name} to Data Center ${dc.name}`, ctx);
         sd.attachments.push({ dataCenterId: dcId, status: L.attach.to });
         sd.status = L.attach.to;
@@ -287,8 +298,18 @@ export abstract class StorageDomainKind extends EngineCore {
         const sd = this.storageDomain(sdId);
         this.dataCenter(dcId);
         const a = this.attachmentOf(sd, dcId);
+        // ActivateStorageDomainCommand.validate(): storageDomainStatusIsValid (a status in process is "locked"),
+        // then a master that is up unless this domain is the master, then an active host in the pool
+        // (StorageHandlingCommandBase.checkForActiveVds).
         if (isOneOf(STORAGE_DOMAIN_BUSY, a.status)) throw conflict(texts.locked("activate", "Storage"));
         if (!accepts(L.activate, a.status)) throw conflict(texts.sdWrongState("activate", a.status));
+        const masterUp = this.state.storageDomains.some(
+            (s) => s.master && s.attachments.some((x) => x.dataCenterId === dcId && x.status === "active"),
+        );
+        if (!sd.master && !masterUp) throw conflict(texts.masterNotActive("activate", "Storage"));
+        if (!this.state.hosts.some((h) => h.status === "up" && this.clusterDc(h.clusterId) === dcId)) {
+            throw conflict(texts.noActiveHost("activate", "Storage"));
+        }
         const job = this.startJob(`Activating Storage Domain ${sd.name}`, ctx);
         this.moveAttachment(sd, dcId, L.activate, this.flow(job, ctx, { dcId }));
         return { job };

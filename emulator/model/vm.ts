@@ -503,9 +503,10 @@ export abstract class VmKind extends EngineCore {
 
     removeVm(id: string, q: { detachOnly: boolean }, ctx: Ctx): Job {
         const vm = this.vm(id);
+        // RemoveVmCommand.validate(): delete protection before the status
+        if (vm.deleteProtected) throw conflict(texts.deleteProtected("remove", "VM"));
         if (vm.status === "suspended") throw conflict(texts.vmNotDown);
         if (!accepts(L.remove, vm.status)) throw conflict(texts.vmRunning("remove"));
-        if (vm.deleteProtected) throw conflict(texts.deleteProtected("remove", "VM"));
         this.cancelPending(vm.id);
         this.state.vms = this.state.vms.filter((x) => x.id !== id);
         const diskIds = vm.diskAttachments.map((d) => d.diskId);

@@ -20,7 +20,7 @@ import { LATENCY_PROFILES } from "../latency";
 import { OvnError, OvnModel } from "./model";
 import type { OvnState } from "./types";
 
-/** The user the provider accepts tokens of (`ovirt-admin-user-name` of the shipped configuration). */
+/** The user the provider accepts tokens of (`ovirt-admin-user-name` of the shipped ovirt-provider-ovn.conf). */
 export const OVN_ADMIN_USER = "admin@internal";
 /** `auth-token-timeout` of the shipped configuration: what `expires` of a token says, in seconds. */
 export const OVN_TOKEN_TIMEOUT_SECONDS = 360000;
@@ -39,6 +39,14 @@ export interface OvnServerOptions {
     portSecurityDefault: boolean;
     /** The engine's provider entry this service is. @default "ovirt-provider-ovn" */
     providerName?: string;
+    /**
+     * `[OVIRT] ovirt-admin-user-name`: the only user the provider issues tokens to. engine-setup writes the same user
+     * into this file and into the engine's provider entry (ovirt-engine 0111fc6,
+     * packaging/setup/plugins/ovirt-engine-setup/ovirt-engine/network/ovirtproviderovn.py: `auth_username` of the
+     * entry, and `ovirt-admin-user-name` = the Keycloak admin `admin@ovirt@internalsso` on a Keycloak engine).
+     * @default the `username` of the provider entry when the server starts, else {@link OVN_ADMIN_USER}
+     */
+    adminUserName?: string;
 }
 
 interface OvnStats {
@@ -83,6 +91,8 @@ export class OvnServer {
     private stats = freshStats();
     authUrl = "";
     networkUrl = "";
+    /** The provider's configured admin user (see {@link OvnServerOptions.adminUserName}). */
+    readonly adminUserName: string;
 
     constructor(
         private readonly engine: EngineServer,
@@ -94,6 +104,8 @@ export class OvnServer {
             networks: [],
             ports: [],
         }));
+        const entry = engine.model.state.providers.find((p) => p.name === (opts.providerName ?? "ovirt-provider-ovn"));
+        this.adminUserName = opts.adminUserName ?? entry?.username ?? OVN_ADMIN_USER;
         this.auth = this.app("keystone", (req, segs, _q, body) => this.identity(req, segs, body));
         this.network = this.app("neutron", (req, segs, q, body) => this.networking(req, segs, q, body));
         this.adminRoutes();
@@ -276,14 +288,17 @@ export class OvnServer {
         });
     }
 
-    /** authorization_by_username.py: an inactive token is 401, another user's is 403. */
+    /**
+     * authorization_by_username.py: an inactive token is 401, another user's is 403 (keystone_responses.py
+     * post_tokens and neutron.py raise a bare Forbidden(): the message is "").
+     */
     private validate(token: string): void {
         const user = this.engine.tokenUser(token);
         if (!user) {
             this.stats.unauthorized++;
             throw new OvnError(401, "Token is not active.");
         }
-        if (user.userName !== OVN_ADMIN_USER) {
+        if (user.userName !== this.adminUserName) {
             this.stats.forbidden++;
             throw new OvnError(403, "");
         }

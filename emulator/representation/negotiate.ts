@@ -10,7 +10,7 @@
 import Negotiator from "negotiator";
 import { JSON_CONTENT_TYPE, serialize } from "./json";
 import { Collection, Node } from "./tree";
-import { XML_CONTENT_TYPE, collectionToXml, fromXml, toXml } from "./xml";
+import { XML_CONTENT_TYPE, collectionToXml, fromXmlDocument, toXml } from "./xml";
 
 export type Format = "xml" | "json";
 
@@ -38,9 +38,9 @@ export function requestFormat(contentType: string | undefined, body: string): Fo
     return body.trimStart().startsWith("<") ? "xml" : "json";
 }
 
-/** Parses a request body of the given format into the JSON-shaped object the model reads. */
-export function readBody(format: Format, body: string): unknown {
-    return format === "xml" ? fromXml(body) : JSON.parse(body);
+/** Parses a request body of the given format into the JSON-shaped object the model reads (and XML's root element). */
+export function readBody(format: Format, body: string): { root?: string; body: unknown } {
+    return format === "xml" ? fromXmlDocument(body) : { body: JSON.parse(body) as unknown };
 }
 
 /** A response document: `root` names the XML root element (JSON has none). */

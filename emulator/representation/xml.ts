@@ -121,6 +121,11 @@ export class XmlSyntaxError extends Error {}
  * empty elements become "". DTDs and external entities are never resolved (as JAXBProvider configures its parser).
  */
 export function fromXml(text: string): unknown {
+    return fromXmlDocument(text).body;
+}
+
+/** `fromXml`, and the name of the document's root element. */
+export function fromXmlDocument(text: string): { root: string; body: unknown } {
     if (/<!DOCTYPE/i.test(text)) throw new XmlSyntaxError("document type declarations are not allowed");
     let doc: Record<string, unknown>;
     try {
@@ -131,5 +136,5 @@ export function fromXml(text: string): unknown {
     const roots = Object.keys(doc);
     if (roots.length !== 1) throw new XmlSyntaxError(`expected one root element, found ${roots.length}`);
     const inner = doc[roots[0]];
-    return inner === "" ? {} : inner;
+    return { root: roots[0], body: inner === "" ? {} : inner };
 }

@@ -6,7 +6,11 @@
  * `min-count`/`max-count`. Also: the generator lines to paste upstream, and a parser/comparer for an existing file.
  */
 import * as YAML from "yaml";
+import { ConfigSchema, defaultOf } from "../configSchema";
 import { leaseName, upgradeLeaseName } from "../leaseModel";
+
+/** `ovirt-ci:clusterbotPoolSize`'s default (the schema's). */
+export const DEFAULT_CLUSTERBOT_POOL_SIZE = defaultOf(ConfigSchema.properties.clusterbotPoolSize) as number;
 
 export const BOSKOS_HEADER = "# generated with generate-boskos.py; do not edit directly";
 
@@ -30,7 +34,7 @@ export interface BoskosEntry {
 export interface OvirtBoskosInput {
     readonly leases: readonly number[];
     readonly upgradeLeases: readonly number[];
-    /** @default 3 */
+    /** @default {@link DEFAULT_CLUSTERBOT_POOL_SIZE} */
     readonly clusterbotPoolSize?: number;
 }
 
@@ -53,7 +57,7 @@ function staticEntry(type: string, names: readonly string[]): BoskosEntry {
 
 /** The oVirt entries, sorted by type. */
 export function ovirtBoskosEntries(input: OvirtBoskosInput): BoskosEntry[] {
-    const pool = input.clusterbotPoolSize ?? 3;
+    const pool = input.clusterbotPoolSize ?? DEFAULT_CLUSTERBOT_POOL_SIZE;
     const entries: BoskosEntry[] = [
         { type: OVIRT_BOSKOS_TYPES.clusterbot, state: "free", minCount: pool, maxCount: pool },
         staticEntry(OVIRT_BOSKOS_TYPES.install, input.leases.map(leaseName)),
@@ -130,7 +134,7 @@ export function renderGeneratorSnippet(input: OvirtBoskosInput): {
     readonly configEntries: string;
     readonly loops: string;
 } {
-    const pool = input.clusterbotPoolSize ?? 3;
+    const pool = input.clusterbotPoolSize ?? DEFAULT_CLUSTERBOT_POOL_SIZE;
     const configEntries = [
         `    '${OVIRT_BOSKOS_TYPES.install}': {},`,
         `    '${OVIRT_BOSKOS_TYPES.upgrade}': {},`,

@@ -13,6 +13,7 @@ import {
     backoffDelay,
     httpsAgentFor,
     isTransient,
+    isOvirtApiError,
     isUnavailable,
     noteRetry,
     openSession,
@@ -36,6 +37,8 @@ export interface OvnEndpoint {
      * either), else the engine user.
      */
     username?: string;
+    /** Where {@link username} came from (for the error when the provider refuses it); absent: the engine user. */
+    usernameFrom?: "config" | "entry";
     /**
      * The engine's provider entry to read the URLs and the user from (`GET /openstacknetworkproviders`) when
      * neither URL is configured: on the real engine that entry says where and as whom to log in.
@@ -80,8 +83,10 @@ export function resolveOvnEndpoint(config?: ConfigSource): OvnEndpoint {
     const explicitUrl =
         (cfg(config, "ovnAuthUrl") ?? process.env.OVIRT_OVN_AUTH_URL ?? cfg(config, "ovnNetworkUrl")) !== undefined ||
         process.env.OVIRT_OVN_NETWORK_URL !== undefined;
+    const username = cfg(config, "ovnUsername") ?? process.env.OVIRT_OVN_USERNAME;
     const endpoint: OvnEndpoint = {
-        username: cfg(config, "ovnUsername") ?? process.env.OVIRT_OVN_USERNAME,
+        username,
+        usernameFrom: username === undefined ? undefined : "config",
         providerEntry: explicitUrl ? undefined : (cfg(config, "ovnProviderName") ?? "ovirt-provider-ovn"),
         authUrl: ovnUrl(
             "ovnAuthUrl",
@@ -263,6 +268,7 @@ export async function withProviderEntry(ep: OvnEndpoint): Promise<OvnEndpoint> {
         networkUrl: e.url ? v2Root(e.url) : ep.networkUrl,
         authUrl: e.authUrl ? v2Root(e.authUrl) : ep.authUrl,
         username: ep.username ?? e.username,
+        usernameFrom: ep.username !== undefined ? ep.usernameFrom : e.username !== undefined ? "entry" : undefined,
         providerEntry: undefined,
     };
     // the entry is the engine's word about where its provider runs, but never in clear text
@@ -284,6 +290,28 @@ export function ovnUser(ep: OvnEndpoint): string {
     return ep.username ?? ep.engine.username;
 }
 
+/**
+ * A 403 from the token endpoint: the login worked but the user is not the provider's admin user
+ * (ovirt-provider-ovn 8a9ae857, handlers/keystone_responses.py post_tokens: `validate_token` after `create_token`;
+ * auth/plugins/ovirt/authorization_by_username.py compares the token's user with `[OVIRT] ovirt-admin-user-name`).
+ * The message names the user, where it came from and the fix.
+ */
+function withTokenUserHint(ep: OvnEndpoint, user: string, err: OvirtApiError): OvirtApiError {
+    if (err.httpStatus !== 403) return err;
+    const from =
+        ep.usernameFrom === "config"
+            ? "ovirt-ci:ovnUsername (OVIRT_OVN_USERNAME)"
+            : ep.usernameFrom === "entry"
+              ? "the username of the engine's OVN provider entry"
+              : "engineUsername, as ovirt-ci:ovnUsername is not set";
+    (err as unknown as { message: string }).message +=
+        `. The OVN provider issues tokens only to its admin user ([OVIRT] ovirt-admin-user-name in ovirt-provider-ovn.conf; ` +
+        `engine-setup writes the same user into the engine's provider entry, admin@ovirt@internalsso on a Keycloak engine), ` +
+        `and ${user} (from ${from}) is not that user. Fix: set ovirt-ci:ovnUsername to the provider's admin user ` +
+        "(its password must be enginePassword), or correct the user of the engine's OVN provider entry (ovirt-ci:ovnProviderName)";
+    return err;
+}
+
 async function login(ep: OvnEndpoint, operation: string): Promise<OvnToken> {
     ovnCache().logins++;
     const user = ovnUser(ep);
@@ -294,7 +322,9 @@ async function login(ep: OvnEndpoint, operation: string): Promise<OvnToken> {
         `${ep.authUrl}/tokens`,
         { auth: { passwordCredentials: { username: user, password: ep.engine.password } } },
         {},
-    );
+    ).catch((e: unknown) => {
+        throw isOvirtApiError(e) ? withTokenUserHint(ep, user, e) : e;
+    });
     const token = (res.data as { access?: { token?: { id?: unknown; expires?: unknown } } })?.access?.token;
     if (typeof token?.id !== "string") {
         throw ovirtApiError({

@@ -3,11 +3,14 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import type { LeaseInfo } from "../../lib/leaseModel";
 import { seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../../local/liveFixture";
-import { resolveEndpoint } from "../../providers/ovirt/client";
+import { Endpoint, resolveEndpoint } from "../../providers/ovirt/client";
 import { E2eServices, E2eStack, repoRoot } from "./helpers";
 
-/** The environment as the playbooks left it: the engine's objects, the sandbox proxy's files, the Vault item. */
-export async function seedLiveFixture(svc: E2eServices, leaseInfos: LeaseInfo[]): Promise<void> {
+/**
+ * The environment as the playbooks left it: the engine's objects, the sandbox proxy's files, the Vault item. Gives the
+ * engine's endpoint (admin login) it seeded through.
+ */
+export async function seedLiveFixture(svc: E2eServices, leaseInfos: LeaseInfo[]): Promise<Endpoint> {
     const endpoint = resolveEndpoint({
         get: (k) =>
             ({
@@ -24,6 +27,7 @@ export async function seedLiveFixture(svc: E2eServices, leaseInfos: LeaseInfo[])
         { mount: "kv", path: "selfservice/ovirt/cluster-secrets-ovirt" },
         leaseInfos,
     );
+    return endpoint;
 }
 
 /** `npm run adopt` on the stack, as a child process with the stack's backend and passphrase. */

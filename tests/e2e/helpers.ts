@@ -16,7 +16,7 @@ import { startEngine, RunningEngine } from "../../emulator";
 import type { State } from "../../emulator/model/types";
 import { startOpenBao, freePort, ciCollectionToken, RunningOpenBao } from "../../local/openbao";
 import { startSshd, RunningSshd } from "../../local/sshd";
-import { adminAuthorizedKeysFile } from "../../components/proxyScripts";
+import { sandboxAuthorizedKeysFile } from "../../local/proxyTarget";
 import {
     LocalServices,
     LocalStackConfig,
@@ -92,7 +92,7 @@ export async function startServices(
         const sandboxDir = path.join(tmp, "proxy");
         fs.mkdirSync(sandboxDir);
         const sshd = await startSshd({
-            authorizedKeysFile: adminAuthorizedKeysFile({ serviceMode: "local", rootDir: sandboxDir }),
+            authorizedKeysFile: sandboxAuthorizedKeysFile(sandboxDir),
         });
         started.push(sshd);
         const local: LocalServices = {

@@ -57,10 +57,8 @@ describe("emulator: lifecycles (instant latency)", () => {
             const act = await c.post(`/hosts/${id}/activate`, {});
             assert.equal(act.status, 409);
             assert.equal(act.data.status, "failed");
-            assert.equal(
-                act.data.fault.detail,
-                "[Cannot activate Host. Operation can be performed only when Host status is Maintenance.]",
-            );
+            // HostValidator.validateStatusForActivation: VDS_ALREADY_UP
+            assert.equal(act.data.fault.detail, "[Cannot activate Host. Host in Up status.]");
             const d = await c.post(`/hosts/${id}/deactivate`, {});
             assert.equal(d.status, 200);
             assert.equal(d.data.status, "complete");
@@ -144,7 +142,10 @@ describe("emulator: lifecycles (instant latency)", () => {
             assert.equal(rmAttached.status, 409);
             assert.deepEqual(
                 rmAttached.data,
-                failed("Cannot remove Storage. The relevant Storage Domain's status is Active."),
+                // RemoveStorageDomainCommand: isStorageDomainNotInAnyPool → ACTION_TYPE_FAILED_STORAGE_DOMAIN_STATUS_ILLEGAL
+                failed(
+                    "Cannot remove Storage. The relevant Storage Domain is inaccessible.\n-Please handle Storage Domain issues and retry the operation.",
+                ),
             );
 
             const d = await c.post(`/datacenters/${SEED.ciDc}/storagedomains/${id}/deactivate`, {});

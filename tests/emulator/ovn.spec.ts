@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import axios, { AxiosInstance } from "axios";
 import type { RunningEngine } from "../../emulator";
+import { CI_USER, CI_USER_PASSWORD } from "../../emulator/model/seed";
 import { SEED, agent, api, raw, start, waitStatus } from "./helpers";
 
 // The OVN provider's Identity and Networking v2.0 APIs next to the engine (emulator/ovn/, docs/ovn.md).
@@ -94,6 +95,34 @@ describe("emulator: OVN provider API (instant latency)", () => {
             const empty = await ovn(e.ovnAuthUrl).post("/tokens", { nothing: true });
             assert.equal(empty.status, 400);
             assert.equal(empty.data.error.message, "'auth'");
+        });
+
+        it("issues tokens only to its configured admin user: another valid engine user is 403 with an empty message", async () => {
+            // keystone_responses.py post_tokens: create_token (the SSO login works), then validate_token
+            // (authorization_by_username.py: the token's user is not ovirt-admin-user-name) → a bare Forbidden()
+            const asCi = (engine: RunningEngine) =>
+                ovn(engine.ovnAuthUrl).post("/tokens", {
+                    auth: { passwordCredentials: { username: CI_USER, password: CI_USER_PASSWORD } },
+                });
+            const refused = await asCi(e);
+            assert.equal(refused.status, 403);
+            assert.deepEqual(refused.data, { error: { message: "", code: 403, title: "Forbidden" } });
+            assert.equal(
+                e.server.model.state.providers.find((p) => p.name === "ovirt-provider-ovn")?.username,
+                e.username,
+            );
+            assert.equal((await ovnToken()).status, 200, "the entry's user, as engine-setup configures the provider");
+
+            const other = await start({ ovnAdminUser: CI_USER });
+            try {
+                assert.equal((await asCi(other)).status, 200);
+                const admin = await ovn(other.ovnAuthUrl).post("/tokens", {
+                    auth: { passwordCredentials: { username: other.username, password: other.password } },
+                });
+                assert.equal(admin.status, 403);
+            } finally {
+                await other.stop();
+            }
         });
 
         it("a missing, unknown or expired token is 401 on the Networking API", async () => {

@@ -8,6 +8,8 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks } from "../helpers/mocks";
 import { defineStack } from "../../components/stack";
+// the program composed as index.ts composes it for a local stack: the sandbox's proxy target registered
+import "../../local/proxyTarget";
 import { loadConfig } from "../../lib/config";
 import { fingerprintOf } from "../../providers/ovirt/sshHostKey";
 

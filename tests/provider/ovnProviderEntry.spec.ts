@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import type { RunningEngine } from "../../emulator";
-import { ovnUser, resolveOvnEndpoint, withProviderEntry } from "../../providers/ovirt/ovnClient";
+import { CI_USER, CI_USER_PASSWORD } from "../../emulator/model/seed";
+import {
+    ovnSession,
+    ovnUser,
+    resetOvnCache,
+    resolveOvnEndpoint,
+    withProviderEntry,
+} from "../../providers/ovirt/ovnClient";
 import { rawConfig, startTestEngine } from "./helpers";
 
 // The engine's provider entry (GET /openstacknetworkproviders) says where the OVN provider answers and as whom to
@@ -43,6 +50,28 @@ describe("OVN endpoint from the engine's provider entry", function () {
         await assert.rejects(
             withProviderEntry(resolveOvnEndpoint(config({ "ovirt-ci:ovnProviderName": "no-such-provider" }))),
             /no external network provider named no-such-provider.*ovnProviderName.*ovnAuthUrl, ovnNetworkUrl and ovnUsername/,
+        );
+    });
+
+    it("a user the provider refuses tokens to (403) is an error naming the user, where it came from and the fix", async () => {
+        resetOvnCache();
+        // the CI's least-privilege engine user logs in at the SSO, but it is not the provider's admin user
+        const ci = { "ovirt-ci:engineUsername": CI_USER, "ovirt-ci:enginePassword": CI_USER_PASSWORD };
+        const fromEngine = resolveOvnEndpoint({ get: (k: string) => rawConfig(e, ci)[k] });
+        await assert.rejects(ovnSession(fromEngine, "read OVN networks").get("/networks"), (err: Error) => {
+            assert.match(err.message, /OVN token for ocpadmin@internal.*HTTP 403: Forbidden/);
+            assert.match(err.message, /issues tokens only to its admin user/);
+            assert.match(err.message, /ocpadmin@internal \(from engineUsername/);
+            assert.match(err.message, /Fix: set ovirt-ci:ovnUsername/);
+            assert.doesNotMatch(err.message, new RegExp(CI_USER_PASSWORD));
+            return true;
+        });
+        const fromConfig = resolveOvnEndpoint({
+            get: (k: string) => rawConfig(e, { ...ci, "ovirt-ci:ovnUsername": CI_USER })[k],
+        });
+        await assert.rejects(
+            ovnSession(fromConfig, "read OVN networks").get("/networks"),
+            /ocpadmin@internal \(from ovirt-ci:ovnUsername \(OVIRT_OVN_USERNAME\)\)/,
         );
     });
 });

@@ -1,4 +1,4 @@
-// The rotation of the proxy's admin key through the running VM (components/proxyScripts.ts adminKeyScripts, adminKeyStdin, ADMIN_KEY_MARK), against
+// The rotation of the proxy's admin key through the running VM (lib/render/proxy/adminKey.ts adminKeyScripts, adminKeyStdin, ADMIN_KEY_MARK), against
 // a real OpenSSH server standing in for the proxy: the script, sent over a connection made with the old key, makes
 // the new key the only one; the old key and the CI jobs' key are refused afterwards.
 import * as assert from "node:assert/strict";
@@ -6,7 +6,13 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ADMIN_KEY_MARK, adminAuthorizedKeysFile, adminKeyScripts, adminKeyStdin } from "../../components/proxyScripts";
+import {
+    ADMIN_KEY_MARK,
+    adminAuthorizedKeysFile,
+    adminKeyScripts,
+    adminKeyStdin,
+} from "../../lib/render/proxy/adminKey";
+import { sandboxTarget } from "../../local/proxyTarget";
 import { RunningSshd, startSshd } from "../../local/sshd";
 import { sshAs } from "../helpers/sshAs";
 
@@ -14,7 +20,14 @@ describe("proxy admin key rotation over SSH (real sshd)", function () {
     this.timeout(60_000);
     let sshd: RunningSshd;
     let tmp: string;
-    const target = () => ({ serviceMode: "local" as const, rootDir: path.join(tmp, "proxy") });
+    const target = () =>
+        sandboxTarget({
+            rootDir: path.join(tmp, "proxy"),
+            externalInterface: "eth0",
+            upstreamDns: [],
+            localDnsPort: 0,
+            localHaproxyPorts: { api: 1, https: 2, http: 3, stats: 4 },
+        });
 
     before(async () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-admin-key-"));

@@ -4,8 +4,8 @@ import { EngineDiscovery, ProxyDiscovery, judgeAdoption, judgeHostKey } from "..
 import { fingerprintOf } from "../../providers/ovirt/sshHostKey";
 import { leases } from "../../lib/leaseModel";
 import { renderPlaybooksDnsmasq, renderPlaybooksHaproxy } from "../../lib/render/playbooks";
-import { leaseDnsmasqConfig } from "../../components/proxyScripts";
-import { proxyTarget } from "../../components/proxyVm";
+import { proxyTargetFor } from "../../lib/proxy/targets";
+import { leaseDnsmasqConfig } from "../../lib/render/proxy/lease";
 
 // The live environment as oVirt/ocp-on-ovirt's playbooks left it (docs/live-environment.md), two leases.
 const stackConfig = {
@@ -173,7 +173,7 @@ describe("adopt: verdicts and the config that makes the first up change nothing"
 
     it("our own layout (a greenfield proxy whose state was lost): adopts a matching lease, refuses a renamed NIC and a held lease whose file differs", () => {
         const d = live();
-        const target = proxyTarget(config.proxyVm);
+        const target = proxyTargetFor(config.proxyVm);
         (d.engine.proxy!.nics as unknown as { name: string }[])[1].name = "vmnet10";
         (d.engine.proxy!.nics as unknown as { name: string }[])[2].name = "eth2";
         const files = d.proxy.files as Record<string, string | undefined>;

@@ -13,14 +13,14 @@ import {
     renderPlaybooksHaproxy,
     renderPlaybooksResolver,
 } from "../../lib/render/playbooks";
-import {
-    leaseLayout,
-    playbooksBaseScripts,
-    playbooksLeaseScripts,
-    playbooksTakeover,
-} from "../../components/proxyLayouts";
-import { ProxyTarget, baseScripts, leaseScripts } from "../../components/proxyScripts";
+import { leaseLayout } from "../../lib/proxy/layout";
+import { systemdTarget } from "../../lib/proxy/systemd";
+import type { ProxyTarget } from "../../lib/proxy/target";
+import { baseScripts } from "../../lib/render/proxy/base";
+import { leaseScripts } from "../../lib/render/proxy/lease";
+import { playbooksBaseScripts, playbooksLeaseScripts, playbooksTakeover } from "../../lib/render/proxy/playbooksLayout";
 import { freeDnsBase } from "../../local/portCheck";
+import { sandboxTarget } from "../../local/proxyTarget";
 
 // The fixtures are the files as Ansible rendered them from oVirt/ocp-on-ovirt at eb4903d
 // (roles/ocp-rhv-proxy-vm: templates/haproxy.cfg.j2, templates/dnsmasq_ocp.j2 and the dnsmasq `copy` task), with
@@ -188,21 +188,19 @@ describe("the playbooks' layout adopted in place (sandbox proxy, real dnsmasq)",
     this.timeout(60_000);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-playbooks-"));
     let target: ProxyTarget;
+    let dnsPort: number; // lease 10 answers on dnsPort + 10
+    const shared = { rootDir: root, externalInterface: "eth0", upstreamDns: ["8.8.8.8"], layout: "playbooks" as const };
     const conf = path.join(root, "var/lib/dnsmasq/dnsmasq-net-10.conf");
     const pidFile = path.join(root, "var/run/net-10.pid");
     const pid = () => Number(fs.readFileSync(pidFile, "utf8").trim());
 
     before(async () => {
-        target = {
-            serviceMode: "local",
-            rootDir: root,
-            sudo: false,
-            externalInterface: "eth0",
-            upstreamDns: ["8.8.8.8"],
-            localDnsPort: await freeDnsBase([10], root), // lease 10 answers on localDnsPort + 10
+        dnsPort = await freeDnsBase([10], root);
+        target = sandboxTarget({
+            ...shared,
+            localDnsPort: dnsPort,
             localHaproxyPorts: { api: 1, https: 2, http: 3, stats: 4 }, // HAProxy is not started here
-            layout: "playbooks",
-        };
+        });
         // what the playbooks left (the sandbox variant of their files): template unit, masquerade, net-10 running
         fs.mkdirSync(path.join(root, "usr/lib/systemd/system"), { recursive: true });
         fs.writeFileSync(path.join(root, "usr/lib/systemd/system/dnsmasq@.service"), PLAYBOOKS_DNSMASQ_UNIT);
@@ -210,7 +208,7 @@ describe("the playbooks' layout adopted in place (sandbox proxy, real dnsmasq)",
         fs.writeFileSync(path.join(root, "etc/firewalld/zones/public.xml"), "<zone><masquerade/></zone>\n");
         fs.mkdirSync(path.join(root, "var/lib/dnsmasq"), { recursive: true });
         fs.mkdirSync(path.join(root, "var/run"), { recursive: true });
-        fs.writeFileSync(conf, renderPlaybooksDnsmasq(l10, "eth1", { rootDir: root, port: target.localDnsPort + 10 }));
+        fs.writeFileSync(conf, renderPlaybooksDnsmasq(l10, "eth1", { rootDir: root, port: dnsPort + 10 }));
         sh(`dnsmasq --conf-file=${conf}`);
     });
     after(() => {
@@ -232,7 +230,7 @@ describe("the playbooks' layout adopted in place (sandbox proxy, real dnsmasq)",
         } finally {
             fs.rmSync(other, { recursive: true, force: true });
         }
-        const real = baseScripts({ ...target, serviceMode: "systemd", rootDir: "/" }).create;
+        const real = baseScripts(systemdTarget({ ...shared, sudo: false, rootDir: "/" })).create;
         assert.ok(!/nftables\.(conf|service)/.test(real), "NAT stays firewalld's");
         assert.match(real, /ovirt-ci-dnsmasq@\.service/, "their dnsmasq@ template unit is not overridden");
     });

@@ -6,21 +6,16 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ProxyTarget, firewallScripts, targetHaproxyConfig } from "../../components/proxyScripts";
+import { systemdTarget } from "../../lib/proxy/systemd";
+import { firewallScripts } from "../../lib/render/proxy/firewall";
+import { targetHaproxyConfig } from "../../lib/render/proxy/haproxy";
+import { sandboxTarget } from "../../local/proxyTarget";
 import { renderNftablesFilter } from "../../lib/render/firewall";
 import { ConfigError, DEFAULT_PROXY_VM, validateConfig } from "../../lib/config";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases } from "../../lib/leaseModel";
 
 const scheme = { baseDomain: "example.com", addressing: DEFAULT_ADDRESSING, naming: DEFAULT_NAMING };
-const vmTarget: ProxyTarget = {
-    serviceMode: "systemd",
-    rootDir: "/",
-    sudo: true,
-    externalInterface: "eth0",
-    upstreamDns: ["8.8.8.8"],
-    localDnsPort: DEFAULT_PROXY_VM.localDnsPort,
-    localHaproxyPorts: DEFAULT_PROXY_VM.localHaproxyPorts,
-};
+const vmTarget = systemdTarget({ rootDir: "/", sudo: true, externalInterface: "eth0", upstreamDns: ["8.8.8.8"] });
 
 describe("proxy hardening: HAProxy on the VM", () => {
     const cfg = targetHaproxyConfig(vmTarget, leases([10, 11], scheme), "admin", "Stats0Pw");
@@ -154,7 +149,13 @@ describe("proxy hardening: the packet filter (nftables)", () => {
 
     it("the sandbox keeps the checked file and what the VM would run; delete removes both", () => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-fw-sandbox-"));
-        const target: ProxyTarget = { ...vmTarget, serviceMode: "local", rootDir: root, sudo: false };
+        const target = sandboxTarget({
+            rootDir: root,
+            externalInterface: "eth0",
+            upstreamDns: ["8.8.8.8"],
+            localDnsPort: DEFAULT_PROXY_VM.localDnsPort,
+            localHaproxyPorts: DEFAULT_PROXY_VM.localHaproxyPorts,
+        });
         try {
             const { create, delete: del } = firewallScripts(target);
             const r = spawnSync("sh", ["-c", create], { input: text, encoding: "utf8" });

@@ -6,16 +6,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, lease } from "../../lib/leaseModel";
 import { ProxyTool, versionGateLines } from "../../lib/render/proxyVersions";
-import {
-    CLOUD_INIT_WAIT,
-    ProxyTarget,
-    baseScripts,
-    haproxyScripts,
-    leaseScripts,
-    proxyPaths,
-    targetHaproxyConfig,
-    wrap,
-} from "../../components/proxyScripts";
+import { systemdTarget } from "../../lib/proxy/systemd";
+import { baseScripts } from "../../lib/render/proxy/base";
+import { haproxyScripts, targetHaproxyConfig } from "../../lib/render/proxy/haproxy";
+import { leaseScripts } from "../../lib/render/proxy/lease";
+import { proxyPaths } from "../../lib/render/proxy/paths";
+import { CLOUD_INIT_WAIT, wrap } from "../../lib/render/proxy/script";
+import { sandboxTarget } from "../../local/proxyTarget";
 
 const scheme = { baseDomain: "example.com", addressing: DEFAULT_ADDRESSING, naming: DEFAULT_NAMING };
 const MAC = "56:6f:00:00:00:0a";
@@ -55,15 +52,13 @@ function resolveA(port: number, name: string): Promise<string> {
 describe("proxy scripts, local service mode (real dnsmasq and haproxy in a sandbox)", function () {
     this.timeout(60_000);
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "ovirt-ci-proxy-"));
-    const target: ProxyTarget = {
-        serviceMode: "local",
-        rootDir: root,
-        sudo: false,
-        externalInterface: "eth0",
-        upstreamDns: ["127.0.0.1"],
-        localDnsPort: 20000 + (process.pid % 20000),
+    const shared = { rootDir: root, externalInterface: "eth0", upstreamDns: ["127.0.0.1"] };
+    const localDnsPort = 20000 + (process.pid % 20000);
+    const target = sandboxTarget({
+        ...shared,
+        localDnsPort,
         localHaproxyPorts: { api: 41443, https: 41444, http: 41445, stats: 41446 },
-    };
+    });
     const l10 = lease(10, scheme);
     const l11 = lease(11, scheme);
     const pid = (file: string) => Number(fs.readFileSync(file, "utf8").trim());
@@ -125,7 +120,7 @@ describe("proxy scripts, local service mode (real dnsmasq and haproxy in a sandb
                 "the base set-up (first on the VM) waits",
             );
             assert.ok(
-                baseScripts({ ...target, serviceMode: "systemd", rootDir: "/" }).create.includes(
+                baseScripts(systemdTarget({ ...shared, sudo: false, rootDir: "/" })).create.includes(
                     "cloud-init status --wait",
                 ),
             );
@@ -143,8 +138,8 @@ describe("proxy scripts, local service mode (real dnsmasq and haproxy in a sandb
         const p10 = proxyPaths(target, l10);
         const first = pid(p10.dnsmasqPid!);
         assert.ok(alive(first));
-        assert.equal(await resolveA(target.localDnsPort + 10, "api.ovirt10.example.com"), "192.168.210.30");
-        assert.equal(await resolveA(target.localDnsPort + 11, "x.apps.ovirt11.example.com"), "192.168.211.32");
+        assert.equal(await resolveA(localDnsPort + 10, "api.ovirt10.example.com"), "192.168.210.30");
+        assert.equal(await resolveA(localDnsPort + 11, "x.apps.ovirt11.example.com"), "192.168.211.32");
         sh(s10.create); // unchanged: no restart
         assert.equal(pid(p10.dnsmasqPid!), first);
         assert.match(fs.readFileSync(p10.record!, "utf8"), /ip addr replace 192\.168\.210\.1\/24 dev 'vmnet10'/);
@@ -313,15 +308,12 @@ describe("proxy scripts, systemd service mode (the proxy's tools as recording st
                 mode: 0o755,
             });
         for (const tool of ["ip", "systemctl", "udevadm", "sysctl"]) fake(tool);
-        const target: ProxyTarget = {
-            serviceMode: "systemd",
+        const target = systemdTarget({
             rootDir: root,
             sudo: false,
             externalInterface: "eth0",
             upstreamDns: ["8.8.8.8"],
-            localDnsPort: 0,
-            localHaproxyPorts: { api: 6443, https: 443, http: 80, stats: 8404 },
-        };
+        });
         const l10 = lease(10, scheme);
         const p = proxyPaths(target, l10);
         const env = { ...process.env, PATH: `${fakeBin}:${process.env.PATH}` };

@@ -33,7 +33,7 @@ interface RunSpec {
  * A failed command's error as upstream words it (pulumi-command v1.2.1 `provider/pkg/provider/local/commandOutputs.go`
  * and `remote/commandOutputs.go`: `fmt.Errorf("%w: running %q:\n%s", err, cmd, stdouterr)`): the whole command
  * text, quoted, and the whole combined output, even when the command is a secret. Scripts must therefore never
- * carry a secret in their text (components/proxyScripts.ts passes secrets on stdin).
+ * carry a secret in their text (lib/render/proxy/ passes secrets on stdin).
  */
 function failure(how: string, spec: RunSpec, combined: string): StandinError {
     return new StandinError(`${how}: running ${JSON.stringify(spec.command)}:\n${combined}`);

@@ -135,6 +135,9 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
     } catch (e) {
         throw new ContextError(`stack ${stack}: ${(e as Error).message}`);
     }
+    // A local stack's proxy is the workshop's sandbox, whose target registers itself when loaded (as index.ts does).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    if (config.proxyVm.serviceMode === "local") require("../../../local/proxyTarget");
     const need = (key: string, what: string, secret = true) => {
         const v = value(key);
         if (!v)

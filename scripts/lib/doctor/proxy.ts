@@ -9,8 +9,8 @@
  */
 import { Resolver } from "node:dns/promises";
 import { Client } from "ssh2";
-import { proxyPaths } from "../../../components/proxyScripts";
-import { proxyTarget } from "../../../components/proxyVm";
+import { proxyTargetFor } from "../../../lib/proxy/targets";
+import { proxyPaths } from "../../../lib/render/proxy/paths";
 import type { LeaseInfo } from "../../../lib/leaseModel";
 import { DEFAULT_HAPROXY_PORTS, renderHaproxyConfig } from "../../../lib/render/haproxy";
 import { shellQuote } from "../../../lib/render/shell";
@@ -57,7 +57,7 @@ export class ProxyShell {
     /** The command's stdout; throws with its stderr when it fails. */
     async run(command: string): Promise<string> {
         const c = await this.connect();
-        const sudo = proxyTarget(this.ctx.config.proxyVm).sudo ? "sudo -n " : "";
+        const sudo = proxyTargetFor(this.ctx.config.proxyVm).sudo ? "sudo -n " : "";
         return new Promise((resolve, reject) => {
             c.exec(`${sudo}${command}`, (err, stream) => {
                 if (err) return reject(err);
@@ -92,7 +92,7 @@ const SSH_FIX = (ctx: DoctorContext) =>
     `check that the proxy answers SSH as the program's connection (proxyVm.connection / externalAddress of stack ${ctx.stack}) with the stack's proxyAdminSshPrivateKey`;
 
 /** The files of a lease on the proxy. */
-const leasePaths = (ctx: DoctorContext, lease: LeaseInfo) => proxyPaths(proxyTarget(ctx.config.proxyVm), lease);
+const leasePaths = (ctx: DoctorContext, lease: LeaseInfo) => proxyPaths(proxyTargetFor(ctx.config.proxyVm), lease);
 
 /** Where lease N's dnsmasq answers. */
 export function dnsServer(ctx: DoctorContext, lease: LeaseInfo): string {
@@ -258,7 +258,7 @@ async function gatewayVerdict(ctx: DoctorContext, shell: ProxyShell, lease: Leas
 export async function proxyChecks(ctx: DoctorContext): Promise<CheckResult[]> {
     const shell = new ProxyShell(ctx);
     try {
-        const cfgPath = proxyPaths(proxyTarget(ctx.config.proxyVm)).haproxyConfig;
+        const cfgPath = proxyPaths(proxyTargetFor(ctx.config.proxyVm)).haproxyConfig;
         // a missing file is a finding (""), an unreachable proxy "could not check"
         const cfg = shell.run(`cat ${shellQuote(cfgPath)}`).catch((e: Error) => {
             if (/No such file/.test(e.message)) return "";

@@ -111,26 +111,25 @@ if (scenario === "command") {
     }
 }
 if (scenario === "proxyStep") {
-    // The program's real HAProxy step (components/proxyScripts.ts) over SSH, its file on stdin; a file that fails
-    // `haproxy -c` makes the step fail the way the command provider reports it.
+    // The program's real HAProxy step (lib/render/proxy/haproxy.ts) on the sandbox's target over SSH, its file on
+    // stdin; a file that fails `haproxy -c` makes the step fail the way the command provider reports it.
     const command = require("@pulumi/command") as typeof import("@pulumi/command");
     const { haproxyScripts, targetHaproxyConfig } =
-        require("../../../components/proxyScripts") as typeof import("../../../components/proxyScripts");
+        require("../../../lib/render/proxy/haproxy") as typeof import("../../../lib/render/proxy/haproxy");
+    const { sandboxTarget } = require("../../../local/proxyTarget") as typeof import("../../../local/proxyTarget");
     const ports = {
         api: config.requireNumber("port"),
         https: config.requireNumber("port") + 1,
         http: config.requireNumber("port") + 2,
         stats: config.requireNumber("port") + 3,
     };
-    const target = {
-        serviceMode: "local" as const,
+    const target = sandboxTarget({
         rootDir: config.require("rootDir"),
-        sudo: false,
         externalInterface: "eth0",
         upstreamDns: [],
         localDnsPort: 0,
         localHaproxyPorts: ports,
-    };
+    });
     const scripts = haproxyScripts(target);
     const file = config
         .requireSecret("statsPassword")

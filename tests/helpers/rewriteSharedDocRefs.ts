@@ -4,7 +4,7 @@
  * docs/engine-api.md (same section numbers as ovirt-api.md for every section cited), docs/toolchain.md (same for
  * pulumi-offline.md) and docs/provider.md. Idempotent; run it again after merging branches that added references:
  *
- *     npx ts-node --transpile-only tools/rewriteSharedDocRefs.ts
+ *     npx ts-node --transpile-only tests/helpers/rewriteSharedDocRefs.ts
  *
  * Prints each file it changed; exits 1 naming what it could not rewrite. `--check` changes nothing and exits 1 when a
  * file would change (the lint of a merge).
@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 const SELF = path.relative(ROOT, __filename);
 
 /** Our page for each shared page. */
