@@ -8,6 +8,7 @@ import { DnsRecord } from "../lib/render/dnsRecords";
 import { Engine } from "./engine";
 import { Lease } from "./lease";
 import { ProxyVm } from "./proxyVm";
+import { fingerprintOf } from "../providers/ovirt/sshHostKey";
 import { UpgradeLease } from "./upgradeLease";
 
 /** One install lease as the `leases` stack output shows it (no secret, no engine credentials). */
@@ -63,6 +64,12 @@ export function programOutputs(args: ProgramOutputsArgs) {
             ovnProviderId: args.engine.ovnProviderId,
         }),
         vaultItemPath: args.vaultItemPath,
-        proxy: pulumi.output({ address: args.proxy.address, vmId: args.proxy.vmId }),
+        // the pinned host key (public) and its fingerprint, for the operator's check on the console and the doctor
+        proxy: pulumi.output({
+            address: args.proxy.address,
+            vmId: args.proxy.vmId,
+            hostKey: args.proxy.hostKey,
+            hostKeyFingerprint: args.proxy.hostKey.apply(fingerprintOf),
+        }),
     };
 }

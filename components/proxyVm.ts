@@ -11,6 +11,7 @@ import { haproxyScripts, proxyHaproxyConfig } from "../lib/render/proxy/haproxy"
 import { Vm, CloudInit, BiosType } from "../providers/ovirt/vm";
 import { VmNic } from "../providers/ovirt/vmNic";
 import { EngineObject } from "../providers/ovirt/engineObject";
+import { SshHostKey } from "../providers/ovirt/sshHostKey";
 import { PROTECTED_ENTRIES, protectionOf } from "../lib/protection";
 
 /** Arguments for {@link ProxyVm}. */
@@ -52,8 +53,11 @@ export interface ProxyConnection {
     readonly port: number;
     readonly user: string;
     readonly privateKey: string;
-    /** The pinned host public key (`proxyVm.connection.hostKey`), when configured. */
-    readonly hostKey?: string;
+    /**
+     * The pinned host public key (authorized_keys form): `proxyVm.connection.hostKey` when configured, else the key
+     * recorded on first contact (`<name>-host-key`, providers/ovirt/sshHostKey.ts).
+     */
+    readonly hostKey: string;
 }
 
 /** Packages the proxy needs; installed by cloud-init on first boot. */
@@ -80,6 +84,8 @@ export class ProxyVm extends pulumi.ComponentResource {
     public readonly address: pulumi.Output<string>;
     /** The SSH connection of every configuration command (secret: it holds the private key). */
     public readonly connection: pulumi.Output<ProxyConnection>;
+    /** The host key every configuration command pins (configured, or recorded on first contact). */
+    public readonly hostKey: pulumi.Output<string>;
     /** Where and how the configuration is applied (lib/proxy/target.ts). */
     public readonly target: ProxyTarget;
     /** Base setup (directories, dnsmasq@ unit, forwarding); per-lease commands depend on it. */
@@ -181,13 +187,21 @@ export class ProxyVm extends pulumi.ComponentResource {
                   }
                   return a;
               });
-        // The host key, when configured, is pinned: the command provider refuses any other server (upstream
-        // pulumi-command's `hostKey`; the stand-in compares the key blob the same way).
-        const hostKey = s.connection?.hostKey;
+        // The host key is always pinned: the command provider refuses any other server (upstream pulumi-command's
+        // `hostKey`). Configured (day one: `npm run adopt` writes it), or recorded on first contact with the new VM
+        // and kept in the state, so a later server with another key is refused (docs/operator.md, "Credentials").
+        const recorded = s.connection?.hostKey
+            ? undefined
+            : new SshHostKey(
+                  `${name}-host-key`,
+                  { host, port, vmId: vm.id },
+                  { parent: this, dependsOn: [externalNic] },
+              );
+        this.hostKey = recorded ? recorded.publicKey : pulumi.output(s.connection!.hostKey!);
         this.connection = pulumi.secret(
             pulumi
-                .all([host, args.sshPrivateKey])
-                .apply(([h, key]) => ({ host: h, port, user, privateKey: key, ...(hostKey ? { hostKey } : {}) })),
+                .all([host, args.sshPrivateKey, this.hostKey])
+                .apply(([h, key, hostKey]) => ({ host: h, port, user, privateKey: key, hostKey })),
         );
         this.target = args.target;
 

@@ -345,3 +345,45 @@ export function judgeAdoption(
     }
     return { lines, refusals, config: out };
 }
+
+/** What adopt does with the host key the live proxy answered with (`met`), given the one the config pins, if any. */
+export interface HostKeyVerdict {
+    readonly line?: AdoptionLine;
+    /** Set when the config pins another key: adopt stops before any login to the proxy and writes nothing. */
+    readonly refusal?: string;
+    /** The value to write as `proxyVm.connection.hostKey`. */
+    readonly hostKey?: string;
+}
+
+/**
+ * Judges the proxy's SSH host key (issue 26: pinned before the first `up`). `met` is the key `where` answered with
+ * (authorized_keys form); `fingerprint` gives the SHA-256 fingerprint as `ssh-keygen -l` prints it.
+ */
+export function judgeHostKey(
+    pinned: string | undefined,
+    met: string,
+    where: string,
+    fingerprint: (key: string) => string,
+): HostKeyVerdict {
+    const [type] = met.split(/\s+/);
+    const shown = (k: string) => `${k.split(/\s+/)[0]} ${fingerprint(k)}`;
+    const check = "`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the VM's console";
+    if (pinned && pinned.trim().split(/\s+/)[1] !== met.split(/\s+/)[1]) {
+        return {
+            refusal:
+                `the proxy at ${where} answered with host key ${shown(met)}, but ovirt-ci:proxyVm.connection.hostKey pins ${shown(pinned)}: ` +
+                "the proxy was reinstalled (new host keys), or something else answers at its address; adopt logged in to nothing. " +
+                `Fix: compare both with ${check}; if the VM has the new key, remove the pin ` +
+                "(pulumi config rm --path 'ovirt-ci:proxyVm.connection.hostKey') and run adopt again, which pins the new one; " +
+                `otherwise find out what answers at ${where}`,
+        };
+    }
+    return {
+        line: {
+            object: "proxy host key",
+            verdict: "adopt",
+            detail: `${shown(met)} at ${where}${pinned ? ", as pinned" : `, pinned from now on (type ${type})`}; compare it with ${check} before the first up`,
+        },
+        hostKey: met,
+    };
+}

@@ -295,8 +295,8 @@ export function loadConfig(cfg: pulumi.Config = new pulumi.Config(PROJECT)): Loa
     }
     warnEndpointOverrides(settings);
     if (!settings.proxyVm.connection?.hostKey) {
-        pulumi.log.warn(
-            "proxyVm.connection.hostKey is not set: the proxy's SSH host key is not pinned, so the admin key and the proxy's configuration go to whoever answers at its address. Set it to the VM's /etc/ssh/ssh_host_ed25519_key.pub (docs/operator.md, \"Credentials\").",
+        pulumi.log.info(
+            "proxyVm.connection.hostKey is not set: the proxy's SSH host key is recorded on first contact (resource proxy-host-key) and every command pins it after. Compare the output proxy.hostKeyFingerprint with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the VM's console (docs/operator.md, \"Credentials\").",
         );
     }
     if (settings.engineInsecure) {

@@ -209,7 +209,7 @@ export const ProxyConnectionSchema = section(
         hostKey: Type.Optional(
             Type.String({
                 description:
-                    "The proxy's SSH host public key (authorized_keys form, e.g. the VM's /etc/ssh/ssh_host_ed25519_key.pub): every connection refuses any other; unset = not pinned (warned on every run)",
+                    "The proxy's SSH host public key (authorized_keys form, e.g. the VM's /etc/ssh/ssh_host_ed25519_key.pub): every connection refuses any other; unset = recorded on first contact with the VM and pinned after (`npm run adopt` writes it for a live proxy)",
             }),
         ),
     },

@@ -3,7 +3,9 @@
  *
  * Day one (docs/operator.md): read-only discovery of the engine (data center, cluster, main storage domain and its
  * type, the proxy VM with its NICs, BIOS type, memory and cloud-init address, the lease networks and the VMs on
- * them, the OVN provider entry, the engine CA), the proxy over SSH (interfaces, the lease dnsmasq files of both
+ * them, the OVN provider entry, the engine CA), the proxy's SSH host key (read before any login, pinned for the
+ * discovery and written as proxyVm.connection.hostKey; another key than a configured one is a refusal), the proxy over
+ * SSH (interfaces, the lease dnsmasq files of both
  * layouts, which instances run, HAProxy's file, firewalld's masquerade, OS and tool versions) and the Vault item
  * (key names only). Prints per object what the first `pulumi up` would do to it (lib/adopt.ts), and writes the
  * stack config (`Pulumi.<stack>.yaml`) that makes that `up` change nothing a running job depends on. Changes nothing
@@ -17,7 +19,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { PROFILE_FILES } from "../components/ciSecrets";
-import { EngineDiscovery, ProxyDiscovery, judgeAdoption, netmaskPrefix, proxyFilesToRead } from "../lib/adopt";
+import {
+    EngineDiscovery,
+    HostKeyVerdict,
+    ProxyDiscovery,
+    judgeAdoption,
+    judgeHostKey,
+    netmaskPrefix,
+    proxyFilesToRead,
+} from "../lib/adopt";
+import { fingerprintOf, scanHostKey } from "../providers/ovirt/sshHostKey";
 import { PROJECT } from "../lib/config";
 import { leases as deriveLeases, upgradeLeases as deriveUpgradeLeases } from "../lib/leaseModel";
 import { playbooksNetName } from "../lib/render/playbooks";
@@ -197,6 +208,24 @@ async function discoverProxy(ctx: DoctorContext): Promise<ProxyDiscovery> {
     return { interfaces, files, running, masquerade, os, versions };
 }
 
+/** The host key the proxy answers with (ed25519 first, providers/ovirt/sshHostKey.ts), judged against the pin. */
+async function proxyHostKey(ctx: DoctorContext): Promise<HostKeyVerdict> {
+    const t = new ProxyShell(ctx).target();
+    const met = await scanHostKey(t.host, t.port).catch((e: Error) => {
+        throw new Error(`cannot read the SSH host key of the proxy at ${t.host}:${t.port}: ${e.message}`, { cause: e });
+    });
+    return judgeHostKey(ctx.config.proxyVm.connection?.hostKey, met, `${t.host}:${t.port}`, fingerprintOf);
+}
+
+/** The context with `hostKey` pinned for the proxy's SSH connection. */
+function withHostKey(ctx: DoctorContext, hostKey: string): DoctorContext {
+    const proxyVm = ctx.config.proxyVm;
+    return {
+        ...ctx,
+        config: { ...ctx.config, proxyVm: { ...proxyVm, connection: { ...proxyVm.connection, hostKey } } },
+    };
+}
+
 /** The engine CA as the engine serves it (pki-resource), and its SHA-256 fingerprint for the operator to check. */
 async function engineCa(ctx: DoctorContext): Promise<{ pem: string; fingerprint: string } | undefined> {
     const base = ctx.config.engineUrl.slice(0, -"/api".length);
@@ -232,16 +261,18 @@ function renderedKeys(ctx: DoctorContext): string[] {
     ];
 }
 
-/** Merges the adopted values into `Pulumi.<stack>.yaml`, keeping its comments and every other key. */
+/**
+ * Merges the adopted values into `Pulumi.<stack>.yaml`, keeping its comments and every other key: an object merges
+ * into the map already there, key by key at every depth (`proxyVm.connection.hostKey` keeps `connection.host`).
+ */
 export function writeStackConfig(file: string, values: Record<string, unknown>): void {
     const doc = YAML.parseDocument(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "config: {}\n");
-    for (const [key, value] of Object.entries(values)) {
-        const k = `${PROJECT}:${key}`;
-        const old = doc.getIn(["config", k]);
-        if (value && typeof value === "object" && !Array.isArray(value) && YAML.isMap(old)) {
-            for (const [sub, v] of Object.entries(value)) doc.setIn(["config", k, sub], v);
-        } else doc.setIn(["config", k], value);
-    }
+    const merge = (at: unknown[], value: unknown) => {
+        if (value && typeof value === "object" && !Array.isArray(value) && YAML.isMap(doc.getIn(at))) {
+            for (const [sub, v] of Object.entries(value)) merge([...at, sub], v);
+        } else doc.setIn(at, value);
+    };
+    for (const [key, value] of Object.entries(values)) merge(["config", `${PROJECT}:${key}`], value);
     fs.writeFileSync(file, doc.toString());
 }
 
@@ -252,7 +283,15 @@ async function main(): Promise<number> {
     const proxyName = o.proxy ?? ctx.config.proxyVm.name;
     const engine = await discoverEngine(ctx, proxyName);
     const address = ctx.config.proxyVm.externalAddress ?? engine.proxy?.externalAddress?.address ?? ctx.proxyAddress;
-    const proxy = engine.proxy ? await discoverProxy({ ...ctx, proxyAddress: address }) : undefined;
+    // The proxy's host key first, before any login: the key it answers with is pinned for the discovery below and
+    // written to the config; another key than the one configured stops here (issue 26, docs/operator.md "Day one").
+    const hostKey = engine.proxy ? await proxyHostKey({ ...ctx, proxyAddress: address }) : undefined;
+    if (hostKey?.refusal) {
+        console.error(`\nrefused (1); nothing was written:\n  - ${hostKey.refusal}`);
+        return 1;
+    }
+    const pinnedCtx = hostKey?.hostKey ? withHostKey(ctx, hostKey.hostKey) : ctx;
+    const proxy = engine.proxy ? await discoverProxy({ ...pinnedCtx, proxyAddress: address }) : undefined;
     const item = await readProfileItem(ctx);
     const verdict = judgeAdoption(
         { ...ctx.config, proxyVm: { ...ctx.config.proxyVm, name: proxyName } },
@@ -260,6 +299,11 @@ async function main(): Promise<number> {
         proxy,
         { keys: item ? Object.keys(item).sort() : undefined, renderedKeys: renderedKeys(ctx) },
     );
+    if (hostKey?.line && hostKey.hostKey) {
+        verdict.lines.push(hostKey.line);
+        const proxyVm = (verdict.config.proxyVm ??= {}) as Record<string, unknown>;
+        proxyVm.connection = { hostKey: hostKey.hostKey };
+    }
     if (proxy) console.log(`proxy ${proxyName}: ${proxy.os}; ${proxy.versions.replace(/\n/g, "; ")}`);
     for (const l of verdict.lines) console.log(`${l.verdict.padEnd(6)} ${l.object}: ${l.detail}`);
     if (!ctx.config.engineCaPem) {

@@ -12,6 +12,6 @@ done
 [ -n "$user" ] || { echo "::error::the engine user of this job is empty: set its variable (docs/operator.md, \"Credentials\")"; exit 1; }
 [ -n "$password" ] || { echo "::error::the engine password of this job is empty: set its secret (docs/operator.md, \"Credentials\")"; exit 1; }
 [ -n "$token" ] || { echo "::error::the Vault token of this job is empty: set its secret (docs/operator.md, \"Credentials\")"; exit 1; }
-pulumi config set --stack ci ovirt-ci:engineUsername "$user"
-printf '%s' "$password" | pulumi config set --secret --stack ci ovirt-ci:enginePassword
-printf '%s' "$token" | pulumi config set --secret --stack ci vault:token
+pulumi config set --stack "${OVIRT_CI_STACK:-ci}" ovirt-ci:engineUsername "$user"
+printf '%s' "$password" | pulumi config set --secret --stack "${OVIRT_CI_STACK:-ci}" ovirt-ci:enginePassword
+printf '%s' "$token" | pulumi config set --secret --stack "${OVIRT_CI_STACK:-ci}" vault:token

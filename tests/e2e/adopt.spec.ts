@@ -1,14 +1,13 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { DEFAULT_ADDRESSING, DEFAULT_NAMING, leases as deriveLeases } from "../../lib/leaseModel";
 import { LOCAL_BASE_DOMAIN } from "../../local/stack";
-import { FOREIGN_VAULT_KEY, LIVE_PROXY, seedLiveEngine, seedLiveSandbox, seedLiveVault } from "../../local/liveFixture";
+import { FOREIGN_VAULT_KEY, LIVE_PROXY } from "../../local/liveFixture";
 import { readKv } from "../../local/openbao";
-import { Endpoint, openSession, resolveEndpoint } from "../../providers/ovirt/client";
+import { Endpoint, openSession } from "../../providers/ovirt/client";
 import { decodeList } from "../../providers/ovirt/representation";
 import {
     E2eServices,
@@ -19,11 +18,11 @@ import {
     killSandboxProcesses,
     programStack,
     pulumiCli,
-    repoRoot,
     requireTools,
     startServices,
     treeFiles,
 } from "./helpers";
+import { runAdopt, seedLiveFixture } from "./adoptRun";
 
 // Day one, the "Done when" of docs/operator.md: on the live-layout fixture (the emulator, the sandbox proxy and
 // OpenBao as the playbooks left them), a probe asks DNS in a loop while `npm run adopt`, `pulumi up` and `pulumi up`
@@ -99,30 +98,6 @@ async function vaultKeys(svc: E2eServices): Promise<string[]> {
     return Object.keys((await readKv(svc.bao, "kv", "selfservice/ovirt/cluster-secrets-ovirt")) ?? {}).sort();
 }
 
-/** `npm run adopt` on the stack, as a child process with the stack's backend and passphrase. */
-function runAdopt(t: E2eStack, extra: string[] = []): Promise<{ code: number | null; out: string }> {
-    return new Promise((resolve) => {
-        const child = spawn(
-            process.execPath,
-            [
-                "-r",
-                require.resolve("ts-node/register/transpile-only"),
-                path.join(repoRoot, "scripts/adopt.ts"),
-                "--stack",
-                t.stack.name,
-                "--cwd",
-                t.workDir,
-                ...extra,
-            ],
-            { cwd: repoRoot, env: { ...process.env, ...t.env }, stdio: ["ignore", "pipe", "pipe"] },
-        );
-        let out = "";
-        child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (out += d.toString()));
-        child.on("close", (code) => resolve({ code, out }));
-    });
-}
-
 /** Runs `up` again and asserts it changes nothing; a failure quotes the lines of the resources it changed. */
 async function assertSecondUpChangesNothing(stack: { up: Stack["up"] }): Promise<void> {
     let out = "";
@@ -151,22 +126,7 @@ describe("day one: adopt the live layout, then up twice, without a gap", functio
         requireTools();
         svc = await startServices({ maxLease: 12 });
         t = await programStack(svc, { leases: { from: 10, to: 12 }, upgradeLeases: [] });
-        endpoint = resolveEndpoint({
-            get: (k) =>
-                ({
-                    "ovirt-ci:engineUrl": svc.local.engine.apiUrl,
-                    "ovirt-ci:enginePassword": svc.local.engine.password,
-                    "ovirt-ci:engineCaPem": svc.local.engine.caPem,
-                })[k],
-        });
-        await seedLiveEngine(endpoint, "OCP-45", "OCP-45", leaseInfos);
-        seedLiveSandbox(svc.local.sandboxDir, leaseInfos, svc.local);
-        await seedLiveVault(
-            svc.bao.address,
-            svc.bao.token,
-            { mount: "kv", path: "selfservice/ovirt/cluster-secrets-ovirt" },
-            leaseInfos,
-        );
+        endpoint = await seedLiveFixture(svc, leaseInfos);
     });
     after(async () => {
         await t?.stack.workspace.removeStack(t.stack.name, { force: true }).catch(() => undefined);

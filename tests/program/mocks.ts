@@ -11,6 +11,7 @@ import { defineStack } from "../../components/stack";
 // the program composed as index.ts composes it for a local stack: the sandbox's proxy target registered
 import "../../local/proxyTarget";
 import { loadConfig } from "../../lib/config";
+import { fingerprintOf } from "../../providers/ovirt/sshHostKey";
 
 export interface Registration {
     readonly type: string;
@@ -55,6 +56,8 @@ export function macOf(name: string): string {
 
 export const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBmock\n-----END CERTIFICATE-----\n";
 export const STATS_PASSWORD = "Mock0Stats0Password0xyz";
+/** The host key the mocked SshHostKey "records" on first contact. */
+export const RECORDED_HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIRecordedOnFirstContact";
 
 function outputsFor(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
@@ -73,6 +76,8 @@ function outputsFor(type: string, name: string, inputs: Record<string, unknown>)
             return { result: STATS_PASSWORD };
         case "command:remote:Command":
             return { stdout: "", stderr: "" };
+        case "pulumi-nodejs:dynamic/ovirt:SshHostKey":
+            return { publicKey: RECORDED_HOST_KEY, fingerprintSha256: fingerprintOf(RECORDED_HOST_KEY) };
         default:
             return {};
     }

@@ -1,6 +1,17 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { CA_PEM, Registration, STATS_PASSWORD, macOf, registrations, runEntry, runProgram, uuidOf } from "./mocks";
+import {
+    CA_PEM,
+    RECORDED_HOST_KEY,
+    Registration,
+    STATS_PASSWORD,
+    macOf,
+    registrations,
+    runEntry,
+    runProgram,
+    uuidOf,
+} from "./mocks";
+import { fingerprintOf } from "../../providers/ovirt/sshHostKey";
 
 const SECRETS = {
     "ovirt-ci:enginePassword": "engine-Pa$$word",
@@ -88,6 +99,7 @@ const FIXED: [string, string][] = [
     [DYN("EngineObject"), "proxy-management-profile"],
     [DYN("Vm"), "proxy-vm"],
     [DYN("VmNic"), "proxy-external-nic"],
+    [DYN("SshHostKey"), "proxy-host-key"],
     [CMD, "proxy-setup"],
     [CMD, "proxy-admin-key"],
     [CMD, "proxy-firewall"],
@@ -424,7 +436,12 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
             ovnProviderId: uuidOf("engine-ovn-provider"),
         });
         assert.equal(e.vaultItemPath, "kv/selfservice/ovirt/cluster-secrets-ovirt");
-        assert.deepEqual(e.proxy, { address: "203.0.113.10", vmId: uuidOf("proxy-vm") });
+        assert.deepEqual(e.proxy, {
+            address: "203.0.113.10",
+            vmId: uuidOf("proxy-vm"),
+            hostKey: RECORDED_HOST_KEY,
+            hostKeyFingerprint: fingerprintOf(RECORDED_HOST_KEY),
+        });
     });
 
     it("puts no secret into a stack output, and each secret only where it belongs", () => {
@@ -576,7 +593,38 @@ describe("the program (components/stack.ts under mocks, as index.ts runs it)", f
             "network changes are only recorded",
         );
         assert.ok(String(byName(local.regs, "proxy-haproxy").inputs.stdin).includes("bind 127.0.0.1:16443"));
-        assert.deepEqual(local.exports.proxy, { address: "10.0.0.5", vmId: uuidOf("proxy-vm") });
+        assert.deepEqual(local.exports.proxy, {
+            address: "10.0.0.5",
+            vmId: uuidOf("proxy-vm"),
+            hostKey: "ssh-ed25519 AAAAHostKey proxy",
+            hostKeyFingerprint: fingerprintOf("ssh-ed25519 AAAAHostKey proxy"),
+        });
+        assert.equal(
+            local.regs.filter((r) => r.type === "pulumi-nodejs:dynamic/ovirt:SshHostKey").length,
+            0,
+            "a configured key is pinned as it is: nothing is recorded",
+        );
+    });
+
+    it("without a configured host key, records it on first contact with the VM and every command pins it", async () => {
+        const { regs, exports } = await run([10, 11]);
+        const recorded = regs.filter((r) => r.type === "pulumi-nodejs:dynamic/ovirt:SshHostKey");
+        assert.deepEqual(
+            recorded.map((r) => [r.name, pick(r.inputs, ["host", "port", "vmId"])]),
+            [["proxy-host-key", { host: "203.0.113.10", port: 22, vmId: uuidOf("proxy-vm") }]],
+        );
+        const commands = regs.filter((r) => r.type === "command:remote:Command");
+        assert.ok(commands.length >= 5, commands.map((c) => c.name).join(", "));
+        for (const c of commands)
+            assert.equal(
+                (c.inputs.connection as Record<string, unknown>).hostKey,
+                RECORDED_HOST_KEY,
+                `${c.name} pins the recorded key`,
+            );
+        assert.deepEqual(pick(exports.proxy as Record<string, unknown>, ["hostKey", "hostKeyFingerprint"]), {
+            hostKey: RECORDED_HOST_KEY,
+            hostKeyFingerprint: fingerprintOf(RECORDED_HOST_KEY),
+        });
     });
 });
 

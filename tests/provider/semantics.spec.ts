@@ -271,6 +271,8 @@ describe("kind descriptions", () => {
             ],
             deleteBeforeReplace: true,
         },
+        // the recorded key stays with its VM: another address or port is an update that reads nothing again
+        SshHostKey: { replaces: ["vmId"], updates: ["host", "port", "timeoutSeconds"], deleteBeforeReplace: false },
         VmNic: {
             replaces: ["vmId", "name", "interface", "macAddress"],
             updates: ["vnicProfileId", "linked", "ipWaitSeconds"],
@@ -323,6 +325,7 @@ describe("kind descriptions", () => {
             OvnNetworkPortSecurity: ovirt.OvnNetworkPortSecurity,
             OvnPortSecurity: ovirt.OvnPortSecurity,
             Permission: ovirt.Permission,
+            SshHostKey: ovirt.SshHostKey,
             StorageDomain: ovirt.StorageDomain,
             Vm: ovirt.Vm,
             VmNic: ovirt.VmNic,

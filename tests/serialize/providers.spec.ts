@@ -44,6 +44,7 @@ const stubs: Record<ovirt.OvirtKind, object> = {
     OvnNetworkPortSecurity: ovirt.ovnNetworkPortSecurityProvider,
     OvnPortSecurity: ovirt.ovnPortSecurityProvider,
     Permission: ovirt.permissionProvider,
+    SshHostKey: ovirt.sshHostKeyProvider,
 };
 
 type Loaded = Record<string, (...a: unknown[]) => Promise<unknown>>;
@@ -66,8 +67,11 @@ function assertNoCapture(text: string): void {
     assert.ok(!text.includes("@pulumi/pulumi"), "the Pulumi SDK was captured");
 }
 
-/** Configures with no stack config and reads: the endpoint must come from the environment at call time. */
-async function assertRunsFromText(p: Loaded): Promise<void> {
+/**
+ * Configures with no stack config and reads: the endpoint must come from the environment at call time. SshHostKey
+ * reads nothing on refresh (it keeps the recorded key), so it runs a create against a port where nothing listens.
+ */
+async function assertRunsFromText(p: Loaded, kind?: string): Promise<void> {
     process.env.OVIRT_ENGINE_URL = "https://127.0.0.1:9/ovirt-engine/api"; // nothing listens on port 9
     process.env.OVIRT_ENGINE_RETRY_ATTEMPTS = "1";
     try {
@@ -78,18 +82,19 @@ async function assertRunsFromText(p: Loaded): Promise<void> {
                 },
             },
         });
-        await assert.rejects(
-            p.read("00000000-0000-4000-8000-000000000001", {
-                name: "x",
-                clusterId: "00000000-0000-4000-8000-000000000002",
-                vmId: "00000000-0000-4000-8000-000000000003",
-            }),
-            (e: Error) => {
-                assert.match(e.message, /ECONNREFUSED/);
-                assert.ok(!e.message.includes(PASSWORD));
-                return true;
-            },
-        );
+        const call =
+            kind === "SshHostKey"
+                ? p.create({ host: "127.0.0.1", port: 9, timeoutSeconds: 1 })
+                : p.read("00000000-0000-4000-8000-000000000001", {
+                      name: "x",
+                      clusterId: "00000000-0000-4000-8000-000000000002",
+                      vmId: "00000000-0000-4000-8000-000000000003",
+                  });
+        await assert.rejects(call, (e: Error) => {
+            assert.match(e.message, /ECONNREFUSED/);
+            assert.ok(!e.message.includes(PASSWORD));
+            return true;
+        });
     } finally {
         process.env.OVIRT_ENGINE_URL = "https://engine-fixture.invalid:9/ovirt-engine/api";
         delete process.env.OVIRT_ENGINE_RETRY_ATTEMPTS;
@@ -134,7 +139,7 @@ describe("oVirt provider serialization", function () {
             );
             assert.ok(text.length < STUB_SIZE_CEILING, `serialized size ${text.length}`);
             assert.ok(text.includes(`require("${ovirt.STUB_PACKAGE}/${kind}.js")`), text);
-            await assertRunsFromText(load(text));
+            await assertRunsFromText(load(text), kind);
         });
     }
 
@@ -186,7 +191,7 @@ describe("oVirt provider serialization", function () {
                 assertNoCapture(text);
                 assert.ok(!text.includes(repoRoot), "the checkout's path was captured");
                 assert.ok(text.length < STUB_V1_SIZE_CEILING, `serialized size ${text.length}`);
-                await assertRunsFromText(load(text));
+                await assertRunsFromText(load(text), kind);
             });
         }
     });
@@ -201,7 +206,7 @@ describe("oVirt provider serialization", function () {
                 const text = legacy[kind];
                 assertNoCapture(text);
                 assert.ok(text.length < LEGACY_SIZE_CEILING, `serialized size ${text.length}`);
-                await assertRunsFromText(load(text));
+                await assertRunsFromText(load(text), kind);
             });
         }
     });

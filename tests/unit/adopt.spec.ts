@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { validateConfig } from "../../lib/config";
-import { EngineDiscovery, ProxyDiscovery, judgeAdoption } from "../../lib/adopt";
+import { EngineDiscovery, ProxyDiscovery, judgeAdoption, judgeHostKey } from "../../lib/adopt";
+import { fingerprintOf } from "../../providers/ovirt/sshHostKey";
 import { leases } from "../../lib/leaseModel";
 import { renderPlaybooksDnsmasq, renderPlaybooksHaproxy } from "../../lib/render/playbooks";
 import { proxyTargetFor } from "../../lib/proxy/targets";
@@ -199,5 +200,42 @@ describe("adopt: verdicts and the config that makes the first up change nothing"
         );
         assert.ok(b.refusals.some((r) => /lease ovirt-10: its dnsmasq file differs .* a job holds the lease/.test(r)));
         assert.equal((b.config.proxyVm as { layout: string }).layout, "ovirt-ci");
+    });
+});
+
+describe("adopt: the proxy's SSH host key (judgeHostKey)", () => {
+    const met = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMetOnTheProxy";
+    const other = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinnedBefore host";
+
+    it("no key configured: pins the key the proxy answered with and prints its fingerprint for the console check", () => {
+        const v = judgeHostKey(undefined, met, "52.117.142.2:22", fingerprintOf);
+        assert.equal(v.refusal, undefined);
+        assert.equal(v.hostKey, met);
+        assert.equal(v.line?.verdict, "adopt");
+        assert.ok(v.line?.detail.includes(`ssh-ed25519 ${fingerprintOf(met)} at 52.117.142.2:22`), v.line?.detail);
+        assert.ok(v.line?.detail.includes("ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"), v.line?.detail);
+    });
+
+    it("the same key configured (comment aside): adopted as pinned", () => {
+        const v = judgeHostKey(`${met} root@proxy-vm-45`, met, "52.117.142.2:22", fingerprintOf);
+        assert.equal(v.refusal, undefined);
+        assert.match(v.line!.detail, /as pinned/);
+    });
+
+    it("another key configured: refused with both fingerprints and the fix, nothing to write", () => {
+        const v = judgeHostKey(other, met, "52.117.142.2:22", fingerprintOf);
+        assert.equal(v.hostKey, undefined);
+        assert.ok(v.refusal!.includes(fingerprintOf(met)) && v.refusal!.includes(fingerprintOf(other)), v.refusal);
+        assert.match(v.refusal!, /Fix: compare both with `ssh-keygen -lf/);
+        assert.match(v.refusal!, /pulumi config rm --path 'ovirt-ci:proxyVm.connection.hostKey'/);
+    });
+});
+
+describe("fingerprintOf", () => {
+    it("prints SHA256 of the key blob, unpadded base64, as ssh-keygen -l does", () => {
+        // `ssh-keygen -lf` of a file holding this key (OpenSSH 9) prints this fingerprint
+        const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGEMuQc8YkYuIgoeK8DASfHXHWs9gFHGyu4xMsXkUWBd";
+        assert.equal(fingerprintOf(key), "SHA256:vbeaeWFQv9B69FHfF/c3hqqf8mDRLOuomvrXZUTCk94");
+        assert.equal(fingerprintOf(`${key} comment`), fingerprintOf(key));
     });
 });

@@ -103,11 +103,25 @@ function sshConfig(c: Omit<ConnectionInput, "proxy">): ConnectConfig {
     const agent = c.agentSocketPath ?? process.env.SSH_AUTH_SOCK;
     if (agent) cfg.agent = agent;
     if (c.hostKey) {
-        // authorized_keys form: "<type> <base64 blob> [comment]"; compare the blob.
-        const expected = c.hostKey.trim().split(/\s+/)[1] ?? c.hostKey.trim();
+        // authorized_keys form: "<type> <base64 blob> [comment]"; compare the blob. As upstream (pulumi-command
+        // v1.2.1 remote/connection.go SSHConfig: `ssh.FixedHostKey(publicKey)` and `HostKeyAlgorithms:
+        // []string{publicKey.Type()}`), only the pinned key's type is asked for.
+        const [type, blob] = c.hostKey.trim().split(/\s+/);
+        const expected = blob ?? c.hostKey.trim();
         cfg.hostVerifier = (key: Buffer) => key.toString("base64") === expected;
+        if (blob) cfg.algorithms = { serverHostKey: [type as never] };
     }
     return cfg;
+}
+
+/**
+ * A refused host key in x/crypto/ssh's words (client.go `NewClientConn`: "ssh: handshake failed: %w"; keys.go
+ * `fixedHostKey.check`: "ssh: host key mismatch"), as upstream's error carries it; ssh2 says "Host denied".
+ */
+function upstreamWords(e: Error): Error {
+    return /^Host denied \(verification failed\)/.test(e.message)
+        ? new Error("ssh: handshake failed: ssh: host key mismatch")
+        : e;
 }
 
 function connectOnce(cfg: ConnectConfig): Promise<Client> {
@@ -116,7 +130,7 @@ function connectOnce(cfg: ConnectConfig): Promise<Client> {
         client.once("ready", () => resolve(client));
         client.once("error", (e) => {
             client.end();
-            reject(e);
+            reject(upstreamWords(e));
         });
         client.connect(cfg);
     });

@@ -34,6 +34,8 @@ export interface DoctorContext {
     readonly ovnEndpoint: OvnEndpoint;
     /** The `proxy.address` output: the proxy's external address as the last `up` learnt it ("" when unknown). */
     readonly proxyAddress: string;
+    /** The host key the program pins (stack output `proxy.hostKey`: configured or recorded on first contact). */
+    readonly proxyHostKey?: string;
     /** The install and upgrade leases to check (all of the stack's unless names were given). */
     readonly leases: readonly LeaseInfo[];
     readonly upgradeLeases: readonly UpgradeLeaseInfo[];
@@ -174,7 +176,7 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
         ...asked.leases.filter((n) => !config.leases.includes(n)).map(leaseName),
         ...asked.upgradeLeases.filter((n) => !config.upgradeLeases.includes(n)).map(upgradeLeaseName),
     ];
-    const proxy = outputs.proxy as { address?: unknown } | undefined;
+    const proxy = outputs.proxy as { address?: unknown; hostKey?: unknown } | undefined;
     return {
         stack,
         config,
@@ -183,6 +185,7 @@ export function loadContext(stack: string, cwd: string, names: readonly string[]
         endpoint,
         ovnEndpoint,
         proxyAddress: typeof proxy?.address === "string" ? proxy.address : "",
+        ...(typeof proxy?.hostKey === "string" && proxy.hostKey ? { proxyHostKey: proxy.hostKey } : {}),
         leases: deriveLeases(pick(config.leases, asked.leases), config),
         upgradeLeases: deriveUpgradeLeases(pick(config.upgradeLeases, asked.upgradeLeases), config.upgradeStorage),
         undeclared,

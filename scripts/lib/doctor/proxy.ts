@@ -39,8 +39,11 @@ export class ProxyShell {
             const c = new Client();
             c.on("ready", () => resolve(c));
             c.on("error", (e) => reject(new Error(`SSH to ${t.username}@${t.host}:${t.port}: ${e.message}`)));
-            // The same pinning as the program's commands (proxyVm.connection.hostKey): compare the key blob.
-            const pinned = this.ctx.config.proxyVm.connection?.hostKey?.trim().split(/\s+/)[1];
+            // The same pinning as the program's commands (proxyVm.connection.hostKey, else the key the stack recorded
+            // on first contact): compare the key blob.
+            const pinned = (this.ctx.config.proxyVm.connection?.hostKey ?? this.ctx.proxyHostKey)
+                ?.trim()
+                .split(/\s+/)[1];
             c.connect({
                 ...t,
                 privateKey: this.ctx.secrets.proxyAdminSshPrivateKey,

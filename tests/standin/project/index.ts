@@ -151,3 +151,44 @@ if (scenario === "proxyStep") {
         addPreviousOutputInEnv: false,
     });
 }
+if (scenario === "hostKey") {
+    // The proxy's host key recorded on first contact (the SshHostKey kind, providers/ovirt/sshHostKey.ts, through the
+    // stub its resources store: the program does not compile the provider) and pinned by a remote command, as
+    // components/proxyVm.ts wires them.
+    const command = require("@pulumi/command") as typeof import("@pulumi/command");
+    const host = config.require("sshHost");
+    const port = config.requireNumber("sshPort");
+    class SshHostKey extends pulumi.dynamic.Resource {
+        declare readonly publicKey: pulumi.Output<string>;
+        declare readonly fingerprintSha256: pulumi.Output<string>;
+    }
+    const recorded = new SshHostKey(
+        require("ovirt-ci-provider-stub/SshHostKey.js"),
+        "proxy-host-key",
+        {
+            publicKey: undefined,
+            fingerprintSha256: undefined,
+            providerVersion: undefined,
+            host,
+            port,
+            timeoutSeconds: 30,
+        },
+        undefined,
+        "ovirt",
+        "SshHostKey",
+    );
+    const pinned = new command.remote.Command("pinned", {
+        connection: {
+            host,
+            port,
+            user: config.require("sshUser"),
+            privateKey: config.requireSecret("sshKey"),
+            hostKey: recorded.publicKey,
+            dialErrorLimit: 1,
+        },
+        create: `echo "ran gen=${config.require("gen")}" >> ${config.require("logDir")}/pinned.log`,
+    });
+    exports.hostKey = recorded.publicKey;
+    exports.fingerprint = recorded.fingerprintSha256;
+    exports.ran = pinned.stdout;
+}
