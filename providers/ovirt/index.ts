@@ -19,3 +19,4 @@ export * from "./engineObject";
 export * from "./ovnClient";
 export * from "./portSecurity";
 export * from "./permission";
+export * from "./role";

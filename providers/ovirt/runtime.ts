@@ -6,6 +6,7 @@ import { HostProvider } from "./host";
 import { NetworkProvider } from "./network";
 import { PermissionProvider } from "./permission";
 import { OvnNetworkPortSecurityProvider, OvnPortSecurityProvider } from "./portSecurity";
+import { RoleProvider } from "./role";
 import { StorageDomainProvider } from "./storageDomain";
 import { VmProvider } from "./vm";
 import { VmNicProvider } from "./vmNic";
@@ -17,6 +18,7 @@ const PROVIDERS = {
     OvnNetworkPortSecurity: OvnNetworkPortSecurityProvider,
     OvnPortSecurity: OvnPortSecurityProvider,
     Permission: PermissionProvider,
+    Role: RoleProvider,
     StorageDomain: StorageDomainProvider,
     Vm: VmProvider,
     VmNic: VmNicProvider,

@@ -240,6 +240,11 @@ describe("kind descriptions", () => {
             updates: [],
             deleteBeforeReplace: true,
         },
+        Role: {
+            replaces: ["administrative"],
+            updates: ["name", "description", "permits"],
+            deleteBeforeReplace: true,
+        },
         OvnNetworkPortSecurity: {
             replaces: ["networkName", "networkId"],
             updates: ["portSecurityEnabled"],
@@ -323,6 +328,7 @@ describe("kind descriptions", () => {
             OvnNetworkPortSecurity: ovirt.OvnNetworkPortSecurity,
             OvnPortSecurity: ovirt.OvnPortSecurity,
             Permission: ovirt.Permission,
+            Role: ovirt.Role,
             StorageDomain: ovirt.StorageDomain,
             Vm: ovirt.Vm,
             VmNic: ovirt.VmNic,
