@@ -26,15 +26,17 @@ import { decodeList } from "./representation";
 
 export const ROLE_PROVIDER_VERSION = 1;
 
-/** The closest permit names to a wrong one (same words first), for the error's fix. */
+/** The closest permit names to a wrong one (most words in common first), for the error's fix. */
 function closePermits(name: string): string[] {
     const words = name
         .toLowerCase()
         .split(/[_\s-]+/)
-        .filter(Boolean);
-    return ENGINE_PERMITS.filter((p) => words.some((w) => w.length > 2 && p.name.includes(w)))
-        .map((p) => p.name)
-        .slice(0, 6);
+        .filter((w) => w.length > 2);
+    const score = (p: string) => words.filter((w) => p.includes(w)).length;
+    return ENGINE_PERMITS.map((p) => p.name)
+        .filter((p) => score(p) > 0)
+        .sort((a, b) => score(b) - score(a))
+        .slice(0, 4);
 }
 
 /** Permit names of the engine (ActionGroup, lower case): unique, sorted, each one known. */
