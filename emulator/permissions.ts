@@ -463,7 +463,7 @@ export function addPermissionRoutes(R: Router, m: EngineModel): void {
     };
     R.add("GET", "/permissions", (r) => list(r, m.permissionsOn("system", SYSTEM_ID), ""));
     R.add("POST", "/permissions", (r) => {
-        if (!ref(body(r).user)?.id) throw incomplete("Permission", ["user|group.id"]);
+        if (!ref(body(r).user)?.id && !ref(body(r).group)?.id) throw incomplete("Permission", ["user|group.id"]);
         return created(
             r,
             permissionView(r.view, m.addPermission(body(r), { type: "system", id: SYSTEM_ID }), "", isGroup),
