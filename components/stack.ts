@@ -70,6 +70,7 @@ export function defineStack(config: LoadedConfig) {
     new CiUser("ci-user", {
         userName: config.ciEngineUsername,
         dataCenterId: ovirtEngine.dataCenterId,
+        clusterId: ovirtEngine.clusterId,
         leaseVnicProfileIds: Object.fromEntries(leaseComponents.map((l) => [l.info.name, l.vnicProfileId])),
     });
     const upgradeComponents = upgradeInfos.map(

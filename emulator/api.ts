@@ -43,6 +43,8 @@ interface Route {
 
 /** Id parameters that are not UUIDs in the engine. */
 const NUMERIC_PARAMS = new Set(["event"]);
+/** Ids the restapi does not parse as UUIDs: a permit's (BackendPermitResource.asGuidOr404 returns null; 404 if unknown). */
+const FREE_PARAMS = new Set(["permit"]);
 
 export class Router {
     private readonly routes: Route[] = [];
@@ -80,6 +82,7 @@ export class Router {
 /** Throws 400 "Operation failed" for ids that are not UUIDs (numbers for events). */
 export function validateParams(params: Record<string, string>): void {
     for (const [k, v] of Object.entries(params)) {
+        if (FREE_PARAMS.has(k)) continue;
         const ok = NUMERIC_PARAMS.has(k) ? /^\d+$/.test(v) : isUuid(v);
         if (!ok) throw new EngineFault(400, "Operation failed", `Invalid UUID string: ${v}`);
     }

@@ -8,17 +8,17 @@ import type { ApiRequest, ApiResponse, Router } from "./api";
 import type { EngineModel } from "./model/engine";
 import { NotFound, incomplete } from "./model/errors";
 import { Obj, isObj, obj, ref } from "./model/input";
+import type { EnginePermit } from "../lib/engineActionGroups";
 import {
     ACTION_GROUP as G,
+    AnyRole,
     PERMISSION_OBJECT_KEYS,
     PermissionSubject,
-    ROLES,
     ROLE_ID,
-    RoleDef,
     SYSTEM_ID,
     engineUserName,
 } from "./model/permission";
-import type { Permission, PermissionObjectType, User } from "./model/types";
+import type { DirectoryGroup, Permission, PermissionObjectType, User } from "./model/types";
 import { Collection, NodeObject } from "./representation/tree";
 import type { ViewCtx } from "./representation/views";
 
@@ -70,6 +70,16 @@ const PERMISSION_OWNERS: Array<[string, string, PermissionObjectType]> = [
     ["/templates/:template", "template", "template"],
     ["/disks/:disk", "disk", "disk"],
 ];
+
+/** A grant posted on a user's or a group's collection: MANIPULATE_PERMISSIONS on the object the body names. */
+const onObjectInBody: Need = (r) => {
+    const b = bodyOf(r);
+    for (const [key, type] of Object.entries(PERMISSION_OBJECT_KEYS)) {
+        const id = ref(b[key])?.id;
+        if (id) return [{ type, id, group: G.MANIPULATE_PERMISSIONS }];
+    }
+    return [];
+};
 
 /**
  * What each writing route needs. Sources (bll, getPermissionCheckSubjects of the command the restapi resource runs):
@@ -182,16 +192,18 @@ const NEEDS: Record<string, Need> = {
     "DELETE /clusters/:cluster": on("cluster", "cluster", G.DELETE_CLUSTER),
     // AddUserCommand: MANIPULATE_USERS on the system; AddPermission/RemovePermission: MANIPULATE_PERMISSIONS on the object
     "POST /users": onSystem(G.MANIPULATE_USERS),
+    "POST /groups": onSystem(G.MANIPULATE_USERS), // AddGroupCommand
+    // ActionType: AddRoleWithActionGroups (on the system), RemoveRole, Attach/DetachActionGroupsToRole (on the role,
+    // whose only parent is the system): MANIPULATE_ROLES
+    "POST /roles": onSystem(G.MANIPULATE_ROLES),
+    "PUT /roles/:role": onSystem(G.MANIPULATE_ROLES),
+    "DELETE /roles/:role": onSystem(G.MANIPULATE_ROLES),
+    "POST /roles/:role/permits": onSystem(G.MANIPULATE_ROLES),
+    "DELETE /roles/:role/permits/:permit": onSystem(G.MANIPULATE_ROLES),
     "POST /permissions": onSystem(G.MANIPULATE_PERMISSIONS),
     "DELETE /permissions/:permission": onSystem(G.MANIPULATE_PERMISSIONS),
-    "POST /users/:user/permissions": (r) => {
-        const b = bodyOf(r);
-        for (const [key, type] of Object.entries(PERMISSION_OBJECT_KEYS)) {
-            const id = ref(b[key])?.id;
-            if (id) return [{ type, id, group: G.MANIPULATE_PERMISSIONS }];
-        }
-        return [];
-    },
+    "POST /users/:user/permissions": onObjectInBody,
+    "POST /groups/:group/permissions": onObjectInBody,
     ...Object.fromEntries(
         PERMISSION_OWNERS.flatMap(([path, param, type]) => [
             [`POST ${path}/permissions`, on(type, param, G.MANIPULATE_PERMISSIONS)],
@@ -261,29 +273,48 @@ function link(c: ViewCtx, path: string, id: string): NodeObject {
 }
 
 /** restapi PermissionMapper: role, user (or group) and the object; a system permission names no object. */
-export function permissionView(c: ViewCtx, p: Permission, hrefBase: string): NodeObject {
+export function permissionView(
+    c: ViewCtx,
+    p: Permission,
+    hrefBase: string,
+    isGroup: (id: string) => boolean,
+): NodeObject {
     const elem = Object.entries(PERMISSION_OBJECT_KEYS).find(([, t]) => t === p.objectType)?.[0];
     return {
         href: `${c.base}/${hrefBase}/permissions/${p.id}`.replace(/\/\//g, "/").replace(":/", "://"),
         id: p.id,
         role: link(c, "roles", p.roleId),
-        ...(p.userId.startsWith("eee00000")
-            ? { group: link(c, "groups", p.userId) }
-            : { user: link(c, "users", p.userId) }),
+        ...(isGroup(p.userId) ? { group: link(c, "groups", p.userId) } : { user: link(c, "users", p.userId) }),
         ...(elem ? { [elem]: link(c, COLLECTION_OF[p.objectType], p.objectId) } : {}),
     };
 }
 
 /** restapi RoleMapper: id, name, description, administrative, mutable (false for predefined roles). */
-export function roleView(c: ViewCtx, r: RoleDef): NodeObject {
+export function roleView(c: ViewCtx, r: AnyRole): NodeObject {
     return {
         href: `${c.base}/roles/${r.id}`,
         id: r.id,
         name: r.name,
         description: r.description,
         administrative: r.administrative,
-        mutable: false,
+        mutable: r.mutable,
     };
+}
+
+/** restapi PermitMapper: id, name (lower case), administrative, and the role (BackendPermitsResource.addParents). */
+export function permitView(c: ViewCtx, roleId: string, p: EnginePermit): NodeObject {
+    return {
+        href: `${c.base}/roles/${roleId}/permits/${p.id}`,
+        id: String(p.id),
+        name: p.name,
+        administrative: p.administrative,
+        role: link(c, "roles", roleId),
+    };
+}
+
+/** restapi GroupMapper: name, domain (by name). */
+export function groupView(c: ViewCtx, g: DirectoryGroup): NodeObject {
+    return { href: `${c.base}/groups/${g.id}`, id: g.id, name: g.name, domain: { name: g.domain } };
 }
 
 /** restapi UserMapper: `user_name` is `principal@authz`, `principal` and `domain` (by name) beside it. */
@@ -303,6 +334,7 @@ export function userView(c: ViewCtx, u: User): NodeObject {
 /** Registers `/roles`, `/users`, `/permissions` (system) and every object's `…/permissions`. */
 export function addPermissionRoutes(R: Router, m: EngineModel): void {
     const ok = (body: NodeObject | Collection): ApiResponse => ({ status: 200, body });
+    const removed = (): ApiResponse => ({ status: 200, body: { status: "complete" } });
     const created = (r: ApiRequest, body: NodeObject): ApiResponse => ({
         status: 201,
         body,
@@ -313,11 +345,47 @@ export function addPermissionRoutes(R: Router, m: EngineModel): void {
         ok(
             new Collection(
                 "role",
-                ROLES.map((x) => roleView(r.view, x)),
+                m.roles().map((x) => roleView(r.view, x)),
             ),
         ),
     );
     R.add("GET", "/roles/:role", (r) => ok(roleView(r.view, m.role(r.params.role))));
+    R.add("POST", "/roles", (r) => created(r, roleView(r.view, m.addRole(body(r)))));
+    R.add("PUT", "/roles/:role", (r) => ok(roleView(r.view, m.updateRole(r.params.role, body(r)))));
+    R.add("DELETE", "/roles/:role", (r) => {
+        m.removeRole(r.params.role);
+        return removed();
+    });
+    R.add("GET", "/roles/:role/permits", (r) =>
+        ok(
+            new Collection(
+                "permit",
+                m.permitsOf(r.params.role).map((p) => permitView(r.view, r.params.role, p)),
+            ),
+        ),
+    );
+    R.add("POST", "/roles/:role/permits", (r) =>
+        created(r, permitView(r.view, r.params.role, m.attachPermit(r.params.role, body(r)))),
+    );
+    R.add("GET", "/roles/:role/permits/:permit", (r) => {
+        const p = m.permitsOf(r.params.role).find((x) => String(x.id) === r.params.permit);
+        if (!p) throw new NotFound(`permit ${r.params.permit}`);
+        return ok(permitView(r.view, r.params.role, p));
+    });
+    R.add("DELETE", "/roles/:role/permits/:permit", (r) => {
+        m.detachPermit(r.params.role, r.params.permit);
+        return removed();
+    });
+    R.add("GET", "/groups", (r) =>
+        ok(
+            new Collection(
+                "group",
+                m.addedGroups().map((g) => groupView(r.view, g)),
+            ),
+        ),
+    );
+    R.add("GET", "/groups/:group", (r) => ok(groupView(r.view, m.group(r.params.group))));
+    R.add("POST", "/groups", (r) => created(r, groupView(r.view, m.addGroup(body(r)))));
     R.add("GET", "/users", (r) =>
         ok(
             new Collection(
@@ -329,19 +397,19 @@ export function addPermissionRoutes(R: Router, m: EngineModel): void {
     R.add("GET", "/users/:user", (r) => ok(userView(r.view, m.user(r.params.user))));
     R.add("POST", "/users", (r) => created(r, userView(r.view, m.addUser(body(r)))));
 
+    const isGroup = (id: string) => m.isGroupHolder(id);
     const list = (r: ApiRequest, ps: Permission[], base: string) =>
         ok(
             new Collection(
                 "permission",
-                ps.map((p) => permissionView(r.view, p, base)),
+                ps.map((p) => permissionView(r.view, p, base, isGroup)),
             ),
         );
-    const one = (r: ApiRequest, p: Permission, base: string) => ok(permissionView(r.view, p, base));
-    const removed = (): ApiResponse => ({ status: 200, body: { status: "complete" } });
+    const one = (r: ApiRequest, p: Permission, base: string) => ok(permissionView(r.view, p, base, isGroup));
 
     // the user's own collection: the object in the body (BackendAssignedPermissionsResource, principal sub-collection)
     R.add("GET", "/users/:user/permissions", (r) =>
-        list(r, m.permissionsOfUser(m.user(r.params.user).id), `users/${r.params.user}`),
+        list(r, m.permissionsOnBehalfOf(m.user(r.params.user).id), `users/${r.params.user}`),
     );
     R.add("POST", "/users/:user/permissions", (r) =>
         created(
@@ -350,6 +418,7 @@ export function addPermissionRoutes(R: Router, m: EngineModel): void {
                 r.view,
                 m.addPermission(body(r), undefined, m.user(r.params.user).id),
                 `users/${r.params.user}`,
+                isGroup,
             ),
         ),
     );
@@ -364,6 +433,28 @@ export function addPermissionRoutes(R: Router, m: EngineModel): void {
         return removed();
     });
 
+    // a group's own grants (restapi aaa/BackendGroupResource.getPermissionsResource: GetPermissionsByAdElementId)
+    R.add("GET", "/groups/:group/permissions", (r) =>
+        list(r, m.permissionsOfGroup(m.group(r.params.group).id), `groups/${r.params.group}`),
+    );
+    R.add("POST", "/groups/:group/permissions", (r) =>
+        created(
+            r,
+            permissionView(
+                r.view,
+                m.addPermission({ ...body(r), group: { id: m.group(r.params.group).id }, user: undefined }, undefined),
+                `groups/${r.params.group}`,
+                isGroup,
+            ),
+        ),
+    );
+    R.add("DELETE", "/groups/:group/permissions/:permission", (r) => {
+        const p = m.permission(r.params.permission);
+        if (p.userId !== m.group(r.params.group).id) throw new NotFound("permission");
+        m.removePermission(p.id);
+        return removed();
+    });
+
     // system permissions (/api/permissions: BackendSystemPermissionsResource)
     const system = (r: ApiRequest) => {
         const p = m.permission(r.params.permission);
@@ -372,8 +463,11 @@ export function addPermissionRoutes(R: Router, m: EngineModel): void {
     };
     R.add("GET", "/permissions", (r) => list(r, m.permissionsOn("system", SYSTEM_ID), ""));
     R.add("POST", "/permissions", (r) => {
-        if (!ref(body(r).user)?.id) throw incomplete("Permission", ["user|group.id"]);
-        return created(r, permissionView(r.view, m.addPermission(body(r), { type: "system", id: SYSTEM_ID }), ""));
+        if (!ref(body(r).user)?.id && !ref(body(r).group)?.id) throw incomplete("Permission", ["user|group.id"]);
+        return created(
+            r,
+            permissionView(r.view, m.addPermission(body(r), { type: "system", id: SYSTEM_ID }), "", isGroup),
+        );
     });
     R.add("GET", "/permissions/:permission", (r) => one(r, system(r), ""));
     R.add("DELETE", "/permissions/:permission", (r) => {
@@ -396,7 +490,10 @@ export function addPermissionRoutes(R: Router, m: EngineModel): void {
         });
         R.add("POST", `${path}/permissions`, (r) => {
             exists(r);
-            return created(r, permissionView(r.view, m.addPermission(body(r), { type, id: r.params[param] }), base(r)));
+            return created(
+                r,
+                permissionView(r.view, m.addPermission(body(r), { type, id: r.params[param] }), base(r), isGroup),
+            );
         });
         R.add("GET", `${path}/permissions/:permission`, (r) => one(r, onObject(r), base(r)));
         R.add("DELETE", `${path}/permissions/:permission`, (r) => {

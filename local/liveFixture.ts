@@ -18,7 +18,7 @@ import {
     renderPlaybooksResolver,
 } from "../lib/render/playbooks";
 import { Endpoint, openSession, waitFor } from "../providers/ovirt/client";
-import { decodeList, searchQuote } from "../providers/ovirt/representation";
+import { decodeList, refId, searchQuote } from "../providers/ovirt/representation";
 import type { LocalHaproxyPorts } from "../lib/config";
 
 /** The live proxy's facts (config/ci-bm-params-45.yml at eb4903d). */
@@ -127,6 +127,7 @@ export async function seedLiveEngine(
         if (!nics.includes(w.name))
             await s.add(`/vms/${id}/nics`, { name: w.name, interface: "virtio", vnic_profile: { id: w.profile } });
     }
+    await seedLiveCiUserGroup(endpoint, String(dc.id));
     if ((await s.get(`/vms/${id}`)).status === "down") await s.action(`/vms/${id}/start`, {});
     await waitFor(
         `VM ${LIVE_PROXY.name}: up`,
@@ -135,6 +136,53 @@ export async function seedLiveEngine(
         { timeoutMs: 120_000 },
     );
     return id;
+}
+
+/**
+ * Upstream's grants of the CI user's group, as oVirt/ocp-on-ovirt installer-tools/ocpadmin/ovirt_ocpadmin_user-setup.yml
+ * (at eb4903d) left them: the group `ocp-administrator` of internal-authz (the emulator's directory has it, with
+ * `ocpadmin` in it, as the playbook's ovirt.aaa-jdbc role made it) added to the engine, and its roles on the data
+ * center and the system (the ovirt.permissions role: `ovirt_permission` with `group_name`, which adds the group first).
+ * The user itself is in the engine since its first login (added here as that login does). Idempotent.
+ */
+export const UPSTREAM_GROUP_GRANTS: ReadonlyArray<{ readonly role: string; readonly on: "dataCenter" | "system" }> = [
+    { role: "DiskOperator", on: "dataCenter" },
+    { role: "DiskCreator", on: "system" },
+    { role: "TemplateOwner", on: "dataCenter" },
+    { role: "TemplateCreator", on: "dataCenter" },
+    { role: "UserTemplateBasedVm", on: "dataCenter" },
+    { role: "ClusterAdmin", on: "dataCenter" },
+    { role: "TagManager", on: "system" },
+];
+
+/** The group of {@link UPSTREAM_GROUP_GRANTS} and the user in it (the playbook's `ocp_admin_*` variables). */
+export const UPSTREAM_CI_GROUP = Object.freeze({
+    group: "ocp-administrator",
+    user: "ocpadmin",
+    authz: "internal-authz",
+});
+
+/** Seeds {@link UPSTREAM_GROUP_GRANTS} on the data center `dataCenterId` (see there). */
+export async function seedLiveCiUserGroup(endpoint: Endpoint, dataCenterId: string): Promise<void> {
+    const s = await openSession(endpoint, "live fixture: upstream's group of the CI user");
+    const { group, user, authz } = UPSTREAM_CI_GROUP;
+    const domain = { name: authz };
+    if (!decodeList(await s.get("/users"), "user").some((u) => u.user_name === `${user}@${authz}`))
+        await s.add("/users", { user_name: `${user}@${authz}`, domain });
+    const g =
+        decodeList(await s.get("/groups"), "group").find((x) => x.name === group) ??
+        (await s.add<Record<string, unknown>>("/groups", { name: group, domain }));
+    const roles = new Map(decodeList(await s.get("/roles"), "role").map((r) => [String(r.name), String(r.id)]));
+    const held = decodeList(await s.get(`/groups/${g.id}/permissions`), "permission");
+    for (const { role, on } of UPSTREAM_GROUP_GRANTS) {
+        const roleId = roles.get(role)!;
+        const path = on === "system" ? "/permissions" : `/datacenters/${dataCenterId}/permissions`;
+        const there = held.some(
+            (p) =>
+                refId(p.role) === roleId && (on === "system" ? !p.data_center : refId(p.data_center) === dataCenterId),
+        );
+        if (!there) await s.add(path, { role: { id: roleId }, group: { id: String(g.id) } });
+    }
 }
 
 /** The sandbox proxy's ports of the fixture (the local default's). */

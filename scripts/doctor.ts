@@ -22,6 +22,7 @@ import {
     upgradeEngineCheck,
 } from "./lib/doctor/engine";
 import { upgradeLeases as deriveUpgradeLeases } from "../lib/leaseModel";
+import { ciUserGrantsCheck } from "./lib/doctor/ciUser";
 import { proxyChecks } from "./lib/doctor/proxy";
 import { CheckResult, EXIT, exitCode, fail, formatResult, summary } from "./lib/doctor/report";
 import { expectedProfile, readProfileItem, vaultChecks } from "./lib/doctor/vault";
@@ -89,6 +90,7 @@ export async function runChecks(ctx: DoctorContext, boskos: string | undefined):
             ),
         })),
         await proxyVmCheck(ctx, facts),
+        await ciUserGrantsCheck(ctx, facts),
         ...(await vaultChecks(ctx, item, expected)),
     ];
     for (const lease of ctx.leases) results.push(...(await leaseEngineChecks(ctx, facts, lease)));
@@ -98,6 +100,7 @@ export async function runChecks(ctx: DoctorContext, boskos: string | undefined):
     const order = [
         ...new Set([
             "proxy",
+            "ci-user",
             "profile",
             ...ctx.leases.map((l) => l.name),
             ...ctx.upgradeLeases.map((u) => u.name),

@@ -6,6 +6,8 @@ import type { Permission, State } from "./types";
 /** The seeded CI user (oVirt/ocp-on-ovirt installer-tools/ocpadmin) and its password in the emulator. */
 export const CI_USER = "ocpadmin@internal";
 export const CI_USER_PASSWORD = "ocpadmin-emulator";
+/** The directory group upstream put the CI user in and granted its roles to (installer-tools/ocpadmin). */
+export const CI_GROUP = "ocp-administrator";
 
 export const SEED_IDS = {
     blankTemplate: "00000000-0000-0000-0000-000000000000",
@@ -30,6 +32,7 @@ export const SEED_IDS = {
     admin: "c1a45000-0000-4000-8000-0000000000a1",
     disabledUser: "c1a45000-0000-4000-8000-0000000000a2",
     ciUser: "c1a45000-0000-4000-8000-0000000000a3",
+    ciGroup: "c1a45000-0000-4000-8000-0000000000a4",
 } as const;
 
 const GiB = 1024 ** 3;
@@ -392,6 +395,18 @@ export function defaultSeed(now = Date.now()): State {
             },
         ],
         permissions: seedPermissions(SEED_IDS.admin),
+        roles: [],
+        // upstream's group of installer-tools/ocpadmin (ovirt_ocpadmin_user-setup.yml, ocp_admin_groupname), made in
+        // internal-authz with ocpadmin in it; the engine adds it on `POST /api/groups` (the live fixture does)
+        groups: [
+            {
+                id: SEED_IDS.ciGroup,
+                name: CI_GROUP,
+                domain: "internal-authz",
+                memberIds: [SEED_IDS.ciUser],
+                added: false,
+            },
+        ],
         installableHosts: [...CI_BAREMETAL],
         pending: [],
         history: {},
@@ -439,6 +454,8 @@ export function normalizeState(s: Partial<State>, now = Date.now()): State {
         jobs: list("jobs"),
         users: Array.isArray(s.users) ? s.users : base.users,
         permissions: [],
+        roles: list("roles"),
+        groups: Array.isArray(s.groups) ? s.groups : base.groups,
         installableHosts: Array.isArray(s.installableHosts) ? s.installableHosts : base.installableHosts,
         pending: list("pending"),
         history: s.history && typeof s.history === "object" ? s.history : {},

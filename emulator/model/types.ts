@@ -366,6 +366,31 @@ export interface User {
     added?: boolean;
 }
 
+/**
+ * A role created through the API (`POST /api/roles`, AddRoleWithActionGroupsCommand): mutable, unlike the predefined
+ * ones (emulator/model/roles.ts), with its action group ids (the role_group_map table).
+ */
+export interface CustomRole {
+    id: string;
+    name: string;
+    description: string;
+    administrative: boolean;
+    groups: number[];
+}
+
+/**
+ * A group of an authz directory (ovirt-aaa-jdbc-tool group add; group-manage useradd for `memberIds`). `added`: in
+ * the engine (`POST /api/groups`, AddGroupCommand), which a grant needs; false while only in the directory.
+ */
+export interface DirectoryGroup {
+    id: string;
+    name: string;
+    domain: string;
+    /** Ids of the directory users in the group. */
+    memberIds: string[];
+    added: boolean;
+}
+
 /** What a permission is held on (the engine's VdcObjectType, as far as ovirt-ci grants). */
 export type PermissionObjectType =
     | "system"
@@ -379,7 +404,7 @@ export type PermissionObjectType =
     | "template"
     | "disk";
 
-/** A role granted to a user (or the group Everyone) on one object. */
+/** A role granted to a user or a group (Everyone, or a directory group the engine added) on one object. */
 export interface Permission {
     id: string;
     roleId: string;
@@ -421,6 +446,10 @@ export interface State {
     users: User[];
     /** Granted roles (emulator/model/permission.ts). */
     permissions: Permission[];
+    /** Roles created through the API (predefined ones: emulator/model/roles.ts). */
+    roles: CustomRole[];
+    /** Groups of the authz directories (emulator/model/permission.ts). */
+    groups: DirectoryGroup[];
     /** Addresses (or host names) of bare-metal machines the emulator accepts for installation. */
     installableHosts: string[];
     pending: Pending[];

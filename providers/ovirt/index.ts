@@ -19,4 +19,5 @@ export * from "./engineObject";
 export * from "./ovnClient";
 export * from "./portSecurity";
 export * from "./permission";
+export * from "./role";
 export * from "./sshHostKey";

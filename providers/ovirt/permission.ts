@@ -194,7 +194,9 @@ export class PermissionProvider extends KindProvider<typeof PERMISSION> {
             describe(inputs),
             async () =>
                 decodeList(await s.get(`/users/${userId}/permissions`), "permission").find(
+                    // the engine lists the user's groups' and Everyone's grants here too: only the user's own count
                     (p) =>
+                        refId(p.user) === userId &&
                         refId(p.role) === roleId &&
                         (elem
                             ? refId(p[elem]) === inputs.objectId

@@ -6,6 +6,7 @@ import { HostProvider } from "./host";
 import { NetworkProvider } from "./network";
 import { PermissionProvider } from "./permission";
 import { OvnNetworkPortSecurityProvider, OvnPortSecurityProvider } from "./portSecurity";
+import { RoleProvider } from "./role";
 import { SshHostKeyProvider } from "./sshHostKey";
 import { StorageDomainProvider } from "./storageDomain";
 import { VmProvider } from "./vm";
@@ -18,6 +19,7 @@ const PROVIDERS = {
     OvnNetworkPortSecurity: OvnNetworkPortSecurityProvider,
     OvnPortSecurity: OvnPortSecurityProvider,
     Permission: PermissionProvider,
+    Role: RoleProvider,
     SshHostKey: SshHostKeyProvider,
     StorageDomain: StorageDomainProvider,
     Vm: VmProvider,

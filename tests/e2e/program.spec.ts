@@ -131,8 +131,8 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         const preview = await timed("first preview", () => t.stack.preview());
         assert.deepEqual(
             preview.changeSummary,
-            { create: 53 },
-            "3 leases × 7 (the CI user's grant on each lease's profile) + 2 upgrade leases × 2 + 28 fixed resources (incl. the stack, the proxy admin key, the packet filter and the CI user's 5 grants)",
+            { create: 55 },
+            "3 leases × 7 (the CI user's grant on each lease's profile) + 2 upgrade leases × 2 + 30 fixed resources (incl. the stack, the proxy admin key, the packet filter, the CI user's 6 grants and its affinity role)",
         );
         for (const n of [10, 11, 12])
             assert.match(
@@ -141,7 +141,7 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
                 "the preview shows port security per lease",
             );
         const up = await timed("up", () => t.stack.up({ refresh: true }));
-        assert.deepEqual(up.summary.resourceChanges, { create: 53 });
+        assert.deepEqual(up.summary.resourceChanges, { create: 55 });
         assert.equal(up.summary.result, "succeeded");
         // What the state records: the proxy VM waits for the hosts (it needs one up to start), its template and
         // network lookups do not; every dynamic resource stores the small provider stub (docs/provider.md).
@@ -162,8 +162,8 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
             .map((r) => [r.urn.replace(/.*::/, ""), JSON.stringify(r.outputs?.__provider ?? "").length] as const);
         assert.equal(
             providerSizes.length,
-            32,
-            "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities, the CI user's grant), 2 storage domains, the CI user's 5 other grants",
+            34,
+            "6 adopted engine objects, 2 hosts, the proxy VM and nic1, 3 × (network, NIC, 2 port securities, the CI user's grant), 2 storage domains, the CI user's 6 other grants and its affinity role",
         );
         assert.ok(
             providerSizes.every(([, n]) => n > 100 && n <= 1_024),
@@ -370,6 +370,14 @@ describe("end to end: the program on the local embedded default (real Pulumi CLI
         assert.equal(vm.status, 201, JSON.stringify(vm.data));
         const nic = await ci.post(`/vms/${vm.data.id}/nics`, { name: "nic1", vnic_profile: { id: profile.id } });
         assert.equal(nic.status, 201, JSON.stringify(nic.data));
+        // the installer's default affinity groups, through the stack's custom role on the cluster (docs/ci-user.md)
+        const cluster = await find("/clusters", "cluster", "OCP-45");
+        const group = await ci.post(`/clusters/${cluster.id}/affinitygroups`, {
+            name: "e2e-controlplane",
+            vms_rule: { enabled: true, positive: false, enforcing: false },
+        });
+        assert.equal(group.status, 201, JSON.stringify(group.data));
+        assert.equal((await ci.delete(`/clusters/${cluster.id}/affinitygroups/${group.data.id}`)).status, 200);
         const refused = { reason: "Operation Failed", detail: "[User is not authorized to perform this action.]" };
         const net = await ci.delete(`/networks/${network.id}`);
         assert.deepEqual([net.status, net.data], [403, refused]);

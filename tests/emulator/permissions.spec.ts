@@ -78,11 +78,16 @@ describe("emulator: users, roles and permissions (the CI user)", function () {
             const r = await admin.post(path, { role: { id: await roleId(role) }, user: { id: ciUserId } });
             assert.equal(r.status, 201, `${role}: ${JSON.stringify(r.data)}`);
         }
-        const mine = (await admin.get(`/users/${ciUserId}/permissions`)).data.permission as Array<{
+        const onBehalf = (await admin.get(`/users/${ciUserId}/permissions`)).data.permission as Array<{
             role: { id: string };
+            user?: { id: string };
+            group?: { id: string };
             vnic_profile?: { id: string };
         }>;
+        // the engine lists Everyone's grants beside the user's own (GetPermissionsByAdElementIdAndGroupIds)
+        const mine = onBehalf.filter((p) => p.user?.id === ciUserId);
         assert.equal(mine.length, 6);
+        assert.equal(onBehalf.filter((p) => p.group).length, 2);
         assert.ok(mine.some((p) => p.vnic_profile?.id === leaseProfile));
         const bad = await admin.post("/permissions", {
             role: { id: "def0ffff-0000-0000-0000-def000000000" },

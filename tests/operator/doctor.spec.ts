@@ -11,6 +11,7 @@ import { openSession, resolveEndpoint, Session } from "../../providers/ovirt/cli
 import { ovnSession, resolveOvnEndpoint } from "../../providers/ovirt/ovnClient";
 import { readKv, writeKv, freePort } from "../../local/openbao";
 import { ovirtBoskosEntries, renderBoskosFile } from "../../lib/render/boskos";
+import { seedLiveCiUserGroup } from "../../local/liveFixture";
 import {
     E2eServices,
     E2eStack,
@@ -135,7 +136,7 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
             /ok {4}ovirt-11 haproxy\.apps: \*\.apps\.ovirt11\.ovirt-ci\.test → apps-https-ovirt-11, apps-http-ovirt-11 → 192\.168\.211\.32:443 and :80/,
         );
         assert.match(healthy.stdout, /ok {4}proxy engine\.proxy-vm: VM proxy-vm \(\S+\) up/);
-        assert.match(healthy.stdout, /doctor: 45 checks: 40 ok, 0 findings, 0 could not check, 5 skipped\n$/);
+        assert.match(healthy.stdout, /doctor: 46 checks: 41 ok, 0 findings, 0 could not check, 5 skipped\n$/);
         // read-only
         assert.equal(apiWrites(await engineStats(s.engine)), apiWrites(engineBefore), "no engine write");
         assert.equal(await itemVersion(), itemBefore, "the Vault item was not written");
@@ -254,6 +255,28 @@ describe("npm run doctor (local default: real CLI, emulator, OpenBao, proxy sand
         } finally {
             await api.put(`/vms/${vm}/nics/${nic.id}`, { linked: "true" });
         }
+    });
+
+    it("engine: upstream's group with its roles and the CI user in it (as on the live engine) → exit 1, the fix", async () => {
+        const dcId = (await inventory(s.engine)).dataCenters.find((d) => d.name === "OCP-45")!.id;
+        await seedLiveCiUserGroup(api.endpoint, dcId);
+        const group = (await api.get<{ group: Array<{ id: string }> }>("/groups")).group[0];
+        try {
+            const r = await doctor("ovirt-10");
+            assert.equal(r.status, 1, r.stdout);
+            const l = line(r, "FAIL  ci-user engine.ci-user-grants");
+            assert.match(l, /ClusterAdmin on data_center \S+ through the group ocp-administrator/);
+            assert.match(
+                l,
+                /fix: take ocpadmin@internal out of the group ocp-administrator \(on the engine machine: ovirt-aaa-jdbc-tool group-manage userdel ocp-administrator --user=ocpadmin\), or remove the group's grants: DELETE https:/,
+            );
+            assert.equal(findings(r).length, 1, r.stdout);
+        } finally {
+            const held = (await api.get<{ permission?: Array<{ id: string }> }>(`/groups/${group.id}/permissions`))
+                .permission;
+            for (const p of held ?? []) await api.remove(`/groups/${group.id}/permissions/${p.id}`);
+        }
+        assert.equal((await doctor("ovirt-10")).status, 0, "the group's grants removed: healthy again");
     });
 
     it("OVN: port security turned back on by hand, on the network and the proxy's port → exit 1", async () => {

@@ -110,6 +110,8 @@ const FIXED: [string, string][] = [
     ...["UserTemplateBasedVm", "DiskCreator", "TemplateCreator", "TagManager", "ExternalEventsCreator"].map(
         (role): [string, string] => [DYN("Permission"), `ci-user-${role}`],
     ),
+    [DYN("Role"), "ci-user-affinity-role"],
+    [DYN("Permission"), "ci-user-affinity"],
 ];
 
 const key = (r: Pick<Registration, "type" | "name">) => `${r.type} ${r.name}`;

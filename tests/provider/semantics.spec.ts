@@ -240,6 +240,11 @@ describe("kind descriptions", () => {
             updates: [],
             deleteBeforeReplace: true,
         },
+        Role: {
+            replaces: ["administrative"],
+            updates: ["name", "description", "permits"],
+            deleteBeforeReplace: true,
+        },
         OvnNetworkPortSecurity: {
             replaces: ["networkName", "networkId"],
             updates: ["portSecurityEnabled"],
@@ -325,6 +330,7 @@ describe("kind descriptions", () => {
             OvnNetworkPortSecurity: ovirt.OvnNetworkPortSecurity,
             OvnPortSecurity: ovirt.OvnPortSecurity,
             Permission: ovirt.Permission,
+            Role: ovirt.Role,
             SshHostKey: ovirt.SshHostKey,
             StorageDomain: ovirt.StorageDomain,
             Vm: ovirt.Vm,

@@ -44,6 +44,7 @@ const stubs: Record<ovirt.OvirtKind, object> = {
     OvnNetworkPortSecurity: ovirt.ovnNetworkPortSecurityProvider,
     OvnPortSecurity: ovirt.ovnPortSecurityProvider,
     Permission: ovirt.permissionProvider,
+    Role: ovirt.roleProvider,
     SshHostKey: ovirt.sshHostKeyProvider,
 };
 

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { registrations, settle, useMocks } from "../helpers/mocks";
 
 const DC = "11111111-2222-3333-4444-555555555555";
+const CLUSTER = "11111111-2222-3333-4444-666666666666";
 const PROFILE_12 = "aaaaaaaa-0000-0000-0000-000000000012";
 const PROFILE_13 = "aaaaaaaa-0000-0000-0000-000000000013";
 
@@ -16,6 +17,7 @@ describe("CiUser (mocks)", () => {
         const u = new CiUser("ci-user", {
             userName: "ocpadmin@internal",
             dataCenterId: DC,
+            clusterId: CLUSTER,
             leaseVnicProfileIds: { "ovirt-12": PROFILE_12, "ovirt-13": PROFILE_13 },
         });
         await settle(u.permissionIds);
@@ -46,6 +48,16 @@ describe("CiUser (mocks)", () => {
                 grant("ci-user-TemplateCreator", "TemplateCreator", "dataCenter", DC),
                 grant("ci-user-TagManager", "TagManager", "system"),
                 grant("ci-user-ExternalEventsCreator", "ExternalEventsCreator", "system"),
+                // the custom affinity role, and its grant on the cluster only
+                [
+                    "pulumi-nodejs:dynamic/ovirt:Role",
+                    "ci-user-affinity-role",
+                    undefined,
+                    undefined,
+                    undefined,
+                    undefined,
+                ],
+                grant("ci-user-affinity", "ovirt-ci-affinity", "cluster", CLUSTER),
                 grant("ovirt-12-ci-user", "VnicProfileUser", "vnicProfile", PROFILE_12),
                 grant("ovirt-13-ci-user", "VnicProfileUser", "vnicProfile", PROFILE_13),
             ].sort(byName),
@@ -61,14 +73,24 @@ describe("CiUser (mocks)", () => {
             "UserVmManager",
         ])
             assert.ok(!roles.includes(wide), wide);
-        assert.equal(Object.keys(await settle(u.permissionIds)).length, 7);
+        assert.equal(Object.keys(await settle(u.permissionIds)).length, 8);
+        // the affinity role: an administrator's role (the engine's type of its permit) with that permit only
+        const role = registrations.find((r) => r.name === "ci-user-affinity-role")!;
+        assert.deepEqual(role.inputs.permits, ["manipulate_affinity_groups"]);
+        assert.equal(role.inputs.administrative, true);
+        assert.equal(role.inputs.name, "ovirt-ci-affinity");
     });
 
     it("has no per-lease grant without leases (the profile grants follow the leases)", async () => {
         const { CiUser } = await import("../../components/ciUser");
-        const u = new CiUser("ci-user", { userName: "ocpadmin@internal", dataCenterId: DC, leaseVnicProfileIds: {} });
+        const u = new CiUser("ci-user", {
+            userName: "ocpadmin@internal",
+            dataCenterId: DC,
+            clusterId: CLUSTER,
+            leaseVnicProfileIds: {},
+        });
         await settle(u.permissionIds);
         assert.equal(registrations.filter((r) => r.inputs.roleName === "VnicProfileUser").length, 0);
-        assert.equal(registrations.length, 6);
+        assert.equal(registrations.length, 8);
     });
 });
