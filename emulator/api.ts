@@ -5,14 +5,15 @@
 import { NON_BLOCKING_EXPECTATION, expectations } from "./expect";
 import type { Ctx, EngineModel } from "./model/engine";
 import { EngineFault, NotFound, inputValidation } from "./model/errors";
-import { Obj, bool, int, isObj } from "./model/input";
+import { bool, int } from "./model/input";
 import { SearchError, SearchKeys, search, searchPage } from "./model/search";
 import { searchKeys } from "./model/queries";
 import type { Job } from "./model/types";
-import { Collection, Node, NodeObject } from "./representation/tree";
+import { Collection, Node } from "./representation/tree";
 import * as V from "./representation/views";
 import { isUuid } from "../lib/uuid";
 import { addPermissionRoutes } from "./permissions";
+import { body, created, ok } from "./replies";
 
 export interface ApiRequest {
     method: string;
@@ -90,12 +91,6 @@ export function validateParams(params: Record<string, string>): void {
 
 // ------------------------------------------------------------------ helpers
 
-function body(r: ApiRequest): Obj {
-    if (r.body === undefined || r.body === null || r.body === "") return {};
-    if (!isObj(r.body)) throw inputValidation("The request body must be a JSON object.");
-    return r.body;
-}
-
 /** A boolean query parameter (`force`, `format`, `activate`); not a body value, so not a BodyValueError. */
 function qBool(r: ApiRequest, k: string, dflt = false): boolean {
     const v = r.query.get(k) ?? undefined;
@@ -104,15 +99,6 @@ function qBool(r: ApiRequest, k: string, dflt = false): boolean {
     } catch {
         throw inputValidation(`Invalid value '${v}' for boolean attribute '${k}'.`);
     }
-}
-
-function ok(b: Node | Collection): ApiResponse {
-    return { status: 200, body: b };
-}
-
-function created(r: ApiRequest, b: NodeObject): ApiResponse {
-    const href = String(b.href);
-    return { status: 201, body: b, headers: { Location: `${r.origin}${href}` } };
 }
 
 function isAsync(r: ApiRequest): boolean {

@@ -8,6 +8,7 @@ import type { ApiRequest, ApiResponse, Router } from "./api";
 import type { EngineModel } from "./model/engine";
 import { NotFound, incomplete } from "./model/errors";
 import { Obj, isObj, obj, ref } from "./model/input";
+import { body, created, ok } from "./replies";
 import type { EnginePermit } from "../lib/engineActionGroups";
 import {
     ACTION_GROUP as G,
@@ -333,14 +334,7 @@ export function userView(c: ViewCtx, u: User): NodeObject {
 
 /** Registers `/roles`, `/users`, `/permissions` (system) and every object's `…/permissions`. */
 export function addPermissionRoutes(R: Router, m: EngineModel): void {
-    const ok = (body: NodeObject | Collection): ApiResponse => ({ status: 200, body });
-    const removed = (): ApiResponse => ({ status: 200, body: { status: "complete" } });
-    const created = (r: ApiRequest, body: NodeObject): ApiResponse => ({
-        status: 201,
-        body,
-        headers: { Location: `${r.origin}${String(body.href)}` },
-    });
-    const body = (r: ApiRequest): Obj => (isObj(r.body) ? r.body : {});
+    const removed = (): ApiResponse => ok({ status: "complete" });
     R.add("GET", "/roles", (r) =>
         ok(
             new Collection(
