@@ -140,17 +140,25 @@ async function roleIdOf(s: Session, i: PermissionInputs): Promise<string> {
     return String(r.id);
 }
 
+/** The engine's record of a login name (`principal@profile`), or undefined when the engine has not added the user. */
+export async function findEngineUser(
+    s: Session,
+    userName: string,
+    authzName?: string,
+): Promise<Record<string, unknown> | undefined> {
+    const { principal, authz } = directoryName(userName, authzName);
+    // the engine's `user_name` is principal@authz; list and match locally (the search syntax varies by version)
+    return decodeList(await s.get("/users"), "user").find((u) => u.user_name === `${principal}@${authz}`);
+}
+
 /** The engine's user id; adds a directory user to the engine first (POST /users), as the engine does on a grant. */
 async function userIdOf(s: Session, i: PermissionInputs): Promise<string> {
     const { principal, authz } = directoryName(i.userName, i.authzName);
-    const wanted = `${principal}@${authz}`;
-    // the engine's `user_name` is principal@authz; list and match locally (the search syntax varies by version)
-    const find = async () => decodeList(await s.get("/users"), "user").find((u) => u.user_name === wanted);
-    const found = await find();
+    const found = await findEngineUser(s, i.userName, i.authzName);
     if (found) return String(found.id);
     try {
         const added = await s.add<Record<string, unknown>>("/users", {
-            user_name: wanted,
+            user_name: `${principal}@${authz}`,
             domain: { name: authz },
         });
         return String(added.id);

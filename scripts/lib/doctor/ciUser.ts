@@ -12,7 +12,7 @@
  */
 import { CI_USER_AFFINITY_ROLE, CI_USER_GRANTS, CI_USER_LEASE_ROLE } from "../../../components/ciUser";
 import type { Session } from "../../../providers/ovirt/client";
-import { directoryName } from "../../../providers/ovirt/permission";
+import { directoryName, findEngineUser } from "../../../providers/ovirt/permission";
 import { decodeList, refId } from "../../../providers/ovirt/representation";
 import type { DoctorContext } from "./context";
 import type { EngineFacts } from "./engine";
@@ -138,8 +138,8 @@ export async function readCiUserGrants(
     s: Session,
     userName: string,
 ): Promise<{ id: string; authz: string; grants: HeldGrant[] } | undefined> {
-    const { principal, authz } = directoryName(userName);
-    const user = decodeList(await s.get("/users"), "user").find((u) => u.user_name === `${principal}@${authz}`);
+    const { authz } = directoryName(userName);
+    const user = await findEngineUser(s, userName);
     if (!user) return undefined;
     const roles = new Map(decodeList(await s.get("/roles"), "role").map((r) => [String(r.id), String(r.name)]));
     const groupNames = new Map<string, string>();
