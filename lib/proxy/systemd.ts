@@ -12,13 +12,16 @@ import { vmHaproxy } from "../render/proxy/haproxy";
 import { vmLease } from "../render/proxy/lease";
 import { vmPlaybooksLease, vmPlaybooksMasqueradeCheck, vmPlaybooksTakeover } from "../render/proxy/playbooksLayout";
 import type { ProxyTarget } from "./target";
+import { ProxyVmSchema, defaultOf } from "../configSchema";
+
+const STATS_ADDRESS_DEFAULT = String(defaultOf(ProxyVmSchema.properties.statsAddress));
 
 /** The settings of the real VM's target. */
 export interface SystemdTargetOptions extends Pick<
     ProxyTarget,
     "rootDir" | "sudo" | "externalInterface" | "upstreamDns" | "layout"
 > {
-    /** The address of HAProxy's statistics page (`proxyVm.statsAddress`). @default "127.0.0.1" */
+    /** The address of HAProxy's statistics page (`proxyVm.statsAddress`); unset: the schema's default. */
     readonly statsAddress?: string;
 }
 
@@ -30,7 +33,10 @@ export function systemdTarget(options: SystemdTargetOptions): ProxyTarget {
         // cloud-init authorizes the first key for the connecting user (proxyVm.sshUser)
         authorizedKeysFile: "~/.ssh/authorized_keys",
         dnsmasqListen: (lease) => ({ interfaceName: lease.interfaceName }),
-        haproxyListen: () => ({ statsBindAddress: statsAddress ?? "127.0.0.1", globalLines: HAPROXY_VM_GLOBAL_LINES }),
+        haproxyListen: () => ({
+            statsBindAddress: statsAddress ?? STATS_ADDRESS_DEFAULT,
+            globalLines: HAPROXY_VM_GLOBAL_LINES,
+        }),
         // the playbooks' files as they wrote them on the VM
         playbooksDnsmasq: (lease, nic) => renderPlaybooksDnsmasq(lease, nic),
         playbooksHaproxy: (leases, address) => renderPlaybooksHaproxy(leases, address),
