@@ -1,7 +1,8 @@
 /**
  * The replies every route of the emulator builds the same way: a request's body as an object, 200 with a
- * representation, 201 with `Location` (the engine's restapi BackendResource.performCreate answers a created entity with
- * its href in `Location`).
+ * representation, 201 with the created entity and its href in `Location` (restapi
+ * AbstractBackendCollectionResource.performCreate: `Response.created(URI.create(model.getHref()))`,
+ * oVirt/ovirt-engine at 0111fc6).
  */
 import type { ApiRequest, ApiResponse } from "./api";
 import { inputValidation } from "./model/errors";
